@@ -1,0 +1,75 @@
+/**
+ * One drizzle client over either driver. With a URL: Postgres through
+ * postgres.js. Without: embedded PGlite in a data folder (or in memory).
+ * Everything above db/ sees the same `Db` type.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle has the same query surface as the client. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type DbHandle = {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Postgres URL (migrations use their own single connection). */
+  url?: string;
+  /** Raw SQL with positional parameters, used by pg-boss. */
+  executeSql: (text: string, values?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+  close: () => Promise<void>;
+};
+
+export type OpenOptions = { url?: string; dataDir?: string; maxConnections?: number };
+
+export async function openDb(opts: OpenOptions): Promise<DbHandle> {
+  return opts.url ? openPostgres(opts.url, opts.maxConnections ?? 10) : openPglite(opts.dataDir);
+}
+
+async function openPostgres(url: string, max: number): Promise<DbHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, { max, onnotice: () => {} });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    url,
+    executeSql: async (text, values) => {
+      const rows = await client.unsafe(text, (values ?? []) as never[]);
+      return { rows: rows as unknown as Record<string, unknown>[] };
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** dataDir undefined or "memory://" = in-memory database (tests). */
+async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const inMemory = !dataDir || dataDir.startsWith("memory://");
+  // PGlite fails with ENOENT when the parent folder is missing.
+  if (!inMemory) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const client = inMemory ? new PGlite() : new PGlite(path.resolve(dataDir));
+  await client.waitReady;
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    executeSql: async (text, values) => {
+      // Multi-statement SQL without parameters must go through exec.
+      if (!values || values.length === 0) {
+        const results = await client.exec(text);
+        const last = results[results.length - 1];
+        return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
+      }
+      const res = await client.query(text, values);
+      return { rows: res.rows as Record<string, unknown>[] };
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,57 @@
+/** The only reader of process.env: validated once, typed everywhere. */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const WEAK_SECRETS = new Set(["secret", "changeme", "change-me", "password", "loupe", "development", "test"]);
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  LOUPE_DATA_DIR: z.string().min(1).default(".data"),
+  LOUPE_MODE: z.enum(["demo", "production"]).optional(),
+  SESSION_SECRET: z.string().optional(),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Extra origins allowed to call mutations (comma separated), besides the request's own host. */
+  ALLOWED_ORIGINS: z.string().default(""),
+  LOUPE_WORKER: z.enum(["inline", "off"]).default("inline"),
+  DEMO_SEED: z.coerce.number().int().default(42),
+  DEMO_POOL_SIZE: z.coerce.number().int().min(100).max(500_000).default(20_000),
+  DEMO_TEST_SIZE: z.coerce.number().int().min(50).max(100_000).default(2_000),
+  NODE_ENV: z.string().default("development"),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { mode: "demo" | "production"; sessionSecret: string; pgliteDir: string };
+
+/** Outside the demo, the session secret must be set and strong; in the demo one is generated and kept in the data folder. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = EnvSchema.parse(source);
+  const mode = parsed.LOUPE_MODE ?? (parsed.DATABASE_URL ? "production" : "demo");
+  const pgliteDir = path.resolve(parsed.LOUPE_DATA_DIR, "pglite");
+  return { ...parsed, mode, pgliteDir, sessionSecret: resolveSecret(parsed.SESSION_SECRET, mode, parsed.LOUPE_DATA_DIR) };
+}
+
+function resolveSecret(given: string | undefined, mode: "demo" | "production", dataDir: string): string {
+  if (given !== undefined) {
+    if (given.length < 32 || WEAK_SECRETS.has(given.toLowerCase()) || new Set(given).size < 8) {
+      throw new Error("SESSION_SECRET must be at least 32 random characters (e.g. `openssl rand -hex 32`).");
+    }
+    return given;
+  }
+  if (mode === "production") {
+    throw new Error("SESSION_SECRET is required outside the demo (set LOUPE_MODE=demo only for local trials).");
+  }
+  const file = path.resolve(dataDir, "session-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= loadEnv();
+  return cached;
+}

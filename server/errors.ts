@@ -1,0 +1,49 @@
+/** Typed service errors, mapped once to tRPC codes; unknown errors never leak their message. */
+import { TRPCError } from "@trpc/server";
+
+export class ServiceError extends Error {
+  constructor(
+    readonly code: "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "BAD_REQUEST" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS" | "PRECONDITION_FAILED",
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+export class NotFoundError extends ServiceError {
+  constructor(what: string) {
+    super("NOT_FOUND", `${what} not found`);
+  }
+}
+export class ForbiddenError extends ServiceError {
+  constructor(message = "You do not have permission to do that") {
+    super("FORBIDDEN", message);
+  }
+}
+export class ConflictError extends ServiceError {
+  constructor(message: string, details?: unknown) {
+    super("CONFLICT", message, details);
+  }
+}
+export class ValidationError extends ServiceError {
+  constructor(message: string, details?: unknown) {
+    super("BAD_REQUEST", message, details);
+  }
+}
+export class UnauthorizedError extends ServiceError {
+  constructor(message = "Please log in") {
+    super("UNAUTHORIZED", message);
+  }
+}
+export class RateLimitedError extends ServiceError {
+  constructor(message: string) {
+    super("TOO_MANY_REQUESTS", message);
+  }
+}
+
+export function toTRPCError(err: unknown): TRPCError {
+  if (err instanceof TRPCError) return err;
+  if (err instanceof ServiceError) return new TRPCError({ code: err.code, message: err.message, cause: err });
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error", cause: err });
+}

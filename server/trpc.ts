@@ -1,0 +1,116 @@
+/**
+ * tRPC in three parts: 1. context, 2. init, 3. procedure builders.
+ * Every procedure is built from one of the builders below, and each builder
+ * records who may call it in `meta.access`; the role × procedure test reads it.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z } from "zod";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { memberships, projects } from "@/db/schema";
+import type { Role } from "./auth/roles";
+import type { SessionUser } from "./services/auth";
+import { ServiceError, toTRPCError } from "./errors";
+
+// 1. Context -----------------------------------------------------------------
+export type Context = {
+  db: Db;
+  user: SessionUser | null;
+  sessionToken: string | null;
+  sessionSecret: string;
+  sessionTtlHours: number;
+  /** Client address, for login throttling. */
+  clientKey: string;
+  /** Adds a Set-Cookie header to the response (absent in server-side callers). */
+  setCookie?: (cookie: string) => void;
+  secureCookies: boolean;
+};
+
+export type Access =
+  | { kind: "public" }
+  | { kind: "authenticated" }
+  | { kind: "instance_admin" }
+  | { kind: "project"; roles: readonly Role[] };
+
+export type Meta = { access: Access };
+
+// 2. Init --------------------------------------------------------------------
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause as { details?: unknown } | undefined;
+      const zodIssues = error.code === "BAD_REQUEST" && error.cause instanceof z.ZodError ? error.cause.issues : undefined;
+      return { ...shape, data: { ...shape.data, stack: undefined, details: cause?.details, zodIssues } };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps typed service errors once, so resolvers can simply throw them. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const { error } = result;
+  if (error.cause instanceof ServiceError) throw toTRPCError(error.cause);
+  // tRPC wraps unknown throws as INTERNAL_SERVER_ERROR carrying the original message: hide it.
+  if (error.code === "INTERNAL_SERVER_ERROR") throw toTRPCError(error.cause ?? new Error(error.message));
+  throw error;
+});
+
+// 3. Procedure builders ---------------------------------------------------------
+export const publicProcedure = t.procedure.meta({ access: { kind: "public" } }).use(mapErrors);
+
+const requireUser = t.middleware(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please log in" });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+export const authedProcedure = t.procedure.meta({ access: { kind: "authenticated" } }).use(mapErrors).use(requireUser);
+
+export const instanceAdminProcedure = t.procedure
+  .meta({ access: { kind: "instance_admin" } })
+  .use(mapErrors)
+  .use(requireUser)
+  .use(({ ctx, next }) => {
+    if (!ctx.user.isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "Only administrators can do that" });
+    return next();
+  });
+
+const ProjectRef = z.object({ projectId: z.number().int().positive() });
+
+/** Resolves the caller's role in `input.projectId` before the input is parsed in full. */
+export function projectProcedure(roles: readonly Role[]) {
+  return t.procedure
+    .meta({ access: { kind: "project", roles } })
+    .use(mapErrors)
+    .use(requireUser)
+    .use(async ({ ctx, next, getRawInput }) => {
+      const ref = ProjectRef.safeParse(await getRawInput());
+      if (!ref.success) throw new TRPCError({ code: "BAD_REQUEST", message: "projectId is required" });
+      const role = await roleInProject(ctx.db, ctx.user, ref.data.projectId);
+      if (!role) throw new TRPCError({ code: "NOT_FOUND", message: "Project not found" });
+      if (!roles.includes(role)) {
+        throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${role}) cannot do that in this project` });
+      }
+      return next({ ctx: { ...ctx, project: { id: ref.data.projectId, role } } });
+    });
+}
+
+/** Instance admins act as project admins everywhere; others need a membership. */
+export async function roleInProject(db: Db, user: SessionUser, projectId: number): Promise<Role | null> {
+  if (user.isAdmin) {
+    const [p] = await db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).limit(1);
+    return p ? "admin" : null;
+  }
+  const [m] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, user.id)))
+    .limit(1);
+  return m?.role ?? null;
+}
