@@ -1,0 +1,6 @@
+export * from "./errors";
+export * from "./types";
+export { parseImportStream, validateImportStream } from "./parse-import";
+export { normaliseCategoryPath, type CategoryPathResult } from "./category-path";
+export { batchRows } from "./batch";
+export * from "./export-format";
