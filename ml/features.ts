@@ -1,0 +1,155 @@
+import { FNV_OFFSET, combineHashes, fmix32, fnvStep, hashString } from "./hash";
+
+/** What the platform hands the model: one catalogue item's text. */
+export type TextInput = {
+  title: string;
+  description?: string | null;
+  /** Optional extra fields (brand, size, ...), hashed as one more field. */
+  attributes?: Record<string, string> | null;
+};
+
+export type FeatureConfig = {
+  version: 1;
+  /** Hash table size (rows of the embedding table). */
+  buckets: number;
+  /** 2 = unigrams + bigrams of words, 1 = unigrams only. */
+  wordNgrams: 1 | 2;
+  /** Character n-gram lengths over "<word>"; charMax < charMin disables. */
+  charMin: number;
+  charMax: number;
+  /** Relative weight of each feature kind inside a field. */
+  kindWeights: { word: number; bigram: number; char: number };
+  /** Relative weight of each field; a missing field takes no share. */
+  fieldWeights: { title: number; description: number; attributes: number };
+};
+
+export const DEFAULT_FEATURES: FeatureConfig = {
+  version: 1,
+  buckets: 1 << 18,
+  wordNgrams: 2,
+  charMin: 3,
+  charMax: 5,
+  kindWeights: { word: 1, bigram: 1, char: 1 },
+  fieldWeights: { title: 1, description: 0.5, attributes: 0.5 },
+};
+
+/** Items in compressed-sparse-row form; weights sum to 1 per non-empty item. */
+export type SparseBatch = {
+  offsets: Int32Array;
+  ids: Int32Array;
+  weights: Float32Array;
+};
+
+const WORD_RE = /[\p{L}\p{N}]+/gu;
+const MARKS_RE = /\p{M}+/gu;
+
+/** NFKD, drop combining marks (café → cafe), NFKC, lower-case, split. */
+export function tokenize(text: string): string[] {
+  const norm = text.normalize("NFKD").replace(MARKS_RE, "").normalize("NFKC").toLowerCase();
+  return norm.match(WORD_RE) ?? [];
+}
+
+// Distinct salts keep fields and feature kinds in separate hash spaces.
+const SALT = { word: 0x1b873593, bigram: 0x7feb352d, char: 0x68e31da4 };
+const FIELD_SALT = { title: 0x2545f491, description: 0x5bd1e995, attributes: 0x27d4eb2f };
+type Field = keyof typeof FIELD_SALT;
+
+type Sink = { ids: number[]; weights: number[] };
+
+function charNgrams(tok: string, seed: number, cfg: FeatureConfig, w: number, out: Sink): void {
+  const s = `<${tok}>`;
+  const { charMin, charMax, buckets } = cfg;
+  for (let i = 0; i + charMin <= s.length; i++) {
+    let h = seed;
+    const end = Math.min(s.length, i + charMax);
+    for (let j = i; j < end; j++) {
+      h = fnvStep(h, s.charCodeAt(j));
+      if (j - i + 1 >= charMin) {
+        out.ids.push(fmix32(h) % buckets);
+        out.weights.push(w);
+      }
+    }
+  }
+}
+
+/** Hashes one field's text into `out`, weights scaled to sum to `share`. */
+function addField(toks: string[], field: Field, share: number, cfg: FeatureConfig, out: Sink): void {
+  if (toks.length === 0 || share <= 0) return;
+  const start = out.ids.length;
+  const fs = FIELD_SALT[field];
+  const k = cfg.kindWeights;
+  let prev = 0;
+  for (let t = 0; t < toks.length; t++) {
+    const tok = toks[t] as string;
+    const wh = hashString(tok, fs ^ SALT.word);
+    out.ids.push(wh % cfg.buckets);
+    out.weights.push(k.word);
+    if (cfg.wordNgrams >= 2 && t > 0) {
+      out.ids.push(combineHashes(prev, wh ^ SALT.bigram) % cfg.buckets);
+      out.weights.push(k.bigram);
+    }
+    if (cfg.charMax >= cfg.charMin) charNgrams(tok, fs ^ SALT.char ^ FNV_OFFSET, cfg, k.char, out);
+    prev = wh;
+  }
+  let sum = 0;
+  for (let i = start; i < out.weights.length; i++) sum += out.weights[i] as number;
+  const scale = sum > 0 ? share / sum : 0;
+  for (let i = start; i < out.weights.length; i++) out.weights[i] = (out.weights[i] as number) * scale;
+}
+
+function attributesText(attrs: Record<string, string> | null | undefined): string {
+  if (!attrs) return "";
+  return Object.keys(attrs)
+    .sort()
+    .map((k) => `${k} ${attrs[k] ?? ""}`)
+    .join(" ");
+}
+
+/** Appends one item's hashed features; each present field gets its weight share. */
+export function featurizeInto(input: TextInput, cfg: FeatureConfig, out: Sink): void {
+  const fields: [Field, string[]][] = [
+    ["title", tokenize(input.title ?? "")],
+    ["description", tokenize(input.description ?? "")],
+    ["attributes", tokenize(attributesText(input.attributes))],
+  ];
+  const present = fields.filter(([, toks]) => toks.length > 0);
+  const total = present.reduce((s, [f]) => s + cfg.fieldWeights[f], 0);
+  for (const [f, toks] of present) addField(toks, f, total > 0 ? cfg.fieldWeights[f] / total : 0, cfg, out);
+}
+
+export function featurize(inputs: readonly TextInput[], cfg: FeatureConfig): SparseBatch {
+  const sink: Sink = { ids: [], weights: [] };
+  const offsets = new Int32Array(inputs.length + 1);
+  for (let i = 0; i < inputs.length; i++) {
+    featurizeInto(inputs[i] as TextInput, cfg, sink);
+    offsets[i + 1] = sink.ids.length;
+  }
+  return { offsets, ids: Int32Array.from(sink.ids), weights: Float32Array.from(sink.weights) };
+}
+
+/** Rows `idx` of a batch, as a new batch (for splits and mini-batches). */
+export function selectRows(batch: SparseBatch, idx: ArrayLike<number>): SparseBatch {
+  let nnz = 0;
+  for (let k = 0; k < idx.length; k++) {
+    const r = idx[k] as number;
+    nnz += (batch.offsets[r + 1] as number) - (batch.offsets[r] as number);
+  }
+  const offsets = new Int32Array(idx.length + 1);
+  const ids = new Int32Array(nnz);
+  const weights = new Float32Array(nnz);
+  let p = 0;
+  for (let k = 0; k < idx.length; k++) {
+    const r = idx[k] as number;
+    const a = batch.offsets[r] as number;
+    const b = batch.offsets[r + 1] as number;
+    ids.set(batch.ids.subarray(a, b), p);
+    weights.set(batch.weights.subarray(a, b), p);
+    p += b - a;
+    offsets[k + 1] = p;
+  }
+  return { offsets, ids, weights };
+}
+
+export function batchSize(batch: SparseBatch): number {
+  return batch.offsets.length - 1;
+}

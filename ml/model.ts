@@ -1,0 +1,128 @@
+import * as tf from "@tensorflow/tfjs";
+import { EmbeddingTable } from "./embedding-table";
+import { type FeatureConfig, type SparseBatch, type TextInput, batchSize, featurize, selectRows } from "./features";
+import { Head } from "./head";
+import { type Calibration, IDENTITY_CALIBRATION, type Prediction, predictionsFromLogits } from "./prediction";
+import type { Thresholds } from "./thresholds";
+
+export type ModelConfig = {
+  features: FeatureConfig;
+  /** Embedding size. */
+  dim: number;
+  /** Hidden layer width; 0 = none (bag feeds the softmax directly). */
+  hidden: number;
+  numClasses: number;
+};
+
+/** What training did, stored with the model version. */
+export type TrainingFigures = {
+  backend: string;
+  seed: number;
+  items: number;
+  validationItems: number;
+  epochsRun: number;
+  bestEpoch: number;
+  trainSeconds: number;
+  /** Training item-epochs per second. */
+  itemsPerSecond: number;
+  finalLoss: number;
+  valAccuracy: number | null;
+  warmStarted: boolean;
+  stoppedEarly: boolean;
+  aborted: boolean;
+};
+
+export type PredictOptions = { topK?: number; batchSize?: number; withEmbedding?: boolean };
+
+export class TrainedModel {
+  readonly config: ModelConfig;
+  readonly table: EmbeddingTable;
+  readonly head: Head;
+  readonly training: TrainingFigures;
+  calibration: Calibration = IDENTITY_CALIBRATION;
+  thresholds: Thresholds | null = null;
+  private disposed = false;
+
+  constructor(config: ModelConfig, table: EmbeddingTable, head: Head, training: TrainingFigures) {
+    this.config = config;
+    this.table = table;
+    this.head = head;
+    this.training = training;
+  }
+
+  get numClasses(): number {
+    return this.config.numClasses;
+  }
+  get backend(): string {
+    return this.training.backend;
+  }
+
+  setCalibration(cal: Calibration): void {
+    this.calibration = cal;
+  }
+  setThresholds(t: Thresholds | null): void {
+    this.thresholds = t;
+  }
+
+  async predict(inputs: readonly TextInput[], opts: PredictOptions = {}): Promise<Prediction[]> {
+    const bs = opts.batchSize ?? 2048;
+    const out: Prediction[] = [];
+    for (let s = 0; s < inputs.length; s += bs) {
+      const feats = featurize(inputs.slice(s, s + bs), this.config.features);
+      for (const p of this.predictFeatures(feats, opts)) out.push(p);
+    }
+    return out;
+  }
+
+  /** Scores already-hashed items (the bench caches features across rounds). */
+  predictFeatures(batch: SparseBatch, opts: PredictOptions = {}): Prediction[] {
+    this.assertLive();
+    const bs = opts.batchSize ?? 2048;
+    const n = batchSize(batch);
+    const out: Prediction[] = [];
+    for (let s = 0; s < n; s += bs) {
+      const part = s === 0 && n <= bs ? batch : selectRows(batch, range(s, Math.min(n, s + bs)));
+      const bag = this.table.bag(part);
+      const logits = tf.tidy(() => this.head.logits(tf.tensor2d(bag, [batchSize(part), this.config.dim])));
+      const preds = predictionsFromLogits(logits, this.calibration, opts.topK ?? 3, opts.withEmbedding ? bag : undefined, this.config.dim);
+      logits.dispose();
+      for (const p of preds) out.push(p);
+    }
+    return out;
+  }
+
+  /** Raw (uncalibrated) logits [n × numClasses], row-major: input to calibration fitting. */
+  logitsFeatures(batch: SparseBatch, bs = 4096): Float32Array {
+    this.assertLive();
+    const n = batchSize(batch);
+    const out = new Float32Array(n * this.numClasses);
+    for (let s = 0; s < n; s += bs) {
+      const part = selectRows(batch, range(s, Math.min(n, s + bs)));
+      const bag = this.table.bag(part);
+      const t = tf.tidy(() => this.head.logits(tf.tensor2d(bag, [batchSize(part), this.config.dim])));
+      out.set(t.dataSync(), s * this.numClasses);
+      t.dispose();
+    }
+    return out;
+  }
+
+  logits(inputs: readonly TextInput[]): Float32Array {
+    return this.logitsFeatures(featurize(inputs, this.config.features));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.head.dispose();
+    this.disposed = true;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error("TrainedModel used after dispose()");
+  }
+}
+
+export function range(a: number, b: number): Int32Array {
+  const r = new Int32Array(Math.max(0, b - a));
+  for (let i = 0; i < r.length; i++) r[i] = a + i;
+  return r;
+}

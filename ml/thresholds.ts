@@ -1,0 +1,126 @@
+import type { Prediction } from "./prediction";
+import { clopperPearsonLower, wilsonLower } from "./stats";
+
+export type BoundMethod = "wilson" | "clopper-pearson";
+
+export type CurvePoint = { threshold: number; coverage: number; precision: number; lowerBound: number };
+
+export type Thresholds = {
+  targetPrecision: number;
+  confidenceLevel: number;
+  bound: BoundMethod;
+  /** Lowest confidence whose accepted set certifies the target overall, or null. */
+  global: number | null;
+  /** Threshold used per predicted class (its own, the global fallback, or null = never auto-accept). */
+  perClass: (number | null)[];
+  /** How each class got its threshold. */
+  perClassSource: ("class" | "global" | "none")[];
+  /** Coverage vs precision on the certification set, by descending threshold. */
+  curve: CurvePoint[];
+  /** Plain statement when nothing can be auto-accepted. */
+  reason?: string;
+};
+
+export type SelectThresholdsArgs = {
+  confidences: ArrayLike<number>;
+  predicted: ArrayLike<number>;
+  correct: ArrayLike<boolean | number>;
+  numClasses: number;
+  targetPrecision: number;
+  /** One-sided confidence of the lower bound (default 0.95). */
+  confidenceLevel?: number;
+  /** Predicted-class count below which a class uses the global threshold (default 100). */
+  minClassSupport?: number;
+  bound?: BoundMethod;
+};
+
+type Item = { conf: number; ok: boolean };
+
+function lower(bound: BoundMethod, k: number, n: number, level: number): number {
+  return bound === "wilson" ? wilsonLower(k, n, level) : clopperPearsonLower(k, n, level);
+}
+
+/**
+ * Lowest threshold t such that the items with confidence ≥ t reach the target
+ * precision at the stated one-sided confidence level; null if none does.
+ * Only distinct confidence values are candidates (ties are accepted together).
+ */
+export function certifiedThreshold(items: Item[], target: number, level: number, bound: BoundMethod): number | null {
+  const sorted = [...items].sort((a, b) => b.conf - a.conf);
+  let best: number | null = null;
+  let ok = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const it = sorted[i] as Item;
+    if (it.ok) ok++;
+    const next = sorted[i + 1];
+    if (next && next.conf === it.conf) continue;
+    const n = i + 1;
+    // Cheap skip: even the point estimate misses, so the bound does too.
+    if (ok / n < target) continue;
+    if (lower(bound, ok, n, level) >= target) best = it.conf;
+  }
+  return best;
+}
+
+/** Coverage/precision/bound at up to `points` thresholds (for charts and reports). */
+export function precisionCurve(items: Item[], level: number, bound: BoundMethod, points = 100): CurvePoint[] {
+  const sorted = [...items].sort((a, b) => b.conf - a.conf);
+  const n = sorted.length;
+  const out: CurvePoint[] = [];
+  const step = Math.max(1, Math.floor(n / points));
+  let ok = 0;
+  for (let i = 0; i < n; i++) {
+    if ((sorted[i] as Item).ok) ok++;
+    if ((i + 1) % step === 0 || i === n - 1) {
+      const k = i + 1;
+      out.push({ threshold: (sorted[i] as Item).conf, coverage: k / n, precision: ok / k, lowerBound: lower(bound, ok, k, level) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Per-class auto-accept thresholds certified on a random sample of labelled items.
+ * Never feed it items picked by uncertainty sampling: the bound assumes the
+ * labelled items are representative of what will be auto-accepted.
+ */
+export function selectThresholds(args: SelectThresholdsArgs): Thresholds {
+  const level = args.confidenceLevel ?? 0.95;
+  const bound = args.bound ?? "wilson";
+  const minSupport = args.minClassSupport ?? 100;
+  const n = args.confidences.length;
+  if (args.predicted.length !== n || args.correct.length !== n) throw new Error("selectThresholds: arrays differ in length");
+  const all: Item[] = [];
+  const byClass: Item[][] = Array.from({ length: args.numClasses }, () => []);
+  for (let i = 0; i < n; i++) {
+    const it = { conf: args.confidences[i] as number, ok: Boolean(args.correct[i]) };
+    all.push(it);
+    byClass[args.predicted[i] as number]?.push(it);
+  }
+  const global = certifiedThreshold(all, args.targetPrecision, level, bound);
+  const perClass: (number | null)[] = [];
+  const perClassSource: Thresholds["perClassSource"] = [];
+  for (const items of byClass) {
+    if (items.length >= minSupport) {
+      const t = certifiedThreshold(items, args.targetPrecision, level, bound);
+      perClass.push(t);
+      perClassSource.push(t === null ? "none" : "class");
+    } else {
+      perClass.push(global);
+      perClassSource.push(global === null ? "none" : "global");
+    }
+  }
+  const res: Thresholds = { targetPrecision: args.targetPrecision, confidenceLevel: level, bound, global, perClass, perClassSource, curve: precisionCurve(all, level, bound) };
+  if (global === null && perClass.every((t) => t === null)) {
+    res.reason = `no threshold: on ${n} labelled items no confidence level reaches precision ${args.targetPrecision} at ${Math.round(level * 100)}% confidence (${bound} bound), so nothing is auto-accepted`;
+  }
+  return res;
+}
+
+/** True when the prediction's top class clears its threshold. */
+export function isAutoAccepted(prediction: Prediction, thresholds: Thresholds): boolean {
+  const top = prediction.top[0];
+  if (!top) return false;
+  const t = thresholds.perClass[top.classIndex];
+  return t !== null && t !== undefined && prediction.confidence >= t;
+}

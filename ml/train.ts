@@ -1,0 +1,228 @@
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "./backend";
+import { EmbeddingTable } from "./embedding-table";
+import { DEFAULT_FEATURES, type FeatureConfig, type SparseBatch, type TextInput, featurize, selectRows } from "./features";
+import { Head, type WeightBlob, headTrainStep } from "./head";
+import { type ModelConfig, TrainedModel, type TrainingFigures } from "./model";
+import { createRng, permutation, type Rng } from "./rng";
+
+export type TrainProgress = { phase: string; epoch: number; epochs: number; loss: number; valAccuracy?: number };
+
+export type TrainOptions = {
+  seed?: number;
+  /** Maximum epochs (early stopping may end sooner). */
+  epochs?: number;
+  dim?: number;
+  /** Hash buckets; overrides features.buckets. */
+  buckets?: number;
+  hidden?: number;
+  features?: Partial<FeatureConfig>;
+  /** Share of the data held out for early stopping (0 = none). */
+  validationFraction?: number;
+  /** Epochs without validation improvement before stopping. */
+  patience?: number;
+  batchSize?: number;
+  /** Adagrad rate for the embedding rows. */
+  lr?: number;
+  /** Adam rate for the dense head. */
+  headLr?: number;
+  /** Class weight = (mean count / class count)^power; 0 = unweighted. */
+  classWeightPower?: number;
+  /** Continue from this model when its shape and category count match. */
+  warmStart?: TrainedModel;
+  onProgress?: (p: TrainProgress) => void;
+  signal?: AbortSignal;
+};
+
+export type TrainData = { inputs: readonly TextInput[]; labels: readonly number[]; numClasses: number };
+
+const DEFAULTS = { seed: 1, epochs: 12, dim: 32, hidden: 0, validationFraction: 0.1, patience: 2, batchSize: 64, lr: 0.2, headLr: 0.005, classWeightPower: 0.5 };
+
+export function resolveFeatureConfig(opts: TrainOptions = {}): FeatureConfig {
+  const f: FeatureConfig = { ...DEFAULT_FEATURES, ...opts.features };
+  if (opts.buckets) f.buckets = opts.buckets;
+  return f;
+}
+
+/** Trains the fastText-style classifier from raw text. */
+export async function trainModel(data: TrainData, opts: TrainOptions = {}): Promise<TrainedModel> {
+  const cfg = resolveFeatureConfig(opts);
+  return trainOnFeatures(featurize(data.inputs, cfg), data.labels, data.numClasses, cfg, opts);
+}
+
+/** Trains from already-hashed items (hashed with `cfg`). */
+export async function trainOnFeatures(
+  feats: SparseBatch,
+  labels: ArrayLike<number>,
+  numClasses: number,
+  cfg: FeatureConfig,
+  opts: TrainOptions = {},
+): Promise<TrainedModel> {
+  const o = { ...DEFAULTS, ...stripUndefined(opts) };
+  const backend = await initBackend();
+  const n = labels.length;
+  if (n === 0) throw new Error("trainModel: no training items");
+  if (feats.offsets.length - 1 !== n) throw new Error("trainModel: inputs and labels differ in length");
+  checkLabels(labels, numClasses);
+  const rng = createRng(o.seed);
+  const { train, val } = splitValidation(n, o.validationFraction, rng);
+  const config: ModelConfig = { features: cfg, dim: o.dim, hidden: o.hidden, numClasses };
+  const { table, head, warmStarted } = initModel(config, opts.warmStart, rng);
+  const weights = classWeights(labels, train, numClasses, o.classWeightPower);
+  const trainFeats = selectRows(feats, train);
+  const trainLabels = Int32Array.from(train, (i) => labels[i] as number);
+  const valFeats = val.length ? selectRows(feats, val) : null;
+  const valLabels = Int32Array.from(val, (i) => labels[i] as number);
+  const opt = tf.train.adam(o.headLr);
+  const t0 = performance.now();
+  let state: LoopState;
+  try {
+    state = await epochLoop({ o, table, head, opt, rng, trainFeats, trainLabels, weights, valFeats, valLabels, signal: opts.signal, onProgress: opts.onProgress });
+  } catch (e) {
+    head.dispose();
+    throw e;
+  } finally {
+    opt.dispose();
+  }
+  table.releaseOptimizerState();
+  const secs = (performance.now() - t0) / 1000;
+  const figures: TrainingFigures = {
+    backend, seed: o.seed, items: train.length, validationItems: val.length, epochsRun: state.epochsRun,
+    bestEpoch: state.bestEpoch, trainSeconds: secs, itemsPerSecond: (train.length * state.epochsRun) / Math.max(secs, 1e-9),
+    finalLoss: state.lastLoss, valAccuracy: state.bestAcc >= 0 ? state.bestAcc : null, warmStarted,
+    stoppedEarly: state.stoppedEarly, aborted: false,
+  };
+  return new TrainedModel(config, table, head, figures);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function checkLabels(labels: ArrayLike<number>, numClasses: number): void {
+  for (let i = 0; i < labels.length; i++) {
+    const y = labels[i] as number;
+    if (!Number.isInteger(y) || y < 0 || y >= numClasses) throw new Error(`trainModel: label ${y} at ${i} outside 0..${numClasses - 1}`);
+  }
+}
+
+function splitValidation(n: number, frac: number, rng: Rng): { train: Int32Array; val: Int32Array } {
+  const perm = permutation(n, rng);
+  const nVal = n >= 50 && frac > 0 ? Math.max(1, Math.round(n * frac)) : 0;
+  return { val: perm.slice(0, nVal).sort(), train: perm.slice(nVal).sort() };
+}
+
+function sameShape(a: ModelConfig, b: ModelConfig): boolean {
+  return a.dim === b.dim && a.hidden === b.hidden && a.numClasses === b.numClasses && JSON.stringify(a.features) === JSON.stringify(b.features);
+}
+
+function initModel(config: ModelConfig, warm: TrainedModel | undefined, rng: Rng) {
+  const shape = { dim: config.dim, hidden: config.hidden, numClasses: config.numClasses };
+  if (warm && sameShape(warm.config, config)) {
+    const head = Head.init(shape, rng);
+    head.assignFrom(headSnapshot(warm.head));
+    return { table: warm.table.clone(), head, warmStarted: true };
+  }
+  return { table: new EmbeddingTable(config.features.buckets, config.dim), head: Head.init(shape, rng), warmStarted: false };
+}
+
+function headSnapshot(head: Head): WeightBlob[] {
+  return head.vars.map((v) => ({ name: v.name, shape: v.shape.slice(), data: v.dataSync().slice() as Float32Array }));
+}
+
+/** Per-item loss weights from class frequencies, normalised to mean 1. */
+function classWeights(labels: ArrayLike<number>, train: Int32Array, numClasses: number, power: number): Float32Array {
+  const counts = new Float64Array(numClasses);
+  for (const i of train) counts[labels[i] as number]! += 1;
+  const present = counts.filter((c) => c > 0).length;
+  const mean = train.length / Math.max(1, present);
+  const perClass = Array.from(counts, (c) => (c > 0 ? (mean / c) ** power : 0));
+  const w = Float32Array.from(train, (i) => perClass[labels[i] as number] as number);
+  const avg = w.reduce((s, x) => s + x, 0) / Math.max(1, w.length);
+  return w.map((x) => x / avg);
+}
+
+type LoopArgs = {
+  o: typeof DEFAULTS;
+  table: EmbeddingTable;
+  head: Head;
+  opt: tf.Optimizer;
+  rng: Rng;
+  trainFeats: SparseBatch;
+  trainLabels: Int32Array;
+  weights: Float32Array;
+  valFeats: SparseBatch | null;
+  valLabels: Int32Array;
+  signal?: AbortSignal;
+  onProgress?: (p: TrainProgress) => void;
+};
+type LoopState = { epochsRun: number; bestEpoch: number; bestAcc: number; lastLoss: number; stoppedEarly: boolean };
+
+async function epochLoop(a: LoopArgs): Promise<LoopState> {
+  const s: LoopState = { epochsRun: 0, bestEpoch: 0, bestAcc: -1, lastLoss: NaN, stoppedEarly: false };
+  let best: { table: Float32Array; head: WeightBlob[] } | null = null;
+  let bestValLoss = Infinity;
+  for (let epoch = 1; epoch <= a.o.epochs; epoch++) {
+    a.signal?.throwIfAborted();
+    s.lastLoss = runEpoch(a);
+    s.epochsRun = epoch;
+    let valAccuracy: number | undefined;
+    if (a.valFeats) {
+      const v = validate(a.table, a.head, a.valFeats, a.valLabels);
+      valAccuracy = v.accuracy;
+      // Accuracy first; validation loss breaks ties (it moves when accuracy is flat).
+      if (v.accuracy > s.bestAcc || (v.accuracy === s.bestAcc && v.loss < bestValLoss)) {
+        s.bestAcc = v.accuracy;
+        bestValLoss = v.loss;
+        s.bestEpoch = epoch;
+        best = { table: a.table.data.slice(), head: headSnapshot(a.head) };
+      }
+    } else s.bestEpoch = epoch;
+    a.onProgress?.({ phase: "train", epoch, epochs: a.o.epochs, loss: s.lastLoss, valAccuracy });
+    await new Promise((r) => setImmediate(r)); // let progress, abort and I/O through
+    if (a.valFeats && epoch - s.bestEpoch >= a.o.patience) {
+      s.stoppedEarly = true;
+      break;
+    }
+  }
+  if (best && s.bestEpoch !== s.epochsRun) {
+    a.table.data.set(best.table);
+    a.head.assignFrom(best.head);
+  }
+  return s;
+}
+
+function runEpoch(a: LoopArgs): number {
+  const n = a.trainLabels.length;
+  const order = permutation(n, a.rng);
+  let lossSum = 0;
+  let batches = 0;
+  for (let s = 0; s < n; s += a.o.batchSize) {
+    const idx = order.subarray(s, Math.min(n, s + a.o.batchSize));
+    const part = selectRows(a.trainFeats, idx);
+    const bag = a.table.bag(part);
+    const y = Int32Array.from(idx, (i) => a.trainLabels[i] as number);
+    const w = Float32Array.from(idx, (i) => a.weights[i] as number);
+    const { loss, gradBag } = headTrainStep(a.head, a.opt, bag, y, w);
+    a.table.adagradStep(part, gradBag, a.o.lr);
+    lossSum += loss;
+    batches++;
+  }
+  return lossSum / Math.max(1, batches);
+}
+
+function validate(table: EmbeddingTable, head: Head, feats: SparseBatch, labels: Int32Array): { accuracy: number; loss: number } {
+  const n = labels.length;
+  const bag = table.bag(feats);
+  const [pred, nll] = tf.tidy(() => {
+    const logits = head.logits(tf.tensor2d(bag, [n, head.shape.dim]));
+    const y = tf.oneHot(tf.tensor1d(labels, "int32"), head.shape.numClasses);
+    return [tf.argMax(logits, 1), tf.losses.softmaxCrossEntropy(y, logits)];
+  });
+  const p = pred.dataSync();
+  const loss = nll.dataSync()[0] as number;
+  tf.dispose([pred, nll]);
+  let correct = 0;
+  for (let i = 0; i < n; i++) if (p[i] === labels[i]) correct++;
+  return { accuracy: correct / n, loss };
+}
