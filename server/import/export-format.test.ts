@@ -8,7 +8,7 @@ import {
   type LabelExportRow,
 } from "./export-format";
 import { parseImportStream } from "./parse-import";
-import { collect } from "./test-helpers";
+import { asyncOf, collect } from "./test-helpers";
 
 const base: LabelExportRow = {
   id: "demo-000001",
@@ -75,7 +75,7 @@ describe("toJsonlChunks", () => {
       id: "b", title: "=not neutralised in JSON", category: null, split: "test", source: "human",
       annotator: "ana@example.com", model_version: null, labelled_at: null,
     });
-    const imported = await collect(parseImportStream([out], { format: "jsonl" }));
+    const imported = await collect(parseImportStream(asyncOf([out]), { format: "jsonl" }));
     expect(imported.map((r) => [r.externalId, r.title, r.categoryPath, r.split])).toEqual([
       ["demo-000001", base.title, "Audio > Headphones", "pool"],
       ["b", "=not neutralised in JSON", null, "test"],

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ImportTooLargeError, ImportTooManyRowsError, ImportValidationError } from "./errors";
 import { parseImportStream, validateImportStream } from "./parse-import";
 import type { ImportFormat } from "./types";
-import { thrown } from "./test-helpers";
+import { asyncOf, thrown } from "./test-helpers";
 
 const MB = 1024 * 1024;
 
@@ -70,8 +70,8 @@ describe("import limits", () => {
     const bad = format === "csv" ? "r0,\n" : '{"id":"r0"}\n';
     const ok = head + bad + [1, 2, 3, 4].map(row).join("");
     // 5 rows with cap 5: only the validation error, no cap error.
-    expect(await thrown(parseImportStream([ok], { format, maxRows: 5 }))).toBeInstanceOf(ImportValidationError);
-    const err = await thrown(parseImportStream([ok + row(5)], { format, maxRows: 5 }));
+    expect(await thrown(parseImportStream(asyncOf([ok]), { format, maxRows: 5 }))).toBeInstanceOf(ImportValidationError);
+    const err = await thrown(parseImportStream(asyncOf([ok + row(5)]), { format, maxRows: 5 }));
     expect(err).toBeInstanceOf(ImportTooManyRowsError);
     expect((err as ImportTooManyRowsError).line).toBe(format === "csv" ? 7 : 6);
   });

@@ -21,3 +21,7 @@ export async function thrown(rows: AsyncIterable<unknown>): Promise<unknown> {
   }
   throw new Error("expected the stream to throw");
 }
+
+export async function* asyncOf<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const item of items) yield item;
+}
