@@ -4,6 +4,7 @@
  * (bigint-safe ranges are not needed at this scale; item ids stay dense so
  * pool scoring can be split into id ranges).
  */
+import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -265,8 +266,16 @@ export const modelVersions = pgTable(
     createdAt: createdAt(),
     startedAt: ts("started_at"),
     finishedAt: ts("finished_at"),
+    /** Touched by the training worker while it lives; a stale one means the worker died. */
+    heartbeatAt: ts("heartbeat_at"),
   },
-  (t) => [uniqueIndex("model_versions_project_version_uq").on(t.projectId, t.version)],
+  (t) => [
+    uniqueIndex("model_versions_project_version_uq").on(t.projectId, t.version),
+    // The database's guarantee of one training run per project, whatever the job queue does.
+    uniqueIndex("model_versions_one_run_uq")
+      .on(t.projectId)
+      .where(sql`status in ('queued', 'training')`),
+  ],
 );
 
 /** Calibration of a version: the first from training, later ones from recalibrate jobs. */

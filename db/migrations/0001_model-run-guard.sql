@@ -1,0 +1,2 @@
+ALTER TABLE "model_versions" ADD COLUMN "heartbeat_at" timestamp with time zone;--> statement-breakpoint
+CREATE UNIQUE INDEX "model_versions_one_run_uq" ON "model_versions" USING btree ("project_id") WHERE status in ('queued', 'training');
