@@ -374,6 +374,11 @@ export const imports = pgTable(
     rowCount: integer("row_count").notNull().default(0),
     created: integer("created").notNull().default(0),
     updated: integer("updated").notNull().default(0),
+    /** Import labels written (new or replaced). */
+    labelCount: integer("label_count").notNull().default(0),
+    /** Rows whose category was not applied because a person had already labelled the item. */
+    humanLabelsKept: integer("human_labels_kept").notNull().default(0),
+    categoriesCreated: integer("categories_created").notNull().default(0),
     errors: jsonb("errors").$type<{ line: number; field: string | null; message: string }[]>(),
     createdById: integer("created_by_id").references(() => users.id),
     createdAt: createdAt(),
