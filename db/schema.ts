@@ -181,6 +181,19 @@ export const labels = pgTable(
   ],
 );
 
+/**
+ * The label an annotation replaced. The optional fields let undo restore it in
+ * full (who set it, from which annotation or model version); older rows may lack them.
+ */
+export type PreviousLabel = {
+  categoryId: number | null;
+  source: string;
+  userId?: number | null;
+  annotationId?: number | null;
+  modelVersionId?: number | null;
+  confidence?: number | null;
+};
+
 /** Append-only: every human decision, never updated or deleted. */
 export const annotations = pgTable(
   "annotations",
@@ -205,7 +218,7 @@ export const annotations = pgTable(
     idempotencyKey: text("idempotency_key").notNull(),
     undoesAnnotationId: bigint("undoes_annotation_id", { mode: "number" }),
     /** The label before this decision, so undo can restore it. */
-    previousLabel: jsonb("previous_label").$type<{ categoryId: number | null; source: string } | null>(),
+    previousLabel: jsonb("previous_label").$type<PreviousLabel | null>(),
     createdAt: createdAt(),
   },
   (t) => [
