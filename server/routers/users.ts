@@ -1,0 +1,19 @@
+/** Accounts: instance administrators only. There is no sign-up procedure anywhere. */
+import { instanceAdminProcedure, router } from "../trpc";
+import { UsersCreateInput, UsersListInput, UsersResetPasswordInput, UsersSetDisabledInput } from "../schemas/users";
+import { createUser, listUsers, resetUserPassword, setUserDisabled } from "../services/users";
+
+export const usersRouter = router({
+  list: instanceAdminProcedure.input(UsersListInput).query(({ ctx, input }) => listUsers(ctx.db, input)),
+
+  /** `generatedPassword` is returned once and never stored in clear. */
+  create: instanceAdminProcedure.input(UsersCreateInput).mutation(({ ctx, input }) => createUser(ctx.db, ctx.user.id, input)),
+
+  setDisabled: instanceAdminProcedure
+    .input(UsersSetDisabledInput)
+    .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.user.id, input)),
+
+  resetPassword: instanceAdminProcedure
+    .input(UsersResetPasswordInput)
+    .mutation(({ ctx, input }) => resetUserPassword(ctx.db, ctx.user.id, input)),
+});

@@ -1,0 +1,12 @@
+/** Building blocks shared by the domain input schemas, so bounds stay the same everywhere. */
+import { z } from "zod";
+
+export const Id = z.number().int().positive().max(2_147_483_647);
+export const ProjectId = Id;
+/** Every list is paged: at most 100 rows per call. */
+export const Limit = z.number().int().min(1).max(100).default(50);
+/** Keyset cursor: the last id of the previous page. */
+export const Cursor = Id.optional();
+export const Email = z.string().trim().toLowerCase().max(320).pipe(z.email());
+export const PersonName = z.string().trim().min(1).max(200);
+export const SearchText = z.string().trim().max(200).optional();

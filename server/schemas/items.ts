@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { Cursor, Id, Limit, ProjectId, SearchText } from "./common";
+
+export const ItemsListInput = z.object({
+  projectId: ProjectId,
+  split: z.enum(["pool", "test"]).optional(),
+  labelSource: z.enum(["human", "auto", "import"]).optional(),
+  categoryId: Id.optional(),
+  /** Case-insensitive substring of the title. */
+  search: SearchText,
+  hasLabel: z.boolean().optional(),
+  cursor: Cursor,
+  limit: Limit,
+});
+
+export const ItemsGetInput = z.object({ projectId: ProjectId, itemId: Id });
