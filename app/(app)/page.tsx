@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireMe } from "@/server/rsc";
+import { RoleBadge } from "@/app/_components/ui/badge";
+import { EmptyState } from "@/app/_components/ui/empty-state";
+import { PageHeader } from "@/app/_components/ui/page-header";
+import { projectHref } from "@/app/_lib/project-sections";
+
+export const metadata: Metadata = { title: "Projects" };
+
+export default async function ProjectsPage() {
+  const { user, projects } = await requireMe();
+  return (
+    <>
+      <PageHeader
+        title="Projects"
+        description={user.isAdmin ? "As an instance administrator you can open every project." : "Projects you are a member of."}
+      />
+      {projects.length === 0 ? (
+        <EmptyState title="You are not in any project yet">Ask an administrator to add you to a project.</EmptyState>
+      ) : (
+        <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="project-list">
+          {projects.map((p) => (
+            <li key={p.id}>
+              <Link
+                href={projectHref(p.id)}
+                className="group flex h-full flex-col rounded-lg border border-line bg-surface p-4 shadow-xs transition-colors hover:border-accent/50 hover:shadow-sm"
+              >
+                <div className="flex items-start justify-between gap-3">
+                  <h2 className="min-w-0 truncate font-semibold group-hover:text-accent">{p.name}</h2>
+                  <RoleBadge role={p.role} />
+                </div>
+                <p className="mt-0.5 font-mono text-xs text-faint">{p.slug}</p>
+                <p className="mt-2 line-clamp-2 text-sm text-muted">{p.description || "No description."}</p>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

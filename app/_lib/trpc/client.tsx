@@ -1,0 +1,41 @@
+"use client";
+/**
+ * Browser tRPC: `useTRPC()` gives typed query/mutation options for TanStack Query,
+ * e.g. `useQuery(trpc.auth.me.queryOptions())`, `useMutation(trpc.auth.logout.mutationOptions())`.
+ */
+import { useState, type ReactNode } from "react";
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import superjson from "superjson";
+import type { AppRouter } from "@/server/routers/_app";
+import { makeQueryClient } from "./query-client";
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** Must match MAX_BATCH_SIZE in server/http.ts: a larger batch is refused outright. */
+const MAX_BATCH_ITEMS = 20;
+
+let browserQueryClient: QueryClient | undefined;
+function getQueryClient(): QueryClient {
+  // Server render: a fresh client per request, never shared between users.
+  if (typeof window === "undefined") return makeQueryClient();
+  browserQueryClient ??= makeQueryClient();
+  return browserQueryClient;
+}
+
+export function TRPCReactProvider({ children }: { children: ReactNode }) {
+  const queryClient = getQueryClient();
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_BATCH_ITEMS })],
+    }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

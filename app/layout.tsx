@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { TRPCReactProvider } from "./_lib/trpc/client";
+import { ToastProvider } from "./_components/ui/toast";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Loupe", template: "%s · Loupe" },
+  description: "Active-learning annotation: a classifier proposes, people review what it is unsure of.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-dvh">
+        <TRPCReactProvider>
+          <ToastProvider>{children}</ToastProvider>
+        </TRPCReactProvider>
+      </body>
+    </html>
+  );
+}
