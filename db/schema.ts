@@ -147,7 +147,7 @@ export const items = pgTable(
     attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
     split: splitEnum("split").notNull().default("pool"),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("items_project_external_uq").on(t.projectId, t.externalId),
@@ -173,7 +173,9 @@ export const labels = pgTable(
     /** Confidence of the model when an auto label was set. */
     confidence: doublePrecision("confidence"),
     userId: integer("user_id").references(() => users.id),
-    updatedAt: createdAt(),
+    /** When the item was first labelled; `updatedAt` is when the current label was set. */
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
     index("labels_project_source_idx").on(t.projectId, t.source),
