@@ -32,7 +32,8 @@ export class Head {
     const blobs: WeightBlob[] = [];
     if (hidden > 0) {
       blobs.push({ name: "w1", shape: [dim, hidden], data: glorot(dim, hidden, rng) });
-      blobs.push({ name: "b1", shape: [hidden], data: new Float32Array(hidden) });
+      // Positive bias: the table starts at zero, and ReLU(0) would pass no gradient back.
+      blobs.push({ name: "b1", shape: [hidden], data: new Float32Array(hidden).fill(0.1) });
     }
     blobs.push({ name: "w2", shape: [inner, numClasses], data: glorot(inner, numClasses, rng) });
     blobs.push({ name: "b2", shape: [numClasses], data: new Float32Array(numClasses) });
@@ -50,7 +51,7 @@ export class Head {
     let h: tf.Tensor2D = x;
     let k = 0;
     if (this.shape.hidden > 0) {
-      h = tf.relu(tf.add(tf.matMul(h, vs[k++] as tf.Tensor2D), vs[k++] as tf.Tensor1D));
+      h = tf.relu(tf.add(tf.matMul(h, vs[k++] as tf.Tensor2D), vs[k++] as tf.Tensor1D)) as tf.Tensor2D;
     }
     return tf.add(tf.matMul(h, vs[k++] as tf.Tensor2D), vs[k] as tf.Tensor1D);
   }
