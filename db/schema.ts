@@ -225,6 +225,8 @@ export const annotations = pgTable(
   },
   (t) => [
     uniqueIndex("annotations_user_key_uq").on(t.userId, t.idempotencyKey),
+    /** A decision can be undone once: two concurrent undos cannot both restore it. */
+    uniqueIndex("annotations_undoes_uq").on(t.undoesAnnotationId).where(sql`undoes_annotation_id is not null`),
     index("annotations_project_item_idx").on(t.projectId, t.itemId),
     index("annotations_project_user_idx").on(t.projectId, t.userId, t.createdAt),
     index("annotations_project_created_idx").on(t.projectId, t.createdAt),

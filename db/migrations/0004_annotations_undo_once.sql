@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "annotations_undoes_uq" ON "annotations" USING btree ("undoes_annotation_id") WHERE undoes_annotation_id is not null;
