@@ -1,0 +1,174 @@
+/**
+ * The batch writer behind every import (files, uploads and the demo seed): categories,
+ * then items, then labels, each as one multi-row statement per batch, inside the
+ * caller's transaction. It never commits: atomicity is the caller's transaction.
+ */
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { categories, items, labels } from "@/db/schema";
+import type { ImportRow } from "@/server/import";
+
+export type UnknownCategoryPolicy = "create" | "reject";
+
+export type WriteCounts = {
+  rows: number;
+  created: number;
+  updated: number;
+  /** Import labels written, new or replacing an import/auto label. */
+  labels: number;
+  /** Rows whose category was not applied because the item already had a human label. */
+  humanLabelsKept: number;
+  /** New categories, plus soft-deleted ones the file brought back. */
+  categoriesCreated: number;
+};
+
+export type ImportWriter = {
+  write: (batch: readonly ImportRow[]) => Promise<void>;
+  counts: WriteCounts;
+  /** Reject mode: unknown path → first line it appears on. */
+  unknown: Map<string, number>;
+};
+
+type WriterOptions = { projectId: number; unknownCategories: UnknownCategoryPolicy };
+
+export async function createImportWriter(tx: DbOrTx, opts: WriterOptions): Promise<ImportWriter> {
+  const categoryIds = await loadLiveCategories(tx, opts.projectId);
+  const counts: WriteCounts = { rows: 0, created: 0, updated: 0, labels: 0, humanLabelsKept: 0, categoriesCreated: 0 };
+  const unknown = new Map<string, number>();
+  const write = async (batch: readonly ImportRow[]) => {
+    counts.rows += batch.length;
+    const missing = missingPaths(batch, categoryIds);
+    if (opts.unknownCategories === "reject") {
+      for (const [path, line] of missing) if (!unknown.has(path)) unknown.set(path, line);
+    } else if (missing.size > 0) {
+      counts.categoriesCreated += await ensureCategories(tx, opts.projectId, [...missing.keys()], categoryIds);
+    }
+    // Once the import is doomed (it will be rolled back), skip the writes but keep reading to list every unknown path.
+    if (unknown.size > 0) return;
+    const itemIds = await upsertItems(tx, opts.projectId, batch, counts);
+    await upsertImportLabels(tx, opts.projectId, batch, itemIds, categoryIds, counts);
+  };
+  return { write, counts, unknown };
+}
+
+async function loadLiveCategories(tx: DbOrTx, projectId: number): Promise<Map<string, number>> {
+  const rows = await tx
+    .select({ id: categories.id, path: categories.path })
+    .from(categories)
+    .where(and(eq(categories.projectId, projectId), isNull(categories.deletedAt)));
+  return new Map(rows.map((r) => [r.path, r.id]));
+}
+
+/** Paths of this batch not in the cache, with the first line each appears on. */
+function missingPaths(batch: readonly ImportRow[], known: Map<string, number>): Map<string, number> {
+  const missing = new Map<string, number>();
+  for (const row of batch) {
+    const path = row.categoryPath;
+    if (path !== null && !known.has(path) && !missing.has(path)) missing.set(path, row.line);
+  }
+  return missing;
+}
+
+/**
+ * Creates the paths as given (leaf paths; no ancestors). A soft-deleted category with the
+ * same path is brought back rather than duplicated: the path is the category's identity.
+ * Upsert rather than insert so a concurrent import of the same path cannot fail us.
+ */
+export async function ensureCategories(
+  tx: DbOrTx,
+  projectId: number,
+  paths: readonly string[],
+  cache: Map<string, number>,
+): Promise<number> {
+  if (paths.length === 0) return 0;
+  const rows = await tx
+    .insert(categories)
+    .values(paths.map((path) => ({ projectId, path, name: path.split(" > ").pop() ?? path })))
+    .onConflictDoUpdate({ target: [categories.projectId, categories.path], set: { deletedAt: null } })
+    .returning({ id: categories.id, path: categories.path });
+  for (const r of rows) cache.set(r.path, r.id);
+  return rows.length;
+}
+
+/** Insert or update on (project_id, external_id); xmax = 0 marks a freshly inserted row. */
+async function upsertItems(
+  tx: DbOrTx,
+  projectId: number,
+  batch: readonly ImportRow[],
+  counts: WriteCounts,
+): Promise<Map<string, number>> {
+  const rows = await tx
+    .insert(items)
+    .values(
+      batch.map((r) => ({
+        projectId,
+        externalId: r.externalId,
+        title: r.title,
+        description: r.description,
+        attributes: r.attributes,
+        split: r.split,
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [items.projectId, items.externalId],
+      set: {
+        title: sql`excluded.title`,
+        description: sql`excluded.description`,
+        attributes: sql`excluded.attributes`,
+        split: sql`excluded.split`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning({ id: items.id, externalId: items.externalId, inserted: sql<boolean>`(xmax = 0)` });
+  const ids = new Map<string, number>();
+  for (const r of rows) {
+    ids.set(r.externalId, r.id);
+    if (r.inserted) counts.created += 1;
+    else counts.updated += 1;
+  }
+  return ids;
+}
+
+/**
+ * Rows with a category become `import` labels. An existing import or auto label is
+ * replaced; a human label is kept (the conflict update is skipped for it, so it is not
+ * returned). A row without a category leaves any existing label alone: a blank cell
+ * says "no label information", not "remove the label".
+ */
+async function upsertImportLabels(
+  tx: DbOrTx,
+  projectId: number,
+  batch: readonly ImportRow[],
+  itemIds: Map<string, number>,
+  categoryIds: Map<string, number>,
+  counts: WriteCounts,
+): Promise<void> {
+  const values = [];
+  for (const r of batch) {
+    if (r.categoryPath === null) continue;
+    const itemId = itemIds.get(r.externalId);
+    const categoryId = categoryIds.get(r.categoryPath);
+    if (itemId === undefined || categoryId === undefined) throw new Error(`import: unresolved row on line ${r.line}`);
+    values.push({ itemId, projectId, categoryId, source: "import" as const });
+  }
+  if (values.length === 0) return;
+  const written = await tx
+    .insert(labels)
+    .values(values)
+    .onConflictDoUpdate({
+      target: labels.itemId,
+      set: {
+        categoryId: sql`excluded.category_id`,
+        source: sql`excluded.source`,
+        annotationId: null,
+        modelVersionId: null,
+        confidence: null,
+        userId: null,
+        updatedAt: sql`now()`,
+      },
+      setWhere: and(ne(labels.source, "human"), eq(labels.projectId, projectId)),
+    })
+    .returning({ itemId: labels.itemId });
+  counts.labels += written.length;
+  counts.humanLabelsKept += values.length - written.length;
+}
