@@ -24,7 +24,7 @@ export const PROJECT_SECTIONS: readonly ProjectSection[] = [
   { key: "models", label: "Models", segment: "models", needs: ["manageModels"], ready: false },
   { key: "dashboard", label: "Dashboard", segment: "dashboard", needs: ["viewMetrics"], ready: false },
   { key: "data", label: "Data", segment: "data", needs: ["importData", "exportData"], ready: false },
-  { key: "members", label: "Members", segment: "members", needs: ["manageMembers"], ready: false },
+  { key: "members", label: "Members", segment: "members", needs: ["manageMembers"], ready: true },
   { key: "audit", label: "Audit log", segment: "audit", needs: ["readAudit"], ready: false },
 ];
 
