@@ -1,0 +1,41 @@
+/** The server must not start outside the demo with a missing, default or weak session secret. */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadEnv } from "@/server/env";
+
+const dir = mkdtempSync(path.join(tmpdir(), "loupe-env-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const STRONG = "f3a9c1e07b2d4c6e8a0b1d3f5e7c9a1b2d4f6e8a0c2e4f6a";
+
+describe("loadEnv", () => {
+  it("refuses production mode without SESSION_SECRET, explicit or implied by DATABASE_URL", () => {
+    expect(() => loadEnv({ LOUPE_MODE: "production", LOUPE_DATA_DIR: dir })).toThrow(/SESSION_SECRET is required/);
+    expect(() => loadEnv({ DATABASE_URL: "postgres://db.example/loupe", LOUPE_DATA_DIR: dir })).toThrow(/SESSION_SECRET is required/);
+  });
+
+  it.each([
+    ["short", "abc123XYZ"],
+    ["a known default", "changeme"],
+    ["one repeated character", "a".repeat(64)],
+    ["too few distinct characters", "abababababababababababababababababab"],
+  ])("refuses a weak secret (%s) in every mode", (_, secret) => {
+    expect(() => loadEnv({ LOUPE_MODE: "production", SESSION_SECRET: secret, LOUPE_DATA_DIR: dir })).toThrow(/at least 32 random characters/);
+    expect(() => loadEnv({ LOUPE_MODE: "demo", SESSION_SECRET: secret, LOUPE_DATA_DIR: dir })).toThrow(/at least 32 random characters/);
+  });
+
+  it("accepts a strong secret in production", () => {
+    const e = loadEnv({ DATABASE_URL: "postgres://db.example/loupe", SESSION_SECRET: STRONG, LOUPE_DATA_DIR: dir });
+    expect(e.mode).toBe("production");
+    expect(e.sessionSecret).toBe(STRONG);
+  });
+
+  it("in the demo generates a strong secret once, keeps it private in the data folder and reuses it", () => {
+    const first = loadEnv({ LOUPE_DATA_DIR: dir });
+    expect(first.mode).toBe("demo");
+    expect(first.sessionSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(path.join(dir, "session-secret"), "utf8").trim()).toBe(first.sessionSecret);
+    expect(loadEnv({ LOUPE_DATA_DIR: dir }).sessionSecret).toBe(first.sessionSecret);
+  });
+});

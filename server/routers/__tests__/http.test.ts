@@ -1,0 +1,102 @@
+/**
+ * The HTTP entry's guards, end to end through handleTrpcRequest: cross-site
+ * and non-JSON posts and oversized batches are refused before any resolver
+ * runs. Proof that nothing ran: a logout that would revoke a live session.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setDbHandle } from "@/server/db";
+import { env } from "@/server/env";
+import { handleTrpcRequest, MAX_BATCH_SIZE } from "@/server/http";
+import { createSession, getSessionUser } from "@/server/services/auth";
+import { createTestDb, dbTargets, type TestDb } from "@/test/db";
+import { makeUser } from "@/test/factories";
+
+const dataDir = mkdtempSync(path.join(tmpdir(), "loupe-http-"));
+const ORIGIN = "http://loupe.test:3000";
+
+beforeAll(() => {
+  // env() is read lazily and cached: point it at a throwaway demo folder first.
+  process.env.LOUPE_DATA_DIR = dataDir;
+  process.env.LOUPE_MODE = "demo";
+  delete process.env.DATABASE_URL;
+  delete process.env.SESSION_SECRET;
+  delete process.env.ALLOWED_ORIGINS;
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function post(pathAndQuery: string, headers: Record<string, string>, body = JSON.stringify({})) {
+  return new Request(`${ORIGIN}/api/trpc/${pathAndQuery}`, { method: "POST", headers: { host: "loupe.test:3000", ...headers }, body });
+}
+
+describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
+  let h: TestDb;
+  let cookie: string;
+  let token: string;
+  const secret = () => env().sessionSecret;
+
+  beforeAll(async () => {
+    h = await createTestDb(target);
+    setDbHandle(h);
+  });
+  afterAll(async () => h?.drop());
+
+  async function freshSession() {
+    const user = await makeUser(h.db);
+    ({ token } = await createSession(h.db, user.id, secret(), 1));
+    cookie = `loupe_session=${token}`;
+  }
+  const stillLoggedIn = async () => (await getSessionUser(h.db, token, secret())) !== null;
+
+  it.each([
+    ["text/plain", { "content-type": "text/plain" }],
+    ["form-encoded", { "content-type": "application/x-www-form-urlencoded" }],
+    ["multipart", { "content-type": "multipart/form-data; boundary=x" }],
+    ["no content type", {}],
+    ["JSON from a foreign origin", { "content-type": "application/json", origin: "https://evil.example" }],
+    ["JSON with a null origin", { "content-type": "application/json", origin: "null" }],
+  ])("refuses a %s POST with 403 before the resolver runs", async (_, headers: Record<string, string>) => {
+    await freshSession();
+    const res = await handleTrpcRequest(post("auth.logout", { cookie, ...headers }));
+    expect(res.status).toBe(403);
+    expect(await stillLoggedIn()).toBe(true);
+  });
+
+  it("runs a same-origin JSON POST (the control)", async () => {
+    await freshSession();
+    const res = await handleTrpcRequest(post("auth.logout", { cookie, "content-type": "application/json", origin: ORIGIN }));
+    expect(res.status).toBe(200);
+    expect(await stillLoggedIn()).toBe(false);
+  });
+
+  it("does not run mutations over GET", async () => {
+    await freshSession();
+    const res = await handleTrpcRequest(new Request(`${ORIGIN}/api/trpc/auth.logout`, { headers: { cookie, host: "loupe.test:3000" } }));
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(await stillLoggedIn()).toBe(true);
+  });
+
+  it("refuses batches over the limit, GET and POST, before any call runs", async () => {
+    await freshSession();
+    const input = encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [i, {}]))));
+    const get = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/${Array(100).fill("auth.me").join(",")}?batch=1&input=${input}`, { headers: { cookie, host: "loupe.test:3000" } }),
+    );
+    expect(get.status).toBe(400);
+    expect(JSON.stringify(await get.json())).toMatch(/batch/i);
+
+    const body = JSON.stringify(Object.fromEntries(Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => [i, {}])));
+    const big = await handleTrpcRequest(
+      post(`${Array(MAX_BATCH_SIZE + 1).fill("auth.logout").join(",")}?batch=1`, { cookie, "content-type": "application/json", origin: ORIGIN }, body),
+    );
+    expect(big.status).toBe(400);
+    expect(await stillLoggedIn()).toBe(true);
+
+    const small = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/auth.me,auth.me?batch=1&input=${encodeURIComponent("{}")}`, { headers: { cookie, host: "loupe.test:3000" } }),
+    );
+    expect(small.status).toBe(200);
+  });
+});
