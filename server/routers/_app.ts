@@ -6,6 +6,8 @@ import { projectsRouter } from "./projects";
 import { membersRouter } from "./members";
 import { categoriesRouter } from "./categories";
 import { itemsRouter } from "./items";
+import { queueRouter } from "./queue";
+import { annotationsRouter } from "./annotations";
 
 export const appRouter = router({
   auth: authRouter,
@@ -14,6 +16,8 @@ export const appRouter = router({
   members: membersRouter,
   categories: categoriesRouter,
   items: itemsRouter,
+  queue: queueRouter,
+  annotations: annotationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

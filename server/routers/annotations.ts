@@ -1,0 +1,27 @@
+import { CAN } from "../auth/roles";
+import { projectProcedure, router } from "../trpc";
+import { AnnotationsListMineInput, AnnotationsSubmitBatchInput, AnnotationsSubmitInput, AnnotationsUndoInput } from "../schemas/annotations";
+import { submitAnnotation } from "../services/annotations-submit";
+import { submitBatch } from "../services/annotations-batch";
+import { undoLastDecision } from "../services/annotations-undo";
+import { listMyDecisions } from "../services/annotations-list";
+
+export const annotationsRouter = router({
+  submit: projectProcedure(CAN.annotate)
+    .input(AnnotationsSubmitInput)
+    .mutation(({ ctx, input }) => submitAnnotation(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id })),
+
+  submitBatch: projectProcedure(CAN.batchReview)
+    .input(AnnotationsSubmitBatchInput)
+    .mutation(({ ctx, input }) => submitBatch(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id })),
+
+  undo: projectProcedure(CAN.annotate)
+    .input(AnnotationsUndoInput)
+    .mutation(({ ctx, input }) => undoLastDecision(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id })),
+
+  listMine: projectProcedure(CAN.annotate)
+    .input(AnnotationsListMineInput)
+    .query(({ ctx, input }) =>
+      listMyDecisions(ctx.db, { projectId: ctx.project.id, userId: ctx.user.id, limit: input.limit, now: new Date(), tzOffsetMinutes: input.tzOffsetMinutes }),
+    ),
+});

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { ProjectId } from "./common";
+
+/** Up to 50 items per call: a batch on screen, not a bulk export. */
+export const QueueNextInput = z.object({ projectId: ProjectId, n: z.number().int().min(1).max(50).default(10) });
+
+const LeaseTokens = z.array(z.uuid()).min(1).max(100);
+
+export const QueueReleaseInput = z.object({ projectId: ProjectId, leaseTokens: LeaseTokens });
+
+export const QueueExtendInput = z.object({ projectId: ProjectId, leaseTokens: LeaseTokens });
+
+/** The client's UTC offset, so "today" is the annotator's day, not the server's. */
+export const TzOffsetMinutes = z.number().int().min(-840).max(840).default(0);
+
+export const QueueStatsInput = z.object({ projectId: ProjectId, tzOffsetMinutes: TzOffsetMinutes });

@@ -1,0 +1,124 @@
+/**
+ * One decision on one leased item. Everything (annotation, label, lease,
+ * audit event) happens in one transaction; a retry with the same
+ * idempotency key returns the stored result and writes nothing.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { annotations, leases } from "@/db/schema";
+import { ConflictError, ValidationError } from "../errors";
+import { recordAudit } from "./audit";
+import {
+  type DecisionAction,
+  type DecisionResult,
+  decisionColumns,
+  findByKeys,
+  isUniqueViolation,
+  loadSuggestions,
+  lockLabels,
+  requireItems,
+  requireLiveCategories,
+  snapshotOf,
+  toDecisionResult,
+  writeHumanLabels,
+} from "./annotations-shared";
+
+export type SubmitParams = {
+  projectId: number;
+  userId: number;
+  itemId: number;
+  leaseToken: string;
+  idempotencyKey: string;
+  action: DecisionAction;
+  categoryId?: number;
+  timeSpentMs: number;
+  /** The model version whose suggestion was on screen. */
+  modelVersionId?: number;
+};
+
+export async function submitAnnotation(db: Db, p: SubmitParams): Promise<DecisionResult> {
+  try {
+    return await db.transaction((tx) => submitInTx(tx, p));
+  } catch (e) {
+    // Two identical requests at once: the loser hits the unique index and answers with the winner's result.
+    if (!isUniqueViolation(e)) throw e;
+    const [stored] = await findByKeys(db, p.projectId, p.userId, [p.idempotencyKey]);
+    if (!stored) throw e;
+    return sameRequestOrConflict(stored, p);
+  }
+}
+
+function sameRequestOrConflict(stored: Parameters<typeof toDecisionResult>[0], p: SubmitParams): DecisionResult {
+  if (stored.itemId !== p.itemId) {
+    throw new ConflictError("This idempotency key was already used for another item", { itemId: stored.itemId });
+  }
+  return toDecisionResult(stored);
+}
+
+async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
+  await requireItems(tx, p.projectId, [p.itemId]);
+  const [lease] = await tx
+    .select({ token: leases.token, userId: leases.userId, reason: leases.reason })
+    .from(leases)
+    .where(and(eq(leases.itemId, p.itemId), eq(leases.projectId, p.projectId)))
+    .for("update");
+  // Checked after the lease lock: an identical request that committed while we waited is found here.
+  const [stored] = await findByKeys(tx, p.projectId, p.userId, [p.idempotencyKey]);
+  if (stored) return sameRequestOrConflict(stored, p);
+  // An expired lease is still honoured while its row carries our token: a
+  // take-over by someone else replaces the token, so then this is a CONFLICT.
+  if (!lease || lease.userId !== p.userId || lease.token.toLowerCase() !== p.leaseToken.toLowerCase()) {
+    throw new ConflictError("Your lease on this item is no longer valid; it may have been given to someone else", { itemId: p.itemId });
+  }
+  const decision = await resolveDecision(tx, p);
+  const previous = (await lockLabels(tx, p.projectId, [p.itemId])).get(p.itemId);
+  const [row] = await tx
+    .insert(annotations)
+    .values({
+      projectId: p.projectId,
+      itemId: p.itemId,
+      userId: p.userId,
+      action: p.action,
+      categoryId: decision.categoryId,
+      suggestedCategoryId: decision.suggestion?.categoryId ?? null,
+      suggestedConfidence: decision.suggestion?.confidence ?? null,
+      modelVersionId: decision.suggestion?.modelVersionId ?? p.modelVersionId ?? null,
+      reason: lease.reason,
+      timeSpentMs: p.timeSpentMs,
+      idempotencyKey: p.idempotencyKey,
+      previousLabel: snapshotOf(previous),
+    })
+    .returning(decisionColumns);
+  const a = row!;
+  if (p.action !== "skip") {
+    await writeHumanLabels(tx, p.projectId, [{ itemId: p.itemId, categoryId: decision.categoryId, userId: p.userId, annotationId: a.id }]);
+  }
+  await tx.delete(leases).where(and(eq(leases.itemId, p.itemId), eq(leases.projectId, p.projectId)));
+  const result = toDecisionResult(a);
+  await recordAudit(tx, {
+    projectId: p.projectId,
+    actorId: p.userId,
+    action: `annotation.${p.action}`,
+    entityType: "item",
+    entityId: p.itemId,
+    before: snapshotOf(previous),
+    after: { annotationId: a.id, label: result.label, reason: lease.reason },
+  });
+  return result;
+}
+
+/** What category the decision sets, and the suggestion that was on screen. */
+async function resolveDecision(tx: Tx, p: SubmitParams) {
+  const suggestion = (await loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId)).get(p.itemId) ?? null;
+  if (p.action === "accept") {
+    if (!suggestion) throw new ValidationError("There is no model suggestion to accept for this item; choose a category");
+    await requireLiveCategories(tx, p.projectId, [suggestion.categoryId]);
+    return { categoryId: suggestion.categoryId, suggestion };
+  }
+  if (p.action === "correct") {
+    if (p.categoryId === undefined) throw new ValidationError("A correction needs a category");
+    await requireLiveCategories(tx, p.projectId, [p.categoryId]);
+    return { categoryId: p.categoryId, suggestion };
+  }
+  return { categoryId: null, suggestion };
+}

@@ -1,0 +1,114 @@
+/**
+ * Candidate rows for the queue. Each query locks the items it returns with
+ * FOR NO KEY UPDATE SKIP LOCKED: concurrent callers pass over each other's
+ * candidates instead of waiting, while submits (which only take KEY SHARE
+ * locks through their foreign keys) are never blocked. The lease primary key
+ * remains the guarantee; the locks only keep callers from colliding.
+ */
+import { and, asc, desc, eq, notInArray, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { items, labels, predictions } from "@/db/schema";
+import type { ColdStartCandidate, ReviewCandidate, Strategy } from "./queue-picking";
+import { liveLease, openForUser, seededOrder, skippedBy } from "./queue-sql";
+
+export type CandidateQuery = {
+  projectId: number;
+  userId: number;
+  limit: number;
+  seed: number;
+  /** Ids already chosen in this call (an audit pick must not be picked twice). */
+  excludeIds: number[];
+};
+
+const notExcluded = (ids: number[]): SQL | undefined => (ids.length ? notInArray(items.id, ids) : undefined);
+
+function strategyOrder(strategy: Strategy, seed: number): SQL[] {
+  if (strategy === "margin") return [asc(predictions.margin), asc(items.id)];
+  if (strategy === "least_confidence") return [asc(predictions.confidence), asc(items.id)];
+  if (strategy === "entropy") return [desc(predictions.entropy), asc(items.id)];
+  return [seededOrder(seed)];
+}
+
+/** Unlabelled (or auto-labelled) pool items ranked by the active model's uncertainty. */
+export async function modelCandidates(
+  tx: DbOrTx,
+  q: CandidateQuery & { modelVersionId: number; strategy: Strategy; withEmbeddings: boolean },
+): Promise<ReviewCandidate[]> {
+  const rows = await tx
+    .select({
+      id: items.id,
+      confidence: predictions.confidence,
+      margin: predictions.margin,
+      entropy: predictions.entropy,
+      embedding: q.withEmbeddings ? predictions.embedding : sql<null>`null`,
+    })
+    .from(items)
+    .innerJoin(
+      predictions,
+      and(eq(predictions.itemId, items.id), eq(predictions.modelVersionId, q.modelVersionId), eq(predictions.projectId, q.projectId)),
+    )
+    .where(and(openForUser(q.projectId, q.userId), sql`not ${liveLease}`, notExcluded(q.excludeIds)))
+    .orderBy(...strategyOrder(q.strategy, q.seed))
+    .limit(q.limit)
+    .for("no key update", { of: items, skipLocked: true });
+  return rows.map((r) => ({
+    id: r.id,
+    prediction: { confidence: r.confidence, margin: r.margin, entropy: r.entropy, embedding: decodeEmbedding(r.embedding) },
+  }));
+}
+
+/**
+ * Open items in a seeded random order: the cold-start pool when there is no
+ * model, or items the active model has not scored yet (`unscoredBy`).
+ */
+export async function randomCandidates(tx: DbOrTx, q: CandidateQuery & { unscoredBy?: number }): Promise<ColdStartCandidate[]> {
+  const unscored =
+    q.unscoredBy === undefined
+      ? undefined
+      : sql`not exists (select 1 from predictions up where up.model_version_id = ${q.unscoredBy} and up.item_id = ${items.id})`;
+  const rows = await tx
+    .select({ id: items.id, title: items.title, description: items.description })
+    .from(items)
+    .where(and(openForUser(q.projectId, q.userId), sql`not ${liveLease}`, notExcluded(q.excludeIds), unscored))
+    .orderBy(seededOrder(q.seed))
+    .limit(q.limit)
+    .for("no key update", { of: items, skipLocked: true });
+  return rows.map((r) => ({ id: r.id, input: { title: r.title, description: r.description } }));
+}
+
+/**
+ * Auto-accepted items nobody has checked since the label was set: a person
+ * confirming or correcting one is what measures the auto-accept precision.
+ */
+export async function auditCandidates(tx: DbOrTx, q: CandidateQuery): Promise<number[]> {
+  const audited = sql`exists (
+    select 1 from annotations au
+    where au.project_id = ${q.projectId} and au.item_id = ${items.id} and au.reason = 'audit'
+      and au.action in ('accept', 'correct', 'reject') and au.created_at >= ${labels.updatedAt}
+  )`;
+  const rows = await tx
+    .select({ id: items.id })
+    .from(items)
+    .innerJoin(labels, and(eq(labels.itemId, items.id), eq(labels.projectId, q.projectId), eq(labels.source, "auto")))
+    .where(
+      and(
+        eq(items.projectId, q.projectId),
+        eq(items.split, "pool"),
+        sql`not ${skippedBy(q.projectId, q.userId)}`,
+        sql`not ${liveLease}`,
+        sql`not ${audited}`,
+        notExcluded(q.excludeIds),
+      ),
+    )
+    .orderBy(seededOrder(q.seed))
+    .limit(q.limit)
+    .for("no key update", { of: items, skipLocked: true });
+  return rows.map((r) => r.id);
+}
+
+/** Embeddings are stored as raw little-endian float32 bytes. */
+export function decodeEmbedding(bytes: Uint8Array | null | undefined): Float32Array | null {
+  if (!bytes || bytes.byteLength === 0 || bytes.byteLength % 4 !== 0) return null;
+  // Copy: a driver buffer may start at an offset that Float32Array cannot view.
+  return new Float32Array(Uint8Array.from(bytes).buffer);
+}

@@ -1,0 +1,66 @@
+/** queue.next: the caller's live leases first, then new ones, each with its handoff context. */
+import { eq } from "drizzle-orm";
+import type { Db, DbOrTx } from "@/db/client";
+import { projects } from "@/db/schema";
+import { recordAudit } from "./audit";
+import { NotFoundError } from "../errors";
+import { choosePicks, type QueueProject, type Rng } from "./queue-choose";
+import { claimLeases, dropOutdatedClaims, ownLiveLeases, type HeldLease } from "./queue-claim";
+import { buildHandoff, type HandoffItem } from "./queue-context";
+import { queueStatus, type QueueStatus } from "./queue-status";
+
+export type NextParams = { projectId: number; userId: number; n: number; rng?: Rng };
+export type NextResult = QueueStatus & { items: HandoffItem[] };
+
+/** Claims can lose races against concurrent callers; a few rounds refill the shortfall. */
+const CLAIM_ROUNDS = 3;
+const DEFAULT_LEASE_MINUTES = 10;
+
+export async function loadQueueProject(db: DbOrTx, projectId: number): Promise<QueueProject> {
+  const [p] = await db
+    .select({ id: projects.id, settings: projects.settings, activeModelVersionId: projects.activeModelVersionId })
+    .from(projects)
+    .where(eq(projects.id, projectId))
+    .limit(1);
+  if (!p) throw new NotFoundError("Project");
+  return p;
+}
+
+export const leaseMinutesOf = (p: QueueProject): number =>
+  p.settings.leaseMinutes > 0 ? p.settings.leaseMinutes : DEFAULT_LEASE_MINUTES;
+
+export async function nextItems(db: Db, p: NextParams): Promise<NextResult> {
+  const project = await loadQueueProject(db, p.projectId);
+  const rng = p.rng ?? Math.random;
+  const held = await db.transaction(async (tx) => {
+    const own = await ownLiveLeases(tx, p.projectId, p.userId);
+    const fresh = await claimNew(tx, project, p.userId, p.n - own.length, rng);
+    if (fresh.length > 0) {
+      await recordAudit(tx, {
+        projectId: p.projectId,
+        actorId: p.userId,
+        action: "lease.claim",
+        entityType: "lease",
+        after: { items: fresh.map((l) => ({ itemId: l.itemId, reason: l.reason })) },
+      });
+    }
+    return [...own, ...fresh];
+  });
+  if (held.length > 0) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await buildHandoff(db, project, held) };
+  return { ...(await queueStatus(db, p.projectId, p.userId)), items: [] };
+}
+
+async function claimNew(tx: DbOrTx, project: QueueProject, userId: number, want: number, rng: Rng): Promise<HeldLease[]> {
+  const held: HeldLease[] = [];
+  const tried: number[] = [];
+  for (let round = 0; round < CLAIM_ROUNDS && held.length < want; round++) {
+    const picks = await choosePicks(tx, { project, userId, want: want - held.length, rng, excludeIds: tried });
+    if (picks.length === 0) break;
+    tried.push(...picks.map((x) => x.itemId));
+    const claimed = await claimLeases(tx, { projectId: project.id, userId, leaseMinutes: leaseMinutesOf(project), picks });
+    held.push(...(await dropOutdatedClaims(tx, project.id, userId, claimed)));
+  }
+  // Keep the picking order (claim RETURNING order is not guaranteed).
+  const order = new Map(tried.map((id, i) => [id, i]));
+  return held.sort((a, b) => (order.get(a.itemId) ?? 0) - (order.get(b.itemId) ?? 0));
+}

@@ -1,0 +1,60 @@
+/** What the queue tells a person when it has nothing for them, and the header counts. */
+import { and, count, eq, gt, gte, min, ne, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { annotations, items, leases } from "@/db/schema";
+import { liveLease, openForUser } from "./queue-sql";
+
+export type QueueStatus =
+  | { status: "ok"; leasedByOthers: number; earliestExpiry: null }
+  /** Everything left is held by others' live leases: try again after earliestExpiry. */
+  | { status: "all_leased"; leasedByOthers: number; earliestExpiry: Date }
+  | { status: "done"; leasedByOthers: 0; earliestExpiry: null };
+
+/** Distinguishes "wait, others hold the rest" from "nothing left to review". */
+export async function queueStatus(db: DbOrTx, projectId: number, userId: number): Promise<QueueStatus> {
+  const [row] = await db
+    .select({ n: count(), earliest: min(leases.expiresAt) })
+    .from(leases)
+    .innerJoin(items, eq(items.id, leases.itemId))
+    .where(and(eq(leases.projectId, projectId), ne(leases.userId, userId), gt(leases.expiresAt, sql`now()`), openForUser(projectId, userId)));
+  const n = Number(row?.n ?? 0);
+  if (n > 0 && row?.earliest) return { status: "all_leased", leasedByOthers: n, earliestExpiry: new Date(row.earliest) };
+  return { status: "done", leasedByOthers: 0, earliestExpiry: null };
+}
+
+export type QueueStats = { remaining: number; leasedByOthers: number; mine: number; doneToday: number; doneTodayByMe: number };
+
+/** Decisions that count as work done: not skips, not undos, not later undone. */
+const countsAsDone = sql`${annotations.action} in ('accept', 'correct', 'reject') and not exists (
+  select 1 from annotations ud where ud.project_id = ${annotations.projectId} and ud.item_id = ${annotations.itemId}
+    and ud.undoes_annotation_id = ${annotations.id}
+)`;
+
+export async function queueStats(db: DbOrTx, p: { projectId: number; userId: number; since: Date }): Promise<QueueStats> {
+  const [open] = await db
+    .select({
+      remaining: sql<number>`count(*) filter (where not ${liveLease})`,
+      leasedByOthers: sql<number>`count(*) filter (where exists (
+        select 1 from leases lo where lo.item_id = ${items.id} and lo.expires_at > now() and lo.user_id <> ${p.userId}))`,
+    })
+    .from(items)
+    .where(openForUser(p.projectId, p.userId));
+  const [mine] = await db
+    .select({ n: count() })
+    .from(leases)
+    .where(and(eq(leases.projectId, p.projectId), eq(leases.userId, p.userId), gt(leases.expiresAt, sql`now()`)));
+  const [done] = await db
+    .select({
+      all: count(),
+      byMe: sql<number>`count(*) filter (where ${annotations.userId} = ${p.userId})`,
+    })
+    .from(annotations)
+    .where(and(eq(annotations.projectId, p.projectId), gte(annotations.createdAt, p.since), countsAsDone));
+  return {
+    remaining: Number(open?.remaining ?? 0),
+    leasedByOthers: Number(open?.leasedByOthers ?? 0),
+    mine: Number(mine?.n ?? 0),
+    doneToday: Number(done?.all ?? 0),
+    doneTodayByMe: Number(done?.byMe ?? 0),
+  };
+}
