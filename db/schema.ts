@@ -272,7 +272,7 @@ export const modelVersions = pgTable(
     /** Category ids in model output order. */
     categoryIds: jsonb("category_ids").$type<number[]>(),
     metrics: jsonb("metrics").$type<ModelMetrics>(),
-    progress: jsonb("progress").$type<{ phase: string; epoch?: number; epochs?: number; loss?: number }>(),
+    progress: jsonb("progress").$type<{ phase: string; epoch?: number; epochs?: number; loss?: number; jobId?: string }>(),
     artifact: bytea("artifact"),
     artifactSha256: text("artifact_sha256"),
     backend: text("backend"),

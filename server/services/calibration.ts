@@ -1,0 +1,81 @@
+/**
+ * Recalibration: refit the active version's temperature and thresholds on the
+ * newest gold and audit labels, without retraining. The new calibration row
+ * and the version's pointer to it change in one transaction.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { calibrations, modelVersions, projects } from "@/db/schema";
+import type { Calibration } from "@/ml/prediction";
+import { recordAudit } from "./audit";
+import { calibrationError, coverageAt, fitTemperature } from "./calibration-math";
+import { loadActiveModel, type LoadedVersion } from "./models-load";
+import { planScoring } from "./scoring-plan";
+import { readEvidence, type LabelledItem } from "./training-data";
+import { certify, scoreLabelled } from "./training-evaluate";
+import { getProjectSettings } from "./training-requests";
+
+export type RecalibrateReason = "manual" | "audits" | "schedule" | "audit_failure";
+
+async function measure(v: LoadedVersion, cal: Calibration, evidence: LabelledItem[], perClass: readonly (number | null)[]) {
+  const scored = await scoreLabelled(v.model, cal, evidence, v.categoryIds);
+  const { ece } = calibrationError(scored.map((s) => s.confidence), scored.map((s) => s.correct));
+  return { scored, ece, ...coverageAt(scored, perClass) };
+}
+
+function refit(v: LoadedVersion, evidence: LabelledItem[]): Calibration {
+  const index = new Map(v.categoryIds.map((c, i) => [c, i]));
+  const known = evidence.filter((r) => index.has(r.categoryId));
+  if (known.length === 0) return v.calibration;
+  return fitTemperature(v.model.logits(known.map((r) => r.input)), known.map((r) => index.get(r.categoryId)!), v.model.numClasses);
+}
+
+export async function recalibrate(db: Db, p: { projectId: number; reason: RecalibrateReason; actorId: number | null }) {
+  const v = await loadActiveModel(db, p.projectId);
+  if (!v) return null;
+  const settings = await getProjectSettings(db, p.projectId);
+  const { gold, audits } = await readEvidence(db, p.projectId);
+  const evidence = [...gold, ...audits];
+  const before = await measure(v, v.calibration, evidence, v.perClass);
+  const cal = refit(v, evidence);
+  const afterScored = await scoreLabelled(v.model, cal, evidence, v.categoryIds);
+  const thresholds = certify(afterScored, v.categoryIds.length, settings.precisionTarget);
+  const after = await measure(v, cal, evidence, thresholds.perClass);
+  const metrics = { reason: p.reason, n: evidence.length, gold: gold.length, audits: audits.length, before: { ece: before.ece, coverage: before.coverage, precision: before.precision }, after: { ece: after.ece, coverage: after.coverage, precision: after.precision } };
+  const calibrationId = await applyCalibration(db, { projectId: p.projectId, versionId: v.versionId, previousId: v.calibrationId, actorId: p.actorId, kind: "recalibration", params: { ...cal }, thresholds: { global: thresholds.global, perClass: thresholds.perClass }, metrics });
+  if (calibrationId === null) return null;
+  await planScoring(db, { projectId: p.projectId, versionId: v.versionId, calibrationId });
+  return { calibrationId, versionId: v.versionId, metrics, thresholds: { global: thresholds.global, perClass: thresholds.perClass } };
+}
+
+export type NewCalibration = {
+  projectId: number;
+  versionId: number;
+  previousId: number | null;
+  actorId: number | null;
+  kind: string;
+  params: Record<string, unknown>;
+  thresholds: { global: number | null; perClass: (number | null)[] };
+  metrics: Record<string, unknown>;
+  /** More changes that must commit or fail with this calibration. */
+  also?: (tx: Tx) => Promise<void>;
+};
+
+/** Writes the calibration and points the version at it, only if the version is still active. */
+export async function applyCalibration(db: Db, c: NewCalibration): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    const [proj] = await tx.select({ active: projects.activeModelVersionId }).from(projects).where(eq(projects.id, c.projectId)).for("update");
+    if (proj?.active !== c.versionId) return null;
+    const [row] = await tx
+      .insert(calibrations)
+      .values({ projectId: c.projectId, modelVersionId: c.versionId, kind: c.kind, params: c.params, thresholds: c.thresholds, metrics: c.metrics })
+      .returning({ id: calibrations.id });
+    await tx.update(modelVersions).set({ currentCalibrationId: row!.id }).where(and(eq(modelVersions.id, c.versionId), eq(modelVersions.projectId, c.projectId)));
+    await recordAudit(tx, {
+      projectId: c.projectId, actorId: c.actorId, action: c.kind === "tighten" ? "model.thresholds_tightened" : "model.recalibrated", entityType: "model_version", entityId: c.versionId,
+      before: { calibrationId: c.previousId }, after: { calibrationId: row!.id, thresholds: c.thresholds, metrics: c.metrics },
+    });
+    if (c.also) await c.also(tx);
+    return row!.id;
+  });
+}
