@@ -1,0 +1,51 @@
+/** Seeded PRNG (mulberry32): tiny, fast, and good enough for synthetic data. */
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  int(maxExclusive: number): number {
+    return Math.floor(this.next() * maxExclusive);
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const item = items[this.int(items.length)];
+    if (item === undefined) throw new RangeError("pick from an empty list");
+    return item;
+  }
+
+  /** Up to `n` distinct items, in random order. */
+  sample<T>(items: readonly T[], n: number): T[] {
+    return this.shuffle([...items]).slice(0, n);
+  }
+
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const a = items[i] as T;
+      items[i] = items[j] as T;
+      items[j] = a;
+    }
+    return items;
+  }
+
+  /** Independent child stream, so adding draws in one place doesn't reshuffle everything. */
+  fork(salt: number): Rng {
+    return new Rng((Math.imul(this.state ^ salt, 0x9e3779b1) + salt) >>> 0);
+  }
+}
