@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { Cursor, Limit, ProjectId } from "./common";
+
+/** Uploads through tRPC are bounded; larger files go through the streaming upload route or the CLI. */
+export const MAX_TRPC_IMPORT_BYTES = 50 * 1024 * 1024;
+
+export const ImportFormat = z.enum(["jsonl", "csv"]);
+export const UnknownCategories = z.enum(["create", "reject"]);
+
+export const DataImportFileInput = z.object({
+  projectId: ProjectId,
+  filename: z.string().trim().min(1).max(255),
+  format: ImportFormat,
+  /** Characters, not bytes: the service also caps the UTF-8 bytes at the same figure while streaming. */
+  content: z.string().max(MAX_TRPC_IMPORT_BYTES),
+  unknownCategories: UnknownCategories.default("create"),
+});
+
+export const DataImportsInput = z.object({ projectId: ProjectId, cursor: Cursor, limit: Limit });
+
+export const DataExportLabelsInput = z.object({
+  projectId: ProjectId,
+  format: z.enum(["csv", "jsonl"]),
+  source: z.enum(["human", "auto", "import"]).optional(),
+  split: z.enum(["pool", "test"]).optional(),
+});
