@@ -6,6 +6,7 @@ import { projectsRouter } from "./projects";
 import { membersRouter } from "./members";
 import { categoriesRouter } from "./categories";
 import { itemsRouter } from "./items";
+import { dataRouter } from "./data";
 import { queueRouter } from "./queue";
 import { annotationsRouter } from "./annotations";
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   members: membersRouter,
   categories: categoriesRouter,
   items: itemsRouter,
+  data: dataRouter,
   queue: queueRouter,
   annotations: annotationsRouter,
 });
