@@ -75,4 +75,14 @@ describe("import limits", () => {
     expect(err).toBeInstanceOf(ImportTooManyRowsError);
     expect((err as ImportTooManyRowsError).line).toBe(format === "csv" ? 7 : 6);
   });
+
+  it("counts UTF-8 bytes, not characters, for string chunks", async () => {
+    const line = `{"id":"a","title":"${"é".repeat(10)}"}\n`; // each é is 2 bytes
+    const bytes = Buffer.byteLength(line);
+    const ok = await validateImportStream(asyncOf([line]), { format: "jsonl", maxBytes: bytes });
+    expect(ok.bytes).toBe(bytes);
+    await expect(validateImportStream(asyncOf([line]), { format: "jsonl", maxBytes: line.length })).rejects.toBeInstanceOf(
+      ImportTooLargeError,
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { ImportFormatError, ImportValidationError } from "./errors";
 import { parseImportStream } from "./parse-import";
@@ -73,5 +74,11 @@ describe("parseImportStream (csv)", () => {
 
   it("accepts a header-only file as zero rows", async () => {
     expect(await collect(csv("id,title\n"))).toEqual([]);
+  });
+
+  it("reads from a Node readable stream", async () => {
+    const source = Readable.from([Buffer.from("id,title,category\n1,Mouse,Computer Accessories>Mice\n")]);
+    const rows = await collect(parseImportStream(source, { format: "csv" }));
+    expect(rows.map((r) => [r.line, r.externalId, r.categoryPath])).toEqual([[2, "1", "Computer Accessories > Mice"]]);
   });
 });
