@@ -15,7 +15,8 @@ import { addMember, callerFor, makeProject, makeUser } from "@/test/factories";
 import { insertItems } from "./fixtures";
 
 type ProcDef = { type: "query" | "mutation" | "subscription"; meta?: { access?: Access } };
-const PROCEDURES = Object.entries(appRouter._def.procedures as Record<string, { _def: ProcDef }>).map(([path, p]) => ({
+// Typed as the nested router record; at runtime it is flat, "a.b" → procedure.
+const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcDef }>).map(([path, p]) => ({
   path,
   type: p._def.type,
   access: p._def.meta?.access,

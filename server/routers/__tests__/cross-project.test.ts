@@ -42,7 +42,8 @@ async function seedProjectB(h: DbHandle & { db: Db }, member: SessionUser): Prom
 }
 
 type ProcInfo = { path: string; access?: Access; inputs: unknown[] };
-const PROCEDURES: ProcInfo[] = Object.entries(appRouter._def.procedures as Record<string, { _def: { meta?: { access?: Access }; inputs?: unknown[] } }>).map(
+// Typed as the nested router record; at runtime it is flat, "a.b" → procedure.
+const PROCEDURES: ProcInfo[] = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: Access }; inputs?: unknown[] } }>).map(
   ([path, p]) => ({ path, access: p._def.meta?.access, inputs: p._def.inputs ?? [] }),
 );
 const PROJECT_PROCEDURES = PROCEDURES.filter((p) => p.access?.kind === "project");
