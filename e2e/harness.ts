@@ -1,0 +1,317 @@
+/**
+ * Browser end-to-end harness: a real `next start` on a free port with a fresh
+ * PGlite data folder, seeded before the server opens it, and headless Chromium
+ * through playwright-core.
+ *
+ *   const env = e2eEnvironment();                       // skip reason, or ready
+ *   describe.skipIf(!env.ready)("…", () => {
+ *     let app: E2EApp;
+ *     beforeAll(async () => { app = await startApp({ seed: async (s) => { await s.user({ email, password, isAdmin: true }); } }); });
+ *     afterAll(() => app?.stop());
+ *     it("…", async () => { const page = await app.newPage(); await app.login(page, email, password); … });
+ *   });
+ *
+ * Build: reuses `.next` when it is newer than every source file; otherwise runs
+ * `next build` once (a lock keeps parallel test files from building twice).
+ * LOUPE_E2E_BUILD=1 forces a build, =0 never builds.
+ * Without /usr/bin/chromium the suites skip with a message, except under CI=true where that is a failure.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { openDb, type DbHandle } from "@/db/client";
+import { migrateDb } from "@/db/migrate";
+import type { Db } from "@/db/client";
+import { categories, items, labels, memberships, projects } from "@/db/schema";
+import type { Role } from "@/server/auth/roles";
+import { createUser } from "@/server/services/users";
+import { DEFAULT_SETTINGS } from "@/server/services/projects";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+export const CHROMIUM = process.env.LOUPE_E2E_CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
+const SOURCE_DIRS = ["app", "server", "db", "public"];
+const SOURCE_FILES = ["proxy.ts", "instrumentation.ts", "next.config.ts", "package.json", "postcss.config.mjs"];
+
+export type E2EEnvironment = { ready: true } | { ready: false; reason: string };
+
+/** Whether browser tests can run here. Throws under CI=true when they cannot: CI must not skip them silently. */
+export function e2eEnvironment(): E2EEnvironment {
+  if (existsSync(CHROMIUM)) return { ready: true };
+  const reason = `${CHROMIUM} not found: browser tests skipped (install with \`apt-get install -y chromium\`)`;
+  if (process.env.CI === "true") throw new Error(`CI=true but ${reason}`);
+  console.warn(`[e2e] ${reason}`);
+  return { ready: false, reason };
+}
+
+// ---------------------------------------------------------------- build ----
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(p, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtime(path.join(p, entry.name)));
+  }
+  return newest;
+}
+
+function buildIsCurrent(): boolean {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return false;
+  const built = statSync(buildId).mtimeMs;
+  const newestSource = Math.max(...SOURCE_DIRS.map((d) => newestMtime(path.join(ROOT, d))), ...SOURCE_FILES.map((f) => newestMtime(path.join(ROOT, f))));
+  return newestSource < built;
+}
+
+async function withLock<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
+  const lock = path.join(os.tmpdir(), `loupe-e2e-${name}.lock`);
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than the longest build is left over from a killed run.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`[e2e] timed out waiting for ${lock}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export async function ensureBuild(): Promise<void> {
+  const mode = process.env.LOUPE_E2E_BUILD;
+  if (mode === "0") return;
+  await withLock("build", () => {
+    if (mode !== "1" && buildIsCurrent()) return;
+    console.info("[e2e] running next build …");
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+      timeout: 8 * 60_000,
+    });
+    if (r.status !== 0) throw new Error(`[e2e] next build failed:\n${(r.stdout ?? "").slice(-4000)}\n${(r.stderr ?? "").slice(-4000)}`);
+  });
+}
+
+// ----------------------------------------------------------------- seed ----
+
+export type SeedApi = {
+  db: Db;
+  user: (u: { email: string; password: string; name?: string; isAdmin?: boolean }) => Promise<{ id: number }>;
+  project: (p: { name: string; slug?: string; description?: string; categories?: string[] }) => Promise<{ id: number; categoryIds: number[] }>;
+  member: (projectId: number, userId: number, role: Role) => Promise<void>;
+  /** Items with optional labels: `label` is an index into the project's categories. */
+  items: (
+    projectId: number,
+    rows: { externalId: string; title: string; split?: "pool" | "test"; label?: { category: number | null; source: "human" | "auto" | "import"; confidence?: number } }[],
+  ) => Promise<void>;
+};
+
+function seedApi(db: Db): SeedApi {
+  const catIds = new Map<number, number[]>();
+  return {
+    db,
+    user: async (u) => {
+      const { user } = await createUser(db, null, { email: u.email, name: u.name ?? u.email.split("@")[0]!, password: u.password, isAdmin: u.isAdmin ?? false });
+      return { id: user.id };
+    },
+    project: async (p) => {
+      const slug = p.slug ?? p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+      const [row] = await db.insert(projects).values({ slug, name: p.name, description: p.description ?? "", settings: DEFAULT_SETTINGS }).returning({ id: projects.id });
+      const paths = p.categories ?? [];
+      const cats = paths.length
+        ? await db
+            .insert(categories)
+            .values(paths.map((cp) => ({ projectId: row!.id, path: cp, name: cp.split(" > ").pop()! })))
+            .returning({ id: categories.id })
+        : [];
+      catIds.set(row!.id, cats.map((c) => c.id));
+      return { id: row!.id, categoryIds: cats.map((c) => c.id) };
+    },
+    member: async (projectId, userId, role) => {
+      await db.insert(memberships).values({ projectId, userId, role });
+    },
+    items: async (projectId, rows) => {
+      if (rows.length === 0) return;
+      const inserted = await db
+        .insert(items)
+        .values(rows.map((r) => ({ projectId, externalId: r.externalId, title: r.title, split: r.split ?? "pool" })))
+        .returning({ id: items.id, externalId: items.externalId });
+      const byExt = new Map(inserted.map((i) => [i.externalId, i.id]));
+      const cats = catIds.get(projectId) ?? [];
+      const labelRows = rows
+        .filter((r) => r.label)
+        .map((r) => ({
+          itemId: byExt.get(r.externalId)!,
+          projectId,
+          categoryId: r.label!.category === null ? null : (cats[r.label!.category] ?? null),
+          source: r.label!.source,
+          confidence: r.label!.confidence ?? null,
+        }));
+      if (labelRows.length) await db.insert(labels).values(labelRows);
+    },
+  };
+}
+
+// ------------------------------------------------------------------ app ----
+
+export type E2EApp = {
+  baseUrl: string;
+  dataDir: string;
+  browser: Browser;
+  /** A page in a fresh browser context (its own cookies), with baseURL set so `page.goto("/login")` works. */
+  newPage: () => Promise<Page>;
+  login: (page: Page, email: string, password: string) => Promise<void>;
+  /** Server output so far, for failure messages. */
+  logs: () => string;
+  stop: () => Promise<void>;
+};
+
+export type StartOptions = {
+  seed?: (s: SeedApi) => Promise<void>;
+  env?: Record<string, string>;
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function waitForServer(url: string, child: ChildProcess, logs: () => string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`[e2e] next start exited with ${child.exitCode}:\n${logs()}`);
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`[e2e] server did not answer ${url} within ${timeoutMs} ms:\n${logs()}`);
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, signal); // the whole group: next start and its workers
+  } catch {
+    child.kill(signal);
+  }
+}
+
+export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
+  await ensureBuild();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-e2e-"));
+  // Seed first and close: PGlite is one process's database.
+  if (opts.seed) {
+    const handle: DbHandle = await openDb({ dataDir: path.join(dataDir, "pglite") });
+    try {
+      await migrateDb(handle);
+      await opts.seed(seedApi(handle.db));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let output = "";
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOUPE_DATA_DIR: dataDir,
+    LOUPE_MODE: "demo",
+    LOUPE_WORKER: "off",
+    ...opts.env,
+  };
+  // PGlite in the temp folder, never a developer's Postgres.
+  if (!opts.env?.DATABASE_URL) delete childEnv.DATABASE_URL;
+  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: childEnv,
+  });
+  const append = (b: Buffer) => {
+    output = (output + b.toString("utf8")).slice(-20_000);
+  };
+  child.stdout?.on("data", append);
+  child.stderr?.on("data", append);
+  const logs = () => output;
+
+  let browser: Browser | undefined;
+  const stop = async () => {
+    await browser?.close().catch(() => {});
+    killGroup(child, "SIGTERM");
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const t = setTimeout(() => {
+        killGroup(child, "SIGKILL");
+        resolve();
+      }, 5000);
+      child.once("exit", () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForServer(`${baseUrl}/login`, child, logs);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const b = browser;
+  return {
+    baseUrl,
+    dataDir,
+    browser: b,
+    logs,
+    stop,
+    newPage: async () => {
+      const context = await b.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
+      return context.newPage();
+    },
+    login: async (page, email, password) => {
+      if (!page.url().includes("/login")) await page.goto("/login");
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(password);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL((u) => u.pathname !== "/login", { timeout: 30_000 });
+    },
+  };
+}
+
+/** Screenshots go to docs/screenshots only when LOUPE_E2E_SCREENSHOTS=1, so ordinary runs leave the tree clean. */
+export async function maybeScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.LOUPE_E2E_SCREENSHOTS !== "1") return;
+  const dir = path.join(ROOT, "docs", "screenshots");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
