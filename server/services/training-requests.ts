@@ -102,23 +102,29 @@ export async function maybeScheduledRetrain(db: Db, projectId: number, now = new
 }
 
 /** A 'training' row whose worker stopped beating is failed, never left to block the project. */
-export async function failStaleRuns(db: Db, staleAfterMs: number): Promise<number[]> {
+export async function failStaleRuns(db: Db, staleAfterMs: number): Promise<{ versionId: number; jobId: string | null }[]> {
   const cutoff = new Date(Date.now() - staleAfterMs);
   return db.transaction(async (tx) => {
     const rows = await tx
       .update(modelVersions)
-      .set({ status: "failed", error: "The training worker stopped (no heartbeat)", finishedAt: new Date(), progress: { phase: "failed" } })
+      .set({
+        status: "failed",
+        error: "The training worker stopped (no heartbeat)",
+        finishedAt: new Date(),
+        // Keep the job id: the tick fails that pg-boss job so the project's queue is not blocked until expiry.
+        progress: sql`jsonb_build_object('phase', 'failed', 'jobId', ${modelVersions.progress}->>'jobId')`,
+      })
       .where(
         and(
           eq(modelVersions.status, "training"),
           or(lt(modelVersions.heartbeatAt, cutoff), and(isNull(modelVersions.heartbeatAt), lt(modelVersions.startedAt, cutoff))),
         ),
       )
-      .returning({ id: modelVersions.id, projectId: modelVersions.projectId });
+      .returning({ id: modelVersions.id, projectId: modelVersions.projectId, jobId: sql<string | null>`${modelVersions.progress}->>'jobId'` });
     for (const r of rows) {
       await recordAudit(tx, { projectId: r.projectId, actorId: null, action: "model.run_failed", entityType: "model_version", entityId: r.id, after: { reason: "stale" } });
     }
-    return rows.map((r) => r.id);
+    return rows.map((r) => ({ versionId: r.id, jobId: r.jobId }));
   });
 }
 

@@ -14,14 +14,14 @@ import { takeMetricSnapshot } from "./metrics-snapshot";
 import { trainAndEvaluate, type PipelineResult } from "./training-pipeline";
 import { getProjectSettings } from "./training-requests";
 
-export type RunOptions = { epochs?: number; signal?: AbortSignal };
+export type RunOptions = { epochs?: number; signal?: AbortSignal; /** pg-boss job id, kept so a stale-run sweep can fail that job. */ jobId?: string };
 export type RunOutcome = { outcome: "ready" | "failed" | "noop"; versionId: number; activated?: boolean; error?: string };
 
-async function claim(db: Db, versionId: number) {
+async function claim(db: Db, versionId: number, jobId: string | undefined) {
   const now = new Date();
   const [row] = await db
     .update(modelVersions)
-    .set({ status: "training", startedAt: now, heartbeatAt: now, progress: { phase: "starting" } })
+    .set({ status: "training", startedAt: now, heartbeatAt: now, progress: { phase: "starting", jobId } })
     .where(and(eq(modelVersions.id, versionId), eq(modelVersions.status, "queued")))
     .returning({ projectId: modelVersions.projectId, version: modelVersions.version });
   return row ?? null;
@@ -40,10 +40,10 @@ export async function failRun(db: Db, versionId: number, error: string): Promise
 }
 
 /** Progress writes are chained so they land in order and the run can wait for the last one. */
-function progressWriter(db: Db, versionId: number) {
+function progressWriter(db: Db, versionId: number, jobId: string | undefined) {
   let chain: Promise<unknown> = Promise.resolve();
   const write = (p: TrainProgress) => {
-    const progress = { phase: p.phase, epoch: p.epoch || undefined, epochs: p.epochs || undefined, loss: Number.isFinite(p.loss) && p.phase === "train" ? p.loss : undefined };
+    const progress = { jobId, phase: p.phase, epoch: p.epoch || undefined, epochs: p.epochs || undefined, loss: Number.isFinite(p.loss) && p.phase === "train" ? p.loss : undefined };
     chain = chain
       .then(() => db.update(modelVersions).set({ progress, heartbeatAt: new Date() }).where(and(eq(modelVersions.id, versionId), eq(modelVersions.status, "training"))))
       .catch((err) => console.error("[train] progress write failed:", err));
@@ -82,12 +82,12 @@ async function storeReady(db: Db, versionId: number, projectId: number, r: Pipel
 }
 
 export async function runTraining(db: Db, versionId: number, opts: RunOptions = {}): Promise<RunOutcome> {
-  const run = await claim(db, versionId);
+  const run = await claim(db, versionId, opts.jobId);
   if (!run) {
     const failed = await failRun(db, versionId, "The previous attempt of this job stopped before finishing (job retried or expired)");
     return { outcome: failed ? "failed" : "noop", versionId };
   }
-  const progress = progressWriter(db, versionId);
+  const progress = progressWriter(db, versionId, opts.jobId);
   try {
     const settings = await getProjectSettings(db, run.projectId);
     const r = await trainAndEvaluate(db, { ...run, targetPrecision: settings.precisionTarget }, { ...opts, onProgress: progress.write });

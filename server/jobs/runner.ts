@@ -1,0 +1,49 @@
+/**
+ * The worker: pg-boss queues, handlers, the minute tick. Runs as its own
+ * process (`npm run worker`, Postgres only) or inside the web process (demo).
+ */
+import type PgBoss from "pg-boss";
+import type { DbHandle } from "@/db/client";
+import { createBoss } from "./boss";
+import { setJobSender, type JobSender } from "./dispatch";
+import { handleRecalibrate, handleScore, handleTrain } from "./handlers";
+import { QUEUE_NAMES, queueOf, sendOptions } from "./queues";
+import { runTick, type TickOptions } from "./tick";
+
+export type WorkerOptions = {
+  /** Max epochs per run (tests use few). */
+  epochs?: number;
+  pollingIntervalSeconds?: number;
+  /** Run the minute tick through pg-boss's cron (off in tests that tick by hand). */
+  schedule?: boolean;
+  scoreWorkers?: number;
+  tick?: TickOptions;
+};
+
+export type RunningWorker = { boss: PgBoss; tick: () => Promise<void>; stop: () => Promise<void> };
+
+export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Promise<RunningWorker> {
+  const boss = await createBoss(handle, { schedule: o.schedule ?? true });
+  const stop = new AbortController();
+  const db = handle.db;
+  const sender: JobSender = async (name, data) => {
+    await boss.send(queueOf(name), data, sendOptions(name, data));
+  };
+  setJobSender(sender);
+  const polling = { pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2, batchSize: 1 };
+  await boss.work(QUEUE_NAMES.train, polling, async ([job]) => job && handleTrain(db, job, { epochs: o.epochs, stopSignal: stop.signal }));
+  await boss.work(QUEUE_NAMES.recalibrate, polling, async ([job]) => job && handleRecalibrate(db, job));
+  for (let i = 0; i < (o.scoreWorkers ?? 1); i++) await boss.work(QUEUE_NAMES.score, polling, async ([job]) => job && handleScore(db, job));
+  const tick = () => runTick(db, boss, o.tick);
+  await boss.work(QUEUE_NAMES.tick, polling, async () => tick());
+  if (o.schedule ?? true) await boss.schedule(QUEUE_NAMES.tick, "* * * * *", {}, { singletonKey: "tick" });
+  return {
+    boss,
+    tick,
+    stop: async () => {
+      stop.abort(new Error("The worker is stopping"));
+      setJobSender(null);
+      await boss.stop({ graceful: true, timeout: 10_000, wait: true });
+    },
+  };
+}
