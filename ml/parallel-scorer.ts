@@ -1,0 +1,95 @@
+import { Worker } from "node:worker_threads";
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { BackendPreference } from "./backend";
+import type { TextInput } from "./features";
+import type { PredictOptions } from "./model";
+import { type PackedPredictions, unpackPredictions } from "./packed-predictions";
+import type { Prediction } from "./prediction";
+
+export type ParallelScorer = {
+  workers: number;
+  backend: string;
+  score(inputs: readonly TextInput[], opts?: PredictOptions): Promise<Prediction[]>;
+  close(): Promise<void>;
+};
+
+/**
+ * The worker source is TypeScript when run from the repo: register tsx's
+ * loader inside the worker first (tsx is an app dependency). A compiled
+ * build (.js next to this file) is loaded directly.
+ */
+function spawnScoreWorker(workerData: unknown): Worker {
+  const self = import.meta.url;
+  const url = new URL(self.endsWith(".ts") ? "./score-worker.ts" : "./score-worker.js", self);
+  if (!url.pathname.endsWith(".ts")) return new Worker(url, { workerData });
+  // The ESM entry of tsx/esm/api (its CJS twin cannot register hooks from an eval worker).
+  const tsxPkg = createRequire(self).resolve("tsx/package.json");
+  const tsxApi = pathToFileURL(path.join(path.dirname(tsxPkg), "dist/esm/api/index.mjs")).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+type Reply = { id?: number; packed?: PackedPredictions; error?: string; ready?: boolean; backend?: string; fatal?: string };
+
+/** Starts a worker that loads the model blob; resolves once it is ready. */
+function startWorker(bytes: Uint8Array, backend: BackendPreference): Promise<{ worker: Worker; backend: string }> {
+  const worker = spawnScoreWorker({ bytes, backend });
+  return new Promise((resolve, reject) => {
+    const onMsg = (m: Reply) => {
+      if (m.ready) {
+        worker.off("message", onMsg);
+        resolve({ worker, backend: m.backend ?? "?" });
+      } else if (m.fatal) reject(new Error(`scorer worker failed: ${m.fatal}`));
+    };
+    worker.on("message", onMsg);
+    worker.once("error", reject);
+  });
+}
+
+/**
+ * Scores with a model blob on `workers` threads (default: cores, max 4).
+ * Chunks are handed to whichever worker is free; order is preserved.
+ */
+export async function createParallelScorer(bytes: Uint8Array, opts: { workers?: number; backend?: BackendPreference; chunkSize?: number } = {}): Promise<ParallelScorer> {
+  const count = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
+  const started = await Promise.all(Array.from({ length: count }, () => startWorker(bytes, opts.backend ?? "auto")));
+  const chunkSize = opts.chunkSize ?? 2048;
+  let nextId = 0;
+  const run = (worker: Worker, inputs: TextInput[], topK: number, withEmbedding: boolean) =>
+    new Promise<Prediction[]>((resolve, reject) => {
+      const id = nextId++;
+      const onMsg = (m: Reply) => {
+        if (m.id !== id) return;
+        worker.off("message", onMsg);
+        if (m.error || !m.packed) reject(new Error(`scorer worker: ${m.error ?? "no result"}`));
+        else resolve(unpackPredictions(m.packed));
+      };
+      worker.on("message", onMsg);
+      worker.postMessage({ id, inputs, topK, withEmbedding });
+    });
+  return {
+    workers: count,
+    backend: started[0]?.backend ?? "?",
+    async score(inputs, o = {}) {
+      const chunks: TextInput[][] = [];
+      for (let s = 0; s < inputs.length; s += chunkSize) chunks.push(inputs.slice(s, s + chunkSize));
+      const results: Prediction[][] = new Array(chunks.length);
+      let next = 0;
+      await Promise.all(
+        started.map(async ({ worker }) => {
+          while (next < chunks.length) {
+            const c = next++;
+            results[c] = await run(worker, chunks[c] as TextInput[], o.topK ?? 3, o.withEmbedding ?? false);
+          }
+        }),
+      );
+      return results.flat();
+    },
+    async close() {
+      await Promise.all(started.map(({ worker }) => worker.terminate()));
+    },
+  };
+}
