@@ -1,7 +1,7 @@
 /** Pieces every kind of decision shares: stored results, categories, suggestions, the current label. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { annotations, categories, items, labels, predictions, projects, type PreviousLabel } from "@/db/schema";
+import { annotations, categories, items, labels, modelVersions, predictions, projects, type PreviousLabel } from "@/db/schema";
 import { NotFoundError, ValidationError } from "../errors";
 
 export type DecisionAction = "accept" | "correct" | "reject" | "skip";
@@ -104,6 +104,7 @@ export async function loadSuggestions(
   modelVersionId: number | undefined,
 ): Promise<Map<number, Suggestion>> {
   if (itemIds.length === 0) return new Map();
+  if (modelVersionId !== undefined) await requireModelVersion(tx, projectId, modelVersionId);
   const version =
     modelVersionId ?? sql`(select ${projects.activeModelVersionId} from ${projects} where ${projects.id} = ${projectId})`;
   const rows = await tx
@@ -111,6 +112,14 @@ export async function loadSuggestions(
     .from(predictions)
     .where(and(eq(predictions.projectId, projectId), eq(predictions.modelVersionId, version), inArray(predictions.itemId, itemIds)));
   return new Map(rows.map((r) => [r.itemId, r]));
+}
+
+async function requireModelVersion(tx: DbOrTx, projectId: number, id: number): Promise<void> {
+  const [mv] = await tx
+    .select({ id: modelVersions.id })
+    .from(modelVersions)
+    .where(and(eq(modelVersions.projectId, projectId), eq(modelVersions.id, id)));
+  if (!mv) throw new NotFoundError("Model version");
 }
 
 export type CurrentLabel = PreviousLabel & { itemId: number };
