@@ -46,7 +46,7 @@ export async function scoreRange(db: Db, r: ScoreRange): Promise<{ scored: numbe
       .values(values.slice(s, s + UPSERT_CHUNK))
       .onConflictDoUpdate({
         target: [predictions.modelVersionId, predictions.itemId],
-        set: { categoryId: sql`excluded.category_id`, confidence: sql`excluded.confidence`, margin: sql`excluded.margin`, entropy: sql`excluded.entropy`, top: sql`excluded.top`, embedding: sql`excluded.embedding`, scoredAt: sql`excluded.scored_at` },
+        set: { categoryId: sql`excluded.category_id`, confidence: sql`excluded.confidence`, margin: sql`excluded.margin`, entropy: sql`excluded.entropy`, top: sql`excluded.top`, embedding: sql`excluded.embedding`, scoredAt: sql`excluded.created_at` },
       });
   }
   const aa = await autoAcceptRange(db, { projectId: r.projectId, version: v, fromId: r.fromId, toId: r.toId });
