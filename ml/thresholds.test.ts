@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { createRng } from "./rng";
+import { clopperPearsonLower, normalQuantile, wilsonLower } from "./stats";
+import { isAutoAccepted, selectThresholds } from "./thresholds";
+
+/** Items whose chance of being right is known: P(correct | conf) = conf^0.5 · cap. */
+function sample(n: number, seed: number, cap = 1) {
+  const rng = createRng(seed);
+  const confidences: number[] = [];
+  const correct: boolean[] = [];
+  const predicted: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = rng();
+    confidences.push(c);
+    correct.push(rng() < Math.sqrt(c) * cap);
+    predicted.push(i % 4);
+  }
+  return { confidences, correct, predicted };
+}
+
+/** True precision of {conf ≥ t} under the model above: ∫_t^1 √c dc / (1 − t). */
+function truePrecision(t: number, cap = 1): number {
+  return (cap * ((2 / 3) * (1 - t ** 1.5))) / (1 - t);
+}
+
+describe("bounds", () => {
+  it("match known values", () => {
+    expect(normalQuantile(0.95)).toBeCloseTo(1.6449, 3);
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 6);
+    expect(wilsonLower(95, 100, 0.95)).toBeCloseTo(0.9, 1);
+    expect(wilsonLower(95, 100)).toBeLessThan(0.95);
+    // Clopper–Pearson with all successes: alpha^(1/n).
+    expect(clopperPearsonLower(50, 50, 0.95)).toBeCloseTo(0.05 ** (1 / 50), 4);
+    expect(clopperPearsonLower(90, 100)).toBeLessThan(wilsonLower(90, 100) + 0.01);
+  });
+});
+
+describe("selectThresholds", () => {
+  it("certifies thresholds whose true precision meets the target in ≥ ~95% of draws", () => {
+    const target = 0.9;
+    let held = 0;
+    const trials = 40;
+    for (let s = 0; s < trials; s++) {
+      const d = sample(2000, 100 + s);
+      const t = selectThresholds({ ...d, numClasses: 4, targetPrecision: target, minClassSupport: 10_000 });
+      expect(t.global).not.toBeNull();
+      if (truePrecision(t.global as number) >= target) held++;
+    }
+    // Nominal 95%; allow sampling slack on 40 trials.
+    expect(held / trials).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it("accepts more as labelled data grows, never below the empirical target", () => {
+    const small = selectThresholds({ ...sample(1000, 5), numClasses: 4, targetPrecision: 0.9 });
+    const large = selectThresholds({ ...sample(20000, 5), numClasses: 4, targetPrecision: 0.9 });
+    expect(large.global as number).toBeLessThan(small.global as number);
+    for (const p of large.curve.filter((c) => c.threshold >= (large.global as number))) expect(p.lowerBound).toBeLessThanOrEqual(p.precision);
+  });
+
+  it("says 'no threshold' plainly when the data cannot support the target", () => {
+    const d = sample(3000, 6, 0.9); // precision never exceeds 0.9
+    const t = selectThresholds({ ...d, numClasses: 4, targetPrecision: 0.95 });
+    expect(t.global).toBeNull();
+    expect(t.perClass.every((x) => x === null)).toBe(true);
+    expect(t.reason).toMatch(/no threshold/);
+    expect(isAutoAccepted({ top: [{ classIndex: 0, prob: 0.999 }], confidence: 0.999, margin: 0.99, entropy: 0.01 }, t)).toBe(false);
+  });
+
+  it("uses per-class thresholds where support allows and the global one elsewhere", () => {
+    const rng = createRng(3);
+    const confidences: number[] = [];
+    const correct: boolean[] = [];
+    const predicted: number[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const cls = i < 5000 ? i % 2 : 2; // classes 0, 1 plentiful; class 2 rare (1000 < support 2000)
+      const c = rng();
+      confidences.push(c);
+      predicted.push(cls);
+      // class 0 is easy (always right above 0.3), class 1 hard.
+      correct.push(cls === 0 ? c > 0.3 || rng() < 0.5 : rng() < c);
+    }
+    const t = selectThresholds({ confidences, predicted, correct, numClasses: 3, targetPrecision: 0.9, minClassSupport: 2000 });
+    expect(t.perClassSource).toEqual(["class", "class", "global"]);
+    expect(t.perClass[0] as number).toBeLessThan(t.perClass[1] as number);
+    expect(t.perClass[2]).toBe(t.global);
+    const pred = (cls: number, conf: number) => ({ top: [{ classIndex: cls, prob: conf }], confidence: conf, margin: conf, entropy: 0 });
+    expect(isAutoAccepted(pred(0, 0.5), t)).toBe(true);
+    expect(isAutoAccepted(pred(1, 0.5), t)).toBe(false);
+  });
+});
