@@ -7,6 +7,7 @@
  * test below fails for any project procedure whose input has an `…Id` field
  * and no row, so this cannot be forgotten.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
 import type { Db, DbHandle } from "@/db/client";
@@ -30,6 +31,15 @@ export const CROSS_PROJECT_ROWS: Row[] = [
   { path: "categories.remove", input: (a, b) => ({ projectId: a, categoryId: b.categoryId }) },
   { path: "members.set", input: (a, b) => ({ projectId: a, userId: b.memberUserId, role: "admin" }) },
   { path: "members.remove", input: (a, b) => ({ projectId: a, userId: b.memberUserId }) },
+  {
+    path: "annotations.submit",
+    input: (a, b) => ({ projectId: a, itemId: b.itemId, leaseToken: randomUUID(), idempotencyKey: randomUUID(), action: "correct", categoryId: b.categoryId, timeSpentMs: 1 }),
+  },
+  {
+    path: "annotations.submitBatch",
+    input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), decisions: [{ itemId: b.itemId, action: "correct", categoryId: b.categoryId }] }),
+  },
+  { path: "annotations.undo", input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), annotationId: b.annotationId }) },
 ];
 
 async function seedProjectB(h: DbHandle & { db: Db }, member: SessionUser): Promise<ProjectB> {
