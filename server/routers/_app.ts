@@ -9,6 +9,9 @@ import { itemsRouter } from "./items";
 import { dataRouter } from "./data";
 import { queueRouter } from "./queue";
 import { annotationsRouter } from "./annotations";
+import { modelsRouter } from "./models";
+import { metricsRouter } from "./metrics";
+import { auditRouter } from "./audit";
 
 export const appRouter = router({
   auth: authRouter,
@@ -20,6 +23,9 @@ export const appRouter = router({
   data: dataRouter,
   queue: queueRouter,
   annotations: annotationsRouter,
+  models: modelsRouter,
+  metrics: metricsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,12 @@
+/** Project metrics over time and now. */
+import { CAN } from "../auth/roles";
+import { projectProcedure, router } from "../trpc";
+import { CurrentMetricsInput, TimelineInput } from "../schemas/metrics";
+import { getCurrentMetrics, listMetricTimeline } from "../services/metrics";
+
+const read = projectProcedure(CAN.viewMetrics);
+
+export const metricsRouter = router({
+  timeline: read.input(TimelineInput).query(({ ctx, input }) => listMetricTimeline(ctx.db, input)),
+  current: read.input(CurrentMetricsInput).query(({ ctx, input }) => getCurrentMetrics(ctx.db, input)),
+});
