@@ -7,7 +7,7 @@ export type PackedPredictions = {
   dim: number;
   classIndex: Int32Array;
   prob: Float32Array;
-  stats: Float32Array; // confidence, margin, entropy per item
+  stats: Float64Array; // confidence, margin, entropy per item (margin is a float64 difference)
   embedding: Float32Array;
   buffers: ArrayBuffer[];
 };
@@ -17,7 +17,7 @@ export function packPredictions(preds: Prediction[], topK: number, dim: number):
   const k = Math.max(1, topK);
   const classIndex = new Int32Array(n * k).fill(-1);
   const prob = new Float32Array(n * k);
-  const stats = new Float32Array(n * 3);
+  const stats = new Float64Array(n * 3);
   const embedding = new Float32Array(n * dim);
   preds.forEach((p, i) => {
     p.top.slice(0, k).forEach((t, j) => {
