@@ -23,7 +23,7 @@ describe.each(dbTargets())("user:create on $name", (target) => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), "loupe-cli-"));
-    const base = { PATH: process.env.PATH, HOME: process.env.HOME, LOUPE_DATA_DIR: dataDir };
+    const base = { NODE_ENV: "test" as const, PATH: process.env.PATH, HOME: process.env.HOME, LOUPE_DATA_DIR: dataDir };
     if (target.name === "postgres") {
       pg = await createTestDb(target);
       childEnv = { ...base, DATABASE_URL: pg.url, SESSION_SECRET: SECRET };
