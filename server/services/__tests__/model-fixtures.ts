@@ -22,10 +22,14 @@ export async function makeSyntheticProject(db: Db, o: { pool?: number; gold?: nu
     Array.from({ length: n }, (_, i) => {
       const c = i % categories.length;
       const words = WORDS[c % WORDS.length]!;
-      return { c, row: { projectId: project.id, externalId: `${split}-${i}`, title: `${pick(words)} ${pick(SHARED)} ${pick(words)}`, description: `${pick(SHARED)} ${pick(words)}`, split } };
+      // Every fifth item borrows a word of another category, so confidences spread out.
+      const other = WORDS[(c + 1) % WORDS.length]!;
+      const title = i % 5 === 4 ? `${pick(words)} ${pick(other)} ${pick(SHARED)}` : `${pick(words)} ${pick(SHARED)} ${pick(words)}`;
+      return { c, row: { projectId: project.id, externalId: `${split}-${i}`, title, description: `${pick(SHARED)} ${pick(SHARED)}`, split } };
     });
   const pool = make("pool", o.pool ?? 300);
-  const gold = make("test", o.gold ?? 90);
+  // 150 gold items: enough for a 95% Wilson bound to certify the 0.98 default target.
+  const gold = make("test", o.gold ?? 150);
   const poolRows = await db.insert(items).values(pool.map((p) => p.row)).returning({ id: items.id });
   const goldRows = await db.insert(items).values(gold.map((p) => p.row)).returning({ id: items.id });
   const labelled = o.labelled ?? 150;
