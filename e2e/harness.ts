@@ -16,12 +16,12 @@
  * LOUPE_E2E_BUILD=1 forces a build, =0 never builds.
  * Without /usr/bin/chromium the suites skip with a message, except under CI=true where that is a failure.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { openDb, type DbHandle } from "@/db/client";
 import { migrateDb } from "@/db/migrate";
 import type { Db } from "@/db/client";
@@ -35,6 +35,9 @@ export const CHROMIUM = process.env.LOUPE_E2E_CHROMIUM ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
 const SOURCE_DIRS = ["app", "server", "db", "public"];
 const SOURCE_FILES = ["proxy.ts", "instrumentation.ts", "next.config.ts", "package.json", "postcss.config.mjs"];
+
+/** For `beforeAll(..., E2E_SETUP_TIMEOUT_MS)`: a cold `next build` on a busy 2-core machine takes minutes. */
+export const E2E_SETUP_TIMEOUT_MS = 10 * 60_000;
 
 export type E2EEnvironment = { ready: true } | { ready: false; reason: string };
 
@@ -93,16 +96,22 @@ async function withLock<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
 export async function ensureBuild(): Promise<void> {
   const mode = process.env.LOUPE_E2E_BUILD;
   if (mode === "0") return;
-  await withLock("build", () => {
+  await withLock("build", async () => {
     if (mode !== "1" && buildIsCurrent()) return;
     console.info("[e2e] running next build …");
-    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
+    const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], {
       cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-      timeout: 8 * 60_000,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     });
-    if (r.status !== 0) throw new Error(`[e2e] next build failed:\n${(r.stdout ?? "").slice(-4000)}\n${(r.stderr ?? "").slice(-4000)}`);
+    let out = "";
+    const keep = (b: Buffer) => {
+      out = (out + b.toString("utf8")).slice(-8000);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    if (code !== 0) throw new Error(`[e2e] next build failed (exit ${code}):\n${out}`);
   });
 }
 
@@ -261,9 +270,13 @@ export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
   child.stdout?.on("data", append);
   child.stderr?.on("data", append);
   const logs = () => output;
+  // If the test process dies without afterAll, the detached server must not outlive it.
+  const onExit = () => killGroup(child, "SIGKILL");
+  process.once("exit", onExit);
 
   let browser: Browser | undefined;
   const stop = async () => {
+    process.off("exit", onExit);
     await browser?.close().catch(() => {});
     killGroup(child, "SIGTERM");
     await new Promise<void>((resolve) => {
@@ -314,4 +327,17 @@ export async function maybeScreenshot(page: Page, name: string): Promise<void> {
   const dir = path.join(ROOT, "docs", "screenshots");
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the first match contains `text` (playwright-core has no `expect`; this is the one assertion it needs). */
+export async function expectText(locator: Locator, text: string, timeoutMs = 15_000): Promise<void> {
+  await locator.first().waitFor({ timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    last = (await locator.first().textContent()) ?? "";
+    if (last.includes(text)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Expected ${String(locator)} to contain ${JSON.stringify(text)}, last saw ${JSON.stringify(last)}`);
 }

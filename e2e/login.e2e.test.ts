@@ -3,7 +3,7 @@
  * Hostile titles seeded here must render as text (no script runs).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eEnvironment, maybeScreenshot, startApp, type E2EApp } from "./harness";
+import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, maybeScreenshot, startApp, type E2EApp } from "./harness";
 
 const ADMIN = { email: "admin@example.test", password: "correct horse battery staple", name: "Ada Admin" };
 const ANNOTATOR = { email: "ann@example.test", password: "annotator password 1", name: "Ann Otator" };
@@ -53,7 +53,7 @@ describe.skipIf(!env.ready)("login flow in a real browser", () => {
         );
       },
     });
-  });
+  }, E2E_SETUP_TIMEOUT_MS);
 
   afterAll(async () => {
     await app?.stop();
@@ -97,6 +97,7 @@ describe.skipIf(!env.ready)("login flow in a real browser", () => {
     await expectText(page.getByTestId("current-user"), ADMIN.name);
     const card = page.getByTestId("project-list").getByRole("link", { name: /Product taxonomy/ });
     await expectText(card, "Admin");
+    await maybeScreenshot(page, "projects");
 
     await card.click();
     await page.waitForURL(`**/p/${projectId}`);
@@ -144,14 +145,3 @@ describe.skipIf(!env.ready)("login flow in a real browser", () => {
   });
 });
 
-async function expectText(locator: import("playwright-core").Locator, text: string): Promise<void> {
-  await locator.first().waitFor({ timeout: 15_000 });
-  const deadline = Date.now() + 10_000;
-  let last = "";
-  while (Date.now() < deadline) {
-    last = (await locator.first().textContent()) ?? "";
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect(last).toContain(text);
-}

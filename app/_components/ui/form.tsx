@@ -2,17 +2,22 @@ import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react
 import { cx } from "./cx";
 
 const CONTROL =
-  "block w-full rounded-md border border-line-strong bg-surface px-2.5 text-sm text-ink shadow-xs placeholder:text-faint " +
+  "block rounded-md border border-line-strong bg-surface px-2.5 text-sm text-ink shadow-xs placeholder:text-faint " +
   "focus:border-accent focus:outline-none focus:ring-2 focus:ring-accent/25 disabled:bg-canvas disabled:text-muted " +
   "aria-invalid:border-danger aria-invalid:ring-danger/20";
 
+/** Full width unless the caller gives a width (w-*), so `className="w-64"` is not overridden. */
+function width(className: string | undefined): string | undefined {
+  return className && /(^|\s)w-/.test(className) ? undefined : "w-full";
+}
+
 export function Input({ className, ...rest }: InputHTMLAttributes<HTMLInputElement>) {
-  return <input className={cx(CONTROL, "h-8", className)} {...rest} />;
+  return <input className={cx(CONTROL, "h-8", width(className), className)} {...rest} />;
 }
 
 export function Select({ className, children, ...rest }: SelectHTMLAttributes<HTMLSelectElement>) {
   return (
-    <select className={cx(CONTROL, "h-8 pr-7", className)} {...rest}>
+    <select className={cx(CONTROL, "h-8 pr-7", width(className), className)} {...rest}>
       {children}
     </select>
   );
