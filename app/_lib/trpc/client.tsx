@@ -5,7 +5,7 @@
  */
 import { useState, type ReactNode } from "react";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, type TRPCLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/routers/_app";
@@ -15,6 +15,22 @@ export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRou
 
 /** Must match MAX_BATCH_SIZE in server/http.ts: a larger batch is refused outright. */
 const MAX_BATCH_ITEMS = 20;
+
+/**
+ * tRPC infinite queries send `cursor: null` for the first page, while Loupe's list
+ * inputs take an optional cursor (absent = first page). Dropping the null here lets
+ * `trpc.x.list.infiniteQueryOptions(...)` work with every keyset-paged procedure.
+ */
+const firstPageWithoutCursor: TRPCLink<AppRouter> =
+  () =>
+  ({ op, next }) => {
+    const input: unknown = op.input;
+    if (op.type === "query" && typeof input === "object" && input !== null && "cursor" in input && input.cursor == null) {
+      const { cursor: _omit, ...rest } = input;
+      return next({ ...op, input: rest });
+    }
+    return next(op);
+  };
 
 let browserQueryClient: QueryClient | undefined;
 function getQueryClient(): QueryClient {
@@ -28,7 +44,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_BATCH_ITEMS })],
+      links: [firstPageWithoutCursor, httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_BATCH_ITEMS })],
     }),
   );
   return (

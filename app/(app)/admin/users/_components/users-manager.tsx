@@ -151,10 +151,10 @@ function CreateUserForm({ onCreated }: { onCreated: () => Promise<void> }) {
       <CardHeader title="New account" description="Leave the password empty to generate one; it is shown once." />
       <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3 px-4 py-3">
         <Field id="new-user-name" label="Name" className="w-52">
-          <Input id="new-user-name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+          <Input id="new-user-name" autoComplete="off" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
         <Field id="new-user-email" label="Email" className="w-64">
-          <Input id="new-user-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <Input id="new-user-email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
         <Field id="new-user-password" label="Password (optional)" className="w-52">
           <Input id="new-user-password" type="password" autoComplete="new-password" minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />

@@ -150,7 +150,7 @@ function AddMemberForm({ projectId, onAdded }: { projectId: number; onAdded: () 
     <Card>
       <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3 px-4 py-3">
         <Field id="member-email" label="Add by email" className="w-72">
-          <Input id="member-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.org" />
+          <Input id="member-email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.org" />
         </Field>
         <Field id="member-role" label="Role" className="w-44">
           <Select id="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
