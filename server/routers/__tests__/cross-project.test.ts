@@ -5,12 +5,14 @@
  * Adding a procedure that takes an id? Add a row to CROSS_PROJECT_ROWS (and,
  * if it needs a new kind of entity, seed it in seedProjectB). The coverage
  * test below fails for any project procedure whose input has an `…Id` field
- * and no row, so this cannot be forgotten.
+ * and no row, so this cannot be forgotten (ids that are not project-scoped go
+ * in NOT_PROJECT_SCOPED, with the reason).
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
 import type { Db, DbHandle } from "@/db/client";
+import { modelVersions } from "@/db/schema";
 import { appRouter } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/services/auth";
 import type { Access } from "@/server/trpc";
@@ -20,7 +22,7 @@ import { addMember, callerFor, makeProject, makeUser } from "@/test/factories";
 import { addAnnotation, insertItems, setLabel } from "./fixtures";
 
 /** Ids that live in project B. Extend with model version ids, annotation ids, lease tokens… */
-type ProjectB = { projectId: number; itemId: number; categoryId: number; memberUserId: number; annotationId: number };
+type ProjectB = { projectId: number; itemId: number; categoryId: number; memberUserId: number; annotationId: number; modelVersionId: number };
 
 type Row = { path: string; input: (a: number, b: ProjectB) => Record<string, unknown> };
 
@@ -40,7 +42,19 @@ export const CROSS_PROJECT_ROWS: Row[] = [
     input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), decisions: [{ itemId: b.itemId, action: "correct", categoryId: b.categoryId }] }),
   },
   { path: "annotations.undo", input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), annotationId: b.annotationId }) },
+  { path: "models.get", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
+  { path: "models.progress", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
+  { path: "models.activate", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
+  { path: "models.rollback", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
 ];
+
+/**
+ * Id fields that are not project-scoped, so they cannot reach B's rows, each
+ * with the reason. Keep this short: most ids belong in CROSS_PROJECT_ROWS.
+ */
+export const NOT_PROJECT_SCOPED: Record<string, string> = {
+  "audit.list": "actorId is a user id used as a filter on A's own events; it cannot select B's rows",
+};
 
 async function seedProjectB(h: DbHandle & { db: Db }, member: SessionUser): Promise<ProjectB> {
   const { project, categories } = await makeProject(h.db, { name: "Project B" });
@@ -48,7 +62,12 @@ async function seedProjectB(h: DbHandle & { db: Db }, member: SessionUser): Prom
   await addMember(h.db, project.id, member.id, "annotator");
   await setLabel(h, { projectId: project.id, itemId: item!.id, categoryId: categories[0]!.id, source: "human", userId: member.id });
   const annotationId = await addAnnotation(h, { projectId: project.id, itemId: item!.id, userId: member.id, categoryId: categories[0]!.id });
-  return { projectId: project.id, itemId: item!.id, categoryId: categories[0]!.id, memberUserId: member.id, annotationId };
+  const [mv] = await h.db
+    .insert(modelVersions)
+    .values({ projectId: project.id, version: 1, status: "ready", trigger: "manual", categoryIds: categories.map((c) => c.id) })
+    .returning({ id: modelVersions.id });
+  const b = { projectId: project.id, itemId: item!.id, categoryId: categories[0]!.id, memberUserId: member.id, annotationId };
+  return { ...b, modelVersionId: mv!.id };
 }
 
 type ProcInfo = { path: string; access?: Access; inputs: unknown[] };
@@ -96,7 +115,7 @@ it("every project procedure that takes an id has a cross-project row", () => {
   const covered = new Set(CROSS_PROJECT_ROWS.map((r) => r.path));
   const missing = PROJECT_PROCEDURES.flatMap((p) => {
     const ids = p.inputs.flatMap((i) => idFields(i));
-    return ids.length > 0 && !covered.has(p.path) ? [`${p.path} (${ids.join(", ")})`] : [];
+    return ids.length > 0 && !covered.has(p.path) && !(p.path in NOT_PROJECT_SCOPED) ? [`${p.path} (${ids.join(", ")})`] : [];
   });
   expect(missing, "add rows to CROSS_PROJECT_ROWS for these").toEqual([]);
   for (const r of CROSS_PROJECT_ROWS) expect(PROCEDURES.map((p) => p.path), `row ${r.path} names no procedure`).toContain(r.path);
