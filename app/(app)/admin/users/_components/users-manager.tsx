@@ -16,7 +16,7 @@ import { useToast } from "@/app/_components/ui/toast";
 
 type UsersPage = RouterOutputs["users"]["list"];
 const PAGE_SIZE = 100;
-const dateFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium" });
+const dateFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }); // same text on server and client
 
 export function UsersManager({ currentUserId, initialPage }: { currentUserId: number; initialPage: UsersPage }) {
   const trpc = useTRPC();

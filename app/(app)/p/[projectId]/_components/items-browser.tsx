@@ -86,7 +86,7 @@ export function ItemsBrowser({ projectId, filters, initialPage }: { projectId: n
         </label>
         <Select
           id="items-source"
-          className="w-40"
+          className="w-44"
           value={filters.labelSource ?? ""}
           onChange={(e) => setFilters({ ...filters, labelSource: (e.target.value || undefined) as ItemFilters["labelSource"] })}
         >

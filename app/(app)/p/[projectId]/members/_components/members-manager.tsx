@@ -52,7 +52,7 @@ export function MembersManager({ projectId, initialPage }: { projectId: number; 
     <div className="space-y-4">
       <AddMemberForm projectId={projectId} onAdded={refresh} />
       <Card>
-        <CardHeader title="Members" description={`${rows.length}${members.hasNextPage ? "+" : ""} people`} />
+        <CardHeader title="Members" description={`${rows.length}${members.hasNextPage ? "+" : ""} ${rows.length === 1 ? "person" : "people"}`} />
         {members.isError ? <ErrorAlert error={members.error} className="m-4" /> : null}
         {rows.length === 0 ? (
           <EmptyState className="m-4" title="No members yet">
