@@ -27,6 +27,7 @@ export async function listItems(db: Db, projectId: number, p: ListItemsParams) {
       externalId: items.externalId,
       title: items.title,
       split: items.split,
+      updatedAt: items.updatedAt,
       label: { categoryId: labels.categoryId, source: labels.source, confidence: labels.confidence, path: categories.path },
     })
     .from(items)
@@ -71,6 +72,7 @@ export async function getItem(db: Db, projectId: number, itemId: number) {
       attributes: items.attributes,
       split: items.split,
       createdAt: items.createdAt,
+      updatedAt: items.updatedAt,
     })
     .from(items)
     .where(and(eq(items.projectId, projectId), eq(items.id, itemId)))

@@ -1,10 +1,7 @@
 /**
- * Seed helpers for the router and service tests.
- *
- * Items are inserted with raw SQL: in db/schema.ts `items.updatedAt` maps to
- * the same column as `createdAt` ("created_at"), so any drizzle insert into
- * items fails with "column created_at specified more than once" (which also
- * breaks test/factories.ts makeItems). Switch back to makeItems once fixed.
+ * Seed helpers for the router and service tests. Items go in through raw SQL
+ * with explicit titles (written while items.updatedAt was mis-mapped, fixed in
+ * 03c775b); it also keeps the helpers independent of schema-level defaults.
  */
 import { randomBytes } from "node:crypto";
 import type { DbHandle } from "@/db/client";
