@@ -54,7 +54,7 @@ export async function submitBatch(db: Db, p: BatchParams): Promise<BatchResult> 
 
 async function batchInTx(tx: Tx, p: BatchParams, keys: string[]): Promise<BatchResult> {
   const ids = p.decisions.map((d) => d.itemId);
-  const found = await requireItems(tx, p.projectId, ids);
+  const found = await requireItems(tx, p.projectId, ids, { lock: true });
   const replay = await findByKeys(tx, p.projectId, p.userId, keys);
   if (replay.length > 0) return { decisions: replay.map(toDecisionResult) };
   await refuseLeasedByOthers(tx, p, found);

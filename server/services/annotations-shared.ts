@@ -52,14 +52,18 @@ export function isUniqueViolation(e: unknown): boolean {
   return false;
 }
 
-export async function requireItems(tx: DbOrTx, projectId: number, itemIds: number[]) {
-  const rows = await tx
+/**
+ * The project's items, or NOT_FOUND. `lock` (batch decisions, which hold no
+ * lease) makes the queue's SKIP LOCKED readers pass over them meanwhile; a
+ * leased submit needs no item lock: its lease row lock is enough.
+ */
+export async function requireItems(tx: DbOrTx, projectId: number, itemIds: number[], opts: { lock?: boolean } = {}) {
+  const query = tx
     .select({ id: items.id, externalId: items.externalId, title: items.title })
     .from(items)
     .where(and(eq(items.projectId, projectId), inArray(items.id, itemIds)))
-    .orderBy(items.id)
-    // Blocks the queue's SKIP LOCKED readers from leasing what is being decided right now.
-    .for("no key update", { of: items });
+    .orderBy(items.id);
+  const rows = opts.lock ? await query.for("no key update", { of: items }) : await query;
   const found = new Set(rows.map((r) => r.id));
   const missing = itemIds.filter((id) => !found.has(id));
   if (missing.length > 0) throw new NotFoundError(`Item ${missing.slice(0, 10).join(", ")}`);

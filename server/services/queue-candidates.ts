@@ -43,10 +43,9 @@ export async function modelCandidates(
       embedding: q.withEmbeddings ? predictions.embedding : sql<null>`null`,
     })
     .from(items)
-    .innerJoin(
-      predictions,
-      and(eq(predictions.itemId, items.id), eq(predictions.modelVersionId, q.modelVersionId), eq(predictions.projectId, q.projectId)),
-    )
+    // The version is the project's own and items are filtered by project; joining on the
+    // primary key alone keeps the planner on it even before the tables are analysed.
+    .innerJoin(predictions, and(eq(predictions.modelVersionId, q.modelVersionId), eq(predictions.itemId, items.id)))
     .where(and(openForUser(q.projectId, q.userId), sql`not ${liveLease}`, notExcluded(q.excludeIds)))
     .orderBy(...strategyOrder(q.strategy, q.seed))
     .limit(q.limit)

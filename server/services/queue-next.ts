@@ -13,7 +13,7 @@ export type NextParams = { projectId: number; userId: number; n: number; rng?: R
 export type NextResult = QueueStatus & { items: HandoffItem[] };
 
 /** Claims can lose races against concurrent callers; a few rounds refill the shortfall. */
-const CLAIM_ROUNDS = 3;
+const CLAIM_ROUNDS = 5;
 const DEFAULT_LEASE_MINUTES = 10;
 
 export async function loadQueueProject(db: DbOrTx, projectId: number): Promise<QueueProject> {
@@ -32,7 +32,17 @@ export const leaseMinutesOf = (p: QueueProject): number =>
 export async function nextItems(db: Db, p: NextParams): Promise<NextResult> {
   const project = await loadQueueProject(db, p.projectId);
   const rng = p.rng ?? Math.random;
-  const held = await db.transaction(async (tx) => {
+  let held = await leaseInTx(db, project, p, rng);
+  // Everyone ranks the same items first: under contention a whole round of
+  // claims can lose to a caller that committed after our read. One more try
+  // with a fresh transaction before telling the person there is nothing.
+  if (held.length === 0) held = await leaseInTx(db, project, p, rng);
+  if (held.length > 0) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await buildHandoff(db, project, held) };
+  return { ...(await queueStatus(db, p.projectId, p.userId)), items: [] };
+}
+
+async function leaseInTx(db: Db, project: QueueProject, p: NextParams, rng: Rng): Promise<HeldLease[]> {
+  return db.transaction(async (tx) => {
     const own = await ownLiveLeases(tx, p.projectId, p.userId);
     const fresh = await claimNew(tx, project, p.userId, p.n - own.length, rng);
     if (fresh.length > 0) {
@@ -46,8 +56,6 @@ export async function nextItems(db: Db, p: NextParams): Promise<NextResult> {
     }
     return [...own, ...fresh];
   });
-  if (held.length > 0) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await buildHandoff(db, project, held) };
-  return { ...(await queueStatus(db, p.projectId, p.userId)), items: [] };
 }
 
 async function claimNew(tx: DbOrTx, project: QueueProject, userId: number, want: number, rng: Rng): Promise<HeldLease[]> {

@@ -6,9 +6,12 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { items } from "@/db/schema";
 
-/** Already decided by a person or imported: only audits bring it back. */
-export const hasTrustedLabel = (projectId: number): SQL =>
-  sql`exists (select 1 from labels tl where tl.item_id = ${items.id} and tl.project_id = ${projectId} and tl.source in ('human', 'import'))`;
+/**
+ * Already decided by a person or imported: only audits bring it back. By
+ * primary key only (the outer item is already the project's): an extra
+ * project filter here made the planner scan labels per item on fresh tables.
+ */
+export const hasTrustedLabel = sql`exists (select 1 from labels tl where tl.item_id = ${items.id} and tl.source in ('human', 'import'))`;
 
 /** A skip that was later undone no longer hides the item. */
 export const skippedBy = (projectId: number, userId: number): SQL => sql`exists (
@@ -28,7 +31,7 @@ export function openForUser(projectId: number, userId: number): SQL {
   return and(
     eq(items.projectId, projectId),
     eq(items.split, "pool"),
-    sql`not ${hasTrustedLabel(projectId)}`,
+    sql`not ${hasTrustedLabel}`,
     sql`not ${skippedBy(projectId, userId)}`,
   )!;
 }
