@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { type Calibration, calibratedLogProbs } from "./prediction";
+import { type Calibration, applyConfidenceMap, calibratedLogProbs } from "./prediction";
 
 export type ReliabilityBin = { lower: number; upper: number; count: number; meanConfidence: number; accuracy: number };
 
@@ -29,7 +29,7 @@ export function expectedCalibrationError(confidences: ArrayLike<number>, correct
   return reliabilityDiagram(confidences, correct, bins).reduce((s, b) => s + (b.count / n) * Math.abs(b.accuracy - b.meanConfidence), 0);
 }
 
-export type CalibrationMethod = "temperature" | "temperature+bias";
+export type CalibrationMethod = "temperature" | "temperature+bias" | "temperature+isotonic";
 
 export type CalibrationFit = {
   calibration: Calibration;
@@ -61,11 +61,33 @@ export function confidenceAndCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D, c
     return [tf.exp(tf.max(logp, 1)), tf.argMax(logp, 1), tf.neg(tf.mean(tf.sum(tf.mul(y, logp), 1)))];
   });
   const c = conf.dataSync() as Float32Array;
+  if (cal.confidenceMap) for (let i = 0; i < c.length; i++) c[i] = applyConfidenceMap(c[i] as number, cal.confidenceMap);
   const p = pred.dataSync();
   const l = labels.dataSync();
   const nllV = nll.dataSync()[0] as number;
   tf.dispose([conf, pred, nll]);
   return { conf: c, correct: Uint8Array.from(p, (v, i) => (v === l[i] ? 1 : 0)), nll: nllV };
+}
+
+/**
+ * Pool-adjacent-violators fit of P(correct | confidence), as knots at each
+ * block's mean confidence. Blocks smaller than `minBlock` are merged with a
+ * neighbour so the map is not fitted to a handful of items.
+ */
+export function isotonicMap(conf: ArrayLike<number>, correct: ArrayLike<boolean | number>, minBlock = 50): { x: number[]; y: number[] } {
+  const order = Array.from({ length: conf.length }, (_, i) => i).sort((a, b) => (conf[a] as number) - (conf[b] as number));
+  type Block = { sx: number; sy: number; n: number };
+  const blocks: Block[] = [];
+  for (const i of order) {
+    blocks.push({ sx: conf[i] as number, sy: correct[i] ? 1 : 0, n: 1 });
+    while (blocks.length > 1) {
+      const b = blocks[blocks.length - 1] as Block;
+      const a = blocks[blocks.length - 2] as Block;
+      if (a.sy / a.n < b.sy / b.n && a.n >= minBlock) break;
+      blocks.splice(-2, 2, { sx: a.sx + b.sx, sy: a.sy + b.sy, n: a.n + b.n });
+    }
+  }
+  return { x: blocks.map((b) => b.sx / b.n), y: blocks.map((b) => b.sy / b.n) };
 }
 
 /** Golden-section search for the temperature minimising NLL (log-T in [1/20, 20]). */
@@ -134,6 +156,11 @@ export function fitCalibration(args: FitCalibrationArgs): CalibrationFit {
     if (args.method === "temperature+bias") {
       cal.method = "temperature+bias";
       cal.bias = fitBias(logits, y, temperature, args.biasL2 ?? 1e-3);
+    }
+    if (args.method === "temperature+isotonic") {
+      const scaled = confidenceAndCorrect(logits, labels, cal);
+      cal.method = "temperature+isotonic";
+      cal.confidenceMap = isotonicMap(scaled.conf, scaled.correct);
     }
     const before = confidenceAndCorrect(logits, labels, identity);
     const after = confidenceAndCorrect(logits, labels, cal);

@@ -29,7 +29,7 @@ export type SelectThresholdsArgs = {
   targetPrecision: number;
   /** One-sided confidence of the lower bound (default 0.95). */
   confidenceLevel?: number;
-  /** Predicted-class count below which a class uses the global threshold (default 100). */
+  /** Predicted-class count below which a class uses the global threshold (default 300: a class bound on fewer items is so wide it mostly costs coverage). */
   minClassSupport?: number;
   bound?: BoundMethod;
 };
@@ -87,7 +87,7 @@ export function precisionCurve(items: Item[], level: number, bound: BoundMethod,
 export function selectThresholds(args: SelectThresholdsArgs): Thresholds {
   const level = args.confidenceLevel ?? 0.95;
   const bound = args.bound ?? "wilson";
-  const minSupport = args.minClassSupport ?? 100;
+  const minSupport = args.minClassSupport ?? 300;
   const n = args.confidences.length;
   if (args.predicted.length !== n || args.correct.length !== n) throw new Error("selectThresholds: arrays differ in length");
   const all: Item[] = [];

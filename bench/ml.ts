@@ -1,0 +1,189 @@
+/**
+ * bench:ml — train on the pool split, report on the test split of a JSONL file
+ * in the shared data format. Figures, not a timed test. See bench/README.md.
+ *
+ *   npm run bench:ml -- --data FILE [--category-depth N] [--min-class-size N] [--json]
+ */
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs";
+import * as ml from "../ml/index";
+import { createRng, permutation } from "../ml/rng";
+import { buildDataset, readJsonl, type Dataset } from "./lib/data";
+import { runNaturalBayes } from "./lib/peer";
+import { markdownTable, num, pct, peakRssMb } from "./lib/report";
+
+const TARGETS = [0.9, 0.95, 0.98, 0.99];
+
+const { values: args } = parseArgs({
+  options: {
+    data: { type: "string" },
+    "category-depth": { type: "string", default: "0" },
+    "min-class-size": { type: "string", default: "1" },
+    "cal-fraction": { type: "string", default: "0.15" },
+    seed: { type: "string", default: "1" },
+    stream: { type: "string", default: "0" },
+    "skip-peer": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+  },
+});
+const log = (...a: unknown[]) => (args.json ? console.error(...a) : console.log(...a));
+
+type Split = { inputs: ml.TextInput[]; labels: number[] };
+const seed = Number(args.seed);
+
+/** A random calibration split of the pool: the only labels thresholds are certified on. */
+function splitPool(ds: Dataset, frac: number): { train: Split; cal: Split } {
+  const perm = permutation(ds.pool.labels.length, createRng(seed + 1000));
+  const nCal = Math.round(perm.length * frac);
+  const pick = (idx: Int32Array): Split => ({ inputs: Array.from(idx, (i) => ds.pool.inputs[i]!), labels: Array.from(idx, (i) => ds.pool.labels[i]!) });
+  return { cal: pick(perm.subarray(0, nCal)), train: pick(perm.subarray(nCal)) };
+}
+
+async function timePredict(model: ml.TrainedModel, inputs: ml.TextInput[]): Promise<{ preds: ml.Prediction[]; perSec: number }> {
+  const t0 = performance.now();
+  const preds = await model.predict(inputs);
+  return { preds, perSec: inputs.length / ((performance.now() - t0) / 1000) };
+}
+
+type BackendFigures = { backend: string; trainItemsPerSec: number; trainSeconds: number; epochs: number; predictItemsPerSec: number; note: string };
+
+/** Throughput on a secondary backend: 2 fixed epochs, no early stopping. */
+async function throughputOn(backend: string, train: Split, test: Split, numClasses: number): Promise<BackendFigures> {
+  await ml.initBackend(backend as ml.BackendPreference);
+  const m = await ml.trainModel({ ...train, numClasses }, { seed, epochs: 2, validationFraction: 0 });
+  const p = await timePredict(m, test.inputs);
+  m.dispose();
+  return { backend, trainItemsPerSec: m.training.itemsPerSecond, trainSeconds: m.training.trainSeconds, epochs: 2, predictItemsPerSec: p.perSec, note: "throughput only (2 epochs)" };
+}
+
+async function parallelThroughput(model: ml.TrainedModel, inputs: ml.TextInput[], workers: number): Promise<number> {
+  const { bytes } = await ml.serializeModel(model);
+  const scorer = await ml.createParallelScorer(bytes, { workers });
+  try {
+    await scorer.score(inputs.slice(0, 2000)); // warm-up
+    const t0 = performance.now();
+    await scorer.score(inputs);
+    return inputs.length / ((performance.now() - t0) / 1000);
+  } finally {
+    await scorer.close();
+  }
+}
+
+type TargetFigures = { target: number; threshold: number | null; perClassThresholds: number; coverage: number; precision: number | null; oracleCoverage: number; oracleThreshold: number | null; reason?: string };
+
+function thresholdFigures(calPreds: ml.Prediction[], cal: Split, testPreds: ml.Prediction[], test: Split, numClasses: number): TargetFigures[] {
+  const top = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
+  return TARGETS.map((target) => {
+    const t = ml.selectThresholds({
+      confidences: calPreds.map((p) => p.confidence), predicted: calPreds.map(top),
+      correct: calPreds.map((p, i) => top(p) === cal.labels[i]), numClasses, targetPrecision: target,
+    });
+    let accepted = 0;
+    let right = 0;
+    testPreds.forEach((p, i) => {
+      if (ml.isAutoAccepted(p, t)) {
+        accepted++;
+        if (top(p) === test.labels[i]) right++;
+      }
+    });
+    const oracle = ml.oracleCoverage(testPreds.map((p) => p.confidence), testPreds.map((p, i) => top(p) === test.labels[i]), target);
+    return {
+      target, threshold: t.global, perClassThresholds: t.perClassSource.filter((s) => s === "class").length,
+      coverage: accepted / testPreds.length, precision: accepted ? right / accepted : null,
+      oracleCoverage: oracle.oracleCoverage, oracleThreshold: oracle.oracleThreshold, reason: t.reason,
+    };
+  });
+}
+
+/** RSS before/after scoring `n` items in a stream (cycling the test set). */
+async function streamMemory(model: ml.TrainedModel, inputs: ml.TextInput[], n: number) {
+  const rss0 = process.memoryUsage().rss;
+  const tensors0 = tf.memory().numTensors;
+  let done = 0;
+  const t0 = performance.now();
+  while (done < n) {
+    const chunk = inputs.slice(0, Math.min(inputs.length, n - done));
+    await model.predict(chunk, { withEmbedding: true });
+    done += chunk.length;
+  }
+  return { items: n, seconds: (performance.now() - t0) / 1000, rssBeforeMb: rss0 / 2 ** 20, rssAfterMb: process.memoryUsage().rss / 2 ** 20, tensorsBefore: tensors0, tensorsAfter: tf.memory().numTensors };
+}
+
+async function main(): Promise<void> {
+  if (!args.data) throw new Error("usage: npm run bench:ml -- --data FILE [--category-depth N] [--min-class-size N] [--json]");
+  const ds = buildDataset(readJsonl(args.data), { categoryDepth: Number(args["category-depth"]), minClassSize: Number(args["min-class-size"]) });
+  const numClasses = ds.categories.length;
+  const { train, cal } = splitPool(ds, Number(args["cal-fraction"]));
+  const test: Split = ds.test;
+  log(`data: ${args.data} — ${numClasses} classes, train ${train.labels.length}, calibration ${cal.labels.length}, test ${test.labels.length}, dropped ${ds.dropped}`);
+  const backends = await ml.availableBackends();
+  const primary = await ml.initBackend(backends[0] as ml.BackendPreference);
+  log(`training on ${primary} ...`);
+  const model = await ml.trainModel({ ...train, numClasses }, { seed, onProgress: (p) => log(`  epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)} val acc ${pct(p.valAccuracy)}`) });
+  const raw = await timePredict(model, test.inputs);
+  const calib = ml.fitBestCalibration({ logits: model.logits(cal.inputs), labels: cal.labels, numClasses, seed });
+  model.setCalibration(calib.calibration);
+  const testPreds = await model.predict(test.inputs);
+  const calPreds = await model.predict(cal.inputs);
+  const top = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
+  const evalAfter = ml.evaluate({ predicted: testPreds.map(top), labels: test.labels, numClasses, confidences: testPreds.map((p) => p.confidence) });
+  const eceBefore = ml.expectedCalibrationError(raw.preds.map((p) => p.confidence), raw.preds.map((p, i) => top(p) === test.labels[i]));
+  const targets = thresholdFigures(calPreds, cal, testPreds, test, numClasses);
+  const perBackend: BackendFigures[] = [
+    { backend: primary, trainItemsPerSec: model.training.itemsPerSecond, trainSeconds: model.training.trainSeconds, epochs: model.training.epochsRun, predictItemsPerSec: raw.perSec, note: "full training (early stopping)" },
+  ];
+  const big = Array.from({ length: 5 }, () => test.inputs).flat();
+  const parallel = { workers: 2, itemsPerSec: await parallelThroughput(model, big, 2), singleThreadItemsPerSec: (await timePredict(model, big)).perSec };
+  const stream = Number(args.stream) > 0 ? await streamMemory(model, test.inputs, Number(args.stream)) : null;
+  for (const b of backends.slice(1)) perBackend.push(await throughputOn(b, train, test, numClasses));
+  await ml.initBackend(primary as ml.BackendPreference);
+  const peer = args["skip-peer"] ? null : peerFigures(train, test, numClasses);
+  report({ ds, numClasses, train, cal, test, model, calib, eceBefore, evalAfter, targets, perBackend, parallel, stream, peer });
+}
+
+function peerFigures(train: Split, test: Split, numClasses: number) {
+  log("training the npm peer ...");
+  const text = (i: ml.TextInput) => `${i.title} ${i.description ?? ""}`;
+  const r = runNaturalBayes({ texts: train.inputs.map(text), labels: train.labels }, { texts: test.inputs.map(text) });
+  const e = ml.evaluate({ predicted: r.predicted, labels: test.labels, numClasses });
+  return { name: r.name, accuracy: e.accuracy, macroF1: e.macroF1, trainSeconds: r.trainSeconds, predictItemsPerSec: test.labels.length / r.predictSeconds };
+}
+
+type ReportArgs = {
+  ds: Dataset; numClasses: number; train: Split; cal: Split; test: Split; model: ml.TrainedModel; calib: ml.CalibrationChoice;
+  eceBefore: number; evalAfter: ml.Evaluation; targets: TargetFigures[]; perBackend: BackendFigures[];
+  parallel: { workers: number; itemsPerSec: number; singleThreadItemsPerSec: number };
+  stream: Awaited<ReturnType<typeof streamMemory>> | null; peer: ReturnType<typeof peerFigures> | null;
+};
+
+function report(r: ReportArgs): void {
+  const out = {
+    data: args.data, classes: r.numClasses, trainItems: r.train.labels.length, calibrationItems: r.cal.labels.length, testItems: r.test.labels.length,
+    accuracy: r.evalAfter.accuracy, macroF1: r.evalAfter.macroF1, eceBefore: r.eceBefore, eceAfter: r.evalAfter.ece ?? null,
+    calibration: { ...r.calib.calibration, bias: undefined, chosen: r.calib.chosen, heldOutEce: r.calib.heldOutEce },
+    targets: r.targets, backends: r.perBackend, parallelScoring: r.parallel, stream: r.stream,
+    peer: r.peer ? { ...r.peer, accuracyRatio: r.evalAfter.accuracy / r.peer.accuracy } : null,
+    training: r.model.training, peakRssMb: peakRssMb(),
+  };
+  log("\n" + markdownTable(["metric", "value"], [
+    ["test accuracy", pct(out.accuracy)], ["test macro-F1", pct(out.macroF1)],
+    ["ECE before calibration (test)", out.eceBefore.toFixed(3)], [`ECE after ${r.calib.chosen} (test)`, (out.eceAfter ?? NaN).toFixed(3)],
+    ["temperature", r.calib.calibration.temperature.toFixed(3)],
+    ["epochs run (best)", `${r.model.training.epochsRun} (${r.model.training.bestEpoch})`],
+    [`scoring, ${r.parallel.workers} worker threads`, `${num(r.parallel.itemsPerSec)} items/s`], ["scoring, 1 thread (same batch)", `${num(r.parallel.singleThreadItemsPerSec)} items/s`],
+    ["peak RSS", `${num(out.peakRssMb)} MB`],
+    ...(r.stream ? [[`stream of ${num(r.stream.items)} items`, `${r.stream.seconds.toFixed(1)} s, RSS ${num(r.stream.rssBeforeMb)} → ${num(r.stream.rssAfterMb)} MB, tensors ${r.stream.tensorsBefore} → ${r.stream.tensorsAfter}`]] : []),
+    ...(out.peer ? [[`peer: ${out.peer.name}`, `accuracy ${pct(out.peer.accuracy)}, macro-F1 ${pct(out.peer.macroF1)}, train ${out.peer.trainSeconds.toFixed(1)} s, ${num(out.peer.predictItemsPerSec)} items/s`], ["accuracy ratio (ours / peer)", out.peer.accuracyRatio.toFixed(3)]] : []),
+  ]));
+  log("\n" + markdownTable(["target precision", "coverage on test", "precision reached on test", "oracle coverage (test)", "gap (points)", "global threshold", "classes with own threshold"],
+    r.targets.map((t) => [t.target, pct(t.coverage), pct(t.precision), pct(t.oracleCoverage), ((t.oracleCoverage - t.coverage) * 100).toFixed(1), t.threshold === null ? "none" : t.threshold.toFixed(4), t.perClassThresholds])));
+  for (const t of r.targets) if (t.reason) log(`  target ${t.target}: ${t.reason}`);
+  log("\n" + markdownTable(["backend", "train items/s", "train s (epochs)", "predict items/s (1 thread)", "note"],
+    r.perBackend.map((b) => [b.backend, num(b.trainItemsPerSec), `${b.trainSeconds.toFixed(1)} (${b.epochs})`, num(b.predictItemsPerSec), b.note])));
+  if (args.json) console.log(JSON.stringify(out));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
