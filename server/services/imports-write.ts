@@ -3,10 +3,11 @@
  * then items, then labels, each as one multi-row statement per batch, inside the
  * caller's transaction. It never commits: atomicity is the caller's transaction.
  */
-import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { categories, items, labels } from "@/db/schema";
+import { categories } from "@/db/schema";
 import type { ImportRow } from "@/server/import";
+import { ImportRejectedError } from "./imports-errors";
 
 export type UnknownCategoryPolicy = "create" | "reject";
 
@@ -90,39 +91,31 @@ export async function ensureCategories(
   return rows.length;
 }
 
-/** Insert or update on (project_id, external_id); xmax = 0 marks a freshly inserted row. */
+/**
+ * Insert or update on (project_id, external_id); xmax = 0 marks a freshly inserted row.
+ * The batch travels as ONE jsonb parameter unpacked by jsonb_to_recordset: several times
+ * faster than thousands of bind parameters on both drivers (measured, see bench/README.md).
+ */
 async function upsertItems(
   tx: DbOrTx,
   projectId: number,
   batch: readonly ImportRow[],
   counts: WriteCounts,
 ): Promise<Map<string, number>> {
-  const rows = await tx
-    .insert(items)
-    .values(
-      batch.map((r) => ({
-        projectId,
-        externalId: r.externalId,
-        title: r.title,
-        description: r.description,
-        attributes: r.attributes,
-        split: r.split,
-      })),
-    )
-    .onConflictDoUpdate({
-      target: [items.projectId, items.externalId],
-      set: {
-        title: sql`excluded.title`,
-        description: sql`excluded.description`,
-        attributes: sql`excluded.attributes`,
-        split: sql`excluded.split`,
-        updatedAt: sql`now()`,
-      },
-    })
-    .returning({ id: items.id, externalId: items.externalId, inserted: sql<boolean>`(xmax = 0)` });
+  const json = jsonRows(batch, (r) => ({ external_id: r.externalId, title: r.title, description: r.description, attributes: r.attributes, split: r.split }));
+  const rows = await executeRows<{ id: number; external_id: string; inserted: boolean }>(
+    tx,
+    sql`insert into items (project_id, external_id, title, description, attributes, split)
+        select ${projectId}, x.external_id, x.title, x.description, coalesce(x.attributes, '{}'::jsonb), x.split
+        from jsonb_to_recordset(${json}::jsonb) as x(external_id text, title text, description text, attributes jsonb, split item_split)
+        on conflict (project_id, external_id) do update set
+          title = excluded.title, description = excluded.description, attributes = excluded.attributes,
+          split = excluded.split, updated_at = now()
+        returning id, external_id, (xmax = 0) as inserted`,
+  );
   const ids = new Map<string, number>();
   for (const r of rows) {
-    ids.set(r.externalId, r.id);
+    ids.set(r.external_id, Number(r.id));
     if (r.inserted) counts.created += 1;
     else counts.updated += 1;
   }
@@ -143,32 +136,47 @@ async function upsertImportLabels(
   categoryIds: Map<string, number>,
   counts: WriteCounts,
 ): Promise<void> {
-  const values = [];
+  const values: { item_id: number; category_id: number }[] = [];
   for (const r of batch) {
     if (r.categoryPath === null) continue;
     const itemId = itemIds.get(r.externalId);
     const categoryId = categoryIds.get(r.categoryPath);
     if (itemId === undefined || categoryId === undefined) throw new Error(`import: unresolved row on line ${r.line}`);
-    values.push({ itemId, projectId, categoryId, source: "import" as const });
+    values.push({ item_id: itemId, category_id: categoryId });
   }
   if (values.length === 0) return;
-  const written = await tx
-    .insert(labels)
-    .values(values)
-    .onConflictDoUpdate({
-      target: labels.itemId,
-      set: {
-        categoryId: sql`excluded.category_id`,
-        source: sql`excluded.source`,
-        annotationId: null,
-        modelVersionId: null,
-        confidence: null,
-        userId: null,
-        updatedAt: sql`now()`,
-      },
-      setWhere: and(ne(labels.source, "human"), eq(labels.projectId, projectId)),
-    })
-    .returning({ itemId: labels.itemId });
+  const written = await executeRows<{ item_id: number }>(
+    tx,
+    sql`insert into labels (item_id, project_id, category_id, source)
+        select x.item_id, ${projectId}, x.category_id, 'import' from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as x(item_id integer, category_id integer)
+        on conflict (item_id) do update set
+          category_id = excluded.category_id, source = excluded.source, annotation_id = null, model_version_id = null,
+          confidence = null, user_id = null, updated_at = now()
+        where labels.source <> 'human' and labels.project_id = ${projectId}
+        returning item_id`,
+  );
   counts.labels += written.length;
   counts.humanLabelsKept += values.length - written.length;
+}
+
+/**
+ * One JSON array for the batch. Postgres text and jsonb cannot hold U+0000, so a row with
+ * one is refused here with its line, instead of failing the statement with no line at all.
+ */
+/** `\u0000` as JSON.stringify writes it, not preceded by an escaping backslash. */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+
+function jsonRows(batch: readonly ImportRow[], shape: (r: ImportRow) => Record<string, unknown>): string {
+  const parts = batch.map((r) => {
+    const text = JSON.stringify(shape(r));
+    if (ESCAPED_NUL.test(text)) throw new ImportRejectedError(`line ${r.line}: contains a NUL character`, [{ line: r.line, field: null, message: "contains a NUL character (U+0000)" }], 1);
+    return text;
+  });
+  return `[${parts.join(",")}]`;
+}
+
+/** postgres.js returns the rows as an array, PGlite as `{ rows }`. */
+async function executeRows<T>(tx: DbOrTx, query: SQL): Promise<T[]> {
+  const res: unknown = await tx.execute(query);
+  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 }

@@ -112,6 +112,15 @@ describe.each(dbTargets())("importItems on $name", (target) => {
     ]);
   });
 
+  it("refuses a NUL character (Postgres cannot store it) with its line, nothing written", async () => {
+    const { project } = await makeProject(h.db);
+    const before = await snapshotExceptRunLog(h);
+    const file = jsonl([{ id: "ok", title: "fine" }, { id: "nul", title: "bad\u0000title" }, { id: "bs", title: "literal \\u0000 is fine" }]);
+    const err = await rejection(run(project.id, file, "jsonl"));
+    expect(err.errors).toEqual([{ line: 2, field: null, message: "contains a NUL character (U+0000)" }]);
+    expect(await snapshotExceptRunLog(h)).toEqual(before);
+  });
+
   it("refuses a 250 MB stream while reading it, long before the end, and writes nothing", async () => {
     expect(IMPORT_LIMITS.maxBytes).toBeLessThan(250 * 1024 * 1024);
     const { project } = await makeProject(h.db);
