@@ -24,3 +24,18 @@ export const DataExportLabelsInput = z.object({
   source: z.enum(["human", "auto", "import"]).optional(),
   split: z.enum(["pool", "test"]).optional(),
 });
+
+/** Query string of the streaming download route (GET /api/projects/:projectId/export). */
+export const DataExportQuery = z.object({
+  format: z.enum(["csv", "jsonl"]).default("csv"),
+  source: z.enum(["human", "auto", "import"]).optional(),
+  split: z.enum(["pool", "test"]).optional(),
+});
+
+/** Query string of the streaming upload route (POST /api/projects/:projectId/import). */
+export const DataImportQuery = z.object({
+  format: ImportFormat.optional(),
+  unknownCategories: UnknownCategories.default("create"),
+});
+
+export const RouteProjectId = ProjectId;

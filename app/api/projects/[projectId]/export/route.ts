@@ -1,0 +1,12 @@
+/** Streamed label download for the UI's export link; access rules live in the handler. */
+import { getDbHandle } from "@/server/db";
+import { env } from "@/server/env";
+import { handleExportRequest } from "@/server/services/exports-http";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export async function GET(req: Request, ctx: { params: Promise<{ projectId: string }> }): Promise<Response> {
+  const { db } = await getDbHandle();
+  return handleExportRequest(req, { db, sessionSecret: env().sessionSecret }, (await ctx.params).projectId);
+}
