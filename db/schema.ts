@@ -340,6 +340,10 @@ export const predictions = pgTable(
     primaryKey({ columns: [t.modelVersionId, t.itemId] }),
     index("predictions_version_confidence_idx").on(t.modelVersionId, t.confidence),
     index("predictions_project_item_idx").on(t.projectId, t.itemId),
+    // Batch review pages by keyset over (confidence, item) within a predicted
+    // category, and over (margin, item) unfiltered: both orders straight off an index.
+    index("predictions_version_category_confidence_idx").on(t.modelVersionId, t.categoryId, t.confidence, t.itemId),
+    index("predictions_version_margin_idx").on(t.modelVersionId, t.margin, t.itemId),
   ],
 );
 

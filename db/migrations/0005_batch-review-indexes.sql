@@ -1,0 +1,2 @@
+CREATE INDEX "predictions_version_category_confidence_idx" ON "predictions" USING btree ("model_version_id","category_id","confidence","item_id");--> statement-breakpoint
+CREATE INDEX "predictions_version_margin_idx" ON "predictions" USING btree ("model_version_id","margin","item_id");
