@@ -40,8 +40,9 @@ export async function recalibrate(db: Db, p: { projectId: number; reason: Recali
   const cal = refit(v, evidence);
   const afterScored = await scoreLabelled(v.model, cal, evidence, v.categoryIds);
   const thresholds = certify(afterScored, v.categoryIds.length, settings.precisionTarget);
+  // The curve is kept so the settings page can show what another precision target would cover under this calibration.
   const after = await measure(v, cal, evidence, thresholds.perClass);
-  const metrics = { reason: p.reason, n: evidence.length, gold: gold.length, audits: audits.length, before: { ece: before.ece, coverage: before.coverage, precision: before.precision }, after: { ece: after.ece, coverage: after.coverage, precision: after.precision } };
+  const metrics = { reason: p.reason, n: evidence.length, gold: gold.length, audits: audits.length, before: { ece: before.ece, coverage: before.coverage, precision: before.precision }, after: { ece: after.ece, coverage: after.coverage, precision: after.precision }, curve: thresholds.curve };
   const calibrationId = await applyCalibration(db, { projectId: p.projectId, versionId: v.versionId, previousId: v.calibrationId, actorId: p.actorId, kind: "recalibration", params: { ...cal }, thresholds: { global: thresholds.global, perClass: thresholds.perClass }, metrics });
   if (calibrationId === null) return null;
   await planScoring(db, { projectId: p.projectId, versionId: v.versionId, calibrationId });

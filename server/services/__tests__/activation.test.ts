@@ -80,6 +80,9 @@ describe.each(dbTargets())("activation, rollback and recalibration on $name", (t
     const m = cal!.metrics as { before: { ece: number; coverage: number }; after: { ece: number; coverage: number } };
     expect(typeof m.before.ece).toBe("number");
     expect(typeof m.after.ece).toBe("number");
+    const curve = (cal!.metrics as { curve?: { coverage: number; lowerBound: number }[] }).curve;
+    expect(curve?.length).toBeGreaterThan(0);
+    expect(curve!.every((c) => c.coverage > 0 && c.coverage <= 1 && c.lowerBound >= 0 && c.lowerBound <= 1)).toBe(true);
     console.log(`[measure] ${target.name}: recalibration ECE ${m.before.ece.toFixed(4)} -> ${m.after.ece.toFixed(4)}, coverage ${m.before.coverage.toFixed(3)} -> ${m.after.coverage.toFixed(3)}`);
     const [ev] = await h.db.select().from(auditEvents).where(and(eq(auditEvents.projectId, s.project.id), eq(auditEvents.action, "model.recalibrated")));
     expect(ev).toMatchObject({ actorId: eng.id, before: { calibrationId: before!.cal }, after: { calibrationId: calId } });
