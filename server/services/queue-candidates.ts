@@ -37,6 +37,7 @@ export async function modelCandidates(
   const rows = await tx
     .select({
       id: items.id,
+      topCategoryId: predictions.categoryId,
       confidence: predictions.confidence,
       margin: predictions.margin,
       entropy: predictions.entropy,
@@ -52,7 +53,7 @@ export async function modelCandidates(
     .for("no key update", { of: items, skipLocked: true });
   return rows.map((r) => ({
     id: r.id,
-    prediction: { confidence: r.confidence, margin: r.margin, entropy: r.entropy, embedding: decodeEmbedding(r.embedding) },
+    prediction: { topCategoryId: r.topCategoryId, confidence: r.confidence, margin: r.margin, entropy: r.entropy, embedding: decodeEmbedding(r.embedding) },
   }));
 }
 

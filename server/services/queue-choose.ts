@@ -55,7 +55,7 @@ async function chooseByModel(tx: DbOrTx, p: ChooseParams, modelVersionId: number
     seed: seedFrom(p.rng),
     excludeIds: p.excludeIds,
   });
-  const ids = pickForReview({ candidates, strategy, n: p.want, diversity: useDiversity, seed: seedFrom(p.rng) });
+  const ids = await pickForReview({ candidates, strategy, n: p.want, diversity: useDiversity, seed: seedFrom(p.rng), windowFactor: DIVERSITY_WINDOW });
   const byId = new Map(candidates.map((c) => [c.id, c.prediction]));
   return ids.map((id) => {
     const pred = byId.get(id);
@@ -81,6 +81,6 @@ async function chooseRandom(tx: DbOrTx, p: ChooseParams, modelVersionId: number 
     excludeIds: p.excludeIds,
     unscoredBy: modelVersionId ?? undefined,
   });
-  const ids = pickColdStart({ items, n: p.want, seed: seedFrom(p.rng) });
+  const ids = await pickColdStart({ items, n: p.want, seed: seedFrom(p.rng) });
   return ids.map((id) => ({ itemId: id, reason: coldStart ? "cold_start" : "random", score: null }));
 }

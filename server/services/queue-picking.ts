@@ -1,14 +1,14 @@
 /**
- * The one place the queue asks "which of these candidates?". The ML library
- * (`ml/`) will export selectForReview / coldStartSample; until it does, these
- * fallbacks keep the same contract so swapping them in touches only this file.
+ * The one place the queue asks ml "which of these candidates?": adapts DB
+ * rows to ml's types, so the rest of the queue never imports ml.
  */
 import type { ProjectSettings } from "@/db/schema";
-import { createRng, shuffleInPlace } from "@/ml/rng";
+import { coldStartSample, initBackend, selectForReview, type Prediction } from "@/ml";
 
 export type Strategy = ProjectSettings["strategy"];
 
 export type CandidatePrediction = {
+  topCategoryId: number;
   confidence: number;
   margin: number;
   entropy: number;
@@ -18,24 +18,12 @@ export type CandidatePrediction = {
 export type ReviewCandidate = { id: number; prediction: CandidatePrediction };
 export type ColdStartCandidate = { id: number; input: { title: string; description: string | null } };
 
-/** Near-duplicates above this cosine similarity are passed over while others remain. */
-const DUPLICATE_SIMILARITY = 0.92;
-
 /** The number the strategy ranks by, shown to the annotator as "why this item". */
 export function strategyScore(strategy: Strategy, p: Omit<CandidatePrediction, "embedding">): number | null {
   if (strategy === "margin") return p.margin;
   if (strategy === "least_confidence") return p.confidence;
   if (strategy === "entropy") return p.entropy;
   return null;
-}
-
-function compareByStrategy(strategy: Strategy) {
-  return (a: ReviewCandidate, b: ReviewCandidate): number => {
-    const sa = strategyScore(strategy, a.prediction) ?? 0;
-    const sb = strategyScore(strategy, b.prediction) ?? 0;
-    const d = strategy === "entropy" ? sb - sa : sa - sb;
-    return d !== 0 ? d : a.id - b.id;
-  };
 }
 
 export function cosine(a: Float32Array, b: Float32Array): number {
@@ -53,40 +41,42 @@ export function cosine(a: Float32Array, b: Float32Array): number {
   return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
-/** Greedy: keep strategy order but pass over near-duplicates of what is already picked. */
-function diverseTake(sorted: ReviewCandidate[], n: number): ReviewCandidate[] {
-  const picked: ReviewCandidate[] = [];
-  const passed: ReviewCandidate[] = [];
-  for (const c of sorted) {
-    if (picked.length >= n) break;
-    const e = c.prediction.embedding;
-    const dup = e && picked.some((p) => p.prediction.embedding && cosine(e, p.prediction.embedding) > DUPLICATE_SIMILARITY);
-    (dup ? passed : picked).push(c);
-  }
-  return picked.concat(passed.slice(0, n - picked.length));
-}
-
-/** Ids to review, best first. */
-export function pickForReview(p: {
+/** Ids to review, best first (ml's selectForReview; with diversity, k-means over the window's embeddings). */
+export async function pickForReview(p: {
   candidates: ReviewCandidate[];
   strategy: Strategy;
   n: number;
   diversity: boolean;
   seed: number;
-}): number[] {
-  const list = [...p.candidates];
-  if (p.strategy === "random") {
-    shuffleInPlace(list, createRng(p.seed));
-    return list.slice(0, p.n).map((c) => c.id);
-  }
-  list.sort(compareByStrategy(p.strategy));
-  const chosen = p.diversity ? diverseTake(list, p.n) : list.slice(0, p.n);
-  return chosen.map((c) => c.id);
+  /** How many candidates per slot the window holds, so ml clusters all of them. */
+  windowFactor: number;
+}): Promise<number[]> {
+  // Clustering runs on tfjs; initBackend is idempotent and cheap once done.
+  if (p.diversity) await initBackend();
+  const candidates = p.candidates.map((c) => ({ id: c.id, prediction: toPrediction(c.prediction) }));
+  const picks = selectForReview({ candidates, strategy: p.strategy, n: p.n, diversity: p.diversity, seed: p.seed, candidateFactor: p.windowFactor });
+  return picks.map((x) => Number(x.id));
 }
 
-/** Ids for a project with no model yet: a seeded random sample. */
-export function pickColdStart(p: { items: ColdStartCandidate[]; n: number; seed: number }): number[] {
-  const list = [...p.items];
-  shuffleInPlace(list, createRng(p.seed));
-  return list.slice(0, p.n).map((c) => c.id);
+/** ml clusters by embedding, or by top category when embeddings are missing. */
+function toPrediction(c: CandidatePrediction): Prediction {
+  const prediction: Prediction = {
+    top: [{ classIndex: c.topCategoryId, prob: c.confidence }],
+    confidence: c.confidence,
+    margin: c.margin,
+    entropy: c.entropy,
+  };
+  if (c.embedding) prediction.embedding = c.embedding;
+  return prediction;
+}
+
+/** Ids for a project with no model yet: ml's representative sample (k-means over hashed n-grams). */
+export async function pickColdStart(p: { items: ColdStartCandidate[]; n: number; seed: number }): Promise<number[]> {
+  if (p.items.length <= p.n) return p.items.map((x) => x.id);
+  await initBackend();
+  // ml's k-means fails for k = 1 (tf.oneHot needs depth >= 2): sample two, keep the first.
+  const k = Math.max(2, p.n);
+  return coldStartSample({ items: p.items, n: k, seed: p.seed })
+    .slice(0, p.n)
+    .map((x) => Number(x.id));
 }
