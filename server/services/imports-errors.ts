@@ -63,7 +63,9 @@ export function toImportRejection(err: unknown): ImportRejectedError | null {
     return new ImportRejectedError(message, [{ line: err.line, field: null, message }], 1);
   }
   if (err instanceof ImportFormatError) {
-    return new ImportRejectedError(err.message, [{ line: err.line ?? WHOLE_FILE_LINE, field: null, message: err.message }], 1);
+    // The parser's message already starts with "line N: "; the line goes in its own field here.
+    const message = err.line === null ? err.message : err.message.replace(/^line \d+: /, "");
+    return new ImportRejectedError(err.message, [{ line: err.line ?? WHOLE_FILE_LINE, field: null, message }], 1);
   }
   return null;
 }

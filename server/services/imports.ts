@@ -4,7 +4,7 @@
  * logged in `imports`: a success inside that transaction, a refusal after the rollback
  * (the history shows why an upload was refused; no item, label or category is written).
  */
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { imports, projects } from "@/db/schema";
 import { IMPORT_LIMITS, parseImportStream, type ImportFormat, type ImportRow, type ImportSource } from "@/server/import";
@@ -15,6 +15,9 @@ import { createImportWriter, type UnknownCategoryPolicy, type WriteCounts } from
 
 /** Rows per INSERT: ~12k bind parameters for items, well under Postgres' 65,535. */
 export const IMPORT_BATCH_SIZE = 2_000;
+
+/** First half of the advisory lock key (second half: the project id). Arbitrary, Loupe-wide unique. */
+const IMPORT_LOCK_KEY = 746_202;
 
 export type ImportProgress = { rows: number; elapsedMs: number };
 
@@ -68,6 +71,9 @@ export async function importRowsInTx(
   rows: AsyncIterator<ImportRow, { bytes: number } | void>,
   started = Date.now(),
 ): Promise<ImportResult> {
+  // One import at a time per project: two files upserting the same ids in different
+  // orders would otherwise deadlock each other on Postgres.
+  await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY}, ${meta.projectId})`);
   const writer = await createImportWriter(tx, meta);
   const bytes = await inBatches(rows, IMPORT_BATCH_SIZE, async (batch) => {
     await writer.write(batch);

@@ -112,6 +112,20 @@ describe.each(dbTargets())("importItems on $name", (target) => {
     ]);
   });
 
+  it("reports broken JSON with its line once, and two imports into one project at once both land", async () => {
+    const { project } = await makeProject(h.db);
+    const err = await rejection(run(project.id, '{"id":"a","title":"A"}\n{"id": broken\n', "jsonl"));
+    expect(err.errors[0]?.line).toBe(2);
+    expect(err.errors[0]?.message).not.toMatch(/^line/);
+    const [a, b] = await Promise.all([
+      run(project.id, jsonl(manyLines(3000, "p")), "jsonl"),
+      run(project.id, jsonl(manyLines(3000, "p").reverse()), "jsonl"),
+    ]);
+    expect(a.created + b.created).toBe(3000);
+    expect(a.updated + b.updated).toBe(3000);
+    expect((await projectCounts(h, project.id)).items).toBe(3000);
+  });
+
   it("refuses a NUL character (Postgres cannot store it) with its line, nothing written", async () => {
     const { project } = await makeProject(h.db);
     const before = await snapshotExceptRunLog(h);
