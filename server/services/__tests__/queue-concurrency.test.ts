@@ -27,11 +27,18 @@ describe.each(dbTargets())("concurrent annotators on $name", (target) => {
   afterAll(async () => h?.drop());
 
   it(`${size.annotators} annotators × ${size.submits} submits on ${size.items} items: no shared lease, nothing lost or doubled`, async () => {
-    const s = await seedProject(h.db, { roles: Array.from({ length: size.annotators }, () => "annotator" as const) });
+    // Diversity on: every next locks and clusters a 5n candidate window, the heavier path.
+    const s = await seedProject(h.db, { roles: Array.from({ length: size.annotators }, () => "annotator" as const), settings: { diversity: true } });
     const its = await seedItems(h.db, s.project.id, Array.from({ length: size.items }, (_, i) => `Product ${i}`));
     const mv = await activateModel(h.db, s.project.id, s.categories.map((c) => c.id));
     const rng = createRng(1);
-    await seedPredictions(h.db, s.project.id, mv, its.map((it) => ({ itemId: it.id, categoryId: s.categories[0]!.id, second: s.categories[1]!.id, margin: rng() })));
+    const embedding = () => Array.from({ length: 16 }, () => rng() - 0.5);
+    await seedPredictions(
+      h.db,
+      s.project.id,
+      mv,
+      its.map((it) => ({ itemId: it.id, categoryId: s.categories[0]!.id, second: s.categories[1]!.id, margin: rng(), embedding: embedding() })),
+    );
 
     // As autovacuum would after an import: the plans below assume table statistics.
     await h.executeSql("analyze");
