@@ -1,14 +1,61 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "../_components/section-placeholder";
+import Link from "next/link";
+import { getCaller, settle } from "@/server/rsc";
+import { AccessDenied } from "@/app/_components/access-denied";
+import { Alert } from "@/app/_components/ui/alert";
+import { buttonClasses } from "@/app/_components/ui/button";
+import { PageHeader } from "@/app/_components/ui/page-header";
+import { projectHref } from "@/app/_lib/project-sections";
+import { gateSection } from "../_lib/section";
+import { ModelsManager } from "./_components/models-manager";
 
 export const metadata: Metadata = { title: "Models" };
 
-export default async function Page({ params }: { params: Promise<{ projectId: string }> }) {
-  return (
-    <SectionPlaceholder
-      projectIdParam={(await params).projectId}
-      sectionKey="models"
-      blurb="Training runs, gold-set metrics, calibration, activation and rollback."
+/** Mirrors MIN_TRAINING_ITEMS in server/services/training-pipeline.ts, for the empty state's advice. */
+const MIN_LABELS = 10;
+
+export default async function ModelsPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const gate = await gateSection((await params).projectId, "models");
+  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const projectId = gate.project.id;
+  const caller = await getCaller();
+  const [list, progress, overview] = await Promise.all([
+    settle(caller.models.list({ projectId, limit: 50 })),
+    settle(caller.models.progress({ projectId })),
+    settle(caller.projects.get({ projectId })),
+  ]);
+  const header = (
+    <PageHeader
+      title="Models"
+      description="Train, compare, activate and roll back versions of the classifier. Metrics are measured on the project's gold (test) items."
+      actions={
+        <Link href={projectHref(projectId, "settings")} className={buttonClasses("secondary", "md")}>
+          Thresholds and policy
+        </Link>
+      }
     />
+  );
+  if (!list.ok || !progress.ok || !overview.ok) {
+    const message = [list, progress, overview].find((r) => !r.ok);
+    return (
+      <>
+        {header}
+        <Alert tone="danger" title="Could not load the model versions">
+          {message && !message.ok ? message.message : null}
+        </Alert>
+      </>
+    );
+  }
+  const o = overview.data;
+  return (
+    <>
+      {header}
+      <ModelsManager
+        projectId={projectId}
+        initialList={list.data}
+        initialProgress={progress.data}
+        readiness={{ labelled: o.labelCounts.human + o.labelCounts.import, gold: o.itemCounts.test, categories: o.categoryCount, minLabels: MIN_LABELS }}
+      />
+    </>
   );
 }

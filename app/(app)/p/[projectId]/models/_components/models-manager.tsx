@@ -1,0 +1,217 @@
+"use client";
+/**
+ * The versions table, "Train now" and the live run. While a run is queued or
+ * training, `models.progress` is polled every second; when it ends, the list
+ * is refetched so the new version (or its failure) shows without a reload.
+ */
+import { useEffect, useRef, useState } from "react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, ErrorAlert } from "@/app/_components/ui/alert";
+import { Badge, type Tone } from "@/app/_components/ui/badge";
+import { Button, buttonClasses } from "@/app/_components/ui/button";
+import { Card, CardBody, CardHeader } from "@/app/_components/ui/card";
+import { EmptyState } from "@/app/_components/ui/empty-state";
+import { Table, TBody, Td, Th, THead, Tr } from "@/app/_components/ui/table";
+import { formatCount } from "@/app/_components/ui/stat";
+import { useTRPC } from "@/app/_lib/trpc/client";
+import type { RouterOutputs } from "@/app/_lib/trpc/types";
+import { projectHref } from "@/app/_lib/project-sections";
+import { duration, fixed, parseSummary, pct } from "../_lib/metrics";
+import { isOpenRun, RunProgress, type Progress } from "./run-progress";
+import { useVersionAction } from "./version-action";
+
+type ListPage = RouterOutputs["models"]["list"];
+type Version = ListPage["versions"][number];
+export type Readiness = { labelled: number; gold: number; categories: number; minLabels: number };
+
+const STATUS_TONE: Record<Version["status"], Tone> = { queued: "neutral", training: "accent", ready: "ok", failed: "danger", cancelled: "neutral" };
+const TRIGGER_LABEL: Record<Version["trigger"], string> = { manual: "Manual", labels: "New labels", schedule: "Schedule", initial: "Initial" };
+const dateFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export function ModelsManager({ projectId, initialList, initialProgress, readiness }: { projectId: number; initialList: ListPage; initialProgress: Progress | null; readiness: Readiness }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const list = useQuery(trpc.models.list.queryOptions({ projectId, limit: 50 }, { initialData: initialList }));
+  const progress = useQuery(
+    trpc.models.progress.queryOptions(
+      { projectId },
+      { initialData: initialProgress, staleTime: 0, refetchInterval: (q) => (isOpenRun(q.state.data) ? 1000 : false), refetchIntervalInBackground: true },
+    ),
+  );
+  const train = useMutation(trpc.models.train.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.progress.pathKey() }) }));
+  const { ask, dialog } = useVersionAction(projectId);
+  const now = useNow(isOpenRun(progress.data));
+
+  // A run that just ended: refresh the table (new version, metrics, maybe auto-activated).
+  const wasOpen = useRef(isOpenRun(initialProgress));
+  useEffect(() => {
+    const open = isOpenRun(progress.data);
+    if (wasOpen.current && !open) {
+      void queryClient.invalidateQueries({ queryKey: trpc.models.list.pathKey() });
+      router.refresh();
+    }
+    wasOpen.current = open;
+  }, [progress.data, queryClient, router, trpc]);
+
+  const versions = list.data.versions;
+  const run = progress.data;
+  const active = versions.find((v) => v.active) ?? null;
+  const canTrain = readiness.categories >= 2 && readiness.labelled >= readiness.minLabels;
+  const side = (v: Version) => ({ id: v.id, version: v.version, accuracy: parseSummary(v.summary)?.accuracy ?? null, coverage: parseSummary(v.summary)?.coverageAtTarget ?? null });
+  const previousReady = active ? versions.find((v) => v.status === "ready" && v.version < active.version) : undefined;
+
+  const trainButton = (
+    <Button variant="primary" onClick={() => train.mutate({ projectId })} busy={train.isPending} disabled={isOpenRun(run) || !canTrain}>
+      {isOpenRun(run) ? "Training…" : "Train now"}
+    </Button>
+  );
+
+  return (
+    <div className="space-y-5">
+      {train.error ? <ErrorAlert error={train.error} title="Could not start training" /> : null}
+      {run && isOpenRun(run) ? (
+        <Card>
+          <CardBody>
+            <RunProgress run={run} now={now} />
+          </CardBody>
+        </Card>
+      ) : run?.status === "failed" ? (
+        <Alert tone="danger" title={`Training version ${run.version} failed`} action={canTrain ? trainButton : null}>
+          <span data-testid="training-error">{run.error ?? "No error message was recorded."}</span>
+        </Alert>
+      ) : null}
+      {progress.error ? <ErrorAlert error={progress.error} title="Lost track of the training run; retrying" /> : null}
+
+      {versions.length === 0 && !isOpenRun(run) ? (
+        <EmptyState title="Train the first model" action={trainButton}>
+          <p>
+            A model needs at least two categories and {readiness.minLabels} labelled pool items to learn from; gold (test) items with labels give it accuracy,
+            calibration and the thresholds for auto-accepting.
+          </p>
+          <p className="mt-2 tabular-nums">
+            This project has {formatCount(readiness.categories)} categories, {formatCount(readiness.labelled)} human or imported labels and{" "}
+            {formatCount(readiness.gold)} gold items.
+          </p>
+          {!canTrain ? <p className="mt-2 text-warn">Import or label more items first.</p> : null}
+        </EmptyState>
+      ) : (
+        <Card>
+          <CardHeader
+            title="Versions"
+            description="Gold-set metrics of every run. Coverage is the share of gold items the version would auto-accept at the project's precision target."
+            actions={
+              <>
+                <Link href={projectHref(projectId, "models/compare")} className={buttonClasses("secondary", "md")}>
+                  Compare
+                </Link>
+                {active && previousReady ? (
+                  <Button variant="danger" onClick={() => ask({ kind: "rollback", target: side(previousReady), current: side(active) })}>
+                    Roll back
+                  </Button>
+                ) : null}
+                {trainButton}
+              </>
+            }
+          />
+          {!canTrain ? (
+            <CardBody className="border-b border-line">
+              <p className="text-xs text-warn">Training needs two categories and {readiness.minLabels} labelled pool items.</p>
+            </CardBody>
+          ) : null}
+          <VersionsTable projectId={projectId} versions={versions} onAsk={(v) => ask({ kind: active && v.version < active.version ? "rollback" : "activate", target: side(v), current: active ? side(active) : null })} />
+        </Card>
+      )}
+      {dialog}
+    </div>
+  );
+}
+
+function VersionsTable({ projectId, versions, onAsk }: { projectId: number; versions: Version[]; onAsk: (v: Version) => void }) {
+  const active = versions.find((v) => v.active);
+  return (
+    <Table caption="Model versions">
+      <THead>
+        <tr>
+          <Th>Version</Th>
+          <Th>Status</Th>
+          <Th>Trigger</Th>
+          <Th className="text-right">Labels</Th>
+          <Th>Backend</Th>
+          <Th className="text-right">Training</Th>
+          <Th className="text-right">Accuracy</Th>
+          <Th className="text-right">Macro-F1</Th>
+          <Th className="text-right">ECE</Th>
+          <Th className="text-right">Coverage</Th>
+          <Th>Created (UTC)</Th>
+          <Th>
+            <span className="sr-only">Actions</span>
+          </Th>
+        </tr>
+      </THead>
+      <TBody>
+        {versions.map((v) => {
+          const s = parseSummary(v.summary);
+          return (
+            <Tr key={v.id}>
+              <Td className="whitespace-nowrap">
+                <Link href={projectHref(projectId, `models/${v.id}`)} className="font-medium text-accent hover:underline">
+                  v{v.version}
+                </Link>
+                {v.active ? (
+                  <Badge tone="accent" className="ml-2">
+                    Active
+                  </Badge>
+                ) : null}
+              </Td>
+              <Td>
+                <Badge tone={STATUS_TONE[v.status]}>{v.status}</Badge>
+                {v.status === "failed" && v.error ? (
+                  <p className="mt-0.5 max-w-56 truncate text-xs text-danger" title={v.error}>
+                    {v.error}
+                  </p>
+                ) : null}
+              </Td>
+              <Td className="text-muted">{TRIGGER_LABEL[v.trigger]}</Td>
+              <Td className="text-right tabular-nums">{v.labelCount === null ? "–" : formatCount(v.labelCount)}</Td>
+              <Td className="text-muted">{v.backend ?? "–"}</Td>
+              <Td className="text-right tabular-nums">{duration(v.trainMs)}</Td>
+              <Td className="text-right tabular-nums">{pct(s?.accuracy)}</Td>
+              <Td className="text-right tabular-nums">{fixed(s?.macroF1)}</Td>
+              <Td className="text-right tabular-nums">{fixed(s?.ece)}</Td>
+              <Td className="text-right tabular-nums">{pct(s?.coverageAtTarget)}</Td>
+              <Td className="whitespace-nowrap text-muted">{dateFmt.format(new Date(v.createdAt))}</Td>
+              <Td className="text-right whitespace-nowrap">
+                {v.status === "ready" && !v.active ? (
+                  <span className="inline-flex gap-1.5">
+                    {active ? (
+                      <Link href={`${projectHref(projectId, "models/compare")}?a=${active.id}&b=${v.id}`} className={buttonClasses("ghost", "sm")}>
+                        Compare
+                      </Link>
+                    ) : null}
+                    <Button size="sm" onClick={() => onAsk(v)} aria-label={`${active && v.version < active.version ? "Roll back to" : "Activate"} version ${v.version}`}>
+                      {active && v.version < active.version ? "Roll back to" : "Activate"}
+                    </Button>
+                  </span>
+                ) : null}
+              </Td>
+            </Tr>
+          );
+        })}
+      </TBody>
+    </Table>
+  );
+}
+
+/** A clock that ticks each second while `running`, for elapsed times. */
+function useNow(running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [running]);
+  return now;
+}
