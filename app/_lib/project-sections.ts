@@ -19,13 +19,14 @@ export type ProjectSection = {
 
 export const PROJECT_SECTIONS: readonly ProjectSection[] = [
   { key: "overview", label: "Overview", segment: "", needs: ["view"], ready: true },
-  { key: "review", label: "Review", segment: "review", needs: ["annotate"], ready: false },
+  { key: "review", label: "Review", segment: "review", needs: ["annotate"], ready: true },
   { key: "batch", label: "Batch review", segment: "batch", needs: ["batchReview"], ready: false },
-  { key: "models", label: "Models", segment: "models", needs: ["manageModels"], ready: false },
+  { key: "models", label: "Models", segment: "models", needs: ["manageModels"], ready: true },
   { key: "dashboard", label: "Dashboard", segment: "dashboard", needs: ["viewMetrics"], ready: false },
   { key: "data", label: "Data", segment: "data", needs: ["importData", "exportData"], ready: false },
   { key: "members", label: "Members", segment: "members", needs: ["manageMembers"], ready: true },
   { key: "audit", label: "Audit log", segment: "audit", needs: ["readAudit"], ready: false },
+  { key: "settings", label: "Settings", segment: "settings", needs: ["manageModels"], ready: true },
 ];
 
 export function sectionAllows(section: Pick<ProjectSection, "needs">, role: Role): boolean {

@@ -1,14 +1,35 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "../_components/section-placeholder";
+import { getCaller, requireMe, unwrap } from "@/server/rsc";
+import { AccessDenied } from "@/app/_components/access-denied";
+import { gateSection } from "../_lib/section";
+import { ReviewApp } from "./_components/review-app";
 
 export const metadata: Metadata = { title: "Review" };
 
-export default async function Page({ params }: { params: Promise<{ projectId: string }> }) {
-  return (
-    <SectionPlaceholder
-      projectIdParam={(await params).projectId}
-      sectionKey="review"
-      blurb="One item at a time, most uncertain first, with the model's suggestion and keyboard shortcuts."
-    />
-  );
+/** Taxonomies beyond this are searched from what loaded; the bound keeps the page fast. */
+const MAX_CATEGORY_PAGES = 50;
+
+export default async function ReviewPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const gate = await gateSection((await params).projectId, "review");
+  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const caller = await getCaller();
+  const projectId = gate.project.id;
+  const [{ user }, overview, categories] = await Promise.all([
+    requireMe(),
+    unwrap(caller.projects.get({ projectId })),
+    allCategories(caller, projectId),
+  ]);
+  return <ReviewApp projectId={projectId} userId={user.id} hasModel={overview.activeModelVersionId !== null} initialCategories={categories} />;
+}
+
+async function allCategories(caller: Awaited<ReturnType<typeof getCaller>>, projectId: number) {
+  const out: { id: number; path: string }[] = [];
+  let cursor: number | undefined;
+  for (let page = 0; page < MAX_CATEGORY_PAGES; page++) {
+    const r = await unwrap(caller.categories.list({ projectId, limit: 100, cursor }));
+    out.push(...r.categories.map((c) => ({ id: c.id, path: c.path })));
+    if (r.nextCursor === null) break;
+    cursor = r.nextCursor;
+  }
+  return out;
 }

@@ -1,0 +1,102 @@
+/**
+ * What the digit keys pick and what "why this item" says, from a task's
+ * handoff context. Pure, so the page and its tests agree.
+ */
+import type { HistoryEntry, Task } from "./review-types";
+
+export const MAX_CHOICES = 9;
+
+export type ChoiceSource = "model" | "neighbour" | "recent";
+export type NumberedChoice = {
+  /** The key that picks it: "1" … "9". */
+  key: string;
+  categoryId: number;
+  path: string;
+  source: ChoiceSource;
+  /** Calibrated probability, for the model's suggestions. */
+  prob: number | null;
+  /** The model's top suggestion: picking it is an accept, not a correction. */
+  isSuggestion: boolean;
+  /** Deleted categories stay visible (so the person sees why) but cannot be picked. */
+  available: boolean;
+};
+
+/**
+ * The model's top-k first, then the categories of the nearest labelled items,
+ * then what this person chose recently; each category once, at most nine.
+ */
+export function numberedChoices(task: Task, recent: { categoryId: number; path: string }[], live: ReadonlyMap<number, string> | null): NumberedChoice[] {
+  const out: NumberedChoice[] = [];
+  const seen = new Set<number>();
+  const deleted = new Set(task.repick?.deletedPaths ?? []);
+  const add = (categoryId: number | null, path: string | null, source: ChoiceSource, prob: number | null, isSuggestion: boolean, flaggedDeleted: boolean) => {
+    if (categoryId === null || path === null || seen.has(categoryId) || out.length >= MAX_CHOICES) return;
+    seen.add(categoryId);
+    const available = !flaggedDeleted && !deleted.has(path) && (live === null || live.has(categoryId));
+    out.push({ key: String(out.length + 1), categoryId, path: live?.get(categoryId) ?? path, source, prob, isSuggestion, available });
+  };
+  task.handoff.prediction?.top.forEach((t, i) => add(t.categoryId, t.path, "model", t.prob, i === 0, t.deleted));
+  for (const n of task.handoff.neighbours.items) add(n.label.categoryId, n.label.path, "neighbour", null, false, n.label.deleted);
+  for (const r of recent) add(r.categoryId, r.path, "recent", null, false, false);
+  return out;
+}
+
+/** Categories this person chose lately, most recent first, each once. */
+export function recentCategories(history: HistoryEntry[], limit = 6): { categoryId: number; path: string }[] {
+  const out: { categoryId: number; path: string }[] = [];
+  for (let i = history.length - 1; i >= 0 && out.length < limit; i--) {
+    const h = history[i]!;
+    if (h.categoryId !== null && h.categoryPath !== null && !out.some((o) => o.categoryId === h.categoryId)) out.push({ categoryId: h.categoryId, path: h.categoryPath });
+  }
+  return out;
+}
+
+export type PickExplanation = { label: string; detail: string; tone: "accent" | "warn" | "neutral" };
+
+const fmt = (x: number, digits = 2) => x.toFixed(digits);
+
+/** "Uncertain: margin 0.04", "Audit of an auto-accept", "Cold start" — with one sentence of why. */
+export function explainPick(task: Task): PickExplanation {
+  const { pick, prediction, currentLabel } = task.handoff;
+  if (pick.reason === "audit") {
+    const auto = currentLabel?.source === "auto" && currentLabel.path ? ` as “${currentLabel.path}”` : "";
+    return {
+      label: "Audit of an auto-accept",
+      detail: `The model labelled this item automatically${auto}. A random sample of auto-accepts is checked by people to measure their precision.`,
+      tone: "warn",
+    };
+  }
+  if (pick.reason === "cold_start") {
+    return {
+      label: "Cold start",
+      detail: "There is no model yet, so items are sampled at random across the catalogue. Your labels train the first model.",
+      tone: "neutral",
+    };
+  }
+  if (pick.reason === "uncertain") {
+    const s = pick.score;
+    const metric =
+      s === null ? "" : pick.strategy === "margin" ? `margin ${fmt(s)}` : pick.strategy === "least_confidence" ? `confidence ${Math.round(s * 100)}%` : `entropy ${fmt(s)}`;
+    return {
+      label: metric ? `Uncertain: ${metric}` : "Uncertain",
+      detail:
+        pick.strategy === "margin"
+          ? "The model's top two categories are close; a label here teaches it the most."
+          : pick.strategy === "entropy"
+            ? "The model spreads its belief over several categories; a label here teaches it the most."
+            : "The model is not confident in its best guess; a label here teaches it the most.",
+      tone: "accent",
+    };
+  }
+  if (pick.reason === "overlap") return { label: "Second opinion", detail: "Another person already labelled this item; agreement is measured.", tone: "neutral" };
+  return prediction
+    ? { label: "Random sample", detail: "Picked at random so the labels also cover what the model is sure about.", tone: "neutral" }
+    : { label: "Not scored yet", detail: "This item arrived after the current model scored the pool, so there is no suggestion yet.", tone: "neutral" };
+}
+
+/** "97%" / "<1%": calibrated probabilities as people read them. */
+export function percent(p: number): string {
+  if (p < 0.01) return "<1%";
+  if (p > 0.99 && p < 1) return ">99%";
+  return `${Math.round(p * 100)}%`;
+}

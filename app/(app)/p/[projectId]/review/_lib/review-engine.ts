@@ -1,0 +1,327 @@
+/**
+ * The review page's engine: keeps a buffer of leased items ahead of the
+ * person, sends decisions from an outbox in order (one at a time, so an undo
+ * always follows the decision it undoes), retries with backoff, extends and
+ * releases leases. Framework-free; the page subscribes to it.
+ */
+import { clearSessionExpired, reportSessionExpired } from "@/app/_lib/session-expiry";
+import { backoffMs, classifyFailure, newKey, type Failure } from "./review-errors";
+import * as S from "./review-state";
+import type { ReviewStorage } from "./review-storage";
+import type { Action, ReviewState, ReviewTransport, SubmitOp, UndoOp } from "./review-types";
+
+/** Items kept leased and loaded ahead; a refill starts when fewer are left. */
+export const BUFFER_TARGET = 8;
+export const LOW_WATER = 4;
+const EXTEND_EVERY_MS = 60_000;
+/** Leases closer than this to expiry are extended on the next tick. */
+const EXTEND_WITHIN_MS = 5 * 60_000;
+const AUTH_PROBE_MS = 4_000;
+const IDLE_QUEUE_RETRY_MS = 30_000;
+const RECENT_MS = 5 * 60_000;
+
+export type EngineOptions = {
+  transport: ReviewTransport;
+  storage: ReviewStorage;
+  now?: () => number;
+  /** A decision was refused because its category was deleted: the category list is stale. */
+  onCategoriesStale?: () => void;
+};
+
+export class ReviewEngine {
+  private state: ReviewState;
+  private readonly listeners = new Set<() => void>();
+  private readonly t: ReviewTransport;
+  private readonly storage: ReviewStorage;
+  private readonly now: () => number;
+  private readonly onCategoriesStale?: () => void;
+  private pumping = false;
+  private refilling = false;
+  private pumpTimer: ReturnType<typeof setTimeout> | null = null;
+  private refillTimer: ReturnType<typeof setTimeout> | null = null;
+  private intervals: ReturnType<typeof setInterval>[] = [];
+  private readonly recentlyDecided = new Map<number, number>();
+  private shownAt: number;
+  private currentId: number | null = null;
+  private noticeSeq = 0;
+  private stopped = false;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(o: EngineOptions) {
+    this.t = o.transport;
+    this.storage = o.storage;
+    this.now = o.now ?? Date.now;
+    this.onCategoriesStale = o.onCategoriesStale;
+    this.state = this.storage.load() ?? S.initialState(this.now());
+    this.shownAt = this.now();
+    this.currentId = this.state.buffer[0]?.handoff.item.id ?? null;
+  }
+
+  getState = (): ReviewState => this.state;
+
+  subscribe = (l: () => void): (() => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+
+  start(): void {
+    this.stopped = false;
+    this.intervals.push(setInterval(() => void this.extendHeld(false), EXTEND_EVERY_MS));
+    this.intervals.push(setInterval(() => this.state.authExpired && this.retryNow(), AUTH_PROBE_MS));
+    // Restored leases may have been taken over while the page was closed.
+    void this.extendHeld(true);
+    void this.refill();
+    void this.pump();
+  }
+
+  /** Leaving: timers off, prefetched leases given back; the item on screen and the outbox are kept. */
+  stop(): void {
+    this.stopped = true;
+    this.intervals.forEach(clearInterval);
+    this.intervals = [];
+    for (const timer of [this.pumpTimer, this.refillTimer]) if (timer) clearTimeout(timer);
+    this.pumpTimer = this.refillTimer = null;
+    this.releaseExtras();
+  }
+
+  /** Prefetched leases given back (page hidden or left); the item on screen stays, as the draft. */
+  releaseExtras(): void {
+    const { state, tokens } = S.releaseExtras(this.state);
+    if (tokens.length > 0) this.t.release(tokens);
+    this.set(state);
+    this.flush();
+  }
+
+  /** After the page comes back (bfcache, focus, online, logged in again). */
+  retryNow(): void {
+    if (this.stopped) return;
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.pumpTimer = null;
+    void this.pump();
+    if (this.state.buffer.length <= LOW_WATER) void this.refill();
+  }
+
+  decide(action: Action, category: S.Choice | null = null): boolean {
+    const task = this.state.buffer[0];
+    if (!task) return false;
+    if (action === "accept" && !task.handoff.prediction) return false;
+    if (action === "correct" && !category) return false;
+    this.set(S.decide(this.state, { action, category, key: newKey(), now: this.now(), shownAt: this.shownAt }));
+    void this.pump();
+    if (this.state.buffer.length <= LOW_WATER) void this.refill();
+    return true;
+  }
+
+  undo(): boolean {
+    const { state, undone } = S.undo(this.state, { key: newKey() });
+    if (!undone) {
+      this.notify("info", "Nothing to undo yet.");
+      return false;
+    }
+    this.recentlyDecided.delete(undone.task.handoff.item.id);
+    this.set(state);
+    void this.pump();
+    return true;
+  }
+
+  dismissNotice(id: string): void {
+    this.set({ ...this.state, notices: this.state.notices.filter((n) => n.id !== id) });
+  }
+
+  // ------------------------------------------------------------ outbox ----
+
+  private async pump(): Promise<void> {
+    if (this.pumping || this.stopped) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const op = this.state.outbox[0];
+        if (!op || this.stopped) break;
+        this.set(S.markSending(this.state, op.key));
+        const failure = op.kind === "submit" ? await this.sendSubmit(op) : await this.sendUndo(op);
+        if (!failure) continue;
+        this.set(S.markRetry(this.state, op.key));
+        // Auth: the probe retries; network: backoff. Order is kept either way.
+        if (failure.kind === "retry") this.pumpTimer = setTimeout(() => void this.pump(), backoffMs(op.attempts + 1));
+        break;
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Returns a failure to retry later, or null when the op is settled (sent or dropped). */
+  private async sendSubmit(op: SubmitOp): Promise<Failure | null> {
+    const lease = S.resolveLease(this.state, op.lease);
+    if (lease.kind !== "token") {
+      this.set(S.dropSubmit(this.state, op.key));
+      this.notify("warn", `“${op.title}” could not be decided again: it is not leased to you any more.`);
+      return null;
+    }
+    try {
+      const r = await this.t.submit({
+        itemId: op.itemId,
+        leaseToken: lease.token,
+        idempotencyKey: op.key,
+        action: op.action,
+        categoryId: op.categoryId,
+        timeSpentMs: op.timeSpentMs,
+        modelVersionId: op.modelVersionId,
+      });
+      this.ok();
+      this.recentlyDecided.set(op.itemId, this.now());
+      this.set(S.pruneUndoLeases(S.ackSubmit(this.state, op.key, r.annotationId)));
+      return null;
+    } catch (e) {
+      const f = classifyFailure(e);
+      return this.settleFailure(f, () => this.refuseSubmit(op, f));
+    }
+  }
+
+  private refuseSubmit(op: SubmitOp, f: Failure): void {
+    if (f.kind === "deleted-category") {
+      const task = this.state.history.find((h) => h.key === op.key)?.task;
+      this.set(S.returnForRepick(this.state, op, task, f.paths));
+      this.shownAt = this.now();
+      this.notify("warn", `${f.message} “${op.title}” is back on screen.`);
+      this.onCategoriesStale?.();
+      return;
+    }
+    this.set(S.dropSubmit(this.state, op.key));
+    const why = f.kind === "conflict" ? f.message : f.kind === "rejected" ? f.message : "";
+    this.notify(f.kind === "conflict" ? "warn" : "danger", `Not saved: “${op.title}”. ${why}`);
+  }
+
+  private async sendUndo(op: UndoOp): Promise<Failure | null> {
+    const annotationId = this.state.acked[op.undoesKey];
+    if (annotationId === undefined) {
+      // The decision it undoes was refused meanwhile: nothing to undo on the server.
+      this.set(S.failUndo(this.state, op));
+      return null;
+    }
+    try {
+      const r = await this.t.undo({ idempotencyKey: op.key, annotationId });
+      this.ok();
+      this.set(S.pruneUndoLeases(S.ackUndo(this.state, op, r.lease)));
+      if (!r.lease) this.notify("warn", `Undone, but “${op.title}” is being decided by someone else right now.`);
+      return null;
+    } catch (e) {
+      const f = classifyFailure(e);
+      return this.settleFailure(f, () => {
+        this.set(S.failUndo(this.state, op));
+        this.notify("warn", `Could not undo “${op.title}”: ${"message" in f ? f.message : ""}`);
+      });
+    }
+  }
+
+  private settleFailure(f: Failure, refuse: () => void): Failure | null {
+    if (f.kind === "retry") {
+      if (!this.state.offline) this.set({ ...this.state, offline: true });
+      return f;
+    }
+    if (f.kind === "auth") {
+      this.authLost();
+      return f;
+    }
+    refuse();
+    return null;
+  }
+
+  private ok(): void {
+    if (this.state.authExpired) clearSessionExpired();
+    if (this.state.authExpired || this.state.offline) this.set({ ...this.state, authExpired: false, offline: false });
+  }
+
+  private authLost(): void {
+    reportSessionExpired();
+    if (!this.state.authExpired) this.set({ ...this.state, authExpired: true });
+  }
+
+  // ------------------------------------------------------------ leases ----
+
+  private async refill(): Promise<void> {
+    if (this.refilling || this.stopped) return;
+    if (this.refillTimer) clearTimeout(this.refillTimer);
+    this.refillTimer = null;
+    this.refilling = true;
+    try {
+      const pending = S.pendingItemIds(this.state).size;
+      const n = Math.min(50, Math.max(1, this.state.buffer.length + pending + (BUFFER_TARGET - this.state.buffer.length)));
+      const r = await this.t.next(n);
+      this.ok();
+      this.forgetOldDecisions();
+      const before = this.state.buffer.length;
+      this.set(S.mergeNext(this.state, r, new Set(this.recentlyDecided.keys())));
+      if (r.status === "ok") {
+        // Decisions made while this call was out may have used up what it brought.
+        const added = this.state.buffer.length - before;
+        if (this.state.buffer.length <= LOW_WATER) this.refillTimer = setTimeout(() => void this.refill(), added > 0 ? 0 : 2_000);
+        return;
+      }
+      const wait = r.status === "all_leased" ? Math.min(IDLE_QUEUE_RETRY_MS, Math.max(2_000, r.earliestExpiry.getTime() - this.now() + 1_000)) : IDLE_QUEUE_RETRY_MS;
+      this.refillTimer = setTimeout(() => void this.refill(), wait);
+    } catch (e) {
+      const f = classifyFailure(e);
+      if (f.kind === "auth") this.authLost();
+      else if (f.kind === "retry") this.refillTimer = setTimeout(() => void this.refill(), backoffMs(3));
+      else this.notify("danger", `Could not load the next items: ${"message" in f ? f.message : ""}`);
+    } finally {
+      this.refilling = false;
+    }
+  }
+
+  private async extendHeld(all: boolean): Promise<void> {
+    if (this.stopped || this.state.authExpired) return;
+    const soon = this.now() + EXTEND_WITHIN_MS;
+    const tokens = S.heldTokens(this.state).filter((tok) => all || this.expiresBefore(tok, soon));
+    if (tokens.length === 0) return;
+    try {
+      const r = await this.t.extend(tokens.slice(0, 100));
+      const current = this.state.buffer[0];
+      const { state, lost } = S.dropLost(S.applyExtended(this.state, r.extended), new Set(r.lost));
+      this.set(state);
+      if (current && lost.includes(current)) this.notify("warn", `“${current.handoff.item.title}” was given to someone else after its lease ran out.`);
+      if (lost.length > 0 && state.buffer.length <= LOW_WATER) void this.refill();
+    } catch (e) {
+      if (classifyFailure(e).kind === "auth") this.authLost();
+    }
+  }
+
+  private expiresBefore(token: string, t: number): boolean {
+    const inBuffer = this.state.buffer.find((x) => x.lease.kind === "token" && x.lease.token === token)?.lease;
+    const inOutbox = this.state.outbox.find((o): o is SubmitOp => o.kind === "submit" && o.lease.kind === "token" && o.lease.token === token)?.lease;
+    const l = inBuffer ?? inOutbox;
+    return l?.kind === "token" && l.expiresAt.getTime() < t;
+  }
+
+  private forgetOldDecisions(): void {
+    const cutoff = this.now() - RECENT_MS;
+    for (const [id, at] of this.recentlyDecided) if (at < cutoff) this.recentlyDecided.delete(id);
+  }
+
+  // ------------------------------------------------------------- state ----
+
+  private notify(tone: "info" | "warn" | "danger", text: string): void {
+    this.set(S.addNotice(this.state, tone, text, `n${++this.noticeSeq}`));
+  }
+
+  private set(next: ReviewState): void {
+    if (next === this.state) return;
+    this.state = next;
+    const id = next.buffer[0]?.handoff.item.id ?? null;
+    if (id !== this.currentId) {
+      this.currentId = id;
+      this.shownAt = this.now();
+    }
+    for (const l of this.listeners) l();
+    // Saved right after the current task (the keypress paints first); flushed on pagehide.
+    this.saveTimer ??= setTimeout(() => this.flush(), 0);
+  }
+
+  /** Writes the state to storage now (pagehide, stop). */
+  flush(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    this.storage.save(this.state);
+  }
+}
