@@ -12,6 +12,7 @@ import { annotationsRouter } from "./annotations";
 import { modelsRouter } from "./models";
 import { metricsRouter } from "./metrics";
 import { auditRouter } from "./audit";
+import { batchRouter } from "./batch";
 
 export const appRouter = router({
   auth: authRouter,
@@ -26,6 +27,7 @@ export const appRouter = router({
   models: modelsRouter,
   metrics: metricsRouter,
   audit: auditRouter,
+  batch: batchRouter,
 });
 
 export type AppRouter = typeof appRouter;

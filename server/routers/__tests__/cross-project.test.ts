@@ -42,6 +42,7 @@ export const CROSS_PROJECT_ROWS: Row[] = [
     input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), decisions: [{ itemId: b.itemId, action: "correct", categoryId: b.categoryId }] }),
   },
   { path: "annotations.undo", input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), annotationId: b.annotationId }) },
+  { path: "batch.list", input: (a, b) => ({ projectId: a, categoryId: b.categoryId }) },
   { path: "models.get", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
   { path: "models.progress", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
   { path: "models.activate", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { Id, ProjectId } from "./common";
+
+export const BATCH_SORTS = ["confidence_desc", "confidence_asc", "margin_asc", "margin_desc"] as const;
+export const BATCH_REASONS = ["all", "uncertain", "audit", "auto_accepted"] as const;
+export const BATCH_LABEL_STATES = ["any", "unlabelled", "human", "auto", "import"] as const;
+
+const Probability = z.number().min(0).max(1);
+
+/**
+ * The keyset cursor: the sort value and item id of the last row shown.
+ * Margins are probabilities differences, so they share the [0, 1] bound.
+ */
+const BatchCursor = z.object({ value: Probability, itemId: Id });
+
+export const BatchListInput = z
+  .object({
+    projectId: ProjectId,
+    /** The active model's predicted category. */
+    categoryId: Id.optional(),
+    minConfidence: Probability.optional(),
+    maxConfidence: Probability.optional(),
+    reason: z.enum(BATCH_REASONS).default("all"),
+    labelState: z.enum(BATCH_LABEL_STATES).default("any"),
+    sort: z.enum(BATCH_SORTS).default("confidence_desc"),
+    cursor: BatchCursor.optional(),
+    /** A screenful for a reviewer, not an export. */
+    limit: z.number().int().min(1).max(200).default(100),
+  })
+  .refine((v) => v.minConfidence === undefined || v.maxConfidence === undefined || v.minConfidence <= v.maxConfidence, {
+    message: "The lowest confidence must not be above the highest",
+    path: ["minConfidence"],
+  });
+
+export const BatchFacetsInput = z.object({ projectId: ProjectId });
