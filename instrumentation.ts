@@ -8,6 +8,12 @@ export async function register(): Promise<void> {
   // Node only (not the edge runtime), and never while `next build` collects pages.
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { env } = await import("./server/env");
+  try {
+    void env().sessionSecret; // outside the demo: refuse to serve without a strong secret
+  } catch (err) {
+    console.error(`Loupe: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
   if (env().LOUPE_WORKER !== "inline") return;
   const { startInlineWorker } = await import("./server/jobs");
   try {

@@ -74,6 +74,7 @@ function printDemoCredentials(users: { email: string; role: string; password: st
 
 async function main(): Promise<void> {
   const env = loadEnv();
+  void env.sessionSecret; // fail before building when production mode has no strong secret
   ensureBuilt();
   await seedIfDemo();
   console.log(`Loupe (${env.mode}, ${env.DATABASE_URL ? "Postgres" : `PGlite at ${env.pgliteDir}`}) on http://localhost:${env.PORT}`);

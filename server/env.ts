@@ -4,8 +4,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-const WEAK_SECRETS = new Set(["secret", "changeme", "change-me", "password", "loupe", "development", "test"]);
-
 const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   LOUPE_DATA_DIR: z.string().min(1).default(".data"),
@@ -24,17 +22,29 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema> & { mode: "demo" | "production"; sessionSecret: string; pgliteDir: string };
 
-/** Outside the demo, the session secret must be set and strong; in the demo one is generated and kept in the data folder. */
+/**
+ * Outside the demo, the session secret must be set and strong; in the demo one
+ * is generated and kept in the data folder. It is resolved on first use, so
+ * CLIs and the worker (which never see a session) don't need it; the web
+ * server reads it at boot (instrumentation.ts) and refuses to start without it.
+ */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.parse(source);
   const mode = parsed.LOUPE_MODE ?? (parsed.DATABASE_URL ? "production" : "demo");
   const pgliteDir = path.resolve(parsed.LOUPE_DATA_DIR, "pglite");
-  return { ...parsed, mode, pgliteDir, sessionSecret: resolveSecret(parsed.SESSION_SECRET, mode, parsed.LOUPE_DATA_DIR) };
+  let secret: string | undefined;
+  const e = { ...parsed, mode, pgliteDir } as Env;
+  Object.defineProperty(e, "sessionSecret", {
+    enumerable: true,
+    get: () => (secret ??= resolveSecret(parsed.SESSION_SECRET, mode, parsed.LOUPE_DATA_DIR)),
+  });
+  return e;
 }
 
 function resolveSecret(given: string | undefined, mode: "demo" | "production", dataDir: string): string {
   if (given !== undefined) {
-    if (given.length < 32 || WEAK_SECRETS.has(given.toLowerCase()) || new Set(given).size < 8) {
+    // Length and variety: "aaaa…" or a repeated word is not a secret.
+    if (given.length < 32 || new Set(given).size < 8) {
       throw new Error("SESSION_SECRET must be at least 32 random characters (e.g. `openssl rand -hex 32`).");
     }
     return given;

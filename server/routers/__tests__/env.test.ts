@@ -1,4 +1,5 @@
 /** The server must not start outside the demo with a missing, default or weak session secret. */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,8 +12,8 @@ const STRONG = "f3a9c1e07b2d4c6e8a0b1d3f5e7c9a1b2d4f6e8a0c2e4f6a";
 
 describe("loadEnv", () => {
   it("refuses production mode without SESSION_SECRET, explicit or implied by DATABASE_URL", () => {
-    expect(() => loadEnv({ LOUPE_MODE: "production", LOUPE_DATA_DIR: dir })).toThrow(/SESSION_SECRET is required/);
-    expect(() => loadEnv({ DATABASE_URL: "postgres://db.example/loupe", LOUPE_DATA_DIR: dir })).toThrow(/SESSION_SECRET is required/);
+    expect(() => loadEnv({ LOUPE_MODE: "production", LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(/SESSION_SECRET is required/);
+    expect(() => loadEnv({ DATABASE_URL: "postgres://db.example/loupe", LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(/SESSION_SECRET is required/);
   });
 
   it.each([
@@ -21,8 +22,25 @@ describe("loadEnv", () => {
     ["one repeated character", "a".repeat(64)],
     ["too few distinct characters", "abababababababababababababababababab"],
   ])("refuses a weak secret (%s) in every mode", (_, secret) => {
-    expect(() => loadEnv({ LOUPE_MODE: "production", SESSION_SECRET: secret, LOUPE_DATA_DIR: dir })).toThrow(/at least 32 random characters/);
-    expect(() => loadEnv({ LOUPE_MODE: "demo", SESSION_SECRET: secret, LOUPE_DATA_DIR: dir })).toThrow(/at least 32 random characters/);
+    expect(() => loadEnv({ LOUPE_MODE: "production", SESSION_SECRET: secret, LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(/at least 32 random characters/);
+    expect(() => loadEnv({ LOUPE_MODE: "demo", SESSION_SECRET: secret, LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(/at least 32 random characters/);
+  });
+
+  it("lets CLIs and the worker load the environment without a secret; only the secret itself is refused", () => {
+    const e = loadEnv({ DATABASE_URL: "postgres://db.example/loupe", LOUPE_DATA_DIR: dir });
+    expect(e.mode).toBe("production");
+    expect(() => e.sessionSecret).toThrow(/SESSION_SECRET is required/);
+  });
+
+  it("npm start refuses to start in production mode without a secret, before building anything", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOUPE_MODE: "production", LOUPE_DATA_DIR: dir },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/SESSION_SECRET is required/);
+    expect(r.stdout).not.toMatch(/Building/);
   });
 
   it("accepts a strong secret in production", () => {
