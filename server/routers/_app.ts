@@ -12,6 +12,7 @@ import { annotationsRouter } from "./annotations";
 import { modelsRouter } from "./models";
 import { metricsRouter } from "./metrics";
 import { auditRouter } from "./audit";
+import { dashboardRouter } from "./dashboard";
 import { batchRouter } from "./batch";
 
 export const appRouter = router({
@@ -27,6 +28,7 @@ export const appRouter = router({
   models: modelsRouter,
   metrics: metricsRouter,
   audit: auditRouter,
+  dashboard: dashboardRouter,
   batch: batchRouter,
 });
 

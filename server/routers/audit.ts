@@ -1,11 +1,16 @@
 /** The audit trail, filtered and keyset-paged. */
 import { CAN } from "../auth/roles";
 import { projectProcedure, router } from "../trpc";
-import { ListAuditInput } from "../schemas/audit";
+import { AuditFacetsInput, ListAuditInput } from "../schemas/audit";
 import { listAuditEvents } from "../services/audit";
+import { listAuditFacets } from "../services/audit-facets";
 
 export const auditRouter = router({
   list: projectProcedure(CAN.readAudit)
     .input(ListAuditInput)
     .query(({ ctx, input }) => listAuditEvents(ctx.db, input)),
+  /** What the log's filters can offer: actions, entity types and actors present in this project. */
+  facets: projectProcedure(CAN.readAudit)
+    .input(AuditFacetsInput)
+    .query(({ ctx, input }) => listAuditFacets(ctx.db, input)),
 });

@@ -14,3 +14,5 @@ export const ListAuditInput = z
     limit: z.number().int().min(1).max(100).default(50),
   })
   .refine((x) => !x.from || !x.to || x.from <= x.to, { message: "from must be before to", path: ["to"] });
+
+export const AuditFacetsInput = z.object({ projectId: DbId });

@@ -1,0 +1,13 @@
+/** The manager's dashboard: aggregations over a date range for metric viewers. */
+import { CAN } from "../auth/roles";
+import { projectProcedure, router } from "../trpc";
+import { DashboardActiveModelInput, DashboardActivityInput, DashboardTrendsInput } from "../schemas/dashboard";
+import { getActiveModelQuality, getDashboardActivity, getDashboardTrends } from "../services/dashboard";
+
+const read = projectProcedure(CAN.viewMetrics);
+
+export const dashboardRouter = router({
+  activity: read.input(DashboardActivityInput).query(({ ctx, input }) => getDashboardActivity(ctx.db, input)),
+  trends: read.input(DashboardTrendsInput).query(({ ctx, input }) => getDashboardTrends(ctx.db, input)),
+  activeModel: read.input(DashboardActiveModelInput).query(({ ctx, input }) => getActiveModelQuality(ctx.db, input)),
+});
