@@ -44,6 +44,8 @@ export function CategorySearch({
         ],
         threshold: 0.38,
         ignoreLocation: true,
+        // Space-separated words must all match (fuzzily), each anywhere in the path: "sauce pesto".
+        useExtendedSearch: true,
       }),
     [indexed],
   );
