@@ -1,0 +1,249 @@
+"use client";
+/**
+ * Project settings for the learning loop. Only changed fields are sent (the
+ * server merges partial updates under a row lock, so a colleague's edit of
+ * another field survives); bounds are the server's, its messages shown per field.
+ */
+import { useMemo, useState, type FormEvent, type ReactNode } from "react";
+import { useRouter } from "next/navigation";
+import { useMutation } from "@tanstack/react-query";
+import { ErrorAlert } from "@/app/_components/ui/alert";
+import { Button } from "@/app/_components/ui/button";
+import { Card, CardBody, CardHeader } from "@/app/_components/ui/card";
+import { EmptyState } from "@/app/_components/ui/empty-state";
+import { Field, Input, Select } from "@/app/_components/ui/form";
+import { useToast } from "@/app/_components/ui/toast";
+import { fieldIssues } from "@/app/_lib/errors";
+import { useTRPC } from "@/app/_lib/trpc/client";
+import type { RouterOutputs } from "@/app/_lib/trpc/types";
+import { coverageForTarget, fixed, pct, type CurvePoint } from "../../models/_lib/metrics";
+import { CoverageCurve } from "./coverage-curve";
+
+type Settings = RouterOutputs["projects"]["get"]["settings"];
+type NumericKey = Exclude<keyof Settings, "strategy" | "diversity">;
+const NUMERIC: NumericKey[] = ["batchSize", "precisionTarget", "auditRate", "leaseMinutes", "retrainEveryLabels", "retrainScheduleMinutes", "activationMargin", "hourlyCost"];
+
+const STRATEGIES: { value: Settings["strategy"]; label: string }[] = [
+  { value: "margin", label: "Margin (top two closest)" },
+  { value: "least_confidence", label: "Least confidence" },
+  { value: "entropy", label: "Entropy" },
+  { value: "random", label: "Random (baseline)" },
+];
+
+export type ActiveCurve = { version: number; curve: CurvePoint[]; evidence: number | null; calibratedAt: string } | null;
+
+export function SettingsForm({ projectId, initial, active }: { projectId: number; initial: Settings; active: ActiveCurve }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const router = useRouter();
+  const [saved, setSaved] = useState(initial);
+  const [draft, setDraft] = useState<Record<keyof Settings, string | boolean>>(() => toDraft(initial));
+  const [localErrors, setLocalErrors] = useState<Partial<Record<keyof Settings, string>>>({});
+  const save = useMutation(
+    trpc.projects.updateSettings.mutationOptions({
+      onSuccess: (s) => {
+        setSaved(s);
+        setDraft(toDraft(s));
+        toast({ tone: "ok", title: "Settings saved" });
+        router.refresh();
+      },
+    }),
+  );
+  const serverErrors = useMemo(() => {
+    const out: Partial<Record<string, string>> = {};
+    for (const i of fieldIssues(save.error)) if (i.path[0] === "settings" && typeof i.path[1] === "string") out[i.path[1]] ??= i.message;
+    return out;
+  }, [save.error]);
+  const errorOf = (k: keyof Settings) => localErrors[k] ?? serverErrors[k];
+  const unplaced = save.error && Object.keys(serverErrors).length === 0 ? save.error : null;
+
+  const target = Number(draft.precisionTarget);
+  const patch = buildPatch(draft, saved);
+  const dirty = Object.keys(patch.values).length > 0 || Object.keys(patch.errors).length > 0;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setLocalErrors(patch.errors);
+    if (Object.keys(patch.errors).length > 0 || Object.keys(patch.values).length === 0) return;
+    save.mutate({ projectId, settings: patch.values });
+  };
+  const set = (k: keyof Settings) => (v: string | boolean) => setDraft((d) => ({ ...d, [k]: v }));
+  const num = (k: NumericKey, props: { step: string; suffix?: string }) => (
+    <div className="flex items-center gap-2">
+      <Input
+        id={`s-${k}`}
+        name={k}
+        inputMode="decimal"
+        type="number"
+        step={props.step}
+        value={String(draft[k])}
+        onChange={(e) => set(k)(e.target.value)}
+        aria-invalid={errorOf(k) ? true : undefined}
+        aria-describedby={errorOf(k) ? `s-${k}-error` : `s-${k}-hint`}
+        className="w-32"
+      />
+      {props.suffix ? <span className="text-xs text-muted">{props.suffix}</span> : null}
+    </div>
+  );
+
+  return (
+    <form onSubmit={submit} noValidate className="grid items-start gap-5 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.1fr)]">
+      <div className="space-y-5">
+        <Section title="Auto-accept" description="What the model may label on its own, and how much of that people check.">
+          <Field id="s-precisionTarget" label="Precision target" error={errorOf("precisionTarget")} hint={`${pct(target)} of auto-accepted labels must be right (certified at 95% confidence).`}>
+            <div className="flex items-center gap-3">
+              {num("precisionTarget", { step: "0.001" })}
+              <input
+                type="range"
+                min={0.5}
+                max={0.999}
+                step={0.001}
+                value={Number.isFinite(target) ? Math.min(0.999, Math.max(0.5, target)) : 0.98}
+                onChange={(e) => set("precisionTarget")(e.target.value)}
+                aria-label="Precision target slider"
+                className="w-full accent-[var(--color-accent)]"
+              />
+            </div>
+          </Field>
+          <Field id="s-auditRate" label="Audit rate" error={errorOf("auditRate")} hint={`Share of auto-accepts sent back to people for checking: ${pct(Number(draft.auditRate))}.`}>
+            {num("auditRate", { step: "0.01" })}
+          </Field>
+        </Section>
+        <Section title="Review queue" description="Which items people see next.">
+          <Field id="s-strategy" label="Sampling strategy" hint="Uncertain items first teaches the model fastest; random is a baseline.">
+            <Select id="s-strategy" value={String(draft.strategy)} onChange={(e) => set("strategy")(e.target.value)} className="w-64">
+              {STRATEGIES.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <label className="flex items-start gap-2 text-sm">
+            <input type="checkbox" checked={Boolean(draft.diversity)} onChange={(e) => set("diversity")(e.target.checked)} className="mt-0.5 accent-[var(--color-accent)]" />
+            <span>
+              <span className="font-medium">Diversity</span>
+              <span className="block text-xs text-muted">Spread each batch over different kinds of items instead of ten near-duplicates.</span>
+            </span>
+          </label>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field id="s-batchSize" label="Batch size" error={errorOf("batchSize")} hint="Items per batch review page.">
+              {num("batchSize", { step: "1", suffix: "items" })}
+            </Field>
+            <Field id="s-leaseMinutes" label="Lease" error={errorOf("leaseMinutes")} hint="How long an item stays reserved for one person.">
+              {num("leaseMinutes", { step: "1", suffix: "minutes" })}
+            </Field>
+          </div>
+        </Section>
+        <Section title="Retraining" description="When new versions are trained and when they may replace the active one.">
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field id="s-retrainEveryLabels" label="Retrain every" error={errorOf("retrainEveryLabels")} hint="New human labels; 0 turns it off.">
+              {num("retrainEveryLabels", { step: "1", suffix: "labels" })}
+            </Field>
+            <Field id="s-retrainScheduleMinutes" label="Retrain on a schedule" error={errorOf("retrainScheduleMinutes")} hint="If labels arrived; 0 turns it off.">
+              {num("retrainScheduleMinutes", { step: "1", suffix: "minutes" })}
+            </Field>
+          </div>
+          <Field id="s-activationMargin" label="Activation margin" error={errorOf("activationMargin")} hint={`A new version is activated automatically unless it loses more than ${pct(Number(draft.activationMargin))} gold accuracy.`}>
+            {num("activationMargin", { step: "0.005" })}
+          </Field>
+        </Section>
+        <Section title="Cost" description="For the dashboard's cost per item.">
+          <Field id="s-hourlyCost" label="Hourly cost of a reviewer" error={errorOf("hourlyCost")}>
+            {num("hourlyCost", { step: "0.5", suffix: "per hour" })}
+          </Field>
+        </Section>
+        {unplaced ? <ErrorAlert error={unplaced} title="Could not save the settings" /> : null}
+        <div className="flex items-center gap-3">
+          <Button type="submit" variant="primary" busy={save.isPending} disabled={!dirty}>
+            Save settings
+          </Button>
+          {dirty ? (
+            <Button variant="ghost" onClick={() => { setDraft(toDraft(saved)); setLocalErrors({}); save.reset(); }}>
+              Discard changes
+            </Button>
+          ) : (
+            <span className="text-xs text-muted">No unsaved changes.</span>
+          )}
+        </div>
+      </div>
+      <div className="lg:sticky lg:top-4">
+        <TargetPanel active={active} target={target} />
+      </div>
+    </form>
+  );
+}
+
+function TargetPanel({ active, target }: { active: ActiveCurve; target: number }) {
+  if (!active || active.curve.length === 0) {
+    return (
+      <Card>
+        <CardHeader title="Coverage at this target" />
+        <CardBody>
+          <EmptyState title={active ? "No certification evidence" : "No active model yet"}>
+            {active
+              ? "The active version had no gold or audited items to certify thresholds on. Add labelled test items and retrain."
+              : "Train and activate a model on the Models page to see how much each precision target would auto-accept."}
+          </EmptyState>
+        </CardBody>
+      </Card>
+    );
+  }
+  const hit = Number.isFinite(target) ? coverageForTarget(active.curve, target) : null;
+  return (
+    <Card>
+      <CardHeader
+        title="Coverage at this target"
+        description={`Version ${active.version}, current calibration (${active.calibratedAt} UTC)${active.evidence ? `, on ${active.evidence} gold and audited items` : ""}.`}
+      />
+      <CardBody className="space-y-3">
+        <p className="text-sm" data-testid="target-readout" aria-live="polite">
+          {hit ? (
+            <>
+              At a precision target of <strong className="tabular-nums">{pct(target)}</strong> the model would auto-accept about{" "}
+              <strong className="tabular-nums text-ok">{pct(hit.coverage)}</strong> of items (confidence ≥ {fixed(hit.threshold, 3)}; measured precision there{" "}
+              {pct(hit.precision)}).
+            </>
+          ) : (
+            <>
+              At a precision target of <strong className="tabular-nums">{pct(target)}</strong> nothing can be certified: every item goes to people.
+            </>
+          )}
+        </p>
+        <CoverageCurve curve={active.curve} target={target} />
+        <p className="text-xs text-muted">
+          One threshold for all categories; large categories get their own, so real coverage can differ a little. Saving a new target takes effect at the next
+          training or recalibration.
+        </p>
+      </CardBody>
+    </Card>
+  );
+}
+
+function Section({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
+    <Card>
+      <CardHeader title={title} description={description} />
+      <CardBody className="space-y-4">{children}</CardBody>
+    </Card>
+  );
+}
+
+function toDraft(s: Settings): Record<keyof Settings, string | boolean> {
+  return { ...Object.fromEntries(NUMERIC.map((k) => [k, String(s[k])])), strategy: s.strategy, diversity: s.diversity } as Record<keyof Settings, string | boolean>;
+}
+
+/** Changed fields as numbers; a field that is not a number is a local error (bounds are left to the server). */
+function buildPatch(draft: Record<keyof Settings, string | boolean>, saved: Settings) {
+  const values: Partial<Settings> = {};
+  const errors: Partial<Record<keyof Settings, string>> = {};
+  for (const k of NUMERIC) {
+    const raw = String(draft[k]).trim();
+    const n = Number(raw);
+    if (raw === "" || !Number.isFinite(n)) errors[k] = "Enter a number";
+    else if (n !== saved[k]) values[k] = n;
+  }
+  if (draft.strategy !== saved.strategy) values.strategy = draft.strategy as Settings["strategy"];
+  if (draft.diversity !== saved.diversity) values.diversity = Boolean(draft.diversity);
+  return { values, errors };
+}

@@ -1,0 +1,58 @@
+import type { Metadata } from "next";
+import { getCaller, settle } from "@/server/rsc";
+import { AccessDenied } from "@/app/_components/access-denied";
+import { Alert } from "@/app/_components/ui/alert";
+import { PageHeader } from "@/app/_components/ui/page-header";
+import { gateSection } from "../_lib/section";
+import { curveOfCalibration, parseVersionMetrics } from "../models/_lib/metrics";
+import { SettingsForm, type ActiveCurve } from "./_components/settings-form";
+
+export const metadata: Metadata = { title: "Settings" };
+
+const dateFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export default async function SettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const gate = await gateSection((await params).projectId, "settings");
+  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const projectId = gate.project.id;
+  const caller = await getCaller();
+  const overview = await settle(caller.projects.get({ projectId }));
+  const header = <PageHeader title="Settings" description="How the loop runs: what people review next, when models retrain, and what the model may accept on its own." />;
+  if (!overview.ok) {
+    return (
+      <>
+        {header}
+        <Alert tone="danger" title="Could not load the settings">
+          {overview.message}
+        </Alert>
+      </>
+    );
+  }
+  const activeId = overview.data.activeModelVersionId;
+  const version = activeId ? await settle(caller.models.get({ projectId, versionId: activeId })) : null;
+  let active: ActiveCurve = null;
+  if (version?.ok) {
+    const m = parseVersionMetrics(version.data.metrics);
+    const cal = version.data.calibration;
+    // A recalibration's n counts its evidence (gold + audits); a training calibration's counts gold only.
+    const calMetrics = (cal?.metrics ?? {}) as { n?: unknown; curve?: unknown };
+    const evidence = Array.isArray(calMetrics.curve) ? calMetrics.n : undefined;
+    active = {
+      version: version.data.version,
+      curve: curveOfCalibration(cal?.metrics, m),
+      evidence: typeof evidence === "number" ? evidence : m.splits ? m.splits.gold + m.splits.audits : null,
+      calibratedAt: dateFmt.format(new Date(cal?.createdAt ?? version.data.finishedAt ?? version.data.createdAt)),
+    };
+  }
+  return (
+    <>
+      {header}
+      {version && !version.ok ? (
+        <Alert tone="warn" className="mb-4">
+          The active model could not be loaded ({version.message}); the coverage curve is not shown.
+        </Alert>
+      ) : null}
+      <SettingsForm projectId={projectId} initial={overview.data.settings} active={active} />
+    </>
+  );
+}
