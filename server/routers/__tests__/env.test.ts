@@ -34,7 +34,7 @@ describe("loadEnv", () => {
 
   it("npm start refuses to start in production mode without a secret, before building anything", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOUPE_MODE: "production", LOUPE_DATA_DIR: dir },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", LOUPE_MODE: "production", LOUPE_DATA_DIR: dir },
       encoding: "utf8",
       timeout: 60_000,
     });
