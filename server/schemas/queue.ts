@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { ProjectId } from "./common";
+import { MAX_NEXT } from "../services/queue-next";
 
-/** Up to 50 items per call: a batch on screen, not a bulk export. */
-export const QueueNextInput = z.object({ projectId: ProjectId, n: z.number().int().min(1).max(50).default(10) });
+/** Up to 50 items per call: a batch on screen, not a bulk export. Omitted: the project's batch size. */
+export const QueueNextInput = z.object({ projectId: ProjectId, n: z.number().int().min(1).max(MAX_NEXT).optional() });
 
 const LeaseTokens = z.array(z.uuid()).min(1).max(100);
 

@@ -5,7 +5,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { annotations, leases } from "@/db/schema";
+import { annotations, leases, type PreviousLabel } from "@/db/schema";
 import { ConflictError, ValidationError } from "../errors";
 import { recordAudit } from "./audit";
 import {
@@ -22,6 +22,9 @@ import {
   toDecisionResult,
   writeHumanLabels,
 } from "./annotations-shared";
+
+/** The reason the item was leased, copied onto the annotation (audits are measured by it). */
+type PickReason = NonNullable<(typeof annotations.$inferInsert)["reason"]>;
 
 export type SubmitParams = {
   projectId: number;
@@ -71,25 +74,8 @@ async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
     throw new ConflictError("Your lease on this item is no longer valid; it may have been given to someone else", { itemId: p.itemId });
   }
   const decision = await resolveDecision(tx, p);
-  const previous = (await lockLabels(tx, p.projectId, [p.itemId])).get(p.itemId);
-  const [row] = await tx
-    .insert(annotations)
-    .values({
-      projectId: p.projectId,
-      itemId: p.itemId,
-      userId: p.userId,
-      action: p.action,
-      categoryId: decision.categoryId,
-      suggestedCategoryId: decision.suggestion?.categoryId ?? null,
-      suggestedConfidence: decision.suggestion?.confidence ?? null,
-      modelVersionId: decision.suggestion?.modelVersionId ?? p.modelVersionId ?? null,
-      reason: lease.reason,
-      timeSpentMs: p.timeSpentMs,
-      idempotencyKey: p.idempotencyKey,
-      previousLabel: snapshotOf(previous),
-    })
-    .returning(decisionColumns);
-  const a = row!;
+  const previous = snapshotOf((await lockLabels(tx, p.projectId, [p.itemId])).get(p.itemId));
+  const a = await insertAnnotation(tx, p, decision, lease.reason, previous);
   if (p.action !== "skip") {
     await writeHumanLabels(tx, p.projectId, [{ itemId: p.itemId, categoryId: decision.categoryId, userId: p.userId, annotationId: a.id }]);
   }
@@ -101,10 +87,34 @@ async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
     action: `annotation.${p.action}`,
     entityType: "item",
     entityId: p.itemId,
-    before: snapshotOf(previous),
+    before: previous,
     after: { annotationId: a.id, label: result.label, reason: lease.reason },
   });
   return result;
+}
+
+type Decision = Awaited<ReturnType<typeof resolveDecision>>;
+
+async function insertAnnotation(tx: Tx, p: SubmitParams, d: Decision, reason: PickReason, previous: PreviousLabel | null) {
+  const [row] = await tx
+    .insert(annotations)
+    .values({
+      projectId: p.projectId,
+      itemId: p.itemId,
+      userId: p.userId,
+      action: p.action,
+      categoryId: d.categoryId,
+      suggestedCategoryId: d.suggestion?.categoryId ?? null,
+      suggestedConfidence: d.suggestion?.confidence ?? null,
+      modelVersionId: d.suggestion?.modelVersionId ?? p.modelVersionId ?? null,
+      reason,
+      timeSpentMs: p.timeSpentMs,
+      idempotencyKey: p.idempotencyKey,
+      previousLabel: previous,
+    })
+    .returning(decisionColumns);
+  if (!row) throw new Error("insert returned no row");
+  return row;
 }
 
 /** What category the decision sets, and the suggestion that was on screen. */

@@ -8,7 +8,7 @@ import { annotations, categories, items, labels, predictions, users } from "@/db
 import type { HeldLease } from "./queue-claim";
 import type { QueueProject } from "./queue-choose";
 import { decodeEmbedding } from "./queue-candidates";
-import { findNeighbours, type Neighbour } from "./queue-neighbours";
+import { findNeighbours, type Neighbour, type NeighbourResult } from "./queue-neighbours";
 import type { Strategy } from "./queue-picking";
 
 const HISTORY_PER_ITEM = 10;
@@ -31,9 +31,29 @@ export type HandoffItem = {
 };
 
 export async function buildHandoff(db: DbOrTx, project: QueueProject, held: HeldLease[]): Promise<HandoffItem[]> {
-  const ids = held.map((h) => h.itemId);
+  const rows = await loadContextRows(db, project, held.map((h) => h.itemId));
+  const near = await findNeighbours(db, {
+    projectId: project.id,
+    modelVersionId: project.activeModelVersionId,
+    targets: [...rows.items.values()].map((r) => ({ itemId: r.id, title: r.title, embedding: decodeEmbedding(rows.predictions.get(r.id)?.embedding) })),
+  });
+  const cat = await categoryLookup(db, project.id, [
+    ...[...rows.predictions.values()].flatMap((r) => r.top.map((t) => t.categoryId)),
+    ...[...rows.labels.values()].map((r) => r.categoryId),
+    ...rows.history.map((r) => r.categoryId),
+    ...[...near.values()].flatMap((n) => n.neighbours.map((x) => x.label.categoryId)),
+  ]);
+  return held.flatMap((h) => {
+    const item = rows.items.get(h.itemId);
+    return item ? [assemble(h, item, rows, near.get(h.itemId), cat, project.settings.strategy)] : [];
+  });
+}
+
+type ContextRows = Awaited<ReturnType<typeof loadContextRows>>;
+
+async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[]) {
   const mv = project.activeModelVersionId;
-  const [itemRows, predRows, labelRows, historyRows] = await Promise.all([
+  const [itemRows, predRows, labelRows, history] = await Promise.all([
     db
       .select({ id: items.id, externalId: items.externalId, title: items.title, description: items.description, attributes: items.attributes })
       .from(items)
@@ -45,43 +65,39 @@ export async function buildHandoff(db: DbOrTx, project: QueueProject, held: Held
       .where(and(eq(labels.projectId, project.id), inArray(labels.itemId, ids))),
     loadHistory(db, project.id, ids),
   ]);
-  const byItem = new Map(itemRows.map((r) => [r.id, r]));
-  const preds = new Map(predRows.map((r) => [r.itemId, r]));
-  const labelOf = new Map(labelRows.map((r) => [r.itemId, r]));
-  const near = await findNeighbours(db, {
-    projectId: project.id,
-    modelVersionId: mv,
-    targets: itemRows.map((r) => ({ itemId: r.id, title: r.title, embedding: decodeEmbedding(preds.get(r.id)?.embedding) })),
-  });
-  const cat = await categoryLookup(db, project.id, [
-    ...predRows.flatMap((r) => r.top.map((t) => t.categoryId)),
-    ...labelRows.map((r) => r.categoryId),
-    ...historyRows.map((r) => r.categoryId),
-    ...[...near.values()].flatMap((n) => n.neighbours.map((x) => x.label.categoryId)),
-  ]);
-  return held.flatMap((h) => {
-    const item = byItem.get(h.itemId);
-    if (!item) return [];
-    const pred = preds.get(h.itemId);
-    const label = labelOf.get(h.itemId);
-    const nb = near.get(h.itemId) ?? { basis: "none" as const, neighbours: [] };
-    return [
-      {
-        lease: { token: h.token, expiresAt: h.expiresAt },
-        item,
-        pick: { reason: h.reason, strategy: project.settings.strategy, score: h.score },
-        prediction: pred
-          ? { modelVersionId: pred.modelVersionId, confidence: pred.confidence, margin: pred.margin, entropy: pred.entropy, top: pred.top.map((t) => ({ ...cat(t.categoryId), prob: t.prob })) }
-          : null,
-        currentLabel: label ? { ...cat(label.categoryId), source: label.source, updatedAt: label.updatedAt } : null,
-        neighbours: { basis: nb.basis, items: nb.neighbours.map((x) => ({ ...x, label: { ...cat(x.label.categoryId), source: x.label.source } })) },
-        history: historyRows
-          .filter((r) => r.itemId === h.itemId)
-          .slice(0, HISTORY_PER_ITEM)
-          .map((r) => ({ annotationId: r.annotationId, action: r.action, userName: r.userName, createdAt: r.createdAt, ...cat(r.categoryId) })),
-      },
-    ];
-  });
+  return {
+    items: new Map(itemRows.map((r) => [r.id, r])),
+    predictions: new Map(predRows.map((r) => [r.itemId, r])),
+    labels: new Map(labelRows.map((r) => [r.itemId, r])),
+    history,
+  };
+}
+
+function assemble(
+  h: HeldLease,
+  item: HandoffItem["item"],
+  rows: ContextRows,
+  near: NeighbourResult | undefined,
+  cat: (id: number | null) => CategoryRef,
+  strategy: Strategy,
+): HandoffItem {
+  const pred = rows.predictions.get(h.itemId);
+  const label = rows.labels.get(h.itemId);
+  const nb = near ?? { basis: "none" as const, neighbours: [] };
+  return {
+    lease: { token: h.token, expiresAt: h.expiresAt },
+    item,
+    pick: { reason: h.reason, strategy, score: h.score },
+    prediction: pred
+      ? { modelVersionId: pred.modelVersionId, confidence: pred.confidence, margin: pred.margin, entropy: pred.entropy, top: pred.top.map((t) => ({ ...cat(t.categoryId), prob: t.prob })) }
+      : null,
+    currentLabel: label ? { ...cat(label.categoryId), source: label.source, updatedAt: label.updatedAt } : null,
+    neighbours: { basis: nb.basis, items: nb.neighbours.map((x) => ({ ...x, label: { ...cat(x.label.categoryId), source: x.label.source } })) },
+    history: rows.history
+      .filter((r) => r.itemId === h.itemId)
+      .slice(0, HISTORY_PER_ITEM)
+      .map((r) => ({ annotationId: r.annotationId, action: r.action, userName: r.userName, createdAt: r.createdAt, ...cat(r.categoryId) })),
+  };
 }
 
 function loadPredictions(db: DbOrTx, projectId: number, modelVersionId: number, ids: number[]) {

@@ -9,7 +9,9 @@ import { claimLeases, dropOutdatedClaims, ownLiveLeases, type HeldLease } from "
 import { buildHandoff, type HandoffItem } from "./queue-context";
 import { queueStatus, type QueueStatus } from "./queue-status";
 
-export type NextParams = { projectId: number; userId: number; n: number; rng?: Rng };
+export type NextParams = { projectId: number; userId: number; n?: number; rng?: Rng };
+
+export const MAX_NEXT = 50;
 export type NextResult = QueueStatus & { items: HandoffItem[] };
 
 /** Claims can lose races against concurrent callers; a few rounds refill the shortfall. */
@@ -32,16 +34,17 @@ export const leaseMinutesOf = (p: QueueProject): number =>
 export async function nextItems(db: Db, p: NextParams): Promise<NextResult> {
   const project = await loadQueueProject(db, p.projectId);
   const rng = p.rng ?? Math.random;
-  let held = await leaseInTx(db, project, p, rng);
+  const n = p.n ?? Math.min(MAX_NEXT, Math.max(1, project.settings.batchSize));
+  let held = await leaseInTx(db, project, { ...p, n }, rng);
   // Everyone ranks the same items first: under contention a whole round of
   // claims can lose to a caller that committed after our read. One more try
   // with a fresh transaction before telling the person there is nothing.
-  if (held.length === 0) held = await leaseInTx(db, project, p, rng);
+  if (held.length === 0) held = await leaseInTx(db, project, { ...p, n }, rng);
   if (held.length > 0) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await buildHandoff(db, project, held) };
   return { ...(await queueStatus(db, p.projectId, p.userId)), items: [] };
 }
 
-async function leaseInTx(db: Db, project: QueueProject, p: NextParams, rng: Rng): Promise<HeldLease[]> {
+async function leaseInTx(db: Db, project: QueueProject, p: NextParams & { n: number }, rng: Rng): Promise<HeldLease[]> {
   return db.transaction(async (tx) => {
     const own = await ownLiveLeases(tx, p.projectId, p.userId);
     const fresh = await claimNew(tx, project, p.userId, p.n - own.length, rng);

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { annotations, categories, leases } from "@/db/schema";
 import { createRng } from "@/ml/rng";
 import { nextItems } from "@/server/services/queue-next";
+import { claimLeases } from "@/server/services/queue-claim";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { activateModel, expireLease, key, seedItems, seedPredictions, seedProject, setLabel, setSettings } from "./queue-fixtures";
 
@@ -226,6 +227,31 @@ describe.each(dbTargets())("review queue on $name", (target) => {
     const x = (await s.callers[0]!.queue.next({ projectId: s.project.id, n: 1 })).items[0]!;
     expect(x.neighbours.basis).toBe("title");
     expect(x.neighbours.items.map((n) => n.itemId)).toEqual([its[1]!.id]);
+  });
+
+  it("the lease table, not the code, refuses a second live lease; racing callers split the items", async () => {
+    const p = await modelProject(1);
+    const [a, b] = p.users as [(typeof p.users)[0], (typeof p.users)[0]];
+    const item = p.items[0]!.id;
+    const pick = [{ itemId: item, reason: "uncertain" as const, score: 0 }];
+    const first = await claimLeases(h.db, { projectId: p.project.id, userId: a.id, leaseMinutes: 10, picks: pick });
+    expect(first).toHaveLength(1);
+    expect(await claimLeases(h.db, { projectId: p.project.id, userId: b.id, leaseMinutes: 10, picks: pick })).toEqual([]);
+    expect(await h.db.select({ userId: leases.userId }).from(leases).where(eq(leases.itemId, item))).toEqual([{ userId: a.id }]);
+    await h.db.delete(leases).where(eq(leases.itemId, item));
+    const raced = await Promise.all(p.callers.map((c) => c.queue.next({ projectId: p.project.id, n: 1 })));
+    expect(raced.map((r) => r.items.length).sort()).toEqual([0, 1]);
+    expect(raced.find((r) => r.items.length === 0)!.status).toBe("all_leased");
+    const q = await modelProject(10);
+    const many = await Promise.all(q.callers.map((c) => c.queue.next({ projectId: q.project.id, n: 5 })));
+    const ids = many.flatMap((r) => r.items.map((x) => x.item.id));
+    expect(ids).toHaveLength(10);
+    expect(new Set(ids).size).toBe(10);
+  });
+
+  it("without n, next hands out the project's batch size", async () => {
+    const p = await modelProject(10, { batchSize: 7 });
+    expect((await p.callers[0]!.queue.next({ projectId: p.project.id })).items).toHaveLength(7);
   });
 
   it("release gives leases back, extend keeps them, stats count", async () => {
