@@ -20,7 +20,7 @@ export type ProjectSection = {
 export const PROJECT_SECTIONS: readonly ProjectSection[] = [
   { key: "overview", label: "Overview", segment: "", needs: ["view"], ready: true },
   { key: "review", label: "Review", segment: "review", needs: ["annotate"], ready: true },
-  { key: "batch", label: "Batch review", segment: "batch", needs: ["batchReview"], ready: false },
+  { key: "batch", label: "Batch review", segment: "batch", needs: ["batchReview"], ready: true },
   { key: "models", label: "Models", segment: "models", needs: ["manageModels"], ready: true },
   { key: "dashboard", label: "Dashboard", segment: "dashboard", needs: ["viewMetrics"], ready: false },
   { key: "data", label: "Data", segment: "data", needs: ["importData", "exportData"], ready: false },

@@ -1,0 +1,56 @@
+"use client";
+/** The action bar above the grid: what is selected and what can be done with it. */
+import type { ReactNode } from "react";
+import { Button } from "@/app/_components/ui/button";
+import { formatCount } from "@/app/_components/ui/stat";
+import type { PickableCategory } from "./category-picker";
+
+/** A decision batch as sent, kept so a retry after a network failure reuses its idempotency key. */
+export type PendingBatch = {
+  key: string;
+  modelVersionId: number;
+  decisions: ({ itemId: number; action: "accept" } | { itemId: number; action: "correct"; categoryId: number })[];
+  /** The category of a "correct all to…", null for an approval. */
+  target: PickableCategory | null;
+};
+
+export function BatchActions({
+  selected,
+  busy,
+  onApprove,
+  onCorrect,
+  onClear,
+  status,
+}: {
+  selected: number;
+  busy: boolean;
+  onApprove: () => void;
+  onCorrect: () => void;
+  onClear: () => void;
+  status: ReactNode;
+}) {
+  const none = selected === 0;
+  return (
+    <div className="sticky top-0 z-10 flex flex-wrap items-center gap-2 border-b border-line bg-surface/95 px-4 py-2 backdrop-blur">
+      <span className="min-w-24 text-sm font-medium tabular-nums" aria-live="polite" data-testid="batch-selected">
+        {none ? "None selected" : `${formatCount(selected)} selected`}
+      </span>
+      <Button variant="primary" size="sm" disabled={none} busy={busy} onClick={onApprove} aria-keyshortcuts="a">
+        Approve {none ? "" : formatCount(selected)}
+        <kbd className="ml-1 rounded bg-accent-hover/60 px-1 font-mono text-[10px]">a</kbd>
+      </Button>
+      <Button size="sm" disabled={none || busy} onClick={onCorrect} aria-keyshortcuts="c">
+        Correct to…
+        <kbd className="ml-1 rounded bg-line px-1 font-mono text-[10px]">c</kbd>
+      </Button>
+      {none ? null : (
+        <Button size="sm" variant="ghost" onClick={onClear} aria-keyshortcuts="Escape">
+          Clear
+        </Button>
+      )}
+      <span className="ml-auto flex items-center gap-2 text-xs text-muted" aria-live="polite">
+        {status}
+      </span>
+    </div>
+  );
+}
