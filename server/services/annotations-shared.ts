@@ -94,7 +94,7 @@ export async function requireLiveCategories(tx: DbOrTx, projectId: number, ids: 
   }
 }
 
-export type Suggestion = { categoryId: number; confidence: number; modelVersionId: number };
+export type Suggestion = { categoryId: number; confidence: number | null; modelVersionId: number | null };
 
 /**
  * The suggestion shown: the given model version's prediction (the client

@@ -73,8 +73,8 @@ async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
   if (!lease || lease.userId !== p.userId || lease.token.toLowerCase() !== p.leaseToken.toLowerCase()) {
     throw new ConflictError("Your lease on this item is no longer valid; it may have been given to someone else", { itemId: p.itemId });
   }
-  const decision = await resolveDecision(tx, p);
   const previous = snapshotOf((await lockLabels(tx, p.projectId, [p.itemId])).get(p.itemId));
+  const decision = await resolveDecision(tx, p, lease.reason === "audit" ? previous : null);
   const a = await insertAnnotation(tx, p, decision, lease.reason, previous);
   if (p.action !== "skip") {
     await writeHumanLabels(tx, p.projectId, [{ itemId: p.itemId, categoryId: decision.categoryId, userId: p.userId, annotationId: a.id }]);
@@ -117,9 +117,16 @@ async function insertAnnotation(tx: Tx, p: SubmitParams, d: Decision, reason: Pi
   return row;
 }
 
-/** What category the decision sets, and the suggestion that was on screen. */
-async function resolveDecision(tx: Tx, p: SubmitParams) {
-  const suggestion = (await loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId)).get(p.itemId) ?? null;
+/**
+ * What category the decision sets, and the suggestion that was on screen.
+ * An audit shows the auto label under review, so "accept" confirms that
+ * label (even if a newer model would now suggest something else).
+ */
+async function resolveDecision(tx: Tx, p: SubmitParams, audited: PreviousLabel | null) {
+  const suggestion =
+    audited?.source === "auto" && audited.categoryId !== null
+      ? { categoryId: audited.categoryId, confidence: audited.confidence ?? null, modelVersionId: audited.modelVersionId ?? null }
+      : ((await loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId)).get(p.itemId) ?? null);
   if (p.action === "accept") {
     if (!suggestion) throw new ValidationError("There is no model suggestion to accept for this item; choose a category");
     await requireLiveCategories(tx, p.projectId, [suggestion.categoryId]);
