@@ -16,16 +16,17 @@ export { getActiveModelQuality } from "./dashboard-model";
 
 type RangeParams = { projectId: number; from?: Date; to?: Date };
 
-async function hourlyCostOf(db: DbOrTx, projectId: number): Promise<number> {
+async function settingsOf(db: DbOrTx, projectId: number) {
   const [p] = await db.select({ settings: projects.settings }).from(projects).where(eq(projects.id, projectId));
   if (!p) throw new NotFoundError("Project");
   const cost = Number(p.settings.hourlyCost);
-  return Number.isFinite(cost) && cost >= 0 ? cost : 0;
+  const target = Number(p.settings.precisionTarget);
+  return { hourlyCost: Number.isFinite(cost) && cost >= 0 ? cost : 0, precisionTarget: Number.isFinite(target) ? target : null };
 }
 
 /** Labels per bucket by source, throughput, per-annotator speed, and cost / hours saved. */
 export async function getDashboardActivity(db: DbOrTx, p: RangeParams, now = new Date()) {
-  const hourlyCost = await hourlyCostOf(db, p.projectId);
+  const { hourlyCost } = await settingsOf(db, p.projectId);
   const range = await resolveRange(db, p, now);
   const scope = { projectId: p.projectId, range };
   const [labelsSeries, throughput, annotators, medianHandlingMs] = await Promise.all([
@@ -50,8 +51,9 @@ export async function getDashboardActivity(db: DbOrTx, p: RangeParams, now = new
 
 /** Accuracy per model version, automation rate and audited precision over the range. */
 export async function getDashboardTrends(db: DbOrTx, p: RangeParams, now = new Date()) {
+  const { precisionTarget } = await settingsOf(db, p.projectId);
   const range = await resolveRange(db, p, now);
   const scope = { projectId: p.projectId, range };
   const [versions, snapshots] = await Promise.all([versionAccuracy(db, scope), snapshotSeries(db, scope)]);
-  return { range: { from: range.from, to: range.to, bucket: range.bucket }, versions, snapshots };
+  return { range: { from: range.from, to: range.to, bucket: range.bucket }, precisionTarget, versions, snapshots };
 }

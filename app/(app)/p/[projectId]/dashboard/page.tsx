@@ -1,14 +1,60 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "../_components/section-placeholder";
+import { getCaller, settle } from "@/server/rsc";
+import { AccessDenied } from "@/app/_components/access-denied";
+import { Alert } from "@/app/_components/ui/alert";
+import { PageHeader } from "@/app/_components/ui/page-header";
+import { gateSection } from "../_lib/section";
+import { DashboardView } from "./_components/dashboard-view";
+import { RangePicker } from "./_components/range-picker";
+import { dayKey, parseRange, rangeLabel, rangeSlug, rangeToInput } from "./_lib/range";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-export default async function Page({ params }: { params: Promise<{ projectId: string }> }) {
-  return (
-    <SectionPlaceholder
-      projectIdParam={(await params).projectId}
-      sectionKey="dashboard"
-      blurb="Accuracy over time, automation rate, audited precision, throughput and per-annotator statistics."
+type Props = { params: Promise<{ projectId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function DashboardPage({ params, searchParams }: Props) {
+  const gate = await gateSection((await params).projectId, "dashboard");
+  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const project = gate.project;
+  const range = parseRange(await searchParams);
+  const now = new Date();
+  const input = { projectId: project.id, ...rangeToInput(range, now) };
+  const caller = await getCaller();
+  const [activity, trends, activeModel] = await Promise.all([
+    settle(caller.dashboard.activity(input)),
+    settle(caller.dashboard.trends(input)),
+    settle(caller.dashboard.activeModel({ projectId: project.id, confusions: 10 })),
+  ]);
+
+  const header = (
+    <PageHeader
+      title="Dashboard"
+      description={`Accuracy, automation, audited precision, throughput and cost, ${rangeLabel(range)} (UTC days).`}
+      actions={<RangePicker range={range} defaultFrom={dayKey(new Date(now.getTime() - 29 * 86_400_000))} defaultTo={dayKey(now)} />}
     />
+  );
+  const failed = [activity, trends, activeModel].find((r) => !r.ok);
+  if (failed && !failed.ok) {
+    return (
+      <>
+        {header}
+        <Alert tone="danger" title="Could not load the dashboard">
+          {failed.message}
+        </Alert>
+      </>
+    );
+  }
+  return (
+    <>
+      {header}
+      {activity.ok && trends.ok && activeModel.ok ? (
+        <DashboardView
+          file={`${project.slug}-${rangeSlug(range)}`}
+          activity={activity.data}
+          trends={trends.data}
+          activeModel={activeModel.data}
+        />
+      ) : null}
+    </>
   );
 }
