@@ -1,0 +1,80 @@
+/** The server under test: `next start` on a free loopback port, built first if needed. */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function ensureBuild(log: (s: string) => void): void {
+  if (existsSync(path.resolve(".next/BUILD_ID"))) return;
+  log("no .next/BUILD_ID: running `npx next build` first");
+  const r = spawnSync("npx", ["next", "build"], { stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
+}
+
+export type RunningServer = { base: string; child: ChildProcess; stderr: string[]; stop: () => Promise<void> };
+
+export async function startServer(databaseUrl: string, log: (s: string) => void, timeoutMs = 120_000): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      LOUPE_MODE: "production",
+      SESSION_SECRET: randomBytes(32).toString("hex"),
+      LOUPE_WORKER: "off",
+      NODE_ENV: "production",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group, so stop() ends npx and next together
+  });
+  const stderr: string[] = [];
+  child.stderr?.on("data", (d: Buffer) => stderr.push(d.toString()));
+  child.stdout?.on("data", () => {});
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      return;
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}: ${stderr.join("").slice(-2000)}`);
+    try {
+      const r = await fetch(`${base}/api/trpc/auth.me`);
+      if (r.status === 401 || r.ok) {
+        log(`server ready on ${base} (pid ${child.pid})`);
+        return { base, child, stderr, stop };
+      }
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error("the server did not become ready in time");
+}

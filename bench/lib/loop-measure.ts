@@ -1,0 +1,113 @@
+/** What the loop bench reports per round, read from the database and checked against the oracle. */
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { items, labels, modelVersions, projects } from "@/db/schema";
+import { oracleCoverage } from "@/ml/evaluate";
+import { auditedPrecision } from "@/server/services/auto-accept-audits";
+import { coverageAt, wilsonInterval } from "@/server/services/calibration-math";
+import { loadActiveModel } from "@/server/services/models-load";
+import { readEvidence } from "@/server/services/training-data";
+import { scoreLabelled } from "@/server/services/training-evaluate";
+import type { AnnotateTally } from "./loop-annotators";
+
+export type RoundFigures = {
+  round: number;
+  seconds: number;
+  humanDecisions: number;
+  audits: number;
+  humanLabelsPool: number;
+  autoLabels: number;
+  automation: number;
+  categorised: number;
+  decisionsPer1000: number | null;
+  autoTruePrecision: number | null;
+  auditedActive: { n: number; precision: number | null; lower: number; upper: number } | null;
+  auditedAll: { n: number; precision: number | null; lower: number; upper: number };
+  activeVersion: number | null;
+  versions: number;
+  testAccuracy: number | null;
+};
+
+/** item id → true category id, for every item of the project. */
+export async function truthById(db: Db, projectId: number, truth: Map<string, number>): Promise<Map<number, number>> {
+  const rows = await db.select({ id: items.id, externalId: items.externalId }).from(items).where(eq(items.projectId, projectId));
+  return new Map(rows.map((r) => [r.id, truth.get(r.externalId)!]));
+}
+
+async function active(db: Db, projectId: number) {
+  const [v] = await db
+    .select({ id: modelVersions.id, version: modelVersions.version, metrics: modelVersions.metrics })
+    .from(projects)
+    .innerJoin(modelVersions, eq(modelVersions.id, projects.activeModelVersionId))
+    .where(eq(projects.id, projectId));
+  return v ?? null;
+}
+
+export async function measureRound(
+  db: Db,
+  p: { projectId: number; poolSize: number; truthById: Map<number, number>; tally: AnnotateTally; round: number; started: number },
+): Promise<RoundFigures> {
+  const poolLabels = await db
+    .select({ itemId: labels.itemId, categoryId: labels.categoryId, source: labels.source })
+    .from(labels)
+    .innerJoin(items, and(eq(items.id, labels.itemId), eq(items.split, "pool")))
+    .where(eq(labels.projectId, p.projectId));
+  const auto = poolLabels.filter((l) => l.source === "auto");
+  const human = poolLabels.filter((l) => l.source === "human").length;
+  const autoRight = auto.filter((l) => l.categoryId === p.truthById.get(l.itemId)).length;
+  const v = await active(db, p.projectId);
+  const [{ n: versions } = { n: 0 }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(modelVersions)
+    .where(and(eq(modelVersions.projectId, p.projectId), eq(modelVersions.status, "ready")));
+  const summary = (v?.metrics?.summary ?? {}) as { accuracy?: number | null };
+  const t = p.tally;
+  const all = wilsonInterval(t.auditsAccepted, t.audits);
+  const categorised = human + auto.length;
+  return {
+    round: p.round,
+    seconds: (performance.now() - p.started) / 1000,
+    humanDecisions: t.decisions,
+    audits: t.audits,
+    humanLabelsPool: human,
+    autoLabels: auto.length,
+    automation: auto.length / p.poolSize,
+    categorised: categorised / p.poolSize,
+    decisionsPer1000: categorised ? (1000 * t.decisions) / categorised : null,
+    autoTruePrecision: auto.length ? autoRight / auto.length : null,
+    auditedActive: v ? await auditedPrecision(db, p.projectId, v.id) : null,
+    auditedAll: { n: t.audits, precision: t.audits ? t.auditsAccepted / t.audits : null, ...all },
+    activeVersion: v?.version ?? null,
+    versions,
+    testAccuracy: summary.accuracy ?? null,
+  };
+}
+
+export type OracleFigures = {
+  target: number;
+  testN: number;
+  testAccuracy: number;
+  /** Best coverage on the test split at `target` precision for this model (ml's oracleCoverage). */
+  oracleCoverage: number;
+  /** Coverage and precision on the test split at the thresholds the project actually uses. */
+  deployedTestCoverage: number;
+  deployedTestPrecision: number | null;
+};
+
+/** The active model on the gold (test) items: oracle coverage vs the coverage its certified thresholds give. */
+export async function oracleFigures(db: Db, projectId: number, target: number): Promise<OracleFigures | null> {
+  const v = await loadActiveModel(db, projectId);
+  if (!v) return null;
+  const { gold } = await readEvidence(db, projectId);
+  const scored = await scoreLabelled(v.model, v.calibration, gold, v.categoryIds);
+  const oc = oracleCoverage(scored.map((s) => s.confidence), scored.map((s) => s.correct), target);
+  const dep = coverageAt(scored, v.perClass);
+  return {
+    target,
+    testN: scored.length,
+    testAccuracy: scored.filter((s) => s.correct).length / Math.max(1, scored.length),
+    oracleCoverage: oc.oracleCoverage,
+    deployedTestCoverage: dep.coverage,
+    deployedTestPrecision: dep.precision,
+  };
+}
