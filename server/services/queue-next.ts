@@ -8,10 +8,9 @@ import { choosePicks, type QueueProject, type Rng } from "./queue-choose";
 import { claimLeases, dropOutdatedClaims, ownLiveLeases, type HeldLease } from "./queue-claim";
 import { buildHandoff, type HandoffItem } from "./queue-context";
 import { queueStatus, type QueueStatus } from "./queue-status";
+import { MAX_NEXT } from "../schemas/queue";
 
 export type NextParams = { projectId: number; userId: number; n?: number; rng?: Rng };
-
-export const MAX_NEXT = 50;
 export type NextResult = QueueStatus & { items: HandoffItem[] };
 
 /** Claims can lose races against concurrent callers; a few rounds refill the shortfall. */
