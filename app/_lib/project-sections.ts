@@ -22,10 +22,10 @@ export const PROJECT_SECTIONS: readonly ProjectSection[] = [
   { key: "review", label: "Review", segment: "review", needs: ["annotate"], ready: true },
   { key: "batch", label: "Batch review", segment: "batch", needs: ["batchReview"], ready: true },
   { key: "models", label: "Models", segment: "models", needs: ["manageModels"], ready: true },
-  { key: "dashboard", label: "Dashboard", segment: "dashboard", needs: ["viewMetrics"], ready: false },
-  { key: "data", label: "Data", segment: "data", needs: ["importData", "exportData"], ready: false },
+  { key: "dashboard", label: "Dashboard", segment: "dashboard", needs: ["viewMetrics"], ready: true },
+  { key: "data", label: "Data", segment: "data", needs: ["importData", "exportData"], ready: true },
   { key: "members", label: "Members", segment: "members", needs: ["manageMembers"], ready: true },
-  { key: "audit", label: "Audit log", segment: "audit", needs: ["readAudit"], ready: false },
+  { key: "audit", label: "Audit log", segment: "audit", needs: ["readAudit"], ready: true },
   { key: "settings", label: "Settings", segment: "settings", needs: ["manageModels"], ready: true },
 ];
 

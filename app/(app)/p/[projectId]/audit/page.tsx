@@ -1,14 +1,36 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "../_components/section-placeholder";
+import { getCaller, settle } from "@/server/rsc";
+import { AccessDenied } from "@/app/_components/access-denied";
+import { Alert } from "@/app/_components/ui/alert";
+import { PageHeader } from "@/app/_components/ui/page-header";
+import { gateSection } from "../_lib/section";
+import { AuditLog } from "./_components/audit-log";
+import { auditFiltersToInput, parseAuditFilters } from "./_lib/filters";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-export default async function Page({ params }: { params: Promise<{ projectId: string }> }) {
+type Props = { params: Promise<{ projectId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function AuditPage({ params, searchParams }: Props) {
+  const gate = await gateSection((await params).projectId, "audit");
+  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const projectId = gate.project.id;
+  const filters = parseAuditFilters(await searchParams);
+  const caller = await getCaller();
+  const [facets, first] = await Promise.all([
+    settle(caller.audit.facets({ projectId })),
+    settle(caller.audit.list({ projectId, limit: 50, ...auditFiltersToInput(filters) })),
+  ]);
   return (
-    <SectionPlaceholder
-      projectIdParam={(await params).projectId}
-      sectionKey="audit"
-      blurb="Who changed what, and when, in this project."
-    />
+    <>
+      <PageHeader title="Audit log" description="Who changed what, and when, in this project: every import, export, role change, training run, activation and rollback." />
+      {facets.ok && first.ok ? (
+        <AuditLog projectId={projectId} facets={facets.data} initialFilters={filters} initialPage={first.data} />
+      ) : (
+        <Alert tone="danger" title="Could not load the audit log">
+          {!facets.ok ? facets.message : !first.ok ? first.message : null}
+        </Alert>
+      )}
+    </>
   );
 }
