@@ -12,6 +12,7 @@ type Handoff = {
   item: { id: number; externalId: string };
   pick: { reason: string };
   prediction: { modelVersionId: number; top: { categoryId: number | null }[] } | null;
+  currentLabel: { categoryId: number | null; source: string } | null;
 };
 type NextResult = { status: "ok" | "all_leased" | "done"; items: Handoff[] };
 
@@ -70,7 +71,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadStats> {
         if (!more()) break;
         if (o.thinkMs > 0) await sleep(o.thinkMs * (0.5 + Math.random()));
         const truth = o.truth.get(it.item.externalId);
-        const suggested = it.prediction?.top[0]?.categoryId ?? null;
+        const shown = it.pick.reason === "audit" && it.currentLabel?.source === "auto" ? it.currentLabel.categoryId : null;
+        const suggested = shown ?? it.prediction?.top[0]?.categoryId ?? null;
         const accept = suggested !== null && suggested === truth;
         const b = performance.now();
         try {

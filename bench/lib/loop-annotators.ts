@@ -31,7 +31,9 @@ type Handoff = Awaited<ReturnType<Caller["queue"]["next"]>>["items"][number];
 async function decide(caller: Caller, projectId: number, truth: Map<string, number>, it: Handoff, t: AnnotateTally) {
   const want = truth.get(it.item.externalId);
   if (want === undefined) throw new Error(`oracle has no category for ${it.item.externalId}`);
-  const suggested = it.prediction?.top[0]?.categoryId ?? null;
+  // An audit's "accept" confirms the auto label on screen; elsewhere it takes the model's top suggestion.
+  const shownLabel = it.pick.reason === "audit" && it.currentLabel?.source === "auto" ? it.currentLabel.categoryId : null;
+  const suggested = shownLabel ?? it.prediction?.top[0]?.categoryId ?? null;
   const accept = suggested === want;
   const t0 = performance.now();
   try {
