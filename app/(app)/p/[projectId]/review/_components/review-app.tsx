@@ -12,7 +12,7 @@ import { Alert } from "@/app/_components/ui/alert";
 import { subscribeSessionExpired, isSessionExpired } from "@/app/_lib/session-expiry";
 import { useTRPC, useTRPCClient } from "@/app/_lib/trpc/client";
 import { ReviewEngine } from "../_lib/review-engine";
-import { numberedChoices, recentCategories, type NumberedChoice } from "../_lib/review-choices";
+import { acceptedSuggestion, numberedChoices, recentCategories, type NumberedChoice } from "../_lib/review-choices";
 import { localReviewStorage, storageKey } from "../_lib/review-storage";
 import type { Action, ReviewTransport } from "../_lib/review-types";
 import { CategorySearch, Kbd, type CategoryOption } from "./category-search";
@@ -163,9 +163,8 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
   const pickFromSearch = useCallback(
     (c: CategoryOption) => {
       const t = engine.getState().buffer[0];
-      const top = t?.handoff.prediction?.top[0];
       // Searching for the suggestion itself is still an accept.
-      const isSuggestion = top?.categoryId === c.id && !t?.repick;
+      const isSuggestion = t !== undefined && !t.repick && acceptedSuggestion(t)?.categoryId === c.id;
       act(isSuggestion ? "accept" : "correct", c, performance.now());
       closeSearch();
     },

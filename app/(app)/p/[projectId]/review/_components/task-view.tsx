@@ -3,7 +3,7 @@
 import { Badge, SourceBadge, type LabelSource } from "@/app/_components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/app/_components/ui/card";
 import { cx } from "@/app/_components/ui/cx";
-import { explainPick, percent, type NumberedChoice } from "../_lib/review-choices";
+import { auditedLabel, explainPick, percent, type NumberedChoice } from "../_lib/review-choices";
 import type { Task } from "../_lib/review-types";
 import { Kbd, PathText } from "./category-search";
 
@@ -55,8 +55,14 @@ export function ChoicesPanel({
   return (
     <Card>
       <CardHeader
-        title="Model suggestion"
-        description={pred ? `Calibrated probabilities from model version ${pred.modelVersionId}` : "No suggestion for this item: pick a category below or press / to search."}
+        title={auditedLabel(task) ? "Auto-accepted label under audit" : "Model suggestion"}
+        description={
+          auditedLabel(task)
+            ? "Enter confirms the automatic label; pick another category if it is wrong."
+            : pred
+              ? `Calibrated probabilities from model version ${pred.modelVersionId}`
+              : "No suggestion for this item: pick a category below or press / to search."
+        }
       />
       <CardBody className="space-y-1.5">
         {model.map((c) => (

@@ -35,10 +35,31 @@ export function numberedChoices(task: Task, recent: { categoryId: number; path: 
     const available = !flaggedDeleted && !deleted.has(path) && (live === null || live.has(categoryId));
     out.push({ key: String(out.length + 1), categoryId, path: live?.get(categoryId) ?? path, source, prob, isSuggestion, available });
   };
-  task.handoff.prediction?.top.forEach((t, i) => add(t.categoryId, t.path, "model", t.prob, i === 0, t.deleted));
+  const audited = auditedLabel(task);
+  const probOf = (id: number) => task.handoff.prediction?.top.find((t) => t.categoryId === id)?.prob ?? null;
+  if (audited) add(audited.categoryId, audited.path, "model", probOf(audited.categoryId), true, audited.deleted);
+  task.handoff.prediction?.top.forEach((t, i) => add(t.categoryId, t.path, "model", t.prob, !audited && i === 0, t.deleted));
   for (const n of task.handoff.neighbours.items) add(n.label.categoryId, n.label.path, "neighbour", null, false, n.label.deleted);
   for (const r of recent) add(r.categoryId, r.path, "recent", null, false, false);
   return out;
+}
+
+/**
+ * An audit shows the auto label under review: accepting confirms that label
+ * (the server does the same), even when a newer model would suggest another.
+ */
+export function auditedLabel(task: Task): { categoryId: number; path: string; deleted: boolean } | null {
+  const l = task.handoff.currentLabel;
+  if (task.handoff.pick.reason !== "audit" || l?.source !== "auto" || l.categoryId === null || l.path === null) return null;
+  return { categoryId: l.categoryId, path: l.path, deleted: l.deleted };
+}
+
+/** What Enter accepts: the audited auto label, else the model's top suggestion. */
+export function acceptedSuggestion(task: Task): { categoryId: number; path: string } | null {
+  const a = auditedLabel(task);
+  if (a) return a;
+  const top = task.handoff.prediction?.top[0];
+  return top && top.categoryId !== null && top.path !== null ? { categoryId: top.categoryId, path: top.path } : null;
 }
 
 /** Categories this person chose lately, most recent first, each once. */

@@ -224,4 +224,16 @@ describe("numbered choices", () => {
     ]);
     expect(c[0]!.isSuggestion).toBe(true);
   });
+
+  it("offers the audited auto label first: Enter confirms it, not the model's newer top suggestion", () => {
+    const h = handoff(2, { top: [100, 200, 300] });
+    const audit: Handoff = { ...h, pick: { ...h.pick, reason: "audit", score: null }, currentLabel: { categoryId: 300, path: "Cat 300", deleted: false, source: "auto", updatedAt: new Date() } };
+    const c = numberedChoices({ handoff: audit, lease: { kind: "token", token: "t", expiresAt: new Date() }, spentMs: 0 }, [], null);
+    expect(c.map((x) => [x.categoryId, x.isSuggestion])).toEqual([
+      [300, true],
+      [100, false],
+      [200, false],
+      [400, false],
+    ]);
+  });
 });

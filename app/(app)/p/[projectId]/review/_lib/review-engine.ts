@@ -5,6 +5,7 @@
  * releases leases. Framework-free; the page subscribes to it.
  */
 import { clearSessionExpired, reportSessionExpired } from "@/app/_lib/session-expiry";
+import { acceptedSuggestion } from "./review-choices";
 import { backoffMs, classifyFailure, newKey, type Failure } from "./review-errors";
 import * as S from "./review-state";
 import type { ReviewStorage } from "./review-storage";
@@ -104,7 +105,7 @@ export class ReviewEngine {
   decide(action: Action, category: S.Choice | null = null): boolean {
     const task = this.state.buffer[0];
     if (!task) return false;
-    if (action === "accept" && !task.handoff.prediction) return false;
+    if (action === "accept" && !acceptedSuggestion(task)) return false;
     if (action === "correct" && !category) return false;
     this.set(S.decide(this.state, { action, category, key: newKey(), now: this.now(), shownAt: this.shownAt }));
     void this.pump();

@@ -3,6 +3,7 @@
  * task into the outbox at once (the screen never waits on the network), undo
  * takes it back, and server answers are folded in as they arrive.
  */
+import { acceptedSuggestion } from "./review-choices";
 import type { Action, HistoryEntry, LeaseRef, NextResult, Notice, NoticeTone, Op, ReviewState, SubmitOp, Task, UndoOp } from "./review-types";
 
 /** Undo reaches this far back (the server allows two minutes anyway). */
@@ -37,6 +38,7 @@ export function decide(s: ReviewState, p: { action: Action; category: Choice | n
   if (!task) return s;
   const spent = task.spentMs + Math.max(0, p.now - p.shownAt);
   const pred = task.handoff.prediction;
+  const accepted = p.action === "accept" ? acceptedSuggestion(task) : null;
   const op: SubmitOp = {
     kind: "submit",
     key: p.key,
@@ -45,7 +47,7 @@ export function decide(s: ReviewState, p: { action: Action; category: Choice | n
     lease: task.lease,
     action: p.action,
     categoryId: p.action === "correct" ? p.category?.id : undefined,
-    categoryPath: p.category?.path ?? (p.action === "accept" ? (pred?.top[0]?.path ?? null) : null),
+    categoryPath: accepted?.path ?? p.category?.path ?? null,
     modelVersionId: pred?.modelVersionId,
     timeSpentMs: Math.min(86_400_000, Math.round(spent)),
     attempts: 0,
@@ -56,7 +58,7 @@ export function decide(s: ReviewState, p: { action: Action; category: Choice | n
     key: p.key,
     task: { ...task, spentMs: spent, repick: undefined },
     action: p.action,
-    categoryId: p.action === "correct" ? (p.category?.id ?? null) : p.action === "accept" ? (pred?.top[0]?.categoryId ?? null) : null,
+    categoryId: p.action === "correct" ? (p.category?.id ?? null) : (accepted?.categoryId ?? null),
     categoryPath: op.categoryPath,
     countedAt: counted ? p.now : null,
   };
