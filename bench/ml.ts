@@ -4,6 +4,7 @@
  *
  *   npm run bench:ml -- --data FILE [--category-depth N] [--min-class-size N] [--json]
  */
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import * as ml from "../ml/index";
@@ -163,7 +164,8 @@ function report(r: ReportArgs): void {
     calibration: { ...r.calib.calibration, bias: undefined, chosen: r.calib.chosen, heldOutEce: r.calib.heldOutEce },
     targets: r.targets, backends: r.perBackend, parallelScoring: r.parallel, stream: r.stream,
     peer: r.peer ? { ...r.peer, accuracyRatio: r.evalAfter.accuracy / r.peer.accuracy } : null,
-    training: r.model.training, peakRssMb: peakRssMb(),
+    training: r.model.training, peakRssMb: peakRssMb(), loadAverage: loadavg(),
+    tfjsNode: r.perBackend.some((b) => b.backend === "tensorflow") ? "installed" : "not installed (probed at run time)",
   };
   log("\n" + markdownTable(["metric", "value"], [
     ["test accuracy", pct(out.accuracy)], ["test macro-F1", pct(out.macroF1)],
@@ -172,6 +174,8 @@ function report(r: ReportArgs): void {
     ["epochs run (best)", `${r.model.training.epochsRun} (${r.model.training.bestEpoch})`],
     [`scoring, ${r.parallel.workers} worker threads`, `${num(r.parallel.itemsPerSec)} items/s`], ["scoring, 1 thread (same batch)", `${num(r.parallel.singleThreadItemsPerSec)} items/s`],
     ["peak RSS", `${num(out.peakRssMb)} MB`],
+    ["load average at the end (1/5/15 min)", out.loadAverage.map((x) => x.toFixed(1)).join(" / ")],
+    ["@tensorflow/tfjs-node", out.tfjsNode],
     ...(r.stream ? [[`stream of ${num(r.stream.items)} items`, `${r.stream.seconds.toFixed(1)} s, RSS ${num(r.stream.rssBeforeMb)} → ${num(r.stream.rssAfterMb)} MB, tensors ${r.stream.tensorsBefore} → ${r.stream.tensorsAfter}`]] : []),
     ...(out.peer ? [[`peer: ${out.peer.name}`, `accuracy ${pct(out.peer.accuracy)}, macro-F1 ${pct(out.peer.macroF1)}, train ${out.peer.trainSeconds.toFixed(1)} s, ${num(out.peer.predictItemsPerSec)} items/s`], ["accuracy ratio (ours / peer)", out.peer.accuracyRatio.toFixed(3)]] : []),
   ]));
