@@ -28,6 +28,8 @@ export type Readiness = { labelled: number; gold: number; categories: number; mi
 
 const STATUS_TONE: Record<Version["status"], Tone> = { queued: "neutral", training: "accent", ready: "ok", failed: "danger", cancelled: "neutral" };
 const TRIGGER_LABEL: Record<Version["trigger"], string> = { manual: "Manual", labels: "New labels", schedule: "Schedule", initial: "Initial" };
+/** While idle, still notice runs started by the label trigger, the schedule or a colleague. */
+const IDLE_POLL_MS = 15_000;
 const dateFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export function ModelsManager({ projectId, initialList, initialProgress, readiness }: { projectId: number; initialList: ListPage; initialProgress: Progress | null; readiness: Readiness }) {
@@ -38,7 +40,7 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
   const progress = useQuery(
     trpc.models.progress.queryOptions(
       { projectId },
-      { initialData: initialProgress, staleTime: 0, refetchInterval: (q) => (isOpenRun(q.state.data) ? 1000 : false), refetchIntervalInBackground: true },
+      { initialData: initialProgress, staleTime: 0, refetchInterval: (q) => (isOpenRun(q.state.data) ? 1000 : IDLE_POLL_MS), refetchIntervalInBackground: true },
     ),
   );
   const train = useMutation(trpc.models.train.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.progress.pathKey() }) }));
@@ -156,7 +158,7 @@ function VersionsTable({ projectId, versions, onAsk }: { projectId: number; vers
           const s = parseSummary(v.summary);
           return (
             <Tr key={v.id}>
-              <Td className="whitespace-nowrap">
+              <Td className="whitespace-nowrap" data-testid={`version-${v.version}`} data-active={v.active ? "true" : "false"} data-status={v.status}>
                 <Link href={projectHref(projectId, `models/${v.id}`)} className="font-medium text-accent hover:underline">
                   v{v.version}
                 </Link>

@@ -167,7 +167,8 @@ export function SettingsForm({ projectId, initial, active }: { projectId: number
           )}
         </div>
       </div>
-      <div className="lg:sticky lg:top-4">
+      {/* Below the app header, which is sticky too. */}
+      <div className="lg:sticky lg:top-20">
         <TargetPanel active={active} target={target} />
       </div>
     </form>
@@ -201,7 +202,7 @@ function TargetPanel({ active, target }: { active: ActiveCurve; target: number }
           {hit ? (
             <>
               At a precision target of <strong className="tabular-nums">{pct(target)}</strong> the model would auto-accept about{" "}
-              <strong className="tabular-nums text-ok">{pct(hit.coverage)}</strong> of items (confidence ≥ {fixed(hit.threshold, 3)}; measured precision there{" "}
+              <strong className="tabular-nums text-ok">{pct(hit.coverage)}</strong> of items (confidence ≥ {fixed(hit.threshold, 4)}; measured precision there{" "}
               {pct(hit.precision)}).
             </>
           ) : (
