@@ -1,25 +1,29 @@
 /** What the queue tells a person when it has nothing for them, and the header counts. */
-import { and, count, eq, gt, gte, min, ne, sql } from "drizzle-orm";
+import { and, count, eq, gt, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { annotations, items, leases } from "@/db/schema";
 import { liveLease, openForUser } from "./queue-sql";
 
 export type QueueStatus =
   | { status: "ok"; leasedByOthers: number; earliestExpiry: null }
-  /** Everything left is held by others' live leases: try again after earliestExpiry. */
+  /** Everything left is held (or being claimed) by others: try again after earliestExpiry. */
   | { status: "all_leased"; leasedByOthers: number; earliestExpiry: Date }
   | { status: "done"; leasedByOthers: 0; earliestExpiry: null };
 
-/** Distinguishes "wait, others hold the rest" from "nothing left to review". */
+/**
+ * Asked only when the caller got nothing. "done" must mean nothing is left:
+ * an open item without a committed lease (another caller is claiming it at
+ * this very moment) also counts as held by others, never as done.
+ */
 export async function queueStatus(db: DbOrTx, projectId: number, userId: number): Promise<QueueStatus> {
+  const liveExpiry = sql`(select ll.expires_at from leases ll where ll.item_id = ${items.id} and ll.expires_at > now())`;
   const [row] = await db
-    .select({ n: count(), earliest: min(leases.expiresAt) })
-    .from(leases)
-    .innerJoin(items, eq(items.id, leases.itemId))
-    .where(and(eq(leases.projectId, projectId), ne(leases.userId, userId), gt(leases.expiresAt, sql`now()`), openForUser(projectId, userId)));
-  const n = Number(row?.n ?? 0);
-  if (n > 0 && row?.earliest) return { status: "all_leased", leasedByOthers: n, earliestExpiry: new Date(row.earliest) };
-  return { status: "done", leasedByOthers: 0, earliestExpiry: null };
+    .select({ open: count(), earliest: sql<Date | string | null>`min(${liveExpiry})`, now: sql<Date | string>`now()` })
+    .from(items)
+    .where(openForUser(projectId, userId));
+  const open = Number(row?.open ?? 0);
+  if (open === 0 || !row) return { status: "done", leasedByOthers: 0, earliestExpiry: null };
+  return { status: "all_leased", leasedByOthers: open, earliestExpiry: new Date(row.earliest ?? row.now) };
 }
 
 export type QueueStats = { remaining: number; leasedByOthers: number; mine: number; doneToday: number; doneTodayByMe: number };
