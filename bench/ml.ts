@@ -11,6 +11,7 @@ import * as ml from "../ml/index";
 import { createRng, permutation } from "../ml/rng";
 import { buildDataset, readJsonl, type Dataset } from "./lib/data";
 import { runNaturalBayes } from "./lib/peer";
+import { predictionsFromLogits } from "../ml/prediction";
 import { markdownTable, num, pct, peakRssMb } from "./lib/report";
 
 const TARGETS = [0.9, 0.95, 0.98, 0.99];
@@ -21,6 +22,7 @@ const { values: args } = parseArgs({
     "category-depth": { type: "string", default: "0" },
     "min-class-size": { type: "string", default: "1" },
     "cal-fraction": { type: "string", default: "0.15" },
+    "cross-fit": { type: "string", default: "5" },
     seed: { type: "string", default: "1" },
     stream: { type: "string", default: "0" },
     "skip-peer": { type: "boolean", default: false },
@@ -72,7 +74,7 @@ async function parallelThroughput(model: ml.TrainedModel, inputs: ml.TextInput[]
 
 type TargetFigures = { target: number; threshold: number | null; perClassThresholds: number; coverage: number; precision: number | null; oracleCoverage: number; oracleThreshold: number | null; reason?: string };
 
-function thresholdFigures(calPreds: ml.Prediction[], cal: Split, testPreds: ml.Prediction[], test: Split, numClasses: number): TargetFigures[] {
+function thresholdFigures(calPreds: ml.Prediction[], cal: { labels: number[] }, testPreds: ml.Prediction[], test: Split, numClasses: number): TargetFigures[] {
   const top = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
   return TARGETS.map((target) => {
     const t = ml.selectThresholds({
@@ -110,22 +112,48 @@ async function streamMemory(model: ml.TrainedModel, inputs: ml.TextInput[], n: n
   return { items: n, seconds: (performance.now() - t0) / 1000, rssBeforeMb: rss0 / 2 ** 20, rssAfterMb: process.memoryUsage().rss / 2 ** 20, tensorsBefore: tensors0, tensorsAfter: tf.memory().numTensors };
 }
 
+/** Calibrated predictions from stored logits (out-of-fold or calibration-split). */
+function predsFromLogits(logits: Float32Array, n: number, numClasses: number, cal: ml.Calibration): ml.Prediction[] {
+  const t = tf.tensor2d(logits, [n, numClasses]);
+  const preds = predictionsFromLogits(t, cal, 1);
+  t.dispose();
+  return preds;
+}
+
+/**
+ * Labels for calibration and certification: out-of-fold logits over the whole
+ * pool (--cross-fit K ≥ 2, the deployed model trains on all of it), or a random
+ * calibration split held out of training (--cross-fit 0).
+ */
+async function certificationSet(ds: Dataset, numClasses: number) {
+  const k = Number(args["cross-fit"]);
+  if (k >= 2) {
+    log(`cross-fitting ${k} folds for out-of-fold calibration logits ...`);
+    const cf = await ml.crossFitLogits({ ...ds.pool, numClasses }, k, { seed });
+    return { train: ds.pool as Split, cal: { labels: ds.pool.labels }, calLogits: async () => cf.logits, how: `${k}-fold out-of-fold logits over the whole pool (${cf.seconds.toFixed(0)} s)` };
+  }
+  const { train, cal } = splitPool(ds, Number(args["cal-fraction"]));
+  return { train, cal: { labels: cal.labels }, calLogits: async (m: ml.TrainedModel) => m.logits(cal.inputs), how: `random ${args["cal-fraction"]} calibration split held out of training` };
+}
+
 async function main(): Promise<void> {
-  if (!args.data) throw new Error("usage: npm run bench:ml -- --data FILE [--category-depth N] [--min-class-size N] [--json]");
+  if (!args.data) throw new Error("usage: npm run bench:ml -- --data FILE [--category-depth N] [--min-class-size N] [--cross-fit K] [--json]");
   const ds = buildDataset(readJsonl(args.data), { categoryDepth: Number(args["category-depth"]), minClassSize: Number(args["min-class-size"]) });
   const numClasses = ds.categories.length;
-  const { train, cal } = splitPool(ds, Number(args["cal-fraction"]));
-  const test: Split = ds.test;
-  log(`data: ${args.data} — ${numClasses} classes, train ${train.labels.length}, calibration ${cal.labels.length}, test ${test.labels.length}, dropped ${ds.dropped}`);
   const backends = await ml.availableBackends();
   const primary = await ml.initBackend(backends[0] as ml.BackendPreference);
+  const cs = await certificationSet(ds, numClasses);
+  const { train, cal } = cs;
+  const test: Split = ds.test;
+  log(`data: ${args.data} — ${numClasses} classes, train ${train.labels.length}, calibration ${cal.labels.length} (${cs.how}), test ${test.labels.length}, dropped ${ds.dropped}`);
   log(`training on ${primary} ...`);
   const model = await ml.trainModel({ ...train, numClasses }, { seed, onProgress: (p) => log(`  epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)} val acc ${pct(p.valAccuracy)}`) });
   const raw = await timePredict(model, test.inputs);
-  const calib = ml.fitBestCalibration({ logits: model.logits(cal.inputs), labels: cal.labels, numClasses, seed });
+  const calLogits = await cs.calLogits(model);
+  const calib = ml.fitBestCalibration({ logits: calLogits, labels: cal.labels, numClasses, seed });
   model.setCalibration(calib.calibration);
   const testPreds = await model.predict(test.inputs);
-  const calPreds = await model.predict(cal.inputs);
+  const calPreds = predsFromLogits(calLogits, cal.labels.length, numClasses, calib.calibration);
   const top = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
   const evalAfter = ml.evaluate({ predicted: testPreds.map(top), labels: test.labels, numClasses, confidences: testPreds.map((p) => p.confidence) });
   const eceBefore = ml.expectedCalibrationError(raw.preds.map((p) => p.confidence), raw.preds.map((p, i) => top(p) === test.labels[i]));
@@ -139,7 +167,7 @@ async function main(): Promise<void> {
   for (const b of backends.slice(1)) perBackend.push(await throughputOn(b, train, test, numClasses));
   await ml.initBackend(primary as ml.BackendPreference);
   const peer = args["skip-peer"] ? null : peerFigures(train, test, numClasses);
-  report({ ds, numClasses, train, cal, test, model, calib, eceBefore, evalAfter, targets, perBackend, parallel, stream, peer });
+  report({ ds, numClasses, train, cal, test, model, calib, eceBefore, evalAfter, targets, perBackend, parallel, stream, peer, how: cs.how });
 }
 
 function peerFigures(train: Split, test: Split, numClasses: number) {
@@ -151,7 +179,7 @@ function peerFigures(train: Split, test: Split, numClasses: number) {
 }
 
 type ReportArgs = {
-  ds: Dataset; numClasses: number; train: Split; cal: Split; test: Split; model: ml.TrainedModel; calib: ml.CalibrationChoice;
+  ds: Dataset; numClasses: number; train: Split; cal: { labels: number[] }; test: Split; how: string; model: ml.TrainedModel; calib: ml.CalibrationChoice;
   eceBefore: number; evalAfter: ml.Evaluation; targets: TargetFigures[]; perBackend: BackendFigures[];
   parallel: { workers: number; itemsPerSec: number; singleThreadItemsPerSec: number };
   stream: Awaited<ReturnType<typeof streamMemory>> | null; peer: ReturnType<typeof peerFigures> | null;
@@ -159,7 +187,7 @@ type ReportArgs = {
 
 function report(r: ReportArgs): void {
   const out = {
-    data: args.data, classes: r.numClasses, trainItems: r.train.labels.length, calibrationItems: r.cal.labels.length, testItems: r.test.labels.length,
+    data: args.data, classes: r.numClasses, trainItems: r.train.labels.length, calibrationItems: r.cal.labels.length, calibrationSet: r.how, testItems: r.test.labels.length,
     accuracy: r.evalAfter.accuracy, macroF1: r.evalAfter.macroF1, eceBefore: r.eceBefore, eceAfter: r.evalAfter.ece ?? null,
     calibration: { ...r.calib.calibration, bias: undefined, chosen: r.calib.chosen, heldOutEce: r.calib.heldOutEce },
     targets: r.targets, backends: r.perBackend, parallelScoring: r.parallel, stream: r.stream,

@@ -14,6 +14,7 @@ export {
   type ReliabilityBin,
 } from "./calibration";
 export { calibrateModel } from "./calibrate-model";
+export { crossFitLogits, crossFitFeatures } from "./cross-fit";
 export { fitBestCalibration, type CalibrationChoice } from "./calibration-select";
 export { selectThresholds, isAutoAccepted, type Thresholds, type CurvePoint, type BoundMethod } from "./thresholds";
 export { wilsonLower, clopperPearsonLower } from "./stats";

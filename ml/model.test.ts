@@ -8,6 +8,7 @@ import { calibrateModel } from "./calibrate-model";
 import { evaluate } from "./evaluate";
 import type { TextInput } from "./features";
 import type { TrainedModel } from "./model";
+import { crossFitLogits } from "./cross-fit";
 import { createParallelScorer } from "./parallel-scorer";
 import { deserializeModel, serializeModel } from "./serialize";
 import { selectThresholds } from "./thresholds";
@@ -80,6 +81,22 @@ describe("trainModel / predict on the demo catalogue", () => {
     expect(cold.training.warmStarted).toBe(false);
     warm.dispose();
     cold.dispose();
+  });
+
+  it("cross-fits out-of-fold logits that are honest (below in-sample accuracy, far above chance)", async () => {
+    const sub = { inputs: demo.train.inputs.slice(0, 1200), labels: demo.train.labels.slice(0, 1200), numClasses: demo.numClasses };
+    const { logits } = await crossFitLogits(sub, 3, { ...FAST, epochs: 3 });
+    const argmax = (row: number) => {
+      let best = 0;
+      for (let c = 1; c < demo.numClasses; c++) if (logits[row * demo.numClasses + c]! > logits[row * demo.numClasses + best]!) best = c;
+      return best;
+    };
+    const oof = sub.labels.filter((y, i) => argmax(i) === y).length / sub.labels.length;
+    const inSample = await trainModel(sub, { ...FAST, epochs: 3 });
+    const fitted = (await inSample.predict(sub.inputs)).filter((p, i) => p.top[0]?.classIndex === sub.labels[i]).length / sub.labels.length;
+    inSample.dispose();
+    expect(oof).toBeGreaterThan(0.3);
+    expect(oof).toBeLessThan(fitted);
   });
 
   it("stops when aborted", async () => {
