@@ -4,6 +4,8 @@ import "@tensorflow/tfjs-backend-wasm";
 export type BackendPreference = "auto" | "tensorflow" | "wasm" | "cpu";
 
 let nodeProbe: Promise<boolean> | null = null;
+/** The backend the last initBackend() call settled on ("auto" keeps it). */
+let chosen: string | null = null;
 
 /** tfjs-node is optional (its install downloads libtensorflow): probe at run time only. */
 function probeTfjsNode(): Promise<boolean> {
@@ -55,7 +57,6 @@ export async function initBackend(prefer: BackendPreference = "auto"): Promise<s
   }
   throw new Error(`no tfjs backend could be initialised (tried ${order.join(", ")})`);
 }
-let chosen: string | null = null;
 
 export function currentBackend(): string {
   return tf.getBackend();
