@@ -5,15 +5,24 @@ import { submitAnnotation } from "../services/annotations-submit";
 import { submitBatch } from "../services/annotations-batch";
 import { undoLastDecision } from "../services/annotations-undo";
 import { listMyDecisions } from "../services/annotations-list";
+import { afterDecisions } from "../services/decision-followups";
 
 export const annotationsRouter = router({
   submit: projectProcedure(CAN.annotate)
     .input(AnnotationsSubmitInput)
-    .mutation(({ ctx, input }) => submitAnnotation(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id })),
+    .mutation(async ({ ctx, input }) => {
+      const r = await submitAnnotation(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id });
+      void afterDecisions(ctx.db, ctx.project.id, { audit: r.reason === "audit" });
+      return r;
+    }),
 
   submitBatch: projectProcedure(CAN.batchReview)
     .input(AnnotationsSubmitBatchInput)
-    .mutation(({ ctx, input }) => submitBatch(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id })),
+    .mutation(async ({ ctx, input }) => {
+      const r = await submitBatch(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id });
+      void afterDecisions(ctx.db, ctx.project.id, { audit: false });
+      return r;
+    }),
 
   undo: projectProcedure(CAN.annotate)
     .input(AnnotationsUndoInput)

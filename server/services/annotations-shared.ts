@@ -11,6 +11,8 @@ export type DecisionResult = {
   itemId: number;
   action: DecisionAction;
   categoryId: number | null;
+  /** Why the item was in the queue (audit decisions feed the audited precision). */
+  reason?: string | null;
   /** The item's label after this decision (a skip leaves it as it was). */
   label: { categoryId: number | null; source: string } | null;
   createdAt: Date;
@@ -22,17 +24,26 @@ export const decisionColumns = {
   action: annotations.action,
   categoryId: annotations.categoryId,
   previousLabel: annotations.previousLabel,
+  reason: annotations.reason,
   idempotencyKey: annotations.idempotencyKey,
   createdAt: annotations.createdAt,
 };
-type DecisionRow = { id: number; itemId: number; action: string; categoryId: number | null; previousLabel: PreviousLabel | null; createdAt: Date };
+type DecisionRow = {
+  id: number;
+  itemId: number;
+  action: string;
+  categoryId: number | null;
+  reason: string | null;
+  previousLabel: PreviousLabel | null;
+  createdAt: Date;
+};
 
 /** Built only from the stored row, so a replay returns exactly the first answer. */
 export function toDecisionResult(a: DecisionRow): DecisionResult {
   const action = a.action as DecisionAction;
   const prev = a.previousLabel;
   const label = action === "skip" ? (prev ? { categoryId: prev.categoryId, source: prev.source } : null) : { categoryId: a.categoryId, source: "human" };
-  return { annotationId: a.id, itemId: a.itemId, action, categoryId: a.categoryId, label, createdAt: a.createdAt };
+  return { annotationId: a.id, itemId: a.itemId, action, categoryId: a.categoryId, reason: a.reason, label, createdAt: a.createdAt };
 }
 
 export async function findByKeys(db: DbOrTx, projectId: number, userId: number, keys: string[]) {
