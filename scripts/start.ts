@@ -12,6 +12,7 @@ import { loadEnv } from "../server/env";
 import { openDb } from "../db/client";
 import { migrateDb } from "../db/migrate";
 import { seedDemoProject } from "../server/services/demo-seed";
+import { requestTraining } from "../server/services/training-requests";
 
 const ROOT = process.cwd();
 const require = createRequire(import.meta.url);
@@ -53,7 +54,12 @@ async function seedIfDemo(): Promise<void> {
       poolSize: env.DEMO_POOL_SIZE,
       testSize: env.DEMO_TEST_SIZE,
       password: process.env.LOUPE_DEMO_PASSWORD,
+      legacyLabelShare: env.DEMO_LEGACY_LABEL_SHARE,
     });
+    // The worker inside the server picks this queued run up on its first tick.
+    if (seeded.created && env.DEMO_LEGACY_LABEL_SHARE > 0) {
+      await requestTraining(handle.db, { projectId: seeded.projectId, trigger: "initial", actorId: null });
+    }
     if (seeded.created) {
       printDemoCredentials(seeded.users);
       const file = path.join(path.dirname(env.pgliteDir), "demo-credentials.txt");

@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   DEMO_SEED: z.coerce.number().int().default(42),
   DEMO_POOL_SIZE: z.coerce.number().int().min(100).max(500_000).default(20_000),
   DEMO_TEST_SIZE: z.coerce.number().int().min(50).max(100_000).default(2_000),
+  /** Share of demo pool items seeded with legacy labels so a first model trains at once (0 = cold start). */
+  DEMO_LEGACY_LABEL_SHARE: z.coerce.number().min(0).max(0.5).default(0.05),
   NODE_ENV: z.string().default("development"),
 });
 

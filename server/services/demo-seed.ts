@@ -29,7 +29,18 @@ export const DEMO_ACCOUNTS: readonly { email: string; name: string; role: Role; 
   { email: "manager@loupe.demo", name: "Demo Manager", role: "manager", isAdmin: false },
 ];
 
-export type SeedDemoOptions = { seed?: number; poolSize?: number; testSize?: number; password?: string };
+export type SeedDemoOptions = {
+  seed?: number;
+  poolSize?: number;
+  testSize?: number;
+  password?: string;
+  /**
+   * Share of pool items that arrive already categorised ("the old catalogue
+   * system's labels", source import), so the demo can train its first model at
+   * once instead of starting cold. 0 = a cold start.
+   */
+  legacyLabelShare?: number;
+};
 export type DemoAccount = { email: string; role: Role; password: string };
 export type SeedDemoResult =
   | { created: false; projectId: number; users: [] }
@@ -66,7 +77,7 @@ export async function seedDemoProject(db: Db, opts: SeedDemoOptions = {}): Promi
     const result = await importRowsInTx(
       tx,
       { projectId: project.id, actorId: null, filename: `demo catalogue (seed ${opts.seed ?? 42})`, format: "generated", unknownCategories: "reject" },
-      demoRows(catalogue.items),
+      demoRows(catalogue.items, opts.legacyLabelShare ?? 0),
     );
     return { created: true, projectId: project.id, users: created, import: result };
   });
@@ -104,17 +115,20 @@ function normalised(path: string): string {
   return r.path;
 }
 
-/** Test items carry their category (gold labels); pool items go in unlabelled. */
-async function* demoRows(items: readonly CatalogueItem[]): AsyncGenerator<ImportRow, void> {
+/** Test items carry their category (gold labels); pool items go in unlabelled but for an evenly spread legacy share. */
+async function* demoRows(items: readonly CatalogueItem[], legacyShare: number): AsyncGenerator<ImportRow, void> {
   let line = 0;
+  let pool = 0;
+  const every = legacyShare > 0 ? Math.max(1, Math.round(1 / legacyShare)) : 0;
   for (const item of items) {
     line += 1;
+    const legacy = item.split === "pool" && every > 0 && pool++ % every === 0;
     yield {
       line,
       externalId: item.id,
       title: item.title,
       description: item.description,
-      categoryPath: item.split === "test" ? normalised(item.category) : null,
+      categoryPath: item.split === "test" || legacy ? normalised(item.category) : null,
       split: item.split,
       attributes: item.attributes,
     };

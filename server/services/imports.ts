@@ -45,7 +45,7 @@ export async function importItems(db: Db, p: ImportItemsParams): Promise<ImportR
   await assertProject(db, p.projectId);
   const started = Date.now();
   try {
-    return await db.transaction(async (tx) => {
+    const result = await db.transaction(async (tx) => {
       const rows = parseImportStream(p.source, {
         format: p.format,
         maxBytes: p.maxBytes ?? IMPORT_LIMITS.maxBytes,
@@ -53,12 +53,23 @@ export async function importItems(db: Db, p: ImportItemsParams): Promise<ImportR
       });
       return importRowsInTx(tx, p, rows, started);
     });
+    await refreshPlannerStatistics(db, result.created);
+    return result;
   } catch (err) {
     const rejection = toImportRejection(err);
     if (!rejection) throw err;
     await logRefusedRun(db, p, rejection.errors);
     throw rejection;
   }
+}
+
+/**
+ * A bulk load leaves the planner guessing (the queue query took 25 s on 5k
+ * fresh rows before statistics, 0.2 s after); autovacuum would get there later.
+ */
+export async function refreshPlannerStatistics(db: Db, createdRows: number): Promise<void> {
+  if (createdRows < 1000) return;
+  await db.execute(sql`analyze items, labels, categories`);
 }
 
 /**

@@ -13,6 +13,21 @@ describe.each(dbTargets())("seedDemoProject on $name", (target) => {
   });
   afterAll(async () => h?.drop());
 
+  it("can arrive with an evenly spread share of legacy pool labels, so the first model trains at once", async () => {
+    const other = await createTestDb(target);
+    try {
+      const seeded = await seedDemoProject(other.db, { seed: 7, poolSize: 400, testSize: 50, legacyLabelShare: 0.05 });
+      if (!seeded.created) throw new Error("expected the first call to seed");
+      const bySplit = await other.db
+        .select({ split: items.split, labelled: count(labels.itemId) })
+        .from(items).leftJoin(labels, eq(labels.itemId, items.id))
+        .where(eq(items.projectId, seeded.projectId)).groupBy(items.split);
+      expect(Object.fromEntries(bySplit.map((r) => [r.split, r.labelled]))).toEqual({ pool: 20, test: 50 });
+    } finally {
+      await other.drop();
+    }
+  });
+
   it("creates the demo project, one account per role, gold labels on test items only; a second call does nothing", async () => {
     const seeded = await seedDemoProject(h.db, { seed: 7, poolSize: 300, testSize: 60 });
     if (!seeded.created) throw new Error("expected the first call to seed");
