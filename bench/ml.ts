@@ -98,18 +98,21 @@ function thresholdFigures(calPreds: ml.Prediction[], cal: { labels: number[] }, 
   });
 }
 
-/** RSS before/after scoring `n` items in a stream (cycling the test set). */
+/** RSS over a stream of `n` items (cycling the test set), sampled at 10 checkpoints. */
 async function streamMemory(model: ml.TrainedModel, inputs: ml.TextInput[], n: number) {
-  const rss0 = process.memoryUsage().rss;
+  const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
   const tensors0 = tf.memory().numTensors;
+  const checkpoints: { items: number; rssMb: number }[] = [{ items: 0, rssMb: mb() }];
   let done = 0;
   const t0 = performance.now();
   while (done < n) {
     const chunk = inputs.slice(0, Math.min(inputs.length, n - done));
     await model.predict(chunk, { withEmbedding: true });
+    const before = done;
     done += chunk.length;
+    if (Math.floor(done / (n / 10)) > Math.floor(before / (n / 10))) checkpoints.push({ items: done, rssMb: mb() });
   }
-  return { items: n, seconds: (performance.now() - t0) / 1000, rssBeforeMb: rss0 / 2 ** 20, rssAfterMb: process.memoryUsage().rss / 2 ** 20, tensorsBefore: tensors0, tensorsAfter: tf.memory().numTensors };
+  return { items: n, seconds: (performance.now() - t0) / 1000, rssBeforeMb: checkpoints[0]!.rssMb, rssAfterMb: mb(), checkpoints, tensorsBefore: tensors0, tensorsAfter: tf.memory().numTensors };
 }
 
 /** Calibrated predictions from stored logits (out-of-fold or calibration-split). */
@@ -204,7 +207,7 @@ function report(r: ReportArgs): void {
     ["peak RSS", `${num(out.peakRssMb)} MB`],
     ["load average at the end (1/5/15 min)", out.loadAverage.map((x) => x.toFixed(1)).join(" / ")],
     ["@tensorflow/tfjs-node", out.tfjsNode],
-    ...(r.stream ? [[`stream of ${num(r.stream.items)} items`, `${r.stream.seconds.toFixed(1)} s, RSS ${num(r.stream.rssBeforeMb)} → ${num(r.stream.rssAfterMb)} MB, tensors ${r.stream.tensorsBefore} → ${r.stream.tensorsAfter}`]] : []),
+    ...(r.stream ? [[`stream of ${num(r.stream.items)} items`, `${r.stream.seconds.toFixed(1)} s, RSS MB at each 10%: ${r.stream.checkpoints.map((c) => c.rssMb).join(" → ")}; tfjs tensors ${r.stream.tensorsBefore} → ${r.stream.tensorsAfter}`]] : []),
     ...(out.peer ? [[`peer: ${out.peer.name}`, `accuracy ${pct(out.peer.accuracy)}, macro-F1 ${pct(out.peer.macroF1)}, train ${out.peer.trainSeconds.toFixed(1)} s, ${num(out.peer.predictItemsPerSec)} items/s`], ["accuracy ratio (ours / peer)", out.peer.accuracyRatio.toFixed(3)]] : []),
   ]));
   log("\n" + markdownTable(["target precision", "coverage on test", "precision reached on test", "oracle coverage (test)", "gap (points)", "global threshold", "classes with own threshold"],
