@@ -161,6 +161,9 @@ async function main(): Promise<void> {
   const evalAfter = ml.evaluate({ predicted: testPreds.map(top), labels: test.labels, numClasses, confidences: testPreds.map((p) => p.confidence) });
   const eceBefore = ml.expectedCalibrationError(raw.preds.map((p) => p.confidence), raw.preds.map((p, i) => top(p) === test.labels[i]));
   const targets = thresholdFigures(calPreds, cal, testPreds, test, numClasses);
+  const tempOnly = ml.fitCalibration({ logits: calLogits, labels: cal.labels, numClasses, method: "temperature" }).calibration;
+  const testTemp = predsFromLogits(model.logits(test.inputs), test.labels.length, numClasses, tempOnly);
+  const eceTemperatureOnly = ml.expectedCalibrationError(testTemp.map((p) => p.confidence), testTemp.map((p, i) => top(p) === test.labels[i]));
   const perBackend: BackendFigures[] = [
     { backend: primary, trainItemsPerSec: model.training.itemsPerSecond, trainSeconds: model.training.trainSeconds, epochs: model.training.epochsRun, predictItemsPerSec: raw.perSec, note: "full training (early stopping)" },
   ];
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
   for (const b of backends.slice(1)) perBackend.push(await throughputOn(b, train, test, numClasses));
   await ml.initBackend(primary as ml.BackendPreference);
   const peer = args["skip-peer"] ? null : peerFigures(train, test, numClasses);
-  report({ ds, numClasses, train, cal, test, model, calib, eceBefore, evalAfter, targets, perBackend, parallel, stream, peer, how: cs.how });
+  report({ ds, numClasses, train, cal, test, model, calib, eceBefore, eceTemperatureOnly, evalAfter, targets, perBackend, parallel, stream, peer, how: cs.how });
 }
 
 function peerFigures(train: Split, test: Split, numClasses: number) {
@@ -183,7 +186,7 @@ function peerFigures(train: Split, test: Split, numClasses: number) {
 
 type ReportArgs = {
   ds: Dataset; numClasses: number; train: Split; cal: { labels: number[] }; test: Split; how: string; model: ml.TrainedModel; calib: ml.CalibrationChoice;
-  eceBefore: number; evalAfter: ml.Evaluation; targets: TargetFigures[]; perBackend: BackendFigures[];
+  eceBefore: number; eceTemperatureOnly: number; evalAfter: ml.Evaluation; targets: TargetFigures[]; perBackend: BackendFigures[];
   parallel: { workers: number; itemsPerSec: number; singleThreadItemsPerSec: number };
   stream: Awaited<ReturnType<typeof streamMemory>> | null; peer: ReturnType<typeof peerFigures> | null;
 };
@@ -191,7 +194,7 @@ type ReportArgs = {
 function report(r: ReportArgs): void {
   const out = {
     data: args.data, classes: r.numClasses, trainItems: r.train.labels.length, calibrationItems: r.cal.labels.length, calibrationSet: r.how, testItems: r.test.labels.length,
-    accuracy: r.evalAfter.accuracy, macroF1: r.evalAfter.macroF1, eceBefore: r.eceBefore, eceAfter: r.evalAfter.ece ?? null,
+    accuracy: r.evalAfter.accuracy, macroF1: r.evalAfter.macroF1, eceBefore: r.eceBefore, eceTemperatureOnly: r.eceTemperatureOnly, eceAfter: r.evalAfter.ece ?? null,
     calibration: { ...r.calib.calibration, bias: undefined, chosen: r.calib.chosen, heldOutEce: r.calib.heldOutEce },
     targets: r.targets, backends: r.perBackend, parallelScoring: r.parallel, stream: r.stream,
     peer: r.peer ? { ...r.peer, accuracyRatio: r.evalAfter.accuracy / r.peer.accuracy } : null,
@@ -200,7 +203,7 @@ function report(r: ReportArgs): void {
   };
   log("\n" + markdownTable(["metric", "value"], [
     ["test accuracy", pct(out.accuracy)], ["test macro-F1", pct(out.macroF1)],
-    ["ECE before calibration (test)", out.eceBefore.toFixed(3)], [`ECE after ${r.calib.chosen} (test)`, (out.eceAfter ?? NaN).toFixed(3)],
+    ["ECE before calibration (test)", out.eceBefore.toFixed(3)], ["ECE after temperature only (test)", out.eceTemperatureOnly.toFixed(3)], [`ECE after ${r.calib.chosen} (test)`, (out.eceAfter ?? NaN).toFixed(3)],
     ["temperature", r.calib.calibration.temperature.toFixed(3)],
     ["epochs run (best)", `${r.model.training.epochsRun} (${r.model.training.bestEpoch})`],
     [`scoring, ${r.parallel.workers} worker threads`, `${num(r.parallel.itemsPerSec)} items/s`], ["scoring, 1 thread (same batch)", `${num(r.parallel.singleThreadItemsPerSec)} items/s`],
