@@ -108,7 +108,8 @@ export async function seedReviewProject(
     const p1 = i === 0 && o.hostile ? 0.36 : 0.36 + rng() * 0.6;
     const p2 = i === 0 && o.hostile ? 0.35 : (1 - p1) * (0.4 + rng() * 0.5);
     const p3 = Math.max(0.001, (1 - p1 - p2) * 0.6);
-    const top = order.map((c, k) => ({ categoryId: cats[c]!.id, path: cats[c]!.path, prob: [p1, p2, p3][k]! }));
+    const probs = [p1, p2, p3].sort((a, b) => b - a);
+    const top = order.map((c, k) => ({ categoryId: cats[c]!.id, path: cats[c]!.path, prob: probs[k]! }));
     seeded.set(r.title, { externalId: r.externalId, title: r.title, top });
     const entropy = -top.reduce((acc, t) => acc + t.prob * Math.log(t.prob), 0);
     return {
@@ -116,8 +117,8 @@ export async function seedReviewProject(
       itemId: idOf.get(r.externalId)!,
       projectId: p.id,
       categoryId: top[0]!.categoryId,
-      confidence: p1,
-      margin: p1 - p2,
+      confidence: probs[0]!,
+      margin: probs[0]! - probs[1]!,
       entropy,
       top: top.map((t) => ({ categoryId: t.categoryId, prob: t.prob })),
     };

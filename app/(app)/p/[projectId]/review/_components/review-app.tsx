@@ -127,9 +127,9 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
   const currentId = task?.handoff.item.id ?? null;
   useLayoutEffect(() => {
     const m = pendingMeasure.current;
-    if (!m || currentId === m.fromId) return;
+    // An empty buffer keeps the measure running until an item arrives: that wait counts too.
+    if (!m || currentId === m.fromId || currentId === null) return;
     pendingMeasure.current = null;
-    if (currentId === null) return;
     requestAnimationFrame(() =>
       setTimeout(() => {
         if (performance.getEntriesByName(NEXT_ITEM_MEASURE).length >= MAX_MEASURES) performance.clearMeasures(NEXT_ITEM_MEASURE);

@@ -9,7 +9,7 @@ import { acceptedSuggestion } from "./review-choices";
 import { backoffMs, classifyFailure, newKey, type Failure } from "./review-errors";
 import * as S from "./review-state";
 import type { ReviewStorage } from "./review-storage";
-import type { Action, ReviewState, ReviewTransport, SubmitOp, UndoOp } from "./review-types";
+import type { Action, Op, ReviewState, ReviewTransport, SubmitOp, UndoOp } from "./review-types";
 
 /** Items kept leased and loaded ahead; a refill starts when fewer are left. */
 export const BUFFER_TARGET = 8;
@@ -20,6 +20,8 @@ const EXTEND_WITHIN_MS = 5 * 60_000;
 const AUTH_PROBE_MS = 4_000;
 const IDLE_QUEUE_RETRY_MS = 30_000;
 const RECENT_MS = 5 * 60_000;
+/** Decisions sent together at most (one batched request); the server takes up to 20 calls per batch. */
+const SEND_GROUP = 10;
 
 export type EngineOptions = {
   transport: ReviewTransport;
@@ -131,24 +133,41 @@ export class ReviewEngine {
 
   // ------------------------------------------------------------ outbox ----
 
+  /**
+   * Sends the outbox head: consecutive decisions together (one batched HTTP
+   * request, independent items), an undo alone, after everything before it.
+   */
   private async pump(): Promise<void> {
     if (this.pumping || this.stopped) return;
     this.pumping = true;
     try {
       for (;;) {
-        const op = this.state.outbox[0];
-        if (!op || this.stopped) break;
-        this.set(S.markSending(this.state, op.key));
-        const failure = op.kind === "submit" ? await this.sendSubmit(op) : await this.sendUndo(op);
-        if (!failure) continue;
-        this.set(S.markRetry(this.state, op.key));
-        // Auth: the probe retries; network: backoff. Order is kept either way.
-        if (failure.kind === "retry") this.pumpTimer = setTimeout(() => void this.pump(), backoffMs(op.attempts + 1));
+        const head = this.headGroup();
+        if (head.length === 0 || this.stopped) break;
+        for (const op of head) this.set(S.markSending(this.state, op.key));
+        const results = await Promise.all(head.map((op) => (op.kind === "submit" ? this.sendSubmit(op) : this.sendUndo(op))));
+        const failed = head.filter((_, i) => results[i] !== null);
+        if (failed.length === 0) continue;
+        for (const op of failed) this.set(S.markRetry(this.state, op.key));
+        // Auth: the probe retries; network: backoff. Failed ops stay at the head, in order.
+        if (results.some((f) => f?.kind === "retry")) this.pumpTimer = setTimeout(() => void this.pump(), backoffMs(Math.max(...failed.map((o) => o.attempts)) + 1));
         break;
       }
     } finally {
       this.pumping = false;
     }
+  }
+
+  private headGroup(): Op[] {
+    const first = this.state.outbox[0];
+    if (!first || first.kind === "undo") return first ? [first] : [];
+    const group: Op[] = [];
+    for (const op of this.state.outbox) {
+      // A decision waiting on an undo's lease goes after that undo.
+      if (op.kind !== "submit" || op.lease.kind === "from-undo" || group.length >= SEND_GROUP) break;
+      group.push(op);
+    }
+    return group.length > 0 ? group : [first];
   }
 
   /** Returns a failure to retry later, or null when the op is settled (sent or dropped). */
