@@ -15,7 +15,7 @@ import { sql } from "drizzle-orm";
 import { login, type Session } from "./lib/api-client";
 import { percentile, runLoad } from "./lib/api-load";
 import { seedApiProject } from "./lib/api-seed";
-import { ensureBuild, startServer } from "./lib/api-server";
+import { snapshotBuild, startServer } from "./lib/api-server";
 import { analyze, openBenchDb } from "./lib/loop-db";
 import { loadRows } from "./lib/loop-setup";
 import { categories, items } from "@/db/schema";
@@ -53,7 +53,7 @@ async function loginAll(base: string, emails: string[], password: string): Promi
 }
 
 async function main() {
-  ensureBuild(log);
+  const app = await snapshotBuild(log);
   const bench = await openBenchDb("loupe_bench_api", 4);
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
@@ -68,7 +68,7 @@ async function main() {
     const rows = loadRows("demo", { poolSize, testSize: 2000 });
     const truth = new Map(rows.map((r) => [r.id, idOf.get((normaliseCategoryPath(r.category) as { path: string }).path)!]));
 
-    server = await startServer(bench.url, log);
+    server = await startServer(app.dir, bench.url, log);
     const tl = performance.now();
     const sessions = await loginAll(server.base, seed.emails, seed.password);
     log(`${sessions.length} annotators logged in over HTTP in ${((performance.now() - tl) / 1000).toFixed(1)} s; load for ${seconds} s (n=${n}, think ${thinkMs} ms)`);
@@ -120,6 +120,7 @@ async function main() {
       await server.stop();
     }
     await bench.drop();
+    app.remove();
   }
 }
 

@@ -1,7 +1,8 @@
 /** The server under test: `next start` on a free loopback port, built first if needed. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -17,16 +18,35 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function ensureBuild(log: (s: string) => void): void {
-  if (existsSync(path.resolve(".next/BUILD_ID"))) return;
-  log("no .next/BUILD_ID: running `npx next build` first");
-  const r = spawnSync("npx", ["next", "build"], { stdio: ["ignore", "inherit", "inherit"] });
-  if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
+/**
+ * A private copy of the build: several people share this checkout and a
+ * colleague's `next build` replaces .next under a running server. The copy
+ * holds .next itself; every other top-level entry is a symlink to the checkout.
+ */
+export async function snapshotBuild(log: (s: string) => void): Promise<{ dir: string; remove: () => void }> {
+  const buildId = path.resolve(".next/BUILD_ID");
+  // Another build in progress: wait for it (bounded) instead of starting a second one.
+  for (let i = 0; i < 60 && !existsSync(buildId) && existsSync(path.resolve(".next/lock")); i++) {
+    if (i === 0) log("a build is in progress in this checkout; waiting for it");
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+  if (!existsSync(buildId)) {
+    log("no .next/BUILD_ID: running `npx next build` first");
+    const r = spawnSync("npx", ["next", "build"], { stdio: ["ignore", "inherit", "inherit"] });
+    if (r.status !== 0) throw new Error(`next build failed (exit ${r.status})`);
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "loupe-bench-app-"));
+  for (const name of readdirSync(process.cwd())) {
+    if (name !== ".next" && name !== ".git") symlinkSync(path.resolve(name), path.join(dir, name));
+  }
+  cpSync(path.resolve(".next"), path.join(dir, ".next"), { recursive: true, filter: (src) => !src.includes(`${path.sep}cache`) });
+  if (!existsSync(path.join(dir, ".next/BUILD_ID"))) throw new Error("the build changed while it was copied; run the bench again");
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export type RunningServer = { base: string; child: ChildProcess; stderr: string[]; stop: () => Promise<void> };
 
-export async function startServer(databaseUrl: string, log: (s: string) => void, timeoutMs = 120_000): Promise<RunningServer> {
+export async function startServer(appDir: string, databaseUrl: string, log: (s: string) => void, timeoutMs = 120_000): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
     env: {
@@ -37,6 +57,7 @@ export async function startServer(databaseUrl: string, log: (s: string) => void,
       LOUPE_WORKER: "off",
       NODE_ENV: "production",
     },
+    cwd: appDir,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group, so stop() ends npx and next together
   });
