@@ -10,7 +10,9 @@ import superjson from "superjson";
 import { Button } from "@/app/_components/ui/button";
 import { Alert } from "@/app/_components/ui/alert";
 import { subscribeSessionExpired, isSessionExpired } from "@/app/_lib/session-expiry";
-import { useTRPC, useTRPCClient } from "@/app/_lib/trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/client";
+import type { AppRouter } from "@/server/routers/_app";
+import { useTRPC } from "@/app/_lib/trpc/client";
 import { ReviewEngine } from "../_lib/review-engine";
 import { acceptedSuggestion, numberedChoices, recentCategories, type NumberedChoice } from "../_lib/review-choices";
 import { localReviewStorage, storageKey } from "../_lib/review-storage";
@@ -25,8 +27,29 @@ const MAX_MEASURES = 5_000;
 
 type Props = { projectId: number; userId: number; hasModel: boolean; initialCategories: CategoryOption[] };
 
+/**
+ * The engine's own client: decisions go batched (one request per outbox
+ * group), everything else alone, so loading the next items never waits
+ * behind a batch of submits in the same HTTP response.
+ */
+function useReviewClient() {
+  return useMemo(
+    () =>
+      createTRPCClient<AppRouter>({
+        links: [
+          splitLink({
+            condition: (op) => op.path === "annotations.submit",
+            true: httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: 20 }),
+            false: httpLink({ url: "/api/trpc", transformer: superjson }),
+          }),
+        ],
+      }),
+    [],
+  );
+}
+
 export function ReviewApp(props: Props) {
-  const client = useTRPCClient();
+  const client = useReviewClient();
   const [categories, setCategories] = useState(props.initialCategories);
   const [engine, setEngine] = useState<ReviewEngine | null>(null);
   const { projectId, userId } = props;

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TRPCClientError } from "@trpc/client";
-import { ReviewEngine } from "./review-engine";
+import { BUFFER_TARGET, ReviewEngine } from "./review-engine";
 import type { ReviewStorage } from "./review-storage";
 import type { Handoff, NextResult, ReviewState, ReviewTransport, SubmitInput } from "./review-types";
 import { numberedChoices } from "./review-choices";
@@ -102,7 +102,7 @@ describe("review engine", () => {
   });
 
   it("prefetches a buffer and shows the next item synchronously on a decision", async () => {
-    expect(engine.getState().buffer.length).toBe(8);
+    expect(engine.getState().buffer.length).toBe(BUFFER_TARGET);
     const first = engine.getState().buffer[0]!.handoff.item.id;
     engine.decide("accept");
     // Same tick, no await: the next item is already current.
@@ -206,7 +206,7 @@ describe("review engine", () => {
   it("gives prefetched leases back on leaving but keeps the item on screen", async () => {
     const current = engine.getState().buffer[0]!.handoff.item.id;
     engine.releaseExtras();
-    expect(server.released).toHaveLength(7);
+    expect(server.released).toHaveLength(BUFFER_TARGET - 1);
     expect(engine.getState().buffer.map((t) => t.handoff.item.id)).toEqual([current]);
     expect(storage.saved?.buffer.map((t) => t.handoff.item.id)).toEqual([current]);
   });

@@ -12,8 +12,8 @@ import type { ReviewStorage } from "./review-storage";
 import type { Action, Op, ReviewState, ReviewTransport, SubmitOp, UndoOp } from "./review-types";
 
 /** Items kept leased and loaded ahead; a refill starts when fewer are left. */
-export const BUFFER_TARGET = 8;
-export const LOW_WATER = 4;
+export const BUFFER_TARGET = 12;
+export const LOW_WATER = 8;
 const EXTEND_EVERY_MS = 60_000;
 /** Leases closer than this to expiry are extended on the next tick. */
 const EXTEND_WITHIN_MS = 5 * 60_000;
