@@ -1,5 +1,5 @@
 "use client";
-/** The action bar above the grid: what is selected and what can be done with it. */
+/** The action bar above the grid: what is selected and what can be done with it. Sticks below the app header (h-12 + border). */
 import type { ReactNode } from "react";
 import { Button } from "@/app/_components/ui/button";
 import { formatCount } from "@/app/_components/ui/stat";
@@ -31,7 +31,7 @@ export function BatchActions({
 }) {
   const none = selected === 0;
   return (
-    <div className="sticky top-0 z-10 flex flex-wrap items-center gap-2 border-b border-line bg-surface/95 px-4 py-2 backdrop-blur">
+    <div className="sticky top-[49px] z-20 flex flex-wrap items-center gap-2 border-b border-line bg-surface/95 px-4 py-2 backdrop-blur">
       <span className="min-w-24 text-sm font-medium tabular-nums" aria-live="polite" data-testid="batch-selected">
         {none ? "None selected" : `${formatCount(selected)} selected`}
       </span>

@@ -55,7 +55,7 @@ export function BatchToolbar({ filters, facets, onChange }: { filters: BatchFilt
       <Labelled id="batch-category" label="Predicted category">
         <Select
           id="batch-category"
-          className="w-72"
+          className="w-64"
           value={filters.categoryId ?? ""}
           onChange={(e) => onChange({ ...filters, categoryId: e.target.value ? Number(e.target.value) : undefined })}
         >
@@ -119,7 +119,7 @@ export function BatchToolbar({ filters, facets, onChange }: { filters: BatchFilt
         </Select>
       </Labelled>
       <Labelled id="batch-sort" label="Sort">
-        <Select id="batch-sort" className="w-48" value={filters.sort} onChange={(e) => onChange({ ...filters, sort: e.target.value as BatchFilters["sort"] })}>
+        <Select id="batch-sort" className="w-52" value={filters.sort} onChange={(e) => onChange({ ...filters, sort: e.target.value as BatchFilters["sort"] })}>
           {Object.entries(SORTS).map(([v, l]) => (
             <option key={v} value={v}>
               {l}
@@ -128,7 +128,7 @@ export function BatchToolbar({ filters, facets, onChange }: { filters: BatchFilt
         </Select>
       </Labelled>
       <Labelled id="batch-size" label="Per page">
-        <Select id="batch-size" className="w-20" value={filters.limit} onChange={(e) => onChange({ ...filters, limit: Number(e.target.value) as BatchFilters["limit"] })}>
+        <Select id="batch-size" className="w-24" value={filters.limit} onChange={(e) => onChange({ ...filters, limit: Number(e.target.value) as BatchFilters["limit"] })}>
           {PAGE_SIZES.map((s) => (
             <option key={s} value={s}>
               {s}
