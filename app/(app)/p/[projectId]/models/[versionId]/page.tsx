@@ -85,15 +85,16 @@ export default async function VersionPage({ params }: Props) {
           </CardBody>
         </Card>
       ) : null}
-      {v.status === "ready" ? <ReadyVersion v={v} m={m} names={names} perClassThreshold={perClassThreshold} /> : null}
+      {v.status === "ready" ? <ReadyVersion v={v} m={m} names={names} perClassThreshold={perClassThreshold} versions={list.ok ? list.data.versions : []} /> : null}
     </div>
   );
 }
 
 type Detail = RouterOutputs["models"]["get"];
 
-function ReadyVersion({ v, m, names, perClassThreshold }: { v: Detail; m: VersionMetrics; names: Record<number, string>; perClassThreshold: Map<number, number | null> }) {
+function ReadyVersion({ v, m, names, perClassThreshold, versions }: { v: Detail; m: VersionMetrics; names: Record<number, string>; perClassThreshold: Map<number, number | null>; versions: { id: number; version: number }[] }) {
   const g = m.gold;
+  const warmFrom = versions.find((x) => x.id === m.warmStartedFrom);
   const calMetrics = (v.calibration?.metrics ?? {}) as { ece?: unknown; coverageAtTarget?: unknown; after?: { ece?: unknown; coverage?: unknown } };
   const temperature = typeof v.calibration?.params.temperature === "number" ? v.calibration.params.temperature : null;
   const supportOf = new Map((g?.perClass ?? []).map((c) => [c.categoryId, c.support]));
@@ -134,7 +135,7 @@ function ReadyVersion({ v, m, names, perClassThreshold }: { v: Detail; m: Versio
                 </>
               ) : null}
               <dt className="text-muted">Warm start</dt>
-              <dd>{m.warmStartedFrom ? `from version id ${m.warmStartedFrom}` : "no (trained from scratch)"}</dd>
+              <dd>{m.warmStartedFrom ? `from the weights of ${warmFrom ? `version ${warmFrom.version}` : `version id ${m.warmStartedFrom}`}` : "no (trained from scratch)"}</dd>
               <dt className="text-muted">Activation gate</dt>
               <dd>{m.gate ? `${m.gate.passed ? "passed" : "held back"}: ${m.gate.reason}` : "–"}</dd>
               <dt className="text-muted">Calibration</dt>

@@ -43,7 +43,8 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
       { initialData: initialProgress, staleTime: 0, refetchInterval: (q) => (isOpenRun(q.state.data) ? 1000 : IDLE_POLL_MS), refetchIntervalInBackground: true },
     ),
   );
-  const train = useMutation(trpc.models.train.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.progress.pathKey() }) }));
+  // The queued version shows in the table at once, and the progress poll starts.
+  const train = useMutation(trpc.models.train.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }) }));
   const { ask, dialog } = useVersionAction(projectId);
   const now = useNow(isOpenRun(progress.data));
 
@@ -194,7 +195,7 @@ function VersionsTable({ projectId, versions, onAsk }: { projectId: number; vers
                       </Link>
                     ) : null}
                     <Button size="sm" onClick={() => onAsk(v)} aria-label={`${active && v.version < active.version ? "Roll back to" : "Activate"} version ${v.version}`}>
-                      {active && v.version < active.version ? "Roll back to" : "Activate"}
+                      {active && v.version < active.version ? `Roll back to v${v.version}` : `Activate v${v.version}`}
                     </Button>
                   </span>
                 ) : null}
