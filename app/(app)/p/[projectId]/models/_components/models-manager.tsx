@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, ErrorAlert } from "@/app/_components/ui/alert";
 import { Badge, type Tone } from "@/app/_components/ui/badge";
 import { Button, buttonClasses } from "@/app/_components/ui/button";
@@ -36,7 +36,12 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const list = useQuery(trpc.models.list.queryOptions({ projectId, limit: 50 }, { initialData: initialList }));
+  const list = useInfiniteQuery(
+    trpc.models.list.infiniteQueryOptions(
+      { projectId, limit: 50 },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined, initialData: { pages: [initialList], pageParams: [null] } },
+    ),
+  );
   const progress = useQuery(
     trpc.models.progress.queryOptions(
       { projectId },
@@ -59,7 +64,7 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
     wasOpen.current = open;
   }, [progress.data, queryClient, router, trpc]);
 
-  const versions = list.data.versions;
+  const versions = list.data.pages.flatMap((p) => p.versions);
   const run = progress.data;
   const active = versions.find((v) => v.active) ?? null;
   const canTrain = readiness.categories >= 2 && readiness.labelled >= readiness.minLabels;
@@ -125,6 +130,14 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
             </CardBody>
           ) : null}
           <VersionsTable projectId={projectId} versions={versions} onAsk={(v) => ask({ kind: active && v.version < active.version ? "rollback" : "activate", target: side(v), current: active ? side(active) : null })} />
+          {list.hasNextPage ? (
+            <div className="flex justify-center border-t border-line px-4 py-2.5">
+              <Button onClick={() => list.fetchNextPage()} busy={list.isFetchingNextPage}>
+                Show older versions
+              </Button>
+            </div>
+          ) : null}
+          {list.error ? <ErrorAlert error={list.error} title="Could not load the versions" className="m-3" /> : null}
         </Card>
       )}
       {dialog}

@@ -35,7 +35,7 @@ export function CoverageCurve({ curve, target }: { curve: CurvePoint[]; target: 
             <Line type="stepAfter" dataKey="precision" stroke="var(--color-faint)" strokeWidth={1.5} dot={false} isAnimationActive={false} />
             <Line type="stepAfter" dataKey="lowerBound" stroke="var(--color-accent)" strokeWidth={2} dot={false} isAnimationActive={false} />
             {Number.isFinite(target) ? (
-              <ReferenceLine y={target} stroke="var(--color-danger)" strokeDasharray="4 3" label={{ value: `target ${pct(target)}`, position: "insideTopRight", fontSize: 11, fill: "var(--color-danger)" }} />
+              <ReferenceLine y={target} stroke="var(--color-danger)" strokeDasharray="4 3" label={{ value: `target ${pct(target)}`, position: "insideBottomLeft", fontSize: 11, fill: "var(--color-danger)" }} />
             ) : null}
             {hit ? <ReferenceLine x={hit.coverage} stroke="var(--color-ok)" strokeDasharray="4 3" /> : null}
             {hit ? <ReferenceDot x={hit.coverage} y={hit.lowerBound} r={5} fill="var(--color-ok)" stroke="var(--color-surface)" /> : null}
