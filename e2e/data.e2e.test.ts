@@ -33,7 +33,7 @@ async function expectStat(page: Page, label: string, value: string, timeoutMs = 
 }
 
 async function upload(page: Page, name: string, text: string): Promise<void> {
-  await page.getByLabel("File").setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8") });
+  await page.getByLabel("File", { exact: true }).setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8") });
   await page.getByRole("button", { name: "Import", exact: true }).click();
 }
 
@@ -72,6 +72,7 @@ describe.skipIf(!env.ready)("data page in a real browser", () => {
     const row = report.getByRole("row").filter({ hasText: "title" });
     await expectText(row, "3"); // header is line 1: the empty title is on line 3
     await expectText(row, "required");
+    await maybeScreenshot(page, "data");
     await page.reload();
     expect({ pool: await statValue(page, "Pool items"), categories: await statValue(page, "Categories"), imported: await statValue(page, "Imported labels") }).toEqual(before);
     await expectText(page.getByRole("table", { name: "Import history" }), "Refused");
@@ -83,7 +84,6 @@ describe.skipIf(!env.ready)("data page in a real browser", () => {
     await expectStat(page, "Categories", "3");
     await expectStat(page, "Imported labels", "4");
     await expectText(page.getByRole("table", { name: "Import history" }), "good.csv");
-    await maybeScreenshot(page, "data");
     await page.context().close();
   });
 

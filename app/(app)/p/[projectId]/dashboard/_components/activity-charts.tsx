@@ -103,7 +103,7 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
         ],
       }}
     >
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid gap-4 lg:grid-cols-[2fr_3fr]">
         {data.length > 0 ? (
           <BarChart
             responsive
@@ -129,7 +129,9 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
               <Th className="text-right">Skips</Th>
               <Th className="text-right">Per hour</Th>
               <Th className="text-right">Median time</Th>
-              <Th className="text-right">Kept suggestion</Th>
+              <Th className="text-right" title="Share of decisions that kept the model's suggestion">
+                Agreement
+              </Th>
             </tr>
           </THead>
           <TBody>
@@ -150,6 +152,11 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
       </div>
     </ChartCard>
   );
+}
+
+/** Small costs (cents per item) keep their third decimal on the axis. */
+function axisMoney(v: number): string {
+  return Math.abs(v) < 1 && v !== 0 ? String(Number(v.toFixed(3))) : money(v);
 }
 
 export function CostChart({ activity, file }: { activity: Activity; file: string }) {
@@ -186,8 +193,8 @@ export function CostChart({ activity, file }: { activity: Activity; file: string
       <ComposedChart responsive style={CHART_STYLE} data={data} margin={{ top: 8, right: 4, bottom: 4, left: -8 }}>
         <CartesianGrid stroke={GRID_STROKE} vertical={false} />
         <XAxis dataKey="label" tick={AXIS_TICK} tickLine={false} minTickGap={12} />
-        <YAxis yAxisId="cost" tick={AXIS_TICK} tickLine={false} tickFormatter={(v: number) => money(v)} />
-        <YAxis yAxisId="hours" orientation="right" tick={AXIS_TICK} tickLine={false} tickFormatter={(v: number) => `${num(v)}h`} />
+        <YAxis yAxisId="cost" tick={AXIS_TICK} tickLine={false} tickFormatter={axisMoney} />
+        <YAxis yAxisId="hours" orientation="right" tick={AXIS_TICK} tickLine={false} tickFormatter={(v: number) => hours(v)} />
         <Tooltip
           {...TOOLTIP_STYLE}
           formatter={(v, name) => [typeof v === "number" ? (name === "Cost per item" ? money(v) : hours(v)) : "–", name]}
