@@ -180,6 +180,11 @@ export const labels = pgTable(
   (t) => [
     index("labels_project_source_idx").on(t.projectId, t.source),
     index("labels_project_category_idx").on(t.projectId, t.categoryId),
+    // The queue's neighbour pool reads a project's most recently labelled items;
+    // without this the planner scans every prediction of the version and sorts.
+    // Ascending on purpose: read backwards it serves `updated_at desc` (nulls first),
+    // which a `desc nulls last` index would not.
+    index("labels_project_updated_idx").on(t.projectId, t.updatedAt),
   ],
 );
 

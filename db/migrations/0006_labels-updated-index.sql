@@ -1,0 +1,1 @@
+CREATE INDEX "labels_project_updated_idx" ON "labels" USING btree ("project_id","updated_at");
