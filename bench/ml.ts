@@ -72,7 +72,7 @@ async function parallelThroughput(model: ml.TrainedModel, inputs: ml.TextInput[]
   }
 }
 
-type TargetFigures = { target: number; threshold: number | null; perClassThresholds: number; coverage: number; precision: number | null; oracleCoverage: number; oracleThreshold: number | null; reason?: string };
+type TargetFigures = { target: number; mode: string; threshold: number | null; perClassThresholds: number; coverage: number; precision: number | null; oracleCoverage: number; oracleThreshold: number | null; reason?: string };
 
 function thresholdFigures(calPreds: ml.Prediction[], cal: { labels: number[] }, testPreds: ml.Prediction[], test: Split, numClasses: number): TargetFigures[] {
   const top = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
@@ -91,7 +91,7 @@ function thresholdFigures(calPreds: ml.Prediction[], cal: { labels: number[] }, 
     });
     const oracle = ml.oracleCoverage(testPreds.map((p) => p.confidence), testPreds.map((p, i) => top(p) === test.labels[i]), target);
     return {
-      target, threshold: t.global, perClassThresholds: t.perClassSource.filter((s) => s === "class").length,
+      target, mode: t.mode, threshold: t.global, perClassThresholds: t.perClassSource.filter((s) => s === "class").length,
       coverage: accepted / testPreds.length, precision: accepted ? right / accepted : null,
       oracleCoverage: oracle.oracleCoverage, oracleThreshold: oracle.oracleThreshold, reason: t.reason,
     };
@@ -213,8 +213,8 @@ function report(r: ReportArgs): void {
     ...(r.stream ? [[`stream of ${num(r.stream.items)} items`, `${r.stream.seconds.toFixed(1)} s, RSS MB at each 10%: ${r.stream.checkpoints.map((c) => c.rssMb).join(" → ")}; tfjs tensors ${r.stream.tensorsBefore} → ${r.stream.tensorsAfter}`]] : []),
     ...(out.peer ? [[`peer: ${out.peer.name}`, `accuracy ${pct(out.peer.accuracy)}, macro-F1 ${pct(out.peer.macroF1)}, train ${out.peer.trainSeconds.toFixed(1)} s, ${num(out.peer.predictItemsPerSec)} items/s`], ["accuracy ratio (ours / peer)", out.peer.accuracyRatio.toFixed(3)]] : []),
   ]));
-  log("\n" + markdownTable(["target precision", "coverage on test", "precision reached on test", "oracle coverage (test)", "gap (points)", "global threshold", "classes with own threshold"],
-    r.targets.map((t) => [t.target, pct(t.coverage), pct(t.precision), pct(t.oracleCoverage), ((t.oracleCoverage - t.coverage) * 100).toFixed(1), t.threshold === null ? "none" : t.threshold.toFixed(4), t.perClassThresholds])));
+  log("\n" + markdownTable(["target precision", "coverage on test", "precision reached on test", "oracle coverage (test)", "gap (points)", "global threshold", "scheme kept (classes with own threshold)"],
+    r.targets.map((t) => [t.target, pct(t.coverage), pct(t.precision), pct(t.oracleCoverage), ((t.oracleCoverage - t.coverage) * 100).toFixed(1), t.threshold === null ? "none" : t.threshold.toFixed(4), `${t.mode} (${t.perClassThresholds})`])));
   for (const t of r.targets) if (t.reason) log(`  target ${t.target}: ${t.reason}`);
   log("\n" + markdownTable(["backend", "train items/s", "train s (epochs)", "predict items/s (1 thread)", "note"],
     r.perBackend.map((b) => [b.backend, num(b.trainItemsPerSec), `${b.trainSeconds.toFixed(1)} (${b.epochs})`, num(b.predictItemsPerSec), b.note])));

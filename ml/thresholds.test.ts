@@ -79,12 +79,36 @@ describe("selectThresholds", () => {
       // class 0 is easy (always right above 0.3), class 1 hard.
       correct.push(cls === 0 ? c > 0.3 || rng() < 0.5 : rng() < c);
     }
-    const t = selectThresholds({ confidences, predicted, correct, numClasses: 3, targetPrecision: 0.9, minClassSupport: 2000 });
+    const t = selectThresholds({ confidences, predicted, correct, numClasses: 3, targetPrecision: 0.9, minClassSupport: 2000, mode: "per-class" });
     expect(t.perClassSource).toEqual(["class", "class", "global"]);
     expect(t.perClass[0] as number).toBeLessThan(t.perClass[1] as number);
     expect(t.perClass[2]).toBe(t.global);
     const pred = (cls: number, conf: number) => ({ top: [{ classIndex: cls, prob: conf }], confidence: conf, margin: conf, entropy: 0 });
     expect(isAutoAccepted(pred(0, 0.5), t)).toBe(true);
     expect(isAutoAccepted(pred(1, 0.5), t)).toBe(false);
+  });
+
+  it("in auto mode keeps the certified scheme that accepts more", () => {
+    const rng = createRng(4);
+    const make = (hardRate: number) => {
+      const d = { confidences: [] as number[], predicted: [] as number[], correct: [] as boolean[] };
+      for (let i = 0; i < 8000; i++) {
+        const cls = i % 2;
+        const c = 0.5 + rng() / 2;
+        d.confidences.push(c);
+        d.predicted.push(cls);
+        d.correct.push(cls === 0 ? rng() < 0.99 : rng() < hardRate); // class 1's precision is flat at hardRate
+      }
+      return selectThresholds({ ...d, numClasses: 2, targetPrecision: 0.9, minClassSupport: 500 });
+    };
+    // Class 1 at 0.85 can never reach 0.9 alone, but the pooled set does: one global threshold accepts more.
+    const pooled = make(0.85);
+    expect(pooled.mode).toBe("global");
+    expect(pooled.perClass).toEqual([pooled.global, pooled.global]);
+    // Class 1 at 0.5 drags the pooled precision under target: only per-class thresholds accept anything.
+    const split = make(0.5);
+    expect(split.mode).toBe("per-class");
+    expect(split.perClass[0]).not.toBeNull();
+    expect(split.perClass[1]).toBeNull();
   });
 });

@@ -11,6 +11,8 @@ export type Thresholds = {
   bound: BoundMethod;
   /** Lowest confidence whose accepted set certifies the target overall, or null. */
   global: number | null;
+  /** Which scheme was kept: per-class (with global fallback) or one global threshold. */
+  mode: "per-class" | "global";
   /** Threshold used per predicted class (its own, the global fallback, or null = never auto-accept). */
   perClass: (number | null)[];
   /** How each class got its threshold. */
@@ -32,6 +34,13 @@ export type SelectThresholdsArgs = {
   /** Predicted-class count below which a class uses the global threshold (default 300: a class bound on fewer items is so wide it mostly costs coverage). */
   minClassSupport?: number;
   bound?: BoundMethod;
+  /**
+   * "auto" (default) keeps whichever certified scheme accepts more of the
+   * certification set: per-class thresholds guarantee the target per class and
+   * so accept less when some classes cannot reach it; one global threshold
+   * guarantees it over all auto-accepted items together.
+   */
+  mode?: "auto" | "per-class" | "global";
 };
 
 type Item = { conf: number; ok: boolean };
@@ -110,8 +119,23 @@ export function selectThresholds(args: SelectThresholdsArgs): Thresholds {
       perClassSource.push(global === null ? "none" : "global");
     }
   }
-  const res: Thresholds = { targetPrecision: args.targetPrecision, confidenceLevel: level, bound, global, perClass, perClassSource, curve: precisionCurve(all, level, bound) };
-  if (global === null && perClass.every((t) => t === null)) {
+  const accepted = (ths: (number | null)[]) => {
+    let k = 0;
+    byClass.forEach((items, c) => {
+      const t = ths[c];
+      if (t !== null && t !== undefined) for (const it of items) if (it.conf >= t) k++;
+    });
+    return k;
+  };
+  const mode = args.mode ?? "auto";
+  const useGlobal = mode === "global" || (mode === "auto" && accepted(perClass.map(() => global)) >= accepted(perClass));
+  const res: Thresholds = {
+    targetPrecision: args.targetPrecision, confidenceLevel: level, bound, global, mode: useGlobal ? "global" : "per-class",
+    perClass: useGlobal ? perClass.map(() => global) : perClass,
+    perClassSource: useGlobal ? perClass.map(() => (global === null ? "none" : "global")) : perClassSource,
+    curve: precisionCurve(all, level, bound),
+  };
+  if (res.perClass.every((t) => t === null)) {
     res.reason = `no threshold: on ${n} labelled items no confidence level reaches precision ${args.targetPrecision} at ${Math.round(level * 100)}% confidence (${bound} bound), so nothing is auto-accepted`;
   }
   return res;
