@@ -72,10 +72,11 @@ describe.skipIf(!env.ready)("data page in a real browser", () => {
     const row = report.getByRole("row").filter({ hasText: "title" });
     await expectText(row, "3"); // header is line 1: the empty title is on line 3
     await expectText(row, "required");
+    // The refusal is logged in the history (with why), without a reload.
+    await expectText(page.getByRole("table", { name: "Import history" }), "Refused");
     await maybeScreenshot(page, "data");
     await page.reload();
     expect({ pool: await statValue(page, "Pool items"), categories: await statValue(page, "Categories"), imported: await statValue(page, "Imported labels") }).toEqual(before);
-    await expectText(page.getByRole("table", { name: "Import history" }), "Refused");
 
     await upload(page, "good.csv", GOOD_CSV);
     await expectText(page.getByRole("status").filter({ hasText: "Imported 3 rows" }), "3 items created");

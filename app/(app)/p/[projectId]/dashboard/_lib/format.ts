@@ -23,7 +23,9 @@ export function money(v: number | null | undefined): string {
 
 export function hours(v: number | null | undefined): string {
   if (v == null || !Number.isFinite(v)) return "–";
-  return v < 1 ? `${Math.round(v * 60)} min` : `${NUM.format(v)} h`;
+  if (v >= 1) return `${NUM.format(v)} h`;
+  const minutes = v * 60;
+  return `${minutes === 0 || minutes >= 10 ? Math.round(minutes) : minutes.toFixed(1)} min`;
 }
 
 /** A bucket key 'YYYY-MM-DD' as "Mar 2". */

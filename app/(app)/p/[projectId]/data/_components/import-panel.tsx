@@ -75,7 +75,7 @@ export function ImportPanel({ projectId }: { projectId: number }) {
                 className="block w-full text-sm text-muted file:mr-3 file:h-8 file:rounded-md file:border file:border-line-strong file:bg-surface file:px-3 file:text-sm file:font-medium file:text-ink hover:file:bg-canvas"
               />
             </Field>
-            <Field id="import-format" label="Format" className="w-40">
+            <Field id="import-format" label="Format" className="w-44">
               <Select id="import-format" value={format} disabled={busy} onChange={(e) => setFormat(e.target.value as typeof format)}>
                 <option value="auto">From file name</option>
                 <option value="csv">CSV</option>
