@@ -6,28 +6,25 @@
 import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { calibrations, modelVersions, projects } from "@/db/schema";
-import type { Calibration } from "@/ml/prediction";
+import type { Calibration } from "@/ml";
 import { recordAudit } from "./audit";
-import { calibrationError, coverageAt, fitTemperature } from "./calibration-math";
 import { loadActiveModel, type LoadedVersion } from "./models-load";
 import { planScoring } from "./scoring-plan";
 import { readEvidence, type LabelledItem } from "./training-data";
-import { certify, scoreLabelled } from "./training-evaluate";
+import { calibrationFigures, certify, coverageAt, fitCalibration, scoreLabelled } from "./training-evaluate";
 import { getProjectSettings } from "./training-requests";
 
 export type RecalibrateReason = "manual" | "audits" | "schedule" | "audit_failure";
 
 async function measure(v: LoadedVersion, cal: Calibration, evidence: LabelledItem[], perClass: readonly (number | null)[]) {
   const scored = await scoreLabelled(v.model, cal, evidence, v.categoryIds);
-  const { ece } = calibrationError(scored.map((s) => s.confidence), scored.map((s) => s.correct));
-  return { scored, ece, ...coverageAt(scored, perClass) };
+  return { scored, ece: calibrationFigures(scored).ece, ...coverageAt(scored, perClass) };
 }
 
+/** Refit on the evidence; with too little of it to fit anything the current calibration stays. */
 function refit(v: LoadedVersion, evidence: LabelledItem[]): Calibration {
-  const index = new Map(v.categoryIds.map((c, i) => [c, i]));
-  const known = evidence.filter((r) => index.has(r.categoryId));
-  if (known.length === 0) return v.calibration;
-  return fitTemperature(v.model.logits(known.map((r) => r.input)), known.map((r) => index.get(r.categoryId)!), v.model.numClasses);
+  const cal = fitCalibration(v.model, evidence, v.categoryIds);
+  return cal.method === "none" ? v.calibration : cal;
 }
 
 export async function recalibrate(db: Db, p: { projectId: number; reason: RecalibrateReason; actorId: number | null }) {

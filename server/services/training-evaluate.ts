@@ -2,12 +2,26 @@
  * Calibrating, certifying and evaluating a trained model on labelled items.
  * Shared by training runs and recalibration jobs.
  */
-import type { TextInput } from "@/ml/features";
-import type { PredictOptions, TrainedModel } from "@/ml/model";
-import type { Calibration } from "@/ml/prediction";
-import { selectThresholds, type Thresholds } from "@/ml/thresholds";
-import { calibrationError, classificationStats, coverageAt, fitTemperature } from "./calibration-math";
+import {
+  evaluate,
+  expectedCalibrationError,
+  fitBestCalibration,
+  fitCalibration as fitMlCalibration,
+  reliabilityDiagram,
+  selectThresholds,
+  type Thresholds,
+  type Calibration,
+  type PredictOptions,
+  type TextInput,
+  type TrainedModel,
+} from "@/ml";
 import type { LabelledItem } from "./training-data";
+
+/** Equal-width bins of the stored reliability diagram and its ECE (10, as versions have always been reported). */
+const RELIABILITY_BINS = 10;
+/** Below this many calibration items temperature alone is fitted: the method choice needs two halves big enough for isotonic blocks (≥ 50). */
+const MIN_ITEMS_FOR_METHOD_CHOICE = 200;
+const MIN_ITEMS_FOR_TEMPERATURE = 10;
 
 export const CONFIDENCE_LEVEL = 0.95;
 
@@ -35,13 +49,17 @@ export async function scoreLabelled(model: TrainedModel, cal: Calibration, rows:
   });
 }
 
-/** Temperature scaling fitted on the calibration split (raw logits, not calibrated probabilities). */
+/**
+ * Post-hoc calibration fitted on raw logits of the calibration split: ml's
+ * fitBestCalibration (temperature, +bias or +isotonic, chosen by 2-fold held-out
+ * ECE) when the split is big enough, temperature alone on small splits, none on tiny ones.
+ */
 export function fitCalibration(model: TrainedModel, rows: LabelledItem[], categoryIds: number[]): Calibration {
   const index = new Map(categoryIds.map((c, i) => [c, i]));
   const known = rows.filter((r) => index.has(r.categoryId));
-  if (known.length === 0) return { method: "none", temperature: 1 };
-  const logits = model.logits(known.map((r) => r.input));
-  return fitTemperature(logits, known.map((r) => index.get(r.categoryId)!), model.numClasses);
+  if (known.length < MIN_ITEMS_FOR_TEMPERATURE) return { method: "none", temperature: 1 };
+  const args = { logits: model.logits(known.map((r) => r.input)), labels: known.map((r) => index.get(r.categoryId)!), numClasses: model.numClasses };
+  return known.length >= MIN_ITEMS_FOR_METHOD_CHOICE ? fitBestCalibration(args).calibration : fitMlCalibration({ ...args, method: "temperature" }).calibration;
 }
 
 /**
@@ -60,22 +78,40 @@ export function certify(scored: Scored[], numClasses: number, targetPrecision: n
   });
 }
 
+/** Share of rows the thresholds auto-accept, and how many of those are right. */
+export function coverageAt(rows: readonly Pick<Scored, "predicted" | "confidence" | "correct">[], perClass: readonly (number | null)[]) {
+  const accepted = rows.filter((r) => {
+    const t = perClass[r.predicted];
+    return t !== null && t !== undefined && r.confidence >= t;
+  });
+  const right = accepted.filter((r) => r.correct).length;
+  return { coverage: rows.length ? accepted.length / rows.length : 0, precision: accepted.length ? right / accepted.length : null, accepted: accepted.length };
+}
+
+/** ECE and the reliability bins in the shape the UI reads ({ lo, hi, count, accuracy, confidence }). */
+export function calibrationFigures(rows: readonly Scored[]) {
+  const conf = rows.map((s) => s.confidence);
+  const correct = rows.map((s) => s.correct);
+  const bins = reliabilityDiagram(conf, correct, RELIABILITY_BINS).map((b) => ({ lo: b.lower, hi: b.upper, count: b.count, accuracy: b.accuracy, confidence: b.meanConfidence }));
+  return { ece: expectedCalibrationError(conf, correct, RELIABILITY_BINS), bins };
+}
+
 export type GoldReport = ReturnType<typeof evaluateGold>;
 
-/** Gold-set report; class indices are mapped back to category ids for the UI. */
+/** Gold-set report (ml's evaluate); class indices are mapped back to category ids for the UI. */
 export function evaluateGold(scored: Scored[], categoryIds: number[], perClassThresholds: readonly (number | null)[]) {
-  const stats = classificationStats(scored.map((s) => s.predicted), scored.map((s) => s.truth), categoryIds.length);
-  const cal = calibrationError(scored.map((s) => s.confidence), scored.map((s) => s.correct));
+  const ev = evaluate({ predicted: scored.map((s) => s.predicted), labels: scored.map((s) => s.truth), numClasses: categoryIds.length });
+  const cal = calibrationFigures(scored);
   const cov = coverageAt(scored, perClassThresholds);
   return {
     n: scored.length,
-    accuracy: stats.accuracy,
-    macroF1: stats.macroF1,
+    accuracy: ev.accuracy,
+    macroF1: ev.macroF1,
     ece: cal.ece,
     reliability: cal.bins,
     coverageAtTarget: cov.coverage,
     precisionAtTarget: cov.precision,
-    perClass: stats.perClass.map((c) => ({ ...c, categoryId: categoryIds[c.classIndex]! })),
-    confusions: stats.confusions.map((c) => ({ trueCategoryId: categoryIds[c.trueIndex]!, predictedCategoryId: categoryIds[c.predictedIndex]!, count: c.count })),
+    perClass: ev.perClass.map((c, i) => ({ classIndex: i, categoryId: categoryIds[i]!, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support })),
+    confusions: ev.topConfusions.slice(0, 20).map((c) => ({ trueCategoryId: categoryIds[c.actual]!, predictedCategoryId: categoryIds[c.predicted]!, count: c.count })),
   };
 }

@@ -1,11 +1,7 @@
 /** One training run's computation: snapshot → train → calibrate → certify → evaluate → artifact. */
 import type { Db } from "@/db/client";
-import { trainModel, type TrainProgress } from "@/ml/train";
-import type { TrainedModel } from "@/ml/model";
-import type { Thresholds } from "@/ml/thresholds";
-import type { Calibration } from "@/ml/prediction";
+import { serializeModel, trainModel, type Calibration, type Thresholds, type TrainedModel, type TrainProgress } from "@/ml";
 import { ValidationError } from "@/server/errors";
-import { serializeModel } from "./models-artifact";
 import { loadActiveModel } from "./models-load";
 import { readSnapshot, itemShare, type LabelledItem, type Snapshot } from "./training-data";
 import { certify, evaluateGold, fitCalibration, scoreLabelled, type GoldReport } from "./training-evaluate";
@@ -74,6 +70,10 @@ export async function trainAndEvaluate(db: Db, run: { projectId: number; version
     const thresholds = certify(await scoreLabelled(model, calibration, parts.certification, snap.categoryIds), snap.categoryIds.length, run.targetPrecision);
     o.onProgress?.({ phase: "evaluate", epoch: 0, epochs: 0, loss: 0 });
     const gold = evaluateGold(await scoreLabelled(model, calibration, snap.gold, snap.categoryIds), snap.categoryIds, thresholds.perClass);
+    // The blob carries the training-time calibration and thresholds too (self-describing);
+    // the calibrations row stays the one that counts, since recalibration changes it without a new blob.
+    model.setCalibration(calibration);
+    model.setThresholds(thresholds);
     const artifact = await serializeModel(model);
     return {
       artifact, backend: model.backend, trainMs, labelCount: parts.train.length, datasetHash: snap.datasetHash, categoryIds: snap.categoryIds,

@@ -13,7 +13,7 @@ import { createTestDb, type TestDb } from "@/test/db";
 import { requestTraining } from "@/server/services/training-requests";
 import { runTraining } from "@/server/services/training";
 import { loadVersion } from "@/server/services/models-load";
-import { modelCache } from "@/server/services/models-artifact";
+import { modelCache } from "@/server/services/models-cache";
 import { rollbackVersion } from "@/server/services/models-activation";
 import { startWorker } from "@/server/jobs/runner";
 import { makeSyntheticProject } from "@/server/services/__tests__/model-fixtures";

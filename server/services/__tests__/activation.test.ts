@@ -8,7 +8,7 @@ import { runTraining } from "@/server/services/training";
 import { scoreProjectInline } from "@/server/services/scoring";
 import { loadVersion } from "@/server/services/models-load";
 import { clearsThreshold, thresholdFor } from "@/server/services/auto-accept";
-import { modelCache } from "@/server/services/models-artifact";
+import { modelCache } from "@/server/services/models-cache";
 import { makeSyntheticProject, type Synthetic } from "./model-fixtures";
 
 describe.each(dbTargets())("activation, rollback and recalibration on $name", (target) => {

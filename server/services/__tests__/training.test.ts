@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditEvents, labels, modelVersions, predictions, projects } from "@/db/schema";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
-import { deserializeModel, sha256Hex } from "@/server/services/models-artifact";
+import { deserializeModel, sha256Hex } from "@/ml";
 import { requestTraining } from "@/server/services/training-requests";
 import { runTraining } from "@/server/services/training";
 import { scoreProjectInline } from "@/server/services/scoring";
@@ -26,7 +26,7 @@ describe.each(dbTargets())("training runs on $name", (target) => {
     expect(out).toMatchObject({ outcome: "ready", activated: true });
     const [v] = await h.db.select().from(modelVersions).where(eq(modelVersions.id, req.versionId));
     expect(v!.status).toBe("ready");
-    expect(sha256Hex(new Uint8Array(v!.artifact!))).toBe(v!.artifactSha256);
+    expect(await sha256Hex(new Uint8Array(v!.artifact!))).toBe(v!.artifactSha256);
     const summary = (v!.metrics as { summary: { accuracy: number } }).summary;
     expect(summary.accuracy).toBeGreaterThan(0.8);
     console.log(`[measure] ${target.name}: ${v!.labelCount} training labels, run ${Math.round(ms)} ms (train ${v!.trainMs} ms), gold accuracy ${summary.accuracy.toFixed(3)}, artifact ${v!.artifact!.length} bytes`);
@@ -34,6 +34,9 @@ describe.each(dbTargets())("training runs on $name", (target) => {
     const bad = new Uint8Array(v!.artifact!);
     bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 1;
     await expect(deserializeModel(bad, v!.artifactSha256!)).rejects.toThrow(/sha256/);
+    // A foreign blob (e.g. the server's pre-ml "LPM1" format) is refused by name, even with its own sha256.
+    const foreign = new Uint8Array([0x4c, 0x50, 0x4d, 0x31, 1, 0, 0, 0, 0x7b, 0x7d, 0, 0, 0, 0, 0, 0]);
+    await expect(deserializeModel(foreign, await sha256Hex(foreign))).rejects.toThrow(/not a Loupe model blob/);
 
     const [p] = await h.db.select({ active: projects.activeModelVersionId }).from(projects).where(eq(projects.id, s.project.id));
     expect(p!.active).toBe(req.versionId);
