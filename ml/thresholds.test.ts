@@ -94,10 +94,10 @@ describe("selectThresholds", () => {
       const d = { confidences: [] as number[], predicted: [] as number[], correct: [] as boolean[] };
       for (let i = 0; i < 8000; i++) {
         const cls = i % 2;
-        const c = 0.5 + rng() / 2;
-        d.confidences.push(c);
+        // Class 0 is confident and right; class 1 sits lower with a flat precision of hardRate.
+        d.confidences.push(cls === 0 ? 0.5 + rng() / 2 : 0.5 + rng() * 0.3);
         d.predicted.push(cls);
-        d.correct.push(cls === 0 ? rng() < 0.99 : rng() < hardRate); // class 1's precision is flat at hardRate
+        d.correct.push(rng() < (cls === 0 ? 0.99 : hardRate));
       }
       return selectThresholds({ ...d, numClasses: 2, targetPrecision: 0.9, minClassSupport: 500 });
     };

@@ -50,23 +50,36 @@ function lower(bound: BoundMethod, k: number, n: number, level: number): number 
 }
 
 /**
- * Lowest threshold t such that the items with confidence ≥ t reach the target
- * precision at the stated one-sided confidence level; null if none does.
- * Only distinct confidence values are candidates (ties are accepted together).
+ * Certified threshold by fixed-sequence testing: candidate thresholds are
+ * visited from high to low confidence, every `N / steps` accepted items,
+ * starting at a count fixed in advance (4× the smallest count a perfect
+ * record could pass with); the scan stops at the first candidate whose lower bound misses the
+ * target and returns the last one that passed (null if none). Because the
+ * order and the candidates do not depend on the labels, the chance that the
+ * returned threshold's true precision is below target stays ≤ 1 − level no
+ * matter how many candidates are looked at — taking the lowest passing
+ * threshold anywhere would not (it picks lucky stretches on small sets).
+ * Ties are accepted together.
  */
-export function certifiedThreshold(items: Item[], target: number, level: number, bound: BoundMethod): number | null {
+export function certifiedThreshold(items: Item[], target: number, level: number, bound: BoundMethod, steps = 100): number | null {
   const sorted = [...items].sort((a, b) => b.conf - a.conf);
+  const n = sorted.length;
+  let kMin = 1;
+  while (kMin <= n && lower(bound, kMin, kMin, level) < target) kMin++;
+  const step = Math.max(1, Math.ceil(n / steps));
+  // First look where even a few errors can pass: one error in the first kMin items would end the scan.
+  let check = Math.max(step, 4 * kMin);
   let best: number | null = null;
   let ok = 0;
-  for (let i = 0; i < sorted.length; i++) {
+  for (let i = 0; i < n; i++) {
     const it = sorted[i] as Item;
     if (it.ok) ok++;
+    const k = i + 1;
     const next = sorted[i + 1];
-    if (next && next.conf === it.conf) continue;
-    const n = i + 1;
-    // Cheap skip: even the point estimate misses, so the bound does too.
-    if (ok / n < target) continue;
-    if (lower(bound, ok, n, level) >= target) best = it.conf;
+    if (k < check || (next && next.conf === it.conf)) continue;
+    if (lower(bound, ok, k, level) < target) break;
+    best = it.conf;
+    check = k + step;
   }
   return best;
 }
