@@ -1,15 +1,12 @@
 /**
  * "Items like this one that are already labelled": by cosine similarity of the
  * active model's embeddings, or by title word overlap when there are none.
- * Work is bounded: at most NEIGHBOUR_POOL labelled items, most recent first.
+ * Work is bounded: at most NEIGHBOUR_POOL labelled items, most recent first,
+ * read through the in-process pool cache (queue-neighbour-pool.ts).
  */
-import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { items, labels, predictions } from "@/db/schema";
-import { decodeEmbedding } from "./queue-candidates";
-import { cosine } from "./queue-picking";
+import { embeddingPool, titlePool, titleWords, type EmbeddingPool, type Labelled } from "./queue-neighbour-pool";
 
-export const NEIGHBOUR_POOL = 2_000;
 export const NEIGHBOUR_COUNT = 5;
 
 export type NeighbourTarget = { itemId: number; title: string; embedding: Float32Array | null };
@@ -21,8 +18,6 @@ export type Neighbour = {
 };
 export type NeighbourResult = { basis: "embedding" | "title" | "none"; neighbours: Neighbour[] };
 
-type Labelled = { itemId: number; title: string; categoryId: number | null; source: string };
-
 export async function findNeighbours(
   db: DbOrTx,
   p: { projectId: number; modelVersionId: number | null; targets: NeighbourTarget[] },
@@ -30,68 +25,59 @@ export async function findNeighbours(
   const out = new Map<number, NeighbourResult>();
   const withEmb = p.targets.filter((t) => t.embedding);
   if (p.modelVersionId !== null && withEmb.length > 0) {
-    const pool = await labelledWithEmbeddings(db, p.projectId, p.modelVersionId);
-    for (const t of withEmb) out.set(t.itemId, rank(pool, t.itemId, (c) => cosine(t.embedding!, c.embedding), "embedding"));
+    const pool = await embeddingPool(db, p.projectId, p.modelVersionId);
+    for (const t of withEmb) out.set(t.itemId, rank(pool.rows, t.itemId, cosineTo(pool, t.embedding!), "embedding"));
   }
   const rest = p.targets.filter((t) => !out.has(t.itemId));
   if (rest.length > 0) {
-    const pool = (await labelledTitles(db, p.projectId)).map((l) => ({ ...l, words: words(l.title) }));
+    const pool = await titlePool(db, p.projectId);
     for (const t of rest) {
-      const mine = words(t.title);
-      out.set(t.itemId, rank(pool, t.itemId, (c) => jaccard(mine, c.words), "title"));
+      const mine = titleWords(t.title);
+      out.set(t.itemId, rank(pool.rows, t.itemId, (i) => jaccard(mine, pool.words[i]!), "title"));
     }
   }
   return out;
 }
 
-function rank<T extends Labelled>(pool: T[], selfId: number, sim: (c: T) => number, basis: "embedding" | "title"): NeighbourResult {
-  const scored = pool
-    .filter((c) => c.itemId !== selfId)
-    .map((c) => ({ c, s: sim(c) }))
-    .filter((x) => x.s > 0)
-    .sort((a, b) => b.s - a.s)
-    .slice(0, NEIGHBOUR_COUNT);
-  if (scored.length === 0) return { basis: "none", neighbours: [] };
-  return {
-    basis,
-    neighbours: scored.map(({ c, s }) => ({
-      itemId: c.itemId,
-      title: c.title,
-      similarity: Math.round(s * 1000) / 1000,
-      label: { categoryId: c.categoryId, source: c.source },
-    })),
+/** Cosine similarity of the target to pool row i (same arithmetic as a plain cosine: float64 sums). */
+function cosineTo(pool: EmbeddingPool, target: Float32Array): (i: number) => number {
+  const len = Math.min(pool.dim, target.length);
+  let tt = 0;
+  for (let j = 0; j < len; j++) tt += (target[j] as number) ** 2;
+  const tn = Math.sqrt(tt);
+  return (i) => {
+    const norm = pool.norms[i] as number;
+    if (tn === 0 || norm === 0) return 0;
+    let dot = 0;
+    const base = i * pool.dim;
+    for (let j = 0; j < len; j++) dot += (target[j] as number) * (pool.vectors[base + j] as number);
+    return dot / (tn * norm);
   };
 }
 
-const labelledColumns = { itemId: labels.itemId, title: items.title, categoryId: labels.categoryId, source: labels.source };
-
-async function labelledWithEmbeddings(db: DbOrTx, projectId: number, modelVersionId: number) {
-  const rows = await db
-    .select({ ...labelledColumns, embedding: predictions.embedding })
-    .from(labels)
-    .innerJoin(items, and(eq(items.id, labels.itemId), eq(items.projectId, projectId)))
-    .innerJoin(predictions, and(eq(predictions.itemId, labels.itemId), eq(predictions.modelVersionId, modelVersionId)))
-    .where(and(eq(labels.projectId, projectId), isNotNull(predictions.embedding)))
-    .orderBy(desc(labels.updatedAt))
-    .limit(NEIGHBOUR_POOL);
-  return rows.flatMap((r) => {
-    const embedding = decodeEmbedding(r.embedding);
-    return embedding ? [{ itemId: r.itemId, title: r.title, categoryId: r.categoryId, source: r.source, embedding }] : [];
-  });
-}
-
-async function labelledTitles(db: DbOrTx, projectId: number): Promise<Labelled[]> {
-  return db
-    .select(labelledColumns)
-    .from(labels)
-    .innerJoin(items, and(eq(items.id, labels.itemId), eq(items.projectId, projectId)))
-    .where(eq(labels.projectId, projectId))
-    .orderBy(desc(labels.updatedAt))
-    .limit(NEIGHBOUR_POOL);
-}
-
-function words(title: string): Set<string> {
-  return new Set(title.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1));
+/**
+ * The NEIGHBOUR_COUNT most similar rows with a positive similarity, best first;
+ * equal similarities keep pool order (most recently labelled first).
+ */
+function rank(rows: Labelled[], selfId: number, sim: (i: number) => number, basis: "embedding" | "title"): NeighbourResult {
+  const top: { i: number; s: number }[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i]!.itemId === selfId) continue;
+    const s = sim(i);
+    if (!(s > 0) || (top.length === NEIGHBOUR_COUNT && s <= top[top.length - 1]!.s)) continue;
+    let at = top.length;
+    while (at > 0 && top[at - 1]!.s < s) at--;
+    top.splice(at, 0, { i, s });
+    if (top.length > NEIGHBOUR_COUNT) top.pop();
+  }
+  if (top.length === 0) return { basis: "none", neighbours: [] };
+  return {
+    basis,
+    neighbours: top.map(({ i, s }) => {
+      const c = rows[i]!;
+      return { itemId: c.itemId, title: c.title, similarity: Math.round(s * 1000) / 1000, label: { categoryId: c.categoryId, source: c.source } };
+    }),
+  };
 }
 
 function jaccard(a: Set<string>, b: Set<string>): number {
