@@ -11,7 +11,7 @@ const g = globalThis as unknown as { __loupeDb?: Promise<DbHandle> };
 export function getDbHandle(): Promise<DbHandle> {
   g.__loupeDb ??= (async () => {
     const e = env();
-    const handle = await openDb({ url: e.DATABASE_URL, dataDir: e.pgliteDir });
+    const handle = await openDb({ url: e.DATABASE_URL, dataDir: e.pgliteDir, maxConnections: e.DATABASE_POOL_SIZE });
     await migrateDb(handle);
     return handle;
   })();

@@ -6,6 +6,12 @@ import { z } from "zod";
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * Postgres connections per process. Beyond the database's cores more
+   * connections only queue inside Postgres instead of in the driver; 10 suits
+   * a small (2–4 core) database shared by a web process and a worker.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOUPE_DATA_DIR: z.string().min(1).default(".data"),
   LOUPE_MODE: z.enum(["demo", "production"]).optional(),
   SESSION_SECRET: z.string().optional(),
