@@ -33,7 +33,17 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
   const polling = { pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2, batchSize: 1 };
   await boss.work(QUEUE_NAMES.train, polling, async ([job]) => job && handleTrain(db, job, { epochs: o.epochs, stopSignal: stop.signal }));
   await boss.work(QUEUE_NAMES.recalibrate, polling, async ([job]) => job && handleRecalibrate(db, job));
-  for (let i = 0; i < (o.scoreWorkers ?? 1); i++) await boss.work(QUEUE_NAMES.score, polling, async ([job]) => job && handleScore(db, job));
+  for (let i = 0; i < (o.scoreWorkers ?? 1); i++) {
+    // pg-boss waits out the polling interval after every fetch; a rescore is a run of short range
+    // jobs, so after one the worker is woken to fetch the next at once (2 s × ranges otherwise).
+    let id: string | undefined;
+    id = await boss.work(QUEUE_NAMES.score, polling, async ([job]) => {
+      if (!job) return;
+      const res = await handleScore(db, job);
+      if (id) boss.notifyWorker(id);
+      return res;
+    });
+  }
   const tick = () => runTick(db, boss, o.tick);
   await boss.work(QUEUE_NAMES.tick, polling, async () => tick());
   if (o.schedule ?? true) await boss.schedule(QUEUE_NAMES.tick, "* * * * *", {}, { singletonKey: "tick" });

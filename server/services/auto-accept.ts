@@ -3,12 +3,16 @@
  * confidence clears its class threshold gets an `auto` label. The database
  * statements themselves refuse to touch human/import labels (conflict update
  * and delete are both guarded by source = 'auto'), so a racing human decision wins.
+ *
+ * Set-based: the thresholds travel as one jsonb parameter and the range is
+ * decided in two statements (accept, revoke) inside the database, instead of
+ * reading every candidate row into the process and writing the winners back.
  */
-import { and, between, eq, inArray, isNull, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, items, labels, predictions } from "@/db/schema";
 import { recordAudit } from "./audit";
 import type { LoadedVersion } from "./models-load";
+import { executeRows } from "./scoring-write";
 
 export function thresholdFor(v: Pick<LoadedVersion, "categoryIds" | "perClass">, categoryId: number): number | null {
   const i = v.categoryIds.indexOf(categoryId);
@@ -20,43 +24,57 @@ export function clearsThreshold(t: number | null, confidence: number): boolean {
   return t !== null && Number.isFinite(t) && confidence >= t;
 }
 
-async function candidates(db: Db, p: { projectId: number; versionId: number; fromId: number; toId: number }) {
-  return db
-    .select({ itemId: predictions.itemId, categoryId: predictions.categoryId, confidence: predictions.confidence, source: labels.source, live: isNull(categories.deletedAt).mapWith(Boolean) })
-    .from(predictions)
-    .innerJoin(items, and(eq(items.id, predictions.itemId), eq(items.split, "pool")))
-    .innerJoin(categories, eq(categories.id, predictions.categoryId))
-    .leftJoin(labels, eq(labels.itemId, predictions.itemId))
-    .where(and(eq(predictions.projectId, p.projectId), eq(predictions.modelVersionId, p.versionId), between(predictions.itemId, p.fromId, p.toId)));
+/** Categories that can be auto-accepted, with their thresholds; null and non-finite thresholds certify nothing and are left out. */
+function thresholdsJson(v: Pick<LoadedVersion, "categoryIds" | "perClass">): string {
+  const rows = v.categoryIds.flatMap((c, i) => {
+    const t = v.perClass[i];
+    return t !== null && t !== undefined && Number.isFinite(t) ? [{ category_id: c, threshold: t }] : [];
+  });
+  return JSON.stringify(rows);
 }
 
-export async function autoAcceptRange(db: Db, p: { projectId: number; version: LoadedVersion; fromId: number; toId: number }) {
+type Range = { projectId: number; version: LoadedVersion; fromId: number; toId: number };
+
+/** The version's predictions in the range that clear their class threshold, on pool items of live categories. */
+function acceptedSql(p: Range, th: string) {
+  return sql`
+    select p.item_id, p.category_id, p.confidence
+    from predictions p
+    join jsonb_to_recordset(${th}::jsonb) as t(category_id integer, threshold float8) on t.category_id = p.category_id
+    join items i on i.id = p.item_id and i.split = 'pool'
+    join categories c on c.id = p.category_id and c.deleted_at is null
+    where p.model_version_id = ${p.version.versionId} and p.project_id = ${p.projectId}
+      and p.item_id between ${p.fromId} and ${p.toId} and p.confidence >= t.threshold`;
+}
+
+export async function autoAcceptRange(db: Db, p: Range) {
   const v = p.version;
-  const rows = (await candidates(db, { ...p, versionId: v.versionId })).filter((r) => r.source === null || r.source === "auto");
-  const accept = rows.filter((r) => r.live && clearsThreshold(thresholdFor(v, r.categoryId), r.confidence));
-  const acceptIds = new Set(accept.map((r) => r.itemId));
-  const revoke = rows.filter((r) => r.source === "auto" && !acceptIds.has(r.itemId)).map((r) => r.itemId);
-  if (accept.length === 0 && revoke.length === 0) return { accepted: 0, revoked: 0 };
-  await db.transaction(async (tx) => {
-    if (accept.length) {
-      await tx
-        .insert(labels)
-        .values(accept.map((r) => ({ itemId: r.itemId, projectId: p.projectId, categoryId: r.categoryId, source: "auto" as const, modelVersionId: v.versionId, confidence: r.confidence, updatedAt: new Date() })))
-        .onConflictDoUpdate({
-          target: labels.itemId,
-          set: { categoryId: sqlExcluded("category_id"), modelVersionId: v.versionId, confidence: sqlExcluded("confidence"), updatedAt: new Date(), userId: null, annotationId: null },
-          setWhere: eq(labels.source, "auto"),
-        });
-    }
-    if (revoke.length) await tx.delete(labels).where(and(eq(labels.projectId, p.projectId), eq(labels.source, "auto"), inArray(labels.itemId, revoke)));
+  const th = thresholdsJson(v);
+  return db.transaction(async (tx) => {
+    const accepted = await executeRows<{ item_id: number }>(
+      tx,
+      sql`insert into labels (item_id, project_id, category_id, source, model_version_id, confidence, updated_at)
+          select a.item_id, ${p.projectId}, a.category_id, 'auto', ${v.versionId}, a.confidence, now() from (${acceptedSql(p, th)}) a
+          on conflict (item_id) do update set
+            category_id = excluded.category_id, model_version_id = excluded.model_version_id, confidence = excluded.confidence,
+            updated_at = now(), user_id = null, annotation_id = null
+          where labels.source = 'auto' and labels.project_id = ${p.projectId}
+          returning item_id`,
+    );
+    // Auto labels in the range whose item this version scored but does not accept (any version's: the active one decides).
+    const revoked = await executeRows<{ item_id: number }>(
+      tx,
+      sql`delete from labels l using predictions p
+          where l.project_id = ${p.projectId} and l.source = 'auto' and l.item_id between ${p.fromId} and ${p.toId}
+            and p.model_version_id = ${v.versionId} and p.item_id = l.item_id
+            and p.item_id not in (select a.item_id from (${acceptedSql(p, th)}) a)
+          returning l.item_id`,
+    );
+    if (accepted.length === 0 && revoked.length === 0) return { accepted: 0, revoked: 0 };
     await recordAudit(tx, {
       projectId: p.projectId, actorId: null, action: "labels.auto_accept", entityType: "model_version", entityId: v.versionId,
-      after: { calibrationId: v.calibrationId, fromId: p.fromId, toId: p.toId, accepted: accept.length, revoked: revoke.length },
+      after: { calibrationId: v.calibrationId, fromId: p.fromId, toId: p.toId, accepted: accepted.length, revoked: revoked.length },
     });
+    return { accepted: accepted.length, revoked: revoked.length };
   });
-  return { accepted: accept.length, revoked: revoke.length };
-}
-
-function sqlExcluded(column: string) {
-  return sql.raw(`excluded.${column}`);
 }

@@ -1,24 +1,13 @@
 /** Scores one id range of a project with the active version and applies auto-accept to it. */
-import { and, between, eq, sql } from "drizzle-orm";
+import { and, between, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { items, modelVersions, predictions, projects } from "@/db/schema";
-import type { Prediction } from "@/ml/prediction";
+import { items, modelVersions, projects } from "@/db/schema";
 import { autoAcceptRange } from "./auto-accept";
-import { loadVersion, type LoadedVersion } from "./models-load";
+import { loadVersion } from "./models-load";
 import { scoringRanges, type ScoreRange } from "./scoring-plan";
+import { writePredictions } from "./scoring-write";
 import { predictWith } from "./training-evaluate";
 import { toTextInput } from "./training-data";
-
-const UPSERT_CHUNK = 500;
-
-function embeddingBytes(e: Float32Array | undefined): Uint8Array | null {
-  return e ? new Uint8Array(e.buffer, e.byteOffset, e.byteLength).slice() : null;
-}
-
-function predictionRow(v: LoadedVersion, projectId: number, itemId: number, p: Prediction) {
-  const top = p.top.map((t) => ({ categoryId: v.categoryIds[t.classIndex]!, prob: t.prob }));
-  return { modelVersionId: v.versionId, itemId, projectId, categoryId: top[0]!.categoryId, confidence: p.confidence, margin: p.margin, entropy: p.entropy, top, embedding: embeddingBytes(p.embedding), scoredAt: new Date() };
-}
 
 /** A job for a version or calibration that is no longer current is stale: a newer plan covers the range. */
 async function isCurrent(db: Db, r: ScoreRange): Promise<boolean> {
@@ -39,18 +28,9 @@ export async function scoreRange(db: Db, r: ScoreRange): Promise<{ scored: numbe
     .where(and(eq(items.projectId, r.projectId), between(items.id, r.fromId, r.toId)))
     .orderBy(items.id);
   const preds = await predictWith(v.model, v.calibration, rows.map(toTextInput), { topK: 3, withEmbedding: true });
-  const values = rows.map((it, i) => predictionRow(v, r.projectId, it.id, preds[i]!));
-  for (let s = 0; s < values.length; s += UPSERT_CHUNK) {
-    await db
-      .insert(predictions)
-      .values(values.slice(s, s + UPSERT_CHUNK))
-      .onConflictDoUpdate({
-        target: [predictions.modelVersionId, predictions.itemId],
-        set: { categoryId: sql`excluded.category_id`, confidence: sql`excluded.confidence`, margin: sql`excluded.margin`, entropy: sql`excluded.entropy`, top: sql`excluded.top`, embedding: sql`excluded.embedding`, scoredAt: sql`excluded.created_at` },
-      });
-  }
+  await writePredictions(db, { projectId: r.projectId, versionId: v.versionId, categoryIds: v.categoryIds }, rows.map((it, i) => ({ itemId: it.id, prediction: preds[i]! })));
   const aa = await autoAcceptRange(db, { projectId: r.projectId, version: v, fromId: r.fromId, toId: r.toId });
-  return { scored: values.length, ...aa, skipped: false };
+  return { scored: rows.length, ...aa, skipped: false };
 }
 
 /** Every range of the active version, inline (tests, CLI, and a web process without a worker). */
