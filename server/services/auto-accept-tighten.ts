@@ -3,9 +3,9 @@
  * auto-accepts miss the precision target, thresholds rise at once and every
  * auto label of that version goes back to review, in one transaction.
  */
-import { and, eq, gte, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, max } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "@/db/client";
-import { annotations, labels, modelVersions, projects } from "@/db/schema";
+import { annotations, calibrations, labels, modelVersions, projects } from "@/db/schema";
 import { dispatchJob } from "@/server/jobs/dispatch";
 import { recordAudit } from "./audit";
 import { auditedPrecision, auditsFail, type AuditedPrecision } from "./auto-accept-audits";
@@ -29,6 +29,21 @@ async function activeInfo(db: DbOrTx, projectId: number) {
 }
 
 type Active = NonNullable<Awaited<ReturnType<typeof activeInfo>>>;
+
+/**
+ * Where the audit test's evidence starts: the version's first calibration or its
+ * last tightening, whichever is later. Routine recalibrations do not restart it
+ * (the sequential test stays valid over any number of audits, and restarting
+ * every 50 audits would cap what it can ever see); a tightening does, since the
+ * rule has fired and acted.
+ */
+async function testWindowStart(db: DbOrTx, a: Active): Promise<Date> {
+  const [row] = await db
+    .select({ at: max(calibrations.createdAt) })
+    .from(calibrations)
+    .where(and(eq(calibrations.modelVersionId, a.versionId), inArray(calibrations.kind, ["training", "tighten"])));
+  return row?.at ? new Date(row.at) : a.cal.createdAt;
+}
 
 async function failedAudits(db: DbOrTx, projectId: number, versionId: number, since: Date) {
   return db
@@ -69,8 +84,8 @@ async function revokeAutoLabels(tx: Tx, projectId: number, versionId: number, st
   return gone.length;
 }
 
-export async function tightenAfterAuditFailure(db: Db, projectId: number, a: Active, stats: AuditedPrecision) {
-  const failed = await failedAudits(db, projectId, a.versionId, a.cal.createdAt);
+export async function tightenAfterAuditFailure(db: Db, projectId: number, a: Active, stats: AuditedPrecision, since: Date) {
+  const failed = await failedAudits(db, projectId, a.versionId, since);
   const perClass = tightened(a.cal.thresholds.perClass, a.categoryIds, failed);
   const raised = perClass.filter((t): t is number => t !== null);
   const global = a.cal.thresholds.global === null ? null : raised.length ? Math.max(a.cal.thresholds.global, ...raised) : null;
@@ -88,12 +103,14 @@ export async function onAuditRecorded(db: Db, projectId: number) {
   const a = await activeInfo(db, projectId);
   if (!a) return { action: "none" as const };
   const settings = await getProjectSettings(db, projectId);
-  const stats = await auditedPrecision(db, projectId, a.versionId, a.cal.createdAt);
+  const since = await testWindowStart(db, a);
+  const stats = await auditedPrecision(db, projectId, a.versionId, since);
   if (auditsFail(stats, settings.precisionTarget)) {
-    const t = await tightenAfterAuditFailure(db, projectId, a, stats);
+    const t = await tightenAfterAuditFailure(db, projectId, a, stats, since);
     return { action: "tightened" as const, stats, ...t };
   }
-  if (stats.n >= RECALIBRATE_EVERY_AUDITS) {
+  const sinceCalibration = since >= a.cal.createdAt ? stats : await auditedPrecision(db, projectId, a.versionId, a.cal.createdAt);
+  if (sinceCalibration.n >= RECALIBRATE_EVERY_AUDITS) {
     await dispatchJob("recalibrate", { projectId, reason: "audits", actorId: null });
     return { action: "recalibrate" as const, stats };
   }

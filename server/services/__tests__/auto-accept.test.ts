@@ -9,16 +9,62 @@ import { loadVersion } from "@/server/services/models-load";
 import { applyCalibration } from "@/server/services/calibration";
 import { clearsThreshold, thresholdFor } from "@/server/services/auto-accept";
 import { onAuditRecorded, tightened } from "@/server/services/auto-accept-tighten";
-import { auditsFail } from "@/server/services/auto-accept-audits";
+import { auditLogLikelihoodRatio, auditsFail } from "@/server/services/auto-accept-audits";
+import { createRng } from "@/ml/rng";
 import { makeSyntheticProject, type Synthetic } from "./model-fixtures";
 
+/** Audits one by one with the rule checked after each; the first audit count at which it fires, or null. */
+function firstAlarm(rng: () => number, precision: number, target: number, audits: number): number | null {
+  let accepted = 0;
+  for (let n = 1; n <= audits; n++) {
+    if (rng() < precision) accepted++;
+    if (auditsFail({ n, accepted }, target)) return n;
+  }
+  return null;
+}
+
+function alarmRate(seed: number, precision: number, target: number, audits: number, runs: number) {
+  const rng = createRng(seed);
+  const at = Array.from({ length: runs }, () => firstAlarm(rng, precision, target, audits)).filter((n): n is number => n !== null);
+  return { rate: at.length / runs, median: at.sort((a, b) => a - b)[at.length >> 1] ?? null };
+}
+
 describe("audit failure rule and tightening arithmetic", () => {
-  it("fails on the interval's upper bound (≥5 audits) or the point estimate (≥20 audits)", () => {
-    expect(auditsFail({ n: 4, accepted: 0, precision: 0, lower: 0, upper: 0.49 }, 0.98)).toBe(false);
-    expect(auditsFail({ n: 5, accepted: 3, precision: 0.6, lower: 0.23, upper: 0.88 }, 0.98)).toBe(true);
-    expect(auditsFail({ n: 19, accepted: 18, precision: 0.947, lower: 0.75, upper: 0.99 }, 0.98)).toBe(false);
-    expect(auditsFail({ n: 20, accepted: 19, precision: 0.95, lower: 0.76, upper: 0.99 }, 0.98)).toBe(true);
+  it("is a sequential ratio test: strong evidence fires, one early miss does not", () => {
+    expect(auditsFail({ n: 0, accepted: 0 }, 0.98)).toBe(false);
+    expect(auditsFail({ n: 2, accepted: 0 }, 0.98)).toBe(false);
+    expect(auditsFail({ n: 3, accepted: 0 }, 0.98)).toBe(true);
+    // The bench:loop case that revoked a whole version under the old rule: 4 kept of 5 at 0.98.
+    expect(auditsFail({ n: 5, accepted: 4 }, 0.98)).toBe(false);
+    expect(auditsFail({ n: 20, accepted: 19 }, 0.98)).toBe(false);
+    expect(auditsFail({ n: 20, accepted: 16 }, 0.98)).toBe(true);
+    expect(auditLogLikelihoodRatio(98, 100, 0.98)).toBeLessThan(0);
   });
+
+  // Seeded, 4,000 runs each: the rates' standard errors are ≤ 0.8 points, far inside the margins asserted.
+  it("keeps false alarms under 5% over 200 audits checked one by one when precision is at or just above target", () => {
+    for (const target of [0.9, 0.95, 0.98]) {
+      const above = alarmRate(11, target + 0.008, target, 200, 4000);
+      const at = alarmRate(12, target, target, 200, 4000);
+      console.log(`[measure] target ${target}: false alarms over 200 audits ${(100 * above.rate).toFixed(2)}% at +0.8 pt, ${(100 * at.rate).toFixed(2)}% at the target`);
+      expect(above.rate).toBeLessThan(0.025);
+      expect(at.rate).toBeLessThan(0.05);
+    }
+  });
+
+  it("fires within a bounded number of audits when precision is 5 points under target", () => {
+    const r98 = alarmRate(13, 0.93, 0.98, 200, 4000);
+    console.log(`[measure] 93% vs 0.98: fires within 200 audits in ${(100 * r98.rate).toFixed(1)}% of runs (median ${r98.median})`);
+    expect(r98.rate).toBeGreaterThan(0.85);
+    expect(r98.median).toBeLessThan(90);
+    // Ten points under fires sooner: a broken version is stopped within ~100 audits.
+    const far = alarmRate(14, 0.88, 0.98, 100, 4000);
+    console.log(`[measure] 88% vs 0.98: fires within 100 audits in ${(100 * far.rate).toFixed(1)}% of runs (median ${far.median})`);
+    expect(far.rate).toBeGreaterThan(0.93);
+    // Fewer errors to go on at lower targets: slower, but 0.95 − 5 points still fires in most runs within 200.
+    expect(alarmRate(15, 0.9, 0.95, 200, 4000).rate).toBeGreaterThan(0.65);
+  });
+
   it("raises thresholds above failed confidences and never lowers one", () => {
     expect(tightened([0.9, 0.8, null], [1, 2, 3], [{ categoryId: 1, confidence: 0.95 }])).toEqual([0.95 + 1e-6, 0.8, null]);
     // A failure that moves nothing (confidence already below its threshold) still tightens: all rise halfway to 1.
