@@ -26,8 +26,11 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
   const boss = await createBoss(handle, { schedule: o.schedule ?? true });
   const stop = new AbortController();
   const db = handle.db;
+  const scoreWorkerIds: string[] = [];
   const sender: JobSender = async (name, data) => {
     await boss.send(queueOf(name), data, sendOptions(name, data));
+    // A local score worker sleeping out its polling interval starts at once (other processes' workers poll).
+    if (name === "score") for (const id of scoreWorkerIds) boss.notifyWorker(id);
   };
   setJobSender(sender);
   const polling = { pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2, batchSize: 1 };
@@ -43,6 +46,7 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
       if (id) boss.notifyWorker(id);
       return res;
     });
+    scoreWorkerIds.push(id);
   }
   const tick = () => runTick(db, boss, o.tick);
   await boss.work(QUEUE_NAMES.tick, polling, async () => tick());
