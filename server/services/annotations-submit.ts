@@ -19,6 +19,7 @@ import {
   requireItems,
   requireLiveCategories,
   snapshotOf,
+  type Suggestion,
   toDecisionResult,
   writeHumanLabels,
 } from "./annotations-shared";
@@ -59,38 +60,56 @@ function sameRequestOrConflict(stored: Parameters<typeof toDecisionResult>[0], p
 }
 
 async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
-  await requireItems(tx, p.projectId, [p.itemId]);
   const [lease] = await tx
     .select({ token: leases.token, userId: leases.userId, reason: leases.reason })
     .from(leases)
     .where(and(eq(leases.itemId, p.itemId), eq(leases.projectId, p.projectId)))
     .for("update");
-  // Checked after the lease lock: an identical request that committed while we waited is found here.
-  const [stored] = await findByKeys(tx, p.projectId, p.userId, [p.idempotencyKey]);
-  if (stored) return sameRequestOrConflict(stored, p);
   // An expired lease is still honoured while its row carries our token: a
   // take-over by someone else replaces the token, so then this is a CONFLICT.
-  if (!lease || lease.userId !== p.userId || lease.token.toLowerCase() !== p.leaseToken.toLowerCase()) {
-    throw new ConflictError("Your lease on this item is no longer valid; it may have been given to someone else", { itemId: p.itemId });
-  }
-  const previous = snapshotOf((await lockLabels(tx, p.projectId, [p.itemId])).get(p.itemId));
-  const decision = await resolveDecision(tx, p, lease.reason === "audit" ? previous : null);
+  if (!lease || lease.userId !== p.userId || lease.token.toLowerCase() !== p.leaseToken.toLowerCase()) return replayOrRefuse(tx, p);
+  // Our live token means a new request for this item: a stored decision deleted
+  // its lease and every lease gets a fresh token. A key already used for another
+  // item fails the unique index on insert (answered in submitAnnotation), and our
+  // lease row (of this project, locked) stands for the item, so neither lookup
+  // is repeated here. Independent reads go out together (one round trip).
+  const audit = lease.reason === "audit";
+  const [current, suggestions] = await Promise.all([
+    lockLabels(tx, p.projectId, [p.itemId]),
+    audit ? null : loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId),
+  ]);
+  const previous = snapshotOf(current.get(p.itemId));
+  // An audit whose auto label was replaced meanwhile falls back to the model's suggestion.
+  const shown = (audit ? auditedSuggestion(previous) : null) ?? (suggestions ?? (await loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId))).get(p.itemId) ?? null;
+  const decision = await resolveDecision(tx, p, shown);
   const a = await insertAnnotation(tx, p, decision, lease.reason, previous);
-  if (p.action !== "skip") {
-    await writeHumanLabels(tx, p.projectId, [{ itemId: p.itemId, categoryId: decision.categoryId, userId: p.userId, annotationId: a.id }]);
-  }
-  await tx.delete(leases).where(and(eq(leases.itemId, p.itemId), eq(leases.projectId, p.projectId)));
   const result = toDecisionResult(a);
-  await recordAudit(tx, {
-    projectId: p.projectId,
-    actorId: p.userId,
-    action: `annotation.${p.action}`,
-    entityType: "item",
-    entityId: p.itemId,
-    before: previous,
-    after: { annotationId: a.id, label: result.label, reason: lease.reason },
-  });
+  await Promise.all([
+    p.action === "skip" ? null : writeHumanLabels(tx, p.projectId, [{ itemId: p.itemId, categoryId: decision.categoryId, userId: p.userId, annotationId: a.id }]),
+    tx.delete(leases).where(and(eq(leases.itemId, p.itemId), eq(leases.projectId, p.projectId))),
+    recordAudit(tx, {
+      projectId: p.projectId,
+      actorId: p.userId,
+      action: `annotation.${p.action}`,
+      entityType: "item",
+      entityId: p.itemId,
+      before: previous,
+      after: { annotationId: a.id, label: result.label, reason: lease.reason },
+    }),
+  ]);
   return result;
+}
+
+/**
+ * No valid lease: a foreign item is NOT_FOUND; a retry of a stored request
+ * (found now that the lease lock was waited for) gets the stored answer;
+ * anything else is a CONFLICT.
+ */
+async function replayOrRefuse(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
+  await requireItems(tx, p.projectId, [p.itemId]);
+  const [stored] = await findByKeys(tx, p.projectId, p.userId, [p.idempotencyKey]);
+  if (stored) return sameRequestOrConflict(stored, p);
+  throw new ConflictError("Your lease on this item is no longer valid; it may have been given to someone else", { itemId: p.itemId });
 }
 
 type Decision = Awaited<ReturnType<typeof resolveDecision>>;
@@ -117,16 +136,15 @@ async function insertAnnotation(tx: Tx, p: SubmitParams, d: Decision, reason: Pi
   return row;
 }
 
-/**
- * What category the decision sets, and the suggestion that was on screen.
- * An audit shows the auto label under review, so "accept" confirms that
- * label (even if a newer model would now suggest something else).
- */
-async function resolveDecision(tx: Tx, p: SubmitParams, audited: PreviousLabel | null) {
-  const suggestion =
-    audited?.source === "auto" && audited.categoryId !== null
-      ? { categoryId: audited.categoryId, confidence: audited.confidence ?? null, modelVersionId: audited.modelVersionId ?? null }
-      : ((await loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId)).get(p.itemId) ?? null);
+/** An audit shows the auto label under review, so "accept" confirms that label (even if a newer model would now suggest something else). */
+function auditedSuggestion(audited: PreviousLabel | null): Suggestion | null {
+  return audited?.source === "auto" && audited.categoryId !== null
+    ? { categoryId: audited.categoryId, confidence: audited.confidence ?? null, modelVersionId: audited.modelVersionId ?? null }
+    : null;
+}
+
+/** What category the decision sets, given the suggestion that was on screen. */
+async function resolveDecision(tx: Tx, p: SubmitParams, suggestion: Suggestion | null) {
   if (p.action === "accept") {
     if (!suggestion) throw new ValidationError("There is no model suggestion to accept for this item; choose a category");
     await requireLiveCategories(tx, p.projectId, [suggestion.categoryId]);

@@ -44,7 +44,9 @@ export async function choosePicks(tx: DbOrTx, p: ChooseParams): Promise<Pick[]> 
 async function chooseByModel(tx: DbOrTx, p: ChooseParams, modelVersionId: number): Promise<Pick[]> {
   if (p.want <= 0) return [];
   const { strategy, diversity } = p.project.settings;
-  const useDiversity = diversity && strategy !== "random";
+  // One slot has nothing to spread: the window's best is the SQL order's first,
+  // so read (and lock) one row without embeddings instead of a window.
+  const useDiversity = diversity && strategy !== "random" && p.want > 1;
   const candidates = await modelCandidates(tx, {
     projectId: p.project.id,
     userId: p.userId,

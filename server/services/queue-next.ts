@@ -31,22 +31,22 @@ export const leaseMinutesOf = (p: QueueProject): number =>
   p.settings.leaseMinutes > 0 ? p.settings.leaseMinutes : DEFAULT_LEASE_MINUTES;
 
 export async function nextItems(db: Db, p: NextParams): Promise<NextResult> {
-  const project = await loadQueueProject(db, p.projectId);
   const rng = p.rng ?? Math.random;
-  const n = p.n ?? Math.min(MAX_NEXT, Math.max(1, project.settings.batchSize));
-  let held = await leaseInTx(db, project, { ...p, n }, rng);
+  let { project, held } = await leaseInTx(db, p, rng);
   // Everyone ranks the same items first: under contention a whole round of
   // claims can lose to a caller that committed after our read. One more try
   // with a fresh transaction before telling the person there is nothing.
-  if (held.length === 0) held = await leaseInTx(db, project, { ...p, n }, rng);
+  if (held.length === 0) ({ project, held } = await leaseInTx(db, p, rng));
   if (held.length > 0) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await buildHandoff(db, project, held) };
   return { ...(await queueStatus(db, p.projectId, p.userId)), items: [] };
 }
 
-async function leaseInTx(db: Db, project: QueueProject, p: NextParams & { n: number }, rng: Rng): Promise<HeldLease[]> {
+async function leaseInTx(db: Db, p: NextParams, rng: Rng): Promise<{ project: QueueProject; held: HeldLease[] }> {
   return db.transaction(async (tx) => {
-    const own = await ownLiveLeases(tx, p.projectId, p.userId);
-    const fresh = await claimNew(tx, project, p.userId, p.n - own.length, rng);
+    // Independent reads in one round trip.
+    const [project, own] = await Promise.all([loadQueueProject(tx, p.projectId), ownLiveLeases(tx, p.projectId, p.userId)]);
+    const n = p.n ?? Math.min(MAX_NEXT, Math.max(1, project.settings.batchSize));
+    const fresh = await claimNew(tx, project, p.userId, n - own.length, rng);
     if (fresh.length > 0) {
       await recordAudit(tx, {
         projectId: p.projectId,
@@ -56,7 +56,7 @@ async function leaseInTx(db: Db, project: QueueProject, p: NextParams & { n: num
         after: { items: fresh.map((l) => ({ itemId: l.itemId, reason: l.reason })) },
       });
     }
-    return [...own, ...fresh];
+    return { project, held: [...own, ...fresh] };
   });
 }
 
