@@ -99,6 +99,7 @@ function parseHeader(bytes: Uint8Array, view: DataView): { header: Header; start
   if (header.format !== FORMAT) throw new Error(`unsupported model blob format ${header.format} (expected ${FORMAT})`);
   const c = header.config;
   if (!c || !(c.dim > 0) || !(c.numClasses > 0) || !(c.features?.buckets > 0)) throw new Error("model blob header lacks a valid config");
+  if (!Array.isArray(header.head) || !header.training || !header.calibration) throw new Error("model blob header is incomplete (head, training or calibration missing)");
   return { header, start: align4(12 + len) };
 }
 
