@@ -11,7 +11,6 @@ import * as ml from "../ml/index";
 import { createRng, permutation } from "../ml/rng";
 import { buildDataset, readJsonl, type Dataset } from "./lib/data";
 import { runNaturalBayes } from "./lib/peer";
-import { predictionsFromLogits } from "../ml/prediction";
 import { markdownTable, num, pct, peakRssMb } from "./lib/report";
 
 const TARGETS = [0.9, 0.95, 0.98, 0.99];
@@ -115,14 +114,6 @@ async function streamMemory(model: ml.TrainedModel, inputs: ml.TextInput[], n: n
   return { items: n, seconds: (performance.now() - t0) / 1000, rssBeforeMb: checkpoints[0]!.rssMb, rssAfterMb: mb(), checkpoints, tensorsBefore: tensors0, tensorsAfter: tf.memory().numTensors };
 }
 
-/** Calibrated predictions from stored logits (out-of-fold or calibration-split). */
-function predsFromLogits(logits: Float32Array, n: number, numClasses: number, cal: ml.Calibration): ml.Prediction[] {
-  const t = tf.tensor2d(logits, [n, numClasses]);
-  const preds = predictionsFromLogits(t, cal, 1);
-  t.dispose();
-  return preds;
-}
-
 /**
  * Labels for calibration and certification: out-of-fold logits over the whole
  * pool (--cross-fit K ≥ 2, the deployed model trains on all of it), or a random
@@ -156,13 +147,13 @@ async function main(): Promise<void> {
   const calib = ml.fitBestCalibration({ logits: calLogits, labels: cal.labels, numClasses, seed });
   model.setCalibration(calib.calibration);
   const testPreds = await model.predict(test.inputs);
-  const calPreds = predsFromLogits(calLogits, cal.labels.length, numClasses, calib.calibration);
+  const calPreds = ml.predictionsFromLogitArray(calLogits, numClasses, calib.calibration);
   const top = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
   const evalAfter = ml.evaluate({ predicted: testPreds.map(top), labels: test.labels, numClasses, confidences: testPreds.map((p) => p.confidence) });
   const eceBefore = ml.expectedCalibrationError(raw.preds.map((p) => p.confidence), raw.preds.map((p, i) => top(p) === test.labels[i]));
   const targets = thresholdFigures(calPreds, cal, testPreds, test, numClasses);
   const tempOnly = ml.fitCalibration({ logits: calLogits, labels: cal.labels, numClasses, method: "temperature" }).calibration;
-  const testTemp = predsFromLogits(model.logits(test.inputs), test.labels.length, numClasses, tempOnly);
+  const testTemp = ml.predictionsFromLogitArray(model.logits(test.inputs), numClasses, tempOnly);
   const eceTemperatureOnly = ml.expectedCalibrationError(testTemp.map((p) => p.confidence), testTemp.map((p, i) => top(p) === test.labels[i]));
   const perBackend: BackendFigures[] = [
     { backend: primary, trainItemsPerSec: model.training.itemsPerSecond, trainSeconds: model.training.trainSeconds, epochs: model.training.epochsRun, predictItemsPerSec: raw.perSec, note: "full training (early stopping)" },

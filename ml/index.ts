@@ -5,6 +5,7 @@ export { initBackend, availableBackends, currentBackend, type BackendPreference 
 export { trainModel, trainOnFeatures, type TrainOptions, type TrainProgress, type TrainData } from "./train";
 export { TrainedModel, type ModelConfig, type TrainingFigures, type PredictOptions } from "./model";
 export type { Prediction, Calibration } from "./prediction";
+export { predictionsFromLogitArray } from "./prediction";
 export {
   fitCalibration,
   expectedCalibrationError,

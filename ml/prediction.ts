@@ -115,3 +115,13 @@ function normalised(v: Float32Array): Float32Array {
   for (let i = 0; i < v.length; i++) out[i] = (v[i] as number) * inv;
   return out;
 }
+
+/** Predictions from stored logits (e.g. out-of-fold logits) under a calibration. */
+export function predictionsFromLogitArray(logits: Float32Array, numClasses: number, cal: Calibration, topK = 1): Prediction[] {
+  const t = tf.tensor2d(logits, [logits.length / numClasses, numClasses]);
+  try {
+    return predictionsFromLogits(t, cal, topK);
+  } finally {
+    t.dispose();
+  }
+}
