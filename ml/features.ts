@@ -29,7 +29,7 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   wordNgrams: 2,
   charMin: 3,
   charMax: 5,
-  // Char n-grams are many per word; down-weighting them helped on instacart (75.3 → 75.8%).
+  // Char n-grams are many per word; down-weighting them helped on instacart (test accuracy 75.3 → 75.8%).
   kindWeights: { word: 2, bigram: 1, char: 0.5 },
   fieldWeights: { title: 1, description: 0.5, attributes: 0.5 },
 };

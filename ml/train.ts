@@ -42,7 +42,7 @@ export type TrainOptions = {
 
 export type TrainData = { inputs: readonly TextInput[]; labels: readonly number[]; numClasses: number };
 
-// Tuned on instacart (pool → held-out validation); see bench/README.md.
+// Picked among ~8 configurations by instacart test accuracy (so that figure is slightly optimistic); see bench/README.md.
 const DEFAULTS = { seed: 1, epochs: 12, dim: 64, hidden: 0, validationFraction: 0.1, patience: 2, batchSize: 64, lr: 0.1, headLr: 0.002, classWeightPower: 0, minSteps: 1500 };
 
 export function resolveFeatureConfig(opts: TrainOptions = {}): FeatureConfig {
