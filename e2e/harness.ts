@@ -23,6 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { openDb, type DbHandle } from "@/db/client";
+import { createPostgresDatabase } from "@/test/db";
 import { migrateDb } from "@/db/migrate";
 import type { Db } from "@/db/client";
 import { categories, items, labels, memberships, projects } from "@/db/schema";
@@ -230,12 +231,27 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * The app's database: a PGlite folder by default; with LOUPE_E2E_DB=postgres
+ * (the "e2e-postgres" Vitest project, when TEST_DATABASE_URL is set) a fresh
+ * Postgres database of its own, dropped on stop.
+ */
+async function prepareDatabase(): Promise<{ url?: string; drop: () => Promise<void> }> {
+  if (process.env.LOUPE_E2E_DB !== "postgres") return { drop: async () => {} };
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error("LOUPE_E2E_DB=postgres needs TEST_DATABASE_URL");
+  const db = await createPostgresDatabase(base);
+  console.log(`[e2e] app on Postgres: ${new URL(db.url).pathname.slice(1)}`);
+  return db;
+}
+
 export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
   await ensureBuild();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "loupe-e2e-"));
+  const database = await prepareDatabase();
   // Seed first and close: PGlite is one process's database.
   if (opts.seed) {
-    const handle: DbHandle = await openDb({ dataDir: path.join(dataDir, "pglite") });
+    const handle: DbHandle = await openDb(database.url ? { url: database.url } : { dataDir: path.join(dataDir, "pglite") });
     try {
       await migrateDb(handle);
       await opts.seed(seedApi(handle.db));
@@ -256,8 +272,9 @@ export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
     LOUPE_WORKER: "off",
     ...opts.env,
   };
-  // PGlite in the temp folder, never a developer's Postgres.
-  if (!opts.env?.DATABASE_URL) delete childEnv.DATABASE_URL;
+  // PGlite in the temp folder or this run's own Postgres database, never a developer's.
+  if (database.url) childEnv.DATABASE_URL = database.url;
+  else if (!opts.env?.DATABASE_URL) delete childEnv.DATABASE_URL;
   const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     detached: true,
@@ -291,6 +308,7 @@ export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
       });
     });
     rmSync(dataDir, { recursive: true, force: true });
+    await database.drop().catch((err: unknown) => console.error("[e2e] could not drop the test database:", err));
   };
 
   try {

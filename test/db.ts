@@ -27,17 +27,28 @@ export async function createTestDb(target: DbTarget, opts: { maxConnections?: nu
     await migrateDb(handle);
     return { ...handle, drop: handle.close };
   }
-  const name = `loupe_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(target.url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(target.url);
-  url.pathname = `/${name}`;
-  const handle = await openDb({ url: url.toString(), maxConnections: opts.maxConnections ?? 10 });
+  const fresh = await createPostgresDatabase(target.url);
+  const handle = await openDb({ url: fresh.url, maxConnections: opts.maxConnections ?? 10 });
   await migrateDb(handle);
   return {
     ...handle,
     drop: async () => {
       await handle.close();
+      await fresh.drop();
+    },
+  };
+}
+
+/** An empty database of its own on the server behind `baseUrl`; `drop()` removes it even with open connections. */
+export async function createPostgresDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `loupe_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });
     },
