@@ -7,19 +7,16 @@ import type { Db, DbOrTx } from "@/db/client";
 import { categories, labels } from "@/db/schema";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { recordAudit } from "./audit";
+import { normaliseCategoryPath as normaliseImportPath } from "../import/category-path";
 
-export const MAX_CATEGORY_DEPTH = 10;
-export const MAX_SEGMENT_CHARS = 100;
-
-/** " Audio>Head   phones " → "Audio > Head phones", so equal paths compare equal as strings. */
+/**
+ * One rule for paths everywhere (UI, import, demo): the import's normaliser, so a
+ * category created here can always be imported and exported again.
+ */
 export function normaliseCategoryPath(raw: string): { path: string; name: string } {
-  const segments = raw.split(">").map((s) => s.replace(/\s+/g, " ").trim());
-  if (segments.some((s) => s === "")) throw new ValidationError(`Category path "${raw}" has an empty segment`);
-  if (segments.length > MAX_CATEGORY_DEPTH) throw new ValidationError(`Category path may have at most ${MAX_CATEGORY_DEPTH} levels`);
-  if (segments.some((s) => s.length > MAX_SEGMENT_CHARS)) {
-    throw new ValidationError(`Each part of a category path may have at most ${MAX_SEGMENT_CHARS} characters`);
-  }
-  return { path: segments.join(" > "), name: segments[segments.length - 1]! };
+  const r = normaliseImportPath(raw);
+  if (!r.ok) throw new ValidationError(`Category path "${raw}": ${r.message}`);
+  return { path: r.path, name: r.path.split(" > ").pop()! };
 }
 
 const categoryCols = { id: categories.id, path: categories.path, name: categories.name, deletedAt: categories.deletedAt, createdAt: categories.createdAt };
