@@ -13,6 +13,7 @@ import { EmptyState } from "@/app/_components/ui/empty-state";
 import { Field, Input } from "@/app/_components/ui/form";
 import { TBody, THead, Table, Td, Th, Tr } from "@/app/_components/ui/table";
 import { useToast } from "@/app/_components/ui/toast";
+import { LoadMore } from "@/app/_components/ui/load-more";
 
 type UsersPage = RouterOutputs["users"]["list"];
 const PAGE_SIZE = 100;
@@ -111,13 +112,7 @@ export function UsersManager({ currentUserId, initialPage }: { currentUserId: nu
             </TBody>
           </Table>
         )}
-        {users.hasNextPage ? (
-          <div className="flex justify-center border-t border-line px-4 py-2.5">
-            <Button onClick={() => users.fetchNextPage()} busy={users.isFetchingNextPage}>
-              Load more
-            </Button>
-          </div>
-        ) : null}
+        <LoadMore query={users} />
       </Card>
     </div>
   );

@@ -15,6 +15,7 @@ import { EmptyState } from "@/app/_components/ui/empty-state";
 import { Input, Select } from "@/app/_components/ui/form";
 import { TBody, THead, Table, Td, Th, Tr } from "@/app/_components/ui/table";
 import { itemFiltersToQuery, type ItemFilters } from "../_lib/item-filters";
+import { LoadMore } from "@/app/_components/ui/load-more";
 
 type ItemsPage = RouterOutputs["items"]["list"];
 const PAGE_SIZE = 50;
@@ -158,13 +159,7 @@ export function ItemsBrowser({ projectId, filters, initialPage }: { projectId: n
         </Table>
       )}
 
-      {query.hasNextPage ? (
-        <div className="flex justify-center border-t border-line px-4 py-2.5">
-          <Button onClick={() => query.fetchNextPage()} busy={query.isFetchingNextPage}>
-            Load more
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore query={query} />
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { Field, Input, Select } from "@/app/_components/ui/form";
 import { TBody, THead, Table, Td, Th, Tr } from "@/app/_components/ui/table";
 import { diffLines, diffText } from "../_lib/diff";
 import { auditFiltersToInput, auditFiltersToQuery, type AuditFilters } from "../_lib/filters";
+import { LoadMore } from "@/app/_components/ui/load-more";
 
 type AuditPage = RouterOutputs["audit"]["list"];
 type Facets = RouterOutputs["audit"]["facets"];
@@ -140,13 +141,7 @@ export function AuditLog({ projectId, facets, initialFilters, initialPage }: { p
           </TBody>
         </Table>
       )}
-      {list.hasNextPage ? (
-        <div className="flex justify-center border-t border-line px-4 py-2.5">
-          <Button onClick={() => list.fetchNextPage()} busy={list.isFetchingNextPage}>
-            Load more
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore query={list} />
     </Card>
   );
 }

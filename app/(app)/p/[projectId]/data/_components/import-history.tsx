@@ -11,6 +11,7 @@ import { EmptyState } from "@/app/_components/ui/empty-state";
 import { formatCount } from "@/app/_components/ui/stat";
 import { TBody, THead, Table, Td, Th, Tr } from "@/app/_components/ui/table";
 import { RowErrorTable } from "./row-error-table";
+import { LoadMore } from "@/app/_components/ui/load-more";
 
 type ImportsPage = RouterOutputs["data"]["imports"];
 const PAGE_SIZE = 20;
@@ -91,13 +92,7 @@ export function ImportHistory({ projectId, initialPage }: { projectId: number; i
           </TBody>
         </Table>
       )}
-      {list.hasNextPage ? (
-        <div className="flex justify-center border-t border-line px-4 py-2.5">
-          <Button onClick={() => list.fetchNextPage()} busy={list.isFetchingNextPage}>
-            Load more
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore query={list} />
     </Card>
   );
 }

@@ -13,6 +13,7 @@ import { EmptyState } from "@/app/_components/ui/empty-state";
 import { Field, Input, Select } from "@/app/_components/ui/form";
 import { TBody, THead, Table, Td, Th, Tr } from "@/app/_components/ui/table";
 import { useToast } from "@/app/_components/ui/toast";
+import { LoadMore } from "@/app/_components/ui/load-more";
 
 type MembersPage = RouterOutputs["members"]["list"];
 const PAGE_SIZE = 100;
@@ -116,13 +117,7 @@ export function MembersManager({ projectId, initialPage }: { projectId: number; 
             </TBody>
           </Table>
         )}
-        {members.hasNextPage ? (
-          <div className="flex justify-center border-t border-line px-4 py-2.5">
-            <Button onClick={() => members.fetchNextPage()} busy={members.isFetchingNextPage}>
-              Load more
-            </Button>
-          </div>
-        ) : null}
+        <LoadMore query={members} />
       </Card>
     </div>
   );

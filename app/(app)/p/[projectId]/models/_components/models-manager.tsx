@@ -21,6 +21,7 @@ import { projectHref } from "@/app/_lib/project-sections";
 import { duration, fixed, parseSummary, pct } from "../_lib/metrics";
 import { isOpenRun, RunProgress, type Progress } from "./run-progress";
 import { useVersionAction } from "./version-action";
+import { LoadMore } from "@/app/_components/ui/load-more";
 
 type ListPage = RouterOutputs["models"]["list"];
 type Version = ListPage["versions"][number];
@@ -130,13 +131,7 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
             </CardBody>
           ) : null}
           <VersionsTable projectId={projectId} versions={versions} onAsk={(v) => ask({ kind: active && v.version < active.version ? "rollback" : "activate", target: side(v), current: active ? side(active) : null })} />
-          {list.hasNextPage ? (
-            <div className="flex justify-center border-t border-line px-4 py-2.5">
-              <Button onClick={() => list.fetchNextPage()} busy={list.isFetchingNextPage}>
-                Show older versions
-              </Button>
-            </div>
-          ) : null}
+          <LoadMore query={list} label="Show older versions" />
           {list.error ? <ErrorAlert error={list.error} title="Could not load the versions" className="m-3" /> : null}
         </Card>
       )}
