@@ -48,7 +48,13 @@ export type RunningServer = { base: string; child: ChildProcess; stderr: string[
 
 export async function startServer(appDir: string, databaseUrl: string, log: (s: string) => void, timeoutMs = 120_000): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") runs next's CLI under node with those flags.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean);
+  const startArgs = ["start", "-p", String(port), "-H", "127.0.0.1"];
+  const [cmd, args] = nodeArgs?.length
+    ? [process.execPath, [...nodeArgs, path.join(appDir, "node_modules/next/dist/bin/next"), ...startArgs]]
+    : ["npx", ["next", ...startArgs]];
+  const child = spawn(cmd, args, {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -10,6 +10,7 @@ import { ConflictError, NotFoundError } from "../errors";
 import { recordAudit } from "./audit";
 import { findByKeys, isUniqueViolation, lockLabels, requireItems, snapshotOf } from "./annotations-shared";
 import { claimForUser } from "./queue-claim";
+import { forgetLowWaterMarks } from "./queue-low-water";
 import { leaseMinutesOf, loadQueueProject } from "./queue-next";
 
 export const UNDO_WINDOW_MS = 2 * 60 * 1000;
@@ -25,7 +26,10 @@ export type UndoResult = {
 
 export async function undoLastDecision(db: Db, p: UndoParams): Promise<UndoResult> {
   try {
-    return await db.transaction((tx) => undoInTx(tx, p));
+    const undone = await db.transaction((tx) => undoInTx(tx, p));
+    // The item is open again: the queue's low-water mark may have passed it.
+    forgetLowWaterMarks(db, p.projectId);
+    return undone;
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     const replay = await storedUndo(db, p);

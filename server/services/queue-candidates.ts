@@ -9,6 +9,7 @@ import { and, asc, desc, eq, notInArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { items, labels, predictions } from "@/db/schema";
 import type { ColdStartCandidate, ReviewCandidate, Strategy } from "./queue-picking";
+import { isMarked, scoreColumn, type LowWaterMark } from "./queue-low-water";
 import { liveLease, openForUser, seededOrder, skippedBy } from "./queue-sql";
 
 export type CandidateQuery = {
@@ -29,11 +30,23 @@ function strategyOrder(strategy: Strategy, seed: number): SQL[] {
   return [seededOrder(seed)];
 }
 
-/** Unlabelled (or auto-labelled) pool items ranked by the active model's uncertainty. */
-export async function modelCandidates(
-  tx: DbOrTx,
-  q: CandidateQuery & { modelVersionId: number; strategy: Strategy; withEmbeddings: boolean },
-): Promise<ReviewCandidate[]> {
+type ModelQuery = CandidateQuery & { modelVersionId: number; strategy: Strategy; withEmbeddings: boolean; from?: LowWaterMark | null };
+
+/**
+ * Unlabelled (or auto-labelled) pool items ranked by the active model's
+ * uncertainty. With a low-water mark (queue-low-water.ts) the index scan
+ * starts there; when that finds fewer rows than asked, the query is repeated
+ * from the start, so an item that opened again before the mark is never lost.
+ */
+export async function modelCandidates(tx: DbOrTx, q: ModelQuery): Promise<ReviewCandidate[]> {
+  if (q.from && isMarked(q.strategy)) {
+    const rows = await modelCandidatesFrom(tx, q, sql`(${scoreColumn(q.strategy)}, ${predictions.itemId}) >= (${q.from.value}, ${q.from.itemId})`);
+    if (rows.length >= q.limit) return rows;
+  }
+  return modelCandidatesFrom(tx, q, undefined);
+}
+
+async function modelCandidatesFrom(tx: DbOrTx, q: ModelQuery, from: SQL | undefined): Promise<ReviewCandidate[]> {
   const rows = await tx
     .select({
       id: items.id,
@@ -47,7 +60,7 @@ export async function modelCandidates(
     // The version is the project's own and items are filtered by project; joining on the
     // primary key alone keeps the planner on it even before the tables are analysed.
     .innerJoin(predictions, and(eq(predictions.modelVersionId, q.modelVersionId), eq(predictions.itemId, items.id)))
-    .where(and(openForUser(q.projectId, q.userId), sql`not ${liveLease}`, notExcluded(q.excludeIds)))
+    .where(and(from, openForUser(q.projectId, q.userId), sql`not ${liveLease}`, notExcluded(q.excludeIds)))
     .orderBy(...strategyOrder(q.strategy, q.seed))
     .limit(q.limit)
     .for("no key update", { of: items, skipLocked: true });

@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import type { ProjectSettings } from "@/db/schema";
 import { auditCandidates, modelCandidates, randomCandidates } from "./queue-candidates";
 import type { Pick } from "./queue-claim";
+import type { LowWaterMark } from "./queue-low-water";
 import { pickColdStart, pickForReview, strategyScore } from "./queue-picking";
 import { seedFrom } from "./queue-sql";
 
@@ -15,7 +16,15 @@ export const DIVERSITY_WINDOW = 5;
 const COLD_START_PER_SLOT = 40;
 const COLD_START_WINDOW = 2_000;
 
-type ChooseParams = { project: QueueProject; userId: number; want: number; rng: Rng; excludeIds: number[] };
+type ChooseParams = {
+  project: QueueProject;
+  userId: number;
+  want: number;
+  rng: Rng;
+  excludeIds: number[];
+  /** Where the active model's ranking may start (queue-low-water.ts). */
+  from?: LowWaterMark | null;
+};
 
 /** Each slot is an audit with probability auditRate (rng injectable for tests). */
 export function countAuditSlots(want: number, auditRate: number, rng: Rng): number {
@@ -56,6 +65,7 @@ async function chooseByModel(tx: DbOrTx, p: ChooseParams, modelVersionId: number
     limit: useDiversity ? p.want * DIVERSITY_WINDOW : p.want,
     seed: seedFrom(p.rng),
     excludeIds: p.excludeIds,
+    from: p.from,
   });
   const ids = await pickForReview({ candidates, strategy, n: p.want, diversity: useDiversity, seed: seedFrom(p.rng), windowFactor: DIVERSITY_WINDOW });
   const byId = new Map(candidates.map((c) => [c.id, c.prediction]));

@@ -3,9 +3,10 @@
  * not this code, guarantees one live lease per item.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { leases } from "@/db/schema";
+import { queryRows } from "./queue-sql";
 
 export type PickReason = "uncertain" | "audit" | "cold_start" | "random";
 export type Pick = { itemId: number; reason: PickReason; score: number | null };
@@ -62,30 +63,42 @@ export async function claimLeases(
 
 /**
  * Our candidate read may predate a concurrent submit that labelled an item
- * whose (expired) lease we then took over; this statement sees that commit,
- * so such claims are given back before anyone sees them.
+ * whose (expired) lease we then took over; this statement sees that commit
+ * (it starts after the claim's), so such claims are given back before anyone
+ * sees them. The same statement audits the claims kept ("lease.claim", items
+ * in the order given): one round trip instead of two.
  */
-export async function dropOutdatedClaims(tx: DbOrTx, projectId: number, userId: number, claimed: HeldLease[]): Promise<HeldLease[]> {
+export async function keepClaims(tx: DbOrTx, projectId: number, userId: number, claimed: HeldLease[]): Promise<HeldLease[]> {
   if (claimed.length === 0) return claimed;
-  const gone = await tx
-    .delete(leases)
-    .where(
-      and(
-        eq(leases.projectId, projectId),
-        eq(leases.userId, userId),
-        inArray(
-          leases.itemId,
-          claimed.map((c) => c.itemId),
-        ),
-        sql`exists (
-          select 1 from labels dl where dl.item_id = ${leases.itemId}
-            and (dl.source in ('human', 'import') and ${leases.reason} <> 'audit'
-              or dl.source <> 'auto' and ${leases.reason} = 'audit')
-        )`,
-      ),
+  const ids = sql.join(
+    claimed.map((c) => sql`${c.itemId}`),
+    sql`, `,
+  );
+  const given = sql.join(
+    claimed.map((c, i) => sql`(${c.itemId}::int, ${c.reason}::text, ${i}::int)`),
+    sql`, `,
+  );
+  const gone = await queryRows<{ item_id: number }>(
+    tx,
+    sql`with gone as (
+      delete from leases dl
+      where dl.project_id = ${projectId} and dl.user_id = ${userId} and dl.item_id in (${ids})
+        and exists (
+          select 1 from labels l where l.item_id = dl.item_id
+            and (l.source in ('human', 'import') and dl.reason <> 'audit' or l.source <> 'auto' and dl.reason = 'audit')
+        )
+      returning dl.item_id
+    ), logged as (
+      insert into audit_events (project_id, actor_id, action, entity_type, after)
+      select ${projectId}, ${userId}, 'lease.claim', 'lease',
+        jsonb_build_object('items', jsonb_agg(jsonb_build_object('itemId', c.item_id, 'reason', c.reason) order by c.ord))
+      from (values ${given}) as c(item_id, reason, ord)
+      where c.item_id not in (select item_id from gone)
+      having count(*) > 0
     )
-    .returning({ itemId: leases.itemId });
-  const goneIds = new Set(gone.map((g) => g.itemId));
+    select item_id from gone`,
+  );
+  const goneIds = new Set(gone.map((g) => Number(g.item_id)));
   return claimed.filter((c) => !goneIds.has(c.itemId));
 }
 

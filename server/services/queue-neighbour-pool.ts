@@ -15,9 +15,9 @@
  * with it), then by project and model version; at most MAX_KEYS_PER_DB
  * entries (least recently used go first), each bounded by NEIGHBOUR_POOL rows.
  */
-import { and, desc, eq, isNotNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { items, labels, predictions } from "@/db/schema";
+import { categories, items, labels, predictions } from "@/db/schema";
 import { decodeEmbedding } from "./queue-candidates";
 
 export const NEIGHBOUR_POOL = 2_000;
@@ -25,7 +25,8 @@ const FRESH_MS = 2_000;
 const MAX_STALE_MS = 30_000;
 const MAX_KEYS_PER_DB = 32;
 
-export type Labelled = { itemId: number; title: string; categoryId: number | null; source: string };
+/** A labelled item with its label's category path (display context, as old as the pool). */
+export type Labelled = { itemId: number; title: string; categoryId: number | null; path: string | null; deleted: boolean; source: string };
 /** Embeddings packed row-major with their norms, so ranking allocates nothing per candidate. */
 export type EmbeddingPool = { rows: Labelled[]; dim: number; vectors: Float32Array; norms: Float64Array };
 export type TitlePool = { rows: Labelled[]; words: Set<string>[] };
@@ -78,7 +79,15 @@ async function reload<T>(slot: Slot, load: () => Promise<T>): Promise<T> {
   }
 }
 
-const labelledColumns = { itemId: labels.itemId, title: items.title, categoryId: labels.categoryId, source: labels.source };
+const labelledColumns = {
+  itemId: labels.itemId,
+  title: items.title,
+  categoryId: labels.categoryId,
+  path: categories.path,
+  deleted: sql<boolean>`${categories.deletedAt} is not null`,
+  source: labels.source,
+};
+const categoryOfLabel = (projectId: number) => and(eq(categories.id, labels.categoryId), eq(categories.projectId, projectId));
 
 async function loadEmbeddingPool(db: DbOrTx, projectId: number, modelVersionId: number): Promise<EmbeddingPool> {
   // Driven from labels by the (project_id, updated_at) index, each row joined
@@ -88,6 +97,7 @@ async function loadEmbeddingPool(db: DbOrTx, projectId: number, modelVersionId: 
     .from(labels)
     .innerJoin(items, and(eq(items.id, labels.itemId), eq(items.projectId, projectId)))
     .innerJoin(predictions, and(eq(predictions.itemId, labels.itemId), eq(predictions.modelVersionId, modelVersionId)))
+    .leftJoin(categories, categoryOfLabel(projectId))
     .where(and(eq(labels.projectId, projectId), isNotNull(predictions.embedding)))
     .orderBy(desc(labels.updatedAt))
     .limit(NEIGHBOUR_POOL);
@@ -103,18 +113,20 @@ async function loadEmbeddingPool(db: DbOrTx, projectId: number, modelVersionId: 
     for (let j = 0; j < dim; j++) s += (e[j] as number) ** 2;
     norms[i] = Math.sqrt(s);
   });
-  const rows = kept.map(({ row }) => ({ itemId: row.itemId, title: row.title, categoryId: row.categoryId, source: row.source }));
+  const rows = kept.map(({ row }) => ({ itemId: row.itemId, title: row.title, categoryId: row.categoryId, path: row.path, deleted: row.deleted === true, source: row.source }));
   return { rows, dim, vectors, norms };
 }
 
 async function loadTitlePool(db: DbOrTx, projectId: number): Promise<TitlePool> {
-  const rows = await db
+  const raw = await db
     .select(labelledColumns)
     .from(labels)
     .innerJoin(items, and(eq(items.id, labels.itemId), eq(items.projectId, projectId)))
+    .leftJoin(categories, categoryOfLabel(projectId))
     .where(eq(labels.projectId, projectId))
     .orderBy(desc(labels.updatedAt))
     .limit(NEIGHBOUR_POOL);
+  const rows = raw.map((r) => ({ ...r, deleted: r.deleted === true }));
   return { rows, words: rows.map((r) => titleWords(r.title)) };
 }
 

@@ -14,7 +14,8 @@ export type Neighbour = {
   itemId: number;
   title: string;
   similarity: number;
-  label: { categoryId: number | null; source: string };
+  /** Path and deleted flag as of the pool's last load (a few seconds at most). */
+  label: { categoryId: number | null; path: string | null; deleted: boolean; source: string };
 };
 export type NeighbourResult = { basis: "embedding" | "title" | "none"; neighbours: Neighbour[] };
 
@@ -75,7 +76,7 @@ function rank(rows: Labelled[], selfId: number, sim: (i: number) => number, basi
     basis,
     neighbours: top.map(({ i, s }) => {
       const c = rows[i]!;
-      return { itemId: c.itemId, title: c.title, similarity: Math.round(s * 1000) / 1000, label: { categoryId: c.categoryId, source: c.source } };
+      return { itemId: c.itemId, title: c.title, similarity: Math.round(s * 1000) / 1000, label: { categoryId: c.categoryId, path: c.path, deleted: c.deleted, source: c.source } };
     }),
   };
 }

@@ -2,11 +2,11 @@
 import { eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { projects } from "@/db/schema";
-import { recordAudit } from "./audit";
 import { NotFoundError } from "../errors";
 import { choosePicks, type QueueProject, type Rng } from "./queue-choose";
-import { claimLeases, dropOutdatedClaims, ownLiveLeases, type HeldLease } from "./queue-claim";
+import { claimLeases, keepClaims, ownLiveLeases, type HeldLease } from "./queue-claim";
 import { buildHandoff, type HandoffItem } from "./queue-context";
+import { lowWaterMark, type LowWaterMark } from "./queue-low-water";
 import { queueStatus, type QueueStatus } from "./queue-status";
 import { MAX_NEXT } from "../schemas/queue";
 
@@ -46,29 +46,26 @@ async function leaseInTx(db: Db, p: NextParams, rng: Rng): Promise<{ project: Qu
     // Independent reads in one round trip.
     const [project, own] = await Promise.all([loadQueueProject(tx, p.projectId), ownLiveLeases(tx, p.projectId, p.userId)]);
     const n = p.n ?? Math.min(MAX_NEXT, Math.max(1, project.settings.batchSize));
-    const fresh = await claimNew(tx, project, p.userId, n - own.length, rng);
-    if (fresh.length > 0) {
-      await recordAudit(tx, {
-        projectId: p.projectId,
-        actorId: p.userId,
-        action: "lease.claim",
-        entityType: "lease",
-        after: { items: fresh.map((l) => ({ itemId: l.itemId, reason: l.reason })) },
-      });
-    }
+    const mv = project.activeModelVersionId;
+    const from = mv === null ? null : lowWaterMark(db, project.id, mv, project.settings.strategy);
+    // Each claim round audits the leases it kept (keepClaims).
+    const fresh = await claimNew(tx, project, p.userId, n - own.length, rng, from);
     return { project, held: [...own, ...fresh] };
   });
 }
 
-async function claimNew(tx: DbOrTx, project: QueueProject, userId: number, want: number, rng: Rng): Promise<HeldLease[]> {
+async function claimNew(tx: DbOrTx, project: QueueProject, userId: number, want: number, rng: Rng, from: LowWaterMark | null): Promise<HeldLease[]> {
   const held: HeldLease[] = [];
   const tried: number[] = [];
   for (let round = 0; round < CLAIM_ROUNDS && held.length < want; round++) {
-    const picks = await choosePicks(tx, { project, userId, want: want - held.length, rng, excludeIds: tried });
+    const picks = await choosePicks(tx, { project, userId, want: want - held.length, rng, excludeIds: tried, from });
     if (picks.length === 0) break;
     tried.push(...picks.map((x) => x.itemId));
     const claimed = await claimLeases(tx, { projectId: project.id, userId, leaseMinutes: leaseMinutesOf(project), picks });
-    held.push(...(await dropOutdatedClaims(tx, project.id, userId, claimed)));
+    // In picking order, so the audit lists them as chosen (RETURNING order is not guaranteed).
+    const rank = new Map(picks.map((x, i) => [x.itemId, i]));
+    claimed.sort((a, b) => (rank.get(a.itemId) ?? 0) - (rank.get(b.itemId) ?? 0));
+    held.push(...(await keepClaims(tx, project.id, userId, claimed)));
   }
   // Keep the picking order (claim RETURNING order is not guaranteed).
   const order = new Map(tried.map((id, i) => [id, i]));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { annotations, categories, leases } from "@/db/schema";
+import { annotations, auditEvents, categories, leases } from "@/db/schema";
 import { createRng } from "@/ml/rng";
 import { nextItems } from "@/server/services/queue-next";
 import { claimLeases } from "@/server/services/queue-claim";
@@ -42,6 +42,22 @@ describe.each(dbTargets())("review queue on $name", (target) => {
     expect(first.prediction!.top.map((t) => t.path)).toEqual(["Audio > Headphones", "Audio > Speakers"]);
     expect(first.lease.token).toMatch(/^[0-9a-f-]{36}$/);
     expect(first.lease.expiresAt.getTime()).toBeGreaterThan(Date.now() + 9 * 60_000);
+  });
+
+  it("every claim is audited: lease.claim lists the items in picking order", async () => {
+    const p = await modelProject(6);
+    const res = await p.callers[0]!.queue.next({ projectId: p.project.id, n: 3 });
+    const events = await h.db
+      .select({ actorId: auditEvents.actorId, entityType: auditEvents.entityType, before: auditEvents.before, after: auditEvents.after })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.projectId, p.project.id), eq(auditEvents.action, "lease.claim")));
+    expect(events).toEqual([
+      { actorId: p.users[0]!.id, entityType: "lease", before: null, after: { items: res.items.map((x) => ({ itemId: x.item.id, reason: "uncertain" })) } },
+    ]);
+    // A reload hands back the same leases and claims nothing new: no new event.
+    await p.callers[0]!.queue.next({ projectId: p.project.id, n: 3 });
+    const again = await h.db.select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.projectId, p.project.id), eq(auditEvents.action, "lease.claim")));
+    expect(again).toHaveLength(1);
   });
 
   it("least confidence and entropy orders", async () => {
