@@ -119,7 +119,7 @@ export async function loadSuggestions(
   modelVersionId: number | undefined,
 ): Promise<Map<number, Suggestion>> {
   if (itemIds.length === 0) return new Map();
-  if (modelVersionId !== undefined) await requireModelVersion(tx, projectId, modelVersionId);
+  if (modelVersionId !== undefined) return versionSuggestions(tx, projectId, itemIds, modelVersionId);
   const version =
     modelVersionId ?? sql`(select ${projects.activeModelVersionId} from ${projects} where ${projects.id} = ${projectId})`;
   const rows = await tx
@@ -129,12 +129,19 @@ export async function loadSuggestions(
   return new Map(rows.map((r) => [r.itemId, r]));
 }
 
-async function requireModelVersion(tx: DbOrTx, projectId: number, id: number): Promise<void> {
-  const [mv] = await tx
-    .select({ id: modelVersions.id })
+/** The version must be the project's (else NOT_FOUND); its predictions come in the same statement. */
+async function versionSuggestions(tx: DbOrTx, projectId: number, itemIds: number[], id: number): Promise<Map<number, Suggestion>> {
+  const rows = await tx
+    .select({ version: modelVersions.id, itemId: predictions.itemId, categoryId: predictions.categoryId, confidence: predictions.confidence })
     .from(modelVersions)
+    .leftJoin(predictions, and(eq(predictions.modelVersionId, modelVersions.id), eq(predictions.projectId, projectId), inArray(predictions.itemId, itemIds)))
     .where(and(eq(modelVersions.projectId, projectId), eq(modelVersions.id, id)));
-  if (!mv) throw new NotFoundError("Model version");
+  if (rows.length === 0) throw new NotFoundError("Model version");
+  const out = new Map<number, Suggestion>();
+  for (const r of rows) {
+    if (r.itemId !== null && r.categoryId !== null) out.set(r.itemId, { categoryId: r.categoryId, confidence: r.confidence, modelVersionId: r.version });
+  }
+  return out;
 }
 
 export type CurrentLabel = PreviousLabel & { itemId: number };

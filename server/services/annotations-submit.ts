@@ -3,15 +3,14 @@
  * audit event) happens in one transaction; a retry with the same
  * idempotency key returns the stored result and writes nothing.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { annotations, leases, type PreviousLabel } from "@/db/schema";
 import { ConflictError, ValidationError } from "../errors";
-import { recordAudit } from "./audit";
+import { queryRows } from "./queue-sql";
 import {
   type DecisionAction,
   type DecisionResult,
-  decisionColumns,
   findByKeys,
   isUniqueViolation,
   loadSuggestions,
@@ -21,7 +20,6 @@ import {
   snapshotOf,
   type Suggestion,
   toDecisionResult,
-  writeHumanLabels,
 } from "./annotations-shared";
 
 /** The reason the item was leased, copied onto the annotation (audits are measured by it). */
@@ -82,22 +80,49 @@ async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
   // An audit whose auto label was replaced meanwhile falls back to the model's suggestion.
   const shown = (audit ? auditedSuggestion(previous) : null) ?? (suggestions ?? (await loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId))).get(p.itemId) ?? null;
   const decision = await resolveDecision(tx, p, shown);
-  const a = await insertAnnotation(tx, p, decision, lease.reason, previous);
-  const result = toDecisionResult(a);
-  await Promise.all([
-    p.action === "skip" ? null : writeHumanLabels(tx, p.projectId, [{ itemId: p.itemId, categoryId: decision.categoryId, userId: p.userId, annotationId: a.id }]),
-    tx.delete(leases).where(and(eq(leases.itemId, p.itemId), eq(leases.projectId, p.projectId))),
-    recordAudit(tx, {
-      projectId: p.projectId,
-      actorId: p.userId,
-      action: `annotation.${p.action}`,
-      entityType: "item",
-      entityId: p.itemId,
-      before: previous,
-      after: { annotationId: a.id, label: result.label, reason: lease.reason },
-    }),
-  ]);
-  return result;
+  return storeDecision(tx, p, decision, lease.reason, previous);
+}
+
+type StoredRow = { id: number | string; itemId: number; action: string; categoryId: number | null; previousLabel: PreviousLabel | null; reason: string | null; createdAt: string };
+
+/**
+ * The annotation, the human label (not for a skip), the lease's end and the
+ * audit event in one statement (data-modifying CTEs; it used to be four
+ * statements in two round trips). The audit's `after` is what the caller gets:
+ * the annotation id, the label after the decision and the pick reason.
+ */
+async function storeDecision(tx: Tx, p: SubmitParams, d: Decision, reason: PickReason, previous: PreviousLabel | null): Promise<DecisionResult> {
+  const label = p.action === "skip" ? (previous ? { categoryId: previous.categoryId, source: previous.source } : null) : { categoryId: d.categoryId, source: "human" };
+  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  const [row] = await queryRows<{ a: StoredRow | string }>(
+    tx,
+    sql`with a as (
+      insert into annotations (project_id, item_id, user_id, action, category_id, suggested_category_id, suggested_confidence,
+                               model_version_id, reason, time_spent_ms, idempotency_key, previous_label)
+      values (${p.projectId}, ${p.itemId}, ${p.userId}, ${p.action}, ${d.categoryId}::int, ${d.suggestion?.categoryId ?? null}::int,
+              ${d.suggestion?.confidence ?? null}::float8, ${d.suggestion?.modelVersionId ?? p.modelVersionId ?? null}::int, ${reason},
+              ${p.timeSpentMs}, ${p.idempotencyKey}, ${json(previous)}::jsonb)
+      returning id, item_id, action, category_id, previous_label, reason, created_at
+    ), l as (
+      insert into labels (item_id, project_id, category_id, source, user_id, annotation_id, model_version_id, confidence, updated_at)
+      select a.item_id, ${p.projectId}, a.category_id, 'human', ${p.userId}, a.id, null, null, now() from a where a.action <> 'skip'
+      on conflict (item_id) do update set category_id = excluded.category_id, source = excluded.source, user_id = excluded.user_id,
+        annotation_id = excluded.annotation_id, model_version_id = null, confidence = null, updated_at = now()
+    ), d as (
+      delete from leases where item_id = ${p.itemId} and project_id = ${p.projectId}
+    ), e as (
+      insert into audit_events (project_id, actor_id, action, entity_type, entity_id, before, after)
+      select ${p.projectId}, ${p.userId}, ${`annotation.${p.action}`}, 'item', ${String(p.itemId)}, ${json(previous)}::jsonb,
+        jsonb_build_object('annotationId', a.id) || ${json({ label, reason })}::jsonb
+      from a
+    )
+    select jsonb_build_object('id', a.id, 'itemId', a.item_id, 'action', a.action, 'categoryId', a.category_id,
+      'previousLabel', a.previous_label, 'reason', a.reason, 'createdAt', a.created_at) as a
+    from a`,
+  );
+  if (!row) throw new Error("insert returned no row");
+  const a = typeof row.a === "string" ? (JSON.parse(row.a) as StoredRow) : row.a;
+  return toDecisionResult({ ...a, id: Number(a.id), createdAt: new Date(a.createdAt) });
 }
 
 /**
@@ -113,28 +138,6 @@ async function replayOrRefuse(tx: Tx, p: SubmitParams): Promise<DecisionResult> 
 }
 
 type Decision = Awaited<ReturnType<typeof resolveDecision>>;
-
-async function insertAnnotation(tx: Tx, p: SubmitParams, d: Decision, reason: PickReason, previous: PreviousLabel | null) {
-  const [row] = await tx
-    .insert(annotations)
-    .values({
-      projectId: p.projectId,
-      itemId: p.itemId,
-      userId: p.userId,
-      action: p.action,
-      categoryId: d.categoryId,
-      suggestedCategoryId: d.suggestion?.categoryId ?? null,
-      suggestedConfidence: d.suggestion?.confidence ?? null,
-      modelVersionId: d.suggestion?.modelVersionId ?? p.modelVersionId ?? null,
-      reason,
-      timeSpentMs: p.timeSpentMs,
-      idempotencyKey: p.idempotencyKey,
-      previousLabel: previous,
-    })
-    .returning(decisionColumns);
-  if (!row) throw new Error("insert returned no row");
-  return row;
-}
 
 /** An audit shows the auto label under review, so "accept" confirms that label (even if a newer model would now suggest something else). */
 function auditedSuggestion(audited: PreviousLabel | null): Suggestion | null {
