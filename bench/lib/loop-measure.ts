@@ -3,12 +3,13 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { items, labels, modelVersions, projects } from "@/db/schema";
 import { oracleCoverage } from "@/ml/evaluate";
+import { wilsonLower } from "@/ml/stats";
 import { auditedPrecision } from "@/server/services/auto-accept-audits";
 import { coverageAt } from "@/server/services/training-evaluate";
 import { wilsonInterval } from "@/server/services/auto-accept-audits";
 import { loadActiveModel } from "@/server/services/models-load";
 import { readEvidence } from "@/server/services/training-data";
-import { scoreLabelled } from "@/server/services/training-evaluate";
+import { CONFIDENCE_LEVEL, scoreLabelled } from "@/server/services/training-evaluate";
 import type { AnnotateTally } from "./loop-annotators";
 
 export type RoundFigures = {
@@ -18,7 +19,10 @@ export type RoundFigures = {
   audits: number;
   humanLabelsPool: number;
   autoLabels: number;
+  /** Auto labels / pool: what the machine has categorised of everything there is to categorise. */
   automation: number;
+  /** Auto / (auto + human) pool labels: the dashboard's automation rate (share of categorised items nobody touched). */
+  automationRate: number | null;
   categorised: number;
   decisionsPer1000: number | null;
   autoTruePrecision: number | null;
@@ -73,6 +77,7 @@ export async function measureRound(
     humanLabelsPool: human,
     autoLabels: auto.length,
     automation: auto.length / p.poolSize,
+    automationRate: categorised ? auto.length / categorised : null,
     categorised: categorised / p.poolSize,
     decisionsPer1000: categorised ? (1000 * t.decisions) / categorised : null,
     autoTruePrecision: auto.length ? autoRight / auto.length : null,
@@ -93,7 +98,26 @@ export type OracleFigures = {
   /** Coverage and precision on the test split at the thresholds the project actually uses. */
   deployedTestCoverage: number;
   deployedTestPrecision: number | null;
+  /**
+   * Evidence ceiling: the largest coverage of the gold items whose top slice passes ONE
+   * 95% Wilson test at the target, with the slice chosen after looking (so no valid
+   * procedure can certify more from these gold items; the oracle needs no bound at all).
+   */
+  singleTestCeiling: number;
 };
+
+function singleTestCeiling(scored: { confidence: number; correct: boolean }[], target: number): number {
+  const sorted = [...scored].sort((a, b) => b.confidence - a.confidence);
+  let ok = 0;
+  let best = 0;
+  sorted.forEach((s, i) => {
+    if (s.correct) ok++;
+    const next = sorted[i + 1];
+    if (next && next.confidence === s.confidence) return;
+    if (wilsonLower(ok, i + 1, CONFIDENCE_LEVEL) >= target) best = (i + 1) / sorted.length;
+  });
+  return best;
+}
 
 /** The active model on the gold (test) items: oracle coverage vs the coverage its certified thresholds give. */
 export async function oracleFigures(db: Db, projectId: number, target: number): Promise<OracleFigures | null> {
@@ -110,5 +134,6 @@ export async function oracleFigures(db: Db, projectId: number, target: number): 
     oracleCoverage: oc.oracleCoverage,
     deployedTestCoverage: dep.coverage,
     deployedTestPrecision: dep.precision,
+    singleTestCeiling: singleTestCeiling(scored, target),
   };
 }

@@ -62,18 +62,20 @@ export function minTruePrecision(rs: RoundFigures[]): number | null {
 }
 
 export function printSummary(runs: TargetRun[]) {
-  console.log("\nsummary (automation = auto labels / pool; oracle = best coverage on the gold split at the target for the final model)");
   console.log(
-    ["target", "labels", "audits", "automation", "true prec", "min true", "audited", "min aud.", "test cov", "oracle", "gap", "dec/1k", "test acc", "minutes"].map((h) => pad(h, 10)).join(" "),
+    "\nsummary (automation = auto labels / pool; rate = auto / (auto + human), the dashboard's automation rate; oracle = best coverage on the gold split at the target for the final model; ceiling = the most one 95% bound on those gold items could certify)",
+  );
+  console.log(
+    ["target", "labels", "audits", "automation", "rate", "true prec", "min true", "audited", "min aud.", "test cov", "ceiling", "oracle", "gap", "dec/1k", "test acc", "minutes"].map((h) => pad(h, 10)).join(" "),
   );
   for (const r of runs) {
     const f = r.final;
     const gap = r.oracle ? r.oracle.oracleCoverage - f.automation : null;
     console.log(
       [
-        r.target.toFixed(2), String(f.humanDecisions), String(f.audits), pc(f.automation), pc(f.autoTruePrecision, 2), pc(minTruePrecision(r.rounds), 2),
+        r.target.toFixed(2), String(f.humanDecisions), String(f.audits), pc(f.automation), pc(f.automationRate), pc(f.autoTruePrecision, 2), pc(minTruePrecision(r.rounds), 2),
         f.auditedAll.n ? `${pc(f.auditedAll.precision)}/${f.auditedAll.n}` : "–", pc(minAudited(r.rounds)),
-        pc(r.oracle?.deployedTestCoverage), pc(r.oracle?.oracleCoverage), gap === null ? "–" : `${(100 * gap).toFixed(1)} pt`,
+        pc(r.oracle?.deployedTestCoverage), pc(r.oracle?.singleTestCeiling), pc(r.oracle?.oracleCoverage), gap === null ? "–" : `${(100 * gap).toFixed(1)} pt`,
         f.decisionsPer1000?.toFixed(0) ?? "–", pc(r.oracle?.testAccuracy), (r.time.totalSeconds / 60).toFixed(1),
       ].map((s) => pad(s, 10)).join(" "),
     );

@@ -10,15 +10,34 @@ import type { Calibration } from "@/ml";
 import { recordAudit } from "./audit";
 import { loadActiveModel, type LoadedVersion } from "./models-load";
 import { planScoring } from "./scoring-plan";
-import { readEvidence, type LabelledItem } from "./training-data";
-import { calibrationFigures, certify, coverageAt, fitCalibration, scoreLabelled } from "./training-evaluate";
+import { itemShare, readEvidence, type LabelledItem } from "./training-data";
+import { calibrationFigures, certify, coverageAt, fitCalibration, scoreLabelled, type Scored } from "./training-evaluate";
 import { getProjectSettings } from "./training-requests";
+
+const HELD_OUT_SEED = 7919;
 
 export type RecalibrateReason = "manual" | "audits" | "schedule" | "audit_failure";
 
 async function measure(v: LoadedVersion, cal: Calibration, evidence: LabelledItem[], perClass: readonly (number | null)[]) {
   const scored = await scoreLabelled(v.model, cal, evidence, v.categoryIds);
   return { scored, ece: calibrationFigures(scored).ece, ...coverageAt(scored, perClass) };
+}
+
+/**
+ * ECE of the refit measured on items it was not fitted on: two halves of the
+ * evidence, each scored under the calibration fitted on the other (the in-sample
+ * ECE of a refit is optimistic, isotonic most of all). Null when a half is too small to fit.
+ */
+async function heldOutEce(v: LoadedVersion, evidence: LabelledItem[]): Promise<number | null> {
+  const inA = (r: LabelledItem) => itemShare(r.itemId, HELD_OUT_SEED) < 0.5;
+  const halves = [evidence.filter(inA), evidence.filter((r) => !inA(r))] as const;
+  const scored: Scored[] = [];
+  for (const [fitOn, scoreOn] of [[halves[0], halves[1]], [halves[1], halves[0]]] as const) {
+    const cal = fitCalibration(v.model, fitOn, v.categoryIds);
+    if (cal.method === "none") return null;
+    scored.push(...(await scoreLabelled(v.model, cal, scoreOn, v.categoryIds)));
+  }
+  return calibrationFigures(scored).ece;
 }
 
 /** Refit on the evidence; with too little of it to fit anything the current calibration stays. */
@@ -39,7 +58,8 @@ export async function recalibrate(db: Db, p: { projectId: number; reason: Recali
   const thresholds = certify(afterScored, v.categoryIds.length, settings.precisionTarget);
   // The curve is kept so the settings page can show what another precision target would cover under this calibration.
   const after = await measure(v, cal, evidence, thresholds.perClass);
-  const metrics = { reason: p.reason, n: evidence.length, gold: gold.length, audits: audits.length, before: { ece: before.ece, coverage: before.coverage, precision: before.precision }, after: { ece: after.ece, coverage: after.coverage, precision: after.precision }, curve: thresholds.curve };
+  const after2 = { ece: after.ece, eceHeldOut: await heldOutEce(v, evidence), coverage: after.coverage, precision: after.precision };
+  const metrics = { reason: p.reason, n: evidence.length, gold: gold.length, audits: audits.length, before: { ece: before.ece, coverage: before.coverage, precision: before.precision }, after: after2, curve: thresholds.curve };
   const calibrationId = await applyCalibration(db, { projectId: p.projectId, versionId: v.versionId, previousId: v.calibrationId, actorId: p.actorId, kind: "recalibration", params: { ...cal }, thresholds: { global: thresholds.global, perClass: thresholds.perClass }, metrics });
   if (calibrationId === null) return null;
   await planScoring(db, { projectId: p.projectId, versionId: v.versionId, calibrationId });

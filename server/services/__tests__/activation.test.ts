@@ -77,13 +77,16 @@ describe.each(dbTargets())("activation, rollback and recalibration on $name", (t
     expect(after!.cal).toBe(calId);
     const [cal] = await h.db.select().from(calibrations).where(eq(calibrations.id, calId));
     expect(cal).toMatchObject({ modelVersionId: v, kind: "recalibration" });
-    const m = cal!.metrics as { before: { ece: number; coverage: number }; after: { ece: number; coverage: number } };
+    const m = cal!.metrics as { before: { ece: number; coverage: number }; after: { ece: number; eceHeldOut: number | null; coverage: number } };
     expect(typeof m.before.ece).toBe("number");
     expect(typeof m.after.ece).toBe("number");
+    // Also measured on items the refit did not see (2-fold), which an in-sample fit cannot flatter.
+    expect(m.after.eceHeldOut).toBeGreaterThanOrEqual(0);
+    expect(m.after.eceHeldOut).toBeLessThanOrEqual(1);
     const curve = (cal!.metrics as { curve?: { coverage: number; lowerBound: number }[] }).curve;
     expect(curve?.length).toBeGreaterThan(0);
     expect(curve!.every((c) => c.coverage > 0 && c.coverage <= 1 && c.lowerBound >= 0 && c.lowerBound <= 1)).toBe(true);
-    console.log(`[measure] ${target.name}: recalibration ECE ${m.before.ece.toFixed(4)} -> ${m.after.ece.toFixed(4)}, coverage ${m.before.coverage.toFixed(3)} -> ${m.after.coverage.toFixed(3)}`);
+    console.log(`[measure] ${target.name}: recalibration ECE ${m.before.ece.toFixed(4)} -> ${m.after.ece.toFixed(4)} (held out ${m.after.eceHeldOut?.toFixed(4)}), coverage ${m.before.coverage.toFixed(3)} -> ${m.after.coverage.toFixed(3)}`);
     const [ev] = await h.db.select().from(auditEvents).where(and(eq(auditEvents.projectId, s.project.id), eq(auditEvents.action, "model.recalibrated")));
     expect(ev).toMatchObject({ actorId: eng.id, before: { calibrationId: before!.cal }, after: { calibrationId: calId } });
     // Rescoring under the new calibration keeps every auto label at or above its class threshold.

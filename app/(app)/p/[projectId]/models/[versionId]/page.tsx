@@ -95,7 +95,7 @@ type Detail = RouterOutputs["models"]["get"];
 function ReadyVersion({ v, m, names, perClassThreshold, versions }: { v: Detail; m: VersionMetrics; names: Record<number, string>; perClassThreshold: Map<number, number | null>; versions: { id: number; version: number }[] }) {
   const g = m.gold;
   const warmFrom = versions.find((x) => x.id === m.warmStartedFrom);
-  const calMetrics = (v.calibration?.metrics ?? {}) as { ece?: unknown; coverageAtTarget?: unknown; after?: { ece?: unknown; coverage?: unknown } };
+  const calMetrics = (v.calibration?.metrics ?? {}) as { ece?: unknown; coverageAtTarget?: unknown; after?: { ece?: unknown; eceHeldOut?: unknown; coverage?: unknown } };
   const temperature = typeof v.calibration?.params.temperature === "number" ? v.calibration.params.temperature : null;
   const supportOf = new Map((g?.perClass ?? []).map((c) => [c.categoryId, c.support]));
   const perClass = [...(g?.perClass ?? [])].filter((c) => c.support > 0).sort((a, b) => b.support - a.support || a.f1 - b.f1);
@@ -147,7 +147,9 @@ function ReadyVersion({ v, m, names, perClassThreshold, versions }: { v: Detail;
                 <>
                   <dt className="text-muted">After recalibration</dt>
                   <dd className="tabular-nums">
-                    ECE {fixed(typeof calMetrics.after.ece === "number" ? calMetrics.after.ece : null)}, coverage {pct(typeof calMetrics.after.coverage === "number" ? calMetrics.after.coverage : null)}
+                    ECE {fixed(typeof calMetrics.after.ece === "number" ? calMetrics.after.ece : null)} on the evidence it was fitted on
+                    {typeof calMetrics.after.eceHeldOut === "number" ? `, ${fixed(calMetrics.after.eceHeldOut)} held out (2-fold)` : ""}, coverage{" "}
+                    {pct(typeof calMetrics.after.coverage === "number" ? calMetrics.after.coverage : null)}
                   </dd>
                 </>
               ) : null}
