@@ -93,6 +93,15 @@ export async function requireLiveCategories(tx: DbOrTx, projectId: number, ids: 
     .select({ id: categories.id, path: categories.path, deletedAt: categories.deletedAt })
     .from(categories)
     .where(and(eq(categories.projectId, projectId), inArray(categories.id, wanted)));
+  checkLiveCategories(rows, wanted);
+}
+
+export type CategoryRow = { id: number; path: string; deletedAt: Date | null };
+
+/** requireLiveCategories' verdict on rows already read (the project's categories among `wanted`). */
+export function checkLiveCategories(rows: CategoryRow[], ids: number[]): void {
+  const wanted = [...new Set(ids)];
+  rows = rows.filter((r) => wanted.includes(r.id));
   const found = new Set(rows.map((r) => r.id));
   const missing = wanted.filter((id) => !found.has(id));
   if (missing.length > 0) throw new NotFoundError(`Category ${missing.join(", ")}`);

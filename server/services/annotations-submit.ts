@@ -3,9 +3,9 @@
  * audit event) happens in one transaction; a retry with the same
  * idempotency key returns the stored result and writes nothing.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { annotations, leases, type PreviousLabel } from "@/db/schema";
+import { annotations, categories, leases, projects, type PreviousLabel } from "@/db/schema";
 import { ConflictError, ValidationError } from "../errors";
 import { queryRows } from "./queue-sql";
 import {
@@ -17,6 +17,8 @@ import {
   lockLabels,
   requireItems,
   requireLiveCategories,
+  checkLiveCategories,
+  type CategoryRow,
   snapshotOf,
   type Suggestion,
   toDecisionResult,
@@ -58,11 +60,19 @@ function sameRequestOrConflict(stored: Parameters<typeof toDecisionResult>[0], p
 }
 
 async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
-  const [lease] = await tx
-    .select({ token: leases.token, userId: leases.userId, reason: leases.reason })
-    .from(leases)
-    .where(and(eq(leases.itemId, p.itemId), eq(leases.projectId, p.projectId)))
-    .for("update");
+  // Everything the decision needs is read in one round trip; the statements
+  // run in this order on the connection (lease lock first, then the label lock,
+  // as before). A suggestion error is only raised once the lease is known valid.
+  const [[lease], current, suggestions, cats] = await Promise.all([
+    tx
+      .select({ token: leases.token, userId: leases.userId, reason: leases.reason })
+      .from(leases)
+      .where(and(eq(leases.itemId, p.itemId), eq(leases.projectId, p.projectId)))
+      .for("update"),
+    lockLabels(tx, p.projectId, [p.itemId]),
+    loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId).catch((e: unknown) => e as Error),
+    decisionCategories(tx, p),
+  ]);
   // An expired lease is still honoured while its row carries our token: a
   // take-over by someone else replaces the token, so then this is a CONFLICT.
   if (!lease || lease.userId !== p.userId || lease.token.toLowerCase() !== p.leaseToken.toLowerCase()) return replayOrRefuse(tx, p);
@@ -70,16 +80,12 @@ async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
   // its lease and every lease gets a fresh token. A key already used for another
   // item fails the unique index on insert (answered in submitAnnotation), and our
   // lease row (of this project, locked) stands for the item, so neither lookup
-  // is repeated here. Independent reads go out together (one round trip).
-  const audit = lease.reason === "audit";
-  const [current, suggestions] = await Promise.all([
-    lockLabels(tx, p.projectId, [p.itemId]),
-    audit ? null : loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId),
-  ]);
+  // is repeated here.
+  if (suggestions instanceof Error) throw suggestions;
   const previous = snapshotOf(current.get(p.itemId));
-  // An audit whose auto label was replaced meanwhile falls back to the model's suggestion.
-  const shown = (audit ? auditedSuggestion(previous) : null) ?? (suggestions ?? (await loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId))).get(p.itemId) ?? null;
-  const decision = await resolveDecision(tx, p, shown);
+  // An audit shows the auto label under review; one whose auto label was replaced meanwhile falls back to the model's suggestion.
+  const shown = (lease.reason === "audit" ? auditedSuggestion(previous) : null) ?? suggestions.get(p.itemId) ?? null;
+  const decision = await resolveDecision(tx, p, shown, cats);
   return storeDecision(tx, p, decision, lease.reason, previous);
 }
 
@@ -146,16 +152,44 @@ function auditedSuggestion(audited: PreviousLabel | null): Suggestion | null {
     : null;
 }
 
+/**
+ * The categories the decision can set, read with the lease: the corrected
+ * one, the item's prediction (given or active version) and its current label.
+ */
+function decisionCategories(tx: Tx, p: SubmitParams): Promise<CategoryRow[]> {
+  if (p.action !== "accept" && p.action !== "correct") return Promise.resolve([]);
+  const version = p.modelVersionId ?? sql`(select ${projects.activeModelVersionId} from ${projects} where ${projects.id} = ${p.projectId})`;
+  return tx
+    .select({ id: categories.id, path: categories.path, deletedAt: categories.deletedAt })
+    .from(categories)
+    .where(
+      and(
+        eq(categories.projectId, p.projectId),
+        or(
+          p.categoryId === undefined ? undefined : eq(categories.id, p.categoryId),
+          sql`${categories.id} in (select pr.category_id from predictions pr where pr.project_id = ${p.projectId} and pr.item_id = ${p.itemId} and pr.model_version_id = ${version})`,
+          sql`${categories.id} in (select lb.category_id from labels lb where lb.project_id = ${p.projectId} and lb.item_id = ${p.itemId})`,
+        ),
+      ),
+    );
+}
+
+/** Checked on the rows read with the lease; a category not among them (changed meanwhile) is looked up as before. */
+async function requireLive(tx: Tx, p: SubmitParams, id: number, cats: CategoryRow[]): Promise<void> {
+  if (cats.some((c) => c.id === id)) checkLiveCategories(cats, [id]);
+  else await requireLiveCategories(tx, p.projectId, [id]);
+}
+
 /** What category the decision sets, given the suggestion that was on screen. */
-async function resolveDecision(tx: Tx, p: SubmitParams, suggestion: Suggestion | null) {
+async function resolveDecision(tx: Tx, p: SubmitParams, suggestion: Suggestion | null, cats: CategoryRow[]) {
   if (p.action === "accept") {
     if (!suggestion) throw new ValidationError("There is no model suggestion to accept for this item; choose a category");
-    await requireLiveCategories(tx, p.projectId, [suggestion.categoryId]);
+    await requireLive(tx, p, suggestion.categoryId, cats);
     return { categoryId: suggestion.categoryId, suggestion };
   }
   if (p.action === "correct") {
     if (p.categoryId === undefined) throw new ValidationError("A correction needs a category");
-    await requireLiveCategories(tx, p.projectId, [p.categoryId]);
+    await requireLive(tx, p, p.categoryId, cats);
     return { categoryId: p.categoryId, suggestion };
   }
   return { categoryId: null, suggestion };

@@ -32,26 +32,45 @@ export const leaseMinutesOf = (p: QueueProject): number =>
 
 export async function nextItems(db: Db, p: NextParams): Promise<NextResult> {
   const rng = p.rng ?? Math.random;
-  let { project, held } = await leaseInTx(db, p, rng);
+  let { held, context } = await leaseInTx(db, p, rng);
   // Everyone ranks the same items first: under contention a whole round of
   // claims can lose to a caller that committed after our read. One more try
   // with a fresh transaction before telling the person there is nothing.
-  if (held.length === 0) ({ project, held } = await leaseInTx(db, p, rng));
-  if (held.length > 0) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await buildHandoff(db, project, held) };
+  if (held.length === 0) ({ held, context } = await leaseInTx(db, p, rng));
+  if (context) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await context };
   return { ...(await queueStatus(db, p.projectId, p.userId)), items: [] };
 }
 
-async function leaseInTx(db: Db, p: NextParams, rng: Rng): Promise<{ project: QueueProject; held: HeldLease[] }> {
-  return db.transaction(async (tx) => {
-    // Independent reads in one round trip.
-    const [project, own] = await Promise.all([loadQueueProject(tx, p.projectId), ownLiveLeases(tx, p.projectId, p.userId)]);
-    const n = p.n ?? Math.min(MAX_NEXT, Math.max(1, project.settings.batchSize));
-    const mv = project.activeModelVersionId;
-    const from = mv === null ? null : lowWaterMark(db, project.id, mv, project.settings.strategy);
-    // Each claim round audits the leases it kept (keepClaims).
-    const fresh = await claimNew(tx, project, p.userId, n - own.length, rng, from);
-    return { project, held: [...own, ...fresh] };
-  });
+type Leased = { held: HeldLease[]; context: Promise<HandoffItem[]> | null };
+
+async function leaseInTx(db: Db, p: NextParams, rng: Rng): Promise<Leased> {
+  let context: Promise<HandoffItem[]> | null = null;
+  try {
+    const held = await db.transaction(async (tx) => {
+      const { project, held } = await claimInTx(db, tx, p, rng);
+      // The handoff context reads nothing this transaction writes: it starts on
+      // another connection now and overlaps the COMMIT (not awaited in here, so
+      // a single-connection database simply runs it after the commit).
+      if (held.length > 0) context = buildHandoff(db, project, held);
+      return held;
+    });
+    return { held, context };
+  } catch (e) {
+    // The context's own failure, if any, goes with this one.
+    (context as Promise<HandoffItem[]> | null)?.catch(() => {});
+    throw e;
+  }
+}
+
+async function claimInTx(db: Db, tx: DbOrTx, p: NextParams, rng: Rng): Promise<{ project: QueueProject; held: HeldLease[] }> {
+  // Independent reads in one round trip.
+  const [project, own] = await Promise.all([loadQueueProject(tx, p.projectId), ownLiveLeases(tx, p.projectId, p.userId)]);
+  const n = p.n ?? Math.min(MAX_NEXT, Math.max(1, project.settings.batchSize));
+  const mv = project.activeModelVersionId;
+  const from = mv === null ? null : lowWaterMark(db, project.id, mv, project.settings.strategy);
+  // Each claim round audits the leases it kept (keepClaims).
+  const fresh = await claimNew(tx, project, p.userId, n - own.length, rng, from);
+  return { project, held: [...own, ...fresh] };
 }
 
 async function claimNew(tx: DbOrTx, project: QueueProject, userId: number, want: number, rng: Rng, from: LowWaterMark | null): Promise<HeldLease[]> {
