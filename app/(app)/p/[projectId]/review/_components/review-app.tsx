@@ -15,7 +15,7 @@ import type { AppRouter } from "@/server/routers/_app";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import { ReviewEngine } from "../_lib/review-engine";
 import { acceptedSuggestion, numberedChoices, recentCategories, type NumberedChoice } from "../_lib/review-choices";
-import { localReviewStorage, storageKey } from "../_lib/review-storage";
+import { browserTabEnv, openTabStorage, storageKey } from "../_lib/review-storage";
 import type { Action, ReviewTransport } from "../_lib/review-types";
 import { CategorySearch, Kbd, type CategoryOption } from "./category-search";
 import { ChoicesPanel, HistoryPanel, ItemPanel, NeighboursPanel } from "./task-view";
@@ -66,8 +66,10 @@ export function ReviewApp(props: Props) {
     setCategories(all);
   }, [client, projectId]);
 
-  // Built after mount: the engine lives on localStorage, which the server render has not.
+  // Built after mount: the engine lives on localStorage (this tab's key, claimed first), which the server render has not.
   useEffect(() => {
+    let cancelled = false;
+    let teardown: (() => void) | null = null;
     const transport: ReviewTransport = {
       next: (n) => client.queue.next.mutate({ projectId, n }),
       submit: (input) => client.annotations.submit.mutate({ ...input, projectId }),
@@ -75,32 +77,37 @@ export function ReviewApp(props: Props) {
       extend: (leaseTokens) => client.queue.extend.mutate({ projectId, leaseTokens }),
       release: (leaseTokens) => releaseKeepalive(projectId, leaseTokens),
     };
-    const e = new ReviewEngine({
-      transport,
-      storage: localReviewStorage(storageKey(userId, projectId)),
-      onCategoriesStale: () => void reloadCategories().catch(() => {}),
+    void openTabStorage(storageKey(userId, projectId), browserTabEnv()).then((storage) => {
+      if (cancelled) return storage.release();
+      const e = new ReviewEngine({ transport, storage, onCategoriesStale: () => void reloadCategories().catch(() => {}) });
+      e.start();
+      setEngine(e);
+      const onHide = () => e.releaseExtras();
+      const onShow = (ev: PageTransitionEvent) => ev.persisted && e.retryNow();
+      const onVisible = () => (document.visibilityState === "visible" ? e.retryNow() : e.flush());
+      const onOnline = () => e.retryNow();
+      window.addEventListener("pagehide", onHide);
+      window.addEventListener("pageshow", onShow);
+      window.addEventListener("online", onOnline);
+      window.addEventListener("focus", onOnline);
+      document.addEventListener("visibilitychange", onVisible);
+      // Logged in again in another tab and some other call succeeded: send now.
+      const unsub = subscribeSessionExpired(() => !isSessionExpired() && e.retryNow());
+      teardown = () => {
+        window.removeEventListener("pagehide", onHide);
+        window.removeEventListener("pageshow", onShow);
+        window.removeEventListener("online", onOnline);
+        window.removeEventListener("focus", onOnline);
+        document.removeEventListener("visibilitychange", onVisible);
+        unsub();
+        e.stop();
+        // Saved by stop; from now on another tab may adopt what is left.
+        storage.release();
+      };
     });
-    e.start();
-    setEngine(e);
-    const onHide = () => e.releaseExtras();
-    const onShow = (ev: PageTransitionEvent) => ev.persisted && e.retryNow();
-    const onVisible = () => (document.visibilityState === "visible" ? e.retryNow() : e.flush());
-    const onOnline = () => e.retryNow();
-    window.addEventListener("pagehide", onHide);
-    window.addEventListener("pageshow", onShow);
-    window.addEventListener("online", onOnline);
-    window.addEventListener("focus", onOnline);
-    document.addEventListener("visibilitychange", onVisible);
-    // Logged in again in another tab and some other call succeeded: send now.
-    const unsub = subscribeSessionExpired(() => !isSessionExpired() && e.retryNow());
     return () => {
-      window.removeEventListener("pagehide", onHide);
-      window.removeEventListener("pageshow", onShow);
-      window.removeEventListener("online", onOnline);
-      window.removeEventListener("focus", onOnline);
-      document.removeEventListener("visibilitychange", onVisible);
-      unsub();
-      e.stop();
+      cancelled = true;
+      teardown?.();
     };
   }, [client, projectId, userId, reloadCategories]);
 

@@ -3,11 +3,15 @@
  * the network, the outbox sends in order with the same idempotency key on
  * retry, undo works before and after sending, CONFLICT drops, a deleted
  * category brings the item back, and 401 keeps everything until logged in.
+ * Two tabs of one project keep separate outboxes; a closed tab's outbox is
+ * adopted by a live one and every decision is stored exactly once.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TRPCClientError } from "@trpc/client";
 import { BUFFER_TARGET, ReviewEngine } from "./review-engine";
-import type { ReviewStorage } from "./review-storage";
+import superjson from "superjson";
+import * as S from "./review-state";
+import { heartbeats, memoryStore, openTabStorage, storageKey, tabKey, webLocks, type KeyValueStore, type LockRequester, type ReviewStorage, type TabEnv, type TabStorage } from "./review-storage";
 import type { Handoff, NextResult, ReviewState, ReviewTransport, SubmitInput } from "./review-types";
 import { numberedChoices } from "./review-choices";
 
@@ -40,8 +44,14 @@ class FakeServer {
   undos: number[] = [];
   released: string[] = [];
   held = new Set<number>();
+  /** Every call fails as a fetch does without network. */
+  offline = false;
+  private net(): void {
+    if (this.offline) throw new TypeError("Failed to fetch");
+  }
   transport: ReviewTransport = {
     next: async (n): Promise<NextResult> => {
+      this.net();
       const own = [...this.held];
       const fresh = this.nextIds.splice(0, Math.max(0, n - own.length));
       fresh.forEach((id) => this.held.add(id));
@@ -49,6 +59,7 @@ class FakeServer {
       return items.length ? { status: "ok", leasedByOthers: 0, earliestExpiry: null, items } : { status: "done", leasedByOthers: 0, earliestExpiry: null, items: [] };
     },
     submit: async (input) => {
+      this.net();
       this.submits.push(input.idempotencyKey);
       const f = this.failNext.shift();
       if (f) throw f;
@@ -57,6 +68,7 @@ class FakeServer {
       return { annotationId: this.stored.size, itemId: input.itemId, action: input.action, categoryId: input.categoryId ?? null, label: null, createdAt: new Date() };
     },
     undo: async (input) => {
+      this.net();
       const f = this.failNext.shift();
       if (f) throw f;
       this.undos.push(input.annotationId!);
@@ -64,7 +76,10 @@ class FakeServer {
       this.held.add(itemId);
       return { undoAnnotationId: 999, undoneAnnotationId: input.annotationId!, itemId, restoredLabel: null, lease: { token: "11111111-1111-4111-8111-111111111111", expiresAt: new Date() } };
     },
-    extend: async (tokens) => ({ extended: tokens.map((t, i) => ({ itemId: i, token: t, expiresAt: new Date(Date.now() + 600_000) })), lost: [] }),
+    extend: async (tokens) => {
+      this.net();
+      return { extended: tokens.map((t, i) => ({ itemId: i, token: t, expiresAt: new Date(Date.now() + 600_000) })), lost: [] };
+    },
     release: (tokens) => void this.released.push(...tokens),
   };
 }
@@ -73,7 +88,10 @@ function memoryStorage(): ReviewStorage & { saved: ReviewState | null } {
   const s = {
     saved: null as ReviewState | null,
     load: () => s.saved,
-    save: (st: ReviewState) => void (s.saved = st),
+    save: (st: ReviewState) => {
+      s.saved = st;
+      return true;
+    },
     clear: () => void (s.saved = null),
   };
   return s;
@@ -236,5 +254,234 @@ describe("numbered choices", () => {
       [200, false],
       [400, false],
     ]);
+  });
+});
+
+/** Web Locks as the browser grants them: exclusive, queued, `ifAvailable`, abortable while waiting. */
+class FakeLocks implements LockRequester {
+  private readonly held = new Set<string>();
+  private readonly waiting = new Map<string, (() => void)[]>();
+  async request(name: string, options: LockOptions, callback: (lock: Lock | null) => unknown): Promise<unknown> {
+    if (this.held.has(name)) {
+      if (options.ifAvailable) return callback(null);
+      await new Promise<void>((resolve, reject) => {
+        const queue = this.waiting.get(name) ?? [];
+        this.waiting.set(name, queue);
+        queue.push(resolve);
+        options.signal?.addEventListener("abort", () => {
+          queue.splice(queue.indexOf(resolve), 1);
+          reject(new DOMException("aborted", "AbortError"));
+        });
+      });
+    }
+    this.held.add(name);
+    try {
+      return await callback({ name, mode: "exclusive" } as Lock);
+    } finally {
+      const next = this.waiting.get(name)?.shift();
+      if (next) next();
+      else this.held.delete(name);
+    }
+  }
+}
+
+/** One origin's localStorage shared by tabs, with the `storage` event going to the other tabs. */
+class Browser {
+  readonly shared = memoryStore();
+  readonly locks = new FakeLocks();
+  private readonly listeners = new Map<number, (key: string | null) => void>();
+  private seq = 0;
+  env(session: Pick<Storage, "getItem" | "setItem"> | null): TabEnv {
+    const me = ++this.seq;
+    const tell = (key: string) => this.listeners.forEach((l, who) => who !== me && l(key));
+    const shared = this.shared;
+    const store: KeyValueStore = {
+      getItem: (k) => shared.getItem(k),
+      setItem: (k, v) => (shared.setItem(k, v), tell(k)),
+      removeItem: (k) => (shared.removeItem(k), tell(k)),
+      key: (i) => shared.key(i),
+      get length() {
+        return shared.length;
+      },
+    };
+    return {
+      store,
+      session,
+      liveness: webLocks(this.locks, 10),
+      listen: (l) => {
+        this.listeners.set(me, l);
+        return () => this.listeners.delete(me);
+      },
+    };
+  }
+  keys(): string[] {
+    return Array.from({ length: this.shared.length }, (_, i) => this.shared.key(i)!);
+  }
+}
+
+const sessionStore = (): Pick<Storage, "getItem" | "setItem"> => memoryStore();
+
+describe("review engine in two tabs of one project", () => {
+  const base = storageKey(7, 3);
+  let server: FakeServer;
+  let browser: Browser;
+  const open: { engine: ReviewEngine; storage: TabStorage }[] = [];
+
+  async function openTab(session = sessionStore()) {
+    // A tab whose id is taken waits a moment for the lock (10 ms here) before it picks another.
+    const opening = openTabStorage(base, browser.env(session));
+    await vi.advanceTimersByTimeAsync(20);
+    const storage = await opening;
+    const engine = new ReviewEngine({ transport: server.transport, storage });
+    engine.start();
+    await settle();
+    const tab = { engine, storage, session };
+    open.push(tab);
+    return tab;
+  }
+  /** The tab goes away: pagehide saves, the page's locks are released. */
+  function close(tab: { engine: ReviewEngine; storage: TabStorage }) {
+    tab.engine.stop();
+    tab.storage.release();
+  }
+  const current = (e: ReviewEngine) => e.getState().buffer[0]!.handoff.item.id;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    server = new FakeServer();
+    browser = new Browser();
+  });
+  afterEach(() => {
+    open.splice(0).forEach(close);
+    vi.useRealTimers();
+  });
+
+  it("keeps each tab's offline decisions under its own key; a closed tab's are sent by the other, each stored once", async () => {
+    const a = await openTab();
+    const b = await openTab();
+    expect(a.storage.key).not.toBe(b.storage.key);
+    // The server hands the same user's leases to both tabs.
+    expect(current(b.engine)).toBe(current(a.engine));
+    server.offline = true;
+    const decided: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      decided.push(current(a.engine));
+      a.engine.decide("reject");
+      await settle();
+    }
+    // What tab A decided left tab B's screen: deciding it twice would be refused.
+    expect(decided).not.toContain(current(b.engine));
+    for (let i = 0; i < 3; i++) {
+      decided.push(current(b.engine));
+      b.engine.decide("skip");
+      await settle();
+    }
+    expect(new Set(decided).size).toBe(6);
+    expect(decided.slice(3)).not.toContain(current(a.engine));
+    expect(a.engine.getState().outbox).toHaveLength(3);
+    expect(b.engine.getState().outbox).toHaveLength(3);
+    // Each tab's outbox is in storage; neither overwrote the other.
+    const saved = (key: string) => S.adoptOrphan(S.initialState(0), superjson.parse<S.Persisted>(browser.shared.getItem(key)!)).outbox.length;
+    expect([saved(a.storage.key), saved(b.storage.key)]).toEqual([3, 3]);
+
+    // A live tab's outbox is never taken.
+    await a.engine.adoptOrphans();
+    expect(a.engine.getState().outbox).toHaveLength(3);
+
+    close(b);
+    open.splice(open.indexOf(b), 1);
+    server.offline = false;
+    a.engine.retryNow();
+    await vi.advanceTimersByTimeAsync(60_000);
+    await settle();
+    expect(a.engine.getState().outbox).toHaveLength(0);
+    expect([...server.stored.values()].map((x) => x.itemId).sort((x, y) => x - y)).toEqual([...decided].sort((x, y) => x - y));
+    expect(server.stored.size).toBe(6);
+    expect(browser.keys()).toEqual([a.storage.key]);
+    expect(a.engine.getState().notices.some((n) => n.text.includes("3 decisions left in a closed tab"))).toBe(true);
+  });
+
+  it("finds its own state after a reload, while a duplicated tab gets a key of its own", async () => {
+    const session = sessionStore();
+    const a = await openTab(session);
+    server.offline = true;
+    a.engine.decide("accept");
+    await settle();
+    // Duplicating a tab copies its sessionStorage, so the copy starts with the same id.
+    const copy = sessionStore();
+    copy.setItem("loupe.review.tab", session.getItem("loupe.review.tab")!);
+    const dup = await openTab(copy);
+    expect(dup.storage.key).not.toBe(a.storage.key);
+    expect(dup.engine.getState().outbox).toHaveLength(0);
+
+    close(a);
+    open.splice(open.indexOf(a), 1);
+    const reloaded = await openTab(session);
+    expect(reloaded.storage.key).toBe(a.storage.key);
+    expect(reloaded.engine.getState().outbox).toHaveLength(1);
+  });
+
+  it("migrates the single key of earlier versions once: the outbox, the draft and the undo history", async () => {
+    const old = new ReviewEngine({ transport: server.transport, storage: memoryStorage() });
+    old.start();
+    await settle();
+    server.offline = true;
+    const first = current(old);
+    old.decide("accept");
+    old.decide("reject");
+    await settle();
+    const draft = current(old);
+    const { buffer, outbox, history, acked, undoLeases, session } = old.getState();
+    old.stop();
+    browser.shared.setItem(base, superjson.stringify({ buffer, outbox, history, acked, undoLeases, session }));
+
+    const a = await openTab();
+    expect(browser.shared.getItem(base)).toBeNull();
+    expect(a.engine.getState().outbox.map((o) => o.itemId)).toEqual([first, outbox[1]!.itemId]);
+    expect(current(a.engine)).toBe(draft);
+    expect(a.engine.getState().history).toHaveLength(2);
+    const b = await openTab();
+    expect(b.engine.getState().outbox).toHaveLength(0);
+    server.offline = false;
+    a.engine.retryNow();
+    await vi.advanceTimersByTimeAsync(60_000);
+    await settle();
+    expect(server.stored.size).toBe(2);
+  });
+
+  it("sends an undo made while its decision was in flight", () => {
+    const task = { handoff: handoff(5), lease: { kind: "token" as const, token: "t", expiresAt: new Date() }, spentMs: 0 };
+    let s = S.decide({ ...S.initialState(0), buffer: [task] }, { action: "accept", category: null, key: "d1", now: 1, shownAt: 0 });
+    s = S.markSending(s, "d1");
+    s = S.undo(s, { key: "u1" }).state;
+    s = S.ackSubmit(s, "d1", 41);
+    expect(s.acked).toEqual({ d1: 41 });
+    expect(s.outbox.map((o) => o.kind)).toEqual(["undo"]);
+  });
+});
+
+describe("tab liveness without Web Locks", () => {
+  it("takes a tab for gone once its heartbeat is three minutes old", async () => {
+    vi.useFakeTimers();
+    try {
+      const store = memoryStore();
+      let t = 0;
+      const live = heartbeats(store, () => t);
+      const name = tabKey(storageKey(1, 1), "abc");
+      const release = await live.hold(name);
+      expect(release).not.toBeNull();
+      const ran: number[] = [];
+      await live.ifGone(name, () => ran.push(1));
+      t = 10 * 60_000;
+      await vi.advanceTimersByTimeAsync(20_000); // still beating
+      await live.ifGone(name, () => ran.push(2));
+      expect(ran).toEqual([]);
+      vi.clearAllTimers(); // the page died without releasing
+      t += 3 * 60_000 + 1;
+      await live.ifGone(name, () => ran.push(3));
+      expect(ran).toEqual([3]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

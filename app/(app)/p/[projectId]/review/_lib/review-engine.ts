@@ -20,6 +20,10 @@ const EXTEND_WITHIN_MS = 5 * 60_000;
 const AUTH_PROBE_MS = 4_000;
 const IDLE_QUEUE_RETRY_MS = 30_000;
 const RECENT_MS = 5 * 60_000;
+/** How often closed tabs' outboxes are looked for (also on focus, online and other tabs' changes). */
+const ADOPT_EVERY_MS = 15_000;
+/** After another tab saved: if it was closing, its lock is free a moment later. */
+const ADOPT_AFTER_CHANGE_MS = 2_000;
 /** Decisions sent together at most (one batched request); the server takes up to 20 calls per batch. */
 const SEND_GROUP = 10;
 
@@ -49,6 +53,9 @@ export class ReviewEngine {
   private noticeSeq = 0;
   private stopped = false;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private adopting = false;
+  private adoptTimer: ReturnType<typeof setTimeout> | null = null;
+  private unwatch: (() => void) | null = null;
 
   constructor(o: EngineOptions) {
     this.t = o.transport;
@@ -71,10 +78,17 @@ export class ReviewEngine {
     this.stopped = false;
     this.intervals.push(setInterval(() => void this.extendHeld(false), EXTEND_EVERY_MS));
     this.intervals.push(setInterval(() => this.state.authExpired && this.retryNow(), AUTH_PROBE_MS));
-    // Restored leases may have been taken over while the page was closed.
-    void this.extendHeld(true);
-    void this.refill();
+    this.intervals.push(setInterval(() => void this.adoptOrphans(), ADOPT_EVERY_MS));
+    this.unwatch = this.storage.watchOthers?.(() => this.othersChanged()) ?? null;
+    this.syncElsewhere();
     void this.pump();
+    // Closed tabs' work first: a fresh tab takes a closed tab's draft and buffer whole.
+    void this.adoptOrphans().finally(() => {
+      if (this.stopped) return;
+      // Restored leases may have been taken over while the page was closed.
+      void this.extendHeld(true);
+      void this.refill();
+    });
   }
 
   /** Leaving: timers off, prefetched leases given back; the item on screen and the outbox are kept. */
@@ -82,8 +96,10 @@ export class ReviewEngine {
     this.stopped = true;
     this.intervals.forEach(clearInterval);
     this.intervals = [];
-    for (const timer of [this.pumpTimer, this.refillTimer]) if (timer) clearTimeout(timer);
-    this.pumpTimer = this.refillTimer = null;
+    for (const timer of [this.pumpTimer, this.refillTimer, this.adoptTimer]) if (timer) clearTimeout(timer);
+    this.pumpTimer = this.refillTimer = this.adoptTimer = null;
+    this.unwatch?.();
+    this.unwatch = null;
     this.releaseExtras();
   }
 
@@ -102,6 +118,7 @@ export class ReviewEngine {
     this.pumpTimer = null;
     void this.pump();
     if (this.state.buffer.length <= LOW_WATER) void this.refill();
+    void this.adoptOrphans();
   }
 
   decide(action: Action, category: S.Choice | null = null): boolean {
@@ -257,6 +274,53 @@ export class ReviewEngine {
     if (!this.state.authExpired) this.set({ ...this.state, authExpired: true });
   }
 
+  // -------------------------------------------------------- other tabs ----
+
+  /**
+   * Outboxes of this user's review tabs that were closed before they could
+   * send (offline, server down, logged out): merged into this tab's outbox,
+   * saved, and only then deleted from storage.
+   */
+  async adoptOrphans(): Promise<void> {
+    if (!this.storage.adoptOrphans || this.adopting || this.stopped) return;
+    this.adopting = true;
+    try {
+      const n = await this.storage.adoptOrphans((orphan) => {
+        if (this.stopped) return false;
+        this.set(S.adoptOrphan(this.state, orphan));
+        return this.flush();
+      });
+      if (n > 0 && !this.stopped) {
+        this.notify("info", `${n} decision${n === 1 ? "" : "s"} left in a closed tab will be sent from here.`);
+        void this.pump();
+      }
+    } catch {
+      // Tried again on the next tick.
+    } finally {
+      this.adopting = false;
+    }
+  }
+
+  private othersChanged(): void {
+    this.syncElsewhere();
+    if (this.adoptTimer) clearTimeout(this.adoptTimer);
+    this.adoptTimer = setTimeout(() => void this.adoptOrphans(), ADOPT_AFTER_CHANGE_MS);
+  }
+
+  /** Items another tab has decided leave this one (deciding them here too would be refused). */
+  private syncElsewhere(): void {
+    const ids = this.storage.pendingElsewhere?.();
+    if (!ids || ids.size === 0) return;
+    const at = this.now();
+    for (const id of ids) this.recentlyDecided.set(id, at);
+    const current = this.state.buffer[0];
+    const next = S.dropItems(this.state, ids);
+    if (next === this.state) return;
+    this.set(next);
+    if (current && !next.buffer.includes(current)) this.notify("info", `“${current.handoff.item.title}” was decided in another tab.`);
+    if (next.buffer.length <= LOW_WATER) void this.refill();
+  }
+
   // ------------------------------------------------------------ leases ----
 
   private async refill(): Promise<void> {
@@ -271,7 +335,8 @@ export class ReviewEngine {
       this.ok();
       this.forgetOldDecisions();
       const before = this.state.buffer.length;
-      this.set(S.mergeNext(this.state, r, new Set(this.recentlyDecided.keys())));
+      const skip = new Set([...this.recentlyDecided.keys(), ...(this.storage.pendingElsewhere?.() ?? [])]);
+      this.set(S.mergeNext(this.state, r, skip));
       if (r.status === "ok") {
         // Decisions made while this call was out may have used up what it brought.
         const added = this.state.buffer.length - before;
@@ -338,10 +403,10 @@ export class ReviewEngine {
     this.saveTimer ??= setTimeout(() => this.flush(), 0);
   }
 
-  /** Writes the state to storage now (pagehide, stop). */
-  flush(): void {
+  /** Writes the state to storage now (pagehide, stop); false when it could not be written. */
+  flush(): boolean {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    this.storage.save(this.state);
+    return this.storage.save(this.state);
   }
 }

@@ -150,10 +150,13 @@ export const markSending = (s: ReviewState, key: string) => replaceOp(s, key, (o
 export const markRetry = (s: ReviewState, key: string) => replaceOp(s, key, (o) => ({ ...o, state: "queued", attempts: o.attempts + 1 }));
 export const removeOp = (s: ReviewState, key: string) => replaceOp(s, key, () => null);
 
-/** Only decisions still undoable keep their annotation id. */
+/**
+ * Only decisions still undoable keep their annotation id: those in the history
+ * and those an undo queued while they were in flight waits for.
+ */
 export function ackSubmit(s: ReviewState, key: string, annotationId: number): ReviewState {
   const next = removeOp(s, key);
-  const keep = s.history.some((h) => h.key === key);
+  const keep = s.history.some((h) => h.key === key) || s.outbox.some((o) => o.kind === "undo" && o.undoesKey === key);
   return keep ? { ...next, acked: { ...next.acked, [key]: annotationId } } : next;
 }
 
@@ -225,4 +228,43 @@ export function heldTokens(s: ReviewState): string[] {
   const fromBuffer = s.buffer.flatMap((t) => (t.lease.kind === "token" ? [t.lease.token] : []));
   const fromOutbox = s.outbox.flatMap((o) => (o.kind === "submit" && o.lease.kind === "token" ? [o.lease.token] : []));
   return [...new Set([...fromBuffer, ...fromOutbox])];
+}
+
+/** What a tab keeps in storage. */
+export type Persisted = Pick<ReviewState, "buffer" | "outbox" | "history" | "acked" | "undoLeases" | "session">;
+
+/** Items decided (or being decided) elsewhere leave the buffer; their shared lease is not given back. */
+export function dropItems(s: ReviewState, itemIds: ReadonlySet<number>): ReviewState {
+  const buffer = s.buffer.filter((t) => !(t.lease.kind === "token" && itemIds.has(t.handoff.item.id)));
+  return buffer.length === s.buffer.length ? s : { ...s, buffer };
+}
+
+/**
+ * The saved state of a review tab that is gone, taken over. A tab with nothing
+ * yet takes all of it (as a reload would); otherwise the closed tab's outbox
+ * goes after this tab's own, with the annotation ids its undos need and the
+ * leases its decisions wait on. Ops already here (same key) are not doubled;
+ * a double send would be harmless anyway (idempotency keys).
+ */
+export function adoptOrphan(s: ReviewState, o: Persisted): ReviewState {
+  const queued = o.outbox.map((op) => ({ ...op, state: "queued" as const }));
+  if (s.buffer.length === 0 && s.outbox.length === 0 && s.history.length === 0) {
+    return { ...s, buffer: o.buffer, outbox: queued, history: o.history, acked: o.acked, undoLeases: o.undoLeases, session: o.session };
+  }
+  const known = new Set(s.outbox.map((op) => op.key));
+  const ops = queued.filter((op) => !known.has(op.key));
+  if (ops.length === 0) return s;
+  const acked = { ...s.acked };
+  const undoLeases = { ...s.undoLeases };
+  for (const op of ops) {
+    if (op.kind === "undo") {
+      const id = o.acked[op.undoesKey];
+      if (id !== undefined) acked[op.undoesKey] = id;
+      if (op.key in o.undoLeases) undoLeases[op.key] = o.undoLeases[op.key] ?? null;
+    } else if (op.lease.kind === "from-undo" && op.lease.undoKey in o.undoLeases) {
+      undoLeases[op.lease.undoKey] = o.undoLeases[op.lease.undoKey] ?? null;
+    }
+  }
+  const decided = new Set(ops.flatMap((op) => (op.kind === "submit" ? [op.itemId] : [])));
+  return dropItems({ ...s, outbox: [...s.outbox, ...ops], acked, undoLeases }, decided);
 }
