@@ -1,56 +1,21 @@
 /**
- * `npm run user:create -- --email a@b.c --name "Ann" [--admin] [--password …] [--project slug --role annotator]`
+ * `npm run user:create -- --email a@b.c --name "Ann" [--admin] [--password-stdin] [--project slug --role annotator]`
  *
  * The only way to make the first account (there is no sign-up). Opens the
  * database exactly as the server does (DATABASE_URL, or PGlite under
  * LOUPE_DATA_DIR), so with PGlite run it while the server is stopped.
- * Without --password a random one is generated and printed once.
+ * The password comes from stdin (--password-stdin) or LOUPE_NEW_USER_PASSWORD
+ * (never the command line, which `ps` shows; --password still works, with a
+ * warning); without one a random one is generated and printed once.
  */
-import { parseArgs } from "node:util";
-import { z } from "zod";
-import { ROLES } from "../server/auth/roles";
 import { getDbHandle } from "../server/db";
 import { ServiceError } from "../server/errors";
-import { UsersCreateInput } from "../server/schemas/users";
 import { setMember } from "../server/services/members";
 import { getProjectBySlug } from "../server/services/projects";
 import { createUser } from "../server/services/users";
+import { readAllStdin, readArgs, USAGE, UsageError, type UserCreateArgs } from "./user-create-args";
 
-const USAGE = 'Usage: npm run user:create -- --email a@b.c --name "Ann" [--admin] [--password <12+ chars>] [--project <slug> --role <role>]';
-
-const Args = UsersCreateInput.extend({ project: z.string().min(1).optional(), role: z.enum(ROLES).optional() }).refine(
-  (a) => (a.project === undefined) === (a.role === undefined),
-  { message: "--project and --role go together", path: ["role"] },
-);
-
-class UsageError extends Error {}
-
-function readArgs(argv: string[]): z.infer<typeof Args> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        email: { type: "string" },
-        name: { type: "string" },
-        password: { type: "string" },
-        admin: { type: "boolean", default: false },
-        project: { type: "string" },
-        role: { type: "string" },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const parsed = Args.safeParse({ ...values, isAdmin: values.admin, admin: undefined });
-  if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join(".") || "?"}: ${i.message}`).join("\n"));
-  }
-  return parsed.data;
-}
-
-async function run(args: z.infer<typeof Args>): Promise<void> {
+async function run(args: UserCreateArgs): Promise<void> {
   const handle = await getDbHandle();
   try {
     // Look the project up first, so a typo in the slug creates nothing.
@@ -70,7 +35,7 @@ async function run(args: z.infer<typeof Args>): Promise<void> {
 
 async function main(): Promise<number> {
   try {
-    await run(readArgs(process.argv.slice(2)));
+    await run(await readArgs(process.argv.slice(2), { env: process.env, readStdin: () => readAllStdin(), warn: (m) => console.error(m) }));
     return 0;
   } catch (e) {
     if (e instanceof UsageError) console.error(`${e.message}\n${USAGE}`);

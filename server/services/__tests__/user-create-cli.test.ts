@@ -37,8 +37,15 @@ describe.each(dbTargets())("user:create on $name", (target) => {
   });
 
   async function cli(...args: string[]) {
+    return cliWith({}, ...args);
+  }
+
+  /** `stdin` is piped in (as `printf … |` would); `env` is added to the child's environment. */
+  async function cliWith(o: { stdin?: string; env?: Record<string, string> }, ...args: string[]) {
     try {
-      const { stdout, stderr } = await run(TSX, ["scripts/user-create.ts", ...args], { env: childEnv });
+      const child = run(TSX, ["scripts/user-create.ts", ...args], { env: { ...childEnv, ...o.env } });
+      child.child.stdin?.end(o.stdin ?? "");
+      const { stdout, stderr } = await child;
       return { code: 0, stdout, stderr };
     } catch (e) {
       const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -86,6 +93,7 @@ describe.each(dbTargets())("user:create on $name", (target) => {
     const ok = await cli("--email", "ann@example.test", "--name", "Ann", "--password", "a long passphrase", "--project", "demo-shop", "--role", "annotator");
     expect(ok.code).toBe(0);
     expect(ok.stdout).not.toContain("shown once");
+    expect(ok.stderr).toContain("--password is visible to other users (ps)");
     const missing = await cli("--email", "bob@example.test", "--name", "Bob", "--project", "nope", "--role", "annotator");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No project with slug "nope"');
@@ -96,6 +104,21 @@ describe.each(dbTargets())("user:create on $name", (target) => {
         { role: "annotator", projectId },
       ]);
       expect(await h.db.select().from(users).where(eq(users.email, "bob@example.test"))).toEqual([]);
+    });
+  });
+
+  it("takes the password from stdin or LOUPE_NEW_USER_PASSWORD, never needing it on the command line", async () => {
+    const piped = await cliWith({ stdin: "piped secret phrase\n" }, "--email", "pipe@example.test", "--name", "Pipe", "--password-stdin");
+    expect(piped).toMatchObject({ code: 0, stderr: "" });
+    expect(piped.stdout).not.toContain("shown once");
+    const fromEnv = await cliWith({ env: { LOUPE_NEW_USER_PASSWORD: "env secret phrase" } }, "--email", "env@example.test", "--name", "Env");
+    expect(fromEnv).toMatchObject({ code: 0, stderr: "" });
+    expect(fromEnv.stdout).not.toContain("shown once");
+    await withDb(async (h) => {
+      const [pipe] = await h.db.select().from(users).where(eq(users.email, "pipe@example.test"));
+      const [env] = await h.db.select().from(users).where(eq(users.email, "env@example.test"));
+      expect(await verifyPassword(pipe!.passwordHash, "piped secret phrase")).toBe(true);
+      expect(await verifyPassword(env!.passwordHash, "env secret phrase")).toBe(true);
     });
   });
 });
