@@ -118,14 +118,7 @@ export type TabStorage = ReviewStorage & { key: string; release: () => void };
 /** Claims this tab's key (a fresh id when a duplicated tab brought ours along) and returns its storage. */
 export async function openTabStorage(base: string, env: TabEnv): Promise<TabStorage> {
   const now = env.now ?? Date.now;
-  let tabId = safely(() => env.session?.getItem(TAB_ID_KEY)) ?? newTabId();
-  let release = await env.liveness.hold(tabKey(base, tabId));
-  for (let i = 0; release === null && i < 3; i++) {
-    tabId = newTabId();
-    release = await env.liveness.hold(tabKey(base, tabId));
-  }
-  safely(() => env.session?.setItem(TAB_ID_KEY, tabId));
-  const key = tabKey(base, tabId);
+  const { key, release } = await claimTabKey(base, env);
   const { store } = env;
   let released = false;
   const isSibling = (k: string) => k !== key && (k === base || (k.startsWith(`${base}.t`) && !k.endsWith(".alive")));
@@ -169,6 +162,17 @@ export async function openTabStorage(base: string, env: TabEnv): Promise<TabStor
     },
     watchOthers: (onChange) => env.listen?.((k) => (k === null || isSibling(k)) && onChange()) ?? (() => {}),
   };
+}
+
+async function claimTabKey(base: string, env: TabEnv): Promise<{ key: string; release: (() => void) | null }> {
+  let tabId = safely(() => env.session?.getItem(TAB_ID_KEY)) ?? newTabId();
+  let release = await env.liveness.hold(tabKey(base, tabId));
+  for (let i = 0; release === null && i < 3; i++) {
+    tabId = newTabId();
+    release = await env.liveness.hold(tabKey(base, tabId));
+  }
+  safely(() => env.session?.setItem(TAB_ID_KEY, tabId));
+  return { key: tabKey(base, tabId), release };
 }
 
 /** The browser's storage, locks and events; an in-memory store where localStorage is refused. */
