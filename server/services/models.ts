@@ -14,20 +14,44 @@ async function activeId(db: DbOrTx, projectId: number) {
   return p.active;
 }
 
+const listCols = {
+  id: modelVersions.id, version: modelVersions.version, status: modelVersions.status, trigger: modelVersions.trigger, labelCount: modelVersions.labelCount,
+  backend: modelVersions.backend, trainMs: modelVersions.trainMs, error: modelVersions.error, createdAt: modelVersions.createdAt, finishedAt: modelVersions.finishedAt,
+  summary: sql<Summary | null>`${modelVersions.metrics}->'summary'`,
+};
+
+/**
+ * A page of versions, newest first, plus the active version and the one a
+ * rollback would return to, whichever page they are on: the UI needs them
+ * for every row (rollback vs activate, compare with the active one).
+ */
 export async function listModels(db: DbOrTx, p: { projectId: number; limit: number; cursor?: number }) {
   const active = await activeId(db, p.projectId);
-  const rows = await db
-    .select({
-      id: modelVersions.id, version: modelVersions.version, status: modelVersions.status, trigger: modelVersions.trigger, labelCount: modelVersions.labelCount,
-      backend: modelVersions.backend, trainMs: modelVersions.trainMs, error: modelVersions.error, createdAt: modelVersions.createdAt, finishedAt: modelVersions.finishedAt,
-      summary: sql<Summary | null>`${modelVersions.metrics}->'summary'`,
-    })
-    .from(modelVersions)
-    .where(and(eq(modelVersions.projectId, p.projectId), p.cursor ? lt(modelVersions.version, p.cursor) : undefined))
-    .orderBy(desc(modelVersions.version))
-    .limit(p.limit + 1);
+  const [rows, pinned] = await Promise.all([
+    db
+      .select(listCols)
+      .from(modelVersions)
+      .where(and(eq(modelVersions.projectId, p.projectId), p.cursor ? lt(modelVersions.version, p.cursor) : undefined))
+      .orderBy(desc(modelVersions.version))
+      .limit(p.limit + 1),
+    activeAndPrevious(db, p.projectId, active),
+  ]);
   const page = rows.slice(0, p.limit).map((r) => ({ ...r, active: r.id === active }));
-  return { versions: page, nextCursor: rows.length > p.limit ? page[page.length - 1]!.version : null };
+  return { versions: page, nextCursor: rows.length > p.limit ? page[page.length - 1]!.version : null, ...pinned };
+}
+
+async function activeAndPrevious(db: DbOrTx, projectId: number, activeVersionId: number | null) {
+  const pick = { id: modelVersions.id, version: modelVersions.version, summary: listCols.summary };
+  if (activeVersionId === null) return { active: null, previousReady: null };
+  const [active] = await db.select(pick).from(modelVersions).where(and(eq(modelVersions.id, activeVersionId), eq(modelVersions.projectId, projectId)));
+  if (!active) return { active: null, previousReady: null };
+  const [previousReady] = await db
+    .select(pick)
+    .from(modelVersions)
+    .where(and(eq(modelVersions.projectId, projectId), eq(modelVersions.status, "ready"), lt(modelVersions.version, active.version)))
+    .orderBy(desc(modelVersions.version))
+    .limit(1);
+  return { active, previousReady: previousReady ?? null };
 }
 
 const detailCols = {

@@ -39,7 +39,7 @@ export default async function VersionPage({ params }: Props) {
   if (!got.ok) return <Alert tone="danger" title="Could not load this version">{got.message}</Alert>;
   const v = got.data;
   const m = parseVersionMetrics(v.metrics);
-  const activeRow = list.ok ? list.data.versions.find((x) => x.active) : undefined;
+  const activeRow = list.ok ? list.data.active : null;
   const side = (x: { id: number; version: number; summary: unknown }) => ({ id: x.id, version: x.version, accuracy: parseSummary(x.summary)?.accuracy ?? null, coverage: parseSummary(x.summary)?.coverageAtTarget ?? null });
   const perClassThreshold = new Map((v.categoryIds ?? []).map((c, i) => [c, v.calibration?.thresholds.perClass[i] ?? null]));
 

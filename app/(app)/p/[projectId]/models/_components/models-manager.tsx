@@ -25,6 +25,8 @@ import { LoadMore } from "@/app/_components/ui/load-more";
 
 type ListPage = RouterOutputs["models"]["list"];
 type Version = ListPage["versions"][number];
+/** The list's summary of a version: every row, the active one, the rollback target. */
+type VersionRef = Pick<Version, "id" | "version" | "summary">;
 export type Readiness = { labelled: number; gold: number; categories: number; minLabels: number };
 
 const STATUS_TONE: Record<Version["status"], Tone> = { queued: "neutral", training: "accent", ready: "ok", failed: "danger", cancelled: "neutral" };
@@ -67,10 +69,10 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
 
   const versions = list.data.pages.flatMap((p) => p.versions);
   const run = progress.data;
-  const active = versions.find((v) => v.active) ?? null;
+  // From the server, not the rows loaded so far: the active version may be older than the first page.
+  const { active, previousReady } = list.data.pages[0] ?? initialList;
   const canTrain = readiness.categories >= 2 && readiness.labelled >= readiness.minLabels;
-  const side = (v: Version) => ({ id: v.id, version: v.version, accuracy: parseSummary(v.summary)?.accuracy ?? null, coverage: parseSummary(v.summary)?.coverageAtTarget ?? null });
-  const previousReady = active ? versions.find((v) => v.status === "ready" && v.version < active.version) : undefined;
+  const side = (v: VersionRef) => ({ id: v.id, version: v.version, accuracy: parseSummary(v.summary)?.accuracy ?? null, coverage: parseSummary(v.summary)?.coverageAtTarget ?? null });
 
   const trainButton = (
     <Button variant="primary" onClick={() => train.mutate({ projectId })} busy={train.isPending} disabled={isOpenRun(run) || !canTrain}>
@@ -130,7 +132,7 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
               <p className="text-xs text-warn">Training needs two categories and {readiness.minLabels} labelled pool items.</p>
             </CardBody>
           ) : null}
-          <VersionsTable projectId={projectId} versions={versions} onAsk={(v) => ask({ kind: active && v.version < active.version ? "rollback" : "activate", target: side(v), current: active ? side(active) : null })} />
+          <VersionsTable projectId={projectId} versions={versions} active={active} onAsk={(v) => ask({ kind: active && v.version < active.version ? "rollback" : "activate", target: side(v), current: active ? side(active) : null })} />
           <LoadMore query={list} label="Show older versions" />
           {list.error ? <ErrorAlert error={list.error} title="Could not load the versions" className="m-3" /> : null}
         </Card>
@@ -140,8 +142,7 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
   );
 }
 
-function VersionsTable({ projectId, versions, onAsk }: { projectId: number; versions: Version[]; onAsk: (v: Version) => void }) {
-  const active = versions.find((v) => v.active);
+function VersionsTable({ projectId, versions, active, onAsk }: { projectId: number; versions: Version[]; active: VersionRef | null; onAsk: (v: Version) => void }) {
   return (
     <Table caption="Model versions">
       <THead>

@@ -49,8 +49,10 @@ export default async function ComparePage({ params, searchParams }: Props) {
   const caller = await getCaller();
   const list = await settle(caller.models.list({ projectId, limit: 100 }));
   if (!list.ok) return <Alert tone="danger" title="Could not load the model versions">{list.message}</Alert>;
-  const ready = list.data.versions.filter((v) => v.status === "ready");
-  const active = ready.find((v) => v.active);
+  const active = list.data.active;
+  // The 100 newest ready versions, and the active one wherever it is (it is ready: only ready versions activate).
+  const loaded = list.data.versions.filter((v) => v.status === "ready").map((v) => ({ id: v.id, version: v.version, active: v.active }));
+  const ready = active && !loaded.some((v) => v.id === active.id) ? [...loaded, { id: active.id, version: active.version, active: true }] : loaded;
   // Default: the active version against the newest other one.
   const a = idParam(sp.a) ?? active?.id ?? ready[1]?.id ?? null;
   const b = idParam(sp.b) ?? ready.find((v) => v.id !== a)?.id ?? null;
