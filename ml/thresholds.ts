@@ -49,49 +49,26 @@ function lower(bound: BoundMethod, k: number, n: number, level: number): number 
   return bound === "wilson" ? wilsonLower(k, n, level) : clopperPearsonLower(k, n, level);
 }
 
-/** Share of the error budget (1 − level) spent on the second scan. */
-const SECOND_SCAN_ALPHA_SHARE = 0.1;
-/** Where the second scan's first look is, as a share of the items. */
-const SECOND_SCAN_START_SHARE = 0.1;
-
 /**
  * Certified threshold by fixed-sequence testing: candidate thresholds are
  * visited from high to low confidence, every `N / steps` accepted items,
- * starting at a count fixed in advance; the scan stops at the first candidate
- * whose lower bound misses the target and returns the last one that passed.
- * Because the order and the candidates do not depend on the labels, the chance
- * that the returned threshold's true precision is below target stays ≤ the
- * scan's error budget however many candidates are looked at (taking the
- * lowest passing threshold anywhere would not: it picks lucky stretches).
- *
- * Two such scans share the budget 1 − level (a union bound, so the guarantee
- * holds for the lower of their two answers):
- * - 90% of it: the first look at 4× the smallest count a perfect record could
- *   pass with, so small sets and clean tops certify early;
- * - 10%: the first look at a tenth of the items, so a noisy very top (a few
- *   wrong labels among the most confident items, as in real catalogues) does
- *   not end the search before the bulk is looked at. On instacart's gold at
- *   0.95 this certifies 10% where one scan certified nothing; it costs the
- *   demo at 0.98 about half a point.
- * Ties are accepted together. Null when neither scan passes.
+ * starting at a count fixed in advance (4× the smallest count a perfect
+ * record could pass with); the scan stops at the first candidate whose lower bound misses the
+ * target and returns the last one that passed (null if none). Because the
+ * order and the candidates do not depend on the labels, the chance that the
+ * returned threshold's true precision is below target stays ≤ 1 − level no
+ * matter how many candidates are looked at — taking the lowest passing
+ * threshold anywhere would not (it picks lucky stretches on small sets).
+ * Ties are accepted together.
  */
 export function certifiedThreshold(items: Item[], target: number, level: number, bound: BoundMethod, steps = 100): number | null {
   const sorted = [...items].sort((a, b) => b.conf - a.conf);
-  const alpha = 1 - level;
-  const first = scanFrom(sorted, target, 1 - alpha * (1 - SECOND_SCAN_ALPHA_SHARE), bound, steps, () => 0);
-  const second = scanFrom(sorted, target, 1 - alpha * SECOND_SCAN_ALPHA_SHARE, bound, steps, (n) => Math.ceil(n * SECOND_SCAN_START_SHARE));
-  if (first === null) return second;
-  return second === null ? first : Math.min(first, second);
-}
-
-/** One fixed-sequence scan over items sorted by descending confidence; its first look is at least at `start(n)`. */
-function scanFrom(sorted: Item[], target: number, level: number, bound: BoundMethod, steps: number, start: (n: number) => number): number | null {
   const n = sorted.length;
   let kMin = 1;
   while (kMin <= n && lower(bound, kMin, kMin, level) < target) kMin++;
   const step = Math.max(1, Math.ceil(n / steps));
   // First look where even a few errors can pass: one error in the first kMin items would end the scan.
-  let check = Math.max(step, 4 * kMin, start(n));
+  let check = Math.max(step, 4 * kMin);
   let best: number | null = null;
   let ok = 0;
   for (let i = 0; i < n; i++) {
