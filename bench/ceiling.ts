@@ -15,9 +15,10 @@
  */
 import { parseArgs } from "node:util";
 import { initBackend, oracleCoverage, trainModel, type TrainedModel } from "@/ml";
-import { wilsonLower } from "@/ml/stats";
-import { CONFIDENCE_LEVEL, certify, coverageAt, fitCalibration, scoreLabelled, type Scored } from "@/server/services/training-evaluate";
+import { certify, coverageAt, fitCalibration, scoreLabelled } from "@/server/services/training-evaluate";
+import { CALIBRATION_SHARE } from "@/server/services/training-pipeline";
 import { itemShare, type LabelledItem } from "@/server/services/training-data";
+import { singleTestCeiling } from "./lib/loop-measure";
 import { loadRows } from "./lib/loop-setup";
 
 const { values: a } = parseArgs({
@@ -32,19 +33,6 @@ const { values: a } = parseArgs({
 });
 const targets = a.target!.split(",").map(Number);
 const log = (s: string) => (a.json ? process.stderr.write(s + "\n") : console.log(s));
-/** The pipeline's calibration share (training-pipeline.ts). */
-const CALIBRATION_SHARE = 0.15;
-
-function evidenceCeiling(scored: Scored[], target: number): number {
-  const sorted = [...scored].sort((x, y) => y.confidence - x.confidence);
-  let ok = 0;
-  let best = 0;
-  sorted.forEach((s, i) => {
-    if (s.correct) ok++;
-    if (wilsonLower(ok, i + 1, CONFIDENCE_LEVEL) >= target) best = (i + 1) / sorted.length;
-  });
-  return best;
-}
 
 async function main() {
   await initBackend();
@@ -79,7 +67,7 @@ async function main() {
       const fig = {
         model: name, target, labels: labelled.length, goldAccuracy,
         oracle: oracleCoverage(scored.map((s) => s.confidence), scored.map((s) => s.correct), target).oracleCoverage,
-        ceiling: evidenceCeiling(scored, target), certified: coverageAt(scored, th.perClass).coverage,
+        ceiling: singleTestCeiling(scored, target), certified: coverageAt(scored, th.perClass).coverage,
         autoOnPool: rest.length ? onPool.accepted / pool.length : null, autoTruePrecision: onPool.precision,
       };
       log(`  at ${target}: oracle ${pc(fig.oracle)}  ceiling ${pc(fig.ceiling)}  certified ${pc(fig.certified)}  auto on pool ${pc(fig.autoOnPool)} (true precision ${pc(fig.autoTruePrecision)})`);

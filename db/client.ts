@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 
@@ -13,6 +14,12 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction handle has the same query surface as the client. */
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
+
+/** Rows of a raw statement on either driver: postgres.js returns them as an array, PGlite as `{ rows }`. */
+export async function executeRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const res: unknown = await db.execute(query);
+  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+}
 
 export type DbHandle = {
   db: Db;

@@ -106,7 +106,7 @@ export type OracleFigures = {
   singleTestCeiling: number;
 };
 
-function singleTestCeiling(scored: { confidence: number; correct: boolean }[], target: number): number {
+export function singleTestCeiling(scored: readonly { confidence: number; correct: boolean }[], target: number): number {
   const sorted = [...scored].sort((a, b) => b.confidence - a.confidence);
   let ok = 0;
   let best = 0;

@@ -4,10 +4,9 @@
  * idempotency key returns the stored result and writes nothing.
  */
 import { and, eq, or, sql } from "drizzle-orm";
-import type { Db, Tx } from "@/db/client";
+import { executeRows, type Db, type Tx } from "@/db/client";
 import { annotations, categories, leases, projects, type PreviousLabel } from "@/db/schema";
 import { ConflictError, ValidationError } from "../errors";
-import { queryRows } from "./queue-sql";
 import {
   type DecisionAction,
   type DecisionResult,
@@ -100,7 +99,7 @@ type StoredRow = { id: number | string; itemId: number; action: string; category
 async function storeDecision(tx: Tx, p: SubmitParams, d: Decision, reason: PickReason, previous: PreviousLabel | null): Promise<DecisionResult> {
   const label = p.action === "skip" ? (previous ? { categoryId: previous.categoryId, source: previous.source } : null) : { categoryId: d.categoryId, source: "human" };
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-  const [row] = await queryRows<{ a: StoredRow | string }>(
+  const [row] = await executeRows<{ a: StoredRow | string }>(
     tx,
     sql`with a as (
       insert into annotations (project_id, item_id, user_id, action, category_id, suggested_category_id, suggested_confidence,

@@ -9,10 +9,9 @@
  * reading every candidate row into the process and writing the winners back.
  */
 import { sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { executeRows, type Db } from "@/db/client";
 import { recordAudit } from "./audit";
 import type { LoadedVersion } from "./models-load";
-import { executeRows } from "./scoring-write";
 
 export function thresholdFor(v: Pick<LoadedVersion, "categoryIds" | "perClass">, categoryId: number): number | null {
   const i = v.categoryIds.indexOf(categoryId);

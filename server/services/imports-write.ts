@@ -3,8 +3,8 @@
  * then items, then labels, each as one multi-row statement per batch, inside the
  * caller's transaction. It never commits: atomicity is the caller's transaction.
  */
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { executeRows, type DbOrTx } from "@/db/client";
 import { categories } from "@/db/schema";
 import type { ImportRow } from "@/server/import";
 import { ImportRejectedError } from "./imports-errors";
@@ -173,10 +173,4 @@ function jsonRows(batch: readonly ImportRow[], shape: (r: ImportRow) => Record<s
     return text;
   });
   return `[${parts.join(",")}]`;
-}
-
-/** postgres.js returns the rows as an array, PGlite as `{ rows }`. */
-async function executeRows<T>(tx: DbOrTx, query: SQL): Promise<T[]> {
-  const res: unknown = await tx.execute(query);
-  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 }

@@ -4,9 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { executeRows, type DbOrTx } from "@/db/client";
 import { leases } from "@/db/schema";
-import { queryRows } from "./queue-sql";
 
 export type PickReason = "uncertain" | "audit" | "cold_start" | "random";
 export type Pick = { itemId: number; reason: PickReason; score: number | null };
@@ -78,7 +77,7 @@ export async function keepClaims(tx: DbOrTx, projectId: number, userId: number, 
     claimed.map((c, i) => sql`(${c.itemId}::int, ${c.reason}::text, ${i}::int)`),
     sql`, `,
   );
-  const gone = await queryRows<{ item_id: number }>(
+  const gone = await executeRows<{ item_id: number }>(
     tx,
     sql`with gone as (
       delete from leases dl

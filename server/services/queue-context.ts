@@ -3,13 +3,12 @@
  * decide without opening another page (Prodigy-style task card).
  */
 import { sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import { executeRows, type DbOrTx } from "@/db/client";
 import type { HeldLease } from "./queue-claim";
 import type { QueueProject } from "./queue-choose";
 import { decodeEmbedding } from "./queue-candidates";
 import { findNeighbours, type Neighbour, type NeighbourResult } from "./queue-neighbours";
 import type { Strategy } from "./queue-picking";
-import { queryRows } from "./queue-sql";
 
 const HISTORY_PER_ITEM = 10;
 
@@ -65,7 +64,7 @@ async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[])
   if (ids.length === 0) return new Map();
   const pid = project.id;
   const cat = (alias: string) => sql.raw(`'path', ${alias}.path, 'deleted', ${alias}.deleted_at is not null`);
-  const rows = await queryRows<{ ctx: ContextRow }>(db, sql`
+  const rows = await executeRows<{ ctx: ContextRow }>(db, sql`
     select jsonb_build_object(
       'id', i.id, 'externalId', i.external_id, 'title', i.title, 'description', i.description, 'attributes', i.attributes,
       'prediction', case when p.item_id is null then null else jsonb_build_object(

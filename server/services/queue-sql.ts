@@ -4,7 +4,6 @@
  * They correlate with the outer `items` table.
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
 import { items } from "@/db/schema";
 
 /**
@@ -42,9 +41,3 @@ export const seededOrder = (seed: number): SQL => sql`md5(${items.id}::text || $
 
 /** Seeds for SQL and for the picking functions, drawn from the injectable rng. */
 export const seedFrom = (rng: () => number): number => Math.floor(rng() * 2_147_483_647);
-
-/** Raw statement rows: postgres.js returns them as an array, PGlite as `{ rows }`. */
-export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const res: unknown = await db.execute(query);
-  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
-}

@@ -23,12 +23,6 @@ function rowJson(categoryIds: readonly number[], s: ScoredItem): string {
   return JSON.stringify({ item_id: s.itemId, category_id: top[0]!.categoryId, confidence: p.confidence, margin: p.margin, entropy: p.entropy, top, embedding: embeddingBase64(p.embedding) });
 }
 
-/** postgres.js returns the rows as an array, PGlite as `{ rows }`. */
-export async function executeRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const res: unknown = await db.execute(query);
-  return (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
-}
-
 /** Upserts (version, item) predictions; a redelivered range rewrites the same rows. */
 export async function writePredictions(db: DbOrTx, p: { projectId: number; versionId: number; categoryIds: readonly number[] }, scored: readonly ScoredItem[]): Promise<void> {
   for (let s = 0; s < scored.length; s += WRITE_CHUNK) {

@@ -7,7 +7,7 @@ import { readSnapshot, itemShare, type LabelledItem, type Snapshot } from "./tra
 import { certify, evaluateGold, fitCalibration, scoreLabelled, type GoldReport } from "./training-evaluate";
 
 /** Share of the pool's human/import labels held out to fit the calibration. */
-const CALIBRATION_SHARE = 0.15;
+export const CALIBRATION_SHARE = 0.15;
 const MIN_TRAINING_ITEMS = 10;
 
 export type PipelineOptions = { epochs?: number; signal?: AbortSignal; onProgress?: (p: TrainProgress) => void };
