@@ -40,8 +40,10 @@ export async function openDb(opts: OpenOptions): Promise<DbHandle> {
 async function openPostgres(url: string, max: number): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client = postgres(url, { max, onnotice: () => {} });
-  const db = drizzle({ client, schema }) as unknown as Db;
+  const { preparingClient } = await import("./postgres-prepared");
+  // force_custom_plan: prepared statements (postgres-prepared.ts) are still planned per execution.
+  const client = postgres(url, { max, onnotice: () => {}, connection: { plan_cache_mode: "force_custom_plan" } });
+  const db = drizzle({ client: preparingClient(client), schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",
