@@ -7,8 +7,7 @@ import { appRouter } from "./routers/_app";
 import { getDbHandle } from "./db";
 import { env } from "./env";
 import { readCookie, SESSION_COOKIE } from "./auth/cookies";
-import { getSessionUser } from "./services/auth";
-import type { Context } from "./trpc";
+import { FROM_SESSION, type Context } from "./trpc";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 export const MAX_BATCH_SIZE = 20;
@@ -52,7 +51,8 @@ async function createHttpContext(req: Request, resHeaders: Headers): Promise<Con
   const e = env();
   const { db } = await getDbHandle();
   const token = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
-  const user = token ? await getSessionUser(db, token, e.sessionSecret) : null;
+  // The procedure builders resolve the session (with the project role, in one statement).
+  const user = token ? FROM_SESSION : null;
   const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
   return {
     db,

@@ -3,9 +3,10 @@
  * database keeps only its HMAC under the session secret.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { loginFailures, sessions, users } from "@/db/schema";
+import { loginFailures, memberships, projects, sessions, users } from "@/db/schema";
+import type { Role } from "../auth/roles";
 import { RateLimitedError, UnauthorizedError } from "../errors";
 import { dummyHash, verifyPassword } from "../auth/password";
 
@@ -42,6 +43,45 @@ export async function getSessionUser(db: Db, token: string, secret: string): Pro
     )
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * The session's user and their role in one project, in one statement: what
+ * every project-scoped request needs before it may run. role is null when the
+ * project does not exist or the user is not a member (instance admins act as
+ * project admins wherever the project exists).
+ */
+export async function getSessionUserWithRole(
+  db: Db,
+  token: string,
+  secret: string,
+  projectId: number,
+): Promise<{ user: SessionUser; role: Role | null } | null> {
+  const [row] = await db
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      isAdmin: users.isAdmin,
+      role: sql<Role | null>`case when ${users.isAdmin}
+        then (select 'admin' from ${projects} where ${projects.id} = ${projectId})
+        else (select ${memberships.role}::text from ${memberships} where ${memberships.projectId} = ${projectId} and ${memberships.userId} = ${users.id})
+      end`,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.id, sessionIdFor(token, secret)),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, new Date()),
+        isNull(users.disabledAt),
+      ),
+    )
+    .limit(1);
+  if (!row) return null;
+  const { role, ...user } = row;
+  return { user, role };
 }
 
 export async function revokeSession(db: Db, token: string, secret: string): Promise<void> {
