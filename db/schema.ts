@@ -152,6 +152,9 @@ export const items = pgTable(
   (t) => [
     uniqueIndex("items_project_external_uq").on(t.projectId, t.externalId),
     index("items_project_split_idx").on(t.projectId, t.split, t.id),
+    // The queue's random samples (cold start, audits, the random strategy) walk this
+    // fixed pseudo-random key from a random pivot (queue-sql.ts randomKey).
+    index("items_project_random_idx").on(t.projectId, t.split, sql`hashint4(${t.id})`),
   ],
 );
 

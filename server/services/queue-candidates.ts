@@ -10,7 +10,7 @@ import type { DbOrTx } from "@/db/client";
 import { items, labels, predictions } from "@/db/schema";
 import type { ColdStartCandidate, ReviewCandidate, Strategy } from "./queue-picking";
 import { isMarked, scoreColumn, type LowWaterMark } from "./queue-low-water";
-import { liveLease, openForUser, seededOrder, skippedBy } from "./queue-sql";
+import { liveLease, openForUser, randomKey, skippedBy, walkFromPivot } from "./queue-sql";
 
 export type CandidateQuery = {
   projectId: number;
@@ -23,11 +23,11 @@ export type CandidateQuery = {
 
 const notExcluded = (ids: number[]): SQL | undefined => (ids.length ? notInArray(items.id, ids) : undefined);
 
-function strategyOrder(strategy: Strategy, seed: number): SQL[] {
+function strategyOrder(strategy: Strategy): SQL[] {
   if (strategy === "margin") return [asc(predictions.margin), asc(items.id)];
   if (strategy === "least_confidence") return [asc(predictions.confidence), asc(items.id)];
   if (strategy === "entropy") return [desc(predictions.entropy), asc(items.id)];
-  return [seededOrder(seed)];
+  return [randomKey];
 }
 
 type ModelQuery = CandidateQuery & { modelVersionId: number; strategy: Strategy; withEmbeddings: boolean; from?: LowWaterMark | null };
@@ -39,6 +39,7 @@ type ModelQuery = CandidateQuery & { modelVersionId: number; strategy: Strategy;
  * from the start, so an item that opened again before the mark is never lost.
  */
 export async function modelCandidates(tx: DbOrTx, q: ModelQuery): Promise<ReviewCandidate[]> {
+  if (q.strategy === "random") return walkFromPivot(q.seed, q.limit, (range, limit) => modelCandidatesFrom(tx, { ...q, limit }, range));
   if (q.from && isMarked(q.strategy)) {
     const rows = await modelCandidatesFrom(tx, q, sql`(${scoreColumn(q.strategy)}, ${predictions.itemId}) >= (${q.from.value}, ${q.from.itemId})`);
     if (rows.length >= q.limit) return rows;
@@ -61,7 +62,7 @@ async function modelCandidatesFrom(tx: DbOrTx, q: ModelQuery, from: SQL | undefi
     // primary key alone keeps the planner on it even before the tables are analysed.
     .innerJoin(predictions, and(eq(predictions.modelVersionId, q.modelVersionId), eq(predictions.itemId, items.id)))
     .where(and(from, openForUser(q.projectId, q.userId), sql`not ${liveLease}`, notExcluded(q.excludeIds)))
-    .orderBy(...strategyOrder(q.strategy, q.seed))
+    .orderBy(...strategyOrder(q.strategy))
     .limit(q.limit)
     .for("no key update", { of: items, skipLocked: true });
   return rows.map((r) => ({
@@ -79,13 +80,15 @@ export async function randomCandidates(tx: DbOrTx, q: CandidateQuery & { unscore
     q.unscoredBy === undefined
       ? undefined
       : sql`not exists (select 1 from predictions up where up.model_version_id = ${q.unscoredBy} and up.item_id = ${items.id})`;
-  const rows = await tx
-    .select({ id: items.id, title: items.title, description: items.description })
-    .from(items)
-    .where(and(openForUser(q.projectId, q.userId), sql`not ${liveLease}`, notExcluded(q.excludeIds), unscored))
-    .orderBy(seededOrder(q.seed))
-    .limit(q.limit)
-    .for("no key update", { of: items, skipLocked: true });
+  const rows = await walkFromPivot(q.seed, q.limit, (range, limit) =>
+    tx
+      .select({ id: items.id, title: items.title, description: items.description })
+      .from(items)
+      .where(and(range, openForUser(q.projectId, q.userId), sql`not ${liveLease}`, notExcluded(q.excludeIds), unscored))
+      .orderBy(randomKey)
+      .limit(limit)
+      .for("no key update", { of: items, skipLocked: true }),
+  );
   return rows.map((r) => ({ id: r.id, input: { title: r.title, description: r.description } }));
 }
 
@@ -99,23 +102,26 @@ export async function auditCandidates(tx: DbOrTx, q: CandidateQuery): Promise<nu
     where au.project_id = ${q.projectId} and au.item_id = ${items.id} and au.reason = 'audit'
       and au.action in ('accept', 'correct', 'reject') and au.created_at >= ${labels.updatedAt}
   )`;
-  const rows = await tx
-    .select({ id: items.id })
-    .from(items)
-    .innerJoin(labels, and(eq(labels.itemId, items.id), eq(labels.projectId, q.projectId), eq(labels.source, "auto")))
-    .where(
-      and(
-        eq(items.projectId, q.projectId),
-        eq(items.split, "pool"),
-        sql`not ${skippedBy(q.projectId, q.userId)}`,
-        sql`not ${liveLease}`,
-        sql`not ${audited}`,
-        notExcluded(q.excludeIds),
-      ),
-    )
-    .orderBy(seededOrder(q.seed))
-    .limit(q.limit)
-    .for("no key update", { of: items, skipLocked: true });
+  const rows = await walkFromPivot(q.seed, q.limit, (range, limit) =>
+    tx
+      .select({ id: items.id })
+      .from(items)
+      .innerJoin(labels, and(eq(labels.itemId, items.id), eq(labels.projectId, q.projectId), eq(labels.source, "auto")))
+      .where(
+        and(
+          eq(items.projectId, q.projectId),
+          eq(items.split, "pool"),
+          range,
+          sql`not ${skippedBy(q.projectId, q.userId)}`,
+          sql`not ${liveLease}`,
+          sql`not ${audited}`,
+          notExcluded(q.excludeIds),
+        ),
+      )
+      .orderBy(randomKey)
+      .limit(limit)
+      .for("no key update", { of: items, skipLocked: true }),
+  );
   return rows.map((r) => r.id);
 }
 

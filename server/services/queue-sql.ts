@@ -36,8 +36,34 @@ export function openForUser(projectId: number, userId: number): SQL {
   )!;
 }
 
-/** A seeded, repeatable random order (md5 of id and seed) that works on both databases. */
-export const seededOrder = (seed: number): SQL => sql`md5(${items.id}::text || ${String(seed)})`;
+/**
+ * A fixed pseudo-random key per item, indexed with the project and split
+ * (items_project_random_idx). A random sample is the walk up this key from a
+ * random pivot: an index range scan that stops after `limit` rows, where
+ * ordering by a per-call hash (md5 of id and seed) hashed and sorted every
+ * candidate (40-60 ms per audit pick on 5,000 auto labels, 150 ms per
+ * cold-start pick on 20,000 items). The key does not depend on what an item
+ * is or how it was labelled, so a sample from a random pivot is as unbiased a
+ * sample of the candidates as a random order (audits measure precision with it).
+ */
+export const randomKey = sql<number>`hashint4(${items.id})`;
+
+const INT4_SPAN = 2 ** 32;
+
+/** Where a seed (0 .. 2^31-1, see seedFrom) starts the walk, spread over the whole int4 range. */
+export const pivotOf = (seed: number): number => Math.floor((seed / 2_147_483_647) * (INT4_SPAN - 1)) - 2 ** 31;
+
+/**
+ * Rows in randomKey order from the seed's pivot, wrapping around past the end
+ * of the range: `query` is run with a range condition for its WHERE and must
+ * order by randomKey; the second call only happens when the first is short.
+ */
+export async function walkFromPivot<T>(seed: number, limit: number, query: (range: SQL, limit: number) => Promise<T[]>): Promise<T[]> {
+  const pivot = pivotOf(seed);
+  const first = await query(sql`${randomKey} >= ${pivot}`, limit);
+  if (first.length >= limit) return first;
+  return [...first, ...(await query(sql`${randomKey} < ${pivot}`, limit - first.length))];
+}
 
 /** Seeds for SQL and for the picking functions, drawn from the injectable rng. */
 export const seedFrom = (rng: () => number): number => Math.floor(rng() * 2_147_483_647);

@@ -1,0 +1,1 @@
+CREATE INDEX "items_project_random_idx" ON "items" USING btree ("project_id","split",hashint4("id"));
