@@ -1,7 +1,7 @@
 /**
  * `npm run bench:api -- [--annotators 100] [--think-ms 3000] [--warmup-seconds 5] [--seconds 30]
  *                       [--max-decisions 50000] [--n 1] [--pool 20000] [--timeline]
- *                       [--samples FILE] [--keep-db] [--json]`
+ *                       [--samples FILE] [--keep-db] [--servers 1] [--json]`
  *
  * Starts `next start` on a free loopback port against a fresh Postgres database
  * (LOUPE_MODE=production, generated SESSION_SECRET, LOUPE_WORKER=off), seeds the
@@ -11,6 +11,8 @@
  * uniform) before each decision; --think-ms 0 is a closed loop at saturation.
  * Starts are spread over one think time. The first --warmup-seconds are
  * reported separately from the measured window that follows.
+ * --servers K starts K web servers on the same database and gives annotator i
+ * server i % K, as a load balancer with sticky sessions would.
  * Reports p50/p99 per procedure and phase, decisions/s, errors and duplicate leases.
  */
 import { parseArgs } from "node:util";
@@ -38,6 +40,7 @@ const { values: a } = parseArgs({
     timeline: { type: "boolean", default: false },
     samples: { type: "string" },
     "keep-db": { type: "boolean", default: false },
+    servers: { type: "string", default: "1" },
     json: { type: "boolean", default: false },
   },
 });
@@ -48,6 +51,7 @@ const maxDecisions = Number(a["max-decisions"]);
 const n = Number(a.n);
 const thinkMs = Number(a["think-ms"]);
 const poolSize = Number(a.pool);
+const serverCount = Math.max(1, Math.min(8, Number(a.servers)));
 const log = (s: string) => (a.json ? process.stderr.write(s + "\n") : console.log(s));
 const TARGET_P99_MS = 50;
 
@@ -64,7 +68,7 @@ async function loginAll(base: string, emails: string[], password: string): Promi
 async function main() {
   const app = await snapshotBuild(log);
   const bench = await openBenchDb("loupe_bench_api", 4);
-  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  const servers: Awaited<ReturnType<typeof startServer>>[] = [];
   try {
     const db = bench.handle.db;
     log(`seeding: demo catalogue (${poolSize} pool), ${annotators} annotators, warm-up training...`);
@@ -77,11 +81,11 @@ async function main() {
     const rows = loadRows("demo", { poolSize, testSize: 2000 });
     const truth = new Map(rows.map((r) => [r.id, idOf.get((normaliseCategoryPath(r.category) as { path: string }).path)!]));
 
-    server = await startServer(app.dir, bench.url, log);
+    for (let i = 0; i < serverCount; i++) servers.push(await startServer(app.dir, bench.url, log));
     const tl = performance.now();
-    const sessions = await loginAll(server.base, seed.emails, seed.password);
+    const sessions = await loginAll(servers[0]!.base, seed.emails, seed.password);
     log(`${sessions.length} annotators logged in over HTTP in ${((performance.now() - tl) / 1000).toFixed(1)} s; warm-up ${warmupSeconds} s, then ${seconds} s measured (n=${n}, think ${thinkMs} ms)`);
-    const s = await runLoad({ base: server.base, projectId: seed.projectId, sessions, truth, n, warmupSeconds, seconds, maxDecisions, thinkMs });
+    const s = await runLoad({ base: servers.map((x) => x.base), projectId: seed.projectId, sessions, truth, n, warmupSeconds, seconds, maxDecisions, thinkMs });
     if (a.samples) writeFileSync(a.samples, JSON.stringify({ warmupSeconds, seconds, samples: s.samples }));
 
     // The database's view: a pool item decided by two people outside audits means two live leases existed.
@@ -96,6 +100,7 @@ async function main() {
     const measured = phaseReport(s, warmupSeconds * 1000, (warmupSeconds + seconds) * 1000);
     const r = {
       annotators,
+      servers: serverCount,
       n,
       thinkMs,
       items: pool,
@@ -119,7 +124,7 @@ async function main() {
         console.log(`  annotations.submit  p50 ${f(p.submit.p50)}  p99 ${f(p.submit.p99)}  max ${f(p.submit.max)}  (${p.submit.count})`);
         console.log(`  all requests        p50 ${f(p.all.p50)}  p99 ${f(p.all.p99)}  max ${f(p.all.max)}`);
       };
-      console.log(`\n${annotators} annotators, think ${thinkMs} ms (×0.5–1.5), n=${n}, starts spread over ${Math.max(1000, thinkMs)} ms`);
+      console.log(`\n${annotators} annotators, think ${thinkMs} ms (×0.5–1.5), n=${n}, starts spread over ${Math.max(1000, thinkMs)} ms, ${serverCount} web server${serverCount > 1 ? "s" : ""}`);
       phase("warm-up (reported, not in the goal)", warm);
       phase("measured", measured);
       console.log(`  target p99 < ${TARGET_P99_MS} ms (measured window, all requests): ${measured.all.p99 !== null && measured.all.p99 < TARGET_P99_MS ? "met" : "MISSED"}`);
@@ -131,7 +136,7 @@ async function main() {
       }
     }
   } finally {
-    if (server) {
+    for (const server of servers) {
       const tail = server.stderr.join("").trim();
       if (tail) process.stderr.write(`[server stderr, last lines]\n${tail.split("\n").slice(-15).join("\n")}\n`);
       await server.stop();

@@ -34,7 +34,8 @@ export type LoadStats = {
 };
 
 export type LoadOptions = {
-  base: string;
+  /** One web server, or several: annotator i talks to bases[i % length] (a load balancer with sticky sessions). */
+  base: string | string[];
   projectId: number;
   sessions: Session[];
   truth: Map<string, number>;
@@ -63,13 +64,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadStats> {
   // one think time (at least a second), as they would be in steady state.
   const spreadMs = Math.max(1000, o.thinkMs);
 
+  const bases = Array.isArray(o.base) ? o.base : [o.base];
   const annotator = async (who: number, session: Session) => {
+    const base = bases[who % bases.length]!;
     await sleep(Math.random() * spreadMs);
     while (more()) {
       let res: NextResult;
       const a = now();
       try {
-        res = (await call<NextResult>(o.base, "queue.next", { projectId: o.projectId, n: o.n }, session)).data;
+        res = (await call<NextResult>(base, "queue.next", { projectId: o.projectId, n: o.n }, session)).data;
       } catch (e) {
         fail(e);
         await sleep(100);
@@ -98,7 +101,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadStats> {
         const accept = suggested !== null && suggested === truth;
         const b = now();
         try {
-          await call(o.base, "annotations.submit", {
+          await call(base, "annotations.submit", {
             projectId: o.projectId, itemId: it.item.id, leaseToken: it.lease.token, idempotencyKey: randomUUID(),
             action: accept ? "accept" : "correct", categoryId: accept ? undefined : truth, timeSpentMs: 3000, modelVersionId: it.prediction?.modelVersionId,
           }, session);

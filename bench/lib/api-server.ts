@@ -44,6 +44,9 @@ export async function snapshotBuild(log: (s: string) => void): Promise<{ dir: st
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** One secret for every server this bench starts: a session from one must be valid on the others. */
+const SESSION_SECRET = randomBytes(32).toString("hex");
+
 export type RunningServer = { base: string; child: ChildProcess; stderr: string[]; stop: () => Promise<void> };
 
 export async function startServer(appDir: string, databaseUrl: string, log: (s: string) => void, timeoutMs = 120_000): Promise<RunningServer> {
@@ -59,7 +62,7 @@ export async function startServer(appDir: string, databaseUrl: string, log: (s: 
       ...process.env,
       DATABASE_URL: databaseUrl,
       LOUPE_MODE: "production",
-      SESSION_SECRET: randomBytes(32).toString("hex"),
+      SESSION_SECRET,
       LOUPE_WORKER: "off",
       NODE_ENV: "production",
     },
