@@ -28,19 +28,18 @@ export async function createSession(db: Db, userId: number, secret: string, ttlH
   return { token, expiresAt };
 }
 
+const sessionUserColumns = { id: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin };
+
+/** The session is known, not revoked, not expired, and its user not disabled (join sessions to users). */
+const liveSession = (token: string, secret: string) =>
+  and(eq(sessions.id, sessionIdFor(token, secret)), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date()), isNull(users.disabledAt));
+
 export async function getSessionUser(db: Db, token: string, secret: string): Promise<SessionUser | null> {
   const [row] = await db
-    .select({ id: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin })
+    .select(sessionUserColumns)
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        eq(sessions.id, sessionIdFor(token, secret)),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, new Date()),
-        isNull(users.disabledAt),
-      ),
-    )
+    .where(liveSession(token, secret))
     .limit(1);
   return row ?? null;
 }
@@ -59,10 +58,7 @@ export async function getSessionUserWithRole(
 ): Promise<{ user: SessionUser; role: Role | null } | null> {
   const [row] = await db
     .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      isAdmin: users.isAdmin,
+      ...sessionUserColumns,
       role: sql<Role | null>`case when ${users.isAdmin}
         then (select 'admin' from ${projects} where ${projects.id} = ${projectId})
         else (select ${memberships.role}::text from ${memberships} where ${memberships.projectId} = ${projectId} and ${memberships.userId} = ${users.id})
@@ -70,14 +66,7 @@ export async function getSessionUserWithRole(
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        eq(sessions.id, sessionIdFor(token, secret)),
-        isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, new Date()),
-        isNull(users.disabledAt),
-      ),
-    )
+    .where(liveSession(token, secret))
     .limit(1);
   if (!row) return null;
   const { role, ...user } = row;

@@ -7,9 +7,6 @@
  * NOT_FOUND, a role outside the set FORBIDDEN, and a role change or a
  * revocation takes effect on the very next request.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberships, sessions, users } from "@/db/schema";
@@ -19,26 +16,17 @@ import { handleTrpcRequest } from "@/server/http";
 import { createSession, revokeSession, sessionIdFor } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, makeProject, makeUser } from "@/test/factories";
+import { TEST_HOST, TEST_ORIGIN, useDemoHttpEnv } from "@/test/http-env";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "loupe-http-role-"));
-const ORIGIN = "http://loupe.test:3000";
-
-beforeAll(() => {
-  process.env.LOUPE_DATA_DIR = dataDir;
-  process.env.LOUPE_MODE = "demo";
-  delete process.env.DATABASE_URL;
-  delete process.env.SESSION_SECRET;
-  delete process.env.ALLOWED_ORIGINS;
-});
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+useDemoHttpEnv("loupe-http-role-");
 
 type Answer = { status: number; code: string | null; data: unknown };
 
 async function query(proc: string, input: unknown, cookie?: string): Promise<Answer> {
   const qs = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-  const headers: Record<string, string> = { host: "loupe.test:3000" };
+  const headers: Record<string, string> = { host: TEST_HOST };
   if (cookie) headers.cookie = cookie;
-  const res = await handleTrpcRequest(new Request(`${ORIGIN}/api/trpc/${proc}${qs}`, { headers }));
+  const res = await handleTrpcRequest(new Request(`${TEST_ORIGIN}/api/trpc/${proc}${qs}`, { headers }));
   const body = (await res.json()) as { result?: { data?: { json?: unknown } }; error?: { json?: { data?: { code?: string } } } };
   return { status: res.status, code: body.error?.json?.data?.code ?? null, data: body.result?.data?.json };
 }

@@ -3,9 +3,6 @@
  * and non-JSON posts and oversized batches are refused before any resolver
  * runs. Proof that nothing ran: a logout that would revoke a live session.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDbHandle } from "@/server/db";
 import { env } from "@/server/env";
@@ -13,19 +10,10 @@ import { handleTrpcRequest, MAX_BATCH_SIZE } from "@/server/http";
 import { createSession, getSessionUser } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { makeUser } from "@/test/factories";
+import { TEST_ORIGIN, useDemoHttpEnv } from "@/test/http-env";
 
-const dataDir = mkdtempSync(path.join(tmpdir(), "loupe-http-"));
-const ORIGIN = "http://loupe.test:3000";
-
-beforeAll(() => {
-  // env() is read lazily and cached: point it at a throwaway demo folder first.
-  process.env.LOUPE_DATA_DIR = dataDir;
-  process.env.LOUPE_MODE = "demo";
-  delete process.env.DATABASE_URL;
-  delete process.env.SESSION_SECRET;
-  delete process.env.ALLOWED_ORIGINS;
-});
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const ORIGIN = TEST_ORIGIN;
+useDemoHttpEnv("loupe-http-");
 
 function post(pathAndQuery: string, headers: Record<string, string>, body = JSON.stringify({})) {
   return new Request(`${ORIGIN}/api/trpc/${pathAndQuery}`, { method: "POST", headers: { host: "loupe.test:3000", ...headers }, body });
