@@ -41,8 +41,9 @@ export function openForUser(projectId: number, userId: number): SQL {
  * (items_project_random_idx). A random sample is the walk up this key from a
  * random pivot: an index range scan that stops after `limit` rows, where
  * ordering by a per-call hash (md5 of id and seed) hashed and sorted every
- * candidate (40-60 ms per audit pick on 5,000 auto labels, 150 ms per
- * cold-start pick on 20,000 items). The key does not depend on what an item
+ * candidate (bench:api's Postgres log: 40-85 ms per audit pick on 5,500 auto
+ * labels, 43-140 ms per cold-start pick of 10 on 20,000 items; both now under
+ * 20 ms, the log's threshold). The key does not depend on what an item
  * is or how it was labelled, so a sample from a random pivot is as unbiased a
  * sample of the candidates as a random order (audits measure precision with it).
  */
