@@ -8,7 +8,8 @@
  *
  * Statements with many parameters (multi-row inserts, long IN lists) keep
  * drizzle's unnamed path, so the per-connection cache holds the application's
- * fixed statements, not one entry per batch size. The connection runs with
+ * fixed statements, not one entry per batch size (and postgres.js replaces
+ * each connection after 30-60 minutes, cache and all). The connection runs with
  * plan_cache_mode=force_custom_plan (openPostgres), so every execution is
  * planned for its own parameters exactly as an unnamed statement was.
  */
