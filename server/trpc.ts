@@ -6,11 +6,9 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { memberships, projects } from "@/db/schema";
 import type { Role } from "./auth/roles";
-import { getSessionUser, getSessionUserWithRole, type SessionUser } from "./services/auth";
+import { getSessionUser, getSessionUserWithRole, roleInProject, type SessionUser } from "./services/auth";
 import { ServiceError, toTRPCError } from "./errors";
 
 // 1. Context -----------------------------------------------------------------
@@ -105,7 +103,6 @@ export function projectProcedure(roles: readonly Role[]) {
     .meta({ access: { kind: "project", roles } })
     .use(mapErrors)
     .use(async ({ ctx, next, getRawInput }) => {
-      if (ctx.user === null || (ctx.user === FROM_SESSION && !ctx.sessionToken)) throw notLoggedIn();
       const ref = ProjectRef.safeParse(await getRawInput());
       if (!ref.success) {
         // Logged out comes before a bad input, as for every other builder.
@@ -130,18 +127,4 @@ async function userAndRole(ctx: Context, projectId: number): Promise<{ user: Ses
   const found = ctx.sessionToken ? await getSessionUserWithRole(ctx.db, ctx.sessionToken, ctx.sessionSecret, projectId) : null;
   if (!found) throw notLoggedIn();
   return found;
-}
-
-/** Instance admins act as project admins everywhere; others need a membership. */
-export async function roleInProject(db: Db, user: SessionUser, projectId: number): Promise<Role | null> {
-  if (user.isAdmin) {
-    const [p] = await db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).limit(1);
-    return p ? "admin" : null;
-  }
-  const [m] = await db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.projectId, projectId), eq(memberships.userId, user.id)))
-    .limit(1);
-  return m?.role ?? null;
 }

@@ -3,8 +3,8 @@
  * database keeps only its HMAC under the session secret.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { and, count, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
+import { executeRows, type Db } from "@/db/client";
 import { loginFailures, memberships, projects, sessions, users } from "@/db/schema";
 import type { Role } from "../auth/roles";
 import { RateLimitedError, UnauthorizedError } from "../errors";
@@ -45,6 +45,23 @@ export async function getSessionUser(db: Db, token: string, secret: string): Pro
 }
 
 /**
+ * A user's role in a project, as SQL: instance admins act as project admins
+ * wherever the project exists; others need a membership. Null otherwise.
+ */
+function projectRoleSql(projectId: number, userId: SQL | number, isAdmin: SQL | boolean): SQL<Role | null> {
+  return sql<Role | null>`case when ${isAdmin}
+    then (select 'admin' from ${projects} where ${projects.id} = ${projectId})
+    else (select ${memberships.role}::text from ${memberships} where ${memberships.projectId} = ${projectId} and ${memberships.userId} = ${userId})
+  end`;
+}
+
+/** The role of a user already known (server-side callers, the export route). */
+export async function roleInProject(db: Db, user: SessionUser, projectId: number): Promise<Role | null> {
+  const [row] = await executeRows<{ role: Role | null }>(db, sql`select ${projectRoleSql(projectId, user.id, user.isAdmin)} as role`);
+  return row?.role ?? null;
+}
+
+/**
  * The session's user and their role in one project, in one statement: what
  * every project-scoped request needs before it may run. role is null when the
  * project does not exist or the user is not a member (instance admins act as
@@ -59,10 +76,7 @@ export async function getSessionUserWithRole(
   const [row] = await db
     .select({
       ...sessionUserColumns,
-      role: sql<Role | null>`case when ${users.isAdmin}
-        then (select 'admin' from ${projects} where ${projects.id} = ${projectId})
-        else (select ${memberships.role}::text from ${memberships} where ${memberships.projectId} = ${projectId} and ${memberships.userId} = ${users.id})
-      end`,
+      role: projectRoleSql(projectId, sql`${users.id}`, sql`${users.isAdmin}`),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

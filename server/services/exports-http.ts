@@ -10,8 +10,7 @@ import type { Role } from "../auth/roles";
 import { CAN } from "../auth/roles";
 import { readCookie, SESSION_COOKIE } from "../auth/cookies";
 import { DataExportQuery, RouteProjectId } from "../schemas/data";
-import { roleInProject } from "../trpc";
-import { getSessionUser, type SessionUser } from "./auth";
+import { getSessionUser, roleInProject, type SessionUser } from "./auth";
 import { EXPORT_CONTENT_TYPES, exportLabels } from "./exports";
 
 export type HttpDeps = { db: Db; sessionSecret: string };
