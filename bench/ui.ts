@@ -1,6 +1,6 @@
 /**
  * `npm run bench:ui -- [--decisions 200] [--pool N] [--json]`
- * Starts the app through the e2e harness (next start + temp PGlite + Chromium),
+ * Starts the app through the e2e harness (npm start's web server + temp PGlite + Chromium),
  * and a scripted annotator makes keyboard decisions on the review page as fast
  * as the page lets it: each key is pressed once the previous next item is painted.
  * The page itself measures keydown → next item painted (performance.measure,

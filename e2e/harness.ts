@@ -1,5 +1,5 @@
 /**
- * Browser end-to-end harness: a real `next start` on a free port with a fresh
+ * Browser end-to-end harness: the real web server (scripts/serve.ts) on a free port with a fresh
  * PGlite data folder, seeded before the server opens it, and headless Chromium
  * through playwright-core.
  *
@@ -210,7 +210,7 @@ async function freePort(): Promise<number> {
 async function waitForServer(url: string, child: ChildProcess, logs: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`[e2e] next start exited with ${child.exitCode}:\n${logs()}`);
+    if (child.exitCode !== null) throw new Error(`[e2e] the web server exited with ${child.exitCode}:\n${logs()}`);
     try {
       const res = await fetch(url, { redirect: "manual" });
       if (res.status < 500) return;
@@ -225,7 +225,7 @@ async function waitForServer(url: string, child: ChildProcess, logs: () => strin
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null) return;
   try {
-    process.kill(-child.pid, signal); // the whole group: next start and its workers
+    process.kill(-child.pid, signal); // the whole group: the server and any child
   } catch {
     child.kill(signal);
   }
@@ -275,7 +275,8 @@ export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
   // PGlite in the temp folder or this run's own Postgres database, never a developer's.
   if (database.url) childEnv.DATABASE_URL = database.url;
   else if (!opts.env?.DATABASE_URL) delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // `npm start`'s web server: the browser tests go through the production request path.
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/serve.ts"), "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,7 +1,8 @@
 /**
  * `npm start`: build the app when its sources changed, migrate, seed the
- * demo (PGlite mode), then serve it. With PGlite the database belongs to one
- * process, so seeding finishes and closes before the server opens it.
+ * demo (PGlite mode), then serve it (scripts/serve.ts). With PGlite the
+ * database belongs to one process, so seeding finishes and closes before the
+ * server opens it.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -84,9 +85,10 @@ async function main(): Promise<void> {
   ensureBuilt();
   await seedIfDemo();
   console.log(`Loupe (${env.mode}, ${env.DATABASE_URL ? "Postgres" : `PGlite at ${env.pgliteDir}`}) on http://localhost:${env.PORT}`);
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(env.PORT)], {
+  // The web server: Next for pages, tRPC straight from node:http (scripts/serve.ts).
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/serve.ts"), "-p", String(env.PORT)], {
     stdio: "inherit",
-    env: { ...process.env, LOUPE_WORKER: process.env.LOUPE_WORKER ?? "inline" },
+    env: { ...process.env, NODE_ENV: "production", LOUPE_WORKER: process.env.LOUPE_WORKER ?? "inline" },
   });
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
   child.on("exit", (code) => process.exit(code ?? 0));

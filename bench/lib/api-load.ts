@@ -31,6 +31,8 @@ export type LoadStats = {
   doubleDecisions: number;
   /** Wall time of the whole load (warm-up included). */
   seconds: number;
+  /** Epoch ms at which the load began (sample times are relative to it): lines --samples up with server logs. */
+  startedAtMs: number;
 };
 
 export type LoadOptions = {
@@ -48,10 +50,11 @@ export type LoadOptions = {
 };
 
 export async function runLoad(o: LoadOptions): Promise<LoadStats> {
-  const s: LoadStats = { samples: [], decisionsAt: [], statuses: {}, errors: {}, duplicateLeases: 0, doubleDecisions: 0, seconds: 0 };
+  const s: LoadStats = { samples: [], decisionsAt: [], statuses: {}, errors: {}, duplicateLeases: 0, doubleDecisions: 0, seconds: 0, startedAtMs: 0 };
   const holder = new Map<number, { who: number; expires: number }>();
   const decided = new Set<number>();
   const t0 = performance.now();
+  s.startedAtMs = performance.timeOrigin + t0;
   const now = () => performance.now() - t0;
   const endAt = (o.warmupSeconds + o.seconds) * 1000;
   const more = () => now() < endAt && s.decisionsAt.length < o.maxDecisions;

@@ -1,4 +1,4 @@
-/** The server under test: `next start` on a free loopback port, built first if needed. */
+/** The server under test: `npm start`'s web server (or plain `next start`) on a free loopback port, built first if needed. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
@@ -49,15 +49,25 @@ const SESSION_SECRET = randomBytes(32).toString("hex");
 
 export type RunningServer = { base: string; child: ChildProcess; stderr: string[]; stop: () => Promise<void> };
 
-export async function startServer(appDir: string, databaseUrl: string, log: (s: string) => void, timeoutMs = 120_000): Promise<RunningServer> {
+/** "loupe": scripts/serve.ts, what `npm start` runs; "next": plain `next start` (tRPC through Next's route), for comparison. */
+export type ServerKind = "loupe" | "next";
+
+export async function startServer(
+  appDir: string,
+  databaseUrl: string,
+  log: (s: string) => void,
+  opts: { kind?: ServerKind; timeoutMs?: number } = {},
+): Promise<RunningServer> {
+  const { kind = "loupe", timeoutMs = 120_000 } = opts;
   const port = await freePort();
-  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") runs next's CLI under node with those flags.
-  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean);
-  const startArgs = ["start", "-p", String(port), "-H", "127.0.0.1"];
-  const [cmd, args] = nodeArgs?.length
-    ? [process.execPath, [...nodeArgs, path.join(appDir, "node_modules/next/dist/bin/next"), ...startArgs]]
-    : ["npx", ["next", ...startArgs]];
-  const child = spawn(cmd, args, {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") adds node flags to the server process.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const listen = ["-p", String(port), "-H", "127.0.0.1"];
+  const entry =
+    kind === "loupe"
+      ? ["--import", "tsx", path.join(appDir, "scripts/serve.ts")]
+      : [path.join(appDir, "node_modules/next/dist/bin/next"), "start"];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry, ...listen], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -68,7 +78,7 @@ export async function startServer(appDir: string, databaseUrl: string, log: (s: 
     },
     cwd: appDir,
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group, so stop() ends npx and next together
+    detached: true, // its own process group, so stop() ends it and any child together
   });
   const stderr: string[] = [];
   child.stderr?.on("data", (d: Buffer) => stderr.push(d.toString()));
@@ -93,7 +103,7 @@ export async function startServer(appDir: string, databaseUrl: string, log: (s: 
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}: ${stderr.join("").slice(-2000)}`);
+    if (child.exitCode !== null) throw new Error(`the ${kind} server exited with ${child.exitCode}: ${stderr.join("").slice(-2000)}`);
     try {
       const r = await fetch(`${base}/api/trpc/auth.me`);
       if (r.status === 401 || r.ok) {

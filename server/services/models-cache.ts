@@ -13,14 +13,21 @@
  */
 import type { TrainedModel } from "@/ml";
 
-const dbIds = new WeakMap<object, number>();
-let nextDbId = 1;
+/**
+ * Database numbers live on globalThis with the cache itself: the web server
+ * loads this module twice (Next's bundle, and tsx for the tRPC fast path), and
+ * both copies must number one database alike.
+ */
+const ids = ((globalThis as unknown as { __loupeModelCacheDbIds?: { map: WeakMap<object, number>; next: number } }).__loupeModelCacheDbIds ??= {
+  map: new WeakMap(),
+  next: 1,
+});
 
 function dbKey(db: object): number {
-  let id = dbIds.get(db);
+  let id = ids.map.get(db);
   if (id === undefined) {
-    id = nextDbId++;
-    dbIds.set(db, id);
+    id = ids.next++;
+    ids.map.set(db, id);
   }
   return id;
 }
