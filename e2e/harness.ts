@@ -181,12 +181,16 @@ function seedApi(db: Db): SeedApi {
 export type E2EApp = {
   baseUrl: string;
   dataDir: string;
+  /** The app's Postgres database (the e2e-postgres project); undefined on PGlite (`dataDir`/pglite). */
+  databaseUrl?: string;
   browser: Browser;
   /** A page in a fresh browser context (its own cookies), with baseURL set so `page.goto("/login")` works. */
   newPage: () => Promise<Page>;
   login: (page: Page, email: string, password: string) => Promise<void>;
   /** Server output so far, for failure messages. */
   logs: () => string;
+  /** SIGTERM to the server alone, then its exit (data left in place; stop() still cleans up). */
+  terminate: () => Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
   stop: () => Promise<void>;
 };
 
@@ -320,11 +324,22 @@ export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
     throw err;
   }
   const b = browser;
+  const terminate = async () => {
+    const t0 = Date.now();
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
+      child.once("exit", (code, signal) => resolve({ code, signal }));
+    });
+    child.kill("SIGTERM");
+    return { ...(await exited), ms: Date.now() - t0 };
+  };
   return {
     baseUrl,
     dataDir,
+    databaseUrl: database.url,
     browser: b,
     logs,
+    terminate,
     stop,
     newPage: async () => {
       const context = await b.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });

@@ -14,10 +14,12 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
   // Before Next loads: it serves the build (dev: false) and expects a production NODE_ENV with it.
   (process.env as Record<string, string>).NODE_ENV = "production";
-  const [{ default: next }, { isTrpcPath, serveTrpc }, { loadEnv }] = await Promise.all([
+  const [{ default: next }, { isTrpcPath, serveTrpc }, { loadEnv }, { stopInlineWorker }, { closeDbHandle }] = await Promise.all([
     import("next"),
     import("../server/http-node"),
     import("../server/env"),
+    import("../server/jobs"),
+    import("../server/db"),
   ]);
   const port = values.port ? Number(values.port) : loadEnv().PORT;
   const hostname = values.hostname;
@@ -36,17 +38,25 @@ async function main(): Promise<void> {
   console.log(`Loupe web server listening on http://${hostname ?? "localhost"}:${port}`);
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: closing the web server`);
-    // Open keep-alive sockets would hold close() up: idle ones go now, the rest after their response.
+    // A second signal, or a shutdown stuck for 30 s, ends the process at once.
+    setTimeout(() => process.exit(1), 30_000).unref();
+    // Idle keep-alive sockets go now; requests in flight finish and get their answer.
+    const closed = new Promise((r) => server.close(r));
     server.closeIdleConnections();
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5_000).unref();
+    await closed;
+    // Then the jobs and the database, so an embedded PGlite folder is closed cleanly.
+    await stopInlineWorker().catch((e: unknown) => console.error("stopping the job worker:", e));
+    await closeDbHandle().catch((e: unknown) => console.error("closing the database:", e));
+    console.log("stopped");
+    process.exit(0);
   };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => (stopping ? process.exit(1) : void stop(signal)));
+  }
 }
 
 main().catch((err: unknown) => {

@@ -22,3 +22,11 @@ export function getDbHandle(): Promise<DbHandle> {
 export function setDbHandle(handle: DbHandle): void {
   g.__loupeDb = Promise.resolve(handle);
 }
+
+/** Closes the process-wide database if it was opened (server shutdown); never opens one. */
+export async function closeDbHandle(): Promise<void> {
+  const open = g.__loupeDb;
+  if (!open) return;
+  g.__loupeDb = undefined;
+  await (await open).close();
+}

@@ -16,3 +16,11 @@ export function startInlineWorker(): Promise<RunningWorker> {
   g.__loupeInlineWorker ??= (async () => startWorker(await getDbHandle()))();
   return g.__loupeInlineWorker;
 }
+
+/** Stops the inline worker if this process started one (server shutdown): running jobs get up to 10 s. */
+export async function stopInlineWorker(): Promise<void> {
+  const running = g.__loupeInlineWorker;
+  if (!running) return;
+  g.__loupeInlineWorker = undefined;
+  await (await running).stop();
+}
