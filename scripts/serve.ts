@@ -28,8 +28,12 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = createServer((req, res) => {
-    if (isTrpcPath(req.url)) void serveTrpc(req, res);
-    else void handle(req, res);
+    const served = isTrpcPath(req.url) ? serveTrpc(req, res) : handle(req, res);
+    served.catch((err: unknown) => {
+      console.error(`${req.method} ${req.url} failed:`, err);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("Internal server error");
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -39,11 +43,9 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
     console.log(`${signal}: closing the web server`);
-    // A second signal, or a shutdown stuck for 30 s, ends the process at once.
-    setTimeout(() => process.exit(1), 30_000).unref();
+    // Bounded: a request or job that will not finish must not keep the process alive.
+    setTimeout(() => process.exit(1), 15_000).unref();
     // Idle keep-alive sockets go now; requests in flight finish and get their answer.
     const closed = new Promise((r) => server.close(r));
     server.closeIdleConnections();
@@ -54,8 +56,14 @@ async function main(): Promise<void> {
     console.log("stopped");
     process.exit(0);
   };
+  // Ctrl-C reaches this process several times (the terminal's process group, then npm, tsx and
+  // scripts/start.ts passing it on): the first starts the shutdown, repeats change nothing.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => (stopping ? process.exit(1) : void stop(signal)));
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stop(signal);
+    });
   }
 }
 
