@@ -154,11 +154,11 @@ async function main() {
     const truth = new Map(rows.map((r) => [r.id, idOf.get((normaliseCategoryPath(r.category) as { path: string }).path)!]));
     const ctx = { appDir: app.dir, url: bench.url, projectId: seed.projectId, emails: seed.emails, password: seed.password, truth };
 
-    // The database's view: a pool item decided by two people outside audits means two live leases existed.
+    // The database's view: a pool item decided by two people outside audits and second opinions means two live leases existed.
     const decidedByTwo = async () => {
       const dup = await bench.handle.executeSql(
         `select count(*)::int as n from (
-           select item_id from annotations where project_id = $1 and action in ('accept','correct','reject') and reason is distinct from 'audit'
+           select item_id from annotations where project_id = $1 and action in ('accept','correct','reject') and coalesce(reason::text, '') not in ('audit', 'overlap')
            group by item_id having count(distinct user_id) > 1) d`,
         [seed.projectId],
       );

@@ -85,6 +85,12 @@ export type ProjectSettings = {
   batchSize: number;
   precisionTarget: number;
   auditRate: number;
+  /**
+   * Share of queue slots that ask a second person for a blind decision on an
+   * item someone else already decided (overlap picks): inter-annotator
+   * agreement. Absent in projects created before it existed: read as 0.
+   */
+  overlapRate?: number;
   leaseMinutes: number;
   retrainEveryLabels: number;
   retrainScheduleMinutes: number;

@@ -207,6 +207,7 @@ describe.skipIf(!env.ready)("models and settings in a real browser", () => {
     await expectText(page.locator("#s-batchSize-error"), "200");
 
     await page.getByLabel("Batch size").fill("25");
+    await page.getByLabel("Second-opinion rate").fill("0.1");
     // 150 gold items certify a high but not extreme target; the read-off follows the input before saving.
     await page.getByLabel("Precision target", { exact: true }).fill("0.92");
     await expectText(page.getByTestId("target-readout"), "92.0%");
@@ -216,6 +217,7 @@ describe.skipIf(!env.ready)("models and settings in a real browser", () => {
     await page.reload();
     expect(await page.getByLabel("Batch size").inputValue()).toBe("25");
     expect(await page.getByLabel("Precision target", { exact: true }).inputValue()).toBe("0.92");
+    expect(await page.getByLabel("Second-opinion rate").inputValue()).toBe("0.1");
     await tidyForScreenshot(page);
     await maybeScreenshot(page, "settings");
     await page.context().close();

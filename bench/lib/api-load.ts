@@ -110,7 +110,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadStats> {
           }, session);
           s.samples.push({ proc: "submit", at: b, ms: now() - b, who });
           s.decisionsAt.push(b);
-          if (decided.has(it.item.id) && it.pick.reason !== "audit") s.doubleDecisions++;
+          if (decided.has(it.item.id) && it.pick.reason !== "audit" && it.pick.reason !== "overlap") s.doubleDecisions++;
           decided.add(it.item.id);
         } catch (e) {
           fail(e);

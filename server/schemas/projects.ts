@@ -22,6 +22,7 @@ export const SettingsPatch = z
     batchSize: z.number().int().min(1).max(200),
     precisionTarget: z.number().min(0.5).max(0.999),
     auditRate: z.number().min(0).max(0.5),
+    overlapRate: z.number().min(0).max(0.5),
     leaseMinutes: z.number().int().min(1).max(240),
     retrainEveryLabels: z.number().int().min(0).max(100_000),
     retrainScheduleMinutes: z.number().int().min(0).max(10_080),

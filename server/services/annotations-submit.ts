@@ -12,6 +12,7 @@ import {
   type DecisionResult,
   findByKeys,
   isUniqueViolation,
+  leavesLabel,
   loadSuggestions,
   lockLabels,
   requireItems,
@@ -91,13 +92,13 @@ async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
 type StoredRow = { id: number | string; itemId: number; action: string; categoryId: number | null; previousLabel: PreviousLabel | null; reason: string | null; createdAt: string };
 
 /**
- * The annotation, the human label (not for a skip), the lease's end and the
+ * The annotation, the human label (not for a skip or a second opinion), the lease's end and the
  * audit event in one statement (data-modifying CTEs; it used to be four
  * statements in two round trips). The audit's `after` is what the caller gets:
  * the annotation id, the label after the decision and the pick reason.
  */
 async function storeDecision(tx: Tx, p: SubmitParams, d: Decision, reason: PickReason, previous: PreviousLabel | null): Promise<DecisionResult> {
-  const label = p.action === "skip" ? (previous ? { categoryId: previous.categoryId, source: previous.source } : null) : { categoryId: d.categoryId, source: "human" };
+  const label = leavesLabel(p.action, reason) ? (previous ? { categoryId: previous.categoryId, source: previous.source } : null) : { categoryId: d.categoryId, source: "human" };
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
   const [row] = await executeRows<{ a: StoredRow | string }>(
     tx,
@@ -110,7 +111,8 @@ async function storeDecision(tx: Tx, p: SubmitParams, d: Decision, reason: PickR
       returning id, item_id, action, category_id, previous_label, reason, created_at
     ), l as (
       insert into labels (item_id, project_id, category_id, source, user_id, annotation_id, model_version_id, confidence, updated_at)
-      select a.item_id, ${p.projectId}, a.category_id, 'human', ${p.userId}, a.id, null, null, now() from a where a.action <> 'skip'
+      select a.item_id, ${p.projectId}, a.category_id, 'human', ${p.userId}, a.id, null, null, now() from a
+      where a.action <> 'skip' and a.reason is distinct from 'overlap'
       on conflict (item_id) do update set category_id = excluded.category_id, source = excluded.source, user_id = excluded.user_id,
         annotation_id = excluded.annotation_id, model_version_id = null, confidence = null, updated_at = now()
     ), d as (

@@ -8,7 +8,7 @@ import type { Db, Tx } from "@/db/client";
 import { annotations, labels, leases, type PreviousLabel } from "@/db/schema";
 import { ConflictError, NotFoundError } from "../errors";
 import { recordAudit } from "./audit";
-import { findByKeys, isUniqueViolation, lockLabels, requireItems, snapshotOf } from "./annotations-shared";
+import { findByKeys, isUniqueViolation, leavesLabel, lockLabels, requireItems, snapshotOf } from "./annotations-shared";
 import { claimForUser } from "./queue-claim";
 import { forgetLowWaterMarks } from "./queue-low-water";
 import { leaseMinutesOf, loadQueueProject } from "./queue-next";
@@ -45,7 +45,7 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
   const last = await lastDecision(tx, p);
   await requireItems(tx, p.projectId, [last.itemId]);
   const current = (await lockLabels(tx, p.projectId, [last.itemId])).get(last.itemId);
-  if (last.action !== "skip") {
+  if (!leavesLabel(last.action, last.reason)) {
     if (current?.annotationId !== last.id) throw new ConflictError("The item has been decided again since; your decision can no longer be undone");
     await restoreLabel(tx, p.projectId, last.itemId, last.previousLabel);
   }
@@ -65,7 +65,7 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
     .returning({ id: annotations.id });
   const leaseMinutes = leaseMinutesOf(await loadQueueProject(tx, p.projectId));
   const lease = await claimForUser(tx, { projectId: p.projectId, userId: p.userId, itemId: last.itemId, reason: last.reason, leaseMinutes });
-  const restoredLabel = last.action === "skip" ? labelView(snapshotOf(current)) : labelView(last.previousLabel);
+  const restoredLabel = leavesLabel(last.action, last.reason) ? labelView(snapshotOf(current)) : labelView(last.previousLabel);
   await recordAudit(tx, {
     projectId: p.projectId,
     actorId: p.userId,
@@ -158,14 +158,14 @@ async function storedUndo(db: Db | Tx, p: UndoParams): Promise<UndoResult | null
     undoAnnotationId: a.id,
     undoneAnnotationId: undo.undoes,
     itemId: a.itemId,
-    restoredLabel: undone && undone.action !== "skip" ? labelView(undone.previousLabel) : labelView(a.previousLabel),
+    restoredLabel: undone && !leavesLabel(undone.action, undone.reason) ? labelView(undone.previousLabel) : labelView(a.previousLabel),
     lease: lease ?? null,
   };
 }
 
 function findUndone(db: Db | Tx, projectId: number, id: number) {
   return db
-    .select({ action: annotations.action, previousLabel: annotations.previousLabel })
+    .select({ action: annotations.action, reason: annotations.reason, previousLabel: annotations.previousLabel })
     .from(annotations)
     .where(and(eq(annotations.projectId, projectId), eq(annotations.id, id)));
 }

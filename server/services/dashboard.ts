@@ -9,6 +9,7 @@ import { projects } from "@/db/schema";
 import { NotFoundError } from "../errors";
 import { annotatorStats, labelsPerBucket, medianDecisionMs, throughputPerBucket } from "./dashboard-activity";
 import { costSeries } from "./dashboard-cost";
+import { peerAgreement } from "./dashboard-peer-agreement";
 import { resolveRange } from "./dashboard-range";
 import { snapshotSeries, versionAccuracy } from "./dashboard-trends";
 
@@ -24,16 +25,17 @@ async function settingsOf(db: DbOrTx, projectId: number) {
   return { hourlyCost: Number.isFinite(cost) && cost >= 0 ? cost : 0, precisionTarget: Number.isFinite(target) ? target : null };
 }
 
-/** Labels per bucket by source, throughput, per-annotator speed, and cost / hours saved. */
+/** Labels per bucket by source, throughput, per-annotator speed, agreement between annotators, and cost / hours saved. */
 export async function getDashboardActivity(db: DbOrTx, p: RangeParams, now = new Date()) {
   const { hourlyCost } = await settingsOf(db, p.projectId);
   const range = await resolveRange(db, p, now);
   const scope = { projectId: p.projectId, range };
-  const [labelsSeries, throughput, annotators, medianHandlingMs] = await Promise.all([
+  const [labelsSeries, throughput, annotators, medianHandlingMs, peers] = await Promise.all([
     labelsPerBucket(db, scope),
     throughputPerBucket(db, scope),
     annotatorStats(db, scope),
     medianDecisionMs(db, scope),
+    peerAgreement(db, scope),
   ]);
   const handlingByKey = new Map(throughput.map((t) => [t.bucket, t.handlingMs]));
   const cost = costSeries(
@@ -45,6 +47,8 @@ export async function getDashboardActivity(db: DbOrTx, p: RangeParams, now = new
     labels: labelsSeries,
     throughput,
     annotators,
+    /** Second opinions (overlap picks) against the first person's label. */
+    peerAgreement: peers,
     cost: { hourlyCost, medianHandlingMs, total: cost.total, series: cost.series },
   };
 }

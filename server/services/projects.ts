@@ -7,12 +7,13 @@ import { recordAudit } from "./audit";
 import type { Role } from "../auth/roles";
 import type { SessionUser } from "./auth";
 
-export const DEFAULT_SETTINGS: ProjectSettings = {
+export const DEFAULT_SETTINGS: Required<ProjectSettings> = {
   strategy: "margin",
   diversity: true,
   batchSize: 20,
   precisionTarget: 0.98,
   auditRate: 0.05,
+  overlapRate: 0,
   leaseMinutes: 10,
   retrainEveryLabels: 200,
   retrainScheduleMinutes: 0,
@@ -99,7 +100,8 @@ export async function updateProjectSettings(db: Db, actorId: number, projectId: 
       .where(eq(projects.id, projectId))
       .returning({ settings: projects.settings });
     await recordAudit(tx, { projectId, actorId, action: "project.update_settings", entityType: "project", entityId: projectId, before, after });
-    return row!.settings;
+    // With the defaults of fields added since the project was created, as projects.get returns them.
+    return { ...DEFAULT_SETTINGS, ...row!.settings };
   });
 }
 

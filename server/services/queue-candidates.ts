@@ -10,7 +10,7 @@ import type { DbOrTx } from "@/db/client";
 import { items, labels, predictions } from "@/db/schema";
 import type { ColdStartCandidate, ReviewCandidate, Strategy } from "./queue-picking";
 import { isMarked, scoreColumn, type LowWaterMark } from "./queue-low-water";
-import { liveLease, openForUser, randomKey, skippedBy, walkFromPivot } from "./queue-sql";
+import { liveLease, openForUser, randomKey, secondOpinionGiven, skippedBy, walkFromPivot } from "./queue-sql";
 
 export type CandidateQuery = {
   projectId: number;
@@ -93,36 +93,52 @@ export async function randomCandidates(tx: DbOrTx, q: CandidateQuery & { unscore
 }
 
 /**
- * Auto-accepted items nobody has checked since the label was set: a person
- * confirming or correcting one is what measures the auto-accept precision.
+ * A random sample of pool items whose current label has the given source and
+ * meets `conditions`, open to this caller (not leased, not chosen already in
+ * this call), locked like every candidate: the shape of audits and second opinions.
  */
-export async function auditCandidates(tx: DbOrTx, q: CandidateQuery): Promise<number[]> {
-  const audited = sql`exists (
-    select 1 from annotations au
-    where au.project_id = ${q.projectId} and au.item_id = ${items.id} and au.reason = 'audit'
-      and au.action in ('accept', 'correct', 'reject') and au.created_at >= ${labels.updatedAt}
-  )`;
+async function sampleLabelled(tx: DbOrTx, q: CandidateQuery, source: "auto" | "human", conditions: SQL[]): Promise<number[]> {
   const rows = await walkFromPivot(q.seed, q.limit, (range, limit) =>
     tx
       .select({ id: items.id })
       .from(items)
-      .innerJoin(labels, and(eq(labels.itemId, items.id), eq(labels.projectId, q.projectId), eq(labels.source, "auto")))
-      .where(
-        and(
-          eq(items.projectId, q.projectId),
-          eq(items.split, "pool"),
-          range,
-          sql`not ${skippedBy(q.projectId, q.userId)}`,
-          sql`not ${liveLease}`,
-          sql`not ${audited}`,
-          notExcluded(q.excludeIds),
-        ),
-      )
+      .innerJoin(labels, and(eq(labels.itemId, items.id), eq(labels.projectId, q.projectId), eq(labels.source, source)))
+      .where(and(eq(items.projectId, q.projectId), eq(items.split, "pool"), range, ...conditions, sql`not ${liveLease}`, notExcluded(q.excludeIds)))
       .orderBy(randomKey)
       .limit(limit)
       .for("no key update", { of: items, skipLocked: true }),
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * Auto-accepted items nobody has checked since the label was set: a person
+ * confirming or correcting one is what measures the auto-accept precision.
+ */
+export function auditCandidates(tx: DbOrTx, q: CandidateQuery): Promise<number[]> {
+  const audited = sql`exists (
+    select 1 from annotations au
+    where au.project_id = ${q.projectId} and au.item_id = ${items.id} and au.reason = 'audit'
+      and au.action in ('accept', 'correct', 'reject') and au.created_at >= ${labels.updatedAt}
+  )`;
+  return sampleLabelled(tx, q, "auto", [sql`not ${skippedBy(q.projectId, q.userId)}`, sql`not ${audited}`]);
+}
+
+/**
+ * Items another person decided, for a blind second decision (overlap picks):
+ * a live human label set by someone else, no decision of the caller's on the
+ * item ever (a second opinion must be independent; a skip counts), and no
+ * second opinion yet that stands (one per item: agreement is measured on pairs).
+ */
+export function overlapCandidates(tx: DbOrTx, q: CandidateQuery): Promise<number[]> {
+  const decided = sql`exists (
+    select 1 from annotations own where own.project_id = ${q.projectId} and own.item_id = ${items.id} and own.user_id = ${q.userId}
+  )`;
+  return sampleLabelled(tx, q, "human", [
+    sql`${labels.userId} is distinct from ${q.userId}`,
+    sql`not ${decided}`,
+    sql`not ${secondOpinionGiven(q.projectId, sql`${items.id}`)}`,
+  ]);
 }
 
 /** Embeddings are stored as raw little-endian float32 bytes. */

@@ -1,7 +1,7 @@
-/** Deciding what to lease next: audit slots, then the strategy, then fill-ins. */
+/** Deciding what to lease next: audit slots, second-opinion slots, then the strategy, then fill-ins. */
 import type { DbOrTx } from "@/db/client";
 import type { ProjectSettings } from "@/db/schema";
-import { auditCandidates, modelCandidates, randomCandidates } from "./queue-candidates";
+import { auditCandidates, modelCandidates, overlapCandidates, randomCandidates } from "./queue-candidates";
 import type { Pick } from "./queue-claim";
 import type { LowWaterMark } from "./queue-low-water";
 import { pickColdStart, pickForReview, strategyScore } from "./queue-picking";
@@ -26,10 +26,10 @@ type ChooseParams = {
   from?: LowWaterMark | null;
 };
 
-/** Each slot is an audit with probability auditRate (rng injectable for tests). */
-export function countAuditSlots(want: number, auditRate: number, rng: Rng): number {
+/** Each slot is an audit (or a second opinion) with probability `rate` (rng injectable for tests). */
+export function countAuditSlots(want: number, rate: number, rng: Rng): number {
   let n = 0;
-  for (let i = 0; i < want; i++) if (rng() < auditRate) n++;
+  for (let i = 0; i < want; i++) if (rng() < rate) n++;
   return n;
 }
 
@@ -43,6 +43,12 @@ export async function choosePicks(tx: DbOrTx, p: ChooseParams): Promise<Pick[]> 
     for (const id of ids) picks.push({ itemId: id, reason: "audit", score: null });
   }
   const excludeIds = () => [...p.excludeIds, ...picks.map((x) => x.itemId)];
+  // Second opinions, drawn like audits; a slot with no candidate goes to the strategy.
+  const overlaps = countAuditSlots(p.want - picks.length, project.settings.overlapRate ?? 0, p.rng);
+  if (overlaps > 0) {
+    const ids = await overlapCandidates(tx, { ...base, limit: overlaps, seed: seedFrom(p.rng), excludeIds: excludeIds() });
+    for (const id of ids) picks.push({ itemId: id, reason: "overlap", score: null });
+  }
   const mv = project.activeModelVersionId;
   if (mv !== null) picks.push(...(await chooseByModel(tx, { ...p, want: p.want - picks.length, excludeIds: excludeIds() }, mv)));
   const missing = p.want - picks.length;

@@ -6,8 +6,9 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { executeRows, type DbOrTx } from "@/db/client";
 import { leases } from "@/db/schema";
+import { secondOpinionGiven } from "./queue-sql";
 
-export type PickReason = "uncertain" | "audit" | "cold_start" | "random";
+export type PickReason = "uncertain" | "audit" | "cold_start" | "random" | "overlap";
 export type Pick = { itemId: number; reason: PickReason; score: number | null };
 export type HeldLease = { itemId: number; token: string; reason: string; score: number | null; expiresAt: Date };
 
@@ -64,7 +65,8 @@ export async function claimLeases(
  * Our candidate read may predate a concurrent submit that labelled an item
  * whose (expired) lease we then took over; this statement sees that commit
  * (it starts after the claim's), so such claims are given back before anyone
- * sees them. The same statement audits the claims kept ("lease.claim", items
+ * sees them. A second-opinion claim goes back when the item no longer has
+ * another person's label, or someone gave the second opinion meanwhile. The same statement audits the claims kept ("lease.claim", items
  * in the order given): one round trip instead of two.
  */
 export async function keepClaims(tx: DbOrTx, projectId: number, userId: number, claimed: HeldLease[]): Promise<HeldLease[]> {
@@ -82,9 +84,15 @@ export async function keepClaims(tx: DbOrTx, projectId: number, userId: number, 
     sql`with gone as (
       delete from leases dl
       where dl.project_id = ${projectId} and dl.user_id = ${userId} and dl.item_id in (${ids})
-        and exists (
-          select 1 from labels l where l.item_id = dl.item_id
-            and (l.source in ('human', 'import') and dl.reason <> 'audit' or l.source <> 'auto' and dl.reason = 'audit')
+        and (
+          dl.reason <> 'overlap' and exists (
+            select 1 from labels l where l.item_id = dl.item_id
+              and (l.source in ('human', 'import') and dl.reason <> 'audit' or l.source <> 'auto' and dl.reason = 'audit')
+          )
+          or dl.reason = 'overlap' and (
+            not exists (select 1 from labels l where l.item_id = dl.item_id and l.source = 'human' and l.user_id is distinct from ${userId})
+            or ${secondOpinionGiven(projectId, sql`dl.item_id`)}
+          )
         )
       returning dl.item_id
     ), logged as (
@@ -117,7 +125,7 @@ export async function ownLiveLeases(db: DbOrTx, projectId: number, userId: numbe
  */
 export async function claimForUser(
   tx: DbOrTx,
-  p: { projectId: number; userId: number; itemId: number; reason: PickReason | "overlap" | null; leaseMinutes: number },
+  p: { projectId: number; userId: number; itemId: number; reason: PickReason | null; leaseMinutes: number },
 ): Promise<{ token: string; expiresAt: Date } | null> {
   const [row] = await tx
     .insert(leases)

@@ -97,7 +97,11 @@ async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[])
 }
 
 function assemble(h: HeldLease, row: ContextRow, near: NeighbourResult | undefined, strategy: Strategy): HandoffItem {
-  const { prediction: pred, label, history } = row;
+  const { prediction: pred } = row;
+  // A second opinion is blind: the first person's label and the item's history stay hidden until it is given.
+  const blind = h.reason === "overlap";
+  const label = blind ? null : row.label;
+  const history = blind ? [] : row.history;
   const nb = near ?? { basis: "none" as const, neighbours: [] };
   const ref = (r: Ref): CategoryRef => ({ categoryId: r.categoryId, path: r.path, deleted: r.deleted });
   return {

@@ -23,6 +23,13 @@ export const skippedBy = (projectId: number, userId: number): SQL => sql`exists 
     )
 )`;
 
+/** A second opinion (overlap decision) on the item stands: given, and not undone. One per item. */
+export const secondOpinionGiven = (projectId: number, itemId: SQL): SQL => sql`exists (
+  select 1 from annotations so
+  where so.project_id = ${projectId} and so.item_id = ${itemId} and so.reason = 'overlap' and so.action in ('accept', 'correct', 'reject')
+    and not exists (select 1 from annotations su where su.project_id = ${projectId} and su.undoes_annotation_id = so.id)
+)`;
+
 /** Database time, so app servers with skewed clocks agree on what is live. */
 export const liveLease = sql`exists (select 1 from leases ll where ll.item_id = ${items.id} and ll.expires_at > now())`;
 

@@ -19,13 +19,14 @@ export function DashboardView({ file, activity, trends, activeModel }: Props) {
   const automation = latest.find((s) => s.automationRate !== null);
   const audited = latest.find((s) => s.auditedPrecision !== null);
   const total = activity.cost.total;
+  const peers = activity.peerAgreement;
   return (
     <div className="space-y-5">
       <section aria-labelledby="summary-heading">
         <h2 id="summary-heading" className="sr-only">
           Summary of the range
         </h2>
-        <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6" data-testid="dashboard-summary">
+        <dl className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-7" data-testid="dashboard-summary">
           <Stat label="Items categorised" value={total.itemsCategorised} hint={`${total.autoAccepted.toLocaleString("en-US")} by the model`} />
           <Stat label="Human decisions" value={decisions} hint={`median ${seconds(activity.cost.medianHandlingMs)} each`} />
           <Stat label="Automation rate" value={automation ? pct(automation.automationRate) : null} hint={automation ? `as of ${automation.bucket}` : "no snapshot yet"} />
@@ -33,6 +34,15 @@ export function DashboardView({ file, activity, trends, activeModel }: Props) {
             label="Audited precision"
             value={audited ? pct(audited.auditedPrecision) : null}
             hint={audited ? `${pct(audited.auditedLower)}–${pct(audited.auditedUpper)} · ${audited.audits} audits` : "no audits yet"}
+          />
+          <Stat
+            label="Annotator agreement"
+            value={peers.rate === null ? null : pct(peers.rate)}
+            hint={
+              peers.interval
+                ? `κ ${peers.kappa === null ? "–" : peers.kappa.toFixed(2)} · ${pct(peers.interval.lower)}–${pct(peers.interval.upper)} · ${peers.pairs} second opinions`
+                : "no second opinions (Settings: second-opinion rate)"
+            }
           />
           <Stat label="Cost per item" value={total.costPerItem === null ? null : money(total.costPerItem)} hint={`${money(total.humanCost)} of human time`} />
           <Stat label="Hours saved" value={total.hoursSaved === null ? null : hours(total.hoursSaved)} hint={total.moneySaved === null ? "no handling time yet" : `worth ${money(total.moneySaved)}`} />

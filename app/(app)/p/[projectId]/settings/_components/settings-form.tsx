@@ -21,7 +21,7 @@ import { CoverageCurve } from "./coverage-curve";
 
 type Settings = RouterOutputs["projects"]["get"]["settings"];
 type NumericKey = Exclude<keyof Settings, "strategy" | "diversity">;
-const NUMERIC: NumericKey[] = ["batchSize", "precisionTarget", "auditRate", "leaseMinutes", "retrainEveryLabels", "retrainScheduleMinutes", "activationMargin", "hourlyCost"];
+const NUMERIC: NumericKey[] = ["batchSize", "precisionTarget", "auditRate", "overlapRate", "leaseMinutes", "retrainEveryLabels", "retrainScheduleMinutes", "activationMargin", "hourlyCost"];
 
 const STRATEGIES: { value: Settings["strategy"]; label: string }[] = [
   { value: "margin", label: "Margin (top two closest)" },
@@ -134,6 +134,14 @@ export function SettingsForm({ projectId, initial, active }: { projectId: number
               {num("leaseMinutes", { step: "1", suffix: "minutes" })}
             </Field>
           </div>
+          <Field
+            id="s-overlapRate"
+            label="Second-opinion rate"
+            error={errorOf("overlapRate")}
+            hint={`Share of queue items that are blind second opinions on items a colleague already decided: ${pct(Number(draft.overlapRate))}. They never change the label; the dashboard shows how often people agree.`}
+          >
+            {num("overlapRate", { step: "0.01" })}
+          </Field>
         </Section>
         <Section title="Retraining" description="When new versions are trained and when they may replace the active one.">
           <div className="grid gap-4 sm:grid-cols-2">
