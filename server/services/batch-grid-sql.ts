@@ -56,6 +56,21 @@ export function awaitingAudit(projectId: number): SQL<boolean> {
   ))`;
 }
 
+/**
+ * A human label that a standing second opinion (overlap pick) disagrees with,
+ * not settled since: a new human label, e.g. from this grid, clears it.
+ * Needs `labels` joined on the prediction's item.
+ */
+export function disputed(projectId: number): SQL<boolean> {
+  return sql<boolean>`(${labels.source} = 'human' and exists (
+    select 1 from annotations so
+    where so.project_id = ${projectId} and so.item_id = ${predictions.itemId} and so.reason = 'overlap'
+      and so.action in ('accept', 'correct', 'reject') and so.created_at >= ${labels.updatedAt}
+      and so.category_id is distinct from ${labels.categoryId}
+      and not exists (select 1 from annotations su where su.project_id = ${projectId} and su.undoes_annotation_id = so.id)
+  ))`;
+}
+
 /** Where clauses over predictions ⋈ items ⋈ labels (left). */
 export function filterClauses(projectId: number, versionId: number, f: BatchFilters): SQL[] {
   const where: (SQL | undefined)[] = [
@@ -68,6 +83,7 @@ export function filterClauses(projectId: number, versionId: number, f: BatchFilt
   if (f.reason === "uncertain") where.push(isNull(labels.itemId));
   if (f.reason === "auto_accepted") where.push(eq(labels.source, "auto"));
   if (f.reason === "audit") where.push(awaitingAudit(projectId));
+  if (f.reason === "disputed") where.push(disputed(projectId));
   if (f.labelState === "unlabelled") where.push(isNull(labels.itemId));
   else if (f.labelState !== "any") where.push(eq(labels.source, f.labelState));
   return where.filter((w): w is SQL => w !== undefined);

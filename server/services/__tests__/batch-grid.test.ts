@@ -142,6 +142,22 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
     expect(await titles({ labelState: "human", categoryId: cats[2]!.id, minConfidence: 0.8 })).toEqual(expect.arrayContaining(free.map((r) => r.title)));
   });
 
+  it("lists human labels a second opinion disagrees with, until a new human label settles them", async () => {
+    const second = await makeUser(h.db, { name: "Sue Second" });
+    await addMember(h.db, projectId, second.id, "annotator");
+    await setLabel(h, { projectId, itemId: ids.p7!, categoryId: cats[1]!.id, source: "human" });
+    await setLabel(h, { projectId, itemId: ids.p8!, categoryId: cats[2]!.id, source: "human" });
+    const secondOpinion = (itemId: number, categoryId: number) =>
+      h.db.insert(annotations).values({ projectId, itemId, userId: second.id, action: "correct", categoryId, reason: "overlap", idempotencyKey: randomUUID() });
+    await secondOpinion(ids.p7!, cats[0]!.id); // disagrees
+    await secondOpinion(ids.p8!, cats[2]!.id); // agrees
+    expect(await titles({ reason: "disputed" })).toEqual(["p7"]);
+    // Settled in the grid: the reviewer's decision is a newer human label.
+    await new Promise((r) => setTimeout(r, 20));
+    await api.annotations.submitBatch({ projectId, idempotencyKey: randomUUID(), decisions: [{ itemId: ids.p7!, action: "correct", categoryId: cats[0]!.id }] });
+    expect(await titles({ reason: "disputed" })).toEqual([]);
+  });
+
   it("is empty, not an error, before a model is active; a foreign category is NOT_FOUND", async () => {
     const { project, categories: otherCats } = await makeProject(h.db, { name: "No model yet" });
     const admin = await makeUser(h.db, { isAdmin: true });

@@ -14,6 +14,7 @@ const REASONS: Record<BatchFilters["reason"], string> = {
   uncertain: "Uncertain (unlabelled)",
   audit: "Awaiting audit",
   auto_accepted: "Auto-accepted",
+  disputed: "Second opinion disagrees",
 };
 const LABEL_STATES: Record<BatchFilters["labelState"], string> = {
   any: "Any label",
