@@ -8,11 +8,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
+import { gzip as gzipCallback } from "node:zlib";
 import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "./http";
 
 /** Larger request bodies are refused with 413 (the biggest call, a 500-decision batch, is well under this). */
 export const MAX_TRPC_BODY_BYTES = 1 << 20;
+
+const gzip = promisify(gzipCallback);
 
 export function isTrpcPath(url: string | undefined): boolean {
   return !!url && (url.startsWith(`${TRPC_ENDPOINT}/`) || url.startsWith(`${TRPC_ENDPOINT}?`));
@@ -28,22 +32,51 @@ export async function serveTrpc(req: IncomingMessage, res: ServerResponse): Prom
     res.end(JSON.stringify({ error: { message: "Internal server error" } }));
     return;
   }
-  await writeResponse(res, response);
+  await writeResponse(req, res, response);
 }
 
-/** Status, headers (every Set-Cookie kept apart) and body, streamed as tRPC produced it. */
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+/** Smaller bodies go out as they are, as with Next's own compression (the `compression` middleware's threshold). */
+export const GZIP_MIN_BYTES = 1024;
+
+/**
+ * Status, headers (every Set-Cookie kept apart) and body. A JSON body of at
+ * least GZIP_MIN_BYTES goes out gzipped when the client accepts it, as `next
+ * start` does for its routes (a queue.next answer with its handoff context is
+ * a few kB); the compression runs on libuv's thread pool, not the event loop.
+ */
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
     if (key !== "set-cookie") headers[key] = value;
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
-  res.writeHead(response.status, headers);
   if (!response.body) {
+    res.writeHead(response.status, headers);
     res.end();
     return;
   }
-  // A client that goes away mid-body ends the pipeline; nothing to report.
-  await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res).catch(() => {});
+  if (!compressible(req, response)) {
+    res.writeHead(response.status, headers);
+    // A client that goes away mid-body ends the pipeline; nothing to report.
+    await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res).catch(() => {});
+    return;
+  }
+  const body = Buffer.from(await response.arrayBuffer());
+  const vary = headers["vary"] ? `${String(headers["vary"])}, Accept-Encoding` : "Accept-Encoding";
+  if (body.length < GZIP_MIN_BYTES) {
+    res.writeHead(response.status, { ...headers, vary, "content-length": String(body.length) });
+    res.end(body);
+    return;
+  }
+  const zipped = await gzip(body);
+  res.writeHead(response.status, { ...headers, vary, "content-encoding": "gzip", "content-length": String(zipped.length) });
+  res.end(zipped);
+}
+
+/** Whole JSON answers only (a streamed batch, `trpc-accept: application/jsonl`, is passed through as it comes). */
+function compressible(req: IncomingMessage, response: Response): boolean {
+  if (response.headers.has("content-encoding")) return false;
+  if (!(response.headers.get("content-type") ?? "").startsWith("application/json")) return false;
+  return /\bgzip\b/i.test(String(req.headers["accept-encoding"] ?? ""));
 }

@@ -5,13 +5,14 @@
  * resolver runs, an oversized body gets 413 before it is parsed, and only
  * /api/trpc goes this way.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, get as httpGet, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/server/auth/password";
 import { setDbHandle } from "@/server/db";
 import { env } from "@/server/env";
-import { isTrpcPath, MAX_TRPC_BODY_BYTES, serveTrpc } from "@/server/http-node";
+import { GZIP_MIN_BYTES, isTrpcPath, MAX_TRPC_BODY_BYTES, serveTrpc } from "@/server/http-node";
 import { getSessionUser } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { makeUser } from "@/test/factories";
@@ -84,6 +85,34 @@ describe.each(dbTargets())("tRPC through node:http on $name", (target) => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as unknown[];
     expect(body).toHaveLength(2);
+  });
+
+  it("gzips a JSON answer of 1 kB or more when the client accepts it, as next start does", async () => {
+    const { cookie } = await login();
+    const calls = 10;
+    const url = `${base}/api/trpc/${Array(calls).fill("auth.me").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: calls }, (_, i) => [i, { json: null }]))))}`;
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        httpGet(url, { headers: { cookie, ...headers } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        }).on("error", reject);
+      });
+    const plain = await raw({});
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThanOrEqual(GZIP_MIN_BYTES);
+    const zipped = await raw({ "accept-encoding": "gzip, deflate, br" });
+    expect(zipped.headers["content-encoding"]).toBe("gzip");
+    expect(zipped.headers["vary"]).toMatch(/accept-encoding/i);
+    expect(Number(zipped.headers["content-length"])).toBe(zipped.body.length);
+    expect(zipped.body.length).toBeLessThan(plain.body.length);
+    expect(JSON.parse(gunzipSync(zipped.body).toString("utf8"))).toEqual(JSON.parse(plain.body.toString("utf8")));
+    // A small answer goes out as it is.
+    const me = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
+      httpGet(`${base}/api/trpc/auth.me`, { headers: { cookie, "accept-encoding": "gzip" } }, (res) => resolve(res.resume().headers)).on("error", reject);
+    });
+    expect(me["content-encoding"]).toBeUndefined();
   });
 
   it("refuses a cross-site POST with 403 before the resolver runs", async () => {
