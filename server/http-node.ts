@@ -2,8 +2,9 @@
  * The tRPC entry on a plain Node request: what the production web server
  * (scripts/serve.ts) answers /api/trpc with, before Next sees the request.
  * The same handleTrpcRequest as the Next route (guards, context, errors), only
- * without Next's routing and request wrapping, which cost ~1 ms of CPU per call
- * and most of the tail at 100 annotators on 2 cores (bench/README.md, API).
+ * without Next's routing and request wrapping: ~1.6 ms less per call at p50
+ * with 100 annotators on 2 cores (bench/README.md, API; the p99 gain is within
+ * the run-to-run spread).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
