@@ -2,7 +2,7 @@
  * Categories: a flat list of full paths ("A > B"). Ids are stable forever:
  * removal is a soft delete, so labels and annotations keep pointing somewhere.
  */
-import { and, asc, count, eq, gt, inArray, isNull, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { categories, labels } from "@/db/schema";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
@@ -84,22 +84,56 @@ async function lockCategory(tx: DbOrTx, projectId: number, categoryId: number) {
   return row;
 }
 
+/**
+ * Renames a category and, with it, every category under its path ("Produce"
+ * to "Fresh produce" takes "Produce > Fruits" along), removed ones included so
+ * a later restore comes back under the new name. All or nothing; ids, labels
+ * and annotations stay as they are; one audit event per renamed category.
+ */
 export async function renameCategory(db: Db, actorId: number, projectId: number, categoryId: number, rawPath: string) {
   const { path, name } = normaliseCategoryPath(rawPath);
   return db.transaction(async (tx) => {
     const before = await lockCategory(tx, projectId, categoryId);
     if (before.deletedAt) throw new NotFoundError("Category");
     if (before.path === path) return before;
-    const clash = await findByPath(tx, projectId, path);
-    if (clash?.deletedAt) throw new ConflictError(`A removed category has the path "${path}": create it to restore it`);
-    if (clash) throw new ConflictError(`Category "${path}" already exists`);
-    const [row] = await tx
+    if (path.startsWith(`${before.path} > `)) throw new ValidationError(`"${before.path}" cannot be moved under itself ("${path}")`);
+    const below = await tx
+      .select(categoryCols)
+      .from(categories)
+      .where(and(eq(categories.projectId, projectId), sql`starts_with(${categories.path}, ${`${before.path} > `})`))
+      .orderBy(asc(categories.id))
+      .for("update");
+    const moves = [before, ...below].map((c) => {
+      // The same rules as any path (depth, length): a deep subtree under a deeper name can break them.
+      const renamed = normaliseCategoryPath(path + c.path.slice(before.path.length));
+      return { from: c, path: renamed.path, name: renamed.name };
+    });
+    const moving = new Set(moves.map((m) => m.from.id));
+    for (const m of moves) {
+      const clash = await findByPath(tx, projectId, m.path);
+      if (!clash || moving.has(clash.id)) continue;
+      if (m.from.id !== categoryId) throw new ConflictError(`Renaming "${before.path}" would move "${m.from.path}" onto "${m.path}", which already exists`);
+      if (clash.deletedAt) throw new ConflictError(`A removed category has the path "${path}": create it to restore it`);
+      throw new ConflictError(`Category "${path}" already exists`);
+    }
+    // Two steps, so paths that trade places within the moved set never collide on the unique index.
+    const ids = [...moving];
+    await tx
       .update(categories)
-      .set({ path, name })
-      .where(and(eq(categories.projectId, projectId), eq(categories.id, categoryId)))
-      .returning(categoryCols);
-    await recordAudit(tx, { projectId, actorId, action: "category.rename", entityType: "category", entityId: categoryId, before, after: row });
-    return row!;
+      .set({ path: sql`chr(1) || ${categories.id}::text` })
+      .where(and(eq(categories.projectId, projectId), inArray(categories.id, ids)));
+    let renamed: typeof before | undefined;
+    for (const m of moves) {
+      const [row] = await tx
+        .update(categories)
+        .set({ path: m.path, name: m.name })
+        .where(and(eq(categories.projectId, projectId), eq(categories.id, m.from.id)))
+        .returning(categoryCols);
+      if (m.from.id === categoryId) renamed = row;
+      const cascade = m.from.id === categoryId ? {} : { renamedWith: categoryId };
+      await recordAudit(tx, { projectId, actorId, action: "category.rename", entityType: "category", entityId: m.from.id, before: m.from, after: { ...row, ...cascade } });
+    }
+    return renamed!;
   });
 }
 

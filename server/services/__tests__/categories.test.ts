@@ -81,6 +81,61 @@ describe.each(dbTargets())("categories on $name", (target) => {
     expect(page.nextCursor).toBe(cats[0]!.id);
   });
 
+  it("renaming a category takes everything under its path along, in one step, with ids and labels kept", async () => {
+    const { projectId, api } = await setup();
+    const root = await api.categories.create({ projectId, path: "Produce" });
+    const fruits = await api.categories.create({ projectId, path: "Produce > Fruits" });
+    const apples = await api.categories.create({ projectId, path: "Produce > Fruits > Apples" });
+    const gone = await api.categories.create({ projectId, path: "Produce > Herbs" });
+    await api.categories.remove({ projectId, categoryId: gone.id });
+    const lookalike = await api.categories.create({ projectId, path: "Produce stand" }); // shares the prefix, not the path
+    const [item] = await insertItems(h, projectId, ["Gala apple"]);
+    await setLabel(h, { projectId, itemId: item!.id, categoryId: apples.id, source: "human" });
+
+    const renamed = await api.categories.rename({ projectId, categoryId: root.id, path: "Fresh produce" });
+    expect(renamed).toMatchObject({ id: root.id, path: "Fresh produce", name: "Fresh produce" });
+    const byId = new Map((await h.db.select().from(categories).where(eq(categories.projectId, projectId))).map((c) => [c.id, c]));
+    expect(byId.get(fruits.id)).toMatchObject({ path: "Fresh produce > Fruits", name: "Fruits" });
+    expect(byId.get(apples.id)).toMatchObject({ path: "Fresh produce > Fruits > Apples", name: "Apples" });
+    expect(byId.get(gone.id)).toMatchObject({ path: "Fresh produce > Herbs", deletedAt: expect.any(Date) });
+    expect(byId.get(lookalike.id)).toMatchObject({ path: "Produce stand" });
+    const [label] = await h.db.select({ categoryId: labels.categoryId }).from(labels).where(eq(labels.itemId, item!.id));
+    expect(label!.categoryId).toBe(apples.id);
+    const events = await h.db
+      .select({ entityId: auditEvents.entityId, after: auditEvents.after })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.projectId, projectId), eq(auditEvents.action, "category.rename")));
+    expect(events.map((e) => Number(e.entityId)).sort((x, y) => x - y)).toEqual([root.id, fruits.id, apples.id, gone.id].sort((x, y) => x - y));
+    expect(events.find((e) => Number(e.entityId) === apples.id)!.after).toMatchObject({ path: "Fresh produce > Fruits > Apples", renamedWith: root.id });
+
+    // Moving a level up: "Fresh produce > Fruits" becomes "Fruits", its child follows.
+    await api.categories.rename({ projectId, categoryId: fruits.id, path: "Fruits" });
+    const [apple] = await h.db.select({ path: categories.path }).from(categories).where(eq(categories.id, apples.id));
+    expect(apple!.path).toBe("Fruits > Apples");
+  });
+
+  it("refuses a rename that would move a child onto an existing path or under itself, and changes nothing", async () => {
+    const { projectId, api } = await setup();
+    const a = await api.categories.create({ projectId, path: "Bakery" });
+    await api.categories.create({ projectId, path: "Bakery > Bread" });
+    await api.categories.create({ projectId, path: "Pantry > Bread" });
+    await expect(api.categories.rename({ projectId, categoryId: a.id, path: "Pantry" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: 'Renaming "Bakery" would move "Bakery > Bread" onto "Pantry > Bread", which already exists',
+    });
+    await expect(api.categories.rename({ projectId, categoryId: a.id, path: "Bakery > Old" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const paths = (await h.db.select({ path: categories.path }).from(categories).where(eq(categories.projectId, projectId))).map((c) => c.path).sort();
+    expect(paths).toEqual(["Audio > Headphones", "Audio > Speakers", "Bakery", "Bakery > Bread", "Pantry > Bread"]);
+    // Six levels is the limit: a subtree that would go deeper is refused as a bad path.
+    const deep = await api.categories.create({ projectId, path: "D1 > D2" });
+    await api.categories.create({ projectId, path: "D1 > D2 > D3 > D4 > D5 > D6" });
+    await expect(api.categories.rename({ projectId, categoryId: deep.id, path: "D1 > D2 > X" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(api.categories.rename({ projectId, categoryId: deep.id, path: "E1 > E2 > E3" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("depth must be at most 6"),
+    });
+  });
+
   it("another project's category is not found and unchanged", async () => {
     const mine = await setup();
     const theirs = await setup();
