@@ -22,10 +22,18 @@ export type PeerAgreement = {
 };
 
 export type Pair = { first: number | null; second: number | null };
+/** A pair with who gave each side (the first side's author is unknown for labels written without one). */
+export type PeerPair = Pair & { firstUserId: number | null; secondUserId: number };
 
-export async function peerAgreement(db: DbOrTx, s: { projectId: number; range: ResolvedRange }): Promise<PeerAgreement> {
+/** Standing second opinions in the range, each with the first label it was given on. */
+export async function peerPairs(db: DbOrTx, s: { projectId: number; range: ResolvedRange }): Promise<PeerPair[]> {
   const rows = await db
-    .select({ first: sql<number | null>`(${annotations.previousLabel} ->> 'categoryId')::int`, second: annotations.categoryId })
+    .select({
+      first: sql<number | null>`(${annotations.previousLabel} ->> 'categoryId')::int`,
+      firstUserId: sql<number | null>`(${annotations.previousLabel} ->> 'userId')::int`,
+      second: annotations.categoryId,
+      secondUserId: annotations.userId,
+    })
     .from(annotations)
     .where(
       and(
@@ -38,7 +46,22 @@ export async function peerAgreement(db: DbOrTx, s: { projectId: number; range: R
         sql`not exists (select 1 from annotations u where u.project_id = ${s.projectId} and u.undoes_annotation_id = ${annotations.id})`,
       ),
     );
-  return agreementOf(rows.map((r) => ({ first: r.first === null ? null : Number(r.first), second: r.second })));
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return rows.map((r) => ({ first: num(r.first), firstUserId: num(r.firstUserId), second: r.second, secondUserId: r.secondUserId }));
+}
+
+/** Per person: the pairs they took part in, on either side, and how many agreed. */
+export function agreementByAnnotator(pairs: PeerPair[]): Map<number, { pairs: number; agreed: number }> {
+  const out = new Map<number, { pairs: number; agreed: number }>();
+  for (const p of pairs) {
+    const agreed = p.first === p.second ? 1 : 0;
+    for (const u of new Set([p.firstUserId, p.secondUserId])) {
+      if (u === null) continue;
+      const cur = out.get(u) ?? { pairs: 0, agreed: 0 };
+      out.set(u, { pairs: cur.pairs + 1, agreed: cur.agreed + agreed });
+    }
+  }
+  return out;
 }
 
 export function agreementOf(pairs: Pair[]): PeerAgreement {

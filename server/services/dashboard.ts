@@ -9,7 +9,7 @@ import { projects } from "@/db/schema";
 import { NotFoundError } from "../errors";
 import { annotatorStats, labelsPerBucket, medianDecisionMs, throughputPerBucket } from "./dashboard-activity";
 import { costSeries } from "./dashboard-cost";
-import { peerAgreement } from "./dashboard-peer-agreement";
+import { agreementByAnnotator, agreementOf, peerPairs } from "./dashboard-peer-agreement";
 import { resolveRange } from "./dashboard-range";
 import { snapshotSeries, versionAccuracy } from "./dashboard-trends";
 
@@ -35,8 +35,9 @@ export async function getDashboardActivity(db: DbOrTx, p: RangeParams, now = new
     throughputPerBucket(db, scope),
     annotatorStats(db, scope),
     medianDecisionMs(db, scope),
-    peerAgreement(db, scope),
+    peerPairs(db, scope),
   ]);
+  const byPerson = agreementByAnnotator(peers);
   const handlingByKey = new Map(throughput.map((t) => [t.bucket, t.handlingMs]));
   const cost = costSeries(
     labelsSeries.map((l) => ({ bucket: l.bucket, handlingMs: handlingByKey.get(l.bucket) ?? 0, humanLabels: l.human, autoLabels: l.auto })),
@@ -46,9 +47,12 @@ export async function getDashboardActivity(db: DbOrTx, p: RangeParams, now = new
     range: { from: range.from, to: range.to, bucket: range.bucket },
     labels: labelsSeries,
     throughput,
-    annotators,
+    annotators: annotators.map((a) => {
+      const mine = byPerson.get(a.userId);
+      return { ...a, peerPairs: mine?.pairs ?? 0, peerAgreement: mine ? mine.agreed / mine.pairs : null };
+    }),
     /** Second opinions (overlap picks) against the first person's label. */
-    peerAgreement: peers,
+    peerAgreement: agreementOf(peers),
     cost: { hourlyCost, medianHandlingMs, total: cost.total, series: cost.series },
   };
 }

@@ -124,6 +124,13 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
     const activity = await p.callers[3]!.dashboard.activity({ projectId: pid });
     expect(activity.peerAgreement).toMatchObject({ pairs: 3, agreed: 2 });
     expect(activity.peerAgreement.rate).toBeCloseTo(2 / 3, 10);
+    // Per person, either side of a pair: A gave the three first labels, B two second opinions, C one.
+    const person = (i: number) => activity.annotators.find((a) => a.userId === p.users[i]!.id)!;
+    expect([0, 1, 2].map((i) => [person(i).peerPairs, person(i).peerAgreement])).toEqual([
+      [3, 2 / 3],
+      [2, 1 / 2],
+      [1, 1],
+    ]);
   });
 
   it("gives back a second-opinion claim that lost a race: already seconded, or no colleague's label", async () => {

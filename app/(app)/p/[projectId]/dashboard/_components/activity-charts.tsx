@@ -88,7 +88,7 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
       id="annotators"
       className="lg:col-span-2"
       title="Per annotator"
-      description="Decisions per hour of handling time, median time per decision, and how often people kept the model's suggestion."
+      description="Decisions per hour of handling time, median time per decision, how often people kept the model's suggestion, and how often they agreed with a colleague on second opinions."
       empty={rows.length === 0 ? "Nobody reviewed items in this range." : undefined}
       csv={{
         filename: `${file}-annotators`,
@@ -100,6 +100,8 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
           { header: "decisions_per_hour", value: (r) => r.decisionsPerHour },
           { header: "median_decision_ms", value: (r) => r.medianHandlingMs },
           { header: "agreement_with_model", value: (r) => r.agreement },
+          { header: "second_opinion_pairs", value: (r) => r.peerPairs },
+          { header: "agreement_with_colleagues", value: (r) => r.peerAgreement },
         ],
       }}
     >
@@ -132,6 +134,9 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
               <Th className="text-right" title="Share of decisions that kept the model's suggestion">
                 Agreement
               </Th>
+              <Th className="text-right" title="Second opinions this person gave or received that matched the other side, out of all of them">
+                With colleagues
+              </Th>
             </tr>
           </THead>
           <TBody>
@@ -145,6 +150,9 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
                 <Td className="text-right tabular-nums">{r.decisionsPerHour === null ? "–" : r.decisionsPerHour.toFixed(0)}</Td>
                 <Td className="text-right tabular-nums">{seconds(r.medianHandlingMs)}</Td>
                 <Td className="text-right tabular-nums">{pct(r.agreement, 0)}</Td>
+                <Td className="text-right tabular-nums" title={r.peerPairs ? `${r.peerPairs} second opinions` : undefined}>
+                  {r.peerPairs ? `${pct(r.peerAgreement, 0)} of ${num(r.peerPairs)}` : "–"}
+                </Td>
               </Tr>
             ))}
           </TBody>
