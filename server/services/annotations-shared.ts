@@ -41,15 +41,17 @@ type DecisionRow = {
 /** Built only from the stored row, so a replay returns exactly the first answer. */
 /**
  * Decisions that leave the item's label as it was: a skip, and a second
- * opinion (overlap pick), which is recorded for agreement but does not
- * overrule the first person's label.
+ * opinion (overlap pick) given on a person's label, which is recorded for
+ * agreement but does not overrule it. A second opinion on an item whose human
+ * label went away meanwhile (its first decision undone) is the label now.
  */
-export const leavesLabel = (action: string, reason: string | null | undefined): boolean => action === "skip" || reason === "overlap";
+export const leavesLabel = (action: string, reason: string | null | undefined, previous: PreviousLabel | null | undefined): boolean =>
+  action === "skip" || (reason === "overlap" && previous?.source === "human");
 
 export function toDecisionResult(a: DecisionRow): DecisionResult {
   const action = a.action as DecisionAction;
   const prev = a.previousLabel;
-  const label = leavesLabel(action, a.reason) ? (prev ? { categoryId: prev.categoryId, source: prev.source } : null) : { categoryId: a.categoryId, source: "human" };
+  const label = leavesLabel(action, a.reason, prev) ? (prev ? { categoryId: prev.categoryId, source: prev.source } : null) : { categoryId: a.categoryId, source: "human" };
   return { annotationId: a.id, itemId: a.itemId, action, categoryId: a.categoryId, reason: a.reason, label, createdAt: a.createdAt };
 }
 

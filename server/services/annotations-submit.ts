@@ -98,7 +98,7 @@ type StoredRow = { id: number | string; itemId: number; action: string; category
  * the annotation id, the label after the decision and the pick reason.
  */
 async function storeDecision(tx: Tx, p: SubmitParams, d: Decision, reason: PickReason, previous: PreviousLabel | null): Promise<DecisionResult> {
-  const label = leavesLabel(p.action, reason) ? (previous ? { categoryId: previous.categoryId, source: previous.source } : null) : { categoryId: d.categoryId, source: "human" };
+  const label = leavesLabel(p.action, reason, previous) ? (previous ? { categoryId: previous.categoryId, source: previous.source } : null) : { categoryId: d.categoryId, source: "human" };
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
   const [row] = await executeRows<{ a: StoredRow | string }>(
     tx,
@@ -112,7 +112,7 @@ async function storeDecision(tx: Tx, p: SubmitParams, d: Decision, reason: PickR
     ), l as (
       insert into labels (item_id, project_id, category_id, source, user_id, annotation_id, model_version_id, confidence, updated_at)
       select a.item_id, ${p.projectId}, a.category_id, 'human', ${p.userId}, a.id, null, null, now() from a
-      where a.action <> 'skip' and a.reason is distinct from 'overlap'
+      where ${!leavesLabel(p.action, reason, previous)}::boolean
       on conflict (item_id) do update set category_id = excluded.category_id, source = excluded.source, user_id = excluded.user_id,
         annotation_id = excluded.annotation_id, model_version_id = null, confidence = null, updated_at = now()
     ), d as (

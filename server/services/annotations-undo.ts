@@ -45,7 +45,7 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
   const last = await lastDecision(tx, p);
   await requireItems(tx, p.projectId, [last.itemId]);
   const current = (await lockLabels(tx, p.projectId, [last.itemId])).get(last.itemId);
-  if (!leavesLabel(last.action, last.reason)) {
+  if (!leavesLabel(last.action, last.reason, last.previousLabel)) {
     if (current?.annotationId !== last.id) throw new ConflictError("The item has been decided again since; your decision can no longer be undone");
     await restoreLabel(tx, p.projectId, last.itemId, last.previousLabel);
   }
@@ -65,7 +65,7 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
     .returning({ id: annotations.id });
   const leaseMinutes = leaseMinutesOf(await loadQueueProject(tx, p.projectId));
   const lease = await claimForUser(tx, { projectId: p.projectId, userId: p.userId, itemId: last.itemId, reason: last.reason, leaseMinutes });
-  const restoredLabel = leavesLabel(last.action, last.reason) ? labelView(snapshotOf(current)) : labelView(last.previousLabel);
+  const restoredLabel = leavesLabel(last.action, last.reason, last.previousLabel) ? labelView(snapshotOf(current)) : labelView(last.previousLabel);
   await recordAudit(tx, {
     projectId: p.projectId,
     actorId: p.userId,
@@ -158,7 +158,7 @@ async function storedUndo(db: Db | Tx, p: UndoParams): Promise<UndoResult | null
     undoAnnotationId: a.id,
     undoneAnnotationId: undo.undoes,
     itemId: a.itemId,
-    restoredLabel: undone && !leavesLabel(undone.action, undone.reason) ? labelView(undone.previousLabel) : labelView(a.previousLabel),
+    restoredLabel: undone && !leavesLabel(undone.action, undone.reason, undone.previousLabel) ? labelView(undone.previousLabel) : labelView(a.previousLabel),
     lease: lease ?? null,
   };
 }

@@ -133,6 +133,29 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
     ]);
   });
 
+  it("a second opinion on an item whose first decision was undone meanwhile becomes its label", async () => {
+    const p = await project();
+    const [A, B] = p.callers as [(typeof p.callers)[0], (typeof p.callers)[0]];
+    const pid = p.project.id;
+    const [first] = (await A.queue.next({ projectId: pid, n: 1 })).items;
+    await A.annotations.submit({ projectId: pid, itemId: first!.item.id, leaseToken: first!.lease.token, idempotencyKey: key(), action: "correct", categoryId: p.c1, timeSpentMs: 500 });
+    await setSettings(h.db, pid, { overlapRate: 1 });
+    const [second] = (await B.queue.next({ projectId: pid, n: 1 })).items;
+    expect([second!.item.id, second!.pick.reason]).toEqual([first!.item.id, "overlap"]);
+    // A takes the decision back while B is deciding: the item has no label now, and B keeps the lease.
+    const undone = await A.annotations.undo({ projectId: pid, idempotencyKey: key() });
+    expect(undone).toMatchObject({ restoredLabel: null, lease: null });
+    const r = await B.annotations.submit({ projectId: pid, itemId: second!.item.id, leaseToken: second!.lease.token, idempotencyKey: key(), action: "correct", categoryId: p.c2, timeSpentMs: 500 });
+    expect(r).toMatchObject({ reason: "overlap", label: { categoryId: p.c2, source: "human" } });
+    expect(await labelOf(second!.item.id)).toMatchObject({ categoryId: p.c2, source: "human", userId: p.users[1]!.id, annotationId: r.annotationId });
+    // Not a pair: there was no first label to agree with.
+    expect((await p.callers[3]!.dashboard.activity({ projectId: pid })).peerAgreement.pairs).toBe(0);
+    // Undoing it takes the label away again, as for any first decision.
+    const u = await B.annotations.undo({ projectId: pid, idempotencyKey: key() });
+    expect(u.restoredLabel).toBeNull();
+    expect(await labelOf(second!.item.id)).toBeUndefined();
+  });
+
   it("gives back a second-opinion claim that lost a race: already seconded, or no colleague's label", async () => {
     const p = await project();
     const [A, B] = p.callers as [(typeof p.callers)[0], (typeof p.callers)[0]];
