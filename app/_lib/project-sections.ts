@@ -26,6 +26,7 @@ export const PROJECT_SECTIONS: readonly ProjectSection[] = [
   { key: "data", label: "Data", segment: "data", needs: ["importData", "exportData"], ready: true },
   { key: "members", label: "Members", segment: "members", needs: ["manageMembers"], ready: true },
   { key: "audit", label: "Audit log", segment: "audit", needs: ["readAudit"], ready: true },
+  { key: "categories", label: "Categories", segment: "categories", needs: ["manageModels"], ready: true },
   { key: "settings", label: "Settings", segment: "settings", needs: ["manageModels"], ready: true },
 ];
 
