@@ -4,9 +4,9 @@
  * guesses on the evaluation set would grade the model with its own answers.
  * Decisions are stored through annotations.submitBatch, not here.
  */
-import { and, count, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
-import { categories, items, labels, leases, predictions, users } from "@/db/schema";
+import { annotations, categories, items, labels, leases, predictions, users } from "@/db/schema";
 import {
   type ActiveVersion,
   activeVersion,
@@ -48,6 +48,8 @@ export type BatchRow = {
   awaitingAudit: boolean;
   /** Someone else holds a live lease: submitBatch would refuse the item. */
   heldBy: string | null;
+  /** A standing second opinion that disagrees with the current human label: what the other person chose ("none fits": id null). */
+  dispute: { id: number | null; path: string | null; deleted: boolean; by: string } | null;
 };
 
 export type BatchPage = {
@@ -66,10 +68,11 @@ export async function listBatch(db: Db, p: ListBatchParams): Promise<BatchPage> 
   const more = rows.length > p.limit;
   const page = more ? rows.slice(0, p.limit) : rows;
   const last = page[page.length - 1];
-  const paths = await categoryPaths(db, p.projectId, page);
+  const disputes = await disputesOf(db, p.projectId, page.map((r) => r.itemId));
+  const paths = await categoryPaths(db, p.projectId, page, disputes);
   return {
     modelVersion: version,
-    items: page.map((r) => toRow(r, paths)),
+    items: page.map((r) => toRow(r, paths, disputes.get(r.itemId) ?? null)),
     nextCursor: more && last ? { value: sortValue(p.sort, last), itemId: last.itemId } : null,
     total,
   };
@@ -122,9 +125,36 @@ async function cappedCount(db: Db, p: ListBatchParams, versionId: number): Promi
   return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
 }
 
-/** One lookup for every category a page mentions (predicted, alternatives, labels). */
-async function categoryPaths(db: DbOrTx, projectId: number, rows: PageRow[]): Promise<Map<number, { path: string; deleted: boolean }>> {
+type Dispute = { categoryId: number | null; by: string };
+
+/** The page's items under dispute (batch-grid-sql `disputed`), with the latest disagreeing second opinion of each. */
+async function disputesOf(db: DbOrTx, projectId: number, itemIds: number[]): Promise<Map<number, Dispute>> {
+  if (itemIds.length === 0) return new Map();
+  const rows = await db
+    .select({ itemId: annotations.itemId, categoryId: annotations.categoryId, by: users.name })
+    .from(annotations)
+    .innerJoin(users, eq(users.id, annotations.userId))
+    .innerJoin(labels, and(eq(labels.itemId, annotations.itemId), eq(labels.projectId, projectId), eq(labels.source, "human")))
+    .where(
+      and(
+        eq(annotations.projectId, projectId),
+        inArray(annotations.itemId, itemIds),
+        eq(annotations.reason, "overlap"),
+        sql`${annotations.action} in ('accept', 'correct', 'reject')`,
+        sql`${annotations.createdAt} >= ${labels.updatedAt}`,
+        sql`${annotations.categoryId} is distinct from ${labels.categoryId}`,
+        sql`not exists (select 1 from annotations su where su.project_id = ${projectId} and su.undoes_annotation_id = ${annotations.id})`,
+      ),
+    )
+    .orderBy(asc(annotations.id));
+  // Ascending ids: the latest one per item wins.
+  return new Map(rows.map((r) => [r.itemId, { categoryId: r.categoryId, by: r.by }]));
+}
+
+/** One lookup for every category a page mentions (predicted, alternatives, labels, disputes). */
+async function categoryPaths(db: DbOrTx, projectId: number, rows: PageRow[], disputes: Map<number, Dispute>): Promise<Map<number, { path: string; deleted: boolean }>> {
   const ids = new Set<number>();
+  for (const d of disputes.values()) if (d.categoryId !== null) ids.add(d.categoryId);
   for (const r of rows) {
     ids.add(r.categoryId);
     if (r.labelCategoryId !== null) ids.add(r.labelCategoryId);
@@ -138,7 +168,7 @@ async function categoryPaths(db: DbOrTx, projectId: number, rows: PageRow[]): Pr
   return new Map(found.map((c) => [c.id, { path: c.path, deleted: c.deletedAt !== null }]));
 }
 
-function toRow(r: PageRow, paths: Map<number, { path: string; deleted: boolean }>): BatchRow {
+function toRow(r: PageRow, paths: Map<number, { path: string; deleted: boolean }>, dispute: Dispute | null): BatchRow {
   const ref = (id: number): CategoryRef => ({ id, path: paths.get(id)?.path ?? null, deleted: paths.get(id)?.deleted ?? false });
   const source = r.labelSource;
   return {
@@ -160,5 +190,6 @@ function toRow(r: PageRow, paths: Map<number, { path: string; deleted: boolean }
           : { ...ref(r.labelCategoryId), source },
     awaitingAudit: r.awaitingAudit,
     heldBy: r.heldBy,
+    dispute: dispute ? { ...(dispute.categoryId === null ? { id: null, path: null, deleted: false } : ref(dispute.categoryId)), by: dispute.by } : null,
   };
 }

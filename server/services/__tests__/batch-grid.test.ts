@@ -152,6 +152,10 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
     await secondOpinion(ids.p7!, cats[0]!.id); // disagrees
     await secondOpinion(ids.p8!, cats[2]!.id); // agrees
     expect(await titles({ reason: "disputed" })).toEqual(["p7"]);
+    // Each row says what the second person chose, so the reviewer can settle it from the grid.
+    const rows = (await api.batch.list({ projectId, limit: 200 })).items;
+    expect(rows.find((r) => r.title === "p7")!.dispute).toEqual({ id: cats[0]!.id, path: cats[0]!.path, deleted: false, by: "Sue Second" });
+    expect(rows.find((r) => r.title === "p8")!.dispute).toBeNull();
     // Settled in the grid: the reviewer's decision is a newer human label.
     await new Promise((r) => setTimeout(r, 20));
     await api.annotations.submitBatch({ projectId, idempotencyKey: randomUUID(), decisions: [{ itemId: ids.p7!, action: "correct", categoryId: cats[0]!.id }] });

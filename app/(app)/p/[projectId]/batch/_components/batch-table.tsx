@@ -181,6 +181,14 @@ function LabelCell({ row, done }: { row: BatchRow; done: StoredDecision | undefi
           {l.id === null ? "No category fits" : l.id === row.predicted.id ? "same as predicted" : (l.path ?? "Unknown category")}
         </span>
       ) : null}
+      {row.dispute ? (
+        <span className="flex min-w-0 basis-full items-center gap-1.5 text-xs" data-testid="dispute">
+          <Badge tone="warn">2nd opinion</Badge>
+          <span className="truncate text-muted" title={`${row.dispute.by}: ${row.dispute.path ?? "no category fits"}`}>
+            {row.dispute.by}: {row.dispute.id === null ? "no category fits" : (row.dispute.path ?? "Unknown category")}
+          </span>
+        </span>
+      ) : null}
     </span>
   );
 }
