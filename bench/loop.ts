@@ -1,6 +1,6 @@
 /**
  * `npm run bench:loop -- [--data FILE|demo] [--budget N] [--batch N] [--target 0.9,0.95,0.98]
- *                        [--annotators N] [--retrain-every N] [--audit-rate R] [--quick] [--json]`
+ *                        [--annotators N] [--retrain-every N] [--audit-rate R] [--strategy S] [--quick] [--json]`
  *
  * The whole product loop through the real services on a fresh Postgres database per
  * target: import (test rows as gold, pool unlabelled), simulated annotators on
@@ -33,6 +33,7 @@ const { values: a } = parseArgs({
     annotators: { type: "string", default: "4" },
     "retrain-every": { type: "string" },
     "audit-rate": { type: "string" },
+    strategy: { type: "string" },
     quick: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   },
@@ -46,6 +47,9 @@ const targets = String(a.target).split(",").map(Number);
 const annotators = Number(a.annotators);
 const retrainEvery = Number(a["retrain-every"] ?? DEFAULT_SETTINGS.retrainEveryLabels);
 const auditRate = Number(a["audit-rate"] ?? DEFAULT_SETTINGS.auditRate);
+const STRATEGIES = ["margin", "least_confidence", "entropy", "random"] as const;
+const strategy = (a.strategy ?? DEFAULT_SETTINGS.strategy) as (typeof STRATEGIES)[number];
+if (!STRATEGIES.includes(strategy)) throw new Error(`--strategy must be one of ${STRATEGIES.join(", ")}`);
 const log = (s: string) => (a.json ? process.stderr.write(s + "\n") : console.log(s));
 
 for (const [k, v] of Object.entries({ budget, batch, annotators, retrainEvery, auditRate })) if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a non-negative number`);
@@ -59,7 +63,7 @@ async function runTarget(rows: BenchRow[], target: number): Promise<TargetRun> {
   const time = { setup: 0, annotate: 0, tick: 0, jobsWait: 0, measure: 0 };
   try {
     let t0 = performance.now();
-    const settings = { precisionTarget: target, retrainEveryLabels: retrainEvery, auditRate, batchSize: 20 };
+    const settings = { precisionTarget: target, retrainEveryLabels: retrainEvery, auditRate, batchSize: 20, strategy };
     const proj = await setupProject(db, rows, { annotators, settings });
     await analyze(handle);
     const truth = await truthById(db, proj.projectId, proj.truth);
@@ -131,10 +135,10 @@ function pct(xs: number[], q: number): number | null {
 async function main() {
   const sizes = quick ? (isDemo ? { poolSize: 5000, testSize: 1000 } : { poolSize: 6000, testSize: 1500 }) : {};
   const rows = loadRows(String(a.data), sizes);
-  log(`bench:loop ${isDemo ? "demo catalogue" : a.data}${quick ? " (quick)" : ""}: budget ${budget}, batch ${batch}, retrain every ${retrainEvery} labels, audit rate ${auditRate}, ${annotators} annotators, targets ${targets.join(", ")}`);
+  log(`bench:loop ${isDemo ? "demo catalogue" : a.data}${quick ? " (quick)" : ""}: budget ${budget}, batch ${batch}, retrain every ${retrainEvery} labels, audit rate ${auditRate}, strategy ${strategy}, ${annotators} annotators, targets ${targets.join(", ")}`);
   const runs: TargetRun[] = [];
   for (const t of targets) runs.push(await runTarget(rows, t));
-  const summary = { data: isDemo ? "demo" : String(a.data), quick, budget, batch, retrainEvery, auditRate, annotators, runs };
+  const summary = { data: isDemo ? "demo" : String(a.data), quick, budget, batch, retrainEvery, auditRate, strategy, annotators, runs };
   if (a.json) console.log(JSON.stringify(summary));
   else printSummary(runs);
 }
