@@ -20,6 +20,12 @@ export function normalQuantile(p: number): number {
   return (poly(a, r) * q) / (poly(b, r) * r + 1);
 }
 
+/** Two-sided 95% Wilson interval: the one-sided bound at 97.5% on each side. */
+export function wilsonInterval(k: number, n: number): { lower: number; upper: number } {
+  if (n === 0) return { lower: 0, upper: 1 };
+  return { lower: wilsonLower(k, n, 0.975), upper: 1 - wilsonLower(n - k, n, 0.975) };
+}
+
 /** One-sided Wilson score lower bound for `k` successes in `n` trials. */
 export function wilsonLower(k: number, n: number, confidence = 0.95): number {
   if (n === 0) return 0;

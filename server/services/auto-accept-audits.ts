@@ -2,13 +2,7 @@
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { annotations } from "@/db/schema";
-import { wilsonLower } from "@/ml";
-
-/** Two-sided 95% Wilson interval from ml's one-sided bound at 97.5% on each side. */
-export function wilsonInterval(k: number, n: number): { lower: number; upper: number } {
-  if (n === 0) return { lower: 0, upper: 1 };
-  return { lower: wilsonLower(k, n, 0.975), upper: 1 - wilsonLower(n - k, n, 0.975) };
-}
+import { wilsonInterval } from "@/ml";
 
 export type AuditedPrecision = { n: number; accepted: number; precision: number | null; lower: number; upper: number };
 

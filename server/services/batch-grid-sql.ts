@@ -6,6 +6,7 @@ import { and, asc, desc, eq, gte, isNull, lte, sql, type SQL } from "drizzle-orm
 import type { DbOrTx } from "@/db/client";
 import { categories, labels, modelVersions, predictions, projects } from "@/db/schema";
 import { NotFoundError } from "../errors";
+import { standingSecondOpinion } from "./queue-sql";
 import type { BATCH_LABEL_STATES, BATCH_REASONS, BATCH_SORTS } from "../schemas/batch";
 
 export type BatchSort = (typeof BATCH_SORTS)[number];
@@ -64,10 +65,8 @@ export function awaitingAudit(projectId: number): SQL<boolean> {
 export function disputed(projectId: number): SQL<boolean> {
   return sql<boolean>`(${labels.source} = 'human' and exists (
     select 1 from annotations so
-    where so.project_id = ${projectId} and so.item_id = ${predictions.itemId} and so.reason = 'overlap'
-      and so.action in ('accept', 'correct', 'reject') and so.created_at >= ${labels.updatedAt}
-      and so.category_id is distinct from ${labels.categoryId}
-      and not exists (select 1 from annotations su where su.project_id = ${projectId} and su.undoes_annotation_id = so.id)
+    where so.project_id = ${projectId} and so.item_id = ${predictions.itemId} and ${standingSecondOpinion(projectId, "so")}
+      and so.created_at >= ${labels.updatedAt} and so.category_id is distinct from ${labels.categoryId}
   ))`;
 }
 

@@ -19,6 +19,7 @@ import {
   orderBy,
   sortValue,
 } from "./batch-grid-sql";
+import { standingSecondOpinion } from "./queue-sql";
 
 /** Counting stops here: an exact count of 100k rows per filter change is not worth its cost. */
 export const COUNT_CAP = 10_000;
@@ -139,11 +140,9 @@ async function disputesOf(db: DbOrTx, projectId: number, itemIds: number[]): Pro
       and(
         eq(annotations.projectId, projectId),
         inArray(annotations.itemId, itemIds),
-        eq(annotations.reason, "overlap"),
-        sql`${annotations.action} in ('accept', 'correct', 'reject')`,
+        standingSecondOpinion(projectId, "annotations"),
         sql`${annotations.createdAt} >= ${labels.updatedAt}`,
         sql`${annotations.categoryId} is distinct from ${labels.categoryId}`,
-        sql`not exists (select 1 from annotations su where su.project_id = ${projectId} and su.undoes_annotation_id = ${annotations.id})`,
       ),
     )
     .orderBy(asc(annotations.id));

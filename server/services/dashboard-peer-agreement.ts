@@ -9,8 +9,9 @@
 import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { annotations } from "@/db/schema";
-import { wilsonLower } from "@/ml";
+import { wilsonInterval } from "@/ml";
 import type { ResolvedRange } from "./dashboard-range";
+import { standingSecondOpinion } from "./queue-sql";
 
 export type PeerAgreement = {
   pairs: number;
@@ -38,12 +39,10 @@ export async function peerPairs(db: DbOrTx, s: { projectId: number; range: Resol
     .where(
       and(
         eq(annotations.projectId, s.projectId),
-        eq(annotations.reason, "overlap"),
-        sql`${annotations.action} in ('accept', 'correct', 'reject')`,
+        standingSecondOpinion(s.projectId, "annotations"),
         sql`${annotations.previousLabel} ->> 'source' = 'human'`,
         gte(annotations.createdAt, s.range.from),
         lt(annotations.createdAt, s.range.to),
-        sql`not exists (select 1 from annotations u where u.project_id = ${s.projectId} and u.undoes_annotation_id = ${annotations.id})`,
       ),
     );
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -82,7 +81,7 @@ export function agreementOf(pairs: Pair[]): PeerAgreement {
     pairs: n,
     agreed,
     rate: po,
-    interval: { lower: wilsonLower(agreed, n, 0.975), upper: 1 - wilsonLower(n - agreed, n, 0.975) },
+    interval: wilsonInterval(agreed, n),
     kappa: pe < 1 ? (po - pe) / (1 - pe) : null,
   };
 }

@@ -18,7 +18,7 @@ import { Table, TBody, Td, Th, THead, Tr } from "@/app/_components/ui/table";
 import { useToast } from "@/app/_components/ui/toast";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
-import { ConfirmDialog } from "../../models/_components/confirm-dialog";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 
 export type CategoryRow = RouterOutputs["categories"]["list"]["categories"][number];
 

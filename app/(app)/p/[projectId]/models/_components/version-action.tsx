@@ -10,7 +10,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useToast } from "@/app/_components/ui/toast";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import { errorMessage } from "@/app/_lib/errors";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { pct } from "../_lib/metrics";
 
 type Side = { id: number; version: number; accuracy: number | null; coverage: number | null };
