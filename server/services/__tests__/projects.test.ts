@@ -83,7 +83,7 @@ describe.each(dbTargets())("projects on $name", (target) => {
     await addMember(h.db, project.id, eng.id, "ml_engineer");
     await addMember(h.db, project.id, manager.id, "manager");
     const api = callerFor(h.db, eng);
-    for (const settings of [{ batchSize: 0 }, { batchSize: 201 }, { precisionTarget: 0.3 }, { auditRate: 0.6 }, { leaseMinutes: 241 }, { hourlyCost: -1 }]) {
+    for (const settings of [{ batchSize: 0 }, { batchSize: 201 }, { precisionTarget: 0.3 }, { auditRate: 0.6 }, { overlapRate: 0.6 }, { overlapRate: -0.1 }, { leaseMinutes: 241 }, { hourlyCost: -1 }]) {
       const err = await api.projects.updateSettings({ projectId: project.id, settings }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "BAD_REQUEST" });
       expect(JSON.stringify((err as { cause?: { issues?: unknown } }).cause?.issues)).toContain(Object.keys(settings)[0]);
