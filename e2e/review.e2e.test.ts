@@ -51,11 +51,24 @@ describe.skipIf(!env.ready)("review page", () => {
     return { id, text };
   }
 
+  /** Waits until an item other than this one is on screen (an empty queue for a moment does not count). */
+  async function waitForOtherItem(id: number): Promise<void> {
+    await page.waitForFunction((before) => {
+      const shown = document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id");
+      return shown !== undefined && shown !== null && shown !== String(before);
+    }, id);
+  }
+
+  /** What the page says (notices), for failure messages. */
+  async function notices(): Promise<string> {
+    return (await page.getByTestId("review-notices").allTextContents()).join(" | ") || "no notices";
+  }
+
   /** Presses a key and waits until another item is on screen. */
   async function decideWith(key: string): Promise<{ id: number; text: string }> {
     const before = await title();
     await page.keyboard.press(key);
-    await page.waitForFunction((id) => document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id") !== String(id), before.id);
+    await waitForOtherItem(before.id);
     return before;
   }
 
@@ -98,6 +111,7 @@ describe.skipIf(!env.ready)("review page", () => {
       if (key === "u") {
         const undone = expected.pop()!;
         const current = await title();
+        expect(current.id, `item ${undone.itemId} was decided but is on screen again before undo (${await notices()})`).not.toBe(undone.itemId);
         await page.keyboard.press("u");
         await page.waitForFunction((id) => document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id") === String(id), undone.itemId);
         expect((await title()).id).not.toBe(current.id);
@@ -118,7 +132,7 @@ describe.skipIf(!env.ready)("review page", () => {
         expect((await title()).id).toBe(t.id);
         await maybeScreenshot(page, "review-search");
         await page.keyboard.press("Enter");
-        await page.waitForFunction((id) => document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id") !== String(id), t.id);
+        await waitForOtherItem(t.id);
         expected.push({ itemId: t.id, title: t.text, action: "correct", path: target.path });
         continue;
       }

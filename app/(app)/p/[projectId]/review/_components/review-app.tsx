@@ -201,19 +201,30 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
     [act, engine, closeSearch],
   );
 
+  // The handler reads the engine's state at the keypress, never a render's closure: a key pressed
+  // right after a new item painted (before effects re-ran) must act on that item and its choices.
+  const latest = useRef({ searchOpen, live });
+  latest.current = { searchOpen, live };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (searchOpen || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || isTextEntry(e.target)) return;
+      if (latest.current.searchOpen || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || isTextEntry(e.target)) return;
       const onControl = e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement;
       if (e.key === "Enter" && onControl) return;
       const t = e.timeStamp;
+      const now = engine.getState();
+      const current = now.buffer[0];
+      const options = current ? numberedChoices(current, recentCategories(now.history), latest.current.live) : [];
       if (e.key === "Enter") {
-        if (suggestion) choose(suggestion, t);
+        const s = options.find((c) => c.isSuggestion && c.available);
+        if (s) choose(s, t);
       } else if (/^[1-9]$/.test(e.key)) {
-        const c = choices.find((x) => x.key === e.key);
+        const c = options.find((x) => x.key === e.key);
         if (c) choose(c, t);
       } else if (e.key === "/") {
-        if (task) setSearchOpen(true);
+        if (current) {
+          latest.current.searchOpen = true; // keys typed before the search box mounts decide nothing
+          setSearchOpen(true);
+        }
       } else if (e.key === "x" || e.key === "X") {
         act("reject", null, t);
       } else if (e.key === "s" || e.key === "S") {
@@ -225,7 +236,7 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [searchOpen, suggestion, choices, choose, act, engine, task]);
+  }, [choose, act, engine]);
 
   const waiting = state.outbox.filter((o) => o.kind === "submit").length;
   const stamp = () => performance.now();
