@@ -42,20 +42,26 @@ export function makeItem(
   neighbours: readonly CategorySpec[],
 ): { body: ItemBody; kind: ItemKind } {
   const { rng } = ctx;
-  // For a hybrid, brand/model/specs come from either side at random, so nothing in the
-  // text tells which of the two labels it carries: the ambiguity is real, not a puzzle.
+  // A hybrid is a bundle: its own SKU (a one-off model number, if any), the features and
+  // attributes of both products, the brand of either. Its label is a coin flip between the
+  // two, and the text shows both sides: genuinely ambiguous, so a model can be unsure of it.
+  // (Taking brand, model and specs all from one random side made the text point confidently
+  // at one category while the label was the other half the time: label noise, not ambiguity.)
   const side = partner && rng.chance(0.5) ? partner : spec;
   const nounless = !partner && rng.chance(RATES.nounless);
   const brand = rng.pick(side.brands);
-  const model = nounless ? freshModel(rng) : pickModel(ctx, side.path, brand);
+  const model = nounless ? freshModel(rng) : partner ? (rng.chance(RATES.model) ? freshModel(rng) : null) : pickModel(ctx, side.path, brand);
   const attributes: Record<string, string> = { brand };
   if (model) attributes["model"] = model;
 
   const tail: string[] = [];
-  for (const [key, values] of Object.entries(side.attrs ?? {})) {
-    const value = rng.pick(values);
-    attributes[key] = value;
-    if (rng.chance(RATES.attrInTitle)) tail.push(value);
+  for (const source of partner ? rng.shuffle([spec, partner]) : [side]) {
+    for (const [key, values] of Object.entries(source.attrs ?? {})) {
+      if (key in attributes) continue;
+      const value = rng.pick(values);
+      attributes[key] = value;
+      if (rng.chance(partner ? RATES.attrInTitle / 2 : RATES.attrInTitle)) tail.push(value);
+    }
   }
   if (!side.noColour && rng.chance(RATES.colour)) {
     const colour = rng.pick(COLOURS);
@@ -63,7 +69,9 @@ export function makeItem(
     if (rng.chance(RATES.colourInTitle)) tail.push(colour);
   }
 
-  const features = rng.sample(side.features, rng.int(nounless ? 2 : 4));
+  const features = partner
+    ? rng.shuffle([...rng.sample(spec.features, rng.int(3)), ...rng.sample(partner.features, rng.int(3))])
+    : rng.sample(side.features, rng.int(nounless ? 2 : 4));
   const fillers = /^(Home|Office) >/.test(side.path) ? APPLIANCE_FEATURES : GENERIC_FEATURES;
   if (rng.chance(RATES.genericFeature)) features.unshift(rng.pick(fillers));
   const noun = partner ? comboNoun(rng, spec, partner) : nounless ? "" : rng.pick(spec.nouns);
@@ -127,7 +135,7 @@ function describe(
   vague: boolean,
 ): string {
   // Vague listings get vague copy; otherwise the description would give the category away.
-  const sentences = vague ? [] : rng.sample(spec.blurbs, 1 + rng.int(2));
+  const sentences = vague ? [] : rng.sample(spec.blurbs, other ? 1 : 1 + rng.int(2));
   if (other) sentences.push(rng.pick(other.blurbs));
   if (vague || rng.chance(0.4)) sentences.push(rng.pick(GENERIC_BLURBS));
   const label = noun === "" ? "product" : noun.toLowerCase();
