@@ -50,6 +50,17 @@ function lower(bound: BoundMethod, k: number, n: number, level: number): number 
 }
 
 /**
+ * From this many labelled items on, the scan also starts from 1/8 and 1/4 of
+ * them (the error budget split three ways): a noisy top (a few confidently
+ * "wrong" items whose label is itself wrong, common in real catalogues) ends a
+ * scan from the top at once, while a larger slice below it would pass. Smaller
+ * sets keep the whole budget for one scan: splitting it costs them more than
+ * a noisy top does. The rule looks at the count only, never at the labels.
+ */
+export const MULTI_START_MIN_ITEMS = 4000;
+const LATER_STARTS = [1 / 8, 1 / 4];
+
+/**
  * Certified threshold by fixed-sequence testing: candidate thresholds are
  * visited from high to low confidence, every `N / steps` accepted items,
  * starting at a count fixed in advance (4× the smallest count a perfect
@@ -59,19 +70,35 @@ function lower(bound: BoundMethod, k: number, n: number, level: number): number 
  * returned threshold's true precision is below target stays ≤ 1 − level no
  * matter how many candidates are looked at — taking the lowest passing
  * threshold anywhere would not (it picks lucky stretches on small sets).
- * Ties are accepted together.
+ * On large sets (MULTI_START_MIN_ITEMS) three such scans start at fixed
+ * shares of the set, each at a third of the error budget (Bonferroni), and
+ * the lowest threshold any of them certifies is kept. Ties are accepted together.
  */
 export function certifiedThreshold(items: Item[], target: number, level: number, bound: BoundMethod, steps = 100): number | null {
   const sorted = [...items].sort((a, b) => b.conf - a.conf);
   const n = sorted.length;
+  const multi = n >= MULTI_START_MIN_ITEMS;
+  const scanLevel = multi ? 1 - (1 - level) / (1 + LATER_STARTS.length) : level;
   let kMin = 1;
-  while (kMin <= n && lower(bound, kMin, kMin, level) < target) kMin++;
+  while (kMin <= n && lower(bound, kMin, kMin, scanLevel) < target) kMin++;
   const step = Math.max(1, Math.ceil(n / steps));
   // First look where even a few errors can pass: one error in the first kMin items would end the scan.
-  let check = Math.max(step, 4 * kMin);
+  const first = Math.max(step, 4 * kMin);
+  const starts = multi ? [first, ...LATER_STARTS.map((f) => Math.max(first, Math.round(n * f)))] : [first];
+  let best: number | null = null;
+  for (const start of starts) {
+    const t = scanFrom(sorted, start, step, target, scanLevel, bound);
+    if (t !== null && (best === null || t < best)) best = t;
+  }
+  return best;
+}
+
+/** One fixed-sequence scan over `sorted` (descending confidence), first look at `start` items. */
+function scanFrom(sorted: Item[], start: number, step: number, target: number, level: number, bound: BoundMethod): number | null {
+  let check = start;
   let best: number | null = null;
   let ok = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < sorted.length; i++) {
     const it = sorted[i] as Item;
     if (it.ok) ok++;
     const k = i + 1;
