@@ -1,6 +1,6 @@
 /**
  * `npm run bench:loop -- [--data FILE|demo] [--budget N] [--batch N] [--target 0.9,0.95,0.98]
- *                        [--annotators N] [--retrain-every N] [--audit-rate R] [--strategy S] [--quick] [--json]`
+ *                        [--annotators N] [--retrain-every N] [--audit-rate R] [--strategy S] [--seed N] [--quick] [--json]`
  *
  * The whole product loop through the real services on a fresh Postgres database per
  * target: import (test rows as gold, pool unlabelled), simulated annotators on
@@ -35,6 +35,7 @@ const { values: a } = parseArgs({
     "audit-rate": { type: "string" },
     strategy: { type: "string" },
     quick: { type: "boolean", default: false },
+    seed: { type: "string", default: "42" },
     json: { type: "boolean", default: false },
   },
 });
@@ -134,11 +135,11 @@ function pct(xs: number[], q: number): number | null {
 
 async function main() {
   const sizes = quick ? (isDemo ? { poolSize: 5000, testSize: 1000 } : { poolSize: 6000, testSize: 1500 }) : {};
-  const rows = loadRows(String(a.data), sizes);
-  log(`bench:loop ${isDemo ? "demo catalogue" : a.data}${quick ? " (quick)" : ""}: budget ${budget}, batch ${batch}, retrain every ${retrainEvery} labels, audit rate ${auditRate}, strategy ${strategy}, ${annotators} annotators, targets ${targets.join(", ")}`);
+  const rows = loadRows(String(a.data), { ...sizes, seed: Number(a.seed) });
+  log(`bench:loop ${isDemo ? `demo catalogue (seed ${a.seed})` : a.data}${quick ? " (quick)" : ""}: budget ${budget}, batch ${batch}, retrain every ${retrainEvery} labels, audit rate ${auditRate}, strategy ${strategy}, ${annotators} annotators, targets ${targets.join(", ")}`);
   const runs: TargetRun[] = [];
   for (const t of targets) runs.push(await runTarget(rows, t));
-  const summary = { data: isDemo ? "demo" : String(a.data), quick, budget, batch, retrainEvery, auditRate, strategy, annotators, runs };
+  const summary = { data: isDemo ? "demo" : String(a.data), seed: isDemo ? Number(a.seed) : null, quick, budget, batch, retrainEvery, auditRate, strategy, annotators, runs };
   if (a.json) console.log(JSON.stringify(summary));
   else printSummary(runs);
 }
