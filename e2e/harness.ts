@@ -375,3 +375,11 @@ export async function expectText(locator: Locator, text: string, timeoutMs = 15_
   }
   throw new Error(`Expected ${String(locator)} to contain ${JSON.stringify(text)}, last saw ${JSON.stringify(last)}`);
 }
+
+/** Waits until the review page shows an item other than `id` (a moment of empty queue does not count). */
+export async function waitForOtherReviewItem(page: Page, id: number | string | null): Promise<void> {
+  await page.waitForFunction((before) => {
+    const shown = document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id");
+    return shown !== undefined && shown !== null && shown !== String(before);
+  }, id);
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { projects } from "@/db/schema";
 import { DEFAULT_SETTINGS } from "@/server/services/projects";
-import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, startApp, type E2EApp } from "./harness";
+import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, startApp, waitForOtherReviewItem, type E2EApp } from "./harness";
 
 const ANN = { email: "second@example.test", password: "second opinion password 1", name: "Sam Second" };
 const MGR = { email: "boss@example.test", password: "manager password 1", name: "Mo Manager" };
@@ -55,7 +55,7 @@ describe.skipIf(!env.ready)("second opinions", () => {
     await page.keyboard.type("pasta");
     await expectText(page.getByRole("option", { selected: true }), "Pasta");
     await page.keyboard.press("Enter");
-    await page.waitForFunction((id) => document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id") !== id, firstId);
+    await waitForOtherReviewItem(page, firstId);
     await expectText(page.locator("main"), "Second opinion");
     // Disagree: none fits.
     await page.keyboard.press("x");

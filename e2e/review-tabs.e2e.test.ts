@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import superjson from "superjson";
-import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, startApp, type E2EApp } from "./harness";
+import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, startApp, waitForOtherReviewItem, type E2EApp } from "./harness";
 import { seedReviewProject, type ReviewSeed } from "@/bench/lib/ui-seed";
 
 const ANN = { email: "tabs@example.test", password: "two tabs password", name: "Tess Tabs" };
@@ -42,7 +42,7 @@ describe.skipIf(!env.ready)("review page in two tabs", () => {
   async function decide(page: Page, key: string): Promise<number> {
     const id = await currentId(page);
     await page.keyboard.press(key);
-    await page.waitForFunction((before) => document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id") !== String(before), id);
+    await waitForOtherReviewItem(page, id);
     return id;
   }
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import superjson from "superjson";
-import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, maybeScreenshot, startApp, type E2EApp } from "./harness";
+import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, maybeScreenshot, startApp, waitForOtherReviewItem, type E2EApp } from "./harness";
 import { HOSTILE_TITLE, seedReviewProject, type ReviewSeed } from "@/bench/lib/ui-seed";
 
 const ANN = { email: "rev@example.test", password: "review password 1", name: "Rita Reviewer" };
@@ -51,14 +51,6 @@ describe.skipIf(!env.ready)("review page", () => {
     return { id, text };
   }
 
-  /** Waits until an item other than this one is on screen (an empty queue for a moment does not count). */
-  async function waitForOtherItem(id: number): Promise<void> {
-    await page.waitForFunction((before) => {
-      const shown = document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id");
-      return shown !== undefined && shown !== null && shown !== String(before);
-    }, id);
-  }
-
   /** What the page says (notices), for failure messages. */
   async function notices(): Promise<string> {
     return (await page.getByTestId("review-notices").allTextContents()).join(" | ") || "no notices";
@@ -68,7 +60,7 @@ describe.skipIf(!env.ready)("review page", () => {
   async function decideWith(key: string): Promise<{ id: number; text: string }> {
     const before = await title();
     await page.keyboard.press(key);
-    await waitForOtherItem(before.id);
+    await waitForOtherReviewItem(page, before.id);
     return before;
   }
 
@@ -132,7 +124,7 @@ describe.skipIf(!env.ready)("review page", () => {
         expect((await title()).id).toBe(t.id);
         await maybeScreenshot(page, "review-search");
         await page.keyboard.press("Enter");
-        await waitForOtherItem(t.id);
+        await waitForOtherReviewItem(page, t.id);
         expected.push({ itemId: t.id, title: t.text, action: "correct", path: target.path });
         continue;
       }

@@ -84,7 +84,8 @@ export function certifiedThreshold(items: Item[], target: number, level: number,
   const step = Math.max(1, Math.ceil(n / steps));
   // First look where even a few errors can pass: one error in the first kMin items would end the scan.
   const first = Math.max(step, 4 * kMin);
-  const starts = multi ? [first, ...LATER_STARTS.map((f) => Math.max(first, Math.round(n * f)))] : [first];
+  // A later start that falls before the first look is the same scan: run it once (the budget split stays as it is).
+  const starts = multi ? [...new Set([first, ...LATER_STARTS.map((f) => Math.max(first, Math.round(n * f)))])] : [first];
   let best: number | null = null;
   for (const start of starts) {
     const t = scanFrom(sorted, start, step, target, scanLevel, bound);

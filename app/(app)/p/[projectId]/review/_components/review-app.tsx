@@ -14,7 +14,7 @@ import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/clie
 import type { AppRouter } from "@/server/routers/_app";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import { ReviewEngine } from "../_lib/review-engine";
-import { acceptedSuggestion, numberedChoices, recentCategories, type NumberedChoice } from "../_lib/review-choices";
+import { acceptedSuggestion, numberedChoices, offeredSuggestion, recentCategories, type NumberedChoice } from "../_lib/review-choices";
 import { browserTabEnv, openTabStorage, storageKey } from "../_lib/review-storage";
 import type { Action, ReviewTransport } from "../_lib/review-types";
 import { CategorySearch, Kbd, type CategoryOption } from "./category-search";
@@ -145,7 +145,7 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
   const live = useMemo(() => new Map(categories.map((c) => [c.id, c.path])), [categories]);
   const recent = useMemo(() => recentCategories(state.history), [state.history]);
   const choices = useMemo(() => (task ? numberedChoices(task, recent, live) : []), [task, recent, live]);
-  const suggestion = choices.find((c) => c.isSuggestion && c.available) ?? null;
+  const suggestion = offeredSuggestion(choices);
 
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 15_000);
@@ -215,7 +215,7 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
       const current = now.buffer[0];
       const options = current ? numberedChoices(current, recentCategories(now.history), latest.current.live) : [];
       if (e.key === "Enter") {
-        const s = options.find((c) => c.isSuggestion && c.available);
+        const s = offeredSuggestion(options);
         if (s) choose(s, t);
       } else if (/^[1-9]$/.test(e.key)) {
         const c = options.find((x) => x.key === e.key);

@@ -63,6 +63,11 @@ export function acceptedSuggestion(task: Task): { categoryId: number; path: stri
 }
 
 /** Categories this person chose lately, most recent first, each once. */
+/** The choice Enter takes: the suggestion, when its category is still live. */
+export function offeredSuggestion(choices: readonly NumberedChoice[]): NumberedChoice | null {
+  return choices.find((c) => c.isSuggestion && c.available) ?? null;
+}
+
 export function recentCategories(history: HistoryEntry[], limit = 6): { categoryId: number; path: string }[] {
   const out: { categoryId: number; path: string }[] = [];
   for (let i = history.length - 1; i >= 0 && out.length < limit; i--) {
