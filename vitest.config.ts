@@ -15,9 +15,17 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     projects: [
-      { extends: true as const, test: { name: "main", include: ["**/*.test.ts"], exclude: ["node_modules/**", ".next/**", ".data/**"] } },
+      {
+        extends: true as const,
+        test: { name: "main", include: ["**/*.test.ts"], exclude: ["node_modules/**", ".next/**", ".data/**"] },
+      },
       ...(onPostgres
-        ? [{ extends: true as const, test: { name: "e2e-postgres", include: ["e2e/**/*.e2e.test.ts"], env: { LOUPE_E2E_DB: "postgres" } } }]
+        ? [
+            {
+              extends: true as const,
+              test: { name: "e2e-postgres", include: ["e2e/**/*.e2e.test.ts"], env: { LOUPE_E2E_DB: "postgres" } },
+            },
+          ]
         : []),
     ],
   },

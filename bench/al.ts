@@ -38,7 +38,8 @@ const { values: args } = parseArgs({
     json: { type: "boolean", default: false },
   },
 });
-const log = (...a: unknown[]) => (job ? parentPort?.postMessage({ log: a.join(" ") }) : args.json ? console.error(...a) : console.log(...a));
+const log = (...a: unknown[]) =>
+  job ? parentPort?.postMessage({ log: a.join(" ") }) : args.json ? console.error(...a) : console.log(...a);
 const quick = args.quick;
 const BATCH = Number(args.batch ?? 100);
 const BUDGET = Number(args.budget ?? (quick ? 1000 : 5000));
@@ -53,12 +54,31 @@ const TEST_LIMIT = quick ? 3000 : Infinity;
 const FULL_OPTS: ml.TrainOptions = quick ? { ...TRAIN_OPTS, epochs: 4 } : TRAIN_OPTS;
 
 type Labelled = { feats: SparseBatch; labels: Int32Array };
-type Ctx = { K: number; pool: Labelled & { inputs: ml.TextInput[] }; test: Labelled; audit: Labelled; cfg: ml.FeatureConfig };
-type Row = { strategy: string; labels: number; accuracy: number; macroF1: number; cov95: number; prec95: number | null; cov98: number; prec98: number | null; seconds: number };
+type Ctx = {
+  K: number;
+  pool: Labelled & { inputs: ml.TextInput[] };
+  test: Labelled;
+  audit: Labelled;
+  cfg: ml.FeatureConfig;
+};
+type Row = {
+  strategy: string;
+  labels: number;
+  accuracy: number;
+  macroF1: number;
+  cov95: number;
+  prec95: number | null;
+  cov98: number;
+  prec98: number | null;
+  seconds: number;
+};
 
 function load(): Ctx {
   if (!args.data) throw new Error("usage: npm run bench:al -- --data FILE [--batch N] [--budget N] [--quick] [--json]");
-  const ds = buildDataset(readJsonl(args.data), { categoryDepth: Number(args["category-depth"]), minClassSize: Number(args["min-class-size"]) });
+  const ds = buildDataset(readJsonl(args.data), {
+    categoryDepth: Number(args["category-depth"]),
+    minClassSize: Number(args["min-class-size"]),
+  });
   const cfg = resolveFeatureConfig(TRAIN_OPTS);
   const perm = permutation(ds.pool.labels.length, createRng(SEED + 7));
   const auditIdx = perm.subarray(0, AUDIT);
@@ -69,19 +89,39 @@ function load(): Ctx {
   return {
     K: ds.categories.length,
     cfg,
-    pool: { inputs: poolInputs, feats: featurize(poolInputs, cfg), labels: Int32Array.from(pick(ds.pool.labels, poolIdx)) },
-    audit: { feats: featurize(pick(ds.pool.inputs, auditIdx), cfg), labels: Int32Array.from(pick(ds.pool.labels, auditIdx)) },
-    test: { feats: featurize(ds.test.inputs.slice(0, testN), cfg), labels: Int32Array.from(ds.test.labels.slice(0, testN)) },
+    pool: {
+      inputs: poolInputs,
+      feats: featurize(poolInputs, cfg),
+      labels: Int32Array.from(pick(ds.pool.labels, poolIdx)),
+    },
+    audit: {
+      feats: featurize(pick(ds.pool.inputs, auditIdx), cfg),
+      labels: Int32Array.from(pick(ds.pool.labels, auditIdx)),
+    },
+    test: {
+      feats: featurize(ds.test.inputs.slice(0, testN), cfg),
+      labels: Int32Array.from(ds.test.labels.slice(0, testN)),
+    },
   };
 }
 
 const topOf = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
 
 /** Coverage and precision on test of thresholds certified on the random audit sample. */
-function coverageAt(target: number, auditPreds: ml.Prediction[], audit: Labelled, testPreds: ml.Prediction[], test: Labelled, K: number) {
+function coverageAt(
+  target: number,
+  auditPreds: ml.Prediction[],
+  audit: Labelled,
+  testPreds: ml.Prediction[],
+  test: Labelled,
+  K: number,
+) {
   const t = ml.selectThresholds({
-    confidences: auditPreds.map((p) => p.confidence), predicted: auditPreds.map(topOf),
-    correct: auditPreds.map((p, i) => topOf(p) === audit.labels[i]), numClasses: K, targetPrecision: target,
+    confidences: auditPreds.map((p) => p.confidence),
+    predicted: auditPreds.map(topOf),
+    correct: auditPreds.map((p, i) => topOf(p) === audit.labels[i]),
+    numClasses: K,
+    targetPrecision: target,
   });
   let acc = 0;
   let ok = 0;
@@ -94,25 +134,55 @@ function coverageAt(target: number, auditPreds: ml.Prediction[], audit: Labelled
   return { coverage: acc / testPreds.length, precision: acc ? ok / acc : null };
 }
 
-async function measure(ctx: Ctx, model: ml.TrainedModel, strategy: string, labels: number, seconds: number): Promise<Row> {
-  const fit = ml.fitCalibration({ logits: model.logitsFeatures(ctx.audit.feats), labels: ctx.audit.labels, numClasses: ctx.K, method: "temperature+isotonic" });
+async function measure(
+  ctx: Ctx,
+  model: ml.TrainedModel,
+  strategy: string,
+  labels: number,
+  seconds: number,
+): Promise<Row> {
+  const fit = ml.fitCalibration({
+    logits: model.logitsFeatures(ctx.audit.feats),
+    labels: ctx.audit.labels,
+    numClasses: ctx.K,
+    method: "temperature+isotonic",
+  });
   model.setCalibration(fit.calibration);
   const testPreds = model.predictFeatures(ctx.test.feats, { topK: 1 });
   const auditPreds = model.predictFeatures(ctx.audit.feats, { topK: 1 });
   const e = ml.evaluate({ predicted: testPreds.map(topOf), labels: ctx.test.labels, numClasses: ctx.K });
   const c95 = coverageAt(0.95, auditPreds, ctx.audit, testPreds, ctx.test, ctx.K);
   const c98 = coverageAt(0.98, auditPreds, ctx.audit, testPreds, ctx.test, ctx.K);
-  return { strategy, labels, accuracy: e.accuracy, macroF1: e.macroF1, cov95: c95.coverage, prec95: c95.precision, cov98: c98.coverage, prec98: c98.precision, seconds };
+  return {
+    strategy,
+    labels,
+    accuracy: e.accuracy,
+    macroF1: e.macroF1,
+    cov95: c95.coverage,
+    prec95: c95.precision,
+    cov98: c98.coverage,
+    prec98: c98.precision,
+    seconds,
+  };
 }
 
 /** Next batch from the unlabelled pool by the strategy (model predictions on cached features). */
 function nextBatch(ctx: Ctx, model: ml.TrainedModel, strategy: string, unlabelled: number[], round: number): number[] {
   const rng = createRng(SEED * 1000 + round);
   let cands = unlabelled;
-  if (cands.length > MAX_CANDIDATES) cands = Array.from(permutation(cands.length, rng).subarray(0, MAX_CANDIDATES), (i) => unlabelled[i] as number);
+  if (cands.length > MAX_CANDIDATES)
+    cands = Array.from(permutation(cands.length, rng).subarray(0, MAX_CANDIDATES), (i) => unlabelled[i] as number);
   const base = strategy.replace("+diversity", "") as ml.Strategy;
   const diversity = strategy.endsWith("+diversity");
-  if (base === "random") return ml.selectForReview({ candidates: cands.map((id) => ({ id, prediction: EMPTY })), strategy: "random", n: BATCH, seed: SEED + round }).map((p) => p.id as number);
+  if (base === "random")
+    return ml
+      .selectForReview({
+        candidates: cands.map((id) => ({ id, prediction: EMPTY })),
+        strategy: "random",
+        n: BATCH,
+        seed: SEED + round,
+      })
+      .map((p) => p.id as number);
   const preds = model.predictFeatures(selectRows(ctx.pool.feats, cands), { topK: 2 });
   let candidates = cands.map((id, i) => ({ id, prediction: preds[i] as ml.Prediction }));
   if (diversity) {
@@ -121,7 +191,9 @@ function nextBatch(ctx: Ctx, model: ml.TrainedModel, strategy: string, unlabelle
     const withEmb = model.predictFeatures(selectRows(ctx.pool.feats, top), { topK: 2, withEmbedding: true });
     candidates = top.map((id, i) => ({ id, prediction: withEmb[i] as ml.Prediction }));
   }
-  return ml.selectForReview({ candidates, strategy: base, n: BATCH, diversity, seed: SEED + round }).map((p) => p.id as number);
+  return ml
+    .selectForReview({ candidates, strategy: base, n: BATCH, diversity, seed: SEED + round })
+    .map((p) => p.id as number);
 }
 const EMPTY: ml.Prediction = { top: [], confidence: 0, margin: 0, entropy: 0 };
 
@@ -132,7 +204,13 @@ async function runStrategy(ctx: Ctx, strategy: string, coldStart: number[]): Pro
   for (const i of labelled) isLabelled[i] = 1;
   for (let round = 0; ; round++) {
     const t0 = performance.now();
-    const model = await ml.trainOnFeatures(selectRows(ctx.pool.feats, labelled), Int32Array.from(labelled, (i) => ctx.pool.labels[i] as number), ctx.K, ctx.cfg, TRAIN_OPTS);
+    const model = await ml.trainOnFeatures(
+      selectRows(ctx.pool.feats, labelled),
+      Int32Array.from(labelled, (i) => ctx.pool.labels[i] as number),
+      ctx.K,
+      ctx.cfg,
+      TRAIN_OPTS,
+    );
     const row = await measure(ctx, model, strategy, labelled.length, 0);
     if (labelled.length < BUDGET) {
       const unl: number[] = [];
@@ -145,7 +223,10 @@ async function runStrategy(ctx: Ctx, strategy: string, coldStart: number[]): Pro
     model.dispose();
     row.seconds = (performance.now() - t0) / 1000;
     rows.push(row);
-    if (round % 5 === 0 || row.labels >= BUDGET) log(`  ${strategy} ${row.labels} labels: acc ${pct(row.accuracy)} cov@.95 ${pct(row.cov95)} (${row.seconds.toFixed(1)} s/round)`);
+    if (round % 5 === 0 || row.labels >= BUDGET)
+      log(
+        `  ${strategy} ${row.labels} labels: acc ${pct(row.accuracy)} cov@.95 ${pct(row.cov95)} (${row.seconds.toFixed(1)} s/round)`,
+      );
     if (row.labels >= BUDGET) return rows;
   }
 }
@@ -161,8 +242,14 @@ async function runOnWorkers(lists: string[][], coldStart: number[]): Promise<Rec
     lists.map(
       (strategies) =>
         new Promise<Record<string, Row[]>>((resolve, reject) => {
-          const w = spawnTsWorker(import.meta.url, { argv: process.argv.slice(2), strategies, coldStart } satisfies WorkerJob);
-          w.on("message", (m: { curves?: Record<string, Row[]>; log?: string }) => (m.log ? log(m.log) : m.curves && resolve(m.curves)));
+          const w = spawnTsWorker(import.meta.url, {
+            argv: process.argv.slice(2),
+            strategies,
+            coldStart,
+          } satisfies WorkerJob);
+          w.on("message", (m: { curves?: Record<string, Row[]>; log?: string }) =>
+            m.log ? log(m.log) : m.curves && resolve(m.curves),
+          );
           w.once("error", reject);
           w.once("exit", (code) => code !== 0 && reject(new Error(`al worker exited with ${code}`)));
         }),
@@ -182,7 +269,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const backend = await ml.initBackend();
   const ctx = load();
-  log(`bench:al on ${backend}: pool ${ctx.pool.labels.length} (audit ${ctx.audit.labels.length} held out as random gold), test ${ctx.test.labels.length}, ${ctx.K} classes, batch ${BATCH}, budget ${BUDGET}${quick ? " (quick)" : ""}`);
+  log(
+    `bench:al on ${backend}: pool ${ctx.pool.labels.length} (audit ${ctx.audit.labels.length} held out as random gold), test ${ctx.test.labels.length}, ${ctx.K} classes, batch ${BATCH}, budget ${BUDGET}${quick ? " (quick)" : ""}`,
+  );
   const full = await ml.trainOnFeatures(ctx.pool.feats, ctx.pool.labels, ctx.K, ctx.cfg, FULL_OPTS);
   const fullRow = await measure(ctx, full, "full pool", ctx.pool.labels.length, full.training.trainSeconds);
   full.dispose();
@@ -216,20 +305,123 @@ function summarise(ctx: Ctx, curves: Record<string, Row[]>, fullRow: Row, second
     const toFull = labelsToReach(rows, randomFinal);
     const to95 = labelsToReach(rows, goal95);
     const last = rows.at(-1) as Row;
-    return { strategy, finalAccuracy: last.accuracy, finalMacroF1: last.macroF1, labelsToRandomFinal: toFull, ratioToBudget: toFull ? toFull / BUDGET : null, ratioToRandomFinal: toFull && rRandomFull ? toFull / rRandomFull : null, labelsTo95OfFull: to95, ratioTo95OfFull: to95 && r95 ? to95 / r95 : null, cov95: last.cov95, prec95: last.prec95, cov98: last.cov98, prec98: last.prec98 };
+    return {
+      strategy,
+      finalAccuracy: last.accuracy,
+      finalMacroF1: last.macroF1,
+      labelsToRandomFinal: toFull,
+      ratioToBudget: toFull ? toFull / BUDGET : null,
+      ratioToRandomFinal: toFull && rRandomFull ? toFull / rRandomFull : null,
+      labelsTo95OfFull: to95,
+      ratioTo95OfFull: to95 && r95 ? to95 / r95 : null,
+      cov95: last.cov95,
+      prec95: last.prec95,
+      cov98: last.cov98,
+      prec98: last.prec98,
+    };
   });
   mkdirSync(args.out, { recursive: true });
   const all = Object.values(curves).flat();
-  writeFileSync(`${args.out}/al.csv`, ["strategy,labels,accuracy,macro_f1,coverage_at_0.95,precision_at_0.95,coverage_at_0.98,precision_at_0.98,round_seconds", ...all.map((r) => [r.strategy, r.labels, r.accuracy, r.macroF1, r.cov95, r.prec95 ?? "", r.cov98, r.prec98 ?? "", r.seconds.toFixed(2)].join(","))].join("\n") + "\n");
-  const series = Object.entries(curves).map(([name, rows]) => ({ name, points: rows.map((r) => ({ x: r.labels, y: r.accuracy })) }));
-  writeFileSync(`${args.out}/al.svg`, lineChartSvg({ title: `Active learning: test accuracy vs labels (${args.data?.split("/").slice(-2).join("/")})`, xLabel: "labels", yLabel: "test accuracy", series, hLines: [{ y: fullRow.accuracy, label: `full pool ${pct(fullRow.accuracy)}` }, { y: goal95, label: "95% of full pool" }] }));
-  log(`\nfull-pool accuracy ${pct(fullRow.accuracy)} (95% of it: ${pct(goal95)}); random's accuracy at ${BUDGET} labels: ${pct(randomFinal)}`);
-  log(markdownTable(["strategy", `accuracy @ ${BUDGET}`, `macro-F1 @ ${BUDGET}`, "labels to match random's final", `ratio to random's ${BUDGET}`, "ratio to random's first crossing", "labels to 95% of full pool", "ratio to random", "coverage @ 0.95 (precision)", "coverage @ 0.98 (precision)"],
-    summary.map((s) => [s.strategy, pct(s.finalAccuracy), pct(s.finalMacroF1), s.labelsToRandomFinal ?? `not within ${BUDGET}`, s.ratioToBudget?.toFixed(2) ?? "—", s.ratioToRandomFinal?.toFixed(2) ?? "—", s.labelsTo95OfFull ?? `not within ${BUDGET}`, s.ratioTo95OfFull?.toFixed(2) ?? "—", `${pct(s.cov95)} (${pct(s.prec95)})`, `${pct(s.cov98)} (${pct(s.prec98)})`])));
-  const curveLabels = [...new Set(all.map((r) => r.labels))].filter((l) => l % (BATCH * 5) === 0 || l === BUDGET || l === BATCH);
-  log("\n" + markdownTable(["labels", ...Object.keys(curves)], curveLabels.map((l) => [l, ...Object.values(curves).map((rows) => pct(rows.find((r) => r.labels === l)?.accuracy))])));
-  log(`\nwrote ${args.out}/al.csv and ${args.out}/al.svg; ${seconds.toFixed(0)} s total, peak RSS ${peakRssMb().toFixed(0)} MB, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-  if (args.json) console.log(JSON.stringify({ data: args.data, batch: BATCH, budget: BUDGET, quick, fullPoolAccuracy: fullRow.accuracy, randomFinalAccuracy: randomFinal, summary, curves, seconds, peakRssMb: peakRssMb() }));
+  writeFileSync(
+    `${args.out}/al.csv`,
+    [
+      "strategy,labels,accuracy,macro_f1,coverage_at_0.95,precision_at_0.95,coverage_at_0.98,precision_at_0.98,round_seconds",
+      ...all.map((r) =>
+        [
+          r.strategy,
+          r.labels,
+          r.accuracy,
+          r.macroF1,
+          r.cov95,
+          r.prec95 ?? "",
+          r.cov98,
+          r.prec98 ?? "",
+          r.seconds.toFixed(2),
+        ].join(","),
+      ),
+    ].join("\n") + "\n",
+  );
+  const series = Object.entries(curves).map(([name, rows]) => ({
+    name,
+    points: rows.map((r) => ({ x: r.labels, y: r.accuracy })),
+  }));
+  writeFileSync(
+    `${args.out}/al.svg`,
+    lineChartSvg({
+      title: `Active learning: test accuracy vs labels (${args.data?.split("/").slice(-2).join("/")})`,
+      xLabel: "labels",
+      yLabel: "test accuracy",
+      series,
+      hLines: [
+        { y: fullRow.accuracy, label: `full pool ${pct(fullRow.accuracy)}` },
+        { y: goal95, label: "95% of full pool" },
+      ],
+    }),
+  );
+  log(
+    `\nfull-pool accuracy ${pct(fullRow.accuracy)} (95% of it: ${pct(goal95)}); random's accuracy at ${BUDGET} labels: ${pct(randomFinal)}`,
+  );
+  log(
+    markdownTable(
+      [
+        "strategy",
+        `accuracy @ ${BUDGET}`,
+        `macro-F1 @ ${BUDGET}`,
+        "labels to match random's final",
+        `ratio to random's ${BUDGET}`,
+        "ratio to random's first crossing",
+        "labels to 95% of full pool",
+        "ratio to random",
+        "coverage @ 0.95 (precision)",
+        "coverage @ 0.98 (precision)",
+      ],
+      summary.map((s) => [
+        s.strategy,
+        pct(s.finalAccuracy),
+        pct(s.finalMacroF1),
+        s.labelsToRandomFinal ?? `not within ${BUDGET}`,
+        s.ratioToBudget?.toFixed(2) ?? "—",
+        s.ratioToRandomFinal?.toFixed(2) ?? "—",
+        s.labelsTo95OfFull ?? `not within ${BUDGET}`,
+        s.ratioTo95OfFull?.toFixed(2) ?? "—",
+        `${pct(s.cov95)} (${pct(s.prec95)})`,
+        `${pct(s.cov98)} (${pct(s.prec98)})`,
+      ]),
+    ),
+  );
+  const curveLabels = [...new Set(all.map((r) => r.labels))].filter(
+    (l) => l % (BATCH * 5) === 0 || l === BUDGET || l === BATCH,
+  );
+  log(
+    "\n" +
+      markdownTable(
+        ["labels", ...Object.keys(curves)],
+        curveLabels.map((l) => [
+          l,
+          ...Object.values(curves).map((rows) => pct(rows.find((r) => r.labels === l)?.accuracy)),
+        ]),
+      ),
+  );
+  log(
+    `\nwrote ${args.out}/al.csv and ${args.out}/al.svg; ${seconds.toFixed(0)} s total, peak RSS ${peakRssMb().toFixed(0)} MB, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}`,
+  );
+  if (args.json)
+    console.log(
+      JSON.stringify({
+        data: args.data,
+        batch: BATCH,
+        budget: BUDGET,
+        quick,
+        fullPoolAccuracy: fullRow.accuracy,
+        randomFinalAccuracy: randomFinal,
+        summary,
+        curves,
+        seconds,
+        peakRssMb: peakRssMb(),
+      }),
+    );
 }
 
 (job ? workerMain(job) : main()).catch((e: unknown) => {

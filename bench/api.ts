@@ -66,33 +66,73 @@ async function loginAll(base: string, emails: string[], password: string): Promi
   const out: Session[] = new Array(emails.length);
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < emails.length; i = next++) out[i] = await login(base, emails[i]!, password, `127.0.${Math.floor(i / 250)}.${(i % 250) + 1}`);
+    for (let i = next++; i < emails.length; i = next++)
+      out[i] = await login(base, emails[i]!, password, `127.0.${Math.floor(i / 250)}.${(i % 250) + 1}`);
   };
   await Promise.all(Array.from({ length: 4 }, worker));
   return out;
 }
 
-type Measured = { kind: ServerKind; stats: LoadStats; lagMs: { p50: number; p99: number; max: number }; warm: PhaseReport; measured: PhaseReport };
+type Measured = {
+  kind: ServerKind;
+  stats: LoadStats;
+  lagMs: { p50: number; p99: number; max: number };
+  warm: PhaseReport;
+  measured: PhaseReport;
+};
 
 /** One load against `serverCount` fresh servers of one kind; the servers stop before it returns. */
-async function measureWith(kind: ServerKind, ctx: { appDir: string; url: string; projectId: number; emails: string[]; password: string; truth: Map<string, number> }): Promise<Measured> {
+async function measureWith(
+  kind: ServerKind,
+  ctx: {
+    appDir: string;
+    url: string;
+    projectId: number;
+    emails: string[];
+    password: string;
+    truth: Map<string, number>;
+  },
+): Promise<Measured> {
   const servers: RunningServer[] = [];
   try {
     for (let i = 0; i < serverCount; i++) servers.push(await startServer(ctx.appDir, ctx.url, log, { kind }));
     const tl = performance.now();
     const sessions = await loginAll(servers[0]!.base, ctx.emails, ctx.password);
-    log(`${kind}: ${sessions.length} annotators logged in over HTTP in ${((performance.now() - tl) / 1000).toFixed(1)} s; warm-up ${warmupSeconds} s, then ${seconds} s measured (n=${n}, think ${thinkMs} ms)`);
+    log(
+      `${kind}: ${sessions.length} annotators logged in over HTTP in ${((performance.now() - tl) / 1000).toFixed(1)} s; warm-up ${warmupSeconds} s, then ${seconds} s measured (n=${n}, think ${thinkMs} ms)`,
+    );
     // The load generator's own event-loop delay: time it adds to every latency it measures.
     const clientLag = monitorEventLoopDelay({ resolution: 10 });
     clientLag.enable();
-    const stats = await runLoad({ base: servers.map((x) => x.base), projectId: ctx.projectId, sessions, truth: ctx.truth, n, warmupSeconds, seconds, maxDecisions, thinkMs });
+    const stats = await runLoad({
+      base: servers.map((x) => x.base),
+      projectId: ctx.projectId,
+      sessions,
+      truth: ctx.truth,
+      n,
+      warmupSeconds,
+      seconds,
+      maxDecisions,
+      thinkMs,
+    });
     clientLag.disable();
-    const lagMs = { p50: clientLag.percentile(50) / 1e6, p99: clientLag.percentile(99) / 1e6, max: clientLag.max / 1e6 };
-    return { kind, stats, lagMs, warm: phaseReport(stats, 0, warmupSeconds * 1000), measured: phaseReport(stats, warmupSeconds * 1000, (warmupSeconds + seconds) * 1000) };
+    const lagMs = {
+      p50: clientLag.percentile(50) / 1e6,
+      p99: clientLag.percentile(99) / 1e6,
+      max: clientLag.max / 1e6,
+    };
+    return {
+      kind,
+      stats,
+      lagMs,
+      warm: phaseReport(stats, 0, warmupSeconds * 1000),
+      measured: phaseReport(stats, warmupSeconds * 1000, (warmupSeconds + seconds) * 1000),
+    };
   } finally {
     for (const server of servers) {
       const tail = server.stderr.join("").trim();
-      if (tail) process.stderr.write(`[${kind} server stderr, last lines]\n${tail.split("\n").slice(-15).join("\n")}\n`);
+      if (tail)
+        process.stderr.write(`[${kind} server stderr, last lines]\n${tail.split("\n").slice(-15).join("\n")}\n`);
       await server.stop();
     }
   }
@@ -103,22 +143,39 @@ const fmt = (x: number | null) => (x === null ? "–" : `${x.toFixed(1)} ms`);
 function printRun(m: Measured, itemsDecidedByTwo: number): void {
   const { stats: s, lagMs, warm, measured } = m;
   const phase = (name: string, p: PhaseReport) => {
-    console.log(`${name}: ${p.seconds.toFixed(1)} s, ${p.decisions} decisions (${p.decisionsPerSecond.toFixed(1)}/s), ${p.all.count} requests`);
-    console.log(`  queue.next          p50 ${fmt(p.next.p50)}  p99 ${fmt(p.next.p99)}  max ${fmt(p.next.max)}  (${p.next.count})`);
-    console.log(`  annotations.submit  p50 ${fmt(p.submit.p50)}  p99 ${fmt(p.submit.p99)}  max ${fmt(p.submit.max)}  (${p.submit.count})`);
+    console.log(
+      `${name}: ${p.seconds.toFixed(1)} s, ${p.decisions} decisions (${p.decisionsPerSecond.toFixed(1)}/s), ${p.all.count} requests`,
+    );
+    console.log(
+      `  queue.next          p50 ${fmt(p.next.p50)}  p99 ${fmt(p.next.p99)}  max ${fmt(p.next.max)}  (${p.next.count})`,
+    );
+    console.log(
+      `  annotations.submit  p50 ${fmt(p.submit.p50)}  p99 ${fmt(p.submit.p99)}  max ${fmt(p.submit.max)}  (${p.submit.count})`,
+    );
     console.log(`  all requests        p50 ${fmt(p.all.p50)}  p99 ${fmt(p.all.p99)}  max ${fmt(p.all.max)}`);
   };
   const server = m.kind === "loupe" ? "npm start's server (scripts/serve.ts)" : "plain next start";
-  console.log(`\n${server}: ${annotators} annotators, think ${thinkMs} ms (×0.5–1.5), n=${n}, starts spread over ${Math.max(1000, thinkMs)} ms, ${serverCount} web server${serverCount > 1 ? "s" : ""}`);
+  console.log(
+    `\n${server}: ${annotators} annotators, think ${thinkMs} ms (×0.5–1.5), n=${n}, starts spread over ${Math.max(1000, thinkMs)} ms, ${serverCount} web server${serverCount > 1 ? "s" : ""}`,
+  );
   phase("warm-up (reported, not in the goal)", warm);
   phase("measured", measured);
-  console.log(`  target p99 < ${TARGET_P99_MS} ms (measured window, all requests): ${measured.all.p99 !== null && measured.all.p99 < TARGET_P99_MS ? "met" : "MISSED"}`);
+  console.log(
+    `  target p99 < ${TARGET_P99_MS} ms (measured window, all requests): ${measured.all.p99 !== null && measured.all.p99 < TARGET_P99_MS ? "met" : "MISSED"}`,
+  );
   console.log(`  statuses ${JSON.stringify(s.statuses)}  errors ${JSON.stringify(s.errors)}`);
-  console.log(`  bench client's event-loop delay (resolution 10 ms): p50 ${lagMs.p50.toFixed(1)} ms, p99 ${lagMs.p99.toFixed(1)} ms, max ${lagMs.max.toFixed(1)} ms`);
-  console.log(`  duplicate leases seen: ${s.duplicateLeases}; items decided twice (client): ${s.doubleDecisions}; by two people outside audits (database, so far): ${itemsDecidedByTwo}`);
+  console.log(
+    `  bench client's event-loop delay (resolution 10 ms): p50 ${lagMs.p50.toFixed(1)} ms, p99 ${lagMs.p99.toFixed(1)} ms, max ${lagMs.max.toFixed(1)} ms`,
+  );
+  console.log(
+    `  duplicate leases seen: ${s.duplicateLeases}; items decided twice (client): ${s.doubleDecisions}; by two people outside audits (database, so far): ${itemsDecidedByTwo}`,
+  );
   if (a.timeline) {
     console.log("  per second (by request start): from  count  p50  p99  max");
-    for (const b of timeline(s)) console.log(`    ${b.from.toFixed(0).padStart(4)} s  ${String(b.count).padStart(5)}  ${fmt(b.p50)}  ${fmt(b.p99)}  ${fmt(b.max)}`);
+    for (const b of timeline(s))
+      console.log(
+        `    ${b.from.toFixed(0).padStart(4)} s  ${String(b.count).padStart(5)}  ${fmt(b.p50)}  ${fmt(b.p99)}  ${fmt(b.max)}`,
+      );
   }
 }
 
@@ -131,7 +188,11 @@ const median = (xs: number[]) => {
 function comparison(runs: Measured[]) {
   const of = (kind: ServerKind) => {
     const mine = runs.filter((r) => r.kind === kind).map((r) => r.measured.all);
-    return { runs: mine.length, p50: median(mine.map((x) => x.p50 ?? NaN)), p99: median(mine.map((x) => x.p99 ?? NaN)) };
+    return {
+      runs: mine.length,
+      p50: median(mine.map((x) => x.p50 ?? NaN)),
+      p99: median(mine.map((x) => x.p99 ?? NaN)),
+    };
   };
   const loupe = of("loupe");
   const next = of("next");
@@ -144,15 +205,35 @@ async function main() {
   try {
     const db = bench.handle.db;
     log(`seeding: demo catalogue (${poolSize} pool), ${annotators} annotators, warm-up training...`);
-    const seed = await seedApiProject(db, { annotators, poolSize, testSize: 2000, warmup: 300, analyze: () => analyze(bench.handle) });
+    const seed = await seedApiProject(db, {
+      annotators,
+      poolSize,
+      testSize: 2000,
+      warmup: 300,
+      analyze: () => analyze(bench.handle),
+    });
     await analyze(bench.handle);
-    log(`seeded in ${seed.seconds.toFixed(0)} s: ${seed.predictions} predictions, ${seed.autoAccepted} auto-accepted, ${seed.warmupDecisions} warm-up decisions`);
+    log(
+      `seeded in ${seed.seconds.toFixed(0)} s: ${seed.predictions} predictions, ${seed.autoAccepted} auto-accepted, ${seed.warmupDecisions} warm-up decisions`,
+    );
     // The oracle: item external id -> category id.
-    const cats = await db.select({ id: categories.id, path: categories.path }).from(categories).where(eq(categories.projectId, seed.projectId));
+    const cats = await db
+      .select({ id: categories.id, path: categories.path })
+      .from(categories)
+      .where(eq(categories.projectId, seed.projectId));
     const idOf = new Map(cats.map((c) => [c.path, c.id]));
     const rows = loadRows("demo", { poolSize, testSize: 2000 });
-    const truth = new Map(rows.map((r) => [r.id, idOf.get((normaliseCategoryPath(r.category) as { path: string }).path)!]));
-    const ctx = { appDir: app.dir, url: bench.url, projectId: seed.projectId, emails: seed.emails, password: seed.password, truth };
+    const truth = new Map(
+      rows.map((r) => [r.id, idOf.get((normaliseCategoryPath(r.category) as { path: string }).path)!]),
+    );
+    const ctx = {
+      appDir: app.dir,
+      url: bench.url,
+      projectId: seed.projectId,
+      emails: seed.emails,
+      password: seed.password,
+      truth,
+    };
 
     // The database's view: a pool item decided by two people outside audits and second opinions means two live leases existed.
     const decidedByTwo = async () => {
@@ -164,7 +245,9 @@ async function main() {
       );
       return Number(dup.rows[0]?.n ?? 0);
     };
-    const kinds: ServerKind[] = a.compare ? Array.from({ length: rounds }, () => ["loupe", "next"] as ServerKind[]).flat() : ["loupe"];
+    const kinds: ServerKind[] = a.compare
+      ? Array.from({ length: rounds }, () => ["loupe", "next"] as ServerKind[]).flat()
+      : ["loupe"];
     const runs: Measured[] = [];
     for (const kind of kinds) {
       const m = await measureWith(kind, ctx);
@@ -173,9 +256,21 @@ async function main() {
       // Between two loads, as autovacuum would: the tables changed by ~1,000 decisions.
       if (kinds.length > 1) await analyze(bench.handle);
     }
-    if (a.samples) writeFileSync(a.samples, JSON.stringify({ warmupSeconds, seconds, startedAtMs: runs[0]!.stats.startedAtMs, samples: runs[0]!.stats.samples }));
+    if (a.samples)
+      writeFileSync(
+        a.samples,
+        JSON.stringify({
+          warmupSeconds,
+          seconds,
+          startedAtMs: runs[0]!.stats.startedAtMs,
+          samples: runs[0]!.stats.samples,
+        }),
+      );
 
-    const [{ pool } = { pool: 0 }] = await db.select({ pool: sql<number>`count(*)::int` }).from(items).where(eq(items.projectId, seed.projectId));
+    const [{ pool } = { pool: 0 }] = await db
+      .select({ pool: sql<number>`count(*)::int` })
+      .from(items)
+      .where(eq(items.projectId, seed.projectId));
     const first = runs[0]!;
     const cmp = a.compare ? comparison(runs) : null;
     const r = {
@@ -192,17 +287,41 @@ async function main() {
       duplicateLeasesSeen: runs.reduce((t, x) => t + x.stats.duplicateLeases, 0),
       doubleDecisionsSeen: runs.reduce((t, x) => t + x.stats.doubleDecisions, 0),
       itemsDecidedByTwoOutsideAudits: await decidedByTwo(),
-      seed: { how: "demo catalogue via the import path; 300 cold-start decisions in-process, then runTraining + scoreProjectInline", ...seed, password: undefined, emails: undefined },
+      seed: {
+        how: "demo catalogue via the import path; 300 cold-start decisions in-process, then runTraining + scoreProjectInline",
+        ...seed,
+        password: undefined,
+        emails: undefined,
+      },
       clientEventLoopDelayMs: first.lagMs,
       targetP99Ms: TARGET_P99_MS,
-      ...(cmp ? { compare: { ...cmp, runs: runs.map((x) => ({ kind: x.kind, p50: x.measured.all.p50, p99: x.measured.all.p99, decisions: x.measured.decisions })) } } : {}),
+      ...(cmp
+        ? {
+            compare: {
+              ...cmp,
+              runs: runs.map((x) => ({
+                kind: x.kind,
+                p50: x.measured.all.p50,
+                p99: x.measured.all.p99,
+                decisions: x.measured.decisions,
+              })),
+            },
+          }
+        : {}),
     };
     if (a.json) console.log(JSON.stringify(r));
     else if (cmp) {
-      console.log(`\nside by side (measured windows, all requests; median over ${rounds} round${rounds > 1 ? "s" : ""}, alternating):`);
-      for (const x of runs) console.log(`  ${x.kind.padEnd(6)} p50 ${fmt(x.measured.all.p50)}  p99 ${fmt(x.measured.all.p99)}`);
-      console.log(`  npm start's server: p50 ${fmt(cmp.loupe.p50)}, p99 ${fmt(cmp.loupe.p99)}; next start: p50 ${fmt(cmp.next.p50)}, p99 ${fmt(cmp.next.p99)}`);
-      console.log(`  next start / npm start's server: p50 ×${cmp.ratio.p50.toFixed(2)}, p99 ×${cmp.ratio.p99.toFixed(2)}`);
+      console.log(
+        `\nside by side (measured windows, all requests; median over ${rounds} round${rounds > 1 ? "s" : ""}, alternating):`,
+      );
+      for (const x of runs)
+        console.log(`  ${x.kind.padEnd(6)} p50 ${fmt(x.measured.all.p50)}  p99 ${fmt(x.measured.all.p99)}`);
+      console.log(
+        `  npm start's server: p50 ${fmt(cmp.loupe.p50)}, p99 ${fmt(cmp.loupe.p99)}; next start: p50 ${fmt(cmp.next.p50)}, p99 ${fmt(cmp.next.p99)}`,
+      );
+      console.log(
+        `  next start / npm start's server: p50 ×${cmp.ratio.p50.toFixed(2)}, p99 ×${cmp.ratio.p99.toFixed(2)}`,
+      );
     }
   } finally {
     if (a["keep-db"]) {

@@ -10,7 +10,11 @@ import { callerFor, makeProject, makeUser } from "../test/factories";
 import { activateVersion, seedScoredPool } from "../server/services/__tests__/batch-fixtures";
 
 const { values: args } = parseArgs({
-  options: { items: { type: "string", default: "100000" }, runs: { type: "string", default: "25" }, json: { type: "boolean", default: false } },
+  options: {
+    items: { type: "string", default: "100000" },
+    runs: { type: "string", default: "25" },
+    json: { type: "boolean", default: false },
+  },
 });
 const N = Number(args.items);
 const RUNS = Number(args.runs);
@@ -31,10 +35,22 @@ async function measure(target: DbTarget): Promise<Record<string, number>> {
     const cat = ids[7]!;
     const cases: [string, () => Promise<unknown>][] = [
       ["unfiltered first page, 100 rows, capped count", () => api.batch.list({ projectId, limit: 100 })],
-      ["category + confidence >= 0.8, 100 rows", () => api.batch.list({ projectId, categoryId: cat, minConfidence: 0.8, limit: 100 })],
-      ["same + uncertain (unlabelled)", () => api.batch.list({ projectId, categoryId: cat, minConfidence: 0.8, reason: "uncertain", limit: 100 })],
-      ["awaiting audit, margin asc", () => api.batch.list({ projectId, reason: "audit", sort: "margin_asc", limit: 100 })],
-      ["deep page (cursor at 0.5), 200 rows", () => api.batch.list({ projectId, cursor: { value: 0.5, itemId: 1 }, limit: 200 })],
+      [
+        "category + confidence >= 0.8, 100 rows",
+        () => api.batch.list({ projectId, categoryId: cat, minConfidence: 0.8, limit: 100 }),
+      ],
+      [
+        "same + uncertain (unlabelled)",
+        () => api.batch.list({ projectId, categoryId: cat, minConfidence: 0.8, reason: "uncertain", limit: 100 }),
+      ],
+      [
+        "awaiting audit, margin asc",
+        () => api.batch.list({ projectId, reason: "audit", sort: "margin_asc", limit: 100 }),
+      ],
+      [
+        "deep page (cursor at 0.5), 200 rows",
+        () => api.batch.list({ projectId, cursor: { value: 0.5, itemId: 1 }, limit: 200 }),
+      ],
       ["facets (130 categories)", () => api.batch.facets({ projectId })],
     ];
     const out: Record<string, number> = {};

@@ -41,11 +41,22 @@ async function main() {
   const categoryIds = cats.map((_, i) => i + 1);
   const idOf = new Map(cats.map((c, i) => [c, i + 1]));
   const index = new Map(categoryIds.map((c, i) => [c, i]));
-  const all = rows.map((r, i): LabelledItem => ({ itemId: i + 1, input: { title: r.title, description: r.description, attributes: (r.attributes ?? {}) as Record<string, string> }, categoryId: idOf.get(r.category)! }));
+  const all = rows.map((r, i): LabelledItem => ({
+    itemId: i + 1,
+    input: { title: r.title, description: r.description, attributes: (r.attributes ?? {}) as Record<string, string> },
+    categoryId: idOf.get(r.category)!,
+  }));
   const pool = all.filter((_, i) => rows[i]!.split === "pool");
   const gold = all.filter((_, i) => rows[i]!.split !== "pool");
   const train = (items: LabelledItem[], seed: number, warmStart?: TrainedModel) =>
-    trainModel({ inputs: items.map((r) => r.input), labels: items.map((r) => index.get(r.categoryId)!), numClasses: categoryIds.length }, { seed, warmStart });
+    trainModel(
+      {
+        inputs: items.map((r) => r.input),
+        labels: items.map((r) => index.get(r.categoryId)!),
+        numClasses: categoryIds.length,
+      },
+      { seed, warmStart },
+    );
   const isCal = (r: LabelledItem) => itemShare(r.itemId, 1) < CALIBRATION_SHARE;
 
   /** Per target: calibration fitted once, certification and coverage per target. */
@@ -65,12 +76,23 @@ async function main() {
       thFirst ??= th;
       const onPool = coverageAt(restScored, th.perClass);
       const fig = {
-        model: name, target, labels: labelled.length, goldAccuracy,
-        oracle: oracleCoverage(scored.map((s) => s.confidence), scored.map((s) => s.correct), target).oracleCoverage,
-        ceiling: singleTestCeiling(scored, target), certified: coverageAt(scored, th.perClass).coverage,
-        autoOnPool: rest.length ? onPool.accepted / pool.length : null, autoTruePrecision: onPool.precision,
+        model: name,
+        target,
+        labels: labelled.length,
+        goldAccuracy,
+        oracle: oracleCoverage(
+          scored.map((s) => s.confidence),
+          scored.map((s) => s.correct),
+          target,
+        ).oracleCoverage,
+        ceiling: singleTestCeiling(scored, target),
+        certified: coverageAt(scored, th.perClass).coverage,
+        autoOnPool: rest.length ? onPool.accepted / pool.length : null,
+        autoTruePrecision: onPool.precision,
       };
-      log(`  at ${target}: oracle ${pc(fig.oracle)}  ceiling ${pc(fig.ceiling)}  certified ${pc(fig.certified)}  auto on pool ${pc(fig.autoOnPool)} (true precision ${pc(fig.autoTruePrecision)})`);
+      log(
+        `  at ${target}: oracle ${pc(fig.oracle)}  ceiling ${pc(fig.ceiling)}  certified ${pc(fig.certified)}  auto on pool ${pc(fig.autoOnPool)} (true precision ${pc(fig.autoTruePrecision)})`,
+      );
       figs.push(fig);
     }
     return { figs, th: thFirst!, restScored, rest };
@@ -86,14 +108,24 @@ async function main() {
   for (let round = 1; round <= Number(a.rounds); round++) {
     if (round > 1) {
       const rest = pool.filter((r) => !taken.has(r.itemId));
-      const preds = await model!.predict(rest.map((r) => r.input), { topK: 2 });
-      for (const [, i] of rest.map((_, i) => [preds[i]!.margin, i] as const).sort((x, y) => x[0] - y[0]).slice(0, per)) {
+      const preds = await model!.predict(
+        rest.map((r) => r.input),
+        { topK: 2 },
+      );
+      for (const [, i] of rest
+        .map((_, i) => [preds[i]!.margin, i] as const)
+        .sort((x, y) => x[0] - y[0])
+        .slice(0, per)) {
         chosen.push(rest[i]!);
         taken.add(rest[i]!.itemId);
       }
     }
     const prev = model;
-    model = await train(chosen.filter((r) => !isCal(r)), round, prev);
+    model = await train(
+      chosen.filter((r) => !isCal(r)),
+      round,
+      prev,
+    );
     prev?.dispose();
   }
   let r = await report("loop replica (margin)", model!, chosen);
@@ -102,7 +134,8 @@ async function main() {
     const pseudo: LabelledItem[] = [];
     r.restScored.forEach((s, i) => {
       const t = r.th.perClass[s.predicted];
-      if (t !== null && t !== undefined && s.confidence >= t) pseudo.push({ ...r.rest[i]!, categoryId: categoryIds[s.predicted]! });
+      if (t !== null && t !== undefined && s.confidence >= t)
+        pseudo.push({ ...r.rest[i]!, categoryId: categoryIds[s.predicted]! });
     });
     const next = await train([...chosen.filter((x) => !isCal(x)), ...pseudo], 100 + k);
     model!.dispose();
@@ -111,7 +144,10 @@ async function main() {
     out.push(...r.figs);
   }
   model!.dispose();
-  const whole = await train(pool.filter((x) => !isCal(x)), 1);
+  const whole = await train(
+    pool.filter((x) => !isCal(x)),
+    1,
+  );
   out.push(...(await report("whole pool (random)", whole, pool)).figs);
   whole.dispose();
   if (a.json) console.log(JSON.stringify({ data: a.data, targets, results: out }));

@@ -13,7 +13,17 @@ import { freshPglite, freshPostgres, type BenchDb } from "./lib/import-targets";
 
 const TARGET_SECONDS = { postgres: 15, pglite: 45 } as const;
 type Target = keyof typeof TARGET_SECONDS;
-type Figure = { db: Target; rows: number; seconds: number; rowsPerSecond: number; targetSeconds: number; ratio: number; created: number; labels: number; categories: number };
+type Figure = {
+  db: Target;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  targetSeconds: number;
+  ratio: number;
+  created: number;
+  labels: number;
+  categories: number;
+};
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +38,10 @@ async function benchOne(target: Target, file: string): Promise<Figure> {
   const bench: BenchDb = target === "pglite" ? await freshPglite() : await freshPostgres(url);
   try {
     const db = bench.handle.db;
-    const [p] = await db.insert(projects).values({ slug: "bench", name: "Bench", settings: DEFAULT_SETTINGS }).returning({ id: projects.id });
+    const [p] = await db
+      .insert(projects)
+      .values({ slug: "bench", name: "Bench", settings: DEFAULT_SETTINGS })
+      .returning({ id: projects.id });
     const format = file.endsWith(".csv") ? "csv" : "jsonl";
     const t0 = performance.now();
     const r = await importItems(db, {

@@ -53,8 +53,10 @@ const strategy = (a.strategy ?? DEFAULT_SETTINGS.strategy) as (typeof STRATEGIES
 if (!STRATEGIES.includes(strategy)) throw new Error(`--strategy must be one of ${STRATEGIES.join(", ")}`);
 const log = (s: string) => (a.json ? process.stderr.write(s + "\n") : console.log(s));
 
-for (const [k, v] of Object.entries({ budget, batch, annotators, retrainEvery, auditRate })) if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a non-negative number`);
-if (targets.some((t) => !(t >= 0.5 && t <= 0.999))) throw new Error("--target: comma-separated precisions in [0.5, 0.999]");
+for (const [k, v] of Object.entries({ budget, batch, annotators, retrainEvery, auditRate }))
+  if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a non-negative number`);
+if (targets.some((t) => !(t >= 0.5 && t <= 0.999)))
+  throw new Error("--target: comma-separated precisions in [0.5, 0.999]");
 
 async function runTarget(rows: BenchRow[], target: number): Promise<TargetRun> {
   const bench = await openBenchDb("loupe_bench_loop", 12);
@@ -71,7 +73,9 @@ async function runTarget(rows: BenchRow[], target: number): Promise<TargetRun> {
     const callers = proj.annotators.map((u) => callerFor(db, u));
     const worker = await startBenchWorker(handle);
     time.setup = performance.now() - t0;
-    log(`target ${target}: ${proj.poolSize} pool, ${proj.testSize} gold, ${proj.categoryCount} categories; import ${(proj.importMs / 1000).toFixed(1)} s; database ${bench.url.split("/").pop()}`);
+    log(
+      `target ${target}: ${proj.poolSize} pool, ${proj.testSize} gold, ${proj.categoryCount} categories; import ${(proj.importMs / 1000).toFixed(1)} s; database ${bench.url.split("/").pop()}`,
+    );
     const started = performance.now();
     const tally = emptyTally();
     const rounds: RoundFigures[] = [];
@@ -88,14 +92,24 @@ async function runTarget(rows: BenchRow[], target: number): Promise<TargetRun> {
         time.jobsWait += performance.now() - t0;
         t0 = performance.now();
         await analyze(handle);
-        const r = await measureRound(db, { projectId: proj.projectId, poolSize: proj.poolSize, truthById: truth, tally, round, started });
+        const r = await measureRound(db, {
+          projectId: proj.projectId,
+          poolSize: proj.poolSize,
+          truthById: truth,
+          tally,
+          round,
+          started,
+        });
         time.measure += performance.now() - t0;
         rounds.push(r);
         if (!a.json) printRounds([r], rounds.length === 1);
       }
       const oracle: OracleFigures | null = await oracleFigures(db, proj.projectId, target);
       const jobs: JobTimes = await jobTimes(handle);
-      const runs = await db.select({ trainMs: modelVersions.trainMs, status: modelVersions.status }).from(modelVersions).where(eq(modelVersions.projectId, proj.projectId));
+      const runs = await db
+        .select({ trainMs: modelVersions.trainMs, status: modelVersions.status })
+        .from(modelVersions)
+        .where(eq(modelVersions.projectId, proj.projectId));
       return {
         target,
         pool: proj.poolSize,
@@ -105,7 +119,12 @@ async function runTarget(rows: BenchRow[], target: number): Promise<TargetRun> {
         final: rounds[rounds.length - 1]!,
         oracle,
         tally: { ...tally, nextMs: [], submitMs: [] },
-        latencyMs: { nextP50: pct(tally.nextMs, 0.5), nextP99: pct(tally.nextMs, 0.99), submitP50: pct(tally.submitMs, 0.5), submitP99: pct(tally.submitMs, 0.99) },
+        latencyMs: {
+          nextP50: pct(tally.nextMs, 0.5),
+          nextP99: pct(tally.nextMs, 0.99),
+          submitP50: pct(tally.submitMs, 0.5),
+          submitP99: pct(tally.submitMs, 0.99),
+        },
         time: {
           totalSeconds: (performance.now() - started + time.setup) / 1000,
           setupSeconds: time.setup / 1000,
@@ -136,10 +155,23 @@ function pct(xs: number[], q: number): number | null {
 async function main() {
   const sizes = quick ? (isDemo ? { poolSize: 5000, testSize: 1000 } : { poolSize: 6000, testSize: 1500 }) : {};
   const rows = loadRows(String(a.data), { ...sizes, seed: Number(a.seed) });
-  log(`bench:loop ${isDemo ? `demo catalogue (seed ${a.seed})` : a.data}${quick ? " (quick)" : ""}: budget ${budget}, batch ${batch}, retrain every ${retrainEvery} labels, audit rate ${auditRate}, strategy ${strategy}, ${annotators} annotators, targets ${targets.join(", ")}`);
+  log(
+    `bench:loop ${isDemo ? `demo catalogue (seed ${a.seed})` : a.data}${quick ? " (quick)" : ""}: budget ${budget}, batch ${batch}, retrain every ${retrainEvery} labels, audit rate ${auditRate}, strategy ${strategy}, ${annotators} annotators, targets ${targets.join(", ")}`,
+  );
   const runs: TargetRun[] = [];
   for (const t of targets) runs.push(await runTarget(rows, t));
-  const summary = { data: isDemo ? "demo" : String(a.data), seed: isDemo ? Number(a.seed) : null, quick, budget, batch, retrainEvery, auditRate, strategy, annotators, runs };
+  const summary = {
+    data: isDemo ? "demo" : String(a.data),
+    seed: isDemo ? Number(a.seed) : null,
+    quick,
+    budget,
+    batch,
+    retrainEvery,
+    auditRate,
+    strategy,
+    annotators,
+    runs,
+  };
   if (a.json) console.log(JSON.stringify(summary));
   else printSummary(runs);
 }

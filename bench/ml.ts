@@ -37,17 +37,30 @@ const seed = Number(args.seed);
 function splitPool(ds: Dataset, frac: number): { train: Split; cal: Split } {
   const perm = permutation(ds.pool.labels.length, createRng(seed + 1000));
   const nCal = Math.round(perm.length * frac);
-  const pick = (idx: Int32Array): Split => ({ inputs: Array.from(idx, (i) => ds.pool.inputs[i]!), labels: Array.from(idx, (i) => ds.pool.labels[i]!) });
+  const pick = (idx: Int32Array): Split => ({
+    inputs: Array.from(idx, (i) => ds.pool.inputs[i]!),
+    labels: Array.from(idx, (i) => ds.pool.labels[i]!),
+  });
   return { cal: pick(perm.subarray(0, nCal)), train: pick(perm.subarray(nCal)) };
 }
 
-async function timePredict(model: ml.TrainedModel, inputs: ml.TextInput[]): Promise<{ preds: ml.Prediction[]; perSec: number }> {
+async function timePredict(
+  model: ml.TrainedModel,
+  inputs: ml.TextInput[],
+): Promise<{ preds: ml.Prediction[]; perSec: number }> {
   const t0 = performance.now();
   const preds = await model.predict(inputs);
   return { preds, perSec: inputs.length / ((performance.now() - t0) / 1000) };
 }
 
-type BackendFigures = { backend: string; trainItemsPerSec: number; trainSeconds: number; epochs: number; predictItemsPerSec: number; note: string };
+type BackendFigures = {
+  backend: string;
+  trainItemsPerSec: number;
+  trainSeconds: number;
+  epochs: number;
+  predictItemsPerSec: number;
+  note: string;
+};
 
 /** Throughput on a secondary backend: 2 fixed epochs, no early stopping. */
 async function throughputOn(backend: string, train: Split, test: Split, numClasses: number): Promise<BackendFigures> {
@@ -55,7 +68,14 @@ async function throughputOn(backend: string, train: Split, test: Split, numClass
   const m = await ml.trainModel({ ...train, numClasses }, { seed, epochs: 2, validationFraction: 0 });
   const p = await timePredict(m, test.inputs);
   m.dispose();
-  return { backend, trainItemsPerSec: m.training.itemsPerSecond, trainSeconds: m.training.trainSeconds, epochs: 2, predictItemsPerSec: p.perSec, note: "throughput only (2 epochs)" };
+  return {
+    backend,
+    trainItemsPerSec: m.training.itemsPerSecond,
+    trainSeconds: m.training.trainSeconds,
+    epochs: 2,
+    predictItemsPerSec: p.perSec,
+    note: "throughput only (2 epochs)",
+  };
 }
 
 async function parallelThroughput(model: ml.TrainedModel, inputs: ml.TextInput[], workers: number): Promise<number> {
@@ -71,14 +91,33 @@ async function parallelThroughput(model: ml.TrainedModel, inputs: ml.TextInput[]
   }
 }
 
-type TargetFigures = { target: number; mode: string; threshold: number | null; perClassThresholds: number; coverage: number; precision: number | null; oracleCoverage: number; oracleThreshold: number | null; reason?: string };
+type TargetFigures = {
+  target: number;
+  mode: string;
+  threshold: number | null;
+  perClassThresholds: number;
+  coverage: number;
+  precision: number | null;
+  oracleCoverage: number;
+  oracleThreshold: number | null;
+  reason?: string;
+};
 
-function thresholdFigures(calPreds: ml.Prediction[], cal: { labels: number[] }, testPreds: ml.Prediction[], test: Split, numClasses: number): TargetFigures[] {
+function thresholdFigures(
+  calPreds: ml.Prediction[],
+  cal: { labels: number[] },
+  testPreds: ml.Prediction[],
+  test: Split,
+  numClasses: number,
+): TargetFigures[] {
   const top = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
   return TARGETS.map((target) => {
     const t = ml.selectThresholds({
-      confidences: calPreds.map((p) => p.confidence), predicted: calPreds.map(top),
-      correct: calPreds.map((p, i) => top(p) === cal.labels[i]), numClasses, targetPrecision: target,
+      confidences: calPreds.map((p) => p.confidence),
+      predicted: calPreds.map(top),
+      correct: calPreds.map((p, i) => top(p) === cal.labels[i]),
+      numClasses,
+      targetPrecision: target,
     });
     let accepted = 0;
     let right = 0;
@@ -88,11 +127,21 @@ function thresholdFigures(calPreds: ml.Prediction[], cal: { labels: number[] }, 
         if (top(p) === test.labels[i]) right++;
       }
     });
-    const oracle = ml.oracleCoverage(testPreds.map((p) => p.confidence), testPreds.map((p, i) => top(p) === test.labels[i]), target);
+    const oracle = ml.oracleCoverage(
+      testPreds.map((p) => p.confidence),
+      testPreds.map((p, i) => top(p) === test.labels[i]),
+      target,
+    );
     return {
-      target, mode: t.mode, threshold: t.global, perClassThresholds: t.perClassSource.filter((s) => s === "class").length,
-      coverage: accepted / testPreds.length, precision: accepted ? right / accepted : null,
-      oracleCoverage: oracle.oracleCoverage, oracleThreshold: oracle.oracleThreshold, reason: t.reason,
+      target,
+      mode: t.mode,
+      threshold: t.global,
+      perClassThresholds: t.perClassSource.filter((s) => s === "class").length,
+      coverage: accepted / testPreds.length,
+      precision: accepted ? right / accepted : null,
+      oracleCoverage: oracle.oracleCoverage,
+      oracleThreshold: oracle.oracleThreshold,
+      reason: t.reason,
     };
   });
 }
@@ -111,7 +160,15 @@ async function streamMemory(model: ml.TrainedModel, inputs: ml.TextInput[], n: n
     done += chunk.length;
     if (Math.floor(done / (n / 10)) > Math.floor(before / (n / 10))) checkpoints.push({ items: done, rssMb: mb() });
   }
-  return { items: n, seconds: (performance.now() - t0) / 1000, rssBeforeMb: checkpoints[0]!.rssMb, rssAfterMb: mb(), checkpoints, tensorsBefore: tensors0, tensorsAfter: tf.memory().numTensors };
+  return {
+    items: n,
+    seconds: (performance.now() - t0) / 1000,
+    rssBeforeMb: checkpoints[0]!.rssMb,
+    rssAfterMb: mb(),
+    checkpoints,
+    tensorsBefore: tensors0,
+    tensorsAfter: tf.memory().numTensors,
+  };
 }
 
 /**
@@ -124,24 +181,48 @@ async function certificationSet(ds: Dataset, numClasses: number) {
   if (k >= 2) {
     log(`cross-fitting ${k} folds for out-of-fold calibration logits ...`);
     const cf = await ml.crossFitLogits({ ...ds.pool, numClasses }, k, { seed });
-    return { train: ds.pool as Split, cal: { labels: ds.pool.labels }, calLogits: async () => cf.logits, how: `${k}-fold out-of-fold logits over the whole pool (${cf.seconds.toFixed(0)} s)` };
+    return {
+      train: ds.pool as Split,
+      cal: { labels: ds.pool.labels },
+      calLogits: async () => cf.logits,
+      how: `${k}-fold out-of-fold logits over the whole pool (${cf.seconds.toFixed(0)} s)`,
+    };
   }
   const { train, cal } = splitPool(ds, Number(args["cal-fraction"]));
-  return { train, cal: { labels: cal.labels }, calLogits: async (m: ml.TrainedModel) => m.logits(cal.inputs), how: `random ${args["cal-fraction"]} calibration split held out of training` };
+  return {
+    train,
+    cal: { labels: cal.labels },
+    calLogits: async (m: ml.TrainedModel) => m.logits(cal.inputs),
+    how: `random ${args["cal-fraction"]} calibration split held out of training`,
+  };
 }
 
 async function main(): Promise<void> {
-  if (!args.data) throw new Error("usage: npm run bench:ml -- --data FILE [--category-depth N] [--min-class-size N] [--cross-fit K] [--json]");
-  const ds = buildDataset(readJsonl(args.data), { categoryDepth: Number(args["category-depth"]), minClassSize: Number(args["min-class-size"]) });
+  if (!args.data)
+    throw new Error(
+      "usage: npm run bench:ml -- --data FILE [--category-depth N] [--min-class-size N] [--cross-fit K] [--json]",
+    );
+  const ds = buildDataset(readJsonl(args.data), {
+    categoryDepth: Number(args["category-depth"]),
+    minClassSize: Number(args["min-class-size"]),
+  });
   const numClasses = ds.categories.length;
   const backends = await ml.availableBackends();
   const primary = await ml.initBackend(backends[0] as ml.BackendPreference);
   const cs = await certificationSet(ds, numClasses);
   const { train, cal } = cs;
   const test: Split = ds.test;
-  log(`data: ${args.data} — ${numClasses} classes, train ${train.labels.length}, calibration ${cal.labels.length} (${cs.how}), test ${test.labels.length}, dropped ${ds.dropped}`);
+  log(
+    `data: ${args.data} — ${numClasses} classes, train ${train.labels.length}, calibration ${cal.labels.length} (${cs.how}), test ${test.labels.length}, dropped ${ds.dropped}`,
+  );
   log(`training on ${primary} ...`);
-  const model = await ml.trainModel({ ...train, numClasses }, { seed, onProgress: (p) => log(`  epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)} val acc ${pct(p.valAccuracy)}`) });
+  const model = await ml.trainModel(
+    { ...train, numClasses },
+    {
+      seed,
+      onProgress: (p) => log(`  epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)} val acc ${pct(p.valAccuracy)}`),
+    },
+  );
   const raw = await timePredict(model, test.inputs);
   const calLogits = await cs.calLogits(model);
   const calib = ml.fitBestCalibration({ logits: calLogits, labels: cal.labels, numClasses, seed });
@@ -149,22 +230,66 @@ async function main(): Promise<void> {
   const testPreds = await model.predict(test.inputs);
   const calPreds = ml.predictionsFromLogitArray(calLogits, numClasses, calib.calibration);
   const top = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
-  const evalAfter = ml.evaluate({ predicted: testPreds.map(top), labels: test.labels, numClasses, confidences: testPreds.map((p) => p.confidence) });
-  const eceBefore = ml.expectedCalibrationError(raw.preds.map((p) => p.confidence), raw.preds.map((p, i) => top(p) === test.labels[i]));
+  const evalAfter = ml.evaluate({
+    predicted: testPreds.map(top),
+    labels: test.labels,
+    numClasses,
+    confidences: testPreds.map((p) => p.confidence),
+  });
+  const eceBefore = ml.expectedCalibrationError(
+    raw.preds.map((p) => p.confidence),
+    raw.preds.map((p, i) => top(p) === test.labels[i]),
+  );
   const targets = thresholdFigures(calPreds, cal, testPreds, test, numClasses);
-  const tempOnly = ml.fitCalibration({ logits: calLogits, labels: cal.labels, numClasses, method: "temperature" }).calibration;
+  const tempOnly = ml.fitCalibration({
+    logits: calLogits,
+    labels: cal.labels,
+    numClasses,
+    method: "temperature",
+  }).calibration;
   const testTemp = ml.predictionsFromLogitArray(model.logits(test.inputs), numClasses, tempOnly);
-  const eceTemperatureOnly = ml.expectedCalibrationError(testTemp.map((p) => p.confidence), testTemp.map((p, i) => top(p) === test.labels[i]));
+  const eceTemperatureOnly = ml.expectedCalibrationError(
+    testTemp.map((p) => p.confidence),
+    testTemp.map((p, i) => top(p) === test.labels[i]),
+  );
   const perBackend: BackendFigures[] = [
-    { backend: primary, trainItemsPerSec: model.training.itemsPerSecond, trainSeconds: model.training.trainSeconds, epochs: model.training.epochsRun, predictItemsPerSec: raw.perSec, note: "full training (early stopping)" },
+    {
+      backend: primary,
+      trainItemsPerSec: model.training.itemsPerSecond,
+      trainSeconds: model.training.trainSeconds,
+      epochs: model.training.epochsRun,
+      predictItemsPerSec: raw.perSec,
+      note: "full training (early stopping)",
+    },
   ];
   const big = Array.from({ length: 5 }, () => test.inputs).flat();
-  const parallel = { workers: 2, itemsPerSec: await parallelThroughput(model, big, 2), singleThreadItemsPerSec: (await timePredict(model, big)).perSec };
+  const parallel = {
+    workers: 2,
+    itemsPerSec: await parallelThroughput(model, big, 2),
+    singleThreadItemsPerSec: (await timePredict(model, big)).perSec,
+  };
   const stream = Number(args.stream) > 0 ? await streamMemory(model, test.inputs, Number(args.stream)) : null;
   for (const b of backends.slice(1)) perBackend.push(await throughputOn(b, train, test, numClasses));
   await ml.initBackend(primary as ml.BackendPreference);
   const peer = args["skip-peer"] ? null : peerFigures(train, test, numClasses);
-  report({ ds, numClasses, train, cal, test, model, calib, eceBefore, eceTemperatureOnly, evalAfter, targets, perBackend, parallel, stream, peer, how: cs.how });
+  report({
+    ds,
+    numClasses,
+    train,
+    cal,
+    test,
+    model,
+    calib,
+    eceBefore,
+    eceTemperatureOnly,
+    evalAfter,
+    targets,
+    perBackend,
+    parallel,
+    stream,
+    peer,
+    how: cs.how,
+  });
 }
 
 function peerFigures(train: Split, test: Split, numClasses: number) {
@@ -172,43 +297,132 @@ function peerFigures(train: Split, test: Split, numClasses: number) {
   const text = (i: ml.TextInput) => `${i.title} ${i.description ?? ""}`;
   const r = runNaturalBayes({ texts: train.inputs.map(text), labels: train.labels }, { texts: test.inputs.map(text) });
   const e = ml.evaluate({ predicted: r.predicted, labels: test.labels, numClasses });
-  return { name: r.name, accuracy: e.accuracy, macroF1: e.macroF1, trainSeconds: r.trainSeconds, predictItemsPerSec: test.labels.length / r.predictSeconds };
+  return {
+    name: r.name,
+    accuracy: e.accuracy,
+    macroF1: e.macroF1,
+    trainSeconds: r.trainSeconds,
+    predictItemsPerSec: test.labels.length / r.predictSeconds,
+  };
 }
 
 type ReportArgs = {
-  ds: Dataset; numClasses: number; train: Split; cal: { labels: number[] }; test: Split; how: string; model: ml.TrainedModel; calib: ml.CalibrationChoice;
-  eceBefore: number; eceTemperatureOnly: number; evalAfter: ml.Evaluation; targets: TargetFigures[]; perBackend: BackendFigures[];
+  ds: Dataset;
+  numClasses: number;
+  train: Split;
+  cal: { labels: number[] };
+  test: Split;
+  how: string;
+  model: ml.TrainedModel;
+  calib: ml.CalibrationChoice;
+  eceBefore: number;
+  eceTemperatureOnly: number;
+  evalAfter: ml.Evaluation;
+  targets: TargetFigures[];
+  perBackend: BackendFigures[];
   parallel: { workers: number; itemsPerSec: number; singleThreadItemsPerSec: number };
-  stream: Awaited<ReturnType<typeof streamMemory>> | null; peer: ReturnType<typeof peerFigures> | null;
+  stream: Awaited<ReturnType<typeof streamMemory>> | null;
+  peer: ReturnType<typeof peerFigures> | null;
 };
 
 function report(r: ReportArgs): void {
   const out = {
-    data: args.data, classes: r.numClasses, trainItems: r.train.labels.length, calibrationItems: r.cal.labels.length, calibrationSet: r.how, testItems: r.test.labels.length,
-    accuracy: r.evalAfter.accuracy, macroF1: r.evalAfter.macroF1, eceBefore: r.eceBefore, eceTemperatureOnly: r.eceTemperatureOnly, eceAfter: r.evalAfter.ece ?? null,
+    data: args.data,
+    classes: r.numClasses,
+    trainItems: r.train.labels.length,
+    calibrationItems: r.cal.labels.length,
+    calibrationSet: r.how,
+    testItems: r.test.labels.length,
+    accuracy: r.evalAfter.accuracy,
+    macroF1: r.evalAfter.macroF1,
+    eceBefore: r.eceBefore,
+    eceTemperatureOnly: r.eceTemperatureOnly,
+    eceAfter: r.evalAfter.ece ?? null,
     calibration: { ...r.calib.calibration, bias: undefined, chosen: r.calib.chosen, heldOutEce: r.calib.heldOutEce },
-    targets: r.targets, backends: r.perBackend, parallelScoring: r.parallel, stream: r.stream,
+    targets: r.targets,
+    backends: r.perBackend,
+    parallelScoring: r.parallel,
+    stream: r.stream,
     peer: r.peer ? { ...r.peer, accuracyRatio: r.evalAfter.accuracy / r.peer.accuracy } : null,
-    training: r.model.training, peakRssMb: peakRssMb(), loadAverage: loadavg(),
+    training: r.model.training,
+    peakRssMb: peakRssMb(),
+    loadAverage: loadavg(),
     tfjsNode: r.perBackend.some((b) => b.backend === "tensorflow") ? "installed" : "not installed (probed at run time)",
   };
-  log("\n" + markdownTable(["metric", "value"], [
-    ["test accuracy", pct(out.accuracy)], ["test macro-F1", pct(out.macroF1)],
-    ["ECE before calibration (test)", out.eceBefore.toFixed(3)], ["ECE after temperature only (test)", out.eceTemperatureOnly.toFixed(3)], [`ECE after ${r.calib.chosen} (test)`, (out.eceAfter ?? NaN).toFixed(3)],
-    ["temperature", r.calib.calibration.temperature.toFixed(3)],
-    ["epochs run (best)", `${r.model.training.epochsRun} (${r.model.training.bestEpoch})`],
-    [`scoring, ${r.parallel.workers} worker threads`, `${num(r.parallel.itemsPerSec)} items/s`], ["scoring, 1 thread (same batch)", `${num(r.parallel.singleThreadItemsPerSec)} items/s`],
-    ["peak RSS", `${num(out.peakRssMb)} MB`],
-    ["load average at the end (1/5/15 min)", out.loadAverage.map((x) => x.toFixed(1)).join(" / ")],
-    ["@tensorflow/tfjs-node", out.tfjsNode],
-    ...(r.stream ? [[`stream of ${num(r.stream.items)} items`, `${r.stream.seconds.toFixed(1)} s, RSS MB at each 10%: ${r.stream.checkpoints.map((c) => c.rssMb).join(" → ")}; tfjs tensors ${r.stream.tensorsBefore} → ${r.stream.tensorsAfter}`]] : []),
-    ...(out.peer ? [[`peer: ${out.peer.name}`, `accuracy ${pct(out.peer.accuracy)}, macro-F1 ${pct(out.peer.macroF1)}, train ${out.peer.trainSeconds.toFixed(1)} s, ${num(out.peer.predictItemsPerSec)} items/s`], ["accuracy ratio (ours / peer)", out.peer.accuracyRatio.toFixed(3)]] : []),
-  ]));
-  log("\n" + markdownTable(["target precision", "coverage on test", "precision reached on test", "oracle coverage (test)", "gap (points)", "global threshold", "scheme kept (classes with own threshold)"],
-    r.targets.map((t) => [t.target, pct(t.coverage), pct(t.precision), pct(t.oracleCoverage), ((t.oracleCoverage - t.coverage) * 100).toFixed(1), t.threshold === null ? "none" : t.threshold.toFixed(4), `${t.mode} (${t.perClassThresholds})`])));
+  log(
+    "\n" +
+      markdownTable(
+        ["metric", "value"],
+        [
+          ["test accuracy", pct(out.accuracy)],
+          ["test macro-F1", pct(out.macroF1)],
+          ["ECE before calibration (test)", out.eceBefore.toFixed(3)],
+          ["ECE after temperature only (test)", out.eceTemperatureOnly.toFixed(3)],
+          [`ECE after ${r.calib.chosen} (test)`, (out.eceAfter ?? NaN).toFixed(3)],
+          ["temperature", r.calib.calibration.temperature.toFixed(3)],
+          ["epochs run (best)", `${r.model.training.epochsRun} (${r.model.training.bestEpoch})`],
+          [`scoring, ${r.parallel.workers} worker threads`, `${num(r.parallel.itemsPerSec)} items/s`],
+          ["scoring, 1 thread (same batch)", `${num(r.parallel.singleThreadItemsPerSec)} items/s`],
+          ["peak RSS", `${num(out.peakRssMb)} MB`],
+          ["load average at the end (1/5/15 min)", out.loadAverage.map((x) => x.toFixed(1)).join(" / ")],
+          ["@tensorflow/tfjs-node", out.tfjsNode],
+          ...(r.stream
+            ? [
+                [
+                  `stream of ${num(r.stream.items)} items`,
+                  `${r.stream.seconds.toFixed(1)} s, RSS MB at each 10%: ${r.stream.checkpoints.map((c) => c.rssMb).join(" → ")}; tfjs tensors ${r.stream.tensorsBefore} → ${r.stream.tensorsAfter}`,
+                ],
+              ]
+            : []),
+          ...(out.peer
+            ? [
+                [
+                  `peer: ${out.peer.name}`,
+                  `accuracy ${pct(out.peer.accuracy)}, macro-F1 ${pct(out.peer.macroF1)}, train ${out.peer.trainSeconds.toFixed(1)} s, ${num(out.peer.predictItemsPerSec)} items/s`,
+                ],
+                ["accuracy ratio (ours / peer)", out.peer.accuracyRatio.toFixed(3)],
+              ]
+            : []),
+        ],
+      ),
+  );
+  log(
+    "\n" +
+      markdownTable(
+        [
+          "target precision",
+          "coverage on test",
+          "precision reached on test",
+          "oracle coverage (test)",
+          "gap (points)",
+          "global threshold",
+          "scheme kept (classes with own threshold)",
+        ],
+        r.targets.map((t) => [
+          t.target,
+          pct(t.coverage),
+          pct(t.precision),
+          pct(t.oracleCoverage),
+          ((t.oracleCoverage - t.coverage) * 100).toFixed(1),
+          t.threshold === null ? "none" : t.threshold.toFixed(4),
+          `${t.mode} (${t.perClassThresholds})`,
+        ]),
+      ),
+  );
   for (const t of r.targets) if (t.reason) log(`  target ${t.target}: ${t.reason}`);
-  log("\n" + markdownTable(["backend", "train items/s", "train s (epochs)", "predict items/s (1 thread)", "note"],
-    r.perBackend.map((b) => [b.backend, num(b.trainItemsPerSec), `${b.trainSeconds.toFixed(1)} (${b.epochs})`, num(b.predictItemsPerSec), b.note])));
+  log(
+    "\n" +
+      markdownTable(
+        ["backend", "train items/s", "train s (epochs)", "predict items/s (1 thread)", "note"],
+        r.perBackend.map((b) => [
+          b.backend,
+          num(b.trainItemsPerSec),
+          `${b.trainSeconds.toFixed(1)} (${b.epochs})`,
+          num(b.predictItemsPerSec),
+          b.note,
+        ]),
+      ),
+  );
   if (args.json) console.log(JSON.stringify(out));
 }
 

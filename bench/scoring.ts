@@ -41,7 +41,12 @@ const { values: a } = parseArgs({
 });
 
 async function prepare(h: DbHandle) {
-  const seeded = await seedDemoProject(h.db, { poolSize: Number(a.pool), testSize: Number(a.test), legacyLabelShare: 0.05, password: "bench-password-123" });
+  const seeded = await seedDemoProject(h.db, {
+    poolSize: Number(a.pool),
+    testSize: Number(a.test),
+    legacyLabelShare: 0.05,
+    password: "bench-password-123",
+  });
   const projectId = seeded.projectId;
   if (h.kind === "postgres") await analyze(h);
   const req = await requestTraining(h.db, { projectId, trigger: "manual", actorId: null });
@@ -54,7 +59,10 @@ async function prepare(h: DbHandle) {
 
 async function mlOnly(h: DbHandle, projectId: number, versionId: number) {
   const v = await loadVersion(h.db, projectId, versionId);
-  const rows = await h.db.select({ title: items.title, description: items.description, attributes: items.attributes }).from(items).where(eq(items.projectId, projectId));
+  const rows = await h.db
+    .select({ title: items.title, description: items.description, attributes: items.attributes })
+    .from(items)
+    .where(eq(items.projectId, projectId));
   const t0 = performance.now();
   await v.model.predict(rows.map(toTextInput), { topK: 3, withEmbedding: true });
   return rows.length / ((performance.now() - t0) / 1000);
@@ -63,7 +71,16 @@ async function mlOnly(h: DbHandle, projectId: number, versionId: number) {
 /** A new calibration row (same figures), so every range is current again and gets rescored. */
 async function freshCalibration(h: DbHandle, p: { projectId: number; versionId: number }) {
   const v = await loadVersion(h.db, p.projectId, p.versionId);
-  const id = await applyCalibration(h.db, { projectId: p.projectId, versionId: p.versionId, previousId: v.calibrationId, actorId: null, kind: "bench", params: { ...v.calibration }, thresholds: { global: null, perClass: v.perClass }, metrics: {} });
+  const id = await applyCalibration(h.db, {
+    projectId: p.projectId,
+    versionId: p.versionId,
+    previousId: v.calibrationId,
+    actorId: null,
+    kind: "bench",
+    params: { ...v.calibration },
+    thresholds: { global: null, perClass: v.perClass },
+    metrics: {},
+  });
   if (id === null) throw new Error("version is not active");
   return id;
 }
@@ -77,7 +94,9 @@ async function viaWorker(h: DbHandle, p: { projectId: number; versionId: number 
     await waitIdle(h);
     const s = (performance.now() - t0) / 1000;
     const [n] = (await h.executeSql("select count(*)::int as n from items where project_id = $1", [p.projectId])).rows;
-    console.log(`  rescore via pg-boss (${ranges.length} range jobs, polling ${a.polling} s): ${s.toFixed(1)} s = ${Math.round(Number(n?.n) / s)} items/s`);
+    console.log(
+      `  rescore via pg-boss (${ranges.length} range jobs, polling ${a.polling} s): ${s.toFixed(1)} s = ${Math.round(Number(n?.n) / s)} items/s`,
+    );
   } finally {
     await worker.stop();
   }
@@ -89,7 +108,9 @@ async function rescore(h: DbHandle, p: { projectId: number; versionId: number },
   const t0 = performance.now();
   const r = await scoreProjectInline(h.db, { ...p, calibrationId });
   const s = (performance.now() - t0) / 1000;
-  console.log(`  rescore ${round + 1}${round === 0 ? " (cold cache)" : ""}: ${r.scored} items in ${s.toFixed(1)} s = ${Math.round(r.scored / s)} items/s (accepted ${r.accepted}, revoked ${r.revoked})`);
+  console.log(
+    `  rescore ${round + 1}${round === 0 ? " (cold cache)" : ""}: ${r.scored} items in ${s.toFixed(1)} s = ${Math.round(r.scored / s)} items/s (accepted ${r.accepted}, revoked ${r.revoked})`,
+  );
 }
 
 async function runOn(kind: "postgres" | "pglite") {
@@ -101,7 +122,9 @@ async function runOn(kind: "postgres" | "pglite") {
     const p = await prepare(h);
     for (let i = 0; i < Number(a.rounds); i++) await rescore(h, p, i);
     await viaWorker(h, p);
-    console.log(`  ML predict alone (same items, embeddings on): ${Math.round(await mlOnly(h, p.projectId, p.versionId))} items/s`);
+    console.log(
+      `  ML predict alone (same items, embeddings on): ${Math.round(await mlOnly(h, p.projectId, p.versionId))} items/s`,
+    );
   } finally {
     if (bench) await bench.drop();
     else await h.close();

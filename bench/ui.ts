@@ -37,7 +37,9 @@ function keyFor(i: number): string {
 
 async function main(): Promise<void> {
   let seed: ReviewSeed | undefined;
-  const app = await startApp({ seed: async (s) => void (seed = await seedReviewProject(s, { annotator: ANN, poolSize: pool, labelled: 200 })) });
+  const app = await startApp({
+    seed: async (s) => void (seed = await seedReviewProject(s, { annotator: ANN, poolSize: pool, labelled: 200 })),
+  });
   try {
     const page = await app.newPage();
     await app.login(page, ANN.email, ANN.password);
@@ -49,13 +51,23 @@ async function main(): Promise<void> {
     for (let i = 0; i < decisions; i++) {
       const before = await count();
       await page.keyboard.press(keyFor(i));
-      await page.waitForFunction(([name, n]) => performance.getEntriesByName(name as string).length > (n as number), [MEASURE, before] as const, { timeout: 30_000 });
+      await page.waitForFunction(
+        ([name, n]) => performance.getEntriesByName(name as string).length > (n as number),
+        [MEASURE, before] as const,
+        { timeout: 30_000 },
+      );
     }
     const elapsedMs = Date.now() - t0;
     const durations = await page.evaluate((name) => performance.getEntriesByName(name).map((e) => e.duration), MEASURE);
     const drained = Date.now();
     await page.getByText("All saved").waitFor({ timeout: 120_000 });
-    const figures: UiFigures = summarise(durations, { decisions, elapsedMs, outboxDrainMs: Date.now() - drained, pool, targetP95Ms: TARGET_P95_MS });
+    const figures: UiFigures = summarise(durations, {
+      decisions,
+      elapsedMs,
+      outboxDrainMs: Date.now() - drained,
+      pool,
+      targetP95Ms: TARGET_P95_MS,
+    });
     printReport(figures, values.json);
     await page.context().close();
   } finally {

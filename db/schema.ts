@@ -32,13 +32,7 @@ const createdAt = () => ts("created_at").notNull().defaultNow();
 export const roleEnum = pgEnum("role", ["annotator", "reviewer", "ml_engineer", "manager", "admin"]);
 export const splitEnum = pgEnum("item_split", ["pool", "test"]);
 export const labelSourceEnum = pgEnum("label_source", ["human", "auto", "import"]);
-export const annotationActionEnum = pgEnum("annotation_action", [
-  "accept",
-  "correct",
-  "reject",
-  "skip",
-  "undo",
-]);
+export const annotationActionEnum = pgEnum("annotation_action", ["accept", "correct", "reject", "skip", "undo"]);
 export const pickReasonEnum = pgEnum("pick_reason", ["uncertain", "audit", "cold_start", "random", "overlap"]);
 export const modelStatusEnum = pgEnum("model_status", ["queued", "training", "ready", "failed", "cancelled"]);
 export const modelTriggerEnum = pgEnum("model_trigger", ["manual", "labels", "schedule", "initial"]);
@@ -240,7 +234,9 @@ export const annotations = pgTable(
   (t) => [
     uniqueIndex("annotations_user_key_uq").on(t.userId, t.idempotencyKey),
     /** A decision can be undone once: two concurrent undos cannot both restore it. */
-    uniqueIndex("annotations_undoes_uq").on(t.undoesAnnotationId).where(sql`undoes_annotation_id is not null`),
+    uniqueIndex("annotations_undoes_uq")
+      .on(t.undoesAnnotationId)
+      .where(sql`undoes_annotation_id is not null`),
     index("annotations_project_item_idx").on(t.projectId, t.itemId),
     index("annotations_project_user_idx").on(t.projectId, t.userId, t.createdAt),
     index("annotations_project_created_idx").on(t.projectId, t.createdAt),
@@ -286,7 +282,13 @@ export const modelVersions = pgTable(
     /** Category ids in model output order. */
     categoryIds: jsonb("category_ids").$type<number[]>(),
     metrics: jsonb("metrics").$type<ModelMetrics>(),
-    progress: jsonb("progress").$type<{ phase: string; epoch?: number; epochs?: number; loss?: number; jobId?: string }>(),
+    progress: jsonb("progress").$type<{
+      phase: string;
+      epoch?: number;
+      epochs?: number;
+      loss?: number;
+      jobId?: string;
+    }>(),
     artifact: bytea("artifact"),
     artifactSha256: text("artifact_sha256"),
     backend: text("backend"),

@@ -13,7 +13,8 @@ describe.skipIf(!env.ready)("admin pages in a real browser", () => {
     app = await startApp({
       seed: async (s) => {
         await s.user({ ...ADMIN, isAdmin: true });
-        projectId = (await s.project({ name: "Support tickets", categories: ["Billing", "Bug", "Feature request"] })).id;
+        projectId = (await s.project({ name: "Support tickets", categories: ["Billing", "Bug", "Feature request"] }))
+          .id;
       },
     });
   }, E2E_SETUP_TIMEOUT_MS);

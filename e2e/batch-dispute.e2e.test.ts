@@ -27,7 +27,10 @@ describe.skipIf(!env.ready)("disputed labels in the batch grid", () => {
       seed: async (s) => {
         const seed = await seedReviewProject(s, { annotator: ANN, poolSize: 12, labelled: 0 });
         projectId = seed.projectId;
-        const [first] = await s.db.select({ id: items.id, title: items.title }).from(items).where(eq(items.externalId, "sku-00003"));
+        const [first] = await s.db
+          .select({ id: items.id, title: items.title })
+          .from(items)
+          .where(eq(items.externalId, "sku-00003"));
         disputedTitle = first!.title;
         const predicted = seed.items.get(disputedTitle)!.top[0]!;
         const other = seed.categories.find((c) => c.id !== predicted.categoryId)!;
@@ -39,9 +42,24 @@ describe.skipIf(!env.ready)("disputed labels in the batch grid", () => {
         await s.member(projectId, second.id, "annotator");
         await s.member(projectId, reviewer.id, "reviewer");
         // The first person labelled it as predicted; the second opinion chose another category.
-        await s.db.insert(labels).values({ itemId: first!.id, projectId, categoryId: predicted.categoryId, source: "human", userId: annId, updatedAt: new Date(Date.now() - 60_000) });
+        await s.db
+          .insert(labels)
+          .values({
+            itemId: first!.id,
+            projectId,
+            categoryId: predicted.categoryId,
+            source: "human",
+            userId: annId,
+            updatedAt: new Date(Date.now() - 60_000),
+          });
         await s.db.insert(annotations).values({
-          projectId, itemId: first!.id, userId: second.id, action: "correct", categoryId: other.id, reason: "overlap", idempotencyKey: randomUUID(),
+          projectId,
+          itemId: first!.id,
+          userId: second.id,
+          action: "correct",
+          categoryId: other.id,
+          reason: "overlap",
+          idempotencyKey: randomUUID(),
           previousLabel: { categoryId: predicted.categoryId, source: "human", userId: annId },
         });
       },
@@ -65,7 +83,10 @@ describe.skipIf(!env.ready)("disputed labels in the batch grid", () => {
     await page.keyboard.press(" ");
     await expectText(page.getByTestId("batch-selected"), "1 selected");
     await page.keyboard.press("a");
-    await expectText(page.getByRole("status").filter({ hasText: "stored:" }), "1 decision stored: approved as predicted.");
+    await expectText(
+      page.getByRole("status").filter({ hasText: "stored:" }),
+      "1 decision stored: approved as predicted.",
+    );
     // Settled: the new human label leaves the filter (the grid, now empty, gives way to its empty state).
     await page.reload();
     await page.getByText("No predictions match these filters").waitFor();

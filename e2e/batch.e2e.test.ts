@@ -12,7 +12,13 @@ import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, maybeScreenshot, star
 
 const REVIEWER = { email: "rev@example.test", password: "reviewer password 1", name: "Rita Reviewer" };
 const XSS = `<img src=x onerror="window.__xss=1">`;
-const CATEGORIES = ["Produce > Fresh fruits", "Produce > Fresh vegetables", "Dairy eggs > Yogurt", "Snacks > Chips pretzels", "Beverages > Water seltzer"];
+const CATEGORIES = [
+  "Produce > Fresh fruits",
+  "Produce > Fresh vegetables",
+  "Dairy eggs > Yogurt",
+  "Snacks > Chips pretzels",
+  "Beverages > Water seltzer",
+];
 
 const env = e2eEnvironment();
 
@@ -29,7 +35,10 @@ async function query<T>(page: Page, path: string, input: unknown): Promise<T> {
   return (JSON.parse(body.text) as { result: { data: { json: T } } }).result.data.json;
 }
 
-type ItemsPage = { items: { id: number; title: string; label: { categoryId: number | null; source: string } | null }[]; nextCursor: number | null };
+type ItemsPage = {
+  items: { id: number; title: string; label: { categoryId: number | null; source: string } | null }[];
+  nextCursor: number | null;
+};
 type Decisions = { recent: { itemId: number; action: string; categoryId: number | null; title: string }[] };
 
 describe.skipIf(!env.ready)("batch review in a real browser", () => {
@@ -46,14 +55,20 @@ describe.skipIf(!env.ready)("batch review in a real browser", () => {
         catIds = p.categoryIds;
         await s.member(p.id, rev.id, "reviewer");
         // 70 fruit predictions (60 of them ≥ 0.8), 50 spread over the other categories, one hostile title.
-        const rows = Array.from({ length: 120 }, (_, i) => ({ externalId: `sku-${1000 + i}`, title: i === 5 ? XSS : `Product ${1000 + i}` }));
+        const rows = Array.from({ length: 120 }, (_, i) => ({
+          externalId: `sku-${1000 + i}`,
+          title: i === 5 ? XSS : `Product ${1000 + i}`,
+        }));
         await s.items(p.id, rows);
         const [mv] = await s.db
           .insert(modelVersions)
           .values({ projectId: p.id, version: 1, status: "ready", trigger: "manual", categoryIds: catIds })
           .returning({ id: modelVersions.id });
         await s.db.update(projects).set({ activeModelVersionId: mv!.id }).where(eq(projects.id, p.id));
-        const items = await s.db.query.items.findMany({ where: (t, { eq: eqOp }) => eqOp(t.projectId, p.id), orderBy: (t, { asc }) => [asc(t.id)] });
+        const items = await s.db.query.items.findMany({
+          where: (t, { eq: eqOp }) => eqOp(t.projectId, p.id),
+          orderBy: (t, { asc }) => [asc(t.id)],
+        });
         await s.db.insert(predictions).values(
           items.map((it, i) => {
             const fruit = i < 70;
@@ -61,8 +76,17 @@ describe.skipIf(!env.ready)("batch review in a real browser", () => {
             const confidence = fruit ? (i < 60 ? 0.99 - i * 0.003 : 0.5 + (i - 60) * 0.02) : 0.4 + (i % 50) * 0.011;
             const runnerUp = fruit ? catIds[1]! : catIds[0]!;
             return {
-              modelVersionId: mv!.id, itemId: it.id, projectId: p.id, categoryId: category, confidence, margin: confidence * 0.7, entropy: 1 - confidence,
-              top: [{ categoryId: category, prob: confidence }, { categoryId: runnerUp, prob: (1 - confidence) * 0.8 }],
+              modelVersionId: mv!.id,
+              itemId: it.id,
+              projectId: p.id,
+              categoryId: category,
+              confidence,
+              margin: confidence * 0.7,
+              entropy: 1 - confidence,
+              top: [
+                { categoryId: category, prob: confidence },
+                { categoryId: runnerUp, prob: (1 - confidence) * 0.8 },
+              ],
             };
           }),
         );
@@ -104,7 +128,10 @@ describe.skipIf(!env.ready)("batch review in a real browser", () => {
     for (let i = 0; i < 49; i++) await page.keyboard.press("Shift+ArrowDown");
     await expectText(page.getByTestId("batch-selected"), "50 selected");
     await page.keyboard.press("a");
-    await expectText(page.getByRole("status").filter({ hasText: "decisions stored" }), "50 decisions stored: approved as predicted.");
+    await expectText(
+      page.getByRole("status").filter({ hasText: "decisions stored" }),
+      "50 decisions stored: approved as predicted.",
+    );
     expect(await page.locator("tr[aria-selected]").filter({ hasText: "Approved" }).count()).toBe(50);
 
     // Mouse: click row 51, shift-click row 53, then "c" and pick a category by typing.
@@ -117,7 +144,10 @@ describe.skipIf(!env.ready)("batch review in a real browser", () => {
     await page.keyboard.press("c");
     await page.getByRole("dialog").getByLabel("Search categories").fill("vegetables");
     await page.keyboard.press("Enter");
-    await expectText(page.getByRole("status").filter({ hasText: "decisions stored" }), "3 decisions stored: corrected to Produce > Fresh vegetables.");
+    await expectText(
+      page.getByRole("status").filter({ hasText: "decisions stored" }),
+      "3 decisions stored: corrected to Produce > Fresh vegetables.",
+    );
     expect(dialogs).toBe(0);
 
     // Read back through the procedures: 53 decisions by this reviewer, 53 human labels with the right categories.
@@ -133,7 +163,12 @@ describe.skipIf(!env.ready)("batch review in a real browser", () => {
     const human: ItemsPage["items"] = [];
     let cursor: number | undefined;
     do {
-      const res: ItemsPage = await query<ItemsPage>(page, "items.list", { projectId, labelSource: "human", limit: 100, ...(cursor ? { cursor } : {}) });
+      const res: ItemsPage = await query<ItemsPage>(page, "items.list", {
+        projectId,
+        labelSource: "human",
+        limit: 100,
+        ...(cursor ? { cursor } : {}),
+      });
       human.push(...res.items);
       cursor = res.nextCursor ?? undefined;
     } while (cursor);

@@ -21,7 +21,10 @@ describe.skipIf(!env.ready)("categories page", () => {
       seed: async (s) => {
         const ml = await s.user(ENGINEER);
         const ann = await s.user(ANNOTATOR);
-        const p = await s.project({ name: "Groceries", categories: ["Produce", "Produce > Fruits", "Produce > Fruits > Apples", "Dairy > Yogurt"] });
+        const p = await s.project({
+          name: "Groceries",
+          categories: ["Produce", "Produce > Fruits", "Produce > Fruits > Apples", "Dairy > Yogurt"],
+        });
         projectId = p.id;
         await s.member(p.id, ml.id, "ml_engineer");
         await s.member(p.id, ann.id, "annotator");
@@ -35,7 +38,8 @@ describe.skipIf(!env.ready)("categories page", () => {
   }, E2E_SETUP_TIMEOUT_MS);
   afterAll(() => app?.stop());
 
-  const paths = async (page: Page, testId = "category-path") => (await page.getByTestId(testId).allTextContents()).map((t) => t.trim());
+  const paths = async (page: Page, testId = "category-path") =>
+    (await page.getByTestId(testId).allTextContents()).map((t) => t.trim());
 
   it("adds, renames a subtree, removes and restores", async () => {
     const page = await app.newPage();
@@ -59,7 +63,13 @@ describe.skipIf(!env.ready)("categories page", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await expect
       .poll(() => paths(page))
-      .toEqual(["Dairy > Yogurt", "Fresh produce", "Fresh produce > Fruits", "Fresh produce > Fruits > Apples", "Fresh produce > Herbs"]);
+      .toEqual([
+        "Dairy > Yogurt",
+        "Fresh produce",
+        "Fresh produce > Fruits",
+        "Fresh produce > Fruits > Apples",
+        "Fresh produce > Herbs",
+      ]);
     // The labels stayed with the renamed category.
     await expectText(page.getByRole("row").filter({ hasText: "Fresh produce > Fruits > Apples" }), "1 · 1 · 0");
 

@@ -7,10 +7,24 @@ import { annotations, labels, metricSnapshots, modelVersions, projects } from "@
 import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, maybeScreenshot, startApp, type E2EApp } from "./harness";
 
 const MANAGER = { email: "mia@example.test", password: "manager password 123", name: "Mia Manager" };
-const ANNOTATOR = { email: "ann@example.test", password: "annotator password 123", name: '<img src=x onerror="window.__xss=1">Ann' };
+const ANNOTATOR = {
+  email: "ann@example.test",
+  password: "annotator password 123",
+  name: '<img src=x onerror="window.__xss=1">Ann',
+};
 const env = e2eEnvironment();
 const DAY = 86_400_000;
-const CHARTS = ["accuracy", "automation", "audited-precision", "labels", "throughput", "cost", "annotators", "reliability", "confusions"] as const;
+const CHARTS = [
+  "accuracy",
+  "automation",
+  "audited-precision",
+  "labels",
+  "throughput",
+  "cost",
+  "annotators",
+  "reliability",
+  "confusions",
+] as const;
 
 describe.skipIf(!env.ready)("dashboard in a real browser", () => {
   let app: E2EApp;
@@ -21,21 +35,31 @@ describe.skipIf(!env.ready)("dashboard in a real browser", () => {
       seed: async (s) => {
         const manager = await s.user(MANAGER);
         const annotator = await s.user(ANNOTATOR);
-        const p = await s.project({ name: "Catalogue", categories: ["Audio > Headphones", "Audio > Speakers", "Computers > Keyboards"] });
+        const p = await s.project({
+          name: "Catalogue",
+          categories: ["Audio > Headphones", "Audio > Speakers", "Computers > Keyboards"],
+        });
         projectId = p.id;
         await s.member(p.id, manager.id, "manager");
         await s.member(p.id, annotator.id, "annotator");
         const sources = ["human", "auto", "import"] as const;
         await s.items(
           p.id,
-          Array.from({ length: 30 }, (_, i) => ({ externalId: `i${i}`, title: `Item ${i}`, label: { category: i % 3, source: sources[i % 3]! } })),
+          Array.from({ length: 30 }, (_, i) => ({
+            externalId: `i${i}`,
+            title: `Item ${i}`,
+            label: { category: i % 3, source: sources[i % 3]! },
+          })),
         );
         const db = s.db;
         const itemRows = await db.select({ itemId: labels.itemId }).from(labels).where(eq(labels.projectId, p.id));
         const now = Date.now();
         // Labels set over the last five days.
         for (const [i, l] of itemRows.entries()) {
-          await db.update(labels).set({ updatedAt: new Date(now - (i % 5) * DAY - 3_600_000) }).where(eq(labels.itemId, l.itemId));
+          await db
+            .update(labels)
+            .set({ updatedAt: new Date(now - (i % 5) * DAY - 3_600_000) })
+            .where(eq(labels.itemId, l.itemId));
         }
         const [c1, c2, c3] = p.categoryIds as [number, number, number];
         await db.insert(annotations).values(
@@ -55,7 +79,13 @@ describe.skipIf(!env.ready)("dashboard in a real browser", () => {
           n: 120,
           accuracy: 0.86,
           ece: 0.04,
-          reliability: Array.from({ length: 10 }, (_, b) => ({ lo: b / 10, hi: (b + 1) / 10, count: b < 3 ? 0 : 10 + b, accuracy: Math.min(1, b / 10 + 0.03), confidence: b / 10 + 0.05 })),
+          reliability: Array.from({ length: 10 }, (_, b) => ({
+            lo: b / 10,
+            hi: (b + 1) / 10,
+            count: b < 3 ? 0 : 10 + b,
+            accuracy: Math.min(1, b / 10 + 0.03),
+            confidence: b / 10 + 0.05,
+          })),
           confusions: [
             { trueCategoryId: c1, predictedCategoryId: c2, count: 7 },
             { trueCategoryId: c2, predictedCategoryId: c1, count: 4 },
@@ -65,8 +95,22 @@ describe.skipIf(!env.ready)("dashboard in a real browser", () => {
         const versions = await db
           .insert(modelVersions)
           .values([
-            { projectId: p.id, version: 1, status: "ready" as const, trigger: "initial" as const, finishedAt: new Date(now - 4 * DAY), metrics: { summary: { accuracy: 0.78, macroF1: 0.74, ece: 0.08 } } },
-            { projectId: p.id, version: 2, status: "ready" as const, trigger: "labels" as const, finishedAt: new Date(now - 2 * DAY), metrics: { summary: { accuracy: 0.86, macroF1: 0.83, ece: 0.04 }, gold } },
+            {
+              projectId: p.id,
+              version: 1,
+              status: "ready" as const,
+              trigger: "initial" as const,
+              finishedAt: new Date(now - 4 * DAY),
+              metrics: { summary: { accuracy: 0.78, macroF1: 0.74, ece: 0.08 } },
+            },
+            {
+              projectId: p.id,
+              version: 2,
+              status: "ready" as const,
+              trigger: "labels" as const,
+              finishedAt: new Date(now - 2 * DAY),
+              metrics: { summary: { accuracy: 0.86, macroF1: 0.83, ece: 0.04 }, gold },
+            },
           ])
           .returning({ id: modelVersions.id });
         await db.update(projects).set({ activeModelVersionId: versions[1]!.id }).where(eq(projects.id, p.id));
@@ -77,7 +121,13 @@ describe.skipIf(!env.ready)("dashboard in a real browser", () => {
             takenAt: new Date(now - d * DAY - 600_000),
             metrics: {
               labelsBySource: { human: 10, auto: 4 + k * 3, import: 10 },
-              auditedPrecision: { n: 10 + k * 8, accepted: 9 + k * 8, precision: (9 + k * 8) / (10 + k * 8), lower: 0.6 + k * 0.05, upper: 0.99 },
+              auditedPrecision: {
+                n: 10 + k * 8,
+                accepted: 9 + k * 8,
+                precision: (9 + k * 8) / (10 + k * 8),
+                lower: 0.6 + k * 0.05,
+                upper: 0.99,
+              },
               model: { version: k < 2 ? 1 : 2 },
             },
           })),
@@ -102,17 +152,25 @@ describe.skipIf(!env.ready)("dashboard in a real browser", () => {
       expect(await marks.count(), id).toBeGreaterThan(0);
     }
     // Hostile user names render as text.
-    await expectText(page.getByTestId("chart-annotators").getByRole("table"), '<img src=x onerror="window.__xss=1">Ann');
+    await expectText(
+      page.getByTestId("chart-annotators").getByRole("table"),
+      '<img src=x onerror="window.__xss=1">Ann',
+    );
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await expectText(page.getByTestId("dashboard-summary"), "Items categorised");
     await maybeScreenshot(page, "dashboard");
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download Labels per day by source as CSV" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download Labels per day by source as CSV" }).click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^catalogue-30d-labels-by-source\.csv$/);
     const csv = readFileSync((await download.path())!, "utf8").replace(/^\uFEFF/, "");
     const [header, ...rows] = csv.trim().split("\r\n");
     expect(header).toBe("period_start,human,auto,import");
-    const totals = rows.map((r) => r.split(",").slice(1).map(Number)).reduce((a, r) => a.map((x, i) => x + r[i]!), [0, 0, 0]);
+    const totals = rows
+      .map((r) => r.split(",").slice(1).map(Number))
+      .reduce((a, r) => a.map((x, i) => x + r[i]!), [0, 0, 0]);
     expect(totals).toEqual([10, 10, 10]);
 
     // The range picker: the last 7 days still hold everything seeded.

@@ -7,7 +7,12 @@ const ENGINEER = { email: "eli@example.test", password: "engineer password 123",
 const MANAGER = { email: "mo@example.test", password: "manager password 123", name: "Mo Manager" };
 const env = e2eEnvironment();
 
-const BAD_CSV = ["id,title,category,split", "a1,USB hub,Computers > Hubs,pool", "a2,,Computers > Hubs,pool", "a3,Desk lamp,Home > Lighting,pool"].join("\n");
+const BAD_CSV = [
+  "id,title,category,split",
+  "a1,USB hub,Computers > Hubs,pool",
+  "a2,,Computers > Hubs,pool",
+  "a3,Desk lamp,Home > Lighting,pool",
+].join("\n");
 const GOOD_CSV = [
   "id,title,category,split,brand",
   "a1,USB hub,Computers > Hubs,pool,Anker",
@@ -33,7 +38,9 @@ async function expectStat(page: Page, label: string, value: string, timeoutMs = 
 }
 
 async function upload(page: Page, name: string, text: string): Promise<void> {
-  await page.getByLabel("File", { exact: true }).setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8") });
+  await page
+    .getByLabel("File", { exact: true })
+    .setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(text, "utf8") });
   await page.getByRole("button", { name: "Import", exact: true }).click();
 }
 
@@ -50,7 +57,9 @@ describe.skipIf(!env.ready)("data page in a real browser", () => {
         projectId = p.id;
         await s.member(p.id, engineer.id, "ml_engineer");
         await s.member(p.id, manager.id, "manager");
-        await s.items(p.id, [{ externalId: "seed-1", title: "Existing item", label: { category: 0, source: "import" } }]);
+        await s.items(p.id, [
+          { externalId: "seed-1", title: "Existing item", label: { category: 0, source: "import" } },
+        ]);
       },
     });
   }, E2E_SETUP_TIMEOUT_MS);
@@ -63,7 +72,11 @@ describe.skipIf(!env.ready)("data page in a real browser", () => {
     await app.login(page, ENGINEER.email, ENGINEER.password);
     await page.goto(`/p/${projectId}/data`);
     await page.getByRole("heading", { name: "Data" }).waitFor();
-    const before = { pool: await statValue(page, "Pool items"), categories: await statValue(page, "Categories"), imported: await statValue(page, "Imported labels") };
+    const before = {
+      pool: await statValue(page, "Pool items"),
+      categories: await statValue(page, "Categories"),
+      imported: await statValue(page, "Imported labels"),
+    };
     expect(before).toEqual({ pool: "1", categories: "1", imported: "1" });
 
     await upload(page, "bad.csv", BAD_CSV);
@@ -76,7 +89,11 @@ describe.skipIf(!env.ready)("data page in a real browser", () => {
     await expectText(page.getByRole("table", { name: "Import history" }), "Refused");
     await maybeScreenshot(page, "data");
     await page.reload();
-    expect({ pool: await statValue(page, "Pool items"), categories: await statValue(page, "Categories"), imported: await statValue(page, "Imported labels") }).toEqual(before);
+    expect({
+      pool: await statValue(page, "Pool items"),
+      categories: await statValue(page, "Categories"),
+      imported: await statValue(page, "Imported labels"),
+    }).toEqual(before);
 
     await upload(page, "good.csv", GOOD_CSV);
     await expectText(page.getByRole("status").filter({ hasText: "Imported 3 rows" }), "3 items created");

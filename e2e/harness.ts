@@ -69,7 +69,10 @@ function buildIsCurrent(): boolean {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
   if (!existsSync(buildId)) return false;
   const built = statSync(buildId).mtimeMs;
-  const newestSource = Math.max(...SOURCE_DIRS.map((d) => newestMtime(path.join(ROOT, d))), ...SOURCE_FILES.map((f) => newestMtime(path.join(ROOT, f))));
+  const newestSource = Math.max(
+    ...SOURCE_DIRS.map((d) => newestMtime(path.join(ROOT, d))),
+    ...SOURCE_FILES.map((f) => newestMtime(path.join(ROOT, f))),
+  );
   return newestSource < built;
 }
 
@@ -82,7 +85,8 @@ async function withLock<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
       break;
     } catch {
       // A lock older than the longest build is left over from a killed run.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 10 * 60_000)
+        rmSync(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`[e2e] timed out waiting for ${lock}`);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -121,12 +125,22 @@ export async function ensureBuild(): Promise<void> {
 export type SeedApi = {
   db: Db;
   user: (u: { email: string; password: string; name?: string; isAdmin?: boolean }) => Promise<{ id: number }>;
-  project: (p: { name: string; slug?: string; description?: string; categories?: string[] }) => Promise<{ id: number; categoryIds: number[] }>;
+  project: (p: {
+    name: string;
+    slug?: string;
+    description?: string;
+    categories?: string[];
+  }) => Promise<{ id: number; categoryIds: number[] }>;
   member: (projectId: number, userId: number, role: Role) => Promise<void>;
   /** Items with optional labels: `label` is an index into the project's categories. */
   items: (
     projectId: number,
-    rows: { externalId: string; title: string; split?: "pool" | "test"; label?: { category: number | null; source: "human" | "auto" | "import"; confidence?: number } }[],
+    rows: {
+      externalId: string;
+      title: string;
+      split?: "pool" | "test";
+      label?: { category: number | null; source: "human" | "auto" | "import"; confidence?: number };
+    }[],
   ) => Promise<void>;
 };
 
@@ -135,12 +149,25 @@ function seedApi(db: Db): SeedApi {
   return {
     db,
     user: async (u) => {
-      const { user } = await createUser(db, null, { email: u.email, name: u.name ?? u.email.split("@")[0]!, password: u.password, isAdmin: u.isAdmin ?? false });
+      const { user } = await createUser(db, null, {
+        email: u.email,
+        name: u.name ?? u.email.split("@")[0]!,
+        password: u.password,
+        isAdmin: u.isAdmin ?? false,
+      });
       return { id: user.id };
     },
     project: async (p) => {
-      const slug = p.slug ?? p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-      const [row] = await db.insert(projects).values({ slug, name: p.name, description: p.description ?? "", settings: DEFAULT_SETTINGS }).returning({ id: projects.id });
+      const slug =
+        p.slug ??
+        p.name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, "-")
+          .replace(/^-|-$/g, "");
+      const [row] = await db
+        .insert(projects)
+        .values({ slug, name: p.name, description: p.description ?? "", settings: DEFAULT_SETTINGS })
+        .returning({ id: projects.id });
       const paths = p.categories ?? [];
       const cats = paths.length
         ? await db
@@ -148,7 +175,10 @@ function seedApi(db: Db): SeedApi {
             .values(paths.map((cp) => ({ projectId: row!.id, path: cp, name: cp.split(" > ").pop()! })))
             .returning({ id: categories.id })
         : [];
-      catIds.set(row!.id, cats.map((c) => c.id));
+      catIds.set(
+        row!.id,
+        cats.map((c) => c.id),
+      );
       return { id: row!.id, categoryIds: cats.map((c) => c.id) };
     },
     member: async (projectId, userId, role) => {
@@ -255,7 +285,9 @@ export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
   const database = await prepareDatabase();
   // Seed first and close: PGlite is one process's database.
   if (opts.seed) {
-    const handle: DbHandle = await openDb(database.url ? { url: database.url } : { dataDir: path.join(dataDir, "pglite") });
+    const handle: DbHandle = await openDb(
+      database.url ? { url: database.url } : { dataDir: path.join(dataDir, "pglite") },
+    );
     try {
       await migrateDb(handle);
       await opts.seed(seedApi(handle.db));
@@ -280,12 +312,16 @@ export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
   if (database.url) childEnv.DATABASE_URL = database.url;
   else if (!opts.env?.DATABASE_URL) delete childEnv.DATABASE_URL;
   // `npm start`'s web server: the browser tests go through the production request path.
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/serve.ts"), "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: childEnv,
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "scripts/serve.ts"), "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: childEnv,
+    },
+  );
   const append = (b: Buffer) => {
     output = (output + b.toString("utf8")).slice(-20_000);
   };
@@ -327,7 +363,8 @@ export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
   const terminate = async () => {
     const t0 = Date.now();
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
+      if (child.exitCode !== null || child.signalCode !== null)
+        return resolve({ code: child.exitCode, signal: child.signalCode });
       child.once("exit", (code, signal) => resolve({ code, signal }));
     });
     child.kill("SIGTERM");

@@ -23,7 +23,13 @@ describe.skipIf(!env.ready)("login flow in a real browser", () => {
         const p = await s.project({
           name: "Product taxonomy",
           description: "Assign each grocery product to its aisle and department.",
-          categories: ["Produce > Fresh fruits", "Produce > Fresh vegetables", "Dairy eggs > Yogurt", "Snacks > Chips pretzels", "Beverages > Water seltzer"],
+          categories: [
+            "Produce > Fresh fruits",
+            "Produce > Fresh vegetables",
+            "Dairy eggs > Yogurt",
+            "Snacks > Chips pretzels",
+            "Beverages > Water seltzer",
+          ],
         });
         projectId = p.id;
         await s.member(p.id, ann.id, "annotator");
@@ -144,4 +150,3 @@ describe.skipIf(!env.ready)("login flow in a real browser", () => {
     await page.context().close();
   });
 });
-

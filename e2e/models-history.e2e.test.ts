@@ -40,7 +40,10 @@ describe.skipIf(!env.ready)("models page with an old active version", () => {
           )
           .returning({ id: modelVersions.id, version: modelVersions.version });
         for (const r of rows) ids.set(r.version, r.id);
-        await s.db.update(projects).set({ activeModelVersionId: ids.get(3)! }).where(eq(projects.id, p.id));
+        await s.db
+          .update(projects)
+          .set({ activeModelVersionId: ids.get(3)! })
+          .where(eq(projects.id, p.id));
       },
     });
   }, E2E_SETUP_TIMEOUT_MS);
@@ -59,7 +62,13 @@ describe.skipIf(!env.ready)("models page with an old active version", () => {
     // Every newer ready version compares against the active one.
     const compare = page.getByRole("table").getByRole("link", { name: "Compare", exact: true });
     expect(await compare.count()).toBe(50);
-    expect(new Set(await compare.evaluateAll((links) => links.map((l) => new URL((l as HTMLAnchorElement).href).searchParams.get("a"))))).toEqual(new Set([String(ids.get(3))]));
+    expect(
+      new Set(
+        await compare.evaluateAll((links) =>
+          links.map((l) => new URL((l as HTMLAnchorElement).href).searchParams.get("a")),
+        ),
+      ),
+    ).toEqual(new Set([String(ids.get(3))]));
 
     await page.getByRole("button", { name: "Activate version 55" }).click();
     const dialog = page.getByRole("dialog");

@@ -18,9 +18,42 @@ const ANNOTATOR = { email: "ann@example.test", password: "annotator password 1",
 /** Distinct words per category, plus shared filler words, so a small model learns it in seconds. */
 const VOCAB: Record<string, string[]> = {
   "Produce > Fresh fruits": ["apple", "banana", "mango", "pear", "grape", "cherry", "peach", "plum", "kiwi", "melon"],
-  "Dairy eggs > Yogurt": ["yogurt", "skyr", "kefir", "greek", "strained", "cultured", "probiotic", "vanilla", "plain", "lactose"],
-  "Snacks > Chips pretzels": ["chips", "pretzel", "crisps", "tortilla", "kettle", "salted", "crunchy", "popcorn", "nachos", "puffs"],
-  "Beverages > Water seltzer": ["water", "seltzer", "sparkling", "mineral", "spring", "lime", "bottle", "still", "fizzy", "tonic"],
+  "Dairy eggs > Yogurt": [
+    "yogurt",
+    "skyr",
+    "kefir",
+    "greek",
+    "strained",
+    "cultured",
+    "probiotic",
+    "vanilla",
+    "plain",
+    "lactose",
+  ],
+  "Snacks > Chips pretzels": [
+    "chips",
+    "pretzel",
+    "crisps",
+    "tortilla",
+    "kettle",
+    "salted",
+    "crunchy",
+    "popcorn",
+    "nachos",
+    "puffs",
+  ],
+  "Beverages > Water seltzer": [
+    "water",
+    "seltzer",
+    "sparkling",
+    "mineral",
+    "spring",
+    "lime",
+    "bottle",
+    "still",
+    "fizzy",
+    "tonic",
+  ],
 };
 const FILLER = ["organic", "family", "pack", "value", "classic", "fresh", "large", "mini", "natural", "select"];
 
@@ -34,20 +67,29 @@ function rng(seed: number) {
 
 function catalogue() {
   const rand = rng(7);
-  const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
   const cats = Object.keys(VOCAB);
-  const rows: { externalId: string; title: string; split: "pool" | "test"; label?: { category: number; source: "human" | "import" } }[] = [];
+  const rows: {
+    externalId: string;
+    title: string;
+    split: "pool" | "test";
+    label?: { category: number; source: "human" | "import" };
+  }[] = [];
   for (let i = 0; i < 570; i++) {
     const c = i % cats.length;
     const words = VOCAB[cats[c]!]!;
     // Some titles borrow a word from another category and some labels are wrong, so
     // confidence varies and the coverage-vs-precision curve has something to show.
     const other = VOCAB[cats[(c + 1 + Math.floor(rand() * 3)) % cats.length]!]!;
-    const title = rand() < 0.08 ? `${pick(FILLER)} ${pick(words)} ${pick(other)} ${pick(FILLER)}` : `${pick(FILLER)} ${pick(words)} ${pick(words)} ${pick(FILLER)}`;
+    const title =
+      rand() < 0.08
+        ? `${pick(FILLER)} ${pick(words)} ${pick(other)} ${pick(FILLER)}`
+        : `${pick(FILLER)} ${pick(words)} ${pick(words)} ${pick(FILLER)}`;
     const label = rand() < 0.015 ? (c + 1) % cats.length : c;
     // 320 labelled pool items, 150 gold test items, 100 unlabelled pool items.
     if (i < 320) rows.push({ externalId: `p-${i}`, title, split: "pool", label: { category: label, source: "human" } });
-    else if (i < 470) rows.push({ externalId: `t-${i}`, title, split: "test", label: { category: label, source: "import" } });
+    else if (i < 470)
+      rows.push({ externalId: `t-${i}`, title, split: "test", label: { category: label, source: "import" } });
     else rows.push({ externalId: `u-${i}`, title, split: "pool" });
   }
   return { cats, rows };
@@ -85,7 +127,8 @@ async function trainAndWatch(page: Page, version: number): Promise<string[]> {
       .getAttribute("data-status", { timeout: 250 })
       .catch(() => null);
     if (status === "ready" || status === "failed") break;
-    if (Date.now() > deadline) throw new Error(`version ${version} did not finish; phases seen: ${[...seen].join(", ")}`);
+    if (Date.now() > deadline)
+      throw new Error(`version ${version} did not finish; phases seen: ${[...seen].join(", ")}`);
     await page.waitForTimeout(150);
   }
   return [...seen];
@@ -93,7 +136,8 @@ async function trainAndWatch(page: Page, version: number): Promise<string[]> {
 
 /** Toasts dismissed and the page at the top, so full-page screenshots show the page, not the moment. */
 async function tidyForScreenshot(page: Page) {
-  for (const b of await page.getByRole("button", { name: "Dismiss notification" }).all()) await b.click().catch(() => {});
+  for (const b of await page.getByRole("button", { name: "Dismiss notification" }).all())
+    await b.click().catch(() => {});
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
@@ -115,13 +159,20 @@ describe.skipIf(!env.ready)("models and settings in a real browser", () => {
         const eng = await s.user(ENGINEER);
         const ann = await s.user(ANNOTATOR);
         const { cats, rows } = catalogue();
-        const p = await s.project({ name: "Grocery taxonomy", description: "Aisles for a grocery catalogue.", categories: cats });
+        const p = await s.project({
+          name: "Grocery taxonomy",
+          description: "Aisles for a grocery catalogue.",
+          categories: cats,
+        });
         projectId = p.id;
         await s.member(p.id, eng.id, "ml_engineer");
         await s.member(p.id, ann.id, "annotator");
         await s.items(p.id, rows);
         // No automatic retraining: the minute tick would otherwise start the first run before the test clicks.
-        await s.db.update(projects).set({ settings: { ...DEFAULT_SETTINGS, retrainEveryLabels: 0 } }).where(eq(projects.id, p.id));
+        await s.db
+          .update(projects)
+          .set({ settings: { ...DEFAULT_SETTINGS, retrainEveryLabels: 0 } })
+          .where(eq(projects.id, p.id));
       },
     });
   }, E2E_SETUP_TIMEOUT_MS);

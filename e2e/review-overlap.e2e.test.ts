@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { projects } from "@/db/schema";
 import { DEFAULT_SETTINGS } from "@/server/services/projects";
-import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, startApp, waitForOtherReviewItem, type E2EApp } from "./harness";
+import {
+  E2E_SETUP_TIMEOUT_MS,
+  e2eEnvironment,
+  expectText,
+  startApp,
+  waitForOtherReviewItem,
+  type E2EApp,
+} from "./harness";
 
 const ANN = { email: "second@example.test", password: "second opinion password 1", name: "Sam Second" };
 const MGR = { email: "boss@example.test", password: "manager password 1", name: "Mo Manager" };
@@ -29,7 +36,10 @@ describe.skipIf(!env.ready)("second opinions", () => {
         projectId = p.id;
         await s.member(p.id, ann.id, "annotator");
         await s.member(p.id, mgr.id, "manager");
-        await s.db.update(projects).set({ settings: { ...DEFAULT_SETTINGS, overlapRate: 1 } }).where(eq(projects.id, p.id));
+        await s.db
+          .update(projects)
+          .set({ settings: { ...DEFAULT_SETTINGS, overlapRate: 1 } })
+          .where(eq(projects.id, p.id));
         // Two items a colleague labelled "Pantry > Pasta" (human labels), nothing else to review.
         await s.items(p.id, [
           { externalId: "a", title: "Spaghetti no. 5, 500 g", label: { category: 0, source: "human" } },

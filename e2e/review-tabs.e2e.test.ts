@@ -8,7 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import superjson from "superjson";
-import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, startApp, waitForOtherReviewItem, type E2EApp } from "./harness";
+import {
+  E2E_SETUP_TIMEOUT_MS,
+  e2eEnvironment,
+  expectText,
+  startApp,
+  waitForOtherReviewItem,
+  type E2EApp,
+} from "./harness";
 import { seedReviewProject, type ReviewSeed } from "@/bench/lib/ui-seed";
 
 const ANN = { email: "tabs@example.test", password: "two tabs password", name: "Tess Tabs" };
@@ -47,13 +54,19 @@ describe.skipIf(!env.ready)("review page in two tabs", () => {
   }
 
   async function listMine(page: Page): Promise<Mine> {
-    const input = encodeURIComponent(JSON.stringify(superjson.serialize({ projectId: seed.projectId, limit: 100, tzOffsetMinutes: 0 })));
-    const body = await page.evaluate(async (url) => (await fetch(url)).text(), `/api/trpc/annotations.listMine?input=${input}`);
+    const input = encodeURIComponent(
+      JSON.stringify(superjson.serialize({ projectId: seed.projectId, limit: 100, tzOffsetMinutes: 0 })),
+    );
+    const body = await page.evaluate(
+      async (url) => (await fetch(url)).text(),
+      `/api/trpc/annotations.listMine?input=${input}`,
+    );
     const parsed = JSON.parse(body) as { result: { data: Parameters<typeof superjson.deserialize>[0] } };
     return superjson.deserialize<Mine>(parsed.result.data);
   }
 
-  const reviewKeys = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("loupe.review.")));
+  const reviewKeys = (page: Page) =>
+    page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("loupe.review.")));
 
   it("sends the decisions of a tab closed while offline from the other tab, each stored once", async () => {
     const a = await app.newPage();
@@ -72,7 +85,11 @@ describe.skipIf(!env.ready)("review page in two tabs", () => {
     for (let i = 0; i < 3; i++) fromA.push(await decide(a, "x"));
     await expectText(a.getByTestId("save-state"), "3 waiting", 30_000);
     // Tab B shows the same leases; what tab A decided leaves it.
-    await b.waitForFunction((ids) => !ids.includes(Number(document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id"))), fromA);
+    await b.waitForFunction(
+      (ids) =>
+        !ids.includes(Number(document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id"))),
+      fromA,
+    );
     const fromB: number[] = [];
     for (let i = 0; i < 3; i++) fromB.push(await decide(b, "s"));
     await expectText(b.getByTestId("save-state"), "3 waiting", 30_000);

@@ -8,12 +8,27 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import superjson from "superjson";
-import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, maybeScreenshot, startApp, waitForOtherReviewItem, type E2EApp } from "./harness";
+import {
+  E2E_SETUP_TIMEOUT_MS,
+  e2eEnvironment,
+  expectText,
+  maybeScreenshot,
+  startApp,
+  waitForOtherReviewItem,
+  type E2EApp,
+} from "./harness";
 import { HOSTILE_TITLE, seedReviewProject, type ReviewSeed } from "@/bench/lib/ui-seed";
 
 const ANN = { email: "rev@example.test", password: "review password 1", name: "Rita Reviewer" };
-type Expected = { itemId: number; title: string; action: "accept" | "correct" | "reject" | "skip"; path: string | null };
-type Mine = { recent: { annotationId: number; itemId: number; action: string; categoryPath: string | null; undone: boolean }[] };
+type Expected = {
+  itemId: number;
+  title: string;
+  action: "accept" | "correct" | "reject" | "skip";
+  path: string | null;
+};
+type Mine = {
+  recent: { annotationId: number; itemId: number; action: string; categoryPath: string | null; undone: boolean }[];
+};
 
 const env = e2eEnvironment();
 
@@ -65,8 +80,13 @@ describe.skipIf(!env.ready)("review page", () => {
   }
 
   async function listMine(): Promise<Mine> {
-    const input = encodeURIComponent(JSON.stringify(superjson.serialize({ projectId: seed.projectId, limit: 100, tzOffsetMinutes: 0 })));
-    const body = await page.evaluate(async (url) => (await fetch(url)).text(), `/api/trpc/annotations.listMine?input=${input}`);
+    const input = encodeURIComponent(
+      JSON.stringify(superjson.serialize({ projectId: seed.projectId, limit: 100, tzOffsetMinutes: 0 })),
+    );
+    const body = await page.evaluate(
+      async (url) => (await fetch(url)).text(),
+      `/api/trpc/annotations.listMine?input=${input}`,
+    );
     const parsed = JSON.parse(body) as { result: { data: Parameters<typeof superjson.deserialize>[0] } };
     return superjson.deserialize<Mine>(parsed.result.data);
   }
@@ -80,7 +100,10 @@ describe.skipIf(!env.ready)("review page", () => {
     const live = mine.recent.filter((r) => !r.undone);
     for (const e of expected) {
       const rows = live.filter((r) => r.itemId === e.itemId);
-      expect(rows.map((r) => [r.action, r.categoryPath]), e.title).toEqual([[e.action, e.path]]);
+      expect(
+        rows.map((r) => [r.action, r.categoryPath]),
+        e.title,
+      ).toEqual([[e.action, e.path]]);
     }
   }
 
@@ -98,14 +121,32 @@ describe.skipIf(!env.ready)("review page", () => {
     await expectText(page.getByTestId("save-state"), "All saved");
     await maybeScreenshot(page, "review");
 
-    const plan = ["Enter", "2", "Enter", "3", "/", "x", "s", "Enter", "u", "Enter", ...Array.from({ length: 22 }, (_, i) => (i % 5 === 4 ? "2" : "Enter"))];
+    const plan = [
+      "Enter",
+      "2",
+      "Enter",
+      "3",
+      "/",
+      "x",
+      "s",
+      "Enter",
+      "u",
+      "Enter",
+      ...Array.from({ length: 22 }, (_, i) => (i % 5 === 4 ? "2" : "Enter")),
+    ];
     for (const key of plan) {
       if (key === "u") {
         const undone = expected.pop()!;
         const current = await title();
-        expect(current.id, `item ${undone.itemId} was decided but is on screen again before undo (${await notices()})`).not.toBe(undone.itemId);
+        expect(
+          current.id,
+          `item ${undone.itemId} was decided but is on screen again before undo (${await notices()})`,
+        ).not.toBe(undone.itemId);
         await page.keyboard.press("u");
-        await page.waitForFunction((id) => document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id") === String(id), undone.itemId);
+        await page.waitForFunction(
+          (id) => document.querySelector("[data-testid=review-title]")?.getAttribute("data-item-id") === String(id),
+          undone.itemId,
+        );
         expect((await title()).id).not.toBe(current.id);
         continue;
       }
@@ -113,7 +154,10 @@ describe.skipIf(!env.ready)("review page", () => {
         const t = await title();
         const s = info(t.text);
         // A category the model did not suggest, found by a middle path segment.
-        const target = seed.categories.find((c) => c.path === "Pantry > Sauces > Pesto" && !s.top.some((x) => x.categoryId === c.id)) ?? seed.categories.find((c) => c.path === "Dairy > Cheese > Soft cheese")!;
+        const target =
+          seed.categories.find(
+            (c) => c.path === "Pantry > Sauces > Pesto" && !s.top.some((x) => x.categoryId === c.id),
+          ) ?? seed.categories.find((c) => c.path === "Dairy > Cheese > Soft cheese")!;
         await page.keyboard.press("/");
         const box = page.getByRole("combobox", { name: "Search categories" });
         await box.waitFor();

@@ -49,7 +49,9 @@ describe.skipIf(!env.ready)("npm start's web server", () => {
     expect(exit.ms).toBeLessThan(20_000);
     expect(app.logs()).toMatch(/SIGTERM: closing the web server[\s\S]*stopped/);
 
-    const reopened = await openDb(app.databaseUrl ? { url: app.databaseUrl } : { dataDir: path.join(app.dataDir, "pglite") });
+    const reopened = await openDb(
+      app.databaseUrl ? { url: app.databaseUrl } : { dataDir: path.join(app.dataDir, "pglite") },
+    );
     try {
       const [row] = await reopened.db
         .select({ n: count() })

@@ -47,7 +47,11 @@ export async function initBackend(prefer: BackendPreference = "auto"): Promise<s
   const current = tf.getBackend();
   if (prefer === "auto" ? chosen !== null && current === chosen : current === prefer) return current;
   const order =
-    prefer === "auto" ? await availableBackends() : prefer === "tensorflow" ? ["tensorflow", "wasm", "cpu"] : [prefer, "cpu"];
+    prefer === "auto"
+      ? await availableBackends()
+      : prefer === "tensorflow"
+        ? ["tensorflow", "wasm", "cpu"]
+        : [prefer, "cpu"];
   for (const name of order) {
     if (name === "tensorflow" && !(await probeTfjsNode())) continue;
     if (await trySet(name)) {

@@ -11,7 +11,12 @@ export function calibrateModel(
   data: { inputs: readonly TextInput[]; labels: readonly number[] },
   method: CalibrationMethod = "temperature",
 ): CalibrationFit {
-  const fit = fitCalibration({ logits: model.logits(data.inputs), labels: data.labels, numClasses: model.numClasses, method });
+  const fit = fitCalibration({
+    logits: model.logits(data.inputs),
+    labels: data.labels,
+    numClasses: model.numClasses,
+    method,
+  });
   model.setCalibration(fit.calibration);
   return fit;
 }

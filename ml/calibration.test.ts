@@ -15,7 +15,11 @@ function synthetic(n: number, classes: number, sharpen: number, seed: number) {
     const s = e.reduce((a, b) => a + b, 0);
     let r = rng() * s;
     let y = classes - 1;
-    for (let c = 0; c < classes; c++) if ((r -= e[c] as number) <= 0) { y = c; break; }
+    for (let c = 0; c < classes; c++)
+      if ((r -= e[c] as number) <= 0) {
+        y = c;
+        break;
+      }
     labels.push(y);
     base.forEach((z, c) => (logits[i * classes + c] = z * sharpen));
   }

@@ -4,8 +4,18 @@ import { type Calibration, applyConfidenceMap, calibratedLogProbs } from "./pred
 export type ReliabilityBin = { lower: number; upper: number; count: number; meanConfidence: number; accuracy: number };
 
 /** Equal-width confidence bins with their mean confidence and accuracy. */
-export function reliabilityDiagram(confidences: ArrayLike<number>, correct: ArrayLike<boolean | number>, bins = 15): ReliabilityBin[] {
-  const out: ReliabilityBin[] = Array.from({ length: bins }, (_, b) => ({ lower: b / bins, upper: (b + 1) / bins, count: 0, meanConfidence: 0, accuracy: 0 }));
+export function reliabilityDiagram(
+  confidences: ArrayLike<number>,
+  correct: ArrayLike<boolean | number>,
+  bins = 15,
+): ReliabilityBin[] {
+  const out: ReliabilityBin[] = Array.from({ length: bins }, (_, b) => ({
+    lower: b / bins,
+    upper: (b + 1) / bins,
+    count: 0,
+    meanConfidence: 0,
+    accuracy: 0,
+  }));
   for (let i = 0; i < confidences.length; i++) {
     const c = confidences[i] as number;
     const bin = out[Math.min(bins - 1, Math.max(0, Math.ceil(c * bins) - 1))] as ReliabilityBin;
@@ -23,10 +33,17 @@ export function reliabilityDiagram(confidences: ArrayLike<number>, correct: Arra
 }
 
 /** ECE: count-weighted mean |accuracy − confidence| over equal-width bins (15 by default). */
-export function expectedCalibrationError(confidences: ArrayLike<number>, correct: ArrayLike<boolean | number>, bins = 15): number {
+export function expectedCalibrationError(
+  confidences: ArrayLike<number>,
+  correct: ArrayLike<boolean | number>,
+  bins = 15,
+): number {
   const n = confidences.length;
   if (n === 0) return 0;
-  return reliabilityDiagram(confidences, correct, bins).reduce((s, b) => s + (b.count / n) * Math.abs(b.accuracy - b.meanConfidence), 0);
+  return reliabilityDiagram(confidences, correct, bins).reduce(
+    (s, b) => s + (b.count / n) * Math.abs(b.accuracy - b.meanConfidence),
+    0,
+  );
 }
 
 export type CalibrationMethod = "temperature" | "temperature+bias" | "temperature+isotonic";
@@ -54,14 +71,19 @@ export type FitCalibrationArgs = {
 };
 
 /** Top-1 confidence and correctness under a calibration, computed in tensors. */
-export function confidenceAndCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D, cal: Calibration): { conf: Float32Array; correct: Uint8Array; nll: number } {
+export function confidenceAndCorrect(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  cal: Calibration,
+): { conf: Float32Array; correct: Uint8Array; nll: number } {
   const [conf, pred, nll] = tf.tidy(() => {
     const logp = calibratedLogProbs(logits, cal);
     const y = tf.oneHot(labels, logits.shape[1]);
     return [tf.exp(tf.max(logp, 1)), tf.argMax(logp, 1), tf.neg(tf.mean(tf.sum(tf.mul(y, logp), 1)))];
   });
   const c = conf.dataSync() as Float32Array;
-  if (cal.confidenceMap) for (let i = 0; i < c.length; i++) c[i] = applyConfidenceMap(c[i] as number, cal.confidenceMap);
+  if (cal.confidenceMap)
+    for (let i = 0; i < c.length; i++) c[i] = applyConfidenceMap(c[i] as number, cal.confidenceMap);
   const p = pred.dataSync();
   const l = labels.dataSync();
   const nllV = nll.dataSync()[0] as number;
@@ -74,8 +96,14 @@ export function confidenceAndCorrect(logits: tf.Tensor2D, labels: tf.Tensor1D, c
  * block's mean confidence. Blocks smaller than `minBlock` are merged with a
  * neighbour so the map is not fitted to a handful of items.
  */
-export function isotonicMap(conf: ArrayLike<number>, correct: ArrayLike<boolean | number>, minBlock = 50): { x: number[]; y: number[] } {
-  const order = Array.from({ length: conf.length }, (_, i) => i).sort((a, b) => (conf[a] as number) - (conf[b] as number));
+export function isotonicMap(
+  conf: ArrayLike<number>,
+  correct: ArrayLike<boolean | number>,
+  minBlock = 50,
+): { x: number[]; y: number[] } {
+  const order = Array.from({ length: conf.length }, (_, i) => i).sort(
+    (a, b) => (conf[a] as number) - (conf[b] as number),
+  );
   type Block = { sx: number; sy: number; n: number };
   const blocks: Block[] = [];
   for (const i of order) {
@@ -127,7 +155,10 @@ function fitBias(logits: tf.Tensor2D, y: tf.Tensor2D, temperature: number, l2: n
     tf.tidy(() => {
       opt.minimize(() => {
         const logp = tf.logSoftmax(tf.add(scaled, bias));
-        return tf.add(tf.neg(tf.mean(tf.sum(tf.mul(y, logp), 1))), tf.mul(tf.scalar(l2), tf.sum(tf.square(bias)))) as tf.Scalar;
+        return tf.add(
+          tf.neg(tf.mean(tf.sum(tf.mul(y, logp), 1))),
+          tf.mul(tf.scalar(l2), tf.sum(tf.square(bias))),
+        ) as tf.Scalar;
       });
     });
   }

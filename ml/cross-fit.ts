@@ -26,18 +26,31 @@ export async function crossFitFeatures(
 ): Promise<{ logits: Float32Array; folds: number; seconds: number }> {
   const t0 = performance.now();
   const n = labels.length;
-  if (folds < 2 || n < folds) throw new Error(`crossFit: need ≥ 2 folds and ≥ 1 item per fold (n=${n}, folds=${folds})`);
+  if (folds < 2 || n < folds)
+    throw new Error(`crossFit: need ≥ 2 folds and ≥ 1 item per fold (n=${n}, folds=${folds})`);
   const cfg = resolveFeatureConfig(opts);
   const perm = permutation(n, createRng((opts.seed ?? 1) + 77));
   const logits = new Float32Array(n * numClasses);
   for (let f = 0; f < folds; f++) {
     const held = perm.filter((_, i) => i % folds === f);
     const kept = perm.filter((_, i) => i % folds !== f);
-    const model = await trainOnFeatures(selectRows(feats, kept), Array.from(kept, (i) => labels[i] as number), numClasses, cfg, { ...opts, onProgress: undefined });
+    const model = await trainOnFeatures(
+      selectRows(feats, kept),
+      Array.from(kept, (i) => labels[i] as number),
+      numClasses,
+      cfg,
+      { ...opts, onProgress: undefined },
+    );
     const out = model.logitsFeatures(selectRows(feats, held));
     held.forEach((item, j) => logits.set(out.subarray(j * numClasses, (j + 1) * numClasses), item * numClasses));
     model.dispose();
-    opts.onProgress?.({ phase: "cross-fit", epoch: f + 1, epochs: folds, loss: model.training.finalLoss, valAccuracy: model.training.valAccuracy ?? undefined });
+    opts.onProgress?.({
+      phase: "cross-fit",
+      epoch: f + 1,
+      epochs: folds,
+      loss: model.training.finalLoss,
+      valAccuracy: model.training.valAccuracy ?? undefined,
+    });
   }
   return { logits, folds, seconds: (performance.now() - t0) / 1000 };
 }

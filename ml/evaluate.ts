@@ -30,8 +30,14 @@ export type EvaluateArgs = {
 };
 
 /** Highest coverage whose accepted set has empirical precision ≥ target on these very labels. */
-export function oracleCoverage(confidences: ArrayLike<number>, correct: ArrayLike<boolean | number>, target: number): CoverageAtTarget {
-  const order = Array.from({ length: confidences.length }, (_, i) => i).sort((a, b) => (confidences[b] as number) - (confidences[a] as number));
+export function oracleCoverage(
+  confidences: ArrayLike<number>,
+  correct: ArrayLike<boolean | number>,
+  target: number,
+): CoverageAtTarget {
+  const order = Array.from({ length: confidences.length }, (_, i) => i).sort(
+    (a, b) => (confidences[b] as number) - (confidences[a] as number),
+  );
   let ok = 0;
   let best = { oracleCoverage: 0, oracleThreshold: null as number | null };
   for (let k = 0; k < order.length; k++) {
@@ -39,7 +45,8 @@ export function oracleCoverage(confidences: ArrayLike<number>, correct: ArrayLik
     if (correct[i]) ok++;
     const next = order[k + 1];
     if (next !== undefined && confidences[next] === confidences[i]) continue;
-    if (ok / (k + 1) >= target) best = { oracleCoverage: (k + 1) / order.length, oracleThreshold: confidences[i] as number };
+    if (ok / (k + 1) >= target)
+      best = { oracleCoverage: (k + 1) / order.length, oracleThreshold: confidences[i] as number };
   }
   return { targetPrecision: target, ...best };
 }
@@ -82,11 +89,14 @@ export function evaluate(args: EvaluateArgs): Evaluation {
     accuracy: n > 0 ? correct.reduce((s, c) => s + c, 0) / n : 0,
     macroF1: active.length ? active.reduce((s, c) => s + c.f1, 0) / active.length : 0,
     perClass,
-    topConfusions: [...conf].map(([key, count]) => ({ actual: Math.floor(key / k), predicted: key % k, count })).sort((a, b) => b.count - a.count),
+    topConfusions: [...conf]
+      .map(([key, count]) => ({ actual: Math.floor(key / k), predicted: key % k, count }))
+      .sort((a, b) => b.count - a.count),
   };
   if (args.confidences) {
     res.ece = expectedCalibrationError(args.confidences, correct);
-    if (args.targetPrecision !== undefined) res.coverageAtTarget = oracleCoverage(args.confidences, correct, args.targetPrecision);
+    if (args.targetPrecision !== undefined)
+      res.coverageAtTarget = oracleCoverage(args.confidences, correct, args.targetPrecision);
   }
   return res;
 }

@@ -38,7 +38,13 @@ describe("featurize", () => {
   });
 
   it("gives each item weights summing to 1, title and description in separate hash spaces", () => {
-    const f = featurize([{ title: "green tea", description: "green tea" }, { title: "", description: null }], cfg);
+    const f = featurize(
+      [
+        { title: "green tea", description: "green tea" },
+        { title: "", description: null },
+      ],
+      cfg,
+    );
     const first = Array.from(f.weights.subarray(f.offsets[0], f.offsets[1]));
     expect(first.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 5);
     expect(f.offsets[2]! - f.offsets[1]!).toBe(0); // empty item → no features

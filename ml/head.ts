@@ -59,7 +59,11 @@ export class Head {
   async getWeights(): Promise<WeightBlob[]> {
     const names = this.shape.hidden > 0 ? ["w1", "b1", "w2", "b2"] : ["w2", "b2"];
     return Promise.all(
-      this.vars.map(async (v, i) => ({ name: names[i] as string, shape: v.shape.slice(), data: (await v.data()) as Float32Array })),
+      this.vars.map(async (v, i) => ({
+        name: names[i] as string,
+        shape: v.shape.slice(),
+        data: (await v.data()) as Float32Array,
+      })),
     );
   }
 

@@ -19,7 +19,21 @@ export { crossFitLogits, crossFitFeatures } from "./cross-fit";
 export { fitBestCalibration, type CalibrationChoice } from "./calibration-select";
 export { selectThresholds, isAutoAccepted, type Thresholds, type CurvePoint, type BoundMethod } from "./thresholds";
 export { wilsonLower, wilsonInterval, clopperPearsonLower } from "./stats";
-export { selectForReview, coldStartSample, uncertaintyScore, type Strategy, type ReviewCandidate, type ReviewPick } from "./strategies";
-export { evaluate, oracleCoverage, type Evaluation, type ClassFigures, type Confusion, type CoverageAtTarget } from "./evaluate";
+export {
+  selectForReview,
+  coldStartSample,
+  uncertaintyScore,
+  type Strategy,
+  type ReviewCandidate,
+  type ReviewPick,
+} from "./strategies";
+export {
+  evaluate,
+  oracleCoverage,
+  type Evaluation,
+  type ClassFigures,
+  type Confusion,
+  type CoverageAtTarget,
+} from "./evaluate";
 export { serializeModel, deserializeModel, sha256Hex, type SerializedModel } from "./serialize";
 export { createParallelScorer, type ParallelScorer } from "./parallel-scorer";

@@ -10,14 +10,17 @@ function blobs(n: number, k: number, d: number, seed: number) {
   const rng = createRng(seed);
   const truth = Int32Array.from({ length: n }, (_, i) => i % k);
   const x = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = (j % k === truth[i] ? 10 : 0) + 0.1 * gaussian(rng);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) x[i * d + j] = (j % k === truth[i] ? 10 : 0) + 0.1 * gaussian(rng);
   return { x, truth };
 }
 
 /** Same partition up to cluster numbering. */
 function samePartition(a: Int32Array, b: Int32Array): boolean {
   const map = new Map<number, number>();
-  return a.every((v, i) => (map.get(v) ?? (map.set(v, b[i]!), b[i])) === b[i]) && new Set(map.values()).size === map.size;
+  return (
+    a.every((v, i) => (map.get(v) ?? (map.set(v, b[i]!), b[i])) === b[i]) && new Set(map.values()).size === map.size
+  );
 }
 
 describe("kmeans", () => {

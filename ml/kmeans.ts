@@ -42,7 +42,15 @@ export const PLAIN_KMEANS_MAX_WORK = 1 << 20;
  * one-hot matMul: no segment ops, so it works on wasm); small ones in plain
  * TS, same algorithm. Returns a cluster index per row.
  */
-export function kmeans(x: Float32Array, n: number, d: number, k: number, rng: Rng, iterations = 10, plainMaxWork = PLAIN_KMEANS_MAX_WORK): Int32Array {
+export function kmeans(
+  x: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  rng: Rng,
+  iterations = 10,
+  plainMaxWork = PLAIN_KMEANS_MAX_WORK,
+): Int32Array {
   if (n === 0) return new Int32Array(0);
   const kk = Math.max(1, Math.min(k, n));
   const seeded = seedCentres(x, n, d, kk, rng);
@@ -53,7 +61,10 @@ export function kmeans(x: Float32Array, n: number, d: number, k: number, rng: Rn
   let assign: tf.Tensor1D = tf.zeros([n], "int32");
   for (let it = 0; it < iterations; it++) {
     const [nextAssign, nextCentres] = tf.tidy(() => {
-      const dist = tf.add(tf.sub(xx, tf.mul(2, tf.matMul(X, centres, false, true))), tf.sum(tf.square(centres), 1).reshape([1, kk]));
+      const dist = tf.add(
+        tf.sub(xx, tf.mul(2, tf.matMul(X, centres, false, true))),
+        tf.sum(tf.square(centres), 1).reshape([1, kk]),
+      );
       const a = tf.argMin(dist, 1) as tf.Tensor1D;
       const onehot = tf.oneHot(a, kk).toFloat();
       const counts = tf.sum(onehot, 0).reshape([kk, 1]);
@@ -73,7 +84,14 @@ export function kmeans(x: Float32Array, n: number, d: number, k: number, rng: Rn
 }
 
 /** The tfjs steps above in plain TS: nearest centre (first on ties, like argMin), then means; empty clusters keep their centre. */
-function lloydPlain(x: Float32Array, n: number, d: number, k: number, seeded: Float32Array, iterations: number): Int32Array {
+function lloydPlain(
+  x: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  seeded: Float32Array,
+  iterations: number,
+): Int32Array {
   const centres = Float64Array.from(seeded);
   const assign = new Int32Array(n);
   const sums = new Float64Array(k * d);

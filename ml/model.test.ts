@@ -38,14 +38,23 @@ const progress: number[] = [];
 beforeAll(async () => {
   await initBackend();
   demo = demoSplits();
-  model = await trainModel({ ...demo.train, numClasses: demo.numClasses }, { ...FAST, onProgress: (p) => progress.push(p.epoch) });
+  model = await trainModel(
+    { ...demo.train, numClasses: demo.numClasses },
+    { ...FAST, onProgress: (p) => progress.push(p.epoch) },
+  );
 });
 
 describe("trainModel / predict on the demo catalogue", () => {
   it("learns well above chance and reports its training", async () => {
     const preds = await model.predict(demo.test.inputs, { topK: 3 });
-    const e = evaluate({ predicted: preds.map((p) => p.top[0]?.classIndex ?? -1), labels: demo.test.labels, numClasses: demo.numClasses });
-    const majority = Math.max(...Array.from({ length: demo.numClasses }, (_, c) => demo.test.labels.filter((y) => y === c).length)) / demo.test.labels.length;
+    const e = evaluate({
+      predicted: preds.map((p) => p.top[0]?.classIndex ?? -1),
+      labels: demo.test.labels,
+      numClasses: demo.numClasses,
+    });
+    const majority =
+      Math.max(...Array.from({ length: demo.numClasses }, (_, c) => demo.test.labels.filter((y) => y === c).length)) /
+      demo.test.labels.length;
     expect(e.accuracy).toBeGreaterThan(Math.max(0.6, 3 * majority));
     expect(progress.length).toBeGreaterThan(0);
     expect(model.training.backend).toBe(tf.getBackend());
@@ -58,8 +67,14 @@ describe("trainModel / predict on the demo catalogue", () => {
   });
 
   it("is deterministic under a seed", async () => {
-    const again = await trainModel({ inputs: demo.train.inputs.slice(0, 800), labels: demo.train.labels.slice(0, 800), numClasses: demo.numClasses }, { ...FAST, epochs: 2 });
-    const twice = await trainModel({ inputs: demo.train.inputs.slice(0, 800), labels: demo.train.labels.slice(0, 800), numClasses: demo.numClasses }, { ...FAST, epochs: 2 });
+    const again = await trainModel(
+      { inputs: demo.train.inputs.slice(0, 800), labels: demo.train.labels.slice(0, 800), numClasses: demo.numClasses },
+      { ...FAST, epochs: 2 },
+    );
+    const twice = await trainModel(
+      { inputs: demo.train.inputs.slice(0, 800), labels: demo.train.labels.slice(0, 800), numClasses: demo.numClasses },
+      { ...FAST, epochs: 2 },
+    );
     const a = await again.predict(demo.test.inputs.slice(0, 50));
     const b = await twice.predict(demo.test.inputs.slice(0, 50));
     expect(a.map((p) => p.confidence)).toEqual(b.map((p) => p.confidence));
@@ -75,25 +90,38 @@ describe("trainModel / predict on the demo catalogue", () => {
   });
 
   it("warm-starts from a previous version with the same categories", async () => {
-    const warm = await trainModel({ ...demo.train, numClasses: demo.numClasses }, { ...FAST, epochs: 1, warmStart: model });
+    const warm = await trainModel(
+      { ...demo.train, numClasses: demo.numClasses },
+      { ...FAST, epochs: 1, warmStart: model },
+    );
     expect(warm.training.warmStarted).toBe(true);
-    const cold = await trainModel({ ...demo.train, numClasses: demo.numClasses + 1 }, { ...FAST, epochs: 1, warmStart: model });
+    const cold = await trainModel(
+      { ...demo.train, numClasses: demo.numClasses + 1 },
+      { ...FAST, epochs: 1, warmStart: model },
+    );
     expect(cold.training.warmStarted).toBe(false);
     warm.dispose();
     cold.dispose();
   });
 
   it("cross-fits out-of-fold logits that are honest (below in-sample accuracy, far above chance)", async () => {
-    const sub = { inputs: demo.train.inputs.slice(0, 1200), labels: demo.train.labels.slice(0, 1200), numClasses: demo.numClasses };
+    const sub = {
+      inputs: demo.train.inputs.slice(0, 1200),
+      labels: demo.train.labels.slice(0, 1200),
+      numClasses: demo.numClasses,
+    };
     const { logits } = await crossFitLogits(sub, 3, { ...FAST, epochs: 3 });
     const argmax = (row: number) => {
       let best = 0;
-      for (let c = 1; c < demo.numClasses; c++) if (logits[row * demo.numClasses + c]! > logits[row * demo.numClasses + best]!) best = c;
+      for (let c = 1; c < demo.numClasses; c++)
+        if (logits[row * demo.numClasses + c]! > logits[row * demo.numClasses + best]!) best = c;
       return best;
     };
     const oof = sub.labels.filter((y, i) => argmax(i) === y).length / sub.labels.length;
     const inSample = await trainModel(sub, { ...FAST, epochs: 3 });
-    const fitted = (await inSample.predict(sub.inputs)).filter((p, i) => p.top[0]?.classIndex === sub.labels[i]).length / sub.labels.length;
+    const fitted =
+      (await inSample.predict(sub.inputs)).filter((p, i) => p.top[0]?.classIndex === sub.labels[i]).length /
+      sub.labels.length;
     inSample.dispose();
     expect(oof).toBeGreaterThan(0.3);
     expect(oof).toBeLessThan(fitted);
@@ -102,7 +130,9 @@ describe("trainModel / predict on the demo catalogue", () => {
   it("stops when aborted", async () => {
     const ac = new AbortController();
     ac.abort();
-    await expect(trainModel({ ...demo.train, numClasses: demo.numClasses }, { ...FAST, signal: ac.signal })).rejects.toThrow();
+    await expect(
+      trainModel({ ...demo.train, numClasses: demo.numClasses }, { ...FAST, signal: ac.signal }),
+    ).rejects.toThrow();
   });
 });
 
@@ -110,10 +140,15 @@ describe("serialisation", () => {
   it("round-trips to the same predictions, bit for bit", async () => {
     const fit = calibrateModel(model, demo.test);
     const preds0 = await model.predict(demo.test.inputs);
-    model.setThresholds(selectThresholds({
-      confidences: preds0.map((p) => p.confidence), predicted: preds0.map((p) => p.top[0]!.classIndex),
-      correct: preds0.map((p, i) => p.top[0]!.classIndex === demo.test.labels[i]), numClasses: demo.numClasses, targetPrecision: 0.9,
-    }));
+    model.setThresholds(
+      selectThresholds({
+        confidences: preds0.map((p) => p.confidence),
+        predicted: preds0.map((p) => p.top[0]!.classIndex),
+        correct: preds0.map((p, i) => p.top[0]!.classIndex === demo.test.labels[i]),
+        numClasses: demo.numClasses,
+        targetPrecision: 0.9,
+      }),
+    );
     const { bytes, sha256 } = await serializeModel(model);
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
     const back = await deserializeModel(bytes, sha256);
@@ -153,19 +188,31 @@ describe("serialisation", () => {
   });
 });
 
-const INSTACART = process.env.LOUPE_INSTACART ?? path.resolve(__dirname, "../../shared/data/instacart-products/products.jsonl");
+const INSTACART =
+  process.env.LOUPE_INSTACART ?? path.resolve(__dirname, "../../shared/data/instacart-products/products.jsonl");
 const haveInstacart = existsSync(INSTACART);
-if (!haveInstacart && process.env.CI === "true") throw new Error(`CI=true but the instacart data is missing: ${INSTACART}`);
+if (!haveInstacart && process.env.CI === "true")
+  throw new Error(`CI=true but the instacart data is missing: ${INSTACART}`);
 if (!haveInstacart) console.warn(`skipping instacart test: ${INSTACART} not found (set LOUPE_INSTACART)`);
 
 describe("instacart subset", () => {
   it.skipIf(!haveInstacart)("reaches a sane accuracy on 8k pool items", async () => {
-    const rows = readFileSync(INSTACART, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { title: string; category: string; split: string });
+    const rows = readFileSync(INSTACART, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { title: string; category: string; split: string });
     const cats = [...new Set(rows.map((r) => r.category))].sort();
     const idx = new Map(cats.map((c, i) => [c, i]));
     const pool = rows.filter((r) => r.split === "pool").slice(0, 8000);
     const test = rows.filter((r) => r.split === "test").slice(0, 2000);
-    const m = await trainModel({ inputs: pool.map((r) => ({ title: r.title })), labels: pool.map((r) => idx.get(r.category) as number), numClasses: cats.length }, { ...FAST, epochs: 6 });
+    const m = await trainModel(
+      {
+        inputs: pool.map((r) => ({ title: r.title })),
+        labels: pool.map((r) => idx.get(r.category) as number),
+        numClasses: cats.length,
+      },
+      { ...FAST, epochs: 6 },
+    );
     const preds = await m.predict(test.map((r) => ({ title: r.title })));
     const acc = preds.filter((p, i) => p.top[0]?.classIndex === idx.get(test[i]!.category)).length / test.length;
     expect(acc).toBeGreaterThan(0.5); // chance is ~1/133; full-pool training reaches ~0.75

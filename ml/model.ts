@@ -84,7 +84,13 @@ export class TrainedModel {
       const part = s === 0 && n <= bs ? batch : selectRows(batch, range(s, Math.min(n, s + bs)));
       const bag = this.table.bag(part);
       const logits = tf.tidy(() => this.head.logits(tf.tensor2d(bag, [batchSize(part), this.config.dim])));
-      const preds = predictionsFromLogits(logits, this.calibration, opts.topK ?? 3, opts.withEmbedding ? bag : undefined, this.config.dim);
+      const preds = predictionsFromLogits(
+        logits,
+        this.calibration,
+        opts.topK ?? 3,
+        opts.withEmbedding ? bag : undefined,
+        this.config.dim,
+      );
       logits.dispose();
       for (const p of preds) out.push(p);
     }

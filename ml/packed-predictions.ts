@@ -27,7 +27,16 @@ export function packPredictions(preds: Prediction[], topK: number, dim: number):
     stats.set([p.confidence, p.margin, p.entropy], i * 3);
     if (dim && p.embedding) embedding.set(p.embedding, i * dim);
   });
-  return { n, k, dim, classIndex, prob, stats, embedding, buffers: [classIndex.buffer, prob.buffer, stats.buffer, embedding.buffer] as ArrayBuffer[] };
+  return {
+    n,
+    k,
+    dim,
+    classIndex,
+    prob,
+    stats,
+    embedding,
+    buffers: [classIndex.buffer, prob.buffer, stats.buffer, embedding.buffer] as ArrayBuffer[],
+  };
 }
 
 export function unpackPredictions(p: PackedPredictions): Prediction[] {
@@ -38,7 +47,12 @@ export function unpackPredictions(p: PackedPredictions): Prediction[] {
       const c = p.classIndex[i * p.k + j] as number;
       if (c >= 0) top.push({ classIndex: c, prob: p.prob[i * p.k + j] as number });
     }
-    const pred: Prediction = { top, confidence: p.stats[i * 3] as number, margin: p.stats[i * 3 + 1] as number, entropy: p.stats[i * 3 + 2] as number };
+    const pred: Prediction = {
+      top,
+      confidence: p.stats[i * 3] as number,
+      margin: p.stats[i * 3 + 1] as number,
+      entropy: p.stats[i * 3 + 2] as number,
+    };
     if (p.dim) pred.embedding = p.embedding.slice(i * p.dim, (i + 1) * p.dim);
     out[i] = pred;
   }

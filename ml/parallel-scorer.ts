@@ -32,7 +32,14 @@ function spawnScoreWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-type Reply = { id?: number; packed?: PackedPredictions; error?: string; ready?: boolean; backend?: string; fatal?: string };
+type Reply = {
+  id?: number;
+  packed?: PackedPredictions;
+  error?: string;
+  ready?: boolean;
+  backend?: string;
+  fatal?: string;
+};
 
 /** Starts a worker that loads the model blob; resolves once it is ready. */
 function startWorker(bytes: Uint8Array, backend: BackendPreference): Promise<{ worker: Worker; backend: string }> {
@@ -53,7 +60,10 @@ function startWorker(bytes: Uint8Array, backend: BackendPreference): Promise<{ w
  * Scores with a model blob on `workers` threads (default: cores, max 4).
  * Chunks are handed to whichever worker is free; order is preserved.
  */
-export async function createParallelScorer(bytes: Uint8Array, opts: { workers?: number; backend?: BackendPreference; chunkSize?: number } = {}): Promise<ParallelScorer> {
+export async function createParallelScorer(
+  bytes: Uint8Array,
+  opts: { workers?: number; backend?: BackendPreference; chunkSize?: number } = {},
+): Promise<ParallelScorer> {
   const count = Math.max(1, opts.workers ?? Math.min(4, availableParallelism()));
   const started = await Promise.all(Array.from({ length: count }, () => startWorker(bytes, opts.backend ?? "auto")));
   const chunkSize = opts.chunkSize ?? 2048;

@@ -117,7 +117,12 @@ function normalised(v: Float32Array): Float32Array {
 }
 
 /** Predictions from stored logits (e.g. out-of-fold logits) under a calibration. */
-export function predictionsFromLogitArray(logits: Float32Array, numClasses: number, cal: Calibration, topK = 1): Prediction[] {
+export function predictionsFromLogitArray(
+  logits: Float32Array,
+  numClasses: number,
+  cal: Calibration,
+  topK = 1,
+): Prediction[] {
   const t = tf.tensor2d(logits, [logits.length / numClasses, numClasses]);
   try {
     return predictionsFromLogits(t, cal, topK);

@@ -47,8 +47,12 @@ function touchedRows(table: EmbeddingTable): Uint32Array {
 export async function serializeModel(model: TrainedModel): Promise<SerializedModel> {
   const weights = await model.head.getWeights();
   const header: Header = {
-    format: FORMAT, config: model.config, training: model.training, calibration: model.calibration,
-    thresholds: model.thresholds, head: weights.map((w) => ({ name: w.name, shape: w.shape })),
+    format: FORMAT,
+    config: model.config,
+    training: model.training,
+    calibration: model.calibration,
+    thresholds: model.thresholds,
+    head: weights.map((w) => ({ name: w.name, shape: w.shape })),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const rows = touchedRows(model.table);
@@ -87,7 +91,8 @@ function readFloats(view: DataView, off: number, count: number): Float32Array {
 }
 
 function parseHeader(bytes: Uint8Array, view: DataView): { header: Header; start: number } {
-  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new Error("not a Loupe model blob (bad magic)");
+  if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC)
+    throw new Error("not a Loupe model blob (bad magic)");
   const len = view.getUint32(8, true);
   if (12 + len > bytes.length) throw new Error("model blob is truncated (header)");
   let header: Header;
@@ -98,8 +103,10 @@ function parseHeader(bytes: Uint8Array, view: DataView): { header: Header; start
   }
   if (header.format !== FORMAT) throw new Error(`unsupported model blob format ${header.format} (expected ${FORMAT})`);
   const c = header.config;
-  if (!c || !(c.dim > 0) || !(c.numClasses > 0) || !(c.features?.buckets > 0)) throw new Error("model blob header lacks a valid config");
-  if (!Array.isArray(header.head) || !header.training || !header.calibration) throw new Error("model blob header is incomplete (head, training or calibration missing)");
+  if (!c || !(c.dim > 0) || !(c.numClasses > 0) || !(c.features?.buckets > 0))
+    throw new Error("model blob header lacks a valid config");
+  if (!Array.isArray(header.head) || !header.training || !header.calibration)
+    throw new Error("model blob header is incomplete (head, training or calibration missing)");
   return { header, start: align4(12 + len) };
 }
 
@@ -107,7 +114,8 @@ function parseHeader(bytes: Uint8Array, view: DataView): { header: Header; start
 export async function deserializeModel(bytes: Uint8Array, expectedSha256?: string): Promise<TrainedModel> {
   if (expectedSha256 !== undefined) {
     const actual = await sha256Hex(bytes);
-    if (actual !== expectedSha256.toLowerCase()) throw new Error(`model blob sha256 mismatch: expected ${expectedSha256}, got ${actual}`);
+    if (actual !== expectedSha256.toLowerCase())
+      throw new Error(`model blob sha256 mismatch: expected ${expectedSha256}, got ${actual}`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { header, start } = parseHeader(bytes, view);

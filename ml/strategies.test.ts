@@ -70,7 +70,12 @@ describe("selectForReview", () => {
 describe("coldStartSample", () => {
   it("draws a diverse sample across topics with no model", () => {
     const topics = ["coffee beans", "dog food", "shampoo", "batteries", "tomato sauce", "ice cream"];
-    const items = Array.from({ length: 600 }, (_, i) => ({ id: i, input: { title: `${topics[i % topics.length]} ${["small", "large", "organic", "value", "family"][i % 5]} pack ${i % 7}` } }));
+    const items = Array.from({ length: 600 }, (_, i) => ({
+      id: i,
+      input: {
+        title: `${topics[i % topics.length]} ${["small", "large", "organic", "value", "family"][i % 5]} pack ${i % 7}`,
+      },
+    }));
     const picks = coldStartSample({ items, n: 6, seed: 3 });
     expect(picks).toHaveLength(6);
     expect(new Set(picks.map((p) => p.id)).size).toBe(6);

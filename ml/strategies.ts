@@ -34,13 +34,19 @@ function reasonFor(strategy: Strategy, p: Prediction): string {
 }
 
 /** Candidate indices, most informative first (random: a seeded shuffle). Ties keep input order. */
-function ranked(cands: readonly ReviewCandidate[], strategy: Strategy, rng: Rng): { order: number[]; scores: Float64Array } {
+function ranked(
+  cands: readonly ReviewCandidate[],
+  strategy: Strategy,
+  rng: Rng,
+): { order: number[]; scores: Float64Array } {
   const scores = new Float64Array(cands.length);
   if (strategy === "random") {
     const perm = permutation(cands.length, rng);
     perm.forEach((idx, rank) => (scores[idx] = 1 - rank / Math.max(1, cands.length)));
   } else cands.forEach((c, i) => (scores[i] = uncertaintyScore(c.prediction, strategy)));
-  const order = Array.from({ length: cands.length }, (_, i) => i).sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+  const order = Array.from({ length: cands.length }, (_, i) => i).sort(
+    (a, b) => (scores[b] as number) - (scores[a] as number) || a - b,
+  );
   return { order, scores };
 }
 
@@ -55,7 +61,11 @@ export function selectForReview(args: SelectForReviewArgs): ReviewPick[] {
   };
   if (!args.diversity || n <= 1) return order.slice(0, n).map((i) => pick(i));
   const top = order.slice(0, Math.min(order.length, n * (args.candidateFactor ?? 10)));
-  const clusters = clusterCandidates(top.map((i) => (args.candidates[i] as ReviewCandidate).prediction), n, rng);
+  const clusters = clusterCandidates(
+    top.map((i) => (args.candidates[i] as ReviewCandidate).prediction),
+    n,
+    rng,
+  );
   const taken = new Set<number>();
   const seen = new Set<number>();
   // `top` is sorted by score, so the first member met of each cluster is its most informative.
@@ -109,14 +119,23 @@ function randomProjection(inputs: readonly TextInput[], cfg: FeatureConfig, d: n
  * Clusters a random subset (≤ max(20n, 2000) items) into n groups in a
  * random projection of the hashed n-grams and takes the member nearest each centre.
  */
-export function coldStartSample(args: { items: readonly { id: string | number; input: TextInput }[]; n: number; seed?: number; features?: FeatureConfig }): ReviewPick[] {
+export function coldStartSample(args: {
+  items: readonly { id: string | number; input: TextInput }[];
+  n: number;
+  seed?: number;
+  features?: FeatureConfig;
+}): ReviewPick[] {
   const rng = createRng(args.seed ?? 1);
   const n = Math.max(0, Math.min(args.n, args.items.length));
   if (n === 0) return [];
   const m = Math.min(args.items.length, Math.max(20 * n, 2000));
   const sub = Array.from(permutation(args.items.length, rng).subarray(0, m));
   const d = 64;
-  const x = randomProjection(sub.map((i) => (args.items[i] as { input: TextInput }).input), args.features ?? DEFAULT_FEATURES, d);
+  const x = randomProjection(
+    sub.map((i) => (args.items[i] as { input: TextInput }).input),
+    args.features ?? DEFAULT_FEATURES,
+    d,
+  );
   const assign = kmeans(x, m, d, n, rng);
   const centres = new Float64Array(n * d);
   assign.forEach((c, i) => {
@@ -131,5 +150,11 @@ export function coldStartSample(args: { items: readonly { id: string | number; i
   });
   const picks = [...best.values()].map((b) => b.i);
   for (let i = 0; picks.length < n && i < m; i++) if (!picks.includes(i)) picks.push(i);
-  return picks.slice(0, n).map((i) => ({ id: (args.items[sub[i] as number] as { id: string | number }).id, score: 0, reason: "cold start: representative of a cluster of the pool" }));
+  return picks
+    .slice(0, n)
+    .map((i) => ({
+      id: (args.items[sub[i] as number] as { id: string | number }).id,
+      score: 0,
+      reason: "cold start: representative of a cluster of the pool",
+    }));
 }

@@ -54,7 +54,8 @@ describe("selectThresholds", () => {
     const small = selectThresholds({ ...sample(1000, 5), numClasses: 4, targetPrecision: 0.9 });
     const large = selectThresholds({ ...sample(20000, 5), numClasses: 4, targetPrecision: 0.9 });
     expect(large.global as number).toBeLessThan(small.global as number);
-    for (const p of large.curve.filter((c) => c.threshold >= (large.global as number))) expect(p.lowerBound).toBeLessThanOrEqual(p.precision);
+    for (const p of large.curve.filter((c) => c.threshold >= (large.global as number)))
+      expect(p.lowerBound).toBeLessThanOrEqual(p.precision);
   });
 
   it("says 'no threshold' plainly when the data cannot support the target", () => {
@@ -63,7 +64,9 @@ describe("selectThresholds", () => {
     expect(t.global).toBeNull();
     expect(t.perClass.every((x) => x === null)).toBe(true);
     expect(t.reason).toMatch(/no threshold/);
-    expect(isAutoAccepted({ top: [{ classIndex: 0, prob: 0.999 }], confidence: 0.999, margin: 0.99, entropy: 0.01 }, t)).toBe(false);
+    expect(
+      isAutoAccepted({ top: [{ classIndex: 0, prob: 0.999 }], confidence: 0.999, margin: 0.99, entropy: 0.01 }, t),
+    ).toBe(false);
   });
 
   it("uses per-class thresholds where support allows and the global one elsewhere", () => {
@@ -79,11 +82,24 @@ describe("selectThresholds", () => {
       // class 0 is easy (always right above 0.3), class 1 hard.
       correct.push(cls === 0 ? c > 0.3 || rng() < 0.5 : rng() < c);
     }
-    const t = selectThresholds({ confidences, predicted, correct, numClasses: 3, targetPrecision: 0.9, minClassSupport: 2000, mode: "per-class" });
+    const t = selectThresholds({
+      confidences,
+      predicted,
+      correct,
+      numClasses: 3,
+      targetPrecision: 0.9,
+      minClassSupport: 2000,
+      mode: "per-class",
+    });
     expect(t.perClassSource).toEqual(["class", "class", "global"]);
     expect(t.perClass[0] as number).toBeLessThan(t.perClass[1] as number);
     expect(t.perClass[2]).toBe(t.global);
-    const pred = (cls: number, conf: number) => ({ top: [{ classIndex: cls, prob: conf }], confidence: conf, margin: conf, entropy: 0 });
+    const pred = (cls: number, conf: number) => ({
+      top: [{ classIndex: cls, prob: conf }],
+      confidence: conf,
+      margin: conf,
+      entropy: 0,
+    });
     expect(isAutoAccepted(pred(0, 0.5), t)).toBe(true);
     expect(isAutoAccepted(pred(1, 0.5), t)).toBe(false);
   });
@@ -130,7 +146,11 @@ describe("selectThresholds", () => {
   }
   /** Exact precision of {conf ≥ t} under noisyTop with uniform confidences. */
   function noisyPrecision(t: number): number {
-    const parts: [number, number, number][] = [[0.97, 1, 0.85], [0.7, 0.97, 0.98], [0, 0.7, 0.7]];
+    const parts: [number, number, number][] = [
+      [0.97, 1, 0.85],
+      [0.7, 0.97, 0.98],
+      [0, 0.7, 0.7],
+    ];
     let mass = 0;
     let right = 0;
     for (const [lo, hi, p] of parts) {
@@ -159,7 +179,12 @@ describe("selectThresholds", () => {
     let certified = 0;
     const trials = 40;
     for (let s = 0; s < trials; s++) {
-      const t = selectThresholds({ ...noisySample(6000, 300 + s), numClasses: 4, targetPrecision: target, minClassSupport: 100_000 });
+      const t = selectThresholds({
+        ...noisySample(6000, 300 + s),
+        numClasses: 4,
+        targetPrecision: target,
+        minClassSupport: 100_000,
+      });
       if (t.global === null) continue;
       certified++;
       if (noisyPrecision(t.global) >= target) held++;

@@ -74,7 +74,13 @@ const LATER_STARTS = [1 / 8, 1 / 4];
  * shares of the set, each at a third of the error budget (Bonferroni), and
  * the lowest threshold any of them certifies is kept. Ties are accepted together.
  */
-export function certifiedThreshold(items: Item[], target: number, level: number, bound: BoundMethod, steps = 100): number | null {
+export function certifiedThreshold(
+  items: Item[],
+  target: number,
+  level: number,
+  bound: BoundMethod,
+  steps = 100,
+): number | null {
   const sorted = [...items].sort((a, b) => b.conf - a.conf);
   const n = sorted.length;
   const multi = n >= MULTI_START_MIN_ITEMS;
@@ -85,7 +91,9 @@ export function certifiedThreshold(items: Item[], target: number, level: number,
   // First look where even a few errors can pass: one error in the first kMin items would end the scan.
   const first = Math.max(step, 4 * kMin);
   // A later start that falls before the first look is the same scan: run it once (the budget split stays as it is).
-  const starts = multi ? [...new Set([first, ...LATER_STARTS.map((f) => Math.max(first, Math.round(n * f)))])] : [first];
+  const starts = multi
+    ? [...new Set([first, ...LATER_STARTS.map((f) => Math.max(first, Math.round(n * f)))])]
+    : [first];
   let best: number | null = null;
   for (const start of starts) {
     const t = scanFrom(sorted, start, step, target, scanLevel, bound);
@@ -95,7 +103,14 @@ export function certifiedThreshold(items: Item[], target: number, level: number,
 }
 
 /** One fixed-sequence scan over `sorted` (descending confidence), first look at `start` items. */
-function scanFrom(sorted: Item[], start: number, step: number, target: number, level: number, bound: BoundMethod): number | null {
+function scanFrom(
+  sorted: Item[],
+  start: number,
+  step: number,
+  target: number,
+  level: number,
+  bound: BoundMethod,
+): number | null {
   let check = start;
   let best: number | null = null;
   let ok = 0;
@@ -123,7 +138,12 @@ export function precisionCurve(items: Item[], level: number, bound: BoundMethod,
     if ((sorted[i] as Item).ok) ok++;
     if ((i + 1) % step === 0 || i === n - 1) {
       const k = i + 1;
-      out.push({ threshold: (sorted[i] as Item).conf, coverage: k / n, precision: ok / k, lowerBound: lower(bound, ok, k, level) });
+      out.push({
+        threshold: (sorted[i] as Item).conf,
+        coverage: k / n,
+        precision: ok / k,
+        lowerBound: lower(bound, ok, k, level),
+      });
     }
   }
   return out;
@@ -139,7 +159,8 @@ export function selectThresholds(args: SelectThresholdsArgs): Thresholds {
   const bound = args.bound ?? "wilson";
   const minSupport = args.minClassSupport ?? 300;
   const n = args.confidences.length;
-  if (args.predicted.length !== n || args.correct.length !== n) throw new Error("selectThresholds: arrays differ in length");
+  if (args.predicted.length !== n || args.correct.length !== n)
+    throw new Error("selectThresholds: arrays differ in length");
   const all: Item[] = [];
   const byClass: Item[][] = Array.from({ length: args.numClasses }, () => []);
   for (let i = 0; i < n; i++) {
@@ -169,9 +190,14 @@ export function selectThresholds(args: SelectThresholdsArgs): Thresholds {
     return k;
   };
   const mode = args.mode ?? "auto";
-  const useGlobal = mode === "global" || (mode === "auto" && accepted(perClass.map(() => global)) >= accepted(perClass));
+  const useGlobal =
+    mode === "global" || (mode === "auto" && accepted(perClass.map(() => global)) >= accepted(perClass));
   const res: Thresholds = {
-    targetPrecision: args.targetPrecision, confidenceLevel: level, bound, global, mode: useGlobal ? "global" : "per-class",
+    targetPrecision: args.targetPrecision,
+    confidenceLevel: level,
+    bound,
+    global,
+    mode: useGlobal ? "global" : "per-class",
     perClass: useGlobal ? perClass.map(() => global) : perClass,
     perClassSource: useGlobal ? perClass.map(() => (global === null ? "none" : "global")) : perClassSource,
     curve: precisionCurve(all, level, bound),

@@ -1,7 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./backend";
 import { EmbeddingTable } from "./embedding-table";
-import { DEFAULT_FEATURES, type FeatureConfig, type SparseBatch, type TextInput, featurize, selectRows } from "./features";
+import {
+  DEFAULT_FEATURES,
+  type FeatureConfig,
+  type SparseBatch,
+  type TextInput,
+  featurize,
+  selectRows,
+} from "./features";
 import { Head, type WeightBlob, headTrainStep } from "./head";
 import { type ModelConfig, TrainedModel, type TrainingFigures } from "./model";
 import { createRng, permutation, type Rng } from "./rng";
@@ -43,7 +50,19 @@ export type TrainOptions = {
 export type TrainData = { inputs: readonly TextInput[]; labels: readonly number[]; numClasses: number };
 
 // Picked among ~8 configurations by instacart test accuracy (so that figure is slightly optimistic); see bench/README.md.
-const DEFAULTS = { seed: 1, epochs: 12, dim: 64, hidden: 0, validationFraction: 0.1, patience: 2, batchSize: 64, lr: 0.1, headLr: 0.002, classWeightPower: 0, minSteps: 1500 };
+const DEFAULTS = {
+  seed: 1,
+  epochs: 12,
+  dim: 64,
+  hidden: 0,
+  validationFraction: 0.1,
+  patience: 2,
+  batchSize: 64,
+  lr: 0.1,
+  headLr: 0.002,
+  classWeightPower: 0,
+  minSteps: 1500,
+};
 
 export function resolveFeatureConfig(opts: TrainOptions = {}): FeatureConfig {
   const f: FeatureConfig = { ...DEFAULT_FEATURES, ...opts.features };
@@ -84,7 +103,20 @@ export async function trainOnFeatures(
   const t0 = performance.now();
   let state: LoopState;
   try {
-    state = await epochLoop({ o, table, head, opt, rng, trainFeats, trainLabels, weights, valFeats, valLabels, signal: opts.signal, onProgress: opts.onProgress });
+    state = await epochLoop({
+      o,
+      table,
+      head,
+      opt,
+      rng,
+      trainFeats,
+      trainLabels,
+      weights,
+      valFeats,
+      valLabels,
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+    });
   } catch (e) {
     head.dispose();
     throw e;
@@ -94,10 +126,19 @@ export async function trainOnFeatures(
   table.releaseOptimizerState();
   const secs = (performance.now() - t0) / 1000;
   const figures: TrainingFigures = {
-    backend, seed: o.seed, items: train.length, validationItems: val.length, epochsRun: state.epochsRun,
-    bestEpoch: state.bestEpoch, trainSeconds: secs, itemsPerSecond: (train.length * state.epochsRun) / Math.max(secs, 1e-9),
-    finalLoss: state.lastLoss, valAccuracy: state.bestAcc >= 0 ? state.bestAcc : null, warmStarted,
-    stoppedEarly: state.stoppedEarly, aborted: false,
+    backend,
+    seed: o.seed,
+    items: train.length,
+    validationItems: val.length,
+    epochsRun: state.epochsRun,
+    bestEpoch: state.bestEpoch,
+    trainSeconds: secs,
+    itemsPerSecond: (train.length * state.epochsRun) / Math.max(secs, 1e-9),
+    finalLoss: state.lastLoss,
+    valAccuracy: state.bestAcc >= 0 ? state.bestAcc : null,
+    warmStarted,
+    stoppedEarly: state.stoppedEarly,
+    aborted: false,
   };
   return new TrainedModel(config, table, head, figures);
 }
@@ -109,7 +150,8 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 function checkLabels(labels: ArrayLike<number>, numClasses: number): void {
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i] as number;
-    if (!Number.isInteger(y) || y < 0 || y >= numClasses) throw new Error(`trainModel: label ${y} at ${i} outside 0..${numClasses - 1}`);
+    if (!Number.isInteger(y) || y < 0 || y >= numClasses)
+      throw new Error(`trainModel: label ${y} at ${i} outside 0..${numClasses - 1}`);
   }
 }
 
@@ -120,7 +162,12 @@ function splitValidation(n: number, frac: number, rng: Rng): { train: Int32Array
 }
 
 function sameShape(a: ModelConfig, b: ModelConfig): boolean {
-  return a.dim === b.dim && a.hidden === b.hidden && a.numClasses === b.numClasses && JSON.stringify(a.features) === JSON.stringify(b.features);
+  return (
+    a.dim === b.dim &&
+    a.hidden === b.hidden &&
+    a.numClasses === b.numClasses &&
+    JSON.stringify(a.features) === JSON.stringify(b.features)
+  );
 }
 
 function initModel(config: ModelConfig, warm: TrainedModel | undefined, rng: Rng) {
@@ -130,7 +177,11 @@ function initModel(config: ModelConfig, warm: TrainedModel | undefined, rng: Rng
     head.assignFrom(headSnapshot(warm.head));
     return { table: warm.table.clone(), head, warmStarted: true };
   }
-  return { table: new EmbeddingTable(config.features.buckets, config.dim), head: Head.init(shape, rng), warmStarted: false };
+  return {
+    table: new EmbeddingTable(config.features.buckets, config.dim),
+    head: Head.init(shape, rng),
+    warmStarted: false,
+  };
 }
 
 function headSnapshot(head: Head): WeightBlob[] {
@@ -166,7 +217,10 @@ type LoopArgs = {
 type LoopState = { epochsRun: number; bestEpoch: number; bestAcc: number; lastLoss: number; stoppedEarly: boolean };
 
 /** Epoch count (stretched for small sets to reach minSteps) and how often to validate. */
-export function epochPlan(n: number, o: { epochs: number; batchSize: number; minSteps: number }): { epochs: number; every: number } {
+export function epochPlan(
+  n: number,
+  o: { epochs: number; batchSize: number; minSteps: number },
+): { epochs: number; every: number } {
   const stepsPerEpoch = Math.max(1, Math.ceil(n / o.batchSize));
   const epochs = Math.max(o.epochs, Math.min(1000, Math.ceil(o.minSteps / stepsPerEpoch)));
   return { epochs, every: Math.max(1, Math.round(epochs / o.epochs)) };
@@ -227,7 +281,12 @@ function runEpoch(a: LoopArgs): number {
   return lossSum / Math.max(1, batches);
 }
 
-function validate(table: EmbeddingTable, head: Head, feats: SparseBatch, labels: Int32Array): { accuracy: number; loss: number } {
+function validate(
+  table: EmbeddingTable,
+  head: Head,
+  feats: SparseBatch,
+  labels: Int32Array,
+): { accuracy: number; loss: number } {
   const n = labels.length;
   const bag = table.bag(feats);
   const [pred, nll] = tf.tidy(() => {

@@ -10,7 +10,8 @@ import { getDbHandle } from "../server/db";
 import { exportLabels } from "../server/services/exports";
 import { findProjectBySlugOrName } from "../server/services/imports-project";
 
-const USAGE = "usage: npm run export -- --project SLUG --format csv|jsonl [--source human|auto|import] [--split pool|test] [--out FILE]";
+const USAGE =
+  "usage: npm run export -- --project SLUG --format csv|jsonl [--source human|auto|import] [--split pool|test] [--out FILE]";
 
 function fail(message: string): never {
   console.error(message);
@@ -29,7 +30,8 @@ function parse() {
   });
   const { project, format, source, split, out } = values;
   if (!project || (format !== "csv" && format !== "jsonl")) fail(USAGE);
-  if (source !== undefined && source !== "human" && source !== "auto" && source !== "import") fail("--source must be human, auto or import");
+  if (source !== undefined && source !== "human" && source !== "auto" && source !== "import")
+    fail("--source must be human, auto or import");
   if (split !== undefined && split !== "pool" && split !== "test") fail("--split must be pool or test");
   return { project, format, source, split, out } as const;
 }
@@ -40,7 +42,13 @@ async function main(): Promise<void> {
   try {
     const project = await findProjectBySlugOrName(handle.db, args.project);
     if (!project) fail(`no project "${args.project}"`);
-    const chunks = await exportLabels(handle.db, { projectId: project.id, actorId: null, format: args.format, source: args.source, split: args.split });
+    const chunks = await exportLabels(handle.db, {
+      projectId: project.id,
+      actorId: null,
+      format: args.format,
+      source: args.source,
+      split: args.split,
+    });
     await pipeline(Readable.from(chunks), args.out ? createWriteStream(args.out) : process.stdout);
     if (args.out) console.error(`exported "${project.slug}" labels to ${args.out}`);
   } finally {

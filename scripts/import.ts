@@ -28,10 +28,13 @@ function parse() {
   });
   const file = positionals[0];
   const policy = values["unknown-categories"];
-  const format = values.format ?? (file?.toLowerCase().endsWith(".csv") ? "csv" : file?.toLowerCase().endsWith(".jsonl") ? "jsonl" : undefined);
+  const format =
+    values.format ??
+    (file?.toLowerCase().endsWith(".csv") ? "csv" : file?.toLowerCase().endsWith(".jsonl") ? "jsonl" : undefined);
   if (!values.project || !file || positionals.length > 1) fail(USAGE);
   if (policy !== "create" && policy !== "reject") fail("--unknown-categories must be create or reject");
-  if (format !== "csv" && format !== "jsonl") fail("cannot tell the format from the extension: pass --format jsonl|csv");
+  if (format !== "csv" && format !== "jsonl")
+    fail("cannot tell the format from the extension: pass --format jsonl|csv");
   if (!existsSync(file)) fail(`file not found: ${file}`);
   return { project: values.project, create: values["create-project"] ?? false, file, format, policy } as const;
 }
@@ -51,7 +54,8 @@ function printReport(r: ImportResult): void {
 
 function printRejection(err: ImportRejectedError): void {
   console.error(`\nimport refused, nothing was written: ${err.message}`);
-  for (const e of err.errors.slice(0, SHOWN_ERRORS)) console.error(`  ${e.line === WHOLE_FILE_LINE ? e.message : formatRowError(e)}`);
+  for (const e of err.errors.slice(0, SHOWN_ERRORS))
+    console.error(`  ${e.line === WHOLE_FILE_LINE ? e.message : formatRowError(e)}`);
   if (err.totalErrors > SHOWN_ERRORS) console.error(`  … and ${err.totalErrors - SHOWN_ERRORS} more`);
 }
 
@@ -59,7 +63,9 @@ async function main(): Promise<number> {
   const args = parse();
   const handle = await getDbHandle();
   try {
-    const project = args.create ? await ensureProjectForCli(handle.db, args.project) : await findProjectBySlugOrName(handle.db, args.project);
+    const project = args.create
+      ? await ensureProjectForCli(handle.db, args.project)
+      : await findProjectBySlugOrName(handle.db, args.project);
     if (!project) fail(`no project "${args.project}" (pass --create-project to create it)`);
     console.log(`importing ${args.file} (${args.format}) into "${project.name}" (${project.slug})`);
     const result = await importItems(handle.db, {

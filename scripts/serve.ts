@@ -11,16 +11,19 @@ import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } } });
+  const { values } = parseArgs({
+    options: { port: { type: "string", short: "p" }, hostname: { type: "string", short: "H" } },
+  });
   // Before Next loads: it serves the build (dev: false) and expects a production NODE_ENV with it.
   (process.env as Record<string, string>).NODE_ENV = "production";
-  const [{ default: next }, { isTrpcPath, serveTrpc }, { loadEnv }, { stopInlineWorker }, { closeDbHandle }] = await Promise.all([
-    import("next"),
-    import("../server/http-node"),
-    import("../server/env"),
-    import("../server/jobs"),
-    import("../server/db"),
-  ]);
+  const [{ default: next }, { isTrpcPath, serveTrpc }, { loadEnv }, { stopInlineWorker }, { closeDbHandle }] =
+    await Promise.all([
+      import("next"),
+      import("../server/http-node"),
+      import("../server/env"),
+      import("../server/jobs"),
+      import("../server/db"),
+    ]);
   const port = values.port ? Number(values.port) : loadEnv().PORT;
   const hostname = values.hostname;
   const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port });

@@ -27,7 +27,8 @@ function sourceStamp(): string {
     if (!existsSync(p)) return;
     const st = statSync(p);
     if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) if (name !== "node_modules" && !name.startsWith(".")) walk(path.join(p, name));
+      for (const name of readdirSync(p).sort())
+        if (name !== "node_modules" && !name.startsWith(".")) walk(path.join(p, name));
     } else h.update(`${path.relative(ROOT, p)}:${st.size}:${st.mtimeMs}\n`);
   };
   SOURCES.forEach((s) => walk(path.join(ROOT, s)));
@@ -36,7 +37,8 @@ function sourceStamp(): string {
 
 function ensureBuilt(): void {
   const stamp = sourceStamp();
-  const built = existsSync(path.join(ROOT, ".next", "BUILD_ID")) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp;
+  const built =
+    existsSync(path.join(ROOT, ".next", "BUILD_ID")) && existsSync(STAMP) && readFileSync(STAMP, "utf8") === stamp;
   if (built) return;
   console.log("Building the app (first start or sources changed)…");
   const r = spawnSync(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: process.env });
@@ -64,7 +66,9 @@ async function seedIfDemo(): Promise<void> {
     if (seeded.created) {
       printDemoCredentials(seeded.users);
       const file = path.join(path.dirname(env.pgliteDir), "demo-credentials.txt");
-      writeFileSync(file, seeded.users.map((u) => `${u.role}\t${u.email}\t${u.password}`).join("\n") + "\n", { mode: 0o600 });
+      writeFileSync(file, seeded.users.map((u) => `${u.role}\t${u.email}\t${u.password}`).join("\n") + "\n", {
+        mode: 0o600,
+      });
       console.log(`(also saved to ${file})`);
     }
   } finally {
@@ -84,12 +88,18 @@ async function main(): Promise<void> {
   void env.sessionSecret; // fail before building when production mode has no strong secret
   ensureBuilt();
   await seedIfDemo();
-  console.log(`Loupe (${env.mode}, ${env.DATABASE_URL ? "Postgres" : `PGlite at ${env.pgliteDir}`}) on http://localhost:${env.PORT}`);
+  console.log(
+    `Loupe (${env.mode}, ${env.DATABASE_URL ? "Postgres" : `PGlite at ${env.pgliteDir}`}) on http://localhost:${env.PORT}`,
+  );
   // The web server: Next for pages, tRPC straight from node:http (scripts/serve.ts).
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/serve.ts"), "-p", String(env.PORT)], {
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", LOUPE_WORKER: process.env.LOUPE_WORKER ?? "inline" },
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "scripts/serve.ts"), "-p", String(env.PORT)],
+    {
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production", LOUPE_WORKER: process.env.LOUPE_WORKER ?? "inline" },
+    },
+  );
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
   child.on("exit", (code) => process.exit(code ?? 0));
 }

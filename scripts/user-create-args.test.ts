@@ -1,7 +1,14 @@
 /** Where `npm run user:create` takes the password from, and that the command line one warns. */
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { PASSWORD_ARG_WARNING, PASSWORD_ENV, readAllStdin, readArgs, UsageError, type ArgsContext } from "./user-create-args";
+import {
+  PASSWORD_ARG_WARNING,
+  PASSWORD_ENV,
+  readAllStdin,
+  readArgs,
+  UsageError,
+  type ArgsContext,
+} from "./user-create-args";
 
 const base = ["--email", "Ann@Example.test", "--name", "Ann"];
 
@@ -23,7 +30,12 @@ describe("user:create arguments", () => {
   it("reads the password from stdin with --password-stdin, without the trailing newline", async () => {
     const c = context({ stdin: "correct horse battery\n", env: { [PASSWORD_ENV]: "not this one at all" } });
     const a = await readArgs([...base, "--password-stdin", "--admin"], c.ctx);
-    expect(a).toMatchObject({ email: "ann@example.test", name: "Ann", password: "correct horse battery", isAdmin: true });
+    expect(a).toMatchObject({
+      email: "ann@example.test",
+      name: "Ann",
+      password: "correct horse battery",
+      isAdmin: true,
+    });
     expect(c.warnings).toEqual([]);
     expect(c.stdinReads()).toBe(1);
   });
@@ -47,9 +59,15 @@ describe("user:create arguments", () => {
   });
 
   it("refuses both flags at once, an empty stdin and a short password", async () => {
-    await expect(readArgs([...base, "--password", "a long passphrase", "--password-stdin"], context().ctx)).rejects.toThrow(UsageError);
-    await expect(readArgs([...base, "--password-stdin"], context({ stdin: "\n" }).ctx)).rejects.toThrow("nothing was read from stdin");
-    await expect(readArgs([...base, "--password-stdin"], context({ stdin: "short" }).ctx)).rejects.toThrow("at least 12 characters");
+    await expect(
+      readArgs([...base, "--password", "a long passphrase", "--password-stdin"], context().ctx),
+    ).rejects.toThrow(UsageError);
+    await expect(readArgs([...base, "--password-stdin"], context({ stdin: "\n" }).ctx)).rejects.toThrow(
+      "nothing was read from stdin",
+    );
+    await expect(readArgs([...base, "--password-stdin"], context({ stdin: "short" }).ctx)).rejects.toThrow(
+      "at least 12 characters",
+    );
   });
 
   it("reads a piped stdin to its end", async () => {

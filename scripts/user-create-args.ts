@@ -62,7 +62,11 @@ export async function readArgs(argv: string[], ctx: ArgsContext): Promise<UserCr
   return parsed.data;
 }
 
-async function choosePassword(arg: string | undefined, fromStdin: boolean, ctx: ArgsContext): Promise<string | undefined> {
+async function choosePassword(
+  arg: string | undefined,
+  fromStdin: boolean,
+  ctx: ArgsContext,
+): Promise<string | undefined> {
   if (arg !== undefined && fromStdin) throw new UsageError("--password and --password-stdin: give one of them");
   if (arg !== undefined) {
     ctx.warn(PASSWORD_ARG_WARNING);

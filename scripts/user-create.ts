@@ -35,7 +35,13 @@ async function run(args: UserCreateArgs): Promise<void> {
 
 async function main(): Promise<number> {
   try {
-    await run(await readArgs(process.argv.slice(2), { env: process.env, readStdin: () => readAllStdin(), warn: (m) => console.error(m) }));
+    await run(
+      await readArgs(process.argv.slice(2), {
+        env: process.env,
+        readStdin: () => readAllStdin(),
+        warn: (m) => console.error(m),
+      }),
+    );
     return 0;
   } catch (e) {
     if (e instanceof UsageError) console.error(`${e.message}\n${USAGE}`);

@@ -10,11 +10,15 @@ import { loadEnv } from "../server/env";
 import { startWorker } from "../server/jobs/runner";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { epochs: { type: "string" }, poll: { type: "string" }, "score-workers": { type: "string" } } });
+  const { values } = parseArgs({
+    options: { epochs: { type: "string" }, poll: { type: "string" }, "score-workers": { type: "string" } },
+  });
   const e = loadEnv();
   if (!e.DATABASE_URL) {
     // PGlite is one process's database: a second process would open (and corrupt) the same folder.
-    console.error("npm run worker needs Postgres (set DATABASE_URL). With PGlite the jobs run inside the web process (LOUPE_WORKER=inline).");
+    console.error(
+      "npm run worker needs Postgres (set DATABASE_URL). With PGlite the jobs run inside the web process (LOUPE_WORKER=inline).",
+    );
     process.exit(2);
   }
   const handle = await openDb({ url: e.DATABASE_URL, maxConnections: 5 });

@@ -15,7 +15,12 @@ const EnvSchema = z.object({
   LOUPE_DATA_DIR: z.string().min(1).default(".data"),
   LOUPE_MODE: z.enum(["demo", "production"]).optional(),
   SESSION_SECRET: z.string().optional(),
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Extra origins allowed to call mutations (comma separated), besides the request's own host. */
   ALLOWED_ORIGINS: z.string().default(""),

@@ -3,7 +3,14 @@ import { TRPCError } from "@trpc/server";
 
 export class ServiceError extends Error {
   constructor(
-    readonly code: "NOT_FOUND" | "FORBIDDEN" | "CONFLICT" | "BAD_REQUEST" | "UNAUTHORIZED" | "TOO_MANY_REQUESTS" | "PRECONDITION_FAILED",
+    readonly code:
+      | "NOT_FOUND"
+      | "FORBIDDEN"
+      | "CONFLICT"
+      | "BAD_REQUEST"
+      | "UNAUTHORIZED"
+      | "TOO_MANY_REQUESTS"
+      | "PRECONDITION_FAILED",
     message: string,
     readonly details?: unknown,
   ) {

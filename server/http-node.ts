@@ -71,7 +71,12 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
     return;
   }
   const zipped = await gzip(body);
-  res.writeHead(response.status, { ...headers, vary, "content-encoding": "gzip", "content-length": String(zipped.length) });
+  res.writeHead(response.status, {
+    ...headers,
+    vary,
+    "content-encoding": "gzip",
+    "content-length": String(zipped.length),
+  });
   res.end(zipped);
 }
 

@@ -33,7 +33,12 @@ export function rejectUnsafeRequest(req: Request, extraOrigins: string[]): strin
 
 export async function handleTrpcRequest(req: Request): Promise<Response> {
   const e = env();
-  const refusal = rejectUnsafeRequest(req, e.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean));
+  const refusal = rejectUnsafeRequest(
+    req,
+    e.ALLOWED_ORIGINS.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   if (refusal) return Response.json({ error: { message: refusal } }, { status: 403 });
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,

@@ -49,7 +49,8 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const cause = error.cause as { details?: unknown } | undefined;
-      const zodIssues = error.code === "BAD_REQUEST" && error.cause instanceof z.ZodError ? error.cause.issues : undefined;
+      const zodIssues =
+        error.code === "BAD_REQUEST" && error.cause instanceof z.ZodError ? error.cause.issues : undefined;
       return { ...shape, data: { ...shape.data, stack: undefined, details: cause?.details, zodIssues } };
     },
   });
@@ -84,7 +85,10 @@ const requireUser = t.middleware(async ({ ctx, next }) => {
   return next({ ctx: { ...ctx, user } });
 });
 
-export const authedProcedure = t.procedure.meta({ access: { kind: "authenticated" } }).use(mapErrors).use(requireUser);
+export const authedProcedure = t.procedure
+  .meta({ access: { kind: "authenticated" } })
+  .use(mapErrors)
+  .use(requireUser);
 
 export const instanceAdminProcedure = t.procedure
   .meta({ access: { kind: "instance_admin" } })
@@ -124,7 +128,9 @@ async function userAndRole(ctx: Context, projectId: number): Promise<{ user: Ses
     if (!ctx.user) throw notLoggedIn();
     return { user: ctx.user, role: await roleInProject(ctx.db, ctx.user, projectId) };
   }
-  const found = ctx.sessionToken ? await getSessionUserWithRole(ctx.db, ctx.sessionToken, ctx.sessionSecret, projectId) : null;
+  const found = ctx.sessionToken
+    ? await getSessionUserWithRole(ctx.db, ctx.sessionToken, ctx.sessionSecret, projectId)
+    : null;
   if (!found) throw notLoggedIn();
   return found;
 }

@@ -10,13 +10,22 @@ import { DEFAULT_SETTINGS } from "@/server/services/projects";
 
 export const TEST_SECRET = "test-secret-0123456789abcdefghijklmnopqrstuvwxyz";
 // A cheap, valid argon2id hash is not needed by most tests: they never log in by password.
-const UNUSABLE_HASH = "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+const UNUSABLE_HASH =
+  "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-export async function makeUser(db: Db, opts: { email?: string; name?: string; isAdmin?: boolean; passwordHash?: string } = {}): Promise<SessionUser> {
+export async function makeUser(
+  db: Db,
+  opts: { email?: string; name?: string; isAdmin?: boolean; passwordHash?: string } = {},
+): Promise<SessionUser> {
   const email = opts.email ?? `u-${randomBytes(4).toString("hex")}@example.test`;
   const [u] = await db
     .insert(users)
-    .values({ email, name: opts.name ?? email.split("@")[0]!, passwordHash: opts.passwordHash ?? UNUSABLE_HASH, isAdmin: opts.isAdmin ?? false })
+    .values({
+      email,
+      name: opts.name ?? email.split("@")[0]!,
+      passwordHash: opts.passwordHash ?? UNUSABLE_HASH,
+      isAdmin: opts.isAdmin ?? false,
+    })
     .returning({ id: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin });
   return u!;
 }

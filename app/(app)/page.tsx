@@ -14,7 +14,9 @@ export default async function ProjectsPage() {
     <>
       <PageHeader
         title="Projects"
-        description={user.isAdmin ? "As an instance administrator you can open every project." : "Projects you are a member of."}
+        description={
+          user.isAdmin ? "As an instance administrator you can open every project." : "Projects you are a member of."
+        }
       />
       {projects.length === 0 ? (
         <EmptyState title="You are not in any project yet">Ask an administrator to add you to a project.</EmptyState>

@@ -4,7 +4,15 @@ import { ROLE_LABEL } from "./ui/badge";
 import { buttonClasses } from "./ui/button";
 
 /** Shown in place of a page the caller's role may not open (the server refuses the data anyway). */
-export function AccessDenied({ role, needed, backHref = "/" }: { role?: Role; needed?: readonly Role[]; backHref?: string }) {
+export function AccessDenied({
+  role,
+  needed,
+  backHref = "/",
+}: {
+  role?: Role;
+  needed?: readonly Role[];
+  backHref?: string;
+}) {
   return (
     <div className="mx-auto max-w-md py-16 text-center" data-testid="access-denied">
       <p className="text-xs font-semibold tracking-wide text-danger uppercase">403</p>

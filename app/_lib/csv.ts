@@ -24,12 +24,21 @@ function quote(s: string): string {
 
 export function toCsv<T>(columns: readonly CsvColumn<T>[], rows: readonly T[]): string {
   const line = (cells: string[]) => cells.map((c) => quote(neutraliseCell(c))).join(",");
-  return [line(columns.map((c) => c.header)), ...rows.map((r) => line(columns.map((c) => cellText(c.value(r)))))].join("\r\n") + "\r\n";
+  return (
+    [line(columns.map((c) => c.header)), ...rows.map((r) => line(columns.map((c) => cellText(c.value(r)))))].join(
+      "\r\n",
+    ) + "\r\n"
+  );
 }
 
 /** File names from user data (project slugs) are reduced to safe characters. */
 export function safeFileName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|-+$/g, "").slice(0, 120) || "download";
+  return (
+    name
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .replace(/^[-.]+|-+$/g, "")
+      .slice(0, 120) || "download"
+  );
 }
 
 export function downloadText(filename: string, text: string, type = "text/csv;charset=utf-8"): void {

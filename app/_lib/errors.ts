@@ -49,9 +49,7 @@ export function fieldIssues(error: unknown): ZodIssueLike[] {
   if (!(error instanceof TRPCClientError) || !isRecord(error.data)) return [];
   const issues = error.data.zodIssues;
   if (!Array.isArray(issues)) return [];
-  return issues.filter(
-    (i): i is ZodIssueLike => isRecord(i) && typeof i.message === "string" && Array.isArray(i.path),
-  );
+  return issues.filter((i): i is ZodIssueLike => isRecord(i) && typeof i.message === "string" && Array.isArray(i.path));
 }
 
 /**
@@ -75,7 +73,8 @@ export function errorMessage(error: unknown, fallback = "Something went wrong. P
       return serverText ?? "Not found.";
     case "BAD_REQUEST": {
       const issues = fieldIssues(error);
-      if (issues.length > 0) return issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+      if (issues.length > 0)
+        return issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
       return serverText ?? "The request was not valid.";
     }
     case "INTERNAL_SERVER_ERROR":

@@ -14,12 +14,21 @@ export class TrpcError extends Error {
 
 export type Session = { cookie: string; clientIp: string };
 
-export async function call<T>(base: string, proc: string, input: unknown, s: Partial<Session> = {}): Promise<{ data: T; setCookie: string | null }> {
+export async function call<T>(
+  base: string,
+  proc: string,
+  input: unknown,
+  s: Partial<Session> = {},
+): Promise<{ data: T; setCookie: string | null }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (s.cookie) headers.cookie = s.cookie;
   // One address per simulated person, as a proxy would forward it (login throttling is per address).
   if (s.clientIp) headers["x-forwarded-for"] = s.clientIp;
-  const res = await fetch(`${base}/api/trpc/${proc}`, { method: "POST", headers, body: JSON.stringify({ json: input }) });
+  const res = await fetch(`${base}/api/trpc/${proc}`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ json: input }),
+  });
   const text = await res.text();
   let body: { result?: { data?: { json?: T } }; error?: { json?: { message?: string; data?: { code?: string } } } };
   try {

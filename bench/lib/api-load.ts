@@ -50,7 +50,16 @@ export type LoadOptions = {
 };
 
 export async function runLoad(o: LoadOptions): Promise<LoadStats> {
-  const s: LoadStats = { samples: [], decisionsAt: [], statuses: {}, errors: {}, duplicateLeases: 0, doubleDecisions: 0, seconds: 0, startedAtMs: 0 };
+  const s: LoadStats = {
+    samples: [],
+    decisionsAt: [],
+    statuses: {},
+    errors: {},
+    duplicateLeases: 0,
+    doubleDecisions: 0,
+    seconds: 0,
+    startedAtMs: 0,
+  };
   const holder = new Map<number, { who: number; expires: number }>();
   const decided = new Set<number>();
   const t0 = performance.now();
@@ -99,18 +108,31 @@ export async function runLoad(o: LoadOptions): Promise<LoadStats> {
         // Time is up while this person was thinking: leave the lease (it expires), as a closed tab would.
         if (!more()) break;
         const truth = o.truth.get(it.item.externalId);
-        const shown = it.pick.reason === "audit" && it.currentLabel?.source === "auto" ? it.currentLabel.categoryId : null;
+        const shown =
+          it.pick.reason === "audit" && it.currentLabel?.source === "auto" ? it.currentLabel.categoryId : null;
         const suggested = shown ?? it.prediction?.top[0]?.categoryId ?? null;
         const accept = suggested !== null && suggested === truth;
         const b = now();
         try {
-          await call(base, "annotations.submit", {
-            projectId: o.projectId, itemId: it.item.id, leaseToken: it.lease.token, idempotencyKey: randomUUID(),
-            action: accept ? "accept" : "correct", categoryId: accept ? undefined : truth, timeSpentMs: 3000, modelVersionId: it.prediction?.modelVersionId,
-          }, session);
+          await call(
+            base,
+            "annotations.submit",
+            {
+              projectId: o.projectId,
+              itemId: it.item.id,
+              leaseToken: it.lease.token,
+              idempotencyKey: randomUUID(),
+              action: accept ? "accept" : "correct",
+              categoryId: accept ? undefined : truth,
+              timeSpentMs: 3000,
+              modelVersionId: it.prediction?.modelVersionId,
+            },
+            session,
+          );
           s.samples.push({ proc: "submit", at: b, ms: now() - b, who });
           s.decisionsAt.push(b);
-          if (decided.has(it.item.id) && it.pick.reason !== "audit" && it.pick.reason !== "overlap") s.doubleDecisions++;
+          if (decided.has(it.item.id) && it.pick.reason !== "audit" && it.pick.reason !== "overlap")
+            s.doubleDecisions++;
           decided.add(it.item.id);
         } catch (e) {
           fail(e);
@@ -131,9 +153,21 @@ export function percentile(xs: number[], q: number): number | null {
 }
 
 export type Dist = { count: number; p50: number | null; p99: number | null; max: number | null };
-const dist = (xs: number[]): Dist => ({ count: xs.length, p50: percentile(xs, 0.5), p99: percentile(xs, 0.99), max: percentile(xs, 1) });
+const dist = (xs: number[]): Dist => ({
+  count: xs.length,
+  p50: percentile(xs, 0.5),
+  p99: percentile(xs, 0.99),
+  max: percentile(xs, 1),
+});
 
-export type PhaseReport = { seconds: number; decisions: number; decisionsPerSecond: number; next: Dist; submit: Dist; all: Dist };
+export type PhaseReport = {
+  seconds: number;
+  decisions: number;
+  decisionsPerSecond: number;
+  next: Dist;
+  submit: Dist;
+  all: Dist;
+};
 
 /** Requests that started in [fromMs, toMs): a request belongs to the phase it started in. */
 export function phaseReport(s: LoadStats, fromMs: number, toMs: number): PhaseReport {
@@ -152,7 +186,10 @@ export function phaseReport(s: LoadStats, fromMs: number, toMs: number): PhaseRe
 }
 
 /** Per-second buckets (by start time): count, p50, p99, max. Shows where a tail comes from. */
-export function timeline(s: LoadStats, bucketMs = 1000): { from: number; count: number; p50: number | null; p99: number | null; max: number | null }[] {
+export function timeline(
+  s: LoadStats,
+  bucketMs = 1000,
+): { from: number; count: number; p50: number | null; p99: number | null; max: number | null }[] {
   const buckets = new Map<number, number[]>();
   for (const x of s.samples) {
     const k = Math.floor(x.at / bucketMs);
@@ -160,5 +197,7 @@ export function timeline(s: LoadStats, bucketMs = 1000): { from: number; count: 
     b.push(x.ms);
     buckets.set(k, b);
   }
-  return [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([k, xs]) => ({ from: (k * bucketMs) / 1000, ...dist(xs) }));
+  return [...buckets.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, xs]) => ({ from: (k * bucketMs) / 1000, ...dist(xs) }));
 }

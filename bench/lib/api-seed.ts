@@ -15,23 +15,50 @@ import { scoreProjectInline } from "@/server/services/scoring";
 import { annotate, emptyTally } from "./loop-annotators";
 import { callerFor, loadRows, setupProject } from "./loop-setup";
 
-export type ApiSeed = { projectId: number; password: string; emails: string[]; pool: number; warmupDecisions: number; predictions: number; autoAccepted: number; seconds: number };
+export type ApiSeed = {
+  projectId: number;
+  password: string;
+  emails: string[];
+  pool: number;
+  warmupDecisions: number;
+  predictions: number;
+  autoAccepted: number;
+  seconds: number;
+};
 
-export async function seedApiProject(db: Db, o: { annotators: number; poolSize: number; testSize: number; warmup: number; analyze: () => Promise<void> }): Promise<ApiSeed> {
+export async function seedApiProject(
+  db: Db,
+  o: { annotators: number; poolSize: number; testSize: number; warmup: number; analyze: () => Promise<void> },
+): Promise<ApiSeed> {
   const t0 = performance.now();
   const password = `bench-${randomBytes(12).toString("hex")}`;
   const rows = loadRows("demo", { poolSize: o.poolSize, testSize: o.testSize });
-  const proj = await setupProject(db, rows, { annotators: o.annotators, password, settings: { retrainEveryLabels: 0 } });
+  const proj = await setupProject(db, rows, {
+    annotators: o.annotators,
+    password,
+    settings: { retrainEveryLabels: 0 },
+  });
   await o.analyze();
   const tally = emptyTally();
   const callers = proj.annotators.slice(0, 4).map((u) => callerFor(db, u));
   await annotate(callers, proj.projectId, proj.truth, o.warmup, 10, tally);
   const run = await requestTraining(db, { projectId: proj.projectId, trigger: "manual", actorId: proj.admin.id });
   const outcome = await runTraining(db, run.versionId);
-  if (outcome.outcome !== "ready" || !outcome.activated) throw new Error(`warm-up training did not activate: ${JSON.stringify(outcome)}`);
-  const [v] = await db.select({ cal: modelVersions.currentCalibrationId }).from(modelVersions).where(eq(modelVersions.id, run.versionId));
-  const scored = await scoreProjectInline(db, { projectId: proj.projectId, versionId: run.versionId, calibrationId: v?.cal ?? null });
-  const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(predictions).where(eq(predictions.modelVersionId, run.versionId));
+  if (outcome.outcome !== "ready" || !outcome.activated)
+    throw new Error(`warm-up training did not activate: ${JSON.stringify(outcome)}`);
+  const [v] = await db
+    .select({ cal: modelVersions.currentCalibrationId })
+    .from(modelVersions)
+    .where(eq(modelVersions.id, run.versionId));
+  const scored = await scoreProjectInline(db, {
+    projectId: proj.projectId,
+    versionId: run.versionId,
+    calibrationId: v?.cal ?? null,
+  });
+  const [{ n } = { n: 0 }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(predictions)
+    .where(eq(predictions.modelVersionId, run.versionId));
   return {
     projectId: proj.projectId,
     password,

@@ -39,8 +39,12 @@ export async function snapshotBuild(log: (s: string) => void): Promise<{ dir: st
   for (const name of readdirSync(process.cwd())) {
     if (name !== ".next" && name !== ".git") symlinkSync(path.resolve(name), path.join(dir, name));
   }
-  cpSync(path.resolve(".next"), path.join(dir, ".next"), { recursive: true, filter: (src) => !src.includes(`${path.sep}cache`) });
-  if (!existsSync(path.join(dir, ".next/BUILD_ID"))) throw new Error("the build changed while it was copied; run the bench again");
+  cpSync(path.resolve(".next"), path.join(dir, ".next"), {
+    recursive: true,
+    filter: (src) => !src.includes(`${path.sep}cache`),
+  });
+  if (!existsSync(path.join(dir, ".next/BUILD_ID")))
+    throw new Error("the build changed while it was copied; run the bench again");
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -103,7 +107,8 @@ export async function startServer(
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the ${kind} server exited with ${child.exitCode}: ${stderr.join("").slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`the ${kind} server exited with ${child.exitCode}: ${stderr.join("").slice(-2000)}`);
     try {
       const r = await fetch(`${base}/api/trpc/auth.me`);
       if (r.status === 401 || r.ok) {

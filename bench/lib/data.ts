@@ -31,10 +31,20 @@ export function buildDataset(rows: Row[], opts: { categoryDepth?: number; minCla
   const depth = opts.categoryDepth ?? 0;
   const minSize = opts.minClassSize ?? 1;
   const poolCounts = new Map<string, number>();
-  for (const r of rows) if (r.split !== "test") poolCounts.set(atDepth(r.category, depth), (poolCounts.get(atDepth(r.category, depth)) ?? 0) + 1);
-  const categories = [...poolCounts].filter(([, c]) => c >= minSize).map(([k]) => k).sort();
+  for (const r of rows)
+    if (r.split !== "test")
+      poolCounts.set(atDepth(r.category, depth), (poolCounts.get(atDepth(r.category, depth)) ?? 0) + 1);
+  const categories = [...poolCounts]
+    .filter(([, c]) => c >= minSize)
+    .map(([k]) => k)
+    .sort();
   const index = new Map(categories.map((c, i) => [c, i]));
-  const ds: Dataset = { categories, pool: { ids: [], inputs: [], labels: [] }, test: { ids: [], inputs: [], labels: [] }, dropped: 0 };
+  const ds: Dataset = {
+    categories,
+    pool: { ids: [], inputs: [], labels: [] },
+    test: { ids: [], inputs: [], labels: [] },
+    dropped: 0,
+  };
   for (const r of rows) {
     const y = index.get(atDepth(r.category, depth));
     if (y === undefined) {

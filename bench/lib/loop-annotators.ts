@@ -23,7 +23,18 @@ export type AnnotateTally = {
 };
 
 export const emptyTally = (): AnnotateTally => ({
-  decisions: 0, accepts: 0, corrects: 0, audits: 0, auditsAccepted: 0, coldStart: 0, uncertain: 0, random: 0, conflicts: 0, nextMs: [], submitMs: [], done: false,
+  decisions: 0,
+  accepts: 0,
+  corrects: 0,
+  audits: 0,
+  auditsAccepted: 0,
+  coldStart: 0,
+  uncertain: 0,
+  random: 0,
+  conflicts: 0,
+  nextMs: [],
+  submitMs: [],
+  done: false,
 });
 
 type Handoff = Awaited<ReturnType<Caller["queue"]["next"]>>["items"][number];
@@ -32,7 +43,8 @@ async function decide(caller: Caller, projectId: number, truth: Map<string, numb
   const want = truth.get(it.item.externalId);
   if (want === undefined) throw new Error(`oracle has no category for ${it.item.externalId}`);
   // An audit's "accept" confirms the auto label on screen; elsewhere it takes the model's top suggestion.
-  const shownLabel = it.pick.reason === "audit" && it.currentLabel?.source === "auto" ? it.currentLabel.categoryId : null;
+  const shownLabel =
+    it.pick.reason === "audit" && it.currentLabel?.source === "auto" ? it.currentLabel.categoryId : null;
   const suggested = shownLabel ?? it.prediction?.top[0]?.categoryId ?? null;
   const accept = suggested === want;
   const t0 = performance.now();
@@ -71,7 +83,14 @@ async function decide(caller: Caller, projectId: number, truth: Map<string, numb
  * Annotators work in parallel until `want` decisions are made (or the queue is done).
  * Each call asks for at most `perCall` items and decides all of them, so no lease is left behind.
  */
-export async function annotate(callers: Caller[], projectId: number, truth: Map<string, number>, want: number, perCall: number, t: AnnotateTally) {
+export async function annotate(
+  callers: Caller[],
+  projectId: number,
+  truth: Map<string, number>,
+  want: number,
+  perCall: number,
+  t: AnnotateTally,
+) {
   let remaining = want;
   const worker = async (caller: Caller) => {
     let idle = 0;

@@ -4,7 +4,8 @@ import postgres from "postgres";
 import { openDb, type DbHandle } from "@/db/client";
 import { migrateDb } from "@/db/migrate";
 
-export const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+export const BASE_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export type BenchDatabase = { name: string; url: string; create: () => Promise<void>; drop: () => Promise<void> };
 

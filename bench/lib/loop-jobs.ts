@@ -19,7 +19,10 @@ async function pending(handle: DbHandle): Promise<number> {
     `select count(*)::int as n from pgboss.job where name = any($1) and state in ('created', 'retry', 'active')`,
     [WORK_QUEUES],
   );
-  const runs = await handle.executeSql(`select count(*)::int as n from model_versions where status in ('queued', 'training')`, []);
+  const runs = await handle.executeSql(
+    `select count(*)::int as n from model_versions where status in ('queued', 'training')`,
+    [],
+  );
   return Number(jobs.rows[0]?.n ?? 0) + Number(runs.rows[0]?.n ?? 0);
 }
 
@@ -47,6 +50,11 @@ export async function jobTimes(handle: DbHandle): Promise<JobTimes> {
     [WORK_QUEUES],
   );
   const out: JobTimes = {};
-  for (const row of r.rows) out[String(row.name).replace("loupe-", "")] = { jobs: Number(row.jobs), seconds: Number(row.seconds), failed: Number(row.failed) };
+  for (const row of r.rows)
+    out[String(row.name).replace("loupe-", "")] = {
+      jobs: Number(row.jobs),
+      seconds: Number(row.seconds),
+      failed: Number(row.failed),
+    };
   return out;
 }

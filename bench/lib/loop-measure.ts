@@ -34,7 +34,10 @@ export type RoundFigures = {
 
 /** item id → true category id, for every item of the project. */
 export async function truthById(db: Db, projectId: number, truth: Map<string, number>): Promise<Map<number, number>> {
-  const rows = await db.select({ id: items.id, externalId: items.externalId }).from(items).where(eq(items.projectId, projectId));
+  const rows = await db
+    .select({ id: items.id, externalId: items.externalId })
+    .from(items)
+    .where(eq(items.projectId, projectId));
   return new Map(rows.map((r) => [r.id, truth.get(r.externalId)!]));
 }
 
@@ -49,7 +52,14 @@ async function active(db: Db, projectId: number) {
 
 export async function measureRound(
   db: Db,
-  p: { projectId: number; poolSize: number; truthById: Map<number, number>; tally: AnnotateTally; round: number; started: number },
+  p: {
+    projectId: number;
+    poolSize: number;
+    truthById: Map<number, number>;
+    tally: AnnotateTally;
+    round: number;
+    started: number;
+  },
 ): Promise<RoundFigures> {
   const poolLabels = await db
     .select({ itemId: labels.itemId, categoryId: labels.categoryId, source: labels.source })
@@ -124,7 +134,11 @@ export async function oracleFigures(db: Db, projectId: number, target: number): 
   if (!v) return null;
   const { gold } = await readEvidence(db, projectId);
   const scored = await scoreLabelled(v.model, v.calibration, gold, v.categoryIds);
-  const oc = oracleCoverage(scored.map((s) => s.confidence), scored.map((s) => s.correct), target);
+  const oc = oracleCoverage(
+    scored.map((s) => s.confidence),
+    scored.map((s) => s.correct),
+    target,
+  );
   const dep = coverageAt(scored, v.perClass);
   return {
     target,

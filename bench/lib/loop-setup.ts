@@ -19,12 +19,27 @@ import { createUser } from "@/server/services/users";
 import type { ProjectSettings } from "@/db/schema";
 import { readJsonl } from "./data";
 
-export type BenchRow = { id: string; title: string; description: string | null; category: string; split: "pool" | "test"; attributes?: Record<string, unknown> };
+export type BenchRow = {
+  id: string;
+  title: string;
+  description: string | null;
+  category: string;
+  split: "pool" | "test";
+  attributes?: Record<string, unknown>;
+};
 
 export const BENCH_SECRET = `bench-${randomBytes(24).toString("hex")}`;
 
 export function callerFor(db: Db, user: SessionUser) {
-  const ctx: Context = { db, user, sessionToken: null, sessionSecret: BENCH_SECRET, sessionTtlHours: 24, clientKey: "bench", secureCookies: false };
+  const ctx: Context = {
+    db,
+    user,
+    sessionToken: null,
+    sessionSecret: BENCH_SECRET,
+    sessionTtlHours: 24,
+    clientKey: "bench",
+    secureCookies: false,
+  };
   return createCallerFactory(appRouter)(ctx);
 }
 export type Caller = ReturnType<typeof callerFor>;
@@ -38,9 +53,14 @@ function normalised(path: string): string {
 /** `demo` → generateCatalogue(); otherwise a JSONL file in the shared data format. */
 export function loadRows(data: string, opts: { poolSize?: number; testSize?: number; seed?: number } = {}): BenchRow[] {
   if (data === "demo") {
-    return generateCatalogue({ seed: opts.seed ?? 42, poolSize: opts.poolSize, testSize: opts.testSize }).items.map((i) => ({ ...i }));
+    return generateCatalogue({ seed: opts.seed ?? 42, poolSize: opts.poolSize, testSize: opts.testSize }).items.map(
+      (i) => ({ ...i }),
+    );
   }
-  const rows = readJsonl(data).map((r) => ({ ...r, split: r.split === "test" ? ("test" as const) : ("pool" as const) }));
+  const rows = readJsonl(data).map((r) => ({
+    ...r,
+    split: r.split === "test" ? ("test" as const) : ("pool" as const),
+  }));
   if (opts.poolSize === undefined && opts.testSize === undefined) return rows;
   // Deterministic subsample (--quick): the first N of each split in file order.
   const pool = rows.filter((r) => r.split === "pool").slice(0, opts.poolSize ?? Infinity);
@@ -64,7 +84,15 @@ async function* importRows(rows: BenchRow[]): AsyncGenerator<ImportRow, void> {
   let line = 0;
   for (const r of rows) {
     line += 1;
-    yield { line, externalId: r.id, title: r.title, description: r.description, categoryPath: r.split === "test" ? normalised(r.category) : null, split: r.split, attributes: r.attributes ?? {} };
+    yield {
+      line,
+      externalId: r.id,
+      title: r.title,
+      description: r.description,
+      categoryPath: r.split === "test" ? normalised(r.category) : null,
+      split: r.split,
+      attributes: r.attributes ?? {},
+    };
   }
 }
 
@@ -74,8 +102,18 @@ export async function setupProject(
   o: { annotators: number; settings: Partial<ProjectSettings>; password?: string; slug?: string },
 ): Promise<BenchProject> {
   const password = o.password ?? `bench-${randomBytes(8).toString("hex")}`;
-  const adminRes = await createUser(db, null, { email: `admin-${randomBytes(3).toString("hex")}@bench.test`, name: "Bench Admin", password, isAdmin: true });
-  const admin: SessionUser = { id: adminRes.user.id, email: adminRes.user.email, name: adminRes.user.name, isAdmin: true };
+  const adminRes = await createUser(db, null, {
+    email: `admin-${randomBytes(3).toString("hex")}@bench.test`,
+    name: "Bench Admin",
+    password,
+    isAdmin: true,
+  });
+  const admin: SessionUser = {
+    id: adminRes.user.id,
+    email: adminRes.user.email,
+    name: adminRes.user.name,
+    isAdmin: true,
+  };
   const asAdmin = callerFor(db, admin);
   const project = await asAdmin.projects.create({ slug: o.slug ?? "bench", name: "Bench" });
   await asAdmin.projects.updateSettings({ projectId: project.id, settings: o.settings });
@@ -85,10 +123,17 @@ export async function setupProject(
   await db.transaction(async (tx) => {
     // All categories up front: pool items' true categories must exist for corrections.
     await ensureCategories(tx, project.id, paths, new Map());
-    await importRowsInTx(tx, { projectId: project.id, actorId: admin.id, filename: "bench", format: "generated", unknownCategories: "reject" }, importRows(rows));
+    await importRowsInTx(
+      tx,
+      { projectId: project.id, actorId: admin.id, filename: "bench", format: "generated", unknownCategories: "reject" },
+      importRows(rows),
+    );
   });
   const importMs = performance.now() - t0;
-  const cats = await db.select({ id: categories.id, path: categories.path }).from(categories).where(eq(categories.projectId, project.id));
+  const cats = await db
+    .select({ id: categories.id, path: categories.path })
+    .from(categories)
+    .where(eq(categories.projectId, project.id));
   const idOf = new Map(cats.map((c) => [c.path, c.id]));
   const truth = new Map(rows.map((r) => [r.id, idOf.get(normalised(r.category))!]));
 

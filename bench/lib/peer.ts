@@ -10,7 +10,11 @@ import natural from "natural";
 export type PeerResult = { name: string; trainSeconds: number; predictSeconds: number; predicted: number[] };
 
 type Obs = Record<string, string>;
-type Engine = { addExample(o: Obs, label: string): void; train(): void; getClassifications(o: Obs): { label: string; value: number }[] };
+type Engine = {
+  addExample(o: Obs, label: string): void;
+  train(): void;
+  getClassifications(o: Obs): { label: string; value: number }[];
+};
 
 function toObs(text: string): Obs {
   const toks = [...new Set(natural.PorterStemmer.tokenizeAndStem(text, true))];
@@ -30,5 +34,10 @@ export function runNaturalBayes(train: { texts: string[]; labels: number[] }, te
     return best ? Number(best.label) : -1;
   });
   const t2 = performance.now();
-  return { name: "natural BayesClassifier (naive Bayes)", trainSeconds: (t1 - t0) / 1000, predictSeconds: (t2 - t1) / 1000, predicted };
+  return {
+    name: "natural BayesClassifier (naive Bayes)",
+    trainSeconds: (t1 - t0) / 1000,
+    predictSeconds: (t2 - t1) / 1000,
+    predicted,
+  };
 }

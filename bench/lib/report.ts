@@ -5,8 +5,10 @@ export function markdownTable(header: string[], rows: (string | number)[][]): st
   return [line(header), line(header.map(() => "---")), ...cells.map(line)].join("\n");
 }
 
-export const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || Number.isNaN(x) ? "—" : `${(x * 100).toFixed(digits)}%`);
-export const num = (x: number, digits = 0): string => x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const pct = (x: number | null | undefined, digits = 1): string =>
+  x === null || x === undefined || Number.isNaN(x) ? "—" : `${(x * 100).toFixed(digits)}%`;
+export const num = (x: number, digits = 0): string =>
+  x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;

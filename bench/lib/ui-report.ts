@@ -47,7 +47,11 @@ export function summarise(
 
 export function printReport(f: UiFigures, json: boolean): void {
   console.log(`review page, ${f.decisions} keyboard decisions (${f.measured} measured), pool of ${f.pool} items`);
-  console.log(`keypress → next item painted: p50 ${f.p50Ms} ms · p95 ${f.p95Ms} ms · mean ${f.meanMs} ms · max ${f.maxMs} ms (target p95 < ${f.targetP95Ms} ms: ${f.withinTarget ? "met" : "MISSED"})`);
-  console.log(`throughput: ${f.decisionsPerMinute} decisions/min over ${f.elapsedSeconds} s; outbox drained ${f.outboxDrainMs} ms after the last key`);
+  console.log(
+    `keypress → next item painted: p50 ${f.p50Ms} ms · p95 ${f.p95Ms} ms · mean ${f.meanMs} ms · max ${f.maxMs} ms (target p95 < ${f.targetP95Ms} ms: ${f.withinTarget ? "met" : "MISSED"})`,
+  );
+  console.log(
+    `throughput: ${f.decisionsPerMinute} decisions/min over ${f.elapsedSeconds} s; outbox drained ${f.outboxDrainMs} ms after the last key`,
+  );
   if (json) console.log(JSON.stringify(f));
 }

@@ -38,12 +38,29 @@ export const TAXONOMY = [
   "Household > Cleaning > Dish soap",
 ];
 
-const BRANDS = ["Green Valley", "Nordic Farm", "Casa Bella", "Sunny Side", "Blue Ridge", "Maple & Co", "Harvest Moon", "Oak Lane"];
+const BRANDS = [
+  "Green Valley",
+  "Nordic Farm",
+  "Casa Bella",
+  "Sunny Side",
+  "Blue Ridge",
+  "Maple & Co",
+  "Harvest Moon",
+  "Oak Lane",
+];
 const SIZES = ["250 g", "500 g", "1 kg", "6 pack", "12 oz", "1 l", "2 lb", "750 ml"];
 export const HOSTILE_TITLE = "<img src=x onerror=alert(1)>";
 
-export type SeededItem = { externalId: string; title: string; top: { categoryId: number; path: string; prob: number }[] };
-export type ReviewSeed = { projectId: number; categories: { id: number; path: string }[]; items: Map<string, SeededItem> };
+export type SeededItem = {
+  externalId: string;
+  title: string;
+  top: { categoryId: number; path: string; prob: number }[];
+};
+export type ReviewSeed = {
+  projectId: number;
+  categories: { id: number; path: string }[];
+  items: Map<string, SeededItem>;
+};
 
 /** A small deterministic PRNG so runs are comparable. */
 function mulberry32(seed: number): () => number {
@@ -58,22 +75,40 @@ function mulberry32(seed: number): () => number {
 
 export async function seedReviewProject(
   s: SeedApi,
-  o: { annotator: { email: string; password: string; name: string }; poolSize: number; labelled?: number; hostile?: boolean; seed?: number },
+  o: {
+    annotator: { email: string; password: string; name: string };
+    poolSize: number;
+    labelled?: number;
+    hostile?: boolean;
+    seed?: number;
+  },
 ): Promise<ReviewSeed> {
   const rng = mulberry32(o.seed ?? 7);
   const ann = await s.user(o.annotator);
-  const p = await s.project({ name: "Grocery catalogue", description: "Put each product in its aisle.", categories: TAXONOMY });
+  const p = await s.project({
+    name: "Grocery catalogue",
+    description: "Put each product in its aisle.",
+    categories: TAXONOMY,
+  });
   await s.member(p.id, ann.id, "annotator");
   // No audit slots: the order of reasons stays deterministic for the tests.
-  await s.db.update(projects).set({ settings: { ...DEFAULT_SETTINGS, auditRate: 0 } }).where(eq(projects.id, p.id));
+  await s.db
+    .update(projects)
+    .set({ settings: { ...DEFAULT_SETTINGS, auditRate: 0 } })
+    .where(eq(projects.id, p.id));
   const cats = TAXONOMY.map((path, i) => ({ id: p.categoryIds[i]!, path }));
   const leaf = (path: string) => path.split(" > ").pop()!;
-  const titleFor = (c: number, i: number) => `${BRANDS[i % BRANDS.length]} ${leaf(TAXONOMY[c]!).toLowerCase()} ${SIZES[(i * 3) % SIZES.length]} #${i}`;
+  const titleFor = (c: number, i: number) =>
+    `${BRANDS[i % BRANDS.length]} ${leaf(TAXONOMY[c]!).toLowerCase()} ${SIZES[(i * 3) % SIZES.length]} #${i}`;
 
   const labelled = o.labelled ?? 40;
   await s.items(
     p.id,
-    Array.from({ length: labelled }, (_, i) => ({ externalId: `lab-${i}`, title: titleFor(i % cats.length, 1000 + i), label: { category: i % cats.length, source: "human" as const } })),
+    Array.from({ length: labelled }, (_, i) => ({
+      externalId: `lab-${i}`,
+      title: titleFor(i % cats.length, 1000 + i),
+      label: { category: i % cats.length, source: "human" as const },
+    })),
   );
   const rows = Array.from({ length: o.poolSize }, (_, i) => {
     const c = Math.floor(rng() * cats.length);
@@ -86,17 +121,35 @@ export async function seedReviewProject(
         o.hostile && i === 0
           ? `"><svg onload=alert(2)> A product whose import carried markup.`
           : `${leaf(TAXONOMY[c]!)} from ${BRANDS[i % BRANDS.length]}. Store cool and dry; best before the date on the pack.`,
-      attributes: { brand: BRANDS[i % BRANDS.length], size: SIZES[(i * 3) % SIZES.length], origin: i % 2 ? "EU" : "US" },
+      attributes: {
+        brand: BRANDS[i % BRANDS.length],
+        size: SIZES[(i * 3) % SIZES.length],
+        origin: i % 2 ? "EU" : "US",
+      },
     };
   });
   const inserted: { id: number; externalId: string }[] = [];
   for (let i = 0; i < rows.length; i += 500) {
-    inserted.push(...(await s.db.insert(items).values(rows.slice(i, i + 500)).returning({ id: items.id, externalId: items.externalId })));
+    inserted.push(
+      ...(await s.db
+        .insert(items)
+        .values(rows.slice(i, i + 500))
+        .returning({ id: items.id, externalId: items.externalId })),
+    );
   }
 
   const [mv] = await s.db
     .insert(modelVersions)
-    .values({ projectId: p.id, version: 1, status: "ready", trigger: "initial", labelCount: labelled, categoryIds: cats.map((c) => c.id), backend: "seed", finishedAt: new Date() })
+    .values({
+      projectId: p.id,
+      version: 1,
+      status: "ready",
+      trigger: "initial",
+      labelCount: labelled,
+      categoryIds: cats.map((c) => c.id),
+      backend: "seed",
+      finishedAt: new Date(),
+    })
     .returning({ id: modelVersions.id });
   await s.db.update(projects).set({ activeModelVersionId: mv!.id }).where(eq(projects.id, p.id));
 

@@ -36,7 +36,10 @@ describe.skipIf(!url)("prepared statements through drizzle (postgres)", () => {
     await h.db.transaction(async (tx) => {
       const before = await preparedWith(tx, '"users"."name" = $');
       for (let i = 0; i < 3; i++) {
-        const rows = await tx.select({ id: users.id }).from(users).where(and(eq(users.name, "prepared-probe"), eq(users.id, u.id)));
+        const rows = await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.name, "prepared-probe"), eq(users.id, u.id)));
         expect(rows).toEqual([{ id: u.id }]);
       }
       expect(before).toBe(0);
@@ -48,7 +51,9 @@ describe.skipIf(!url)("prepared statements through drizzle (postgres)", () => {
     await h.db.transaction(async (tx) => {
       await expect(
         tx.transaction(async (inner) => {
-          await inner.insert(users).values({ email: "nested-probe@example.test", name: "nested-probe", passwordHash: "x" });
+          await inner
+            .insert(users)
+            .values({ email: "nested-probe@example.test", name: "nested-probe", passwordHash: "x" });
           expect(await preparedWith(inner, 'insert into "users"')).toBeGreaterThanOrEqual(1);
           throw new Error("roll back the savepoint");
         }),

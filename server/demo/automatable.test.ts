@@ -19,11 +19,18 @@ describe("demo catalogue: what the model is sure of is right", () => {
     const index = new Map(catalogue.categories.map((c, i) => [c, i]));
     const pool = catalogue.items.filter((i) => i.split === "pool");
     const test = catalogue.items.filter((i) => i.split === "test");
-    const model = await trainModel({ inputs: pool, labels: pool.map((i) => index.get(i.category)!), numClasses: catalogue.categories.length }, { seed: 1 });
+    const model = await trainModel(
+      { inputs: pool, labels: pool.map((i) => index.get(i.category)!), numClasses: catalogue.categories.length },
+      { seed: 1 },
+    );
     try {
       const preds = await model.predict(test, { topK: 1 });
       rows = test
-        .map((t, i) => ({ conf: preds[i]!.confidence, ok: preds[i]!.top[0]?.classIndex === index.get(t.category), kind: kinds.get(t.id) ?? "normal" }))
+        .map((t, i) => ({
+          conf: preds[i]!.confidence,
+          ok: preds[i]!.top[0]?.classIndex === index.get(t.category),
+          kind: kinds.get(t.id) ?? "normal",
+        }))
         .sort((a, b) => b.conf - a.conf);
     } finally {
       model.dispose();

@@ -36,7 +36,10 @@ export function generateCatalogueWithMeta(opts: CatalogueOptions = {}): {
   const seed = opts.seed ?? 42;
   const poolSize = opts.poolSize ?? 20_000;
   const testSize = opts.testSize ?? 2_000;
-  for (const [name, n] of [["poolSize", poolSize], ["testSize", testSize]] as const) {
+  for (const [name, n] of [
+    ["poolSize", poolSize],
+    ["testSize", testSize],
+  ] as const) {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative integer`);
   }
 
@@ -48,7 +51,10 @@ export function generateCatalogueWithMeta(opts: CatalogueOptions = {}): {
 
   const items: CatalogueItem[] = [];
   const kinds = new Map<string, Exclude<ItemKind, "normal">>();
-  const splits = [["pool", poolSize], ["test", testSize]] as const;
+  const splits = [
+    ["pool", poolSize],
+    ["test", testSize],
+  ] as const;
   for (const [split, size] of splits) {
     // Exact Zipf counts per split, shuffled, so both splits share one distribution.
     for (const path of labelRng.shuffle(allocate(size))) {
@@ -84,7 +90,10 @@ function allocate(size: number): string[] {
 function partnerMap(specByPath: ReadonlyMap<string, CategorySpec>): Map<string, CategorySpec[]> {
   const map = new Map<string, CategorySpec[]>();
   for (const [a, b] of CONFUSABLE_PAIRS) {
-    for (const [from, to] of [[a, b], [b, a]] as const) {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const spec = specByPath.get(to);
       if (!spec) throw new Error(`unknown category ${to} in CONFUSABLE_PAIRS`);
       map.set(from, [...(map.get(from) ?? []), spec]);

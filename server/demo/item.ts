@@ -3,7 +3,15 @@ import { modelsFor, type ProductLines } from "./product-lines";
 import type { Rng } from "./prng";
 import { randomCasing, typo } from "./noise";
 import {
-  APPLIANCE_FEATURES, COLOURS, COMBO_JOINERS, COMBO_SUFFIXES, GENERIC_BLURBS, GENERIC_FEATURES, MARKETING, MENTIONS, PACK_FORMATS,
+  APPLIANCE_FEATURES,
+  COLOURS,
+  COMBO_JOINERS,
+  COMBO_SUFFIXES,
+  GENERIC_BLURBS,
+  GENERIC_FEATURES,
+  MARKETING,
+  MENTIONS,
+  PACK_FORMATS,
 } from "./vocab";
 
 export type ItemBody = { title: string; description: string | null; attributes: Record<string, string> };
@@ -50,7 +58,13 @@ export function makeItem(
   const side = partner && rng.chance(0.5) ? partner : spec;
   const nounless = !partner && rng.chance(RATES.nounless);
   const brand = rng.pick(side.brands);
-  const model = nounless ? freshModel(rng) : partner ? (rng.chance(RATES.model) ? freshModel(rng) : null) : pickModel(ctx, side.path, brand);
+  const model = nounless
+    ? freshModel(rng)
+    : partner
+      ? rng.chance(RATES.model)
+        ? freshModel(rng)
+        : null
+      : pickModel(ctx, side.path, brand);
   const attributes: Record<string, string> = { brand };
   if (model) attributes["model"] = model;
 

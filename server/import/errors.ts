@@ -1,11 +1,7 @@
 import type { ImportRowError } from "./types";
 
 /** Stable codes so API layers can map errors without matching on messages. */
-export type ImportErrorCode =
-  | "IMPORT_TOO_LARGE"
-  | "IMPORT_TOO_MANY_ROWS"
-  | "IMPORT_FORMAT"
-  | "IMPORT_VALIDATION";
+export type ImportErrorCode = "IMPORT_TOO_LARGE" | "IMPORT_TOO_MANY_ROWS" | "IMPORT_FORMAT" | "IMPORT_VALIDATION";
 
 export abstract class ImportError extends Error {
   abstract readonly code: ImportErrorCode;
@@ -65,7 +61,5 @@ export class ImportValidationError extends ImportError {
 }
 
 export function formatRowError(e: ImportRowError): string {
-  return e.field === null
-    ? `line ${e.line}: ${e.message}`
-    : `line ${e.line}, field "${e.field}": ${e.message}`;
+  return e.field === null ? `line ${e.line}: ${e.message}` : `line ${e.line}, field "${e.field}": ${e.message}`;
 }

@@ -1,12 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import {
-  EXPORT_COLUMNS,
-  neutraliseCsvCell,
-  toCsvChunks,
-  toJsonlChunks,
-  type LabelExportRow,
-} from "./export-format";
+import { EXPORT_COLUMNS, neutraliseCsvCell, toCsvChunks, toJsonlChunks, type LabelExportRow } from "./export-format";
 import { parseImportStream } from "./parse-import";
 import { asyncOf, collect } from "./test-helpers";
 
@@ -40,16 +34,38 @@ describe("toCsvChunks", () => {
   it("writes a header and neutralises every dangerous cell, quoting where CSV needs it", async () => {
     const rows: LabelExportRow[] = [
       base,
-      { ...base, id: "=HYPERLINK(\"x\")", title: "+Promo, 2-pack", category: "-3", annotator: "@bob", modelVersion: "\tv1", source: "\rmodel" },
+      {
+        ...base,
+        id: '=HYPERLINK("x")',
+        title: "+Promo, 2-pack",
+        category: "-3",
+        annotator: "@bob",
+        modelVersion: "\tv1",
+        source: "\rmodel",
+      },
     ];
     const out = await text(toCsvChunks(rows, { batchSize: 1 }));
     const records = parse(out) as string[][];
     expect(records[0]).toEqual([...EXPORT_COLUMNS]);
     expect(records[1]).toEqual([
-      "demo-000001", "Sonora Wireless Headphones", "Audio > Headphones", "pool", "human", "ana@example.com", "", "2025-01-02T03:04:05.000Z",
+      "demo-000001",
+      "Sonora Wireless Headphones",
+      "Audio > Headphones",
+      "pool",
+      "human",
+      "ana@example.com",
+      "",
+      "2025-01-02T03:04:05.000Z",
     ]);
     expect(records[2]).toEqual([
-      "'=HYPERLINK(\"x\")", "'+Promo, 2-pack", "'-3", "pool", "'\rmodel", "'@bob", "'\tv1", "2025-01-02T03:04:05.000Z",
+      '\'=HYPERLINK("x")',
+      "'+Promo, 2-pack",
+      "'-3",
+      "pool",
+      "'\rmodel",
+      "'@bob",
+      "'\tv1",
+      "2025-01-02T03:04:05.000Z",
     ]);
     // No raw line may start with a formula trigger.
     for (const line of out.split("\n")) expect(line).not.toMatch(/^[=+\-@]/);
@@ -68,12 +84,24 @@ describe("toCsvChunks", () => {
 
 describe("toJsonlChunks", () => {
   it("round-trips through JSON and back through the importer", async () => {
-    const rows: LabelExportRow[] = [base, { ...base, id: "b", title: "=not neutralised in JSON", category: null, split: "test", labelledAt: null }];
+    const rows: LabelExportRow[] = [
+      base,
+      { ...base, id: "b", title: "=not neutralised in JSON", category: null, split: "test", labelledAt: null },
+    ];
     const out = await text(toJsonlChunks(rows));
-    const parsed = out.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const parsed = out
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(parsed[1]).toEqual({
-      id: "b", title: "=not neutralised in JSON", category: null, split: "test", source: "human",
-      annotator: "ana@example.com", model_version: null, labelled_at: null,
+      id: "b",
+      title: "=not neutralised in JSON",
+      category: null,
+      split: "test",
+      source: "human",
+      annotator: "ana@example.com",
+      model_version: null,
+      labelled_at: null,
     });
     const imported = await collect(parseImportStream(asyncOf([out]), { format: "jsonl" }));
     expect(imported.map((r) => [r.externalId, r.title, r.categoryPath, r.split])).toEqual([
@@ -81,7 +109,10 @@ describe("toJsonlChunks", () => {
       ["b", "=not neutralised in JSON", null, "test"],
     ]);
     expect(imported[0]?.attributes).toEqual({
-      source: "human", annotator: "ana@example.com", model_version: null, labelled_at: "2025-01-02T03:04:05.000Z",
+      source: "human",
+      annotator: "ana@example.com",
+      model_version: null,
+      labelled_at: "2025-01-02T03:04:05.000Z",
     });
   });
 });

@@ -37,7 +37,7 @@ describe("import limits", () => {
     let yielded = 0;
     const err = await thrown(
       (async function* () {
-        for await (const row of parseImportStream(source, { format: "jsonl" })) yield (yielded += 1, row);
+        for await (const row of parseImportStream(source, { format: "jsonl" })) yield ((yielded += 1), row);
       })(),
     );
     expect(err).toBeInstanceOf(ImportTooLargeError);
@@ -70,7 +70,9 @@ describe("import limits", () => {
     const bad = format === "csv" ? "r0,\n" : '{"id":"r0"}\n';
     const ok = head + bad + [1, 2, 3, 4].map(row).join("");
     // 5 rows with cap 5: only the validation error, no cap error.
-    expect(await thrown(parseImportStream(asyncOf([ok]), { format, maxRows: 5 }))).toBeInstanceOf(ImportValidationError);
+    expect(await thrown(parseImportStream(asyncOf([ok]), { format, maxRows: 5 }))).toBeInstanceOf(
+      ImportValidationError,
+    );
     const err = await thrown(parseImportStream(asyncOf([ok + row(5)]), { format, maxRows: 5 }));
     expect(err).toBeInstanceOf(ImportTooManyRowsError);
     expect((err as ImportTooManyRowsError).line).toBe(format === "csv" ? 7 : 6);
@@ -81,8 +83,8 @@ describe("import limits", () => {
     const bytes = Buffer.byteLength(line);
     const ok = await validateImportStream(asyncOf([line]), { format: "jsonl", maxBytes: bytes });
     expect(ok.bytes).toBe(bytes);
-    await expect(validateImportStream(asyncOf([line]), { format: "jsonl", maxBytes: line.length })).rejects.toBeInstanceOf(
-      ImportTooLargeError,
-    );
+    await expect(
+      validateImportStream(asyncOf([line]), { format: "jsonl", maxBytes: line.length }),
+    ).rejects.toBeInstanceOf(ImportTooLargeError);
   });
 });

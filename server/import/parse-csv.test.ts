@@ -25,8 +25,24 @@ describe("parseImportStream (csv)", () => {
         split: "test",
         attributes: { Brand: "Sonora" },
       },
-      { line: 5, externalId: "a2", title: 'Mug "Big"', description: null, categoryPath: null, split: "pool", attributes: { Brand: "Brevia", Colour: "Blue" } },
-      { line: 6, externalId: "a3", title: "multi\nline\ntitle", description: "d", categoryPath: null, split: "pool", attributes: {} },
+      {
+        line: 5,
+        externalId: "a2",
+        title: 'Mug "Big"',
+        description: null,
+        categoryPath: null,
+        split: "pool",
+        attributes: { Brand: "Brevia", Colour: "Blue" },
+      },
+      {
+        line: 6,
+        externalId: "a3",
+        title: "multi\nline\ntitle",
+        description: "d",
+        categoryPath: null,
+        split: "pool",
+        attributes: {},
+      },
     ]);
   });
 

@@ -10,7 +10,13 @@ describe("parseImportStream (jsonl)", () => {
     const text =
       "\uFEFF" +
       jsonl(
-        JSON.stringify({ id: "a1", title: "Café Grinder ☕", category: "Home>Kitchen >  Coffee   Makers", brand: "Brevia", specs: { w: 900 } }),
+        JSON.stringify({
+          id: "a1",
+          title: "Café Grinder ☕",
+          category: "Home>Kitchen >  Coffee   Makers",
+          brand: "Brevia",
+          specs: { w: 900 },
+        }),
         "",
         JSON.stringify({ id: 42, title: "  Keyboard  ", description: "  ", split: "TEST" }),
       );
@@ -25,7 +31,15 @@ describe("parseImportStream (jsonl)", () => {
         split: "pool",
         attributes: { brand: "Brevia", specs: { w: 900 } },
       },
-      { line: 3, externalId: "42", title: "Keyboard", description: null, categoryPath: null, split: "test", attributes: {} },
+      {
+        line: 3,
+        externalId: "42",
+        title: "Keyboard",
+        description: null,
+        categoryPath: null,
+        split: "test",
+        attributes: {},
+      },
     ]);
   });
 
@@ -128,7 +142,9 @@ describe("parseImportStream (jsonl)", () => {
   });
 
   it("validateImportStream reports without throwing on row errors", async () => {
-    const report = await validateImportStream(byteChunks(jsonl('{"id":"a","title":"ok"}', "nope")), { format: "jsonl" });
+    const report = await validateImportStream(byteChunks(jsonl('{"id":"a","title":"ok"}', "nope")), {
+      format: "jsonl",
+    });
     expect(report).toMatchObject({ ok: false, rows: 2, validRows: 1, totalErrors: 1 });
     expect(report.errors[0]).toMatchObject({ line: 2, field: null });
     const good = await validateImportStream(byteChunks(jsonl('{"id":"a","title":"ok"}')), { format: "jsonl" });

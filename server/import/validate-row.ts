@@ -42,13 +42,7 @@ export function validateRecord(
 
 type Fail = (field: string, message: string) => null;
 
-function requiredText(
-  value: unknown,
-  field: string,
-  max: number,
-  fail: Fail,
-  allowInteger: boolean,
-): string | null {
+function requiredText(value: unknown, field: string, max: number, fail: Fail, allowInteger: boolean): string | null {
   // Numeric ids are common in JSON exports; accept integers but not 1.5 or NaN.
   const raw = allowInteger && Number.isSafeInteger(value) ? String(value) : value;
   if (raw === undefined || raw === null) return fail(field, "required");

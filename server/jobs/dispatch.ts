@@ -6,7 +6,11 @@
  */
 export type JobData = {
   train: { projectId: number; versionId: number };
-  recalibrate: { projectId: number; reason: "manual" | "audits" | "schedule" | "audit_failure"; actorId: number | null };
+  recalibrate: {
+    projectId: number;
+    reason: "manual" | "audits" | "schedule" | "audit_failure";
+    actorId: number | null;
+  };
   score: { projectId: number; versionId: number; calibrationId: number | null; fromId: number; toId: number };
 };
 export type JobName = keyof JobData;

@@ -8,8 +8,18 @@ import { TRAIN_ABORT_MARGIN_SECONDS, TRAIN_EXPIRE_SECONDS } from "./queues";
 
 const id = z.number().int().positive();
 export const TrainPayload = z.object({ projectId: id, versionId: id });
-export const RecalibratePayload = z.object({ projectId: id, reason: z.enum(["manual", "audits", "schedule", "audit_failure"]), actorId: id.nullable() });
-export const ScorePayload = z.object({ projectId: id, versionId: id, calibrationId: id.nullable(), fromId: id, toId: id });
+export const RecalibratePayload = z.object({
+  projectId: id,
+  reason: z.enum(["manual", "audits", "schedule", "audit_failure"]),
+  actorId: id.nullable(),
+});
+export const ScorePayload = z.object({
+  projectId: id,
+  versionId: id,
+  calibrationId: id.nullable(),
+  fromId: id,
+  toId: id,
+});
 
 export type HandlerOptions = { epochs?: number; stopSignal?: AbortSignal };
 

@@ -18,7 +18,12 @@ export const TRAIN_EXPIRE_SECONDS = 3 * 3600;
 /** The run gives up this long before pg-boss would expire its job. */
 export const TRAIN_ABORT_MARGIN_SECONDS = 600;
 
-export const QUEUE_NAMES = { train: "loupe-train", recalibrate: "loupe-recalibrate", score: "loupe-score", tick: "loupe-tick" } as const;
+export const QUEUE_NAMES = {
+  train: "loupe-train",
+  recalibrate: "loupe-recalibrate",
+  score: "loupe-score",
+  tick: "loupe-tick",
+} as const;
 
 export const QUEUES: PgBoss.Queue[] = [
   { name: QUEUE_NAMES.train, policy: "stately", expireInSeconds: TRAIN_EXPIRE_SECONDS, retryLimit: 1, retryDelay: 30 },
@@ -34,6 +39,10 @@ export function queueOf(name: JobName): string {
 /** Per-job options: singleton keys give the stately policies their per-project scope. */
 export function sendOptions(name: JobName, data: { projectId: number }): PgBoss.SendOptions {
   const q = QUEUES.find((x) => x.name === queueOf(name))!;
-  const base: PgBoss.SendOptions = { expireInSeconds: q.expireInSeconds, retryLimit: q.retryLimit, retryDelay: q.retryDelay };
+  const base: PgBoss.SendOptions = {
+    expireInSeconds: q.expireInSeconds,
+    retryLimit: q.retryLimit,
+    retryDelay: q.retryDelay,
+  };
   return name === "score" ? base : { ...base, singletonKey: `project-${data.projectId}` };
 }

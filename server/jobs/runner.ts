@@ -34,7 +34,11 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
   };
   setJobSender(sender);
   const polling = { pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2, batchSize: 1 };
-  await boss.work(QUEUE_NAMES.train, polling, async ([job]) => job && handleTrain(db, job, { epochs: o.epochs, stopSignal: stop.signal }));
+  await boss.work(
+    QUEUE_NAMES.train,
+    polling,
+    async ([job]) => job && handleTrain(db, job, { epochs: o.epochs, stopSignal: stop.signal }),
+  );
   await boss.work(QUEUE_NAMES.recalibrate, polling, async ([job]) => job && handleRecalibrate(db, job));
   for (let i = 0; i < (o.scoreWorkers ?? 1); i++) {
     // pg-boss waits out the polling interval after every fetch; a rescore is a run of short range

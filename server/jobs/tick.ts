@@ -9,7 +9,12 @@ import type { Db } from "@/db/client";
 import { calibrations, modelVersions, projects } from "@/db/schema";
 import { onAuditRecorded } from "@/server/services/auto-accept-tighten";
 import { maybeHourlySnapshot } from "@/server/services/metrics-snapshot";
-import { failStaleRuns, listQueuedRuns, maybeScheduledRetrain, maybeTriggerRetrain } from "@/server/services/training-requests";
+import {
+  failStaleRuns,
+  listQueuedRuns,
+  maybeScheduledRetrain,
+  maybeTriggerRetrain,
+} from "@/server/services/training-requests";
 import { dispatchJob } from "./dispatch";
 import { QUEUE_NAMES } from "./queues";
 
@@ -51,5 +56,6 @@ export async function runTick(db: Db, boss: PgBoss | null, o: TickOptions = {}) 
   for (const { id } of ids) {
     await projectChecks(db, id, now).catch((err) => console.error(`[tick] project ${id}:`, err));
   }
-  for (const projectId of await staleCalibrations(db, now)) await dispatchJob("recalibrate", { projectId, reason: "schedule", actorId: null });
+  for (const projectId of await staleCalibrations(db, now))
+    await dispatchJob("recalibrate", { projectId, reason: "schedule", actorId: null });
 }

@@ -1,6 +1,11 @@
 import { CAN } from "../auth/roles";
 import { projectProcedure, router } from "../trpc";
-import { AnnotationsListMineInput, AnnotationsSubmitBatchInput, AnnotationsSubmitInput, AnnotationsUndoInput } from "../schemas/annotations";
+import {
+  AnnotationsListMineInput,
+  AnnotationsSubmitBatchInput,
+  AnnotationsSubmitInput,
+  AnnotationsUndoInput,
+} from "../schemas/annotations";
 import { submitAnnotation } from "../services/annotations-submit";
 import { submitBatch } from "../services/annotations-batch";
 import { undoLastDecision } from "../services/annotations-undo";
@@ -26,11 +31,19 @@ export const annotationsRouter = router({
 
   undo: projectProcedure(CAN.annotate)
     .input(AnnotationsUndoInput)
-    .mutation(({ ctx, input }) => undoLastDecision(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id })),
+    .mutation(({ ctx, input }) =>
+      undoLastDecision(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id }),
+    ),
 
   listMine: projectProcedure(CAN.annotate)
     .input(AnnotationsListMineInput)
     .query(({ ctx, input }) =>
-      listMyDecisions(ctx.db, { projectId: ctx.project.id, userId: ctx.user.id, limit: input.limit, now: new Date(), tzOffsetMinutes: input.tzOffsetMinutes }),
+      listMyDecisions(ctx.db, {
+        projectId: ctx.project.id,
+        userId: ctx.user.id,
+        limit: input.limit,
+        now: new Date(),
+        tzOffsetMinutes: input.tzOffsetMinutes,
+      }),
     ),
 });

@@ -10,5 +10,7 @@ export const batchRouter = router({
     .input(BatchListInput)
     .query(({ ctx, input }) => listBatch(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id })),
 
-  facets: projectProcedure(CAN.batchReview).input(BatchFacetsInput).query(({ ctx }) => batchFacets(ctx.db, ctx.project.id)),
+  facets: projectProcedure(CAN.batchReview)
+    .input(BatchFacetsInput)
+    .query(({ ctx }) => batchFacets(ctx.db, ctx.project.id)),
 });

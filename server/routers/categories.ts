@@ -1,10 +1,17 @@
 import { CAN } from "../auth/roles";
 import { projectProcedure, router } from "../trpc";
-import { CategoriesCreateInput, CategoriesListInput, CategoriesRemoveInput, CategoriesRenameInput } from "../schemas/categories";
+import {
+  CategoriesCreateInput,
+  CategoriesListInput,
+  CategoriesRemoveInput,
+  CategoriesRenameInput,
+} from "../schemas/categories";
 import { createCategory, listCategories, removeCategory, renameCategory } from "../services/categories";
 
 export const categoriesRouter = router({
-  list: projectProcedure(CAN.view).input(CategoriesListInput).query(({ ctx, input }) => listCategories(ctx.db, ctx.project.id, input)),
+  list: projectProcedure(CAN.view)
+    .input(CategoriesListInput)
+    .query(({ ctx, input }) => listCategories(ctx.db, ctx.project.id, input)),
 
   create: projectProcedure(CAN.manageModels)
     .input(CategoriesCreateInput)

@@ -23,7 +23,9 @@ export const dataRouter = router({
 
   imports: projectProcedure(CAN.importData)
     .input(DataImportsInput)
-    .query(({ ctx, input }) => listImports(ctx.db, { projectId: ctx.project.id, cursor: input.cursor, limit: input.limit })),
+    .query(({ ctx, input }) =>
+      listImports(ctx.db, { projectId: ctx.project.id, cursor: input.cursor, limit: input.limit }),
+    ),
 
   /** A mutation because it writes an audit event; returns the text (bounded, see MAX_EXPORT_TEXT_BYTES). */
   exportLabels: projectProcedure(CAN.exportData)

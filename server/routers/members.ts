@@ -4,7 +4,9 @@ import { MembersListInput, MembersRemoveInput, MembersSetInput } from "../schema
 import { listMembers, removeMember, setMember } from "../services/members";
 
 export const membersRouter = router({
-  list: projectProcedure(CAN.manageMembers).input(MembersListInput).query(({ ctx, input }) => listMembers(ctx.db, ctx.project.id, input)),
+  list: projectProcedure(CAN.manageMembers)
+    .input(MembersListInput)
+    .query(({ ctx, input }) => listMembers(ctx.db, ctx.project.id, input)),
 
   /** Adds by email or changes a member's role by user id. */
   set: projectProcedure(CAN.manageMembers)

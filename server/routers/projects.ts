@@ -12,7 +12,9 @@ export const projectsRouter = router({
     .query(async ({ ctx }) => ({ ...(await getProjectOverview(ctx.db, ctx.project.id)), myRole: ctx.project.role })),
 
   /** No membership is created: instance admins act as admin in every project. */
-  create: instanceAdminProcedure.input(ProjectsCreateInput).mutation(({ ctx, input }) => createProject(ctx.db, ctx.user.id, input)),
+  create: instanceAdminProcedure
+    .input(ProjectsCreateInput)
+    .mutation(({ ctx, input }) => createProject(ctx.db, ctx.user.id, input)),
 
   updateSettings: projectProcedure(CAN.manageModels)
     .input(ProjectsUpdateSettingsInput)

@@ -14,15 +14,23 @@ export const queueRouter = router({
 
   release: projectProcedure(CAN.annotate)
     .input(QueueReleaseInput)
-    .mutation(({ ctx, input }) => releaseLeases(ctx.db, { projectId: ctx.project.id, userId: ctx.user.id, leaseTokens: input.leaseTokens })),
+    .mutation(({ ctx, input }) =>
+      releaseLeases(ctx.db, { projectId: ctx.project.id, userId: ctx.user.id, leaseTokens: input.leaseTokens }),
+    ),
 
   extend: projectProcedure(CAN.annotate)
     .input(QueueExtendInput)
-    .mutation(({ ctx, input }) => extendLeases(ctx.db, { projectId: ctx.project.id, userId: ctx.user.id, leaseTokens: input.leaseTokens })),
+    .mutation(({ ctx, input }) =>
+      extendLeases(ctx.db, { projectId: ctx.project.id, userId: ctx.user.id, leaseTokens: input.leaseTokens }),
+    ),
 
   stats: projectProcedure(CAN.view)
     .input(QueueStatsInput)
     .query(({ ctx, input }) =>
-      queueStats(ctx.db, { projectId: ctx.project.id, userId: ctx.user.id, since: startOfDay(new Date(), input.tzOffsetMinutes) }),
+      queueStats(ctx.db, {
+        projectId: ctx.project.id,
+        userId: ctx.user.id,
+        since: startOfDay(new Date(), input.tzOffsetMinutes),
+      }),
     ),
 });

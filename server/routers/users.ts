@@ -7,7 +7,9 @@ export const usersRouter = router({
   list: instanceAdminProcedure.input(UsersListInput).query(({ ctx, input }) => listUsers(ctx.db, input)),
 
   /** `generatedPassword` is returned once and never stored in clear. */
-  create: instanceAdminProcedure.input(UsersCreateInput).mutation(({ ctx, input }) => createUser(ctx.db, ctx.user.id, input)),
+  create: instanceAdminProcedure
+    .input(UsersCreateInput)
+    .mutation(({ ctx, input }) => createUser(ctx.db, ctx.user.id, input)),
 
   setDisabled: instanceAdminProcedure
     .input(UsersSetDisabledInput)

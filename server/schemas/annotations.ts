@@ -19,11 +19,17 @@ export const AnnotationsSubmitInput = z
     /** The model version whose suggestion was on screen (from queue.next). */
     modelVersionId: Id.optional(),
   })
-  .refine((v) => v.action !== "correct" || v.categoryId !== undefined, { message: "A correction needs a category", path: ["categoryId"] });
+  .refine((v) => v.action !== "correct" || v.categoryId !== undefined, {
+    message: "A correction needs a category",
+    path: ["categoryId"],
+  });
 
 const BatchDecision = z
   .object({ itemId: Id, action: z.enum(["accept", "correct", "reject"]), categoryId: Id.optional() })
-  .refine((v) => v.action !== "correct" || v.categoryId !== undefined, { message: "A correction needs a category", path: ["categoryId"] });
+  .refine((v) => v.action !== "correct" || v.categoryId !== undefined, {
+    message: "A correction needs a category",
+    path: ["categoryId"],
+  });
 
 export const AnnotationsSubmitBatchInput = z.object({
   projectId: ProjectId,
@@ -31,7 +37,9 @@ export const AnnotationsSubmitBatchInput = z.object({
     .array(BatchDecision)
     .min(1)
     .max(500)
-    .refine((ds) => new Set(ds.map((d) => d.itemId)).size === ds.length, { message: "Each item may appear only once in a batch" }),
+    .refine((ds) => new Set(ds.map((d) => d.itemId)).size === ds.length, {
+      message: "Each item may appear only once in a batch",
+    }),
   idempotencyKey: IdempotencyKey,
   modelVersionId: Id.optional(),
   timeSpentMs: TimeSpentMs.optional(),

@@ -21,4 +21,7 @@ const DateRange = z
 
 export const DashboardActivityInput = DateRange;
 export const DashboardTrendsInput = DateRange;
-export const DashboardActiveModelInput = z.object({ projectId: ProjectId, confusions: z.number().int().min(1).max(50).default(10) });
+export const DashboardActiveModelInput = z.object({
+  projectId: ProjectId,
+  confusions: z.number().int().min(1).max(50).default(10),
+});

@@ -79,7 +79,11 @@ async function batchInTx(tx: Tx, p: BatchParams, keys: string[]): Promise<BatchR
       })),
     )
     .returning(decisionColumns);
-  await writeHumanLabels(tx, p.projectId, rows.map((r) => ({ itemId: r.itemId, categoryId: r.categoryId, userId: p.userId, annotationId: r.id })));
+  await writeHumanLabels(
+    tx,
+    p.projectId,
+    rows.map((r) => ({ itemId: r.itemId, categoryId: r.categoryId, userId: p.userId, annotationId: r.id })),
+  );
   await tx.delete(leases).where(and(eq(leases.projectId, p.projectId), inArray(leases.itemId, ids)));
   await recordAudit(tx, {
     projectId: p.projectId,
@@ -91,44 +95,72 @@ async function batchInTx(tx: Tx, p: BatchParams, keys: string[]): Promise<BatchR
   return { decisions: rows.map(toDecisionResult) };
 }
 
-async function refuseLeasedByOthers(tx: Tx, p: BatchParams, found: { id: number; externalId: string; title: string }[]) {
+async function refuseLeasedByOthers(
+  tx: Tx,
+  p: BatchParams,
+  found: { id: number; externalId: string; title: string }[],
+) {
   const held = await tx
     .select({ itemId: leases.itemId })
     .from(leases)
     .where(
       and(
         eq(leases.projectId, p.projectId),
-        inArray(leases.itemId, found.map((f) => f.id)),
+        inArray(
+          leases.itemId,
+          found.map((f) => f.id),
+        ),
         sql`${leases.userId} <> ${p.userId} and ${leases.expiresAt} > now()`,
       ),
     )
     .for("update");
   if (held.length === 0) return;
   const heldIds = new Set(held.map((h) => h.itemId));
-  const named = found.filter((f) => heldIds.has(f.id)).map((f) => ({ itemId: f.id, externalId: f.externalId, title: f.title }));
-  throw new ConflictError(`${named.length} item(s) are being decided by someone else right now: ${named.slice(0, 5).map((n) => n.externalId).join(", ")}`, {
-    items: named,
-  });
+  const named = found
+    .filter((f) => heldIds.has(f.id))
+    .map((f) => ({ itemId: f.id, externalId: f.externalId, title: f.title }));
+  throw new ConflictError(
+    `${named.length} item(s) are being decided by someone else right now: ${named
+      .slice(0, 5)
+      .map((n) => n.externalId)
+      .join(", ")}`,
+    {
+      items: named,
+    },
+  );
 }
 
 type Plan = Omit<BatchDecision, "categoryId"> & { categoryId: number | null; suggestion: Suggestion | null };
 
 /** Resolves every decision's category before anything is written; any bad one fails the batch. */
 async function planDecisions(tx: Tx, p: BatchParams): Promise<Plan[]> {
-  const suggestions = await loadSuggestions(tx, p.projectId, p.decisions.map((d) => d.itemId), p.modelVersionId);
+  const suggestions = await loadSuggestions(
+    tx,
+    p.projectId,
+    p.decisions.map((d) => d.itemId),
+    p.modelVersionId,
+  );
   const problems = { noSuggestion: [] as number[], uncategorised: [] as number[] };
   const plans = p.decisions.map((d): Plan => {
     const suggestion = suggestions.get(d.itemId) ?? null;
     if (d.action === "accept" && !suggestion) problems.noSuggestion.push(d.itemId);
     if (d.action === "correct" && d.categoryId === undefined) problems.uncategorised.push(d.itemId);
-    const categoryId = d.action === "accept" ? (suggestion?.categoryId ?? null) : d.action === "correct" ? (d.categoryId ?? null) : null;
+    const categoryId =
+      d.action === "accept" ? (suggestion?.categoryId ?? null) : d.action === "correct" ? (d.categoryId ?? null) : null;
     return { ...d, categoryId, suggestion };
   });
   if (problems.noSuggestion.length > 0) {
     const ids = problems.noSuggestion;
-    throw new ValidationError(`No model suggestion to accept for item(s) ${ids.slice(0, 10).join(", ")}`, { itemIds: ids });
+    throw new ValidationError(`No model suggestion to accept for item(s) ${ids.slice(0, 10).join(", ")}`, {
+      itemIds: ids,
+    });
   }
-  if (problems.uncategorised.length > 0) throw new ValidationError("A correction needs a category", { itemIds: problems.uncategorised });
-  await requireLiveCategories(tx, p.projectId, plans.flatMap((x) => (x.categoryId === null ? [] : [x.categoryId])));
+  if (problems.uncategorised.length > 0)
+    throw new ValidationError("A correction needs a category", { itemIds: problems.uncategorised });
+  await requireLiveCategories(
+    tx,
+    p.projectId,
+    plans.flatMap((x) => (x.categoryId === null ? [] : [x.categoryId])),
+  );
   return plans;
 }

@@ -60,8 +60,17 @@ export async function listMyDecisions(
   const times = await db
     .select({ createdAt: annotations.createdAt })
     .from(annotations)
-    .where(and(mine, gte(annotations.createdAt, since), sql`${annotations.action} in ('accept', 'correct', 'reject') and not ${undone}`));
-  const perHour = Array.from({ length: PACE_HOURS }, (_, i) => ({ hourStart: new Date(paceFrom.getTime() + i * HOUR_MS), count: 0 }));
+    .where(
+      and(
+        mine,
+        gte(annotations.createdAt, since),
+        sql`${annotations.action} in ('accept', 'correct', 'reject') and not ${undone}`,
+      ),
+    );
+  const perHour = Array.from({ length: PACE_HOURS }, (_, i) => ({
+    hourStart: new Date(paceFrom.getTime() + i * HOUR_MS),
+    count: 0,
+  }));
   let today = 0;
   for (const t of times) {
     if (t.createdAt >= dayStart) today++;

@@ -1,7 +1,16 @@
 /** Pieces every kind of decision shares: stored results, categories, suggestions, the current label. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { annotations, categories, items, labels, modelVersions, predictions, projects, type PreviousLabel } from "@/db/schema";
+import {
+  annotations,
+  categories,
+  items,
+  labels,
+  modelVersions,
+  predictions,
+  projects,
+  type PreviousLabel,
+} from "@/db/schema";
 import { NotFoundError, ValidationError } from "../errors";
 
 export type DecisionAction = "accept" | "correct" | "reject" | "skip";
@@ -45,14 +54,29 @@ type DecisionRow = {
  * agreement but does not overrule it. A second opinion on an item whose human
  * label went away meanwhile (its first decision undone) is the label now.
  */
-export const leavesLabel = (action: string, reason: string | null | undefined, previous: PreviousLabel | null | undefined): boolean =>
-  action === "skip" || (reason === "overlap" && previous?.source === "human");
+export const leavesLabel = (
+  action: string,
+  reason: string | null | undefined,
+  previous: PreviousLabel | null | undefined,
+): boolean => action === "skip" || (reason === "overlap" && previous?.source === "human");
 
 export function toDecisionResult(a: DecisionRow): DecisionResult {
   const action = a.action as DecisionAction;
   const prev = a.previousLabel;
-  const label = leavesLabel(action, a.reason, prev) ? (prev ? { categoryId: prev.categoryId, source: prev.source } : null) : { categoryId: a.categoryId, source: "human" };
-  return { annotationId: a.id, itemId: a.itemId, action, categoryId: a.categoryId, reason: a.reason, label, createdAt: a.createdAt };
+  const label = leavesLabel(action, a.reason, prev)
+    ? prev
+      ? { categoryId: prev.categoryId, source: prev.source }
+      : null
+    : { categoryId: a.categoryId, source: "human" };
+  return {
+    annotationId: a.id,
+    itemId: a.itemId,
+    action,
+    categoryId: a.categoryId,
+    reason: a.reason,
+    label,
+    createdAt: a.createdAt,
+  };
 }
 
 export async function findByKeys(db: DbOrTx, projectId: number, userId: number, keys: string[]) {
@@ -60,7 +84,13 @@ export async function findByKeys(db: DbOrTx, projectId: number, userId: number, 
   return db
     .select(decisionColumns)
     .from(annotations)
-    .where(and(eq(annotations.projectId, projectId), eq(annotations.userId, userId), inArray(annotations.idempotencyKey, keys)));
+    .where(
+      and(
+        eq(annotations.projectId, projectId),
+        eq(annotations.userId, userId),
+        inArray(annotations.idempotencyKey, keys),
+      ),
+    );
 }
 
 /** 23505 from postgres.js or PGlite, possibly wrapped by drizzle. */
@@ -139,25 +169,55 @@ export async function loadSuggestions(
   if (itemIds.length === 0) return new Map();
   if (modelVersionId !== undefined) return versionSuggestions(tx, projectId, itemIds, modelVersionId);
   const version =
-    modelVersionId ?? sql`(select ${projects.activeModelVersionId} from ${projects} where ${projects.id} = ${projectId})`;
+    modelVersionId ??
+    sql`(select ${projects.activeModelVersionId} from ${projects} where ${projects.id} = ${projectId})`;
   const rows = await tx
-    .select({ itemId: predictions.itemId, categoryId: predictions.categoryId, confidence: predictions.confidence, modelVersionId: predictions.modelVersionId })
+    .select({
+      itemId: predictions.itemId,
+      categoryId: predictions.categoryId,
+      confidence: predictions.confidence,
+      modelVersionId: predictions.modelVersionId,
+    })
     .from(predictions)
-    .where(and(eq(predictions.projectId, projectId), eq(predictions.modelVersionId, version), inArray(predictions.itemId, itemIds)));
+    .where(
+      and(
+        eq(predictions.projectId, projectId),
+        eq(predictions.modelVersionId, version),
+        inArray(predictions.itemId, itemIds),
+      ),
+    );
   return new Map(rows.map((r) => [r.itemId, r]));
 }
 
 /** The version must be the project's (else NOT_FOUND); its predictions come in the same statement. */
-async function versionSuggestions(tx: DbOrTx, projectId: number, itemIds: number[], id: number): Promise<Map<number, Suggestion>> {
+async function versionSuggestions(
+  tx: DbOrTx,
+  projectId: number,
+  itemIds: number[],
+  id: number,
+): Promise<Map<number, Suggestion>> {
   const rows = await tx
-    .select({ version: modelVersions.id, itemId: predictions.itemId, categoryId: predictions.categoryId, confidence: predictions.confidence })
+    .select({
+      version: modelVersions.id,
+      itemId: predictions.itemId,
+      categoryId: predictions.categoryId,
+      confidence: predictions.confidence,
+    })
     .from(modelVersions)
-    .leftJoin(predictions, and(eq(predictions.modelVersionId, modelVersions.id), eq(predictions.projectId, projectId), inArray(predictions.itemId, itemIds)))
+    .leftJoin(
+      predictions,
+      and(
+        eq(predictions.modelVersionId, modelVersions.id),
+        eq(predictions.projectId, projectId),
+        inArray(predictions.itemId, itemIds),
+      ),
+    )
     .where(and(eq(modelVersions.projectId, projectId), eq(modelVersions.id, id)));
   if (rows.length === 0) throw new NotFoundError("Model version");
   const out = new Map<number, Suggestion>();
   for (const r of rows) {
-    if (r.itemId !== null && r.categoryId !== null) out.set(r.itemId, { categoryId: r.categoryId, confidence: r.confidence, modelVersionId: r.version });
+    if (r.itemId !== null && r.categoryId !== null)
+      out.set(r.itemId, { categoryId: r.categoryId, confidence: r.confidence, modelVersionId: r.version });
   }
   return out;
 }
@@ -196,7 +256,14 @@ export async function writeHumanLabels(
   rows: { itemId: number; categoryId: number | null; userId: number; annotationId: number }[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const values = rows.map((r) => ({ ...r, projectId, source: "human" as const, modelVersionId: null, confidence: null, updatedAt: sql`now()` }));
+  const values = rows.map((r) => ({
+    ...r,
+    projectId,
+    source: "human" as const,
+    modelVersionId: null,
+    confidence: null,
+    updatedAt: sql`now()`,
+  }));
   await tx
     .insert(labels)
     .values(values)

@@ -75,7 +75,8 @@ async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
   ]);
   // An expired lease is still honoured while its row carries our token: a
   // take-over by someone else replaces the token, so then this is a CONFLICT.
-  if (!lease || lease.userId !== p.userId || lease.token.toLowerCase() !== p.leaseToken.toLowerCase()) return replayOrRefuse(tx, p);
+  if (!lease || lease.userId !== p.userId || lease.token.toLowerCase() !== p.leaseToken.toLowerCase())
+    return replayOrRefuse(tx, p);
   // Our live token means a new request for this item: a stored decision deleted
   // its lease and every lease gets a fresh token. A key already used for another
   // item fails the unique index on insert (answered in submitAnnotation), and our
@@ -89,7 +90,15 @@ async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
   return storeDecision(tx, p, decision, lease.reason, previous);
 }
 
-type StoredRow = { id: number | string; itemId: number; action: string; categoryId: number | null; previousLabel: PreviousLabel | null; reason: string | null; createdAt: string };
+type StoredRow = {
+  id: number | string;
+  itemId: number;
+  action: string;
+  categoryId: number | null;
+  previousLabel: PreviousLabel | null;
+  reason: string | null;
+  createdAt: string;
+};
 
 /**
  * The annotation, the human label (not for a skip or a second opinion), the lease's end and the
@@ -97,8 +106,18 @@ type StoredRow = { id: number | string; itemId: number; action: string; category
  * statements in two round trips). The audit's `after` is what the caller gets:
  * the annotation id, the label after the decision and the pick reason.
  */
-async function storeDecision(tx: Tx, p: SubmitParams, d: Decision, reason: PickReason, previous: PreviousLabel | null): Promise<DecisionResult> {
-  const label = leavesLabel(p.action, reason, previous) ? (previous ? { categoryId: previous.categoryId, source: previous.source } : null) : { categoryId: d.categoryId, source: "human" };
+async function storeDecision(
+  tx: Tx,
+  p: SubmitParams,
+  d: Decision,
+  reason: PickReason,
+  previous: PreviousLabel | null,
+): Promise<DecisionResult> {
+  const label = leavesLabel(p.action, reason, previous)
+    ? previous
+      ? { categoryId: previous.categoryId, source: previous.source }
+      : null
+    : { categoryId: d.categoryId, source: "human" };
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
   const [row] = await executeRows<{ a: StoredRow | string }>(
     tx,
@@ -141,7 +160,9 @@ async function replayOrRefuse(tx: Tx, p: SubmitParams): Promise<DecisionResult> 
   await requireItems(tx, p.projectId, [p.itemId]);
   const [stored] = await findByKeys(tx, p.projectId, p.userId, [p.idempotencyKey]);
   if (stored) return sameRequestOrConflict(stored, p);
-  throw new ConflictError("Your lease on this item is no longer valid; it may have been given to someone else", { itemId: p.itemId });
+  throw new ConflictError("Your lease on this item is no longer valid; it may have been given to someone else", {
+    itemId: p.itemId,
+  });
 }
 
 type Decision = Awaited<ReturnType<typeof resolveDecision>>;
@@ -149,7 +170,11 @@ type Decision = Awaited<ReturnType<typeof resolveDecision>>;
 /** An audit shows the auto label under review, so "accept" confirms that label (even if a newer model would now suggest something else). */
 function auditedSuggestion(audited: PreviousLabel | null): Suggestion | null {
   return audited?.source === "auto" && audited.categoryId !== null
-    ? { categoryId: audited.categoryId, confidence: audited.confidence ?? null, modelVersionId: audited.modelVersionId ?? null }
+    ? {
+        categoryId: audited.categoryId,
+        confidence: audited.confidence ?? null,
+        modelVersionId: audited.modelVersionId ?? null,
+      }
     : null;
 }
 
@@ -159,7 +184,9 @@ function auditedSuggestion(audited: PreviousLabel | null): Suggestion | null {
  */
 function decisionCategories(tx: Tx, p: SubmitParams): Promise<CategoryRow[]> {
   if (p.action !== "accept" && p.action !== "correct") return Promise.resolve([]);
-  const version = p.modelVersionId ?? sql`(select ${projects.activeModelVersionId} from ${projects} where ${projects.id} = ${p.projectId})`;
+  const version =
+    p.modelVersionId ??
+    sql`(select ${projects.activeModelVersionId} from ${projects} where ${projects.id} = ${p.projectId})`;
   return tx
     .select({ id: categories.id, path: categories.path, deletedAt: categories.deletedAt })
     .from(categories)
@@ -184,7 +211,8 @@ async function requireLive(tx: Tx, p: SubmitParams, id: number, cats: CategoryRo
 /** What category the decision sets, given the suggestion that was on screen. */
 async function resolveDecision(tx: Tx, p: SubmitParams, suggestion: Suggestion | null, cats: CategoryRow[]) {
   if (p.action === "accept") {
-    if (!suggestion) throw new ValidationError("There is no model suggestion to accept for this item; choose a category");
+    if (!suggestion)
+      throw new ValidationError("There is no model suggestion to accept for this item; choose a category");
     await requireLive(tx, p, suggestion.categoryId, cats);
     return { categoryId: suggestion.categoryId, suggestion };
   }

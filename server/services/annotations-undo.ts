@@ -15,7 +15,13 @@ import { leaseMinutesOf, loadQueueProject } from "./queue-next";
 
 export const UNDO_WINDOW_MS = 2 * 60 * 1000;
 
-export type UndoParams = { projectId: number; userId: number; idempotencyKey: string; annotationId?: number; windowMs?: number };
+export type UndoParams = {
+  projectId: number;
+  userId: number;
+  idempotencyKey: string;
+  annotationId?: number;
+  windowMs?: number;
+};
 export type UndoResult = {
   undoAnnotationId: number;
   undoneAnnotationId: number;
@@ -46,7 +52,8 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
   await requireItems(tx, p.projectId, [last.itemId]);
   const current = (await lockLabels(tx, p.projectId, [last.itemId])).get(last.itemId);
   if (!leavesLabel(last.action, last.reason, last.previousLabel)) {
-    if (current?.annotationId !== last.id) throw new ConflictError("The item has been decided again since; your decision can no longer be undone");
+    if (current?.annotationId !== last.id)
+      throw new ConflictError("The item has been decided again since; your decision can no longer be undone");
     await restoreLabel(tx, p.projectId, last.itemId, last.previousLabel);
   }
   const [undo] = await tx
@@ -64,8 +71,16 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
     })
     .returning({ id: annotations.id });
   const leaseMinutes = leaseMinutesOf(await loadQueueProject(tx, p.projectId));
-  const lease = await claimForUser(tx, { projectId: p.projectId, userId: p.userId, itemId: last.itemId, reason: last.reason, leaseMinutes });
-  const restoredLabel = leavesLabel(last.action, last.reason, last.previousLabel) ? labelView(snapshotOf(current)) : labelView(last.previousLabel);
+  const lease = await claimForUser(tx, {
+    projectId: p.projectId,
+    userId: p.userId,
+    itemId: last.itemId,
+    reason: last.reason,
+    leaseMinutes,
+  });
+  const restoredLabel = leavesLabel(last.action, last.reason, last.previousLabel)
+    ? labelView(snapshotOf(current))
+    : labelView(last.previousLabel);
   await recordAudit(tx, {
     projectId: p.projectId,
     actorId: p.userId,
@@ -148,7 +163,8 @@ async function storedUndo(db: Db | Tx, p: UndoParams): Promise<UndoResult | null
     .select({ id: annotations.id, undoes: annotations.undoesAnnotationId, categoryId: annotations.categoryId })
     .from(annotations)
     .where(and(eq(annotations.projectId, p.projectId), eq(annotations.id, a.id)));
-  if (a.action !== "undo" || !undo?.undoes) throw new ConflictError("This idempotency key was already used for another request");
+  if (a.action !== "undo" || !undo?.undoes)
+    throw new ConflictError("This idempotency key was already used for another request");
   const [lease] = await db
     .select({ token: leases.token, expiresAt: leases.expiresAt })
     .from(leases)
@@ -158,7 +174,10 @@ async function storedUndo(db: Db | Tx, p: UndoParams): Promise<UndoResult | null
     undoAnnotationId: a.id,
     undoneAnnotationId: undo.undoes,
     itemId: a.itemId,
-    restoredLabel: undone && !leavesLabel(undone.action, undone.reason, undone.previousLabel) ? labelView(undone.previousLabel) : labelView(a.previousLabel),
+    restoredLabel:
+      undone && !leavesLabel(undone.action, undone.reason, undone.previousLabel)
+        ? labelView(undone.previousLabel)
+        : labelView(a.previousLabel),
     lease: lease ?? null,
   };
 }

@@ -9,8 +9,18 @@ export const MAX_FACET_VALUES = 200;
 export async function listAuditFacets(db: DbOrTx, p: { projectId: number }) {
   const inProject = eq(auditEvents.projectId, p.projectId);
   const [actions, entityTypes, actors] = await Promise.all([
-    db.selectDistinct({ v: auditEvents.action }).from(auditEvents).where(inProject).orderBy(asc(auditEvents.action)).limit(MAX_FACET_VALUES),
-    db.selectDistinct({ v: auditEvents.entityType }).from(auditEvents).where(inProject).orderBy(asc(auditEvents.entityType)).limit(MAX_FACET_VALUES),
+    db
+      .selectDistinct({ v: auditEvents.action })
+      .from(auditEvents)
+      .where(inProject)
+      .orderBy(asc(auditEvents.action))
+      .limit(MAX_FACET_VALUES),
+    db
+      .selectDistinct({ v: auditEvents.entityType })
+      .from(auditEvents)
+      .where(inProject)
+      .orderBy(asc(auditEvents.entityType))
+      .limit(MAX_FACET_VALUES),
     db
       .selectDistinct({ id: users.id, name: users.name })
       .from(auditEvents)

@@ -32,7 +32,12 @@ const sessionUserColumns = { id: users.id, email: users.email, name: users.name,
 
 /** The session is known, not revoked, not expired, and its user not disabled (join sessions to users). */
 const liveSession = (token: string, secret: string) =>
-  and(eq(sessions.id, sessionIdFor(token, secret)), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date()), isNull(users.disabledAt));
+  and(
+    eq(sessions.id, sessionIdFor(token, secret)),
+    isNull(sessions.revokedAt),
+    gt(sessions.expiresAt, new Date()),
+    isNull(users.disabledAt),
+  );
 
 export async function getSessionUser(db: Db, token: string, secret: string): Promise<SessionUser | null> {
   const [row] = await db
@@ -57,7 +62,10 @@ function projectRoleSql(projectId: number, userId: SQL | number, isAdmin: SQL | 
 
 /** The role of a user already known (server-side callers, the export route). */
 export async function roleInProject(db: Db, user: SessionUser, projectId: number): Promise<Role | null> {
-  const [row] = await executeRows<{ role: Role | null }>(db, sql`select ${projectRoleSql(projectId, user.id, user.isAdmin)} as role`);
+  const [row] = await executeRows<{ role: Role | null }>(
+    db,
+    sql`select ${projectRoleSql(projectId, user.id, user.isAdmin)} as role`,
+  );
   return row?.role ?? null;
 }
 
@@ -88,7 +96,10 @@ export async function getSessionUserWithRole(
 }
 
 export async function revokeSession(db: Db, token: string, secret: string): Promise<void> {
-  await db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, sessionIdFor(token, secret)));
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(eq(sessions.id, sessionIdFor(token, secret)));
 }
 
 export async function revokeUserSessions(db: Db, userId: number): Promise<void> {
@@ -99,7 +110,12 @@ export async function revokeUserSessions(db: Db, userId: number): Promise<void> 
 }
 
 /** Throttled by email and by client address, with one message for every failure. */
-export async function verifyCredentials(db: Db, email: string, password: string, clientKey: string): Promise<SessionUser> {
+export async function verifyCredentials(
+  db: Db,
+  email: string,
+  password: string,
+  clientKey: string,
+): Promise<SessionUser> {
   const normalised = email.trim().toLowerCase();
   const since = new Date(Date.now() - FAILURE_WINDOW_MS);
   const [byEmail, byIp] = await Promise.all([

@@ -7,9 +7,17 @@ import { wilsonInterval } from "@/ml";
 export type AuditedPrecision = { n: number; accepted: number; precision: number | null; lower: number; upper: number };
 
 /** Audits of `versionId`'s auto labels (optionally only those since `since`). Skips and undos are not verdicts. */
-export async function auditedPrecision(db: DbOrTx, projectId: number, versionId: number, since?: Date): Promise<AuditedPrecision> {
+export async function auditedPrecision(
+  db: DbOrTx,
+  projectId: number,
+  versionId: number,
+  since?: Date,
+): Promise<AuditedPrecision> {
   const [r] = await db
-    .select({ n: sql<number>`count(*)::int`, accepted: sql<number>`(count(*) filter (where ${annotations.action} = 'accept'))::int` })
+    .select({
+      n: sql<number>`count(*)::int`,
+      accepted: sql<number>`(count(*) filter (where ${annotations.action} = 'accept'))::int`,
+    })
     .from(annotations)
     .where(
       and(
@@ -52,13 +60,25 @@ export async function auditedPrecision(db: DbOrTx, projectId: number, versionId:
 export const AUDIT_SPRT = { alpha: 0.05, delta: 0.05 } as const;
 
 /** log LR of H1 (precision = target − δ) to H0 (precision = target) for `accepted` kept out of `n` audits. */
-export function auditLogLikelihoodRatio(accepted: number, n: number, target: number, delta: number = AUDIT_SPRT.delta): number {
+export function auditLogLikelihoodRatio(
+  accepted: number,
+  n: number,
+  target: number,
+  delta: number = AUDIT_SPRT.delta,
+): number {
   const p0 = Math.min(0.999, Math.max(0.01, target));
   const p1 = Math.max(0.005, p0 - delta);
   return accepted * Math.log(p1 / p0) + (n - accepted) * Math.log((1 - p1) / (1 - p0));
 }
 
-export function auditsFail(a: Pick<AuditedPrecision, "n" | "accepted">, target: number, o: { alpha?: number; delta?: number } = {}): boolean {
+export function auditsFail(
+  a: Pick<AuditedPrecision, "n" | "accepted">,
+  target: number,
+  o: { alpha?: number; delta?: number } = {},
+): boolean {
   if (a.n === 0) return false;
-  return auditLogLikelihoodRatio(a.accepted, a.n, target, o.delta ?? AUDIT_SPRT.delta) >= Math.log(1 / (o.alpha ?? AUDIT_SPRT.alpha));
+  return (
+    auditLogLikelihoodRatio(a.accepted, a.n, target, o.delta ?? AUDIT_SPRT.delta) >=
+    Math.log(1 / (o.alpha ?? AUDIT_SPRT.alpha))
+  );
 }

@@ -49,11 +49,24 @@ async function failedAudits(db: DbOrTx, projectId: number, versionId: number, si
   return db
     .select({ categoryId: annotations.suggestedCategoryId, confidence: annotations.suggestedConfidence })
     .from(annotations)
-    .where(and(eq(annotations.projectId, projectId), eq(annotations.reason, "audit"), eq(annotations.modelVersionId, versionId), inArray(annotations.action, ["correct", "reject"]), gte(annotations.createdAt, since), isNotNull(annotations.suggestedCategoryId)));
+    .where(
+      and(
+        eq(annotations.projectId, projectId),
+        eq(annotations.reason, "audit"),
+        eq(annotations.modelVersionId, versionId),
+        inArray(annotations.action, ["correct", "reject"]),
+        gte(annotations.createdAt, since),
+        isNotNull(annotations.suggestedCategoryId),
+      ),
+    );
 }
 
 /** Raised thresholds: above every failed audit's confidence in its class; halfway to 1 when that is unknown. */
-export function tightened(perClass: readonly (number | null)[], categoryIds: number[], failed: { categoryId: number | null; confidence: number | null }[]): (number | null)[] {
+export function tightened(
+  perClass: readonly (number | null)[],
+  categoryIds: number[],
+  failed: { categoryId: number | null; confidence: number | null }[],
+): (number | null)[] {
   const out = [...perClass];
   const raise = (i: number, floor: number) => {
     const old = out[i];
@@ -78,21 +91,43 @@ async function revokeAutoLabels(tx: Tx, projectId: number, versionId: number, st
     .where(and(eq(labels.projectId, projectId), eq(labels.source, "auto"), eq(labels.modelVersionId, versionId)))
     .returning({ itemId: labels.itemId });
   await recordAudit(tx, {
-    projectId, actorId: null, action: "labels.auto_revoked", entityType: "model_version", entityId: versionId,
-    after: { reason: "audit_failure", count: gone.length, itemIds: gone.slice(0, 1000).map((g) => g.itemId), audits: stats },
+    projectId,
+    actorId: null,
+    action: "labels.auto_revoked",
+    entityType: "model_version",
+    entityId: versionId,
+    after: {
+      reason: "audit_failure",
+      count: gone.length,
+      itemIds: gone.slice(0, 1000).map((g) => g.itemId),
+      audits: stats,
+    },
   });
   return gone.length;
 }
 
-export async function tightenAfterAuditFailure(db: Db, projectId: number, a: Active, stats: AuditedPrecision, since: Date) {
+export async function tightenAfterAuditFailure(
+  db: Db,
+  projectId: number,
+  a: Active,
+  stats: AuditedPrecision,
+  since: Date,
+) {
   const failed = await failedAudits(db, projectId, a.versionId, since);
   const perClass = tightened(a.cal.thresholds.perClass, a.categoryIds, failed);
   const raised = perClass.filter((t): t is number => t !== null);
-  const global = a.cal.thresholds.global === null ? null : raised.length ? Math.max(a.cal.thresholds.global, ...raised) : null;
+  const global =
+    a.cal.thresholds.global === null ? null : raised.length ? Math.max(a.cal.thresholds.global, ...raised) : null;
   let revoked = 0;
   const calibrationId = await applyCalibration(db, {
-    projectId, versionId: a.versionId, previousId: a.cal.id, actorId: null, kind: "tighten", params: a.cal.params,
-    thresholds: { global, perClass }, metrics: { reason: "audit_failure", audits: stats, before: a.cal.thresholds },
+    projectId,
+    versionId: a.versionId,
+    previousId: a.cal.id,
+    actorId: null,
+    kind: "tighten",
+    params: a.cal.params,
+    thresholds: { global, perClass },
+    metrics: { reason: "audit_failure", audits: stats, before: a.cal.thresholds },
     also: async (tx) => void (revoked = await revokeAutoLabels(tx, projectId, a.versionId, stats)),
   });
   return { calibrationId, perClass, revoked };
@@ -109,7 +144,8 @@ export async function onAuditRecorded(db: Db, projectId: number) {
     const t = await tightenAfterAuditFailure(db, projectId, a, stats, since);
     return { action: "tightened" as const, stats, ...t };
   }
-  const sinceCalibration = since >= a.cal.createdAt ? stats : await auditedPrecision(db, projectId, a.versionId, a.cal.createdAt);
+  const sinceCalibration =
+    since >= a.cal.createdAt ? stats : await auditedPrecision(db, projectId, a.versionId, a.cal.createdAt);
   if (sinceCalibration.n >= RECALIBRATE_EVERY_AUDITS) {
     await dispatchJob("recalibrate", { projectId, reason: "audits", actorId: null });
     return { action: "recalibrate" as const, stats };

@@ -71,8 +71,18 @@ export async function autoAcceptRange(db: Db, p: Range) {
     );
     if (accepted.length === 0 && revoked.length === 0) return { accepted: 0, revoked: 0 };
     await recordAudit(tx, {
-      projectId: p.projectId, actorId: null, action: "labels.auto_accept", entityType: "model_version", entityId: v.versionId,
-      after: { calibrationId: v.calibrationId, fromId: p.fromId, toId: p.toId, accepted: accepted.length, revoked: revoked.length },
+      projectId: p.projectId,
+      actorId: null,
+      action: "labels.auto_accept",
+      entityType: "model_version",
+      entityId: v.versionId,
+      after: {
+        calibrationId: v.calibrationId,
+        fromId: p.fromId,
+        toId: p.toId,
+        accepted: accepted.length,
+        revoked: revoked.length,
+      },
     });
     return { accepted: accepted.length, revoked: revoked.length };
   });

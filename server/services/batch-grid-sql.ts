@@ -28,7 +28,10 @@ export async function activeVersion(db: DbOrTx, projectId: number): Promise<Acti
   const [row] = await db
     .select({ id: modelVersions.id, version: modelVersions.version })
     .from(projects)
-    .innerJoin(modelVersions, and(eq(modelVersions.id, projects.activeModelVersionId), eq(modelVersions.projectId, projectId)))
+    .innerJoin(
+      modelVersions,
+      and(eq(modelVersions.id, projects.activeModelVersionId), eq(modelVersions.projectId, projectId)),
+    )
     .where(eq(projects.id, projectId))
     .limit(1);
   return row ?? null;

@@ -45,7 +45,10 @@ export type BatchRow = {
   confidence: number;
   margin: number;
   alternatives: (CategoryRef & { prob: number })[];
-  label: (CategoryRef & { source: "human" | "auto" | "import" }) | { id: null; path: null; deleted: false; source: "human" | "auto" | "import" } | null;
+  label:
+    | (CategoryRef & { source: "human" | "auto" | "import" })
+    | { id: null; path: null; deleted: false; source: "human" | "auto" | "import" }
+    | null;
   awaitingAudit: boolean;
   /** Someone else holds a live lease: submitBatch would refuse the item. */
   heldBy: string | null;
@@ -64,12 +67,20 @@ export type BatchPage = {
 export async function listBatch(db: Db, p: ListBatchParams): Promise<BatchPage> {
   if (p.categoryId !== undefined) await assertCategoryInProject(db, p.projectId, p.categoryId);
   const version = await activeVersion(db, p.projectId);
-  if (!version) return { modelVersion: null, items: [], nextCursor: null, total: p.cursor ? null : { count: 0, capped: false } };
-  const [rows, total] = await Promise.all([pageRows(db, p, version.id), p.cursor ? null : cappedCount(db, p, version.id)]);
+  if (!version)
+    return { modelVersion: null, items: [], nextCursor: null, total: p.cursor ? null : { count: 0, capped: false } };
+  const [rows, total] = await Promise.all([
+    pageRows(db, p, version.id),
+    p.cursor ? null : cappedCount(db, p, version.id),
+  ]);
   const more = rows.length > p.limit;
   const page = more ? rows.slice(0, p.limit) : rows;
   const last = page[page.length - 1];
-  const disputes = await disputesOf(db, p.projectId, page.map((r) => r.itemId));
+  const disputes = await disputesOf(
+    db,
+    p.projectId,
+    page.map((r) => r.itemId),
+  );
   const paths = await categoryPaths(db, p.projectId, page, disputes);
   return {
     modelVersion: version,
@@ -102,7 +113,12 @@ function pageRows(db: Db, p: ListBatchParams, versionId: number) {
     .leftJoin(labels, and(eq(labels.itemId, predictions.itemId), eq(labels.projectId, p.projectId)))
     .leftJoin(
       leases,
-      and(eq(leases.itemId, predictions.itemId), eq(leases.projectId, p.projectId), ne(leases.userId, p.userId), gt(leases.expiresAt, sql`now()`)),
+      and(
+        eq(leases.itemId, predictions.itemId),
+        eq(leases.projectId, p.projectId),
+        ne(leases.userId, p.userId),
+        gt(leases.expiresAt, sql`now()`),
+      ),
     )
     .leftJoin(users, eq(users.id, leases.userId))
     .where(and(...where))
@@ -135,7 +151,10 @@ async function disputesOf(db: DbOrTx, projectId: number, itemIds: number[]): Pro
     .select({ itemId: annotations.itemId, categoryId: annotations.categoryId, by: users.name })
     .from(annotations)
     .innerJoin(users, eq(users.id, annotations.userId))
-    .innerJoin(labels, and(eq(labels.itemId, annotations.itemId), eq(labels.projectId, projectId), eq(labels.source, "human")))
+    .innerJoin(
+      labels,
+      and(eq(labels.itemId, annotations.itemId), eq(labels.projectId, projectId), eq(labels.source, "human")),
+    )
     .where(
       and(
         eq(annotations.projectId, projectId),
@@ -151,7 +170,12 @@ async function disputesOf(db: DbOrTx, projectId: number, itemIds: number[]): Pro
 }
 
 /** One lookup for every category a page mentions (predicted, alternatives, labels, disputes). */
-async function categoryPaths(db: DbOrTx, projectId: number, rows: PageRow[], disputes: Map<number, Dispute>): Promise<Map<number, { path: string; deleted: boolean }>> {
+async function categoryPaths(
+  db: DbOrTx,
+  projectId: number,
+  rows: PageRow[],
+  disputes: Map<number, Dispute>,
+): Promise<Map<number, { path: string; deleted: boolean }>> {
   const ids = new Set<number>();
   for (const d of disputes.values()) if (d.categoryId !== null) ids.add(d.categoryId);
   for (const r of rows) {
@@ -168,7 +192,11 @@ async function categoryPaths(db: DbOrTx, projectId: number, rows: PageRow[], dis
 }
 
 function toRow(r: PageRow, paths: Map<number, { path: string; deleted: boolean }>, dispute: Dispute | null): BatchRow {
-  const ref = (id: number): CategoryRef => ({ id, path: paths.get(id)?.path ?? null, deleted: paths.get(id)?.deleted ?? false });
+  const ref = (id: number): CategoryRef => ({
+    id,
+    path: paths.get(id)?.path ?? null,
+    deleted: paths.get(id)?.deleted ?? false,
+  });
   const source = r.labelSource;
   return {
     itemId: r.itemId,
@@ -189,6 +217,11 @@ function toRow(r: PageRow, paths: Map<number, { path: string; deleted: boolean }
           : { ...ref(r.labelCategoryId), source },
     awaitingAudit: r.awaitingAudit,
     heldBy: r.heldBy,
-    dispute: dispute ? { ...(dispute.categoryId === null ? { id: null, path: null, deleted: false } : ref(dispute.categoryId)), by: dispute.by } : null,
+    dispute: dispute
+      ? {
+          ...(dispute.categoryId === null ? { id: null, path: null, deleted: false } : ref(dispute.categoryId)),
+          by: dispute.by,
+        }
+      : null,
   };
 }

@@ -11,14 +11,26 @@ import { recordAudit } from "./audit";
 import { loadActiveModel, type LoadedVersion } from "./models-load";
 import { planScoring } from "./scoring-plan";
 import { itemShare, readEvidence, type LabelledItem } from "./training-data";
-import { calibrationFigures, certify, coverageAt, fitCalibration, scoreLabelled, type Scored } from "./training-evaluate";
+import {
+  calibrationFigures,
+  certify,
+  coverageAt,
+  fitCalibration,
+  scoreLabelled,
+  type Scored,
+} from "./training-evaluate";
 import { getProjectSettings } from "./training-requests";
 
 const HELD_OUT_SEED = 7919;
 
 export type RecalibrateReason = "manual" | "audits" | "schedule" | "audit_failure";
 
-async function measure(v: LoadedVersion, cal: Calibration, evidence: LabelledItem[], perClass: readonly (number | null)[]) {
+async function measure(
+  v: LoadedVersion,
+  cal: Calibration,
+  evidence: LabelledItem[],
+  perClass: readonly (number | null)[],
+) {
   const scored = await scoreLabelled(v.model, cal, evidence, v.categoryIds);
   return { scored, ece: calibrationFigures(scored).ece, ...coverageAt(scored, perClass) };
 }
@@ -32,7 +44,10 @@ async function heldOutEce(v: LoadedVersion, evidence: LabelledItem[]): Promise<n
   const inA = (r: LabelledItem) => itemShare(r.itemId, HELD_OUT_SEED) < 0.5;
   const halves = [evidence.filter(inA), evidence.filter((r) => !inA(r))] as const;
   const scored: Scored[] = [];
-  for (const [fitOn, scoreOn] of [[halves[0], halves[1]], [halves[1], halves[0]]] as const) {
+  for (const [fitOn, scoreOn] of [
+    [halves[0], halves[1]],
+    [halves[1], halves[0]],
+  ] as const) {
     const cal = fitCalibration(v.model, fitOn, v.categoryIds);
     if (cal.method === "none") return null;
     scored.push(...(await scoreLabelled(v.model, cal, scoreOn, v.categoryIds)));
@@ -58,12 +73,39 @@ export async function recalibrate(db: Db, p: { projectId: number; reason: Recali
   const thresholds = certify(afterScored, v.categoryIds.length, settings.precisionTarget);
   // The curve is kept so the settings page can show what another precision target would cover under this calibration.
   const after = await measure(v, cal, evidence, thresholds.perClass);
-  const after2 = { ece: after.ece, eceHeldOut: await heldOutEce(v, evidence), coverage: after.coverage, precision: after.precision };
-  const metrics = { reason: p.reason, n: evidence.length, gold: gold.length, audits: audits.length, before: { ece: before.ece, coverage: before.coverage, precision: before.precision }, after: after2, curve: thresholds.curve };
-  const calibrationId = await applyCalibration(db, { projectId: p.projectId, versionId: v.versionId, previousId: v.calibrationId, actorId: p.actorId, kind: "recalibration", params: { ...cal }, thresholds: { global: thresholds.global, perClass: thresholds.perClass }, metrics });
+  const after2 = {
+    ece: after.ece,
+    eceHeldOut: await heldOutEce(v, evidence),
+    coverage: after.coverage,
+    precision: after.precision,
+  };
+  const metrics = {
+    reason: p.reason,
+    n: evidence.length,
+    gold: gold.length,
+    audits: audits.length,
+    before: { ece: before.ece, coverage: before.coverage, precision: before.precision },
+    after: after2,
+    curve: thresholds.curve,
+  };
+  const calibrationId = await applyCalibration(db, {
+    projectId: p.projectId,
+    versionId: v.versionId,
+    previousId: v.calibrationId,
+    actorId: p.actorId,
+    kind: "recalibration",
+    params: { ...cal },
+    thresholds: { global: thresholds.global, perClass: thresholds.perClass },
+    metrics,
+  });
   if (calibrationId === null) return null;
   await planScoring(db, { projectId: p.projectId, versionId: v.versionId, calibrationId });
-  return { calibrationId, versionId: v.versionId, metrics, thresholds: { global: thresholds.global, perClass: thresholds.perClass } };
+  return {
+    calibrationId,
+    versionId: v.versionId,
+    metrics,
+    thresholds: { global: thresholds.global, perClass: thresholds.perClass },
+  };
 }
 
 export type NewCalibration = {
@@ -82,16 +124,35 @@ export type NewCalibration = {
 /** Writes the calibration and points the version at it, only if the version is still active. */
 export async function applyCalibration(db: Db, c: NewCalibration): Promise<number | null> {
   return db.transaction(async (tx) => {
-    const [proj] = await tx.select({ active: projects.activeModelVersionId }).from(projects).where(eq(projects.id, c.projectId)).for("update");
+    const [proj] = await tx
+      .select({ active: projects.activeModelVersionId })
+      .from(projects)
+      .where(eq(projects.id, c.projectId))
+      .for("update");
     if (proj?.active !== c.versionId) return null;
     const [row] = await tx
       .insert(calibrations)
-      .values({ projectId: c.projectId, modelVersionId: c.versionId, kind: c.kind, params: c.params, thresholds: c.thresholds, metrics: c.metrics })
+      .values({
+        projectId: c.projectId,
+        modelVersionId: c.versionId,
+        kind: c.kind,
+        params: c.params,
+        thresholds: c.thresholds,
+        metrics: c.metrics,
+      })
       .returning({ id: calibrations.id });
-    await tx.update(modelVersions).set({ currentCalibrationId: row!.id }).where(and(eq(modelVersions.id, c.versionId), eq(modelVersions.projectId, c.projectId)));
+    await tx
+      .update(modelVersions)
+      .set({ currentCalibrationId: row!.id })
+      .where(and(eq(modelVersions.id, c.versionId), eq(modelVersions.projectId, c.projectId)));
     await recordAudit(tx, {
-      projectId: c.projectId, actorId: c.actorId, action: c.kind === "tighten" ? "model.thresholds_tightened" : "model.recalibrated", entityType: "model_version", entityId: c.versionId,
-      before: { calibrationId: c.previousId }, after: { calibrationId: row!.id, thresholds: c.thresholds, metrics: c.metrics },
+      projectId: c.projectId,
+      actorId: c.actorId,
+      action: c.kind === "tighten" ? "model.thresholds_tightened" : "model.recalibrated",
+      entityType: "model_version",
+      entityId: c.versionId,
+      before: { calibrationId: c.previousId },
+      after: { calibrationId: row!.id, thresholds: c.thresholds, metrics: c.metrics },
     });
     if (c.also) await c.also(tx);
     return row!.id;

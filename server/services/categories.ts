@@ -19,18 +19,40 @@ export function normaliseCategoryPath(raw: string): { path: string; name: string
   return { path: r.path, name: r.path.split(" > ").pop()! };
 }
 
-const categoryCols = { id: categories.id, path: categories.path, name: categories.name, deletedAt: categories.deletedAt, createdAt: categories.createdAt };
+const categoryCols = {
+  id: categories.id,
+  path: categories.path,
+  name: categories.name,
+  deletedAt: categories.deletedAt,
+  createdAt: categories.createdAt,
+};
 
-export async function listCategories(db: Db, projectId: number, p: { includeDeleted: boolean; cursor?: number; limit: number }) {
+export async function listCategories(
+  db: Db,
+  projectId: number,
+  p: { includeDeleted: boolean; cursor?: number; limit: number },
+) {
   const where: SQL[] = [eq(categories.projectId, projectId)];
   if (!p.includeDeleted) where.push(isNull(categories.deletedAt));
   if (p.cursor) where.push(gt(categories.id, p.cursor));
-  const rows = await db.select(categoryCols).from(categories).where(and(...where)).orderBy(asc(categories.id)).limit(p.limit + 1);
+  const rows = await db
+    .select(categoryCols)
+    .from(categories)
+    .where(and(...where))
+    .orderBy(asc(categories.id))
+    .limit(p.limit + 1);
   const more = rows.length > p.limit;
   const page = more ? rows.slice(0, p.limit) : rows;
-  const counts = await labelCounts(db, projectId, page.map((c) => c.id));
+  const counts = await labelCounts(
+    db,
+    projectId,
+    page.map((c) => c.id),
+  );
   return {
-    categories: page.map((c) => ({ ...c, labelCounts: counts.get(c.id) ?? { human: 0, auto: 0, import: 0, total: 0 } })),
+    categories: page.map((c) => ({
+      ...c,
+      labelCounts: counts.get(c.id) ?? { human: 0, auto: 0, import: 0, total: 0 },
+    })),
     nextCursor: more ? page[page.length - 1]!.id : null,
   };
 }
@@ -55,7 +77,11 @@ async function labelCounts(db: Db, projectId: number, ids: number[]) {
 }
 
 async function findByPath(tx: DbOrTx, projectId: number, path: string) {
-  const [row] = await tx.select(categoryCols).from(categories).where(and(eq(categories.projectId, projectId), eq(categories.path, path))).for("update");
+  const [row] = await tx
+    .select(categoryCols)
+    .from(categories)
+    .where(and(eq(categories.projectId, projectId), eq(categories.path, path)))
+    .for("update");
   return row ?? null;
 }
 
@@ -66,10 +92,22 @@ export async function createCategory(db: Db, actorId: number, projectId: number,
     const existing = await findByPath(tx, projectId, path);
     if (existing && !existing.deletedAt) throw new ConflictError(`Category "${path}" already exists`);
     const [row] = existing
-      ? await tx.update(categories).set({ deletedAt: null }).where(and(eq(categories.projectId, projectId), eq(categories.id, existing.id))).returning(categoryCols)
+      ? await tx
+          .update(categories)
+          .set({ deletedAt: null })
+          .where(and(eq(categories.projectId, projectId), eq(categories.id, existing.id)))
+          .returning(categoryCols)
       : await tx.insert(categories).values({ projectId, path, name }).returning(categoryCols);
     const action = existing ? "category.restore" : "category.create";
-    await recordAudit(tx, { projectId, actorId, action, entityType: "category", entityId: row!.id, before: existing, after: row });
+    await recordAudit(tx, {
+      projectId,
+      actorId,
+      action,
+      entityType: "category",
+      entityId: row!.id,
+      before: existing,
+      after: row,
+    });
     return row!;
   });
 }
@@ -96,7 +134,8 @@ export async function renameCategory(db: Db, actorId: number, projectId: number,
     const before = await lockCategory(tx, projectId, categoryId);
     if (before.deletedAt) throw new NotFoundError("Category");
     if (before.path === path) return before;
-    if (path.startsWith(`${before.path} > `)) throw new ValidationError(`"${before.path}" cannot be moved under itself ("${path}")`);
+    if (path.startsWith(`${before.path} > `))
+      throw new ValidationError(`"${before.path}" cannot be moved under itself ("${path}")`);
     const below = await tx
       .select(categoryCols)
       .from(categories)
@@ -112,8 +151,12 @@ export async function renameCategory(db: Db, actorId: number, projectId: number,
     for (const m of moves) {
       const clash = await findByPath(tx, projectId, m.path);
       if (!clash || moving.has(clash.id)) continue;
-      if (m.from.id !== categoryId) throw new ConflictError(`Renaming "${before.path}" would move "${m.from.path}" onto "${m.path}", which already exists`);
-      if (clash.deletedAt) throw new ConflictError(`A removed category has the path "${path}": create it to restore it`);
+      if (m.from.id !== categoryId)
+        throw new ConflictError(
+          `Renaming "${before.path}" would move "${m.from.path}" onto "${m.path}", which already exists`,
+        );
+      if (clash.deletedAt)
+        throw new ConflictError(`A removed category has the path "${path}": create it to restore it`);
       throw new ConflictError(`Category "${path}" already exists`);
     }
     // Two steps, so paths that trade places within the moved set never collide on the unique index.
@@ -131,7 +174,15 @@ export async function renameCategory(db: Db, actorId: number, projectId: number,
         .returning(categoryCols);
       if (m.from.id === categoryId) renamed = row;
       const cascade = m.from.id === categoryId ? {} : { renamedWith: categoryId };
-      await recordAudit(tx, { projectId, actorId, action: "category.rename", entityType: "category", entityId: m.from.id, before: m.from, after: { ...row, ...cascade } });
+      await recordAudit(tx, {
+        projectId,
+        actorId,
+        action: "category.rename",
+        entityType: "category",
+        entityId: m.from.id,
+        before: m.from,
+        after: { ...row, ...cascade },
+      });
     }
     return renamed!;
   });
@@ -147,7 +198,15 @@ export async function removeCategory(db: Db, actorId: number, projectId: number,
       .set({ deletedAt: new Date() })
       .where(and(eq(categories.projectId, projectId), eq(categories.id, categoryId)))
       .returning(categoryCols);
-    await recordAudit(tx, { projectId, actorId, action: "category.remove", entityType: "category", entityId: categoryId, before, after: row });
+    await recordAudit(tx, {
+      projectId,
+      actorId,
+      action: "category.remove",
+      entityType: "category",
+      entityId: categoryId,
+      before,
+      after: row,
+    });
     return row!;
   });
 }

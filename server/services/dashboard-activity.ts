@@ -26,7 +26,9 @@ export async function labelsPerBucket(db: DbOrTx, s: Scope): Promise<LabelsBucke
   const rows = await db
     .select({ bucket, source: labels.source, n: sql<number>`count(*)::int` })
     .from(labels)
-    .where(and(eq(labels.projectId, s.projectId), gte(labels.updatedAt, s.range.from), lt(labels.updatedAt, s.range.to)))
+    .where(
+      and(eq(labels.projectId, s.projectId), gte(labels.updatedAt, s.range.from), lt(labels.updatedAt, s.range.to)),
+    )
     .groupBy(bucket, labels.source);
   const byKey = new Map(s.range.keys.map((k) => [k, { bucket: k, human: 0, auto: 0, import: 0 }]));
   for (const r of rows) {
@@ -36,7 +38,13 @@ export async function labelsPerBucket(db: DbOrTx, s: Scope): Promise<LabelsBucke
   return [...byKey.values()];
 }
 
-export type ThroughputBucket = { bucket: string; decisions: number; skips: number; handlingMs: number; medianHandlingMs: number | null };
+export type ThroughputBucket = {
+  bucket: string;
+  decisions: number;
+  skips: number;
+  handlingMs: number;
+  medianHandlingMs: number | null;
+};
 
 export async function throughputPerBucket(db: DbOrTx, s: Scope): Promise<ThroughputBucket[]> {
   const bucket = bucketSql(annotations.createdAt, s.range.bucket);
@@ -46,7 +54,9 @@ export async function throughputPerBucket(db: DbOrTx, s: Scope): Promise<Through
       decisions: sql<number>`(count(*) filter (where ${DECISION}))::int`,
       skips: sql<number>`(count(*) filter (where ${annotations.action} = 'skip'))::int`,
       handlingMs: sql<number>`coalesce(sum(${annotations.timeSpentMs}), 0)::float8`,
-      medianMs: sql<number | null>`(percentile_cont(0.5) within group (order by ${annotations.timeSpentMs}) filter (where ${DECISION}))::float8`,
+      medianMs: sql<
+        number | null
+      >`(percentile_cont(0.5) within group (order by ${annotations.timeSpentMs}) filter (where ${DECISION}))::float8`,
     })
     .from(annotations)
     .where(inRange(s))
@@ -85,8 +95,12 @@ export async function annotatorStats(db: DbOrTx, s: Scope): Promise<AnnotatorSta
       skips: sql<number>`(count(*) filter (where ${annotations.action} = 'skip'))::int`,
       timed: sql<number>`(count(${annotations.timeSpentMs}) filter (where ${DECISION}))::int`,
       timedMs: sql<number>`coalesce(sum(${annotations.timeSpentMs}) filter (where ${DECISION}), 0)::float8`,
-      medianMs: sql<number | null>`(percentile_cont(0.5) within group (order by ${annotations.timeSpentMs}) filter (where ${DECISION}))::float8`,
-      agreement: sql<number | null>`(avg(case when ${annotations.suggestedCategoryId} is null then null when ${annotations.categoryId} = ${annotations.suggestedCategoryId} then 1.0 else 0.0 end) filter (where ${DECISION}))::float8`,
+      medianMs: sql<
+        number | null
+      >`(percentile_cont(0.5) within group (order by ${annotations.timeSpentMs}) filter (where ${DECISION}))::float8`,
+      agreement: sql<
+        number | null
+      >`(avg(case when ${annotations.suggestedCategoryId} is null then null when ${annotations.categoryId} = ${annotations.suggestedCategoryId} then 1.0 else 0.0 end) filter (where ${DECISION}))::float8`,
     })
     .from(annotations)
     .innerJoin(users, eq(users.id, annotations.userId))
@@ -115,7 +129,9 @@ export async function annotatorStats(db: DbOrTx, s: Scope): Promise<AnnotatorSta
 export async function medianDecisionMs(db: DbOrTx, s: Scope): Promise<number | null> {
   const median = (where: ReturnType<typeof and>) =>
     db
-      .select({ ms: sql<number | null>`(percentile_cont(0.5) within group (order by ${annotations.timeSpentMs}))::float8` })
+      .select({
+        ms: sql<number | null>`(percentile_cont(0.5) within group (order by ${annotations.timeSpentMs}))::float8`,
+      })
       .from(annotations)
       .where(and(where, DECISION));
   const [inRangeRow] = await median(inRange(s));

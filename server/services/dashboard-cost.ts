@@ -52,6 +52,9 @@ export function costSeries(buckets: readonly ({ bucket: string } & CostCounts)[]
     return { bucket: b.bucket, ...point, cumulativeHoursSaved: k.medianHandlingMs === null ? null : cumulative };
   });
   const sum = (key: keyof CostCounts) => buckets.reduce((s, b) => s + b[key], 0);
-  const total = costOf({ handlingMs: sum("handlingMs"), humanLabels: sum("humanLabels"), autoLabels: sum("autoLabels") }, k);
+  const total = costOf(
+    { handlingMs: sum("handlingMs"), humanLabels: sum("humanLabels"), autoLabels: sum("autoLabels") },
+    k,
+  );
   return { series, total };
 }

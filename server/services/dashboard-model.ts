@@ -18,18 +18,42 @@ export type ActiveModelQuality = {
   confusions: { truePath: string; predictedPath: string; count: number }[];
 };
 
-export async function getActiveModelQuality(db: DbOrTx, p: { projectId: number; confusions: number }): Promise<ActiveModelQuality | null> {
-  const [project] = await db.select({ active: projects.activeModelVersionId }).from(projects).where(eq(projects.id, p.projectId));
+export async function getActiveModelQuality(
+  db: DbOrTx,
+  p: { projectId: number; confusions: number },
+): Promise<ActiveModelQuality | null> {
+  const [project] = await db
+    .select({ active: projects.activeModelVersionId })
+    .from(projects)
+    .where(eq(projects.id, p.projectId));
   if (!project) throw new NotFoundError("Project");
   if (project.active === null) return null;
   const [v] = await db
-    .select({ id: modelVersions.id, version: modelVersions.version, finishedAt: modelVersions.finishedAt, metrics: modelVersions.metrics })
+    .select({
+      id: modelVersions.id,
+      version: modelVersions.version,
+      finishedAt: modelVersions.finishedAt,
+      metrics: modelVersions.metrics,
+    })
     .from(modelVersions)
     .where(and(eq(modelVersions.id, project.active), eq(modelVersions.projectId, p.projectId)));
   if (!v) return null;
-  const gold = (v.metrics?.gold ?? {}) as { n?: number; accuracy?: number; ece?: number; reliability?: Bin[]; confusions?: Confusion[] };
-  const top = [...(gold.confusions ?? [])].filter((c) => c.count > 0).sort((a, b) => b.count - a.count).slice(0, p.confusions);
-  const paths = await categoryPaths(db, p.projectId, top.flatMap((c) => [c.trueCategoryId, c.predictedCategoryId]));
+  const gold = (v.metrics?.gold ?? {}) as {
+    n?: number;
+    accuracy?: number;
+    ece?: number;
+    reliability?: Bin[];
+    confusions?: Confusion[];
+  };
+  const top = [...(gold.confusions ?? [])]
+    .filter((c) => c.count > 0)
+    .sort((a, b) => b.count - a.count)
+    .slice(0, p.confusions);
+  const paths = await categoryPaths(
+    db,
+    p.projectId,
+    top.flatMap((c) => [c.trueCategoryId, c.predictedCategoryId]),
+  );
   return {
     versionId: v.id,
     version: v.version,
@@ -37,7 +61,13 @@ export async function getActiveModelQuality(db: DbOrTx, p: { projectId: number; 
     goldItems: gold.n ?? 0,
     accuracy: gold.n ? (gold.accuracy ?? null) : null,
     ece: gold.n ? (gold.ece ?? null) : null,
-    reliability: (gold.reliability ?? []).map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, accuracy: b.accuracy, confidence: b.confidence })),
+    reliability: (gold.reliability ?? []).map((b) => ({
+      lo: b.lo,
+      hi: b.hi,
+      count: b.count,
+      accuracy: b.accuracy,
+      confidence: b.confidence,
+    })),
     confusions: top.map((c) => ({
       truePath: paths.get(c.trueCategoryId) ?? `#${c.trueCategoryId}`,
       predictedPath: paths.get(c.predictedCategoryId) ?? `#${c.predictedCategoryId}`,

@@ -46,7 +46,12 @@ export async function peerPairs(db: DbOrTx, s: { projectId: number; range: Resol
       ),
     );
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return rows.map((r) => ({ first: num(r.first), firstUserId: num(r.firstUserId), second: r.second, secondUserId: r.secondUserId }));
+  return rows.map((r) => ({
+    first: num(r.first),
+    firstUserId: num(r.firstUserId),
+    second: r.second,
+    secondUserId: r.secondUserId,
+  }));
 }
 
 /** Per person: the pairs they took part in, on either side, and how many agreed. */

@@ -49,7 +49,11 @@ export function bucketSql(column: SQLWrapper, bucket: Bucket): SQL<string> {
  * The range a dashboard query covers. Without `from`: the project's creation or its first
  * annotation or label, whichever is earlier (imported history can predate the project).
  */
-export async function resolveRange(db: DbOrTx, p: { projectId: number; from?: Date; to?: Date }, now = new Date()): Promise<ResolvedRange> {
+export async function resolveRange(
+  db: DbOrTx,
+  p: { projectId: number; from?: Date; to?: Date },
+  now = new Date(),
+): Promise<ResolvedRange> {
   const to = p.to ?? now;
   let from = p.from;
   if (!from) {

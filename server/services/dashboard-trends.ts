@@ -11,7 +11,15 @@ import { bucketSql, type ResolvedRange } from "./dashboard-range";
 type Scope = { projectId: number; range: ResolvedRange };
 export const MAX_VERSIONS = 200;
 
-export type VersionPoint = { id: number; version: number; finishedAt: Date; accuracy: number | null; macroF1: number | null; ece: number | null; active: boolean };
+export type VersionPoint = {
+  id: number;
+  version: number;
+  finishedAt: Date;
+  accuracy: number | null;
+  macroF1: number | null;
+  ece: number | null;
+  active: boolean;
+};
 
 export async function versionAccuracy(db: DbOrTx, s: Scope): Promise<VersionPoint[]> {
   const rows = await db
@@ -37,7 +45,18 @@ export async function versionAccuracy(db: DbOrTx, s: Scope): Promise<VersionPoin
     .orderBy(asc(modelVersions.finishedAt), asc(modelVersions.version))
     .limit(MAX_VERSIONS);
   return rows.flatMap(({ finishedAt, ...r }) =>
-    finishedAt ? [{ ...r, finishedAt, accuracy: num(r.accuracy), macroF1: num(r.macroF1), ece: num(r.ece), active: Boolean(r.active) }] : [],
+    finishedAt
+      ? [
+          {
+            ...r,
+            finishedAt,
+            accuracy: num(r.accuracy),
+            macroF1: num(r.macroF1),
+            ece: num(r.ece),
+            active: Boolean(r.active),
+          },
+        ]
+      : [],
   );
 }
 
@@ -72,7 +91,13 @@ export async function snapshotSeries(db: DbOrTx, s: Scope): Promise<SnapshotPoin
       modelVersion: sql<number | null>`(${m}->'model'->>'version')::int`,
     })
     .from(metricSnapshots)
-    .where(and(eq(metricSnapshots.projectId, s.projectId), gte(metricSnapshots.takenAt, s.range.from), lt(metricSnapshots.takenAt, s.range.to)))
+    .where(
+      and(
+        eq(metricSnapshots.projectId, s.projectId),
+        gte(metricSnapshots.takenAt, s.range.from),
+        lt(metricSnapshots.takenAt, s.range.to),
+      ),
+    )
     // The latest snapshot of each bucket stands for it.
     .orderBy(bucket, sql`${metricSnapshots.takenAt} desc`)
     .limit(s.range.keys.length + 1);

@@ -22,7 +22,10 @@ async function settingsOf(db: DbOrTx, projectId: number) {
   if (!p) throw new NotFoundError("Project");
   const cost = Number(p.settings.hourlyCost);
   const target = Number(p.settings.precisionTarget);
-  return { hourlyCost: Number.isFinite(cost) && cost >= 0 ? cost : 0, precisionTarget: Number.isFinite(target) ? target : null };
+  return {
+    hourlyCost: Number.isFinite(cost) && cost >= 0 ? cost : 0,
+    precisionTarget: Number.isFinite(target) ? target : null,
+  };
 }
 
 /** Labels per bucket by source, throughput, per-annotator speed, agreement between annotators, and cost / hours saved. */
@@ -40,7 +43,12 @@ export async function getDashboardActivity(db: DbOrTx, p: RangeParams, now = new
   const byPerson = agreementByAnnotator(peers);
   const handlingByKey = new Map(throughput.map((t) => [t.bucket, t.handlingMs]));
   const cost = costSeries(
-    labelsSeries.map((l) => ({ bucket: l.bucket, handlingMs: handlingByKey.get(l.bucket) ?? 0, humanLabels: l.human, autoLabels: l.auto })),
+    labelsSeries.map((l) => ({
+      bucket: l.bucket,
+      handlingMs: handlingByKey.get(l.bucket) ?? 0,
+      humanLabels: l.human,
+      autoLabels: l.auto,
+    })),
     { hourlyCost, medianHandlingMs },
   );
   return {

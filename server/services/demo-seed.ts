@@ -66,17 +66,35 @@ export async function seedDemoProject(db: Db, opts: SeedDemoOptions = {}): Promi
   return db.transaction(async (tx) => {
     const [project] = await tx
       .insert(projects)
-      .values({ slug: DEMO_SLUG, name: DEMO_NAME, description: "Synthetic product catalogue for trying Loupe", settings: DEFAULT_SETTINGS })
+      .values({
+        slug: DEMO_SLUG,
+        name: DEMO_NAME,
+        description: "Synthetic product catalogue for trying Loupe",
+        settings: DEFAULT_SETTINGS,
+      })
       .onConflictDoNothing({ target: projects.slug })
       .returning({ id: projects.id });
     // Another process seeded it between our check and this insert.
     if (!project) return { created: false, projectId: (await demoProjectId(tx)) ?? 0, users: [] };
-    await recordAudit(tx, { projectId: project.id, actorId: null, action: "project.create", entityType: "project", entityId: project.id, after: { slug: DEMO_SLUG, demo: true } });
+    await recordAudit(tx, {
+      projectId: project.id,
+      actorId: null,
+      action: "project.create",
+      entityType: "project",
+      entityId: project.id,
+      after: { slug: DEMO_SLUG, demo: true },
+    });
     const created = await upsertAccounts(tx, project.id, accounts);
     await ensureCategories(tx, project.id, catalogue.categories.map(normalised), new Map());
     const result = await importRowsInTx(
       tx,
-      { projectId: project.id, actorId: null, filename: `demo catalogue (seed ${opts.seed ?? 42})`, format: "generated", unknownCategories: "reject" },
+      {
+        projectId: project.id,
+        actorId: null,
+        filename: `demo catalogue (seed ${opts.seed ?? 42})`,
+        format: "generated",
+        unknownCategories: "reject",
+      },
       demoRows(catalogue.items, opts.legacyLabelShare ?? 0),
     );
     return { created: true, projectId: project.id, users: created, import: result };
@@ -99,9 +117,18 @@ async function upsertAccounts(tx: DbOrTx, projectId: number, accounts: PreparedA
       .values({ email: a.email, name: a.name, passwordHash: a.passwordHash, isAdmin: a.isAdmin })
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id });
-    const [user] = inserted ? [inserted] : await tx.select({ id: users.id }).from(users).where(eq(users.email, a.email)).limit(1);
+    const [user] = inserted
+      ? [inserted]
+      : await tx.select({ id: users.id }).from(users).where(eq(users.email, a.email)).limit(1);
     if (inserted) {
-      await recordAudit(tx, { projectId: null, actorId: null, action: "user.create", entityType: "user", entityId: user!.id, after: { email: a.email, isAdmin: a.isAdmin } });
+      await recordAudit(tx, {
+        projectId: null,
+        actorId: null,
+        action: "user.create",
+        entityType: "user",
+        entityId: user!.id,
+        after: { email: a.email, isAdmin: a.isAdmin },
+      });
     }
     await tx.insert(memberships).values({ projectId, userId: user!.id, role: a.role }).onConflictDoNothing();
     out.push({ email: a.email, role: a.role, password: inserted ? a.password : UNCHANGED_PASSWORD });

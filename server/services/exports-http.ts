@@ -21,14 +21,20 @@ export function jsonError(status: number, message: string, extra: Record<string,
 }
 
 /** 401 without a live session, 404 for a project the user is not in, 403 for a role without the right. */
-export async function authoriseProjectRequest(req: Request, deps: HttpDeps, rawProjectId: string, roles: readonly Role[]): Promise<Authorised> {
+export async function authoriseProjectRequest(
+  req: Request,
+  deps: HttpDeps,
+  rawProjectId: string,
+  roles: readonly Role[],
+): Promise<Authorised> {
   const token = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
   const user = token ? await getSessionUser(deps.db, token, deps.sessionSecret) : null;
   if (!user) return { ok: false, response: jsonError(401, "Please log in") };
   const id = RouteProjectId.safeParse(Number(rawProjectId));
   const role = id.success ? await roleInProject(deps.db, user, id.data) : null;
   if (!id.success || !role) return { ok: false, response: jsonError(404, "Project not found") };
-  if (!roles.includes(role)) return { ok: false, response: jsonError(403, `Your role (${role}) cannot do that in this project`) };
+  if (!roles.includes(role))
+    return { ok: false, response: jsonError(403, `Your role (${role}) cannot do that in this project`) };
   return { ok: true, user, projectId: id.data };
 }
 
@@ -36,8 +42,13 @@ export async function handleExportRequest(req: Request, deps: HttpDeps, rawProje
   const auth = await authoriseProjectRequest(req, deps, rawProjectId, CAN.exportData);
   if (!auth.ok) return auth.response;
   const query = DataExportQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!query.success) return jsonError(400, "format must be csv or jsonl; source human, auto or import; split pool or test");
-  const [project] = await deps.db.select({ slug: projects.slug }).from(projects).where(eq(projects.id, auth.projectId)).limit(1);
+  if (!query.success)
+    return jsonError(400, "format must be csv or jsonl; source human, auto or import; split pool or test");
+  const [project] = await deps.db
+    .select({ slug: projects.slug })
+    .from(projects)
+    .where(eq(projects.id, auth.projectId))
+    .limit(1);
   const chunks = await exportLabels(deps.db, { ...query.data, projectId: auth.projectId, actorId: auth.user.id });
   const filename = `${project?.slug ?? "project"}-labels.${query.data.format}`;
   return new Response(toByteStream(chunks, req.signal), {

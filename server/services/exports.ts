@@ -49,13 +49,19 @@ export async function exportLabels(db: DbOrTx, p: ExportLabelsParams): Promise<A
 }
 
 /** The whole export as one string, refused past MAX_EXPORT_TEXT_BYTES. */
-export async function exportLabelsText(db: DbOrTx, p: ExportLabelsParams, maxBytes = MAX_EXPORT_TEXT_BYTES): Promise<string> {
+export async function exportLabelsText(
+  db: DbOrTx,
+  p: ExportLabelsParams,
+  maxBytes = MAX_EXPORT_TEXT_BYTES,
+): Promise<string> {
   const parts: string[] = [];
   let bytes = 0;
   for await (const chunk of await exportLabels(db, p)) {
     bytes += Buffer.byteLength(chunk, "utf8");
     if (bytes > maxBytes) {
-      throw new ValidationError(`Export is larger than ${Math.round(maxBytes / 1048576)} MB: use the download link or the CLI`);
+      throw new ValidationError(
+        `Export is larger than ${Math.round(maxBytes / 1048576)} MB: use the download link or the CLI`,
+      );
     }
     parts.push(chunk);
   }

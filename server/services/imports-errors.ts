@@ -34,10 +34,18 @@ export class UnknownCategoriesError extends ImportRejectedError {
   constructor(readonly unknown: readonly UnknownCategory[]) {
     const errors = unknown.map((u) => ({ line: u.line, field: "category", message: `unknown category "${u.path}"` }));
     const kept = errors.slice(0, IMPORT_LIMITS.maxErrors);
-    const list = unknown.slice(0, 5).map((u) => `"${u.path}" (line ${u.line})`).join(", ");
-    super(`${unknown.length} unknown categor${unknown.length === 1 ? "y" : "ies"}: ${list}${unknown.length > 5 ? ", …" : ""}`, kept, errors.length, {
-      unknownCategories: unknown.slice(0, IMPORT_LIMITS.maxErrors),
-    });
+    const list = unknown
+      .slice(0, 5)
+      .map((u) => `"${u.path}" (line ${u.line})`)
+      .join(", ");
+    super(
+      `${unknown.length} unknown categor${unknown.length === 1 ? "y" : "ies"}: ${list}${unknown.length > 5 ? ", …" : ""}`,
+      kept,
+      errors.length,
+      {
+        unknownCategories: unknown.slice(0, IMPORT_LIMITS.maxErrors),
+      },
+    );
   }
 }
 

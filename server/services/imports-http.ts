@@ -23,10 +23,12 @@ export async function handleImportRequest(req: Request, deps: HttpDeps, rawProje
   const auth = await authoriseProjectRequest(req, deps, rawProjectId, CAN.importData);
   if (!auth.ok) return auth.response;
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > MAX_UPLOAD_BYTES) return jsonError(413, `File is larger than the ${MAX_UPLOAD_BYTES / 1048576} MB limit`);
+  if (declared > MAX_UPLOAD_BYTES)
+    return jsonError(413, `File is larger than the ${MAX_UPLOAD_BYTES / 1048576} MB limit`);
   const query = DataImportQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   const format = query.success ? (query.data.format ?? formatFromName(filename)) : undefined;
-  if (!query.success || !format || !req.body) return jsonError(400, "Send the file as the body, with format=jsonl|csv (or a .jsonl/.csv filename)");
+  if (!query.success || !format || !req.body)
+    return jsonError(400, "Send the file as the body, with format=jsonl|csv (or a .jsonl/.csv filename)");
   try {
     const report = await importItems(deps.db, {
       projectId: auth.projectId,

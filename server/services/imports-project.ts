@@ -22,7 +22,12 @@ export async function findProjectBySlugOrName(db: Db, nameOrSlug: string): Promi
 }
 
 export function slugFromName(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 64).replace(/-+$/, "");
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 64)
+    .replace(/-+$/, "");
   return slug.length >= 2 ? slug : `project-${slug || "x"}`;
 }
 
@@ -38,7 +43,14 @@ export async function ensureProjectForCli(db: Db, nameOrSlug: string): Promise<P
       .onConflictDoNothing({ target: projects.slug })
       .returning({ id: projects.id, slug: projects.slug, name: projects.name });
     if (!row) throw new NotFoundError(`Project "${nameOrSlug}" (its slug "${slug}" is taken by another project)`);
-    await recordAudit(tx, { projectId: row.id, actorId: null, action: "project.create", entityType: "project", entityId: row.id, after: row });
+    await recordAudit(tx, {
+      projectId: row.id,
+      actorId: null,
+      action: "project.create",
+      entityType: "project",
+      entityId: row.id,
+      after: row,
+    });
     return { ...row, created: true };
   });
 }

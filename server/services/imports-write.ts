@@ -102,7 +102,13 @@ async function upsertItems(
   batch: readonly ImportRow[],
   counts: WriteCounts,
 ): Promise<Map<string, number>> {
-  const json = jsonRows(batch, (r) => ({ external_id: r.externalId, title: r.title, description: r.description, attributes: r.attributes, split: r.split }));
+  const json = jsonRows(batch, (r) => ({
+    external_id: r.externalId,
+    title: r.title,
+    description: r.description,
+    attributes: r.attributes,
+    split: r.split,
+  }));
   const rows = await executeRows<{ id: number; external_id: string; inserted: boolean }>(
     tx,
     sql`insert into items (project_id, external_id, title, description, attributes, split)
@@ -169,7 +175,12 @@ const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 function jsonRows(batch: readonly ImportRow[], shape: (r: ImportRow) => Record<string, unknown>): string {
   const parts = batch.map((r) => {
     const text = JSON.stringify(shape(r));
-    if (ESCAPED_NUL.test(text)) throw new ImportRejectedError(`line ${r.line}: contains a NUL character`, [{ line: r.line, field: null, message: "contains a NUL character (U+0000)" }], 1);
+    if (ESCAPED_NUL.test(text))
+      throw new ImportRejectedError(
+        `line ${r.line}: contains a NUL character`,
+        [{ line: r.line, field: null, message: "contains a NUL character (U+0000)" }],
+        1,
+      );
     return text;
   });
   return `[${parts.join(",")}]`;

@@ -7,7 +7,13 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { imports, projects } from "@/db/schema";
-import { IMPORT_LIMITS, parseImportStream, type ImportFormat, type ImportRow, type ImportSource } from "@/server/import";
+import {
+  IMPORT_LIMITS,
+  parseImportStream,
+  type ImportFormat,
+  type ImportRow,
+  type ImportSource,
+} from "@/server/import";
 import { NotFoundError } from "../errors";
 import { recordAudit } from "./audit";
 import { toImportRejection, unknownCategoriesError } from "./imports-errors";
@@ -94,7 +100,13 @@ export async function importRowsInTx(
   const counts = writer.counts;
   const [run] = await tx
     .insert(imports)
-    .values({ ...runColumns(meta), status: "succeeded", rowCount: counts.rows, ...countColumns(counts), finishedAt: new Date() })
+    .values({
+      ...runColumns(meta),
+      status: "succeeded",
+      rowCount: counts.rows,
+      ...countColumns(counts),
+      finishedAt: new Date(),
+    })
     .returning({ id: imports.id });
   const importId = run!.id;
   await recordAudit(tx, {
@@ -139,7 +151,12 @@ export async function* textSource(text: string, sliceChars = 65_536): AsyncGener
 }
 
 function runColumns(meta: RunMeta) {
-  return { projectId: meta.projectId, filename: meta.filename.slice(0, 255), format: meta.format, createdById: meta.actorId };
+  return {
+    projectId: meta.projectId,
+    filename: meta.filename.slice(0, 255),
+    format: meta.format,
+    createdById: meta.actorId,
+  };
 }
 
 function countColumns(c: WriteCounts) {
@@ -152,8 +169,14 @@ function countColumns(c: WriteCounts) {
   };
 }
 
-async function logRefusedRun(db: Db, meta: RunMeta, errors: readonly { line: number; field: string | null; message: string }[]) {
-  await db.insert(imports).values({ ...runColumns(meta), status: "failed", errors: [...errors], finishedAt: new Date() });
+async function logRefusedRun(
+  db: Db,
+  meta: RunMeta,
+  errors: readonly { line: number; field: string | null; message: string }[],
+) {
+  await db
+    .insert(imports)
+    .values({ ...runColumns(meta), status: "failed", errors: [...errors], finishedAt: new Date() });
 }
 
 async function assertProject(db: DbOrTx, projectId: number): Promise<void> {

@@ -28,7 +28,12 @@ export async function listItems(db: Db, projectId: number, p: ListItemsParams) {
       title: items.title,
       split: items.split,
       updatedAt: items.updatedAt,
-      label: { categoryId: labels.categoryId, source: labels.source, confidence: labels.confidence, path: categories.path },
+      label: {
+        categoryId: labels.categoryId,
+        source: labels.source,
+        confidence: labels.confidence,
+        path: categories.path,
+      },
     })
     .from(items)
     .leftJoin(labels, and(eq(labels.itemId, items.id), eq(labels.projectId, projectId)))

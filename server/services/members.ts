@@ -26,7 +26,10 @@ export async function listMembers(db: Db, projectId: number, p: { cursor?: numbe
     .orderBy(asc(memberships.userId))
     .limit(p.limit + 1);
   const more = rows.length > p.limit;
-  const page = (more ? rows.slice(0, p.limit) : rows).map(({ disabled, ...r }) => ({ ...r, disabled: disabled !== null }));
+  const page = (more ? rows.slice(0, p.limit) : rows).map(({ disabled, ...r }) => ({
+    ...r,
+    disabled: disabled !== null,
+  }));
   return { members: page, nextCursor: more ? page[page.length - 1]!.userId : null };
 }
 
@@ -96,7 +99,14 @@ export async function removeMember(db: Db, actorId: number, projectId: number, u
       .returning({ userId: memberships.userId });
     // Items they held go back to the queue now rather than when the leases expire.
     await tx.delete(leases).where(and(eq(leases.projectId, projectId), eq(leases.userId, userId)));
-    await recordAudit(tx, { projectId, actorId, action: "member.remove", entityType: "membership", entityId: userId, before: { role: before } });
+    await recordAudit(tx, {
+      projectId,
+      actorId,
+      action: "member.remove",
+      entityType: "membership",
+      entityId: userId,
+      before: { role: before },
+    });
     return { userId, removed: true };
   });
 }

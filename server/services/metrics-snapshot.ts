@@ -13,11 +13,19 @@ async function activeSummary(db: DbOrTx, projectId: number) {
     .innerJoin(modelVersions, eq(modelVersions.id, projects.activeModelVersionId))
     .where(eq(projects.id, projectId));
   if (!v) return null;
-  return { versionId: v.id, version: v.version, ...((v.metrics?.summary as Record<string, number | null> | undefined) ?? {}) };
+  return {
+    versionId: v.id,
+    version: v.version,
+    ...((v.metrics?.summary as Record<string, number | null> | undefined) ?? {}),
+  };
 }
 
 async function labelsBySource(db: DbOrTx, projectId: number) {
-  const rows = await db.select({ source: labels.source, n: sql<number>`count(*)::int` }).from(labels).where(eq(labels.projectId, projectId)).groupBy(labels.source);
+  const rows = await db
+    .select({ source: labels.source, n: sql<number>`count(*)::int` })
+    .from(labels)
+    .where(eq(labels.projectId, projectId))
+    .groupBy(labels.source);
   return Object.fromEntries(rows.map((r) => [r.source, r.n])) as Record<string, number>;
 }
 
@@ -32,9 +40,18 @@ async function queueSize(db: DbOrTx, projectId: number): Promise<number> {
 
 async function throughput(db: DbOrTx, projectId: number, since: Date) {
   const [r] = await db
-    .select({ n: sql<number>`count(*)::int`, median: sql<number | null>`percentile_cont(0.5) within group (order by ${annotations.timeSpentMs})` })
+    .select({
+      n: sql<number>`count(*)::int`,
+      median: sql<number | null>`percentile_cont(0.5) within group (order by ${annotations.timeSpentMs})`,
+    })
     .from(annotations)
-    .where(and(eq(annotations.projectId, projectId), gte(annotations.createdAt, since), sql`${annotations.action} in ('accept','correct','reject')`));
+    .where(
+      and(
+        eq(annotations.projectId, projectId),
+        gte(annotations.createdAt, since),
+        sql`${annotations.action} in ('accept','correct','reject')`,
+      ),
+    );
   return { decisionsPerHour: r?.n ?? 0, medianHandlingMs: r?.median == null ? null : Number(r.median) };
 }
 
@@ -45,7 +62,9 @@ async function perAnnotator(db: DbOrTx, projectId: number) {
       userId: annotations.userId,
       name: users.name,
       decisions: sql<number>`count(*)::int`,
-      agreement: sql<number | null>`avg(case when ${annotations.suggestedCategoryId} is null then null when ${annotations.categoryId} = ${annotations.suggestedCategoryId} then 1.0 else 0.0 end)::float8`,
+      agreement: sql<
+        number | null
+      >`avg(case when ${annotations.suggestedCategoryId} is null then null when ${annotations.categoryId} = ${annotations.suggestedCategoryId} then 1.0 else 0.0 end)::float8`,
     })
     .from(annotations)
     .innerJoin(users, eq(users.id, annotations.userId))
@@ -82,7 +101,13 @@ export async function maybeHourlySnapshot(db: Db, projectId: number, now = new D
   const [last] = await db
     .select({ id: metricSnapshots.id })
     .from(metricSnapshots)
-    .where(and(eq(metricSnapshots.projectId, projectId), eq(metricSnapshots.kind, "hourly"), gte(metricSnapshots.takenAt, since)))
+    .where(
+      and(
+        eq(metricSnapshots.projectId, projectId),
+        eq(metricSnapshots.kind, "hourly"),
+        gte(metricSnapshots.takenAt, since),
+      ),
+    )
     .limit(1);
   if (last) return null;
   const { decisionsPerHour } = await throughput(db, projectId, since);

@@ -4,9 +4,18 @@ import type { DbOrTx } from "@/db/client";
 import { metricSnapshots } from "@/db/schema";
 import { computeCurrentMetrics } from "./metrics-snapshot";
 
-export async function listMetricTimeline(db: DbOrTx, p: { projectId: number; from?: Date; to?: Date; kind?: "training" | "hourly"; limit: number }) {
+export async function listMetricTimeline(
+  db: DbOrTx,
+  p: { projectId: number; from?: Date; to?: Date; kind?: "training" | "hourly"; limit: number },
+) {
   return db
-    .select({ id: metricSnapshots.id, kind: metricSnapshots.kind, modelVersionId: metricSnapshots.modelVersionId, metrics: metricSnapshots.metrics, takenAt: metricSnapshots.takenAt })
+    .select({
+      id: metricSnapshots.id,
+      kind: metricSnapshots.kind,
+      modelVersionId: metricSnapshots.modelVersionId,
+      metrics: metricSnapshots.metrics,
+      takenAt: metricSnapshots.takenAt,
+    })
     .from(metricSnapshots)
     .where(
       and(

@@ -11,26 +11,45 @@ import { planScoring } from "./scoring-plan";
 
 export type ActivationReason = "auto" | "manual" | "rollback";
 
-export async function activateVersion(db: Db, p: { projectId: number; versionId: number; actorId: number | null; reason: ActivationReason; details?: unknown }) {
+export async function activateVersion(
+  db: Db,
+  p: { projectId: number; versionId: number; actorId: number | null; reason: ActivationReason; details?: unknown },
+) {
   const result = await db.transaction(async (tx) => {
     // Row lock: two activations of one project serialise instead of interleaving.
-    const [proj] = await tx.select({ active: projects.activeModelVersionId }).from(projects).where(eq(projects.id, p.projectId)).for("update");
+    const [proj] = await tx
+      .select({ active: projects.activeModelVersionId })
+      .from(projects)
+      .where(eq(projects.id, p.projectId))
+      .for("update");
     if (!proj) throw new NotFoundError("Project");
     const [v] = await tx
-      .select({ id: modelVersions.id, version: modelVersions.version, status: modelVersions.status, calibrationId: modelVersions.currentCalibrationId })
+      .select({
+        id: modelVersions.id,
+        version: modelVersions.version,
+        status: modelVersions.status,
+        calibrationId: modelVersions.currentCalibrationId,
+      })
       .from(modelVersions)
       .where(and(eq(modelVersions.id, p.versionId), eq(modelVersions.projectId, p.projectId)));
     if (!v) throw new NotFoundError("Model version");
-    if (v.status !== "ready") throw new ConflictError(`Version ${v.version} is ${v.status}; only ready versions can be activated`);
+    if (v.status !== "ready")
+      throw new ConflictError(`Version ${v.version} is ${v.status}; only ready versions can be activated`);
     if (proj.active === v.id) return { versionId: v.id, calibrationId: v.calibrationId, changed: false };
     await tx.update(projects).set({ activeModelVersionId: v.id }).where(eq(projects.id, p.projectId));
     await recordAudit(tx, {
-      projectId: p.projectId, actorId: p.actorId, action: p.reason === "rollback" ? "model.rollback" : "model.activate",
-      entityType: "model_version", entityId: v.id, before: { activeModelVersionId: proj.active }, after: { activeModelVersionId: v.id, reason: p.reason, details: p.details ?? null },
+      projectId: p.projectId,
+      actorId: p.actorId,
+      action: p.reason === "rollback" ? "model.rollback" : "model.activate",
+      entityType: "model_version",
+      entityId: v.id,
+      before: { activeModelVersionId: proj.active },
+      after: { activeModelVersionId: v.id, reason: p.reason, details: p.details ?? null },
     });
     return { versionId: v.id, calibrationId: v.calibrationId, changed: true };
   });
-  if (result.changed) await planScoring(db, { projectId: p.projectId, versionId: result.versionId, calibrationId: result.calibrationId });
+  if (result.changed)
+    await planScoring(db, { projectId: p.projectId, versionId: result.versionId, calibrationId: result.calibrationId });
   return result;
 }
 
@@ -46,7 +65,13 @@ export async function rollbackVersion(db: Db, p: { projectId: number; versionId?
     const [prev] = await db
       .select({ id: modelVersions.id })
       .from(modelVersions)
-      .where(and(eq(modelVersions.projectId, p.projectId), eq(modelVersions.status, "ready"), active ? lt(modelVersions.version, active.version) : sql`true`))
+      .where(
+        and(
+          eq(modelVersions.projectId, p.projectId),
+          eq(modelVersions.status, "ready"),
+          active ? lt(modelVersions.version, active.version) : sql`true`,
+        ),
+      )
       .orderBy(desc(modelVersions.version))
       .limit(1);
     if (!prev) throw new ConflictError("There is no earlier ready version to roll back to");
@@ -55,13 +80,24 @@ export async function rollbackVersion(db: Db, p: { projectId: number; versionId?
   return activateVersion(db, { projectId: p.projectId, versionId: target, actorId: p.actorId, reason: "rollback" });
 }
 
-export type GateInput = { newAccuracy: number | null; baseline: { accuracy: number } | null; hasActive: boolean; margin: number };
+export type GateInput = {
+  newAccuracy: number | null;
+  baseline: { accuracy: number } | null;
+  hasActive: boolean;
+  margin: number;
+};
 
 /** Automatic activation only when the new version loses at most `margin` gold accuracy against the active one. */
 export function gateDecision(g: GateInput): { passed: boolean; reason: string } {
   if (!g.hasActive) return { passed: true, reason: "no active version" };
-  if (g.baseline === null || g.newAccuracy === null) return { passed: false, reason: "no gold set to compare against the active version" };
+  if (g.baseline === null || g.newAccuracy === null)
+    return { passed: false, reason: "no gold set to compare against the active version" };
   const passed = g.newAccuracy >= g.baseline.accuracy - g.margin;
   const d = (g.newAccuracy - g.baseline.accuracy).toFixed(4);
-  return { passed, reason: passed ? `gold accuracy change ${d} within margin ${g.margin}` : `gold accuracy change ${d} exceeds margin ${g.margin}` };
+  return {
+    passed,
+    reason: passed
+      ? `gold accuracy change ${d} within margin ${g.margin}`
+      : `gold accuracy change ${d} exceeds margin ${g.margin}`,
+  };
 }

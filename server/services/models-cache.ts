@@ -18,7 +18,9 @@ import type { TrainedModel } from "@/ml";
  * loads this module twice (Next's bundle, and tsx for the tRPC fast path), and
  * both copies must number one database alike.
  */
-const ids = ((globalThis as unknown as { __loupeModelCacheDbIds?: { map: WeakMap<object, number>; next: number } }).__loupeModelCacheDbIds ??= {
+const ids = ((
+  globalThis as unknown as { __loupeModelCacheDbIds?: { map: WeakMap<object, number>; next: number } }
+).__loupeModelCacheDbIds ??= {
   map: new WeakMap(),
   next: 1,
 });

@@ -17,7 +17,13 @@ export type LoadedVersion = {
 
 export async function currentCalibration(db: DbOrTx, projectId: number, versionId: number) {
   const [row] = await db
-    .select({ id: calibrations.id, params: calibrations.params, thresholds: calibrations.thresholds, metrics: calibrations.metrics, createdAt: calibrations.createdAt })
+    .select({
+      id: calibrations.id,
+      params: calibrations.params,
+      thresholds: calibrations.thresholds,
+      metrics: calibrations.metrics,
+      createdAt: calibrations.createdAt,
+    })
     .from(calibrations)
     .innerJoin(modelVersions, eq(modelVersions.currentCalibrationId, calibrations.id))
     .where(and(eq(modelVersions.id, versionId), eq(modelVersions.projectId, projectId)))
@@ -25,7 +31,8 @@ export async function currentCalibration(db: DbOrTx, projectId: number, versionI
   return row ?? null;
 }
 
-const isNumbers = (x: unknown): x is number[] => Array.isArray(x) && x.every((v) => typeof v === "number" && Number.isFinite(v));
+const isNumbers = (x: unknown): x is number[] =>
+  Array.isArray(x) && x.every((v) => typeof v === "number" && Number.isFinite(v));
 
 /**
  * calibrations.params holds an ml Calibration as jsonb (temperature, plus a
@@ -36,8 +43,14 @@ export function asCalibration(params: Record<string, unknown> | undefined): Cali
   const t = typeof params?.temperature === "number" && params.temperature > 0 ? params.temperature : 1;
   const base: Calibration = { method: t === 1 ? "none" : "temperature", temperature: t };
   const map = params?.confidenceMap as { x?: unknown; y?: unknown } | undefined;
-  if (params?.method === "temperature+bias" && isNumbers(params.bias)) return { method: "temperature+bias", temperature: t, bias: params.bias };
-  if (params?.method === "temperature+isotonic" && isNumbers(map?.x) && isNumbers(map?.y) && map.x.length === map.y.length) {
+  if (params?.method === "temperature+bias" && isNumbers(params.bias))
+    return { method: "temperature+bias", temperature: t, bias: params.bias };
+  if (
+    params?.method === "temperature+isotonic" &&
+    isNumbers(map?.x) &&
+    isNumbers(map?.y) &&
+    map.x.length === map.y.length
+  ) {
     return { method: "temperature+isotonic", temperature: t, confidenceMap: { x: map.x, y: map.y } };
   }
   return base;
@@ -50,14 +63,22 @@ export function asCalibration(params: Record<string, unknown> | undefined): Cali
  */
 export async function loadVersion(db: DbOrTx, projectId: number, versionId: number): Promise<LoadedVersion> {
   const [v] = await db
-    .select({ id: modelVersions.id, status: modelVersions.status, categoryIds: modelVersions.categoryIds, sha: modelVersions.artifactSha256 })
+    .select({
+      id: modelVersions.id,
+      status: modelVersions.status,
+      categoryIds: modelVersions.categoryIds,
+      sha: modelVersions.artifactSha256,
+    })
     .from(modelVersions)
     .where(and(eq(modelVersions.id, versionId), eq(modelVersions.projectId, projectId)))
     .limit(1);
   if (!v || v.status !== "ready" || !v.sha || !v.categoryIds) throw new NotFoundError("Ready model version");
   const sha = v.sha;
   const model = await modelCache.get({ db, versionId, sha256: sha }, async () => {
-    const [a] = await db.select({ artifact: modelVersions.artifact }).from(modelVersions).where(eq(modelVersions.id, versionId));
+    const [a] = await db
+      .select({ artifact: modelVersions.artifact })
+      .from(modelVersions)
+      .where(eq(modelVersions.id, versionId));
     if (!a?.artifact) throw new NotFoundError("Model artifact");
     return deserializeModel(a.artifact, sha);
   });
@@ -73,7 +94,11 @@ export async function loadVersion(db: DbOrTx, projectId: number, versionId: numb
 }
 
 export async function activeVersionId(db: DbOrTx, projectId: number): Promise<number | null> {
-  const [p] = await db.select({ active: projects.activeModelVersionId }).from(projects).where(eq(projects.id, projectId)).limit(1);
+  const [p] = await db
+    .select({ active: projects.activeModelVersionId })
+    .from(projects)
+    .where(eq(projects.id, projectId))
+    .limit(1);
   return p?.active ?? null;
 }
 

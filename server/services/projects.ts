@@ -38,7 +38,11 @@ export async function listMyProjects(db: Db, user: SessionUser): Promise<Project
 }
 
 export async function getProjectBySlug(db: Db, slug: string) {
-  const [row] = await db.select({ id: projects.id, slug: projects.slug, name: projects.name }).from(projects).where(eq(projects.slug, slug)).limit(1);
+  const [row] = await db
+    .select({ id: projects.id, slug: projects.slug, name: projects.name })
+    .from(projects)
+    .where(eq(projects.slug, slug))
+    .limit(1);
   return row ?? null;
 }
 
@@ -59,15 +63,32 @@ export async function getProjectOverview(db: Db, projectId: number) {
     .limit(1);
   if (!project) throw new NotFoundError("Project");
   const [bySplit, bySource, [cats]] = await Promise.all([
-    db.select({ split: items.split, n: count() }).from(items).where(eq(items.projectId, projectId)).groupBy(items.split),
-    db.select({ source: labels.source, n: count() }).from(labels).where(eq(labels.projectId, projectId)).groupBy(labels.source),
-    db.select({ n: count() }).from(categories).where(and(eq(categories.projectId, projectId), isNull(categories.deletedAt))),
+    db
+      .select({ split: items.split, n: count() })
+      .from(items)
+      .where(eq(items.projectId, projectId))
+      .groupBy(items.split),
+    db
+      .select({ source: labels.source, n: count() })
+      .from(labels)
+      .where(eq(labels.projectId, projectId))
+      .groupBy(labels.source),
+    db
+      .select({ n: count() })
+      .from(categories)
+      .where(and(eq(categories.projectId, projectId), isNull(categories.deletedAt))),
   ]);
   const itemCounts = { pool: 0, test: 0 };
   for (const r of bySplit) itemCounts[r.split] = r.n;
   const labelCounts = { human: 0, auto: 0, import: 0 };
   for (const r of bySource) labelCounts[r.source] = r.n;
-  return { ...project, settings: { ...DEFAULT_SETTINGS, ...project.settings }, itemCounts, labelCounts, categoryCount: cats?.n ?? 0 };
+  return {
+    ...project,
+    settings: { ...DEFAULT_SETTINGS, ...project.settings },
+    itemCounts,
+    labelCounts,
+    categoryCount: cats?.n ?? 0,
+  };
 }
 
 export async function createProject(db: Db, actorId: number, p: { slug: string; name: string; description?: string }) {
@@ -76,15 +97,33 @@ export async function createProject(db: Db, actorId: number, p: { slug: string; 
       .insert(projects)
       .values({ slug: p.slug, name: p.name, description: p.description ?? "", settings: DEFAULT_SETTINGS })
       .onConflictDoNothing({ target: projects.slug })
-      .returning({ id: projects.id, slug: projects.slug, name: projects.name, description: projects.description, settings: projects.settings });
+      .returning({
+        id: projects.id,
+        slug: projects.slug,
+        name: projects.name,
+        description: projects.description,
+        settings: projects.settings,
+      });
     if (!row) throw new ConflictError(`A project with slug "${p.slug}" already exists`);
-    await recordAudit(tx, { projectId: row.id, actorId, action: "project.create", entityType: "project", entityId: row.id, after: row });
+    await recordAudit(tx, {
+      projectId: row.id,
+      actorId,
+      action: "project.create",
+      entityType: "project",
+      entityId: row.id,
+      after: row,
+    });
     return row;
   });
 }
 
 /** Partial update under a row lock, so two concurrent edits of different fields both survive. */
-export async function updateProjectSettings(db: Db, actorId: number, projectId: number, patch: Partial<ProjectSettings>) {
+export async function updateProjectSettings(
+  db: Db,
+  actorId: number,
+  projectId: number,
+  patch: Partial<ProjectSettings>,
+) {
   return db.transaction(async (tx) => {
     const [current] = await tx
       .select({ settings: projects.settings })
@@ -99,7 +138,15 @@ export async function updateProjectSettings(db: Db, actorId: number, projectId: 
       .set({ settings: after })
       .where(eq(projects.id, projectId))
       .returning({ settings: projects.settings });
-    await recordAudit(tx, { projectId, actorId, action: "project.update_settings", entityType: "project", entityId: projectId, before, after });
+    await recordAudit(tx, {
+      projectId,
+      actorId,
+      action: "project.update_settings",
+      entityType: "project",
+      entityId: projectId,
+      before,
+      after,
+    });
     // With the defaults of fields added since the project was created, as projects.get returns them.
     return { ...DEFAULT_SETTINGS, ...row!.settings };
   });

@@ -30,7 +30,12 @@ function strategyOrder(strategy: Strategy): SQL[] {
   return [randomKey];
 }
 
-type ModelQuery = CandidateQuery & { modelVersionId: number; strategy: Strategy; withEmbeddings: boolean; from?: LowWaterMark | null };
+type ModelQuery = CandidateQuery & {
+  modelVersionId: number;
+  strategy: Strategy;
+  withEmbeddings: boolean;
+  from?: LowWaterMark | null;
+};
 
 /**
  * Unlabelled (or auto-labelled) pool items ranked by the active model's
@@ -39,9 +44,14 @@ type ModelQuery = CandidateQuery & { modelVersionId: number; strategy: Strategy;
  * from the start, so an item that opened again before the mark is never lost.
  */
 export async function modelCandidates(tx: DbOrTx, q: ModelQuery): Promise<ReviewCandidate[]> {
-  if (q.strategy === "random") return walkFromPivot(q.seed, q.limit, (range, limit) => modelCandidatesFrom(tx, { ...q, limit }, range));
+  if (q.strategy === "random")
+    return walkFromPivot(q.seed, q.limit, (range, limit) => modelCandidatesFrom(tx, { ...q, limit }, range));
   if (q.from && isMarked(q.strategy)) {
-    const rows = await modelCandidatesFrom(tx, q, sql`(${scoreColumn(q.strategy)}, ${predictions.itemId}) >= (${q.from.value}, ${q.from.itemId})`);
+    const rows = await modelCandidatesFrom(
+      tx,
+      q,
+      sql`(${scoreColumn(q.strategy)}, ${predictions.itemId}) >= (${q.from.value}, ${q.from.itemId})`,
+    );
     if (rows.length >= q.limit) return rows;
   }
   return modelCandidatesFrom(tx, q, undefined);
@@ -67,7 +77,13 @@ async function modelCandidatesFrom(tx: DbOrTx, q: ModelQuery, from: SQL | undefi
     .for("no key update", { of: items, skipLocked: true });
   return rows.map((r) => ({
     id: r.id,
-    prediction: { topCategoryId: r.topCategoryId, confidence: r.confidence, margin: r.margin, entropy: r.entropy, embedding: decodeEmbedding(r.embedding) },
+    prediction: {
+      topCategoryId: r.topCategoryId,
+      confidence: r.confidence,
+      margin: r.margin,
+      entropy: r.entropy,
+      embedding: decodeEmbedding(r.embedding),
+    },
   }));
 }
 
@@ -75,7 +91,10 @@ async function modelCandidatesFrom(tx: DbOrTx, q: ModelQuery, from: SQL | undefi
  * Open items in a seeded random order: the cold-start pool when there is no
  * model, or items the active model has not scored yet (`unscoredBy`).
  */
-export async function randomCandidates(tx: DbOrTx, q: CandidateQuery & { unscoredBy?: number }): Promise<ColdStartCandidate[]> {
+export async function randomCandidates(
+  tx: DbOrTx,
+  q: CandidateQuery & { unscoredBy?: number },
+): Promise<ColdStartCandidate[]> {
   const unscored =
     q.unscoredBy === undefined
       ? undefined
@@ -97,13 +116,27 @@ export async function randomCandidates(tx: DbOrTx, q: CandidateQuery & { unscore
  * meets `conditions`, open to this caller (not leased, not chosen already in
  * this call), locked like every candidate: the shape of audits and second opinions.
  */
-async function sampleLabelled(tx: DbOrTx, q: CandidateQuery, source: "auto" | "human", conditions: SQL[]): Promise<number[]> {
+async function sampleLabelled(
+  tx: DbOrTx,
+  q: CandidateQuery,
+  source: "auto" | "human",
+  conditions: SQL[],
+): Promise<number[]> {
   const rows = await walkFromPivot(q.seed, q.limit, (range, limit) =>
     tx
       .select({ id: items.id })
       .from(items)
       .innerJoin(labels, and(eq(labels.itemId, items.id), eq(labels.projectId, q.projectId), eq(labels.source, source)))
-      .where(and(eq(items.projectId, q.projectId), eq(items.split, "pool"), range, ...conditions, sql`not ${liveLease}`, notExcluded(q.excludeIds)))
+      .where(
+        and(
+          eq(items.projectId, q.projectId),
+          eq(items.split, "pool"),
+          range,
+          ...conditions,
+          sql`not ${liveLease}`,
+          notExcluded(q.excludeIds),
+        ),
+      )
       .orderBy(randomKey)
       .limit(limit)
       .for("no key update", { of: items, skipLocked: true }),

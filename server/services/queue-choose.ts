@@ -46,11 +46,17 @@ export async function choosePicks(tx: DbOrTx, p: ChooseParams): Promise<Pick[]> 
   // Second opinions, drawn like audits; a slot with no candidate goes to the strategy.
   const overlaps = countAuditSlots(p.want - picks.length, project.settings.overlapRate ?? 0, p.rng);
   if (overlaps > 0) {
-    const ids = await overlapCandidates(tx, { ...base, limit: overlaps, seed: seedFrom(p.rng), excludeIds: excludeIds() });
+    const ids = await overlapCandidates(tx, {
+      ...base,
+      limit: overlaps,
+      seed: seedFrom(p.rng),
+      excludeIds: excludeIds(),
+    });
     for (const id of ids) picks.push({ itemId: id, reason: "overlap", score: null });
   }
   const mv = project.activeModelVersionId;
-  if (mv !== null) picks.push(...(await chooseByModel(tx, { ...p, want: p.want - picks.length, excludeIds: excludeIds() }, mv)));
+  if (mv !== null)
+    picks.push(...(await chooseByModel(tx, { ...p, want: p.want - picks.length, excludeIds: excludeIds() }, mv)));
   const missing = p.want - picks.length;
   if (missing > 0) picks.push(...(await chooseRandom(tx, { ...p, want: missing, excludeIds: excludeIds() }, mv)));
   return picks;
@@ -73,7 +79,14 @@ async function chooseByModel(tx: DbOrTx, p: ChooseParams, modelVersionId: number
     excludeIds: p.excludeIds,
     from: p.from,
   });
-  const ids = await pickForReview({ candidates, strategy, n: p.want, diversity: useDiversity, seed: seedFrom(p.rng), windowFactor: DIVERSITY_WINDOW });
+  const ids = await pickForReview({
+    candidates,
+    strategy,
+    n: p.want,
+    diversity: useDiversity,
+    seed: seedFrom(p.rng),
+    windowFactor: DIVERSITY_WINDOW,
+  });
   const byId = new Map(candidates.map((c) => [c.id, c.prediction]));
   return ids.map((id) => {
     const pred = byId.get(id);

@@ -69,7 +69,12 @@ export async function claimLeases(
  * another person's label, or someone gave the second opinion meanwhile. The same statement audits the claims kept ("lease.claim", items
  * in the order given): one round trip instead of two.
  */
-export async function keepClaims(tx: DbOrTx, projectId: number, userId: number, claimed: HeldLease[]): Promise<HeldLease[]> {
+export async function keepClaims(
+  tx: DbOrTx,
+  projectId: number,
+  userId: number,
+  claimed: HeldLease[],
+): Promise<HeldLease[]> {
   if (claimed.length === 0) return claimed;
   const ids = sql.join(
     claimed.map((c) => sql`${c.itemId}`),
@@ -140,7 +145,12 @@ export async function claimForUser(
     })
     .onConflictDoUpdate({
       target: leases.itemId,
-      set: { userId: sql`excluded.user_id`, token: sql`excluded.token`, expiresAt: sql`excluded.expires_at`, createdAt: sql`excluded.created_at` },
+      set: {
+        userId: sql`excluded.user_id`,
+        token: sql`excluded.token`,
+        expiresAt: sql`excluded.expires_at`,
+        createdAt: sql`excluded.created_at`,
+      },
       setWhere: sql`${leases.expiresAt} <= now() or ${leases.userId} = ${p.userId}`,
     })
     .returning({ token: leases.token, expiresAt: leases.expiresAt });

@@ -15,7 +15,13 @@ const HISTORY_PER_ITEM = 10;
 type CategoryRef = { categoryId: number | null; path: string | null; deleted: boolean };
 export type HandoffItem = {
   lease: { token: string; expiresAt: Date };
-  item: { id: number; externalId: string; title: string; description: string | null; attributes: Record<string, unknown> };
+  item: {
+    id: number;
+    externalId: string;
+    title: string;
+    description: string | null;
+    attributes: Record<string, unknown>;
+  };
   pick: { reason: string; strategy: Strategy; score: number | null };
   prediction: {
     modelVersionId: number;
@@ -25,16 +31,27 @@ export type HandoffItem = {
     top: (CategoryRef & { prob: number })[];
   } | null;
   currentLabel: (CategoryRef & { source: string; updatedAt: Date }) | null;
-  neighbours: { basis: "embedding" | "title" | "none"; items: (Neighbour & { label: CategoryRef & { source: string } })[] };
+  neighbours: {
+    basis: "embedding" | "title" | "none";
+    items: (Neighbour & { label: CategoryRef & { source: string } })[];
+  };
   history: (CategoryRef & { annotationId: number; action: string; userName: string; createdAt: Date })[];
 };
 
 export async function buildHandoff(db: DbOrTx, project: QueueProject, held: HeldLease[]): Promise<HandoffItem[]> {
-  const rows = await loadContextRows(db, project, held.map((h) => h.itemId));
+  const rows = await loadContextRows(
+    db,
+    project,
+    held.map((h) => h.itemId),
+  );
   const near = await findNeighbours(db, {
     projectId: project.id,
     modelVersionId: project.activeModelVersionId,
-    targets: [...rows.values()].map((r) => ({ itemId: r.id, title: r.title, embedding: r.prediction?.embedding ? decodeEmbedding(Buffer.from(r.prediction.embedding, "base64")) : null })),
+    targets: [...rows.values()].map((r) => ({
+      itemId: r.id,
+      title: r.title,
+      embedding: r.prediction?.embedding ? decodeEmbedding(Buffer.from(r.prediction.embedding, "base64")) : null,
+    })),
   });
   return held.flatMap((h) => {
     const row = rows.get(h.itemId);
@@ -50,7 +67,14 @@ type ContextRow = {
   title: string;
   description: string | null;
   attributes: Record<string, unknown>;
-  prediction: { modelVersionId: number; confidence: number; margin: number; entropy: number; embedding: string | null; top: (Ref & { prob: number })[] } | null;
+  prediction: {
+    modelVersionId: number;
+    confidence: number;
+    margin: number;
+    entropy: number;
+    embedding: string | null;
+    top: (Ref & { prob: number })[];
+  } | null;
   label: (Ref & { source: string; updatedAt: string }) | null;
   history: (Ref & { annotationId: number; action: string; userName: string; createdAt: string })[];
 };
@@ -64,7 +88,9 @@ async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[])
   if (ids.length === 0) return new Map();
   const pid = project.id;
   const cat = (alias: string) => sql.raw(`'path', ${alias}.path, 'deleted', ${alias}.deleted_at is not null`);
-  const rows = await executeRows<{ ctx: ContextRow }>(db, sql`
+  const rows = await executeRows<{ ctx: ContextRow }>(
+    db,
+    sql`
     select jsonb_build_object(
       'id', i.id, 'externalId', i.external_id, 'title', i.title, 'description', i.description, 'attributes', i.attributes,
       'prediction', case when p.item_id is null then null else jsonb_build_object(
@@ -92,7 +118,8 @@ async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[])
     where i.project_id = ${pid} and i.id in (${sql.join(
       ids.map((id) => sql`${id}`),
       sql`, `,
-    )})`);
+    )})`,
+  );
   return new Map(rows.map(({ ctx }) => [ctx.id, typeof ctx === "string" ? JSON.parse(ctx) : ctx]));
 }
 
@@ -106,13 +133,31 @@ function assemble(h: HeldLease, row: ContextRow, near: NeighbourResult | undefin
   const ref = (r: Ref): CategoryRef => ({ categoryId: r.categoryId, path: r.path, deleted: r.deleted });
   return {
     lease: { token: h.token, expiresAt: h.expiresAt },
-    item: { id: row.id, externalId: row.externalId, title: row.title, description: row.description, attributes: row.attributes },
+    item: {
+      id: row.id,
+      externalId: row.externalId,
+      title: row.title,
+      description: row.description,
+      attributes: row.attributes,
+    },
     pick: { reason: h.reason, strategy, score: h.score },
     prediction: pred
-      ? { modelVersionId: pred.modelVersionId, confidence: pred.confidence, margin: pred.margin, entropy: pred.entropy, top: pred.top.map((t) => ({ ...ref(t), prob: t.prob })) }
+      ? {
+          modelVersionId: pred.modelVersionId,
+          confidence: pred.confidence,
+          margin: pred.margin,
+          entropy: pred.entropy,
+          top: pred.top.map((t) => ({ ...ref(t), prob: t.prob })),
+        }
       : null,
     currentLabel: label ? { ...ref(label), source: label.source, updatedAt: new Date(label.updatedAt) } : null,
     neighbours: { basis: nb.basis, items: nb.neighbours },
-    history: history.map((r) => ({ annotationId: r.annotationId, action: r.action, userName: r.userName, createdAt: new Date(r.createdAt), ...ref(r) })),
+    history: history.map((r) => ({
+      annotationId: r.annotationId,
+      action: r.action,
+      userName: r.userName,
+      createdAt: new Date(r.createdAt),
+      ...ref(r),
+    })),
   };
 }

@@ -17,7 +17,13 @@ export async function releaseLeases(db: Db, p: LeaseTokens): Promise<{ released:
       .returning({ itemId: leases.itemId });
     const released = rows.map((r) => r.itemId);
     if (released.length > 0) {
-      await recordAudit(tx, { projectId: p.projectId, actorId: p.userId, action: "lease.release", entityType: "lease", before: { itemIds: released } });
+      await recordAudit(tx, {
+        projectId: p.projectId,
+        actorId: p.userId,
+        action: "lease.release",
+        entityType: "lease",
+        before: { itemIds: released },
+      });
     }
     return { released };
   });

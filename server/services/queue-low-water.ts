@@ -50,7 +50,12 @@ export const scoreColumn = (s: MarkedStrategy) => (s === "margin" ? predictions.
  * The cached mark, or null (none yet, or nothing open). Never waits: a
  * missing or old mark is computed in the background for later callers.
  */
-export function lowWaterMark(db: Db, projectId: number, modelVersionId: number, strategy: Strategy): LowWaterMark | null {
+export function lowWaterMark(
+  db: Db,
+  projectId: number,
+  modelVersionId: number,
+  strategy: Strategy,
+): LowWaterMark | null {
   if (!isMarked(strategy)) return null;
   let map = caches.get(db);
   if (!map) caches.set(db, (map = new Map()));
@@ -84,13 +89,25 @@ export function lowWaterMark(db: Db, projectId: number, modelVersionId: number, 
 }
 
 /** The first open prediction in the strategy's order (the same walk the candidate query does). */
-export async function computeLowWaterMark(db: Db, projectId: number, modelVersionId: number, strategy: MarkedStrategy): Promise<LowWaterMark | null> {
+export async function computeLowWaterMark(
+  db: Db,
+  projectId: number,
+  modelVersionId: number,
+  strategy: MarkedStrategy,
+): Promise<LowWaterMark | null> {
   const score = scoreColumn(strategy);
   const [row] = await db
     .select({ value: score, itemId: predictions.itemId })
     .from(predictions)
     .innerJoin(items, eq(items.id, predictions.itemId))
-    .where(and(eq(predictions.modelVersionId, modelVersionId), eq(items.projectId, projectId), eq(items.split, "pool"), sql`not ${hasTrustedLabel}`))
+    .where(
+      and(
+        eq(predictions.modelVersionId, modelVersionId),
+        eq(items.projectId, projectId),
+        eq(items.split, "pool"),
+        sql`not ${hasTrustedLabel}`,
+      ),
+    )
     .orderBy(asc(score), asc(predictions.itemId))
     .limit(1);
   return row ? { value: row.value, itemId: row.itemId } : null;

@@ -26,7 +26,14 @@ const MAX_STALE_MS = 30_000;
 const MAX_KEYS_PER_DB = 32;
 
 /** A labelled item with its label's category path (display context, as old as the pool). */
-export type Labelled = { itemId: number; title: string; categoryId: number | null; path: string | null; deleted: boolean; source: string };
+export type Labelled = {
+  itemId: number;
+  title: string;
+  categoryId: number | null;
+  path: string | null;
+  deleted: boolean;
+  source: string;
+};
 /** Embeddings packed row-major with their norms, so ranking allocates nothing per candidate. */
 export type EmbeddingPool = { rows: Labelled[]; dim: number; vectors: Float32Array; norms: Float64Array };
 export type TitlePool = { rows: Labelled[]; words: Set<string>[] };
@@ -87,7 +94,8 @@ const labelledColumns = {
   deleted: sql<boolean>`${categories.deletedAt} is not null`,
   source: labels.source,
 };
-const categoryOfLabel = (projectId: number) => and(eq(categories.id, labels.categoryId), eq(categories.projectId, projectId));
+const categoryOfLabel = (projectId: number) =>
+  and(eq(categories.id, labels.categoryId), eq(categories.projectId, projectId));
 
 async function loadEmbeddingPool(db: DbOrTx, projectId: number, modelVersionId: number): Promise<EmbeddingPool> {
   // Driven from labels by the (project_id, updated_at) index, each row joined
@@ -104,7 +112,9 @@ async function loadEmbeddingPool(db: DbOrTx, projectId: number, modelVersionId: 
   const decoded = raw.map((r) => ({ row: r, e: decodeEmbedding(r.embedding) }));
   const dim = decoded.find((d) => d.e)?.e?.length ?? 0;
   // One version has one embedding size; a row that differs is left out rather than misread.
-  const kept = decoded.filter((d): d is { row: (typeof raw)[number]; e: Float32Array } => d.e?.length === dim && dim > 0);
+  const kept = decoded.filter(
+    (d): d is { row: (typeof raw)[number]; e: Float32Array } => d.e?.length === dim && dim > 0,
+  );
   const vectors = new Float32Array(kept.length * dim);
   const norms = new Float64Array(kept.length);
   kept.forEach(({ e }, i) => {
@@ -113,7 +123,14 @@ async function loadEmbeddingPool(db: DbOrTx, projectId: number, modelVersionId: 
     for (let j = 0; j < dim; j++) s += (e[j] as number) ** 2;
     norms[i] = Math.sqrt(s);
   });
-  const rows = kept.map(({ row }) => ({ itemId: row.itemId, title: row.title, categoryId: row.categoryId, path: row.path, deleted: row.deleted === true, source: row.source }));
+  const rows = kept.map(({ row }) => ({
+    itemId: row.itemId,
+    title: row.title,
+    categoryId: row.categoryId,
+    path: row.path,
+    deleted: row.deleted === true,
+    source: row.source,
+  }));
   return { rows, dim, vectors, norms };
 }
 
@@ -131,5 +148,10 @@ async function loadTitlePool(db: DbOrTx, projectId: number): Promise<TitlePool> 
 }
 
 export function titleWords(title: string): Set<string> {
-  return new Set(title.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1));
+  return new Set(
+    title
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((w) => w.length > 1),
+  );
 }

@@ -34,7 +34,10 @@ export async function findNeighbours(
     const pool = await titlePool(db, p.projectId);
     for (const t of rest) {
       const mine = titleWords(t.title);
-      out.set(t.itemId, rank(pool.rows, t.itemId, (i) => jaccard(mine, pool.words[i]!), "title"));
+      out.set(
+        t.itemId,
+        rank(pool.rows, t.itemId, (i) => jaccard(mine, pool.words[i]!), "title"),
+      );
     }
   }
   return out;
@@ -60,7 +63,12 @@ function cosineTo(pool: EmbeddingPool, target: Float32Array): (i: number) => num
  * The NEIGHBOUR_COUNT most similar rows with a positive similarity, best first;
  * equal similarities keep pool order (most recently labelled first).
  */
-function rank(rows: Labelled[], selfId: number, sim: (i: number) => number, basis: "embedding" | "title"): NeighbourResult {
+function rank(
+  rows: Labelled[],
+  selfId: number,
+  sim: (i: number) => number,
+  basis: "embedding" | "title",
+): NeighbourResult {
   const top: { i: number; s: number }[] = [];
   for (let i = 0; i < rows.length; i++) {
     if (rows[i]!.itemId === selfId) continue;
@@ -76,7 +84,12 @@ function rank(rows: Labelled[], selfId: number, sim: (i: number) => number, basi
     basis,
     neighbours: top.map(({ i, s }) => {
       const c = rows[i]!;
-      return { itemId: c.itemId, title: c.title, similarity: Math.round(s * 1000) / 1000, label: { categoryId: c.categoryId, path: c.path, deleted: c.deleted, source: c.source } };
+      return {
+        itemId: c.itemId,
+        title: c.title,
+        similarity: Math.round(s * 1000) / 1000,
+        label: { categoryId: c.categoryId, path: c.path, deleted: c.deleted, source: c.source },
+      };
     }),
   };
 }

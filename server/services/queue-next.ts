@@ -62,9 +62,17 @@ async function leaseInTx(db: Db, p: NextParams, rng: Rng): Promise<Leased> {
   }
 }
 
-async function claimInTx(db: Db, tx: DbOrTx, p: NextParams, rng: Rng): Promise<{ project: QueueProject; held: HeldLease[] }> {
+async function claimInTx(
+  db: Db,
+  tx: DbOrTx,
+  p: NextParams,
+  rng: Rng,
+): Promise<{ project: QueueProject; held: HeldLease[] }> {
   // Independent reads in one round trip.
-  const [project, own] = await Promise.all([loadQueueProject(tx, p.projectId), ownLiveLeases(tx, p.projectId, p.userId)]);
+  const [project, own] = await Promise.all([
+    loadQueueProject(tx, p.projectId),
+    ownLiveLeases(tx, p.projectId, p.userId),
+  ]);
   const n = p.n ?? Math.min(MAX_NEXT, Math.max(1, project.settings.batchSize));
   const mv = project.activeModelVersionId;
   const from = mv === null ? null : lowWaterMark(db, project.id, mv, project.settings.strategy);
@@ -73,14 +81,26 @@ async function claimInTx(db: Db, tx: DbOrTx, p: NextParams, rng: Rng): Promise<{
   return { project, held: [...own, ...fresh] };
 }
 
-async function claimNew(tx: DbOrTx, project: QueueProject, userId: number, want: number, rng: Rng, from: LowWaterMark | null): Promise<HeldLease[]> {
+async function claimNew(
+  tx: DbOrTx,
+  project: QueueProject,
+  userId: number,
+  want: number,
+  rng: Rng,
+  from: LowWaterMark | null,
+): Promise<HeldLease[]> {
   const held: HeldLease[] = [];
   const tried: number[] = [];
   for (let round = 0; round < CLAIM_ROUNDS && held.length < want; round++) {
     const picks = await choosePicks(tx, { project, userId, want: want - held.length, rng, excludeIds: tried, from });
     if (picks.length === 0) break;
     tried.push(...picks.map((x) => x.itemId));
-    const claimed = await claimLeases(tx, { projectId: project.id, userId, leaseMinutes: leaseMinutesOf(project), picks });
+    const claimed = await claimLeases(tx, {
+      projectId: project.id,
+      userId,
+      leaseMinutes: leaseMinutesOf(project),
+      picks,
+    });
     // In picking order, so the audit lists them as chosen (RETURNING order is not guaranteed).
     const rank = new Map(picks.map((x, i) => [x.itemId, i]));
     claimed.sort((a, b) => (rank.get(a.itemId) ?? 0) - (rank.get(b.itemId) ?? 0));

@@ -54,7 +54,14 @@ export async function pickForReview(p: {
   // Clustering runs on tfjs; initBackend is idempotent and cheap once done.
   if (p.diversity) await initBackend();
   const candidates = p.candidates.map((c) => ({ id: c.id, prediction: toPrediction(c.prediction) }));
-  const picks = selectForReview({ candidates, strategy: p.strategy, n: p.n, diversity: p.diversity, seed: p.seed, candidateFactor: p.windowFactor });
+  const picks = selectForReview({
+    candidates,
+    strategy: p.strategy,
+    n: p.n,
+    diversity: p.diversity,
+    seed: p.seed,
+    candidateFactor: p.windowFactor,
+  });
   return picks.map((x) => Number(x.id));
 }
 

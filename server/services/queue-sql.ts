@@ -75,7 +75,11 @@ export const pivotOf = (seed: number): number => Math.floor((seed / 2_147_483_64
  * of the range: `query` is run with a range condition for its WHERE and must
  * order by randomKey; the second call only happens when the first is short.
  */
-export async function walkFromPivot<T>(seed: number, limit: number, query: (range: SQL, limit: number) => Promise<T[]>): Promise<T[]> {
+export async function walkFromPivot<T>(
+  seed: number,
+  limit: number,
+  query: (range: SQL, limit: number) => Promise<T[]>,
+): Promise<T[]> {
   const pivot = pivotOf(seed);
   const first = await query(sql`${randomKey} >= ${pivot}`, limit);
   if (first.length >= limit) return first;

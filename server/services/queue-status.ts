@@ -26,7 +26,13 @@ export async function queueStatus(db: DbOrTx, projectId: number, userId: number)
   return { status: "all_leased", leasedByOthers: open, earliestExpiry: new Date(row.earliest ?? row.now) };
 }
 
-export type QueueStats = { remaining: number; leasedByOthers: number; mine: number; doneToday: number; doneTodayByMe: number };
+export type QueueStats = {
+  remaining: number;
+  leasedByOthers: number;
+  mine: number;
+  doneToday: number;
+  doneTodayByMe: number;
+};
 
 /** Decisions that count as work done: not skips, not undos, not later undone. */
 const countsAsDone = sql`${annotations.action} in ('accept', 'correct', 'reject') and not exists (
@@ -34,7 +40,10 @@ const countsAsDone = sql`${annotations.action} in ('accept', 'correct', 'reject'
     and ud.undoes_annotation_id = ${annotations.id}
 )`;
 
-export async function queueStats(db: DbOrTx, p: { projectId: number; userId: number; since: Date }): Promise<QueueStats> {
+export async function queueStats(
+  db: DbOrTx,
+  p: { projectId: number; userId: number; since: Date },
+): Promise<QueueStats> {
   const [open] = await db
     .select({
       remaining: sql<number>`count(*) filter (where not ${liveLease})`,

@@ -12,19 +12,26 @@ export const SCORE_BATCH = 5000;
 
 export type ScoreRange = JobData["score"];
 
-export async function scoringRanges(db: DbOrTx, p: { projectId: number; versionId: number; calibrationId: number | null }): Promise<ScoreRange[]> {
+export async function scoringRanges(
+  db: DbOrTx,
+  p: { projectId: number; versionId: number; calibrationId: number | null },
+): Promise<ScoreRange[]> {
   const [b] = await db
     .select({ lo: sql<number | null>`min(${items.id})`, hi: sql<number | null>`max(${items.id})` })
     .from(items)
     .where(eq(items.projectId, p.projectId));
   if (b?.lo == null || b.hi == null) return [];
   const out: ScoreRange[] = [];
-  for (let from = Number(b.lo); from <= Number(b.hi); from += SCORE_BATCH) out.push({ ...p, fromId: from, toId: Math.min(Number(b.hi), from + SCORE_BATCH - 1) });
+  for (let from = Number(b.lo); from <= Number(b.hi); from += SCORE_BATCH)
+    out.push({ ...p, fromId: from, toId: Math.min(Number(b.hi), from + SCORE_BATCH - 1) });
   return out;
 }
 
 /** Sends one score job per range; returns the ranges (tests and the CLI run them inline). */
-export async function planScoring(db: DbOrTx, p: { projectId: number; versionId: number; calibrationId: number | null }): Promise<ScoreRange[]> {
+export async function planScoring(
+  db: DbOrTx,
+  p: { projectId: number; versionId: number; calibrationId: number | null },
+): Promise<ScoreRange[]> {
   const ranges = await scoringRanges(db, p);
   for (const r of ranges) await dispatchJob("score", r);
   return ranges;

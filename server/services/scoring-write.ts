@@ -20,13 +20,28 @@ function embeddingBase64(e: Float32Array | undefined): string | null {
 function rowJson(categoryIds: readonly number[], s: ScoredItem): string {
   const p = s.prediction;
   const top = p.top.map((t) => ({ categoryId: categoryIds[t.classIndex]!, prob: t.prob }));
-  return JSON.stringify({ item_id: s.itemId, category_id: top[0]!.categoryId, confidence: p.confidence, margin: p.margin, entropy: p.entropy, top, embedding: embeddingBase64(p.embedding) });
+  return JSON.stringify({
+    item_id: s.itemId,
+    category_id: top[0]!.categoryId,
+    confidence: p.confidence,
+    margin: p.margin,
+    entropy: p.entropy,
+    top,
+    embedding: embeddingBase64(p.embedding),
+  });
 }
 
 /** Upserts (version, item) predictions; a redelivered range rewrites the same rows. */
-export async function writePredictions(db: DbOrTx, p: { projectId: number; versionId: number; categoryIds: readonly number[] }, scored: readonly ScoredItem[]): Promise<void> {
+export async function writePredictions(
+  db: DbOrTx,
+  p: { projectId: number; versionId: number; categoryIds: readonly number[] },
+  scored: readonly ScoredItem[],
+): Promise<void> {
   for (let s = 0; s < scored.length; s += WRITE_CHUNK) {
-    const json = `[${scored.slice(s, s + WRITE_CHUNK).map((x) => rowJson(p.categoryIds, x)).join(",")}]`;
+    const json = `[${scored
+      .slice(s, s + WRITE_CHUNK)
+      .map((x) => rowJson(p.categoryIds, x))
+      .join(",")}]`;
     await db.execute(sql`
       insert into predictions (model_version_id, item_id, project_id, category_id, confidence, margin, entropy, top, embedding, created_at)
       select ${p.versionId}, x.item_id, ${p.projectId}, x.category_id, x.confidence, x.margin, x.entropy, x.top, decode(x.embedding, 'base64'), now()

@@ -19,7 +19,10 @@ async function isCurrent(db: Db, r: ScoreRange): Promise<boolean> {
   return row !== undefined && row.cal === r.calibrationId;
 }
 
-export async function scoreRange(db: Db, r: ScoreRange): Promise<{ scored: number; accepted: number; revoked: number; skipped: boolean }> {
+export async function scoreRange(
+  db: Db,
+  r: ScoreRange,
+): Promise<{ scored: number; accepted: number; revoked: number; skipped: boolean }> {
   if (!(await isCurrent(db, r))) return { scored: 0, accepted: 0, revoked: 0, skipped: true };
   const v = await loadVersion(db, r.projectId, r.versionId);
   const rows = await db
@@ -28,13 +31,20 @@ export async function scoreRange(db: Db, r: ScoreRange): Promise<{ scored: numbe
     .where(and(eq(items.projectId, r.projectId), between(items.id, r.fromId, r.toId)))
     .orderBy(items.id);
   const preds = await predictWith(v.model, v.calibration, rows.map(toTextInput), { topK: 3, withEmbedding: true });
-  await writePredictions(db, { projectId: r.projectId, versionId: v.versionId, categoryIds: v.categoryIds }, rows.map((it, i) => ({ itemId: it.id, prediction: preds[i]! })));
+  await writePredictions(
+    db,
+    { projectId: r.projectId, versionId: v.versionId, categoryIds: v.categoryIds },
+    rows.map((it, i) => ({ itemId: it.id, prediction: preds[i]! })),
+  );
   const aa = await autoAcceptRange(db, { projectId: r.projectId, version: v, fromId: r.fromId, toId: r.toId });
   return { scored: rows.length, ...aa, skipped: false };
 }
 
 /** Every range of the active version, inline (tests, CLI, and a web process without a worker). */
-export async function scoreProjectInline(db: Db, p: { projectId: number; versionId: number; calibrationId: number | null }) {
+export async function scoreProjectInline(
+  db: Db,
+  p: { projectId: number; versionId: number; calibrationId: number | null },
+) {
   const totals = { scored: 0, accepted: 0, revoked: 0 };
   for (const r of await scoringRanges(db, p)) {
     const res = await scoreRange(db, r);

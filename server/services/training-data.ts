@@ -22,13 +22,24 @@ export type Snapshot = {
   datasetHash: string;
 };
 
-export function toTextInput(row: { title: string; description: string | null; attributes: Record<string, unknown> }): TextInput {
+export function toTextInput(row: {
+  title: string;
+  description: string | null;
+  attributes: Record<string, unknown>;
+}): TextInput {
   const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(row.attributes ?? {})) if (v != null) attributes[k] = typeof v === "string" ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(row.attributes ?? {}))
+    if (v != null) attributes[k] = typeof v === "string" ? v : JSON.stringify(v);
   return { title: row.title, description: row.description, attributes };
 }
 
-const itemCols = { itemId: items.id, title: items.title, description: items.description, attributes: items.attributes, split: items.split };
+const itemCols = {
+  itemId: items.id,
+  title: items.title,
+  description: items.description,
+  attributes: items.attributes,
+  split: items.split,
+};
 
 async function readLabelled(tx: DbOrTx, projectId: number) {
   return tx
@@ -36,7 +47,9 @@ async function readLabelled(tx: DbOrTx, projectId: number) {
     .from(labels)
     .innerJoin(items, and(eq(items.id, labels.itemId), eq(items.projectId, projectId)))
     .innerJoin(categories, and(eq(categories.id, labels.categoryId), isNull(categories.deletedAt)))
-    .where(and(eq(labels.projectId, projectId), inArray(labels.source, ["human", "import"]), isNotNull(labels.categoryId)))
+    .where(
+      and(eq(labels.projectId, projectId), inArray(labels.source, ["human", "import"]), isNotNull(labels.categoryId)),
+    )
     .orderBy(asc(items.id));
 }
 
@@ -46,7 +59,14 @@ export async function readAudits(tx: DbOrTx, projectId: number, since?: Date): P
     .select({ ...itemCols, categoryId: annotations.categoryId, createdAt: annotations.createdAt })
     .from(annotations)
     .innerJoin(items, and(eq(items.id, annotations.itemId), eq(items.projectId, projectId)))
-    .where(and(eq(annotations.projectId, projectId), eq(annotations.reason, "audit"), inArray(annotations.action, ["accept", "correct"]), isNotNull(annotations.categoryId)))
+    .where(
+      and(
+        eq(annotations.projectId, projectId),
+        eq(annotations.reason, "audit"),
+        inArray(annotations.action, ["accept", "correct"]),
+        isNotNull(annotations.categoryId),
+      ),
+    )
     .orderBy(desc(annotations.id));
   const seen = new Set<number>();
   const out: LabelledItem[] = [];
@@ -73,7 +93,11 @@ export async function readSnapshot(db: Db, projectId: number): Promise<Snapshot>
       const categoryIds = await readCategoryIds(tx, projectId);
       const rows = await readLabelled(tx, projectId);
       const audits = await readAudits(tx, projectId);
-      const asItem = (r: (typeof rows)[number]): LabelledItem => ({ itemId: r.itemId, input: toTextInput(r), categoryId: r.categoryId! });
+      const asItem = (r: (typeof rows)[number]): LabelledItem => ({
+        itemId: r.itemId,
+        input: toTextInput(r),
+        categoryId: r.categoryId!,
+      });
       const pool = rows.filter((r) => r.split === "pool").map(asItem);
       const gold = rows.filter((r) => r.split === "test").map(asItem);
       return { categoryIds, pool, gold, audits, datasetHash: hashDataset(categoryIds, rows) };
@@ -82,7 +106,10 @@ export async function readSnapshot(db: Db, projectId: number): Promise<Snapshot>
   );
 }
 
-function hashDataset(categoryIds: number[], rows: { itemId: number; categoryId: number | null; split: string }[]): string {
+function hashDataset(
+  categoryIds: number[],
+  rows: { itemId: number; categoryId: number | null; split: string }[],
+): string {
   const h = createHash("sha256").update(`c:${categoryIds.join(",")}\n`);
   for (const r of rows) h.update(`${r.itemId}:${r.categoryId}:${r.split}\n`);
   return h.digest("hex");
@@ -95,12 +122,18 @@ export function itemShare(itemId: number, seed: number): number {
 }
 
 /** Gold items and audit decisions only (recalibration), in one consistent snapshot. */
-export async function readEvidence(db: Db, projectId: number): Promise<{ gold: LabelledItem[]; audits: LabelledItem[] }> {
+export async function readEvidence(
+  db: Db,
+  projectId: number,
+): Promise<{ gold: LabelledItem[]; audits: LabelledItem[] }> {
   return db.transaction(
     async (tx) => {
       const gold = (await readLabelled(tx, projectId)).filter((r) => r.split === "test");
       const audits = await readAudits(tx, projectId);
-      return { gold: gold.map((r) => ({ itemId: r.itemId, input: toTextInput(r), categoryId: r.categoryId! })), audits };
+      return {
+        gold: gold.map((r) => ({ itemId: r.itemId, input: toTextInput(r), categoryId: r.categoryId! })),
+        audits,
+      };
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },
   );

@@ -37,10 +37,20 @@ export function predictWith(model: TrainedModel, cal: Calibration, inputs: TextI
 }
 
 /** Predictions of `model` under `cal` on items whose category is in the model's output. */
-export async function scoreLabelled(model: TrainedModel, cal: Calibration, rows: LabelledItem[], categoryIds: number[]): Promise<Scored[]> {
+export async function scoreLabelled(
+  model: TrainedModel,
+  cal: Calibration,
+  rows: LabelledItem[],
+  categoryIds: number[],
+): Promise<Scored[]> {
   const index = new Map(categoryIds.map((c, i) => [c, i]));
   const known = rows.filter((r) => index.has(r.categoryId));
-  const preds = await predictWith(model, cal, known.map((r) => r.input), { topK: 1 });
+  const preds = await predictWith(
+    model,
+    cal,
+    known.map((r) => r.input),
+    { topK: 1 },
+  );
   return known.map((r, i) => {
     const p = preds[i]!;
     const predicted = p.top[0]?.classIndex ?? 0;
@@ -58,8 +68,14 @@ export function fitCalibration(model: TrainedModel, rows: LabelledItem[], catego
   const index = new Map(categoryIds.map((c, i) => [c, i]));
   const known = rows.filter((r) => index.has(r.categoryId));
   if (known.length < MIN_ITEMS_FOR_TEMPERATURE) return { method: "none", temperature: 1 };
-  const args = { logits: model.logits(known.map((r) => r.input)), labels: known.map((r) => index.get(r.categoryId)!), numClasses: model.numClasses };
-  return known.length >= MIN_ITEMS_FOR_METHOD_CHOICE ? fitBestCalibration(args).calibration : fitMlCalibration({ ...args, method: "temperature" }).calibration;
+  const args = {
+    logits: model.logits(known.map((r) => r.input)),
+    labels: known.map((r) => index.get(r.categoryId)!),
+    numClasses: model.numClasses,
+  };
+  return known.length >= MIN_ITEMS_FOR_METHOD_CHOICE
+    ? fitBestCalibration(args).calibration
+    : fitMlCalibration({ ...args, method: "temperature" }).calibration;
 }
 
 /**
@@ -79,20 +95,33 @@ export function certify(scored: Scored[], numClasses: number, targetPrecision: n
 }
 
 /** Share of rows the thresholds auto-accept, and how many of those are right. */
-export function coverageAt(rows: readonly Pick<Scored, "predicted" | "confidence" | "correct">[], perClass: readonly (number | null)[]) {
+export function coverageAt(
+  rows: readonly Pick<Scored, "predicted" | "confidence" | "correct">[],
+  perClass: readonly (number | null)[],
+) {
   const accepted = rows.filter((r) => {
     const t = perClass[r.predicted];
     return t !== null && t !== undefined && r.confidence >= t;
   });
   const right = accepted.filter((r) => r.correct).length;
-  return { coverage: rows.length ? accepted.length / rows.length : 0, precision: accepted.length ? right / accepted.length : null, accepted: accepted.length };
+  return {
+    coverage: rows.length ? accepted.length / rows.length : 0,
+    precision: accepted.length ? right / accepted.length : null,
+    accepted: accepted.length,
+  };
 }
 
 /** ECE and the reliability bins in the shape the UI reads ({ lo, hi, count, accuracy, confidence }). */
 export function calibrationFigures(rows: readonly Scored[]) {
   const conf = rows.map((s) => s.confidence);
   const correct = rows.map((s) => s.correct);
-  const bins = reliabilityDiagram(conf, correct, RELIABILITY_BINS).map((b) => ({ lo: b.lower, hi: b.upper, count: b.count, accuracy: b.accuracy, confidence: b.meanConfidence }));
+  const bins = reliabilityDiagram(conf, correct, RELIABILITY_BINS).map((b) => ({
+    lo: b.lower,
+    hi: b.upper,
+    count: b.count,
+    accuracy: b.accuracy,
+    confidence: b.meanConfidence,
+  }));
   return { ece: expectedCalibrationError(conf, correct, RELIABILITY_BINS), bins };
 }
 
@@ -100,7 +129,11 @@ export type GoldReport = ReturnType<typeof evaluateGold>;
 
 /** Gold-set report (ml's evaluate); class indices are mapped back to category ids for the UI. */
 export function evaluateGold(scored: Scored[], categoryIds: number[], perClassThresholds: readonly (number | null)[]) {
-  const ev = evaluate({ predicted: scored.map((s) => s.predicted), labels: scored.map((s) => s.truth), numClasses: categoryIds.length });
+  const ev = evaluate({
+    predicted: scored.map((s) => s.predicted),
+    labels: scored.map((s) => s.truth),
+    numClasses: categoryIds.length,
+  });
   const cal = calibrationFigures(scored);
   const cov = coverageAt(scored, perClassThresholds);
   return {
@@ -111,7 +144,20 @@ export function evaluateGold(scored: Scored[], categoryIds: number[], perClassTh
     reliability: cal.bins,
     coverageAtTarget: cov.coverage,
     precisionAtTarget: cov.precision,
-    perClass: ev.perClass.map((c, i) => ({ classIndex: i, categoryId: categoryIds[i]!, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support })),
-    confusions: ev.topConfusions.slice(0, 20).map((c) => ({ trueCategoryId: categoryIds[c.actual]!, predictedCategoryId: categoryIds[c.predicted]!, count: c.count })),
+    perClass: ev.perClass.map((c, i) => ({
+      classIndex: i,
+      categoryId: categoryIds[i]!,
+      precision: c.precision,
+      recall: c.recall,
+      f1: c.f1,
+      support: c.support,
+    })),
+    confusions: ev.topConfusions
+      .slice(0, 20)
+      .map((c) => ({
+        trueCategoryId: categoryIds[c.actual]!,
+        predictedCategoryId: categoryIds[c.predicted]!,
+        count: c.count,
+      })),
   };
 }

@@ -15,12 +15,21 @@ type Trigger = (typeof modelVersions.$inferSelect)["trigger"];
 export type TrainRequest = { projectId: number; trigger: Trigger; actorId: number | null };
 
 export async function getProjectSettings(db: DbOrTx, projectId: number): Promise<ProjectSettings> {
-  const [p] = await db.select({ settings: projects.settings }).from(projects).where(eq(projects.id, projectId)).limit(1);
+  const [p] = await db
+    .select({ settings: projects.settings })
+    .from(projects)
+    .where(eq(projects.id, projectId))
+    .limit(1);
   if (!p) throw new NotFoundError("Project");
   return { ...DEFAULT_SETTINGS, ...p.settings };
 }
 
-const runCols = { id: modelVersions.id, version: modelVersions.version, status: modelVersions.status, trigger: modelVersions.trigger };
+const runCols = {
+  id: modelVersions.id,
+  version: modelVersions.version,
+  status: modelVersions.status,
+  trigger: modelVersions.trigger,
+};
 
 async function openRun(db: DbOrTx, projectId: number) {
   const [run] = await db
@@ -32,7 +41,10 @@ async function openRun(db: DbOrTx, projectId: number) {
 }
 
 /** Returns the project's one open run, creating it if there is none; then sends its job. */
-export async function requestTraining(db: Db, req: TrainRequest): Promise<{ versionId: number; version: number; created: boolean }> {
+export async function requestTraining(
+  db: Db,
+  req: TrainRequest,
+): Promise<{ versionId: number; version: number; created: boolean }> {
   await getProjectSettings(db, req.projectId);
   const created = await db.transaction(async (tx) => {
     const [row] = await tx
@@ -48,7 +60,14 @@ export async function requestTraining(db: Db, req: TrainRequest): Promise<{ vers
       .onConflictDoNothing()
       .returning(runCols);
     if (row) {
-      await recordAudit(tx, { projectId: req.projectId, actorId: req.actorId, action: "model.train_requested", entityType: "model_version", entityId: row.id, after: row });
+      await recordAudit(tx, {
+        projectId: req.projectId,
+        actorId: req.actorId,
+        action: "model.train_requested",
+        entityType: "model_version",
+        entityId: row.id,
+        after: row,
+      });
     }
     return row ?? null;
   });
@@ -73,7 +92,9 @@ async function humanLabelsSince(db: DbOrTx, projectId: number, since: Date | nul
   const [r] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(labels)
-    .where(and(eq(labels.projectId, projectId), eq(labels.source, "human"), since ? gt(labels.updatedAt, since) : undefined));
+    .where(
+      and(eq(labels.projectId, projectId), eq(labels.source, "human"), since ? gt(labels.updatedAt, since) : undefined),
+    );
   return r?.n ?? 0;
 }
 
@@ -91,7 +112,11 @@ export async function maybeTriggerRetrain(db: Db, projectId: number): Promise<{ 
 }
 
 /** Schedule trigger: every retrainScheduleMinutes, if any human label arrived since the last run. */
-export async function maybeScheduledRetrain(db: Db, projectId: number, now = new Date()): Promise<{ versionId: number } | null> {
+export async function maybeScheduledRetrain(
+  db: Db,
+  projectId: number,
+  now = new Date(),
+): Promise<{ versionId: number } | null> {
   const s = await getProjectSettings(db, projectId);
   if (s.retrainScheduleMinutes <= 0 || (await openRun(db, projectId))) return null;
   const since = await lastRunAt(db, projectId);
@@ -102,7 +127,10 @@ export async function maybeScheduledRetrain(db: Db, projectId: number, now = new
 }
 
 /** A 'training' row whose worker stopped beating is failed, never left to block the project. */
-export async function failStaleRuns(db: Db, staleAfterMs: number): Promise<{ versionId: number; jobId: string | null }[]> {
+export async function failStaleRuns(
+  db: Db,
+  staleAfterMs: number,
+): Promise<{ versionId: number; jobId: string | null }[]> {
   const cutoff = new Date(Date.now() - staleAfterMs);
   return db.transaction(async (tx) => {
     const rows = await tx
@@ -117,12 +145,26 @@ export async function failStaleRuns(db: Db, staleAfterMs: number): Promise<{ ver
       .where(
         and(
           eq(modelVersions.status, "training"),
-          or(lt(modelVersions.heartbeatAt, cutoff), and(isNull(modelVersions.heartbeatAt), lt(modelVersions.startedAt, cutoff))),
+          or(
+            lt(modelVersions.heartbeatAt, cutoff),
+            and(isNull(modelVersions.heartbeatAt), lt(modelVersions.startedAt, cutoff)),
+          ),
         ),
       )
-      .returning({ id: modelVersions.id, projectId: modelVersions.projectId, jobId: sql<string | null>`${modelVersions.progress}->>'jobId'` });
+      .returning({
+        id: modelVersions.id,
+        projectId: modelVersions.projectId,
+        jobId: sql<string | null>`${modelVersions.progress}->>'jobId'`,
+      });
     for (const r of rows) {
-      await recordAudit(tx, { projectId: r.projectId, actorId: null, action: "model.run_failed", entityType: "model_version", entityId: r.id, after: { reason: "stale" } });
+      await recordAudit(tx, {
+        projectId: r.projectId,
+        actorId: null,
+        action: "model.run_failed",
+        entityType: "model_version",
+        entityId: r.id,
+        after: { reason: "stale" },
+      });
     }
     return rows.map((r) => ({ versionId: r.id, jobId: r.jobId }));
   });
@@ -130,5 +172,8 @@ export async function failStaleRuns(db: Db, staleAfterMs: number): Promise<{ ver
 
 /** Queued runs (whose job may never have been sent) for the tick to dispatch again. */
 export async function listQueuedRuns(db: Db): Promise<{ projectId: number; versionId: number }[]> {
-  return db.select({ projectId: modelVersions.projectId, versionId: modelVersions.id }).from(modelVersions).where(eq(modelVersions.status, "queued"));
+  return db
+    .select({ projectId: modelVersions.projectId, versionId: modelVersions.id })
+    .from(modelVersions)
+    .where(eq(modelVersions.status, "queued"));
 }

@@ -23,7 +23,14 @@ const publicUser = {
   createdAt: users.createdAt,
 };
 
-export type UserRow = { id: number; email: string; name: string; isAdmin: boolean; disabledAt: Date | null; createdAt: Date };
+export type UserRow = {
+  id: number;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  disabledAt: Date | null;
+  createdAt: Date;
+};
 
 export async function listUsers(db: Db, p: { search?: string; cursor?: number; limit: number }) {
   const where: SQL[] = [];
@@ -69,7 +76,14 @@ export async function createUser(db: Db, actorId: number | null, p: CreateUserPa
       .onConflictDoNothing({ target: users.email })
       .returning(publicUser);
     if (!row) throw new ConflictError(`A user with email ${email} already exists`);
-    await recordAudit(tx, { projectId: null, actorId, action: "user.create", entityType: "user", entityId: row.id, after: auditView(row) });
+    await recordAudit(tx, {
+      projectId: null,
+      actorId,
+      action: "user.create",
+      entityType: "user",
+      entityId: row.id,
+      after: auditView(row),
+    });
     return row;
   });
   return { user, generatedPassword };
@@ -89,7 +103,11 @@ async function lockUser(tx: DbOrTx, userId: number): Promise<UserRow> {
  * Disabling revokes every session in the same transaction. The enabled admins
  * are locked first, so two admins disabling each other cannot both succeed.
  */
-export async function setUserDisabled(db: Db, actorId: number, p: { userId: number; disabled: boolean }): Promise<UserRow> {
+export async function setUserDisabled(
+  db: Db,
+  actorId: number,
+  p: { userId: number; disabled: boolean },
+): Promise<UserRow> {
   if (p.disabled && p.userId === actorId) {
     throw new ServiceError("PRECONDITION_FAILED", "You cannot disable your own account");
   }
@@ -116,7 +134,15 @@ export async function setUserDisabled(db: Db, actorId: number, p: { userId: numb
       await tx.delete(leases).where(eq(leases.userId, p.userId));
     }
     const action = p.disabled ? "user.disable" : "user.enable";
-    await recordAudit(tx, { projectId: null, actorId, action, entityType: "user", entityId: p.userId, before: auditView(before), after: auditView(after!) });
+    await recordAudit(tx, {
+      projectId: null,
+      actorId,
+      action,
+      entityType: "user",
+      entityId: p.userId,
+      before: auditView(before),
+      after: auditView(after!),
+    });
     return after!;
   });
 }
@@ -138,7 +164,13 @@ export async function resetUserPassword(db: Db, actorId: number | null, p: { use
     await tx.update(users).set({ passwordHash }).where(eq(users.id, p.userId)).returning({ id: users.id });
     await revokeAll(tx, p.userId);
     // The hash itself is never written to the audit trail.
-    await recordAudit(tx, { projectId: null, actorId, action: "user.reset_password", entityType: "user", entityId: p.userId });
+    await recordAudit(tx, {
+      projectId: null,
+      actorId,
+      action: "user.reset_password",
+      entityType: "user",
+      entityId: p.userId,
+    });
   });
   return { userId: p.userId, generatedPassword };
 }

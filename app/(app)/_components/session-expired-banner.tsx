@@ -19,7 +19,12 @@ export function SessionExpiredBanner() {
       <div className="mx-auto flex max-w-7xl items-center gap-3 px-4 py-2 text-sm">
         <span className="font-medium">Your session has ended.</span>
         <span className="text-muted">Your work on this page is kept. Log in again to continue.</span>
-        <a href={loginHref(here)} target="_blank" rel="noopener" className="ml-auto font-medium text-accent hover:underline">
+        <a
+          href={loginHref(here)}
+          target="_blank"
+          rel="noopener"
+          className="ml-auto font-medium text-accent hover:underline"
+        >
           Log in in a new tab
         </a>
       </div>

@@ -28,7 +28,11 @@ export function UserMenu({ name, email, isAdmin }: { name: string; email: string
       <div className="hidden text-right leading-tight sm:block">
         <p className="text-sm font-medium" data-testid="current-user">
           {name}
-          {isAdmin ? <Badge tone="accent" className="ml-1.5">Instance admin</Badge> : null}
+          {isAdmin ? (
+            <Badge tone="accent" className="ml-1.5">
+              Instance admin
+            </Badge>
+          ) : null}
         </p>
         <p className="text-xs text-muted">{email}</p>
       </div>

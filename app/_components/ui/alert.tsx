@@ -26,7 +26,11 @@ export function Alert({
   return (
     <div
       role={tone === "danger" ? "alert" : "status"}
-      className={cx("flex items-start justify-between gap-3 rounded-md border px-3 py-2 text-sm", TONES[tone], className)}
+      className={cx(
+        "flex items-start justify-between gap-3 rounded-md border px-3 py-2 text-sm",
+        TONES[tone],
+        className,
+      )}
     >
       <div className="min-w-0">
         {title ? <p className="font-medium">{title}</p> : null}
@@ -38,7 +42,17 @@ export function Alert({
 }
 
 /** Any thrown value (tRPC or network) as a readable message; never shows internals. */
-export function ErrorAlert({ error, title, action, className }: { error: unknown; title?: ReactNode; action?: ReactNode; className?: string }) {
+export function ErrorAlert({
+  error,
+  title,
+  action,
+  className,
+}: {
+  error: unknown;
+  title?: ReactNode;
+  action?: ReactNode;
+  className?: string;
+}) {
   return (
     <Alert tone="danger" title={title} action={action} className={className}>
       {errorMessage(error)}

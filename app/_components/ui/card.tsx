@@ -5,7 +5,15 @@ export function Card({ children, className }: { children: ReactNode; className?:
   return <section className={cx("rounded-lg border border-line bg-surface shadow-xs", className)}>{children}</section>;
 }
 
-export function CardHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+export function CardHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <header className="flex items-start justify-between gap-4 border-b border-line px-4 py-3">
       <div className="min-w-0">

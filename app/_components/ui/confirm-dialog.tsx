@@ -49,7 +49,11 @@ export function ConfirmDialog({
 
   const trapTab = (e: KeyboardEvent<HTMLDialogElement>) => {
     if (e.key !== "Tab" || !ref.current) return;
-    const focusable = [...ref.current.querySelectorAll<HTMLElement>("button:not([disabled]), a[href], input:not([disabled]), [tabindex]:not([tabindex='-1'])")];
+    const focusable = [
+      ...ref.current.querySelectorAll<HTMLElement>(
+        "button:not([disabled]), a[href], input:not([disabled]), [tabindex]:not([tabindex='-1'])",
+      ),
+    ];
     const first = focusable[0];
     const last = focusable[focusable.length - 1];
     if (!first || !last) return;
@@ -84,7 +88,10 @@ export function ConfirmDialog({
             {children}
           </div>
           {error ? (
-            <p role="alert" className="mt-3 rounded-md border border-danger/30 bg-danger-soft px-3 py-2 text-sm text-ink">
+            <p
+              role="alert"
+              className="mt-3 rounded-md border border-danger/30 bg-danger-soft px-3 py-2 text-sm text-ink"
+            >
               {error}
             </p>
           ) : null}

@@ -11,7 +11,13 @@ export function Stat({ label, value, hint }: { label: ReactNode; value: number |
     <div className="rounded-lg border border-line bg-surface px-4 py-3 shadow-xs">
       <dt className="text-xs text-muted">{label}</dt>
       <dd className="mt-1 text-xl font-semibold tabular-nums tracking-tight">
-        {value === null ? <span className="text-faint">–</span> : typeof value === "number" ? formatCount(value) : value}
+        {value === null ? (
+          <span className="text-faint">–</span>
+        ) : typeof value === "number" ? (
+          formatCount(value)
+        ) : (
+          value
+        )}
       </dd>
       {hint ? <dd className="mt-0.5 text-xs text-muted">{hint}</dd> : null}
     </div>

@@ -25,7 +25,13 @@ const firstPageWithoutCursor: TRPCLink<AppRouter> =
   () =>
   ({ op, next }) => {
     const input: unknown = op.input;
-    if (op.type === "query" && typeof input === "object" && input !== null && "cursor" in input && input.cursor == null) {
+    if (
+      op.type === "query" &&
+      typeof input === "object" &&
+      input !== null &&
+      "cursor" in input &&
+      input.cursor == null
+    ) {
       const { cursor: _omit, ...rest } = input;
       return next({ ...op, input: rest });
     }
@@ -44,7 +50,10 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [firstPageWithoutCursor, httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_BATCH_ITEMS })],
+      links: [
+        firstPageWithoutCursor,
+        httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_BATCH_ITEMS }),
+      ],
     }),
   );
   return (

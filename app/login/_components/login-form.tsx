@@ -33,7 +33,12 @@ export function LoginForm({ next }: { next: string }) {
 
   const code = login.error ? errorCode(login.error) : null;
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate aria-describedby={login.error ? "login-error" : undefined}>
+    <form
+      onSubmit={onSubmit}
+      className="space-y-4"
+      noValidate
+      aria-describedby={login.error ? "login-error" : undefined}
+    >
       {login.error ? (
         <div id="login-error">
           {code === "TOO_MANY_REQUESTS" ? (
@@ -42,7 +47,9 @@ export function LoginForm({ next }: { next: string }) {
             </Alert>
           ) : (
             <Alert tone="danger">
-              {code === "UNAUTHORIZED" || code === "BAD_REQUEST" ? "Email or password is incorrect." : errorMessage(login.error)}
+              {code === "UNAUTHORIZED" || code === "BAD_REQUEST"
+                ? "Email or password is incorrect."
+                : errorMessage(login.error)}
             </Alert>
           )}
         </div>
@@ -70,7 +77,13 @@ export function LoginForm({ next }: { next: string }) {
           onChange={(e) => setPassword(e.target.value)}
         />
       </Field>
-      <Button type="submit" variant="primary" className="w-full" busy={login.isPending || login.isSuccess} disabled={!email || !password}>
+      <Button
+        type="submit"
+        variant="primary"
+        className="w-full"
+        busy={login.isPending || login.isSuccess}
+        disabled={!email || !password}
+      >
         {login.isSuccess ? "Signing in…" : "Log in"}
       </Button>
     </form>

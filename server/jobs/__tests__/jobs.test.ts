@@ -6,7 +6,11 @@ import { addMember, callerFor, makeUser } from "@/test/factories";
 import { startWorker, type RunningWorker } from "@/server/jobs/runner";
 import { makeSyntheticProject, type Synthetic } from "@/server/services/__tests__/model-fixtures";
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 90_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 90_000,
+): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
@@ -35,7 +39,9 @@ describe.each(dbTargets())("pg-boss jobs on $name", (target) => {
     await addMember(h.db, s.project.id, eng.id, "ml_engineer");
     const caller = callerFor(h.db, eng);
     const t0 = Date.now();
-    const results = await Promise.all(Array.from({ length: 20 }, () => caller.models.train({ projectId: s.project.id })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => caller.models.train({ projectId: s.project.id })),
+    );
     const burstMs = Date.now() - t0;
     // The 20 calls are concurrent (one burst); the bound only catches serialisation behind a lock.
     expect(burstMs).toBeLessThan(5000);
@@ -47,16 +53,26 @@ describe.each(dbTargets())("pg-boss jobs on $name", (target) => {
       return p && (p.status === "ready" || p.status === "failed") ? p : null;
     });
     expect(done.status).toBe("ready");
-    const rows = await h.db.select({ id: modelVersions.id, status: modelVersions.status }).from(modelVersions).where(eq(modelVersions.projectId, s.project.id));
+    const rows = await h.db
+      .select({ id: modelVersions.id, status: modelVersions.status })
+      .from(modelVersions)
+      .where(eq(modelVersions.projectId, s.project.id));
     expect(rows).toEqual([{ id: versionId, status: "ready" }]);
-    const jobs = await h.executeSql(`select state, count(*)::int as n from pgboss.job where name = 'loupe-train' group by state`);
+    const jobs = await h.executeSql(
+      `select state, count(*)::int as n from pgboss.job where name = 'loupe-train' group by state`,
+    );
     const total = jobs.rows.reduce((a, r) => a + Number(r.n), 0);
-    console.log(`[measure] ${target.name}: 20 concurrent requests in ${burstMs} ms -> ${total} pg-boss train job(s) (${JSON.stringify(jobs.rows)}), 1 model version`);
+    console.log(
+      `[measure] ${target.name}: 20 concurrent requests in ${burstMs} ms -> ${total} pg-boss train job(s) (${JSON.stringify(jobs.rows)}), 1 model version`,
+    );
     expect(total).toBeLessThanOrEqual(2);
     // Activation queued score jobs by id range; the worker runs them.
     const items = s.poolIds.length + s.goldIds.length;
     await waitFor("pool scoring", async () => {
-      const [r] = await h.db.select({ n: sql<number>`count(*)::int` }).from(predictions).where(eq(predictions.modelVersionId, versionId));
+      const [r] = await h.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(predictions)
+        .where(eq(predictions.modelVersionId, versionId));
       return r!.n === items;
     });
     const list = await caller.models.list({ projectId: s.project.id });
@@ -66,7 +82,9 @@ describe.each(dbTargets())("pg-boss jobs on $name", (target) => {
   it("only ml engineers and admins may train", async () => {
     const reviewer = await makeUser(h.db);
     await addMember(h.db, s.project.id, reviewer.id, "reviewer");
-    await expect(callerFor(h.db, reviewer).models.train({ projectId: s.project.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(callerFor(h.db, reviewer).models.train({ projectId: s.project.id })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     // Reviewers may read.
     await expect(callerFor(h.db, reviewer).models.list({ projectId: s.project.id })).resolves.toBeTruthy();
   });

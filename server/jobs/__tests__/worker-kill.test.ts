@@ -20,7 +20,11 @@ import { makeSyntheticProject } from "@/server/services/__tests__/model-fixtures
 
 const url = process.env.TEST_DATABASE_URL;
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 120_000,
+): Promise<T> {
   const t0 = Date.now();
   for (;;) {
     const v = await fn();
@@ -48,7 +52,12 @@ describe.skipIf(!url)("worker killed with SIGKILL during training (postgres)", (
     const v2 = (await requestTraining(h.db, { projectId: s.project.id, trigger: "manual", actorId: null })).versionId;
 
     child = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/worker.ts", "--epochs", "200", "--poll", "0.5"], {
-      env: { ...process.env, DATABASE_URL: h.url, SESSION_SECRET: randomBytes(32).toString("hex"), LOUPE_MODE: "production" },
+      env: {
+        ...process.env,
+        DATABASE_URL: h.url,
+        SESSION_SECRET: randomBytes(32).toString("hex"),
+        LOUPE_MODE: "production",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -56,7 +65,10 @@ describe.skipIf(!url)("worker killed with SIGKILL during training (postgres)", (
     child.stderr!.on("data", (d) => (output += d));
     // The worker's startup tick dispatches the queued run; kill it once epochs are under way.
     const mid = await waitFor("training to start", async () => {
-      const [r] = await h.db.select({ status: modelVersions.status, progress: modelVersions.progress }).from(modelVersions).where(eq(modelVersions.id, v2));
+      const [r] = await h.db
+        .select({ status: modelVersions.status, progress: modelVersions.progress })
+        .from(modelVersions)
+        .where(eq(modelVersions.id, v2));
       return r?.status === "training" && r.progress?.phase === "train" ? r : null;
     }).catch((e) => {
       throw new Error(`${e.message}\nworker output:\n${output}`);
@@ -65,30 +77,53 @@ describe.skipIf(!url)("worker killed with SIGKILL during training (postgres)", (
     await new Promise((r) => child!.once("exit", r));
     console.log(`[measure] killed worker at epoch ${mid.progress?.epoch}/${mid.progress?.epochs}`);
 
-    const [p] = await h.db.select({ active: projects.activeModelVersionId }).from(projects).where(eq(projects.id, s.project.id));
+    const [p] = await h.db
+      .select({ active: projects.activeModelVersionId })
+      .from(projects)
+      .where(eq(projects.id, s.project.id));
     expect(p!.active).toBe(v1);
-    const [dead] = await h.db.select({ status: modelVersions.status, artifact: modelVersions.artifactSha256 }).from(modelVersions).where(eq(modelVersions.id, v2));
+    const [dead] = await h.db
+      .select({ status: modelVersions.status, artifact: modelVersions.artifactSha256 })
+      .from(modelVersions)
+      .where(eq(modelVersions.id, v2));
     expect(dead).toEqual({ status: "training", artifact: null });
     modelCache.clear();
     const loaded = await loadVersion(h.db, s.project.id, v1); // throws on a sha256 mismatch
     expect(loaded.categoryIds).toHaveLength(3);
 
     // A new worker's tick fails the stale run and releases its job; the project trains again.
-    const worker = await startWorker(h, { schedule: false, epochs: 3, pollingIntervalSeconds: 0.5, tick: { staleRunMs: 0 } });
+    const worker = await startWorker(h, {
+      schedule: false,
+      epochs: 3,
+      pollingIntervalSeconds: 0.5,
+      tick: { staleRunMs: 0 },
+    });
     try {
       await worker.tick();
-      const [failed] = await h.db.select({ status: modelVersions.status, error: modelVersions.error }).from(modelVersions).where(eq(modelVersions.id, v2));
+      const [failed] = await h.db
+        .select({ status: modelVersions.status, error: modelVersions.error })
+        .from(modelVersions)
+        .where(eq(modelVersions.id, v2));
       expect(failed!.status).toBe("failed");
       const v3 = (await requestTraining(h.db, { projectId: s.project.id, trigger: "manual", actorId: null })).versionId;
       expect(v3).not.toBe(v2);
       await waitFor("the next run", async () => {
-        const [r] = await h.db.select({ status: modelVersions.status }).from(modelVersions).where(eq(modelVersions.id, v3));
+        const [r] = await h.db
+          .select({ status: modelVersions.status })
+          .from(modelVersions)
+          .where(eq(modelVersions.id, v3));
         return r?.status === "ready" || r?.status === "failed";
       });
-      const [r3] = await h.db.select({ status: modelVersions.status }).from(modelVersions).where(eq(modelVersions.id, v3));
+      const [r3] = await h.db
+        .select({ status: modelVersions.status })
+        .from(modelVersions)
+        .where(eq(modelVersions.id, v3));
       expect(r3!.status).toBe("ready");
       await rollbackVersion(h.db, { projectId: s.project.id, versionId: v1, actorId: s.user.id });
-      const [p2] = await h.db.select({ active: projects.activeModelVersionId }).from(projects).where(eq(projects.id, s.project.id));
+      const [p2] = await h.db
+        .select({ active: projects.activeModelVersionId })
+        .from(projects)
+        .where(eq(projects.id, s.project.id));
       expect(p2!.active).toBe(v1);
     } finally {
       await worker.stop();

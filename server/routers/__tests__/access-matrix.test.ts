@@ -16,11 +16,13 @@ import { insertItems } from "./fixtures";
 
 type ProcDef = { type: "query" | "mutation" | "subscription"; meta?: { access?: Access } };
 // Typed as the nested router record; at runtime it is flat, "a.b" → procedure.
-const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcDef }>).map(([path, p]) => ({
-  path,
-  type: p._def.type,
-  access: p._def.meta?.access,
-}));
+const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcDef }>).map(
+  ([path, p]) => ({
+    path,
+    type: p._def.type,
+    access: p._def.meta?.access,
+  }),
+);
 /** Raise this as the API grows: an empty or truncated router must not pass. */
 const MIN_PROCEDURES = 30;
 
@@ -57,7 +59,8 @@ function invoke(caller: unknown, path: string, input: unknown): Promise<unknown>
 it("every procedure declares its access, and there are enough of them to mean something", () => {
   const undeclared = PROCEDURES.filter((p) => !p.access).map((p) => p.path);
   expect(undeclared, "procedures without meta.access (build them from the builders in server/trpc.ts)").toEqual([]);
-  for (const p of PROCEDURES) expect(["public", "authenticated", "instance_admin", "project"]).toContain(p.access?.kind);
+  for (const p of PROCEDURES)
+    expect(["public", "authenticated", "instance_admin", "project"]).toContain(p.access?.kind);
   expect(PROCEDURES.length).toBeGreaterThanOrEqual(MIN_PROCEDURES);
 });
 
@@ -74,7 +77,9 @@ describe.each(dbTargets())("access matrix on $name", (target) => {
     users.set("instance_admin", await makeUser(h.db, { isAdmin: true }));
   });
   afterAll(async () => {
-    console.log(`access matrix on ${target.name}: ${Object.keys(matrix).length} procedures × ${CALLERS.length} callers`);
+    console.log(
+      `access matrix on ${target.name}: ${Object.keys(matrix).length} procedures × ${CALLERS.length} callers`,
+    );
     console.table(matrix);
     await h?.drop();
   });
@@ -87,32 +92,36 @@ describe.each(dbTargets())("access matrix on $name", (target) => {
     return project.id;
   }
 
-  it.each(PROCEDURES.filter((p) => p.access && p.type !== "subscription"))("$path ($type)", async ({ path, type, access }) => {
-    const projectId = await freshProject();
-    const input = access!.kind === "project" ? { projectId } : {};
-    const plan = CALLERS.map((who) => ({ who, want: expected(access!, who) }));
-    const refused = plan.filter((c) => c.want !== "allowed" && c.want !== "any");
-    const allowed = plan.filter((c) => c.want === "allowed" || c.want === "any");
-    const row: Record<string, string> = {};
-    matrix[path] = row;
+  it.each(PROCEDURES.filter((p) => p.access && p.type !== "subscription"))(
+    "$path ($type)",
+    async ({ path, type, access }) => {
+      const projectId = await freshProject();
+      const input = access!.kind === "project" ? { projectId } : {};
+      const plan = CALLERS.map((who) => ({ who, want: expected(access!, who) }));
+      const refused = plan.filter((c) => c.want !== "allowed" && c.want !== "any");
+      const allowed = plan.filter((c) => c.want === "allowed" || c.want === "any");
+      const row: Record<string, string> = {};
+      matrix[path] = row;
 
-    // Refused callers first, around one snapshot: none of them may change anything.
-    const before = await snapshotDb(h);
-    for (const { who, want } of refused) {
-      const got = await outcome(() => invoke(callerFor(h.db, users.get(who)!), path, input));
-      row[who] = got.code;
-      expect(got.code, `${path} as ${who}: ${got.message}`).toBe(want);
-      if (want === "NOT_FOUND") expect(got.message).toBe("Project not found");
-    }
-    if (type === "mutation") expect(await snapshotDb(h), `${path}: a refused call changed the database`).toEqual(before);
+      // Refused callers first, around one snapshot: none of them may change anything.
+      const before = await snapshotDb(h);
+      for (const { who, want } of refused) {
+        const got = await outcome(() => invoke(callerFor(h.db, users.get(who)!), path, input));
+        row[who] = got.code;
+        expect(got.code, `${path} as ${who}: ${got.message}`).toBe(want);
+        if (want === "NOT_FOUND") expect(got.message).toBe("Project not found");
+      }
+      if (type === "mutation")
+        expect(await snapshotDb(h), `${path}: a refused call changed the database`).toEqual(before);
 
-    for (const { who, want } of allowed) {
-      const got = await outcome(() => invoke(callerFor(h.db, users.get(who) ?? null), path, input));
-      row[who] = got.code;
-      if (want === "any") continue;
-      expect(DENIED.has(got.code), `${path} as ${who} was refused: ${got.code} ${got.message}`).toBe(false);
-      expect(got.message, `${path} as ${who}`).not.toBe("Project not found");
-      expect(got.code, `${path} as ${who}: ${got.message}`).not.toBe("NON_TRPC_ERROR");
-    }
-  });
+      for (const { who, want } of allowed) {
+        const got = await outcome(() => invoke(callerFor(h.db, users.get(who) ?? null), path, input));
+        row[who] = got.code;
+        if (want === "any") continue;
+        expect(DENIED.has(got.code), `${path} as ${who} was refused: ${got.code} ${got.message}`).toBe(false);
+        expect(got.message, `${path} as ${who}`).not.toBe("Project not found");
+        expect(got.code, `${path} as ${who}: ${got.message}`).not.toBe("NON_TRPC_ERROR");
+      }
+    },
+  );
 });

@@ -44,7 +44,10 @@ describe.each(dbTargets())("auth on $name", (target) => {
     await callerFor(h.db, null, { sessionToken: t2 }).auth.logout();
     expect(await getSessionUser(h.db, t2, TEST_SECRET)).toBeNull();
     // Only the HMAC of the token is stored.
-    const stored = await h.db.select().from(sessions).where(eq(sessions.id, sessionIdFor(t2, TEST_SECRET)));
+    const stored = await h.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, sessionIdFor(t2, TEST_SECRET)));
     expect(stored).toHaveLength(1);
     expect(stored[0]!.id).not.toContain(t2);
   });

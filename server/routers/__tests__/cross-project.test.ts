@@ -22,26 +22,51 @@ import { addMember, callerFor, makeProject, makeUser } from "@/test/factories";
 import { addAnnotation, insertItems, setLabel } from "./fixtures";
 
 /** Ids that live in project B. Extend with model version ids, annotation ids, lease tokens… */
-type ProjectB = { projectId: number; itemId: number; categoryId: number; memberUserId: number; annotationId: number; modelVersionId: number };
+type ProjectB = {
+  projectId: number;
+  itemId: number;
+  categoryId: number;
+  memberUserId: number;
+  annotationId: number;
+  modelVersionId: number;
+};
 
 type Row = { path: string; input: (a: number, b: ProjectB) => Record<string, unknown> };
 
 export const CROSS_PROJECT_ROWS: Row[] = [
   { path: "items.get", input: (a, b) => ({ projectId: a, itemId: b.itemId }) },
   { path: "items.list", input: (a, b) => ({ projectId: a, categoryId: b.categoryId }) },
-  { path: "categories.rename", input: (a, b) => ({ projectId: a, categoryId: b.categoryId, path: "Renamed > Elsewhere" }) },
+  {
+    path: "categories.rename",
+    input: (a, b) => ({ projectId: a, categoryId: b.categoryId, path: "Renamed > Elsewhere" }),
+  },
   { path: "categories.remove", input: (a, b) => ({ projectId: a, categoryId: b.categoryId }) },
   { path: "members.set", input: (a, b) => ({ projectId: a, userId: b.memberUserId, role: "admin" }) },
   { path: "members.remove", input: (a, b) => ({ projectId: a, userId: b.memberUserId }) },
   {
     path: "annotations.submit",
-    input: (a, b) => ({ projectId: a, itemId: b.itemId, leaseToken: randomUUID(), idempotencyKey: randomUUID(), action: "correct", categoryId: b.categoryId, timeSpentMs: 1 }),
+    input: (a, b) => ({
+      projectId: a,
+      itemId: b.itemId,
+      leaseToken: randomUUID(),
+      idempotencyKey: randomUUID(),
+      action: "correct",
+      categoryId: b.categoryId,
+      timeSpentMs: 1,
+    }),
   },
   {
     path: "annotations.submitBatch",
-    input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), decisions: [{ itemId: b.itemId, action: "correct", categoryId: b.categoryId }] }),
+    input: (a, b) => ({
+      projectId: a,
+      idempotencyKey: randomUUID(),
+      decisions: [{ itemId: b.itemId, action: "correct", categoryId: b.categoryId }],
+    }),
   },
-  { path: "annotations.undo", input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), annotationId: b.annotationId }) },
+  {
+    path: "annotations.undo",
+    input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), annotationId: b.annotationId }),
+  },
   { path: "batch.list", input: (a, b) => ({ projectId: a, categoryId: b.categoryId }) },
   { path: "models.get", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
   { path: "models.progress", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
@@ -61,21 +86,44 @@ async function seedProjectB(h: DbHandle & { db: Db }, member: SessionUser): Prom
   const { project, categories } = await makeProject(h.db, { name: "Project B" });
   const [item] = await insertItems(h, project.id, ["B's item"]);
   await addMember(h.db, project.id, member.id, "annotator");
-  await setLabel(h, { projectId: project.id, itemId: item!.id, categoryId: categories[0]!.id, source: "human", userId: member.id });
-  const annotationId = await addAnnotation(h, { projectId: project.id, itemId: item!.id, userId: member.id, categoryId: categories[0]!.id });
+  await setLabel(h, {
+    projectId: project.id,
+    itemId: item!.id,
+    categoryId: categories[0]!.id,
+    source: "human",
+    userId: member.id,
+  });
+  const annotationId = await addAnnotation(h, {
+    projectId: project.id,
+    itemId: item!.id,
+    userId: member.id,
+    categoryId: categories[0]!.id,
+  });
   const [mv] = await h.db
     .insert(modelVersions)
-    .values({ projectId: project.id, version: 1, status: "ready", trigger: "manual", categoryIds: categories.map((c) => c.id) })
+    .values({
+      projectId: project.id,
+      version: 1,
+      status: "ready",
+      trigger: "manual",
+      categoryIds: categories.map((c) => c.id),
+    })
     .returning({ id: modelVersions.id });
-  const b = { projectId: project.id, itemId: item!.id, categoryId: categories[0]!.id, memberUserId: member.id, annotationId };
+  const b = {
+    projectId: project.id,
+    itemId: item!.id,
+    categoryId: categories[0]!.id,
+    memberUserId: member.id,
+    annotationId,
+  };
   return { ...b, modelVersionId: mv!.id };
 }
 
 type ProcInfo = { path: string; access?: Access; inputs: unknown[] };
 // Typed as the nested router record; at runtime it is flat, "a.b" → procedure.
-const PROCEDURES: ProcInfo[] = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: Access }; inputs?: unknown[] } }>).map(
-  ([path, p]) => ({ path, access: p._def.meta?.access, inputs: p._def.inputs ?? [] }),
-);
+const PROCEDURES: ProcInfo[] = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { access?: Access }; inputs?: unknown[] } }>,
+).map(([path, p]) => ({ path, access: p._def.meta?.access, inputs: p._def.inputs ?? [] }));
 const PROJECT_PROCEDURES = PROCEDURES.filter((p) => p.access?.kind === "project");
 
 /** Field names ending in Id/Ids anywhere in a zod input (objects, arrays, optionals, pipes, unions). */
@@ -116,10 +164,16 @@ it("every project procedure that takes an id has a cross-project row", () => {
   const covered = new Set(CROSS_PROJECT_ROWS.map((r) => r.path));
   const missing = PROJECT_PROCEDURES.flatMap((p) => {
     const ids = p.inputs.flatMap((i) => idFields(i));
-    return ids.length > 0 && !covered.has(p.path) && !(p.path in NOT_PROJECT_SCOPED) ? [`${p.path} (${ids.join(", ")})`] : [];
+    return ids.length > 0 && !covered.has(p.path) && !(p.path in NOT_PROJECT_SCOPED)
+      ? [`${p.path} (${ids.join(", ")})`]
+      : [];
   });
   expect(missing, "add rows to CROSS_PROJECT_ROWS for these").toEqual([]);
-  for (const r of CROSS_PROJECT_ROWS) expect(PROCEDURES.map((p) => p.path), `row ${r.path} names no procedure`).toContain(r.path);
+  for (const r of CROSS_PROJECT_ROWS)
+    expect(
+      PROCEDURES.map((p) => p.path),
+      `row ${r.path} names no procedure`,
+    ).toContain(r.path);
 });
 
 describe.each(dbTargets())("cross-project isolation on $name", (target) => {
@@ -150,12 +204,15 @@ describe.each(dbTargets())("cross-project isolation on $name", (target) => {
     }
   });
 
-  it.each(PROJECT_PROCEDURES)("$path: a member of A asking for project B gets 'Project not found'", async ({ path }) => {
-    const row = CROSS_PROJECT_ROWS.find((r) => r.path === path);
-    const input = { ...(row ? row.input(a, b) : {}), projectId: b.projectId };
-    const before = await snapshotDb(h);
-    const got = await codeOf(() => invoke(callerFor(h.db, adminOfA), path, input));
-    expect(got).toBe("NOT_FOUND: Project not found");
-    expect(await snapshotDb(h)).toEqual(before);
-  });
+  it.each(PROJECT_PROCEDURES)(
+    "$path: a member of A asking for project B gets 'Project not found'",
+    async ({ path }) => {
+      const row = CROSS_PROJECT_ROWS.find((r) => r.path === path);
+      const input = { ...(row ? row.input(a, b) : {}), projectId: b.projectId };
+      const before = await snapshotDb(h);
+      const got = await codeOf(() => invoke(callerFor(h.db, adminOfA), path, input));
+      expect(got).toBe("NOT_FOUND: Project not found");
+      expect(await snapshotDb(h)).toEqual(before);
+    },
+  );
 });

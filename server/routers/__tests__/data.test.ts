@@ -22,18 +22,33 @@ describe.each(dbTargets())("data router on $name", (target) => {
 
   it("importFile returns the report; data.imports lists the run", async () => {
     const { projectId, ml } = await setup();
-    const report = await ml.data.importFile({ projectId, filename: "items.csv", format: "csv", content: csv(manyLines(10)) });
+    const report = await ml.data.importFile({
+      projectId,
+      filename: "items.csv",
+      format: "csv",
+      content: csv(manyLines(10)),
+    });
     expect(report).toMatchObject({ rows: 10, created: 10, labels: 8 });
     const { imports } = await ml.data.imports({ projectId });
-    expect(imports[0]).toMatchObject({ id: report.importId, filename: "items.csv", status: "succeeded", rowCount: 10, labelCount: 8 });
+    expect(imports[0]).toMatchObject({
+      id: report.importId,
+      filename: "items.csv",
+      status: "succeeded",
+      rowCount: 10,
+      labelCount: 8,
+    });
   });
 
   it("a bad file is a BAD_REQUEST whose details list line/field errors; nothing written; the refusal shows in the history", async () => {
     const { projectId, ml } = await setup();
     const before = await projectCounts(h, projectId);
     const lines = manyLines(5);
-    const content = jsonl(lines).replace('"title":"Item 3"', '"title":""').replace('"split":"pool"}\n{"id":"it-5"', '"split":"nope"}\n{"id":"it-5"');
-    const err = await ml.data.importFile({ projectId, filename: "bad.jsonl", format: "jsonl", content }).catch((e: unknown) => e);
+    const content = jsonl(lines)
+      .replace('"title":"Item 3"', '"title":""')
+      .replace('"split":"pool"}\n{"id":"it-5"', '"split":"nope"}\n{"id":"it-5"');
+    const err = await ml.data
+      .importFile({ projectId, filename: "bad.jsonl", format: "jsonl", content })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe("BAD_REQUEST");
     const details = ((err as TRPCError).cause as { details?: { errors: unknown[]; totalErrors: number } }).details;
@@ -48,8 +63,12 @@ describe.each(dbTargets())("data router on $name", (target) => {
 
   it("annotators can neither import nor export", async () => {
     const { projectId, annotator } = await setup();
-    await expect(annotator.data.importFile({ projectId, filename: "x.jsonl", format: "jsonl", content: jsonl(manyLines(1)) })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(annotator.data.exportLabels({ projectId, format: "csv" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      annotator.data.importFile({ projectId, filename: "x.jsonl", format: "jsonl", content: jsonl(manyLines(1)) }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(annotator.data.exportLabels({ projectId, format: "csv" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     expect((await projectCounts(h, projectId)).items).toBe(0);
   });
 });

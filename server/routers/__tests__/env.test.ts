@@ -12,8 +12,12 @@ const STRONG = "f3a9c1e07b2d4c6e8a0b1d3f5e7c9a1b2d4f6e8a0c2e4f6a";
 
 describe("loadEnv", () => {
   it("refuses production mode without SESSION_SECRET, explicit or implied by DATABASE_URL", () => {
-    expect(() => loadEnv({ LOUPE_MODE: "production", LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(/SESSION_SECRET is required/);
-    expect(() => loadEnv({ DATABASE_URL: "postgres://db.example/loupe", LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(/SESSION_SECRET is required/);
+    expect(() => loadEnv({ LOUPE_MODE: "production", LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(
+      /SESSION_SECRET is required/,
+    );
+    expect(() => loadEnv({ DATABASE_URL: "postgres://db.example/loupe", LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(
+      /SESSION_SECRET is required/,
+    );
   });
 
   it.each([
@@ -22,8 +26,12 @@ describe("loadEnv", () => {
     ["one repeated character", "a".repeat(64)],
     ["too few distinct characters", "abababababababababababababababababab"],
   ])("refuses a weak secret (%s) in every mode", (_, secret) => {
-    expect(() => loadEnv({ LOUPE_MODE: "production", SESSION_SECRET: secret, LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(/at least 32 random characters/);
-    expect(() => loadEnv({ LOUPE_MODE: "demo", SESSION_SECRET: secret, LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(/at least 32 random characters/);
+    expect(
+      () => loadEnv({ LOUPE_MODE: "production", SESSION_SECRET: secret, LOUPE_DATA_DIR: dir }).sessionSecret,
+    ).toThrow(/at least 32 random characters/);
+    expect(() => loadEnv({ LOUPE_MODE: "demo", SESSION_SECRET: secret, LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(
+      /at least 32 random characters/,
+    );
   });
 
   it("lets CLIs and the worker load the environment without a secret; only the secret itself is refused", () => {
@@ -34,7 +42,13 @@ describe("loadEnv", () => {
 
   it("npm start refuses to start in production mode without a secret, before building anything", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", LOUPE_MODE: "production", LOUPE_DATA_DIR: dir },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: "production",
+        LOUPE_MODE: "production",
+        LOUPE_DATA_DIR: dir,
+      },
       encoding: "utf8",
       timeout: 60_000,
     });

@@ -28,14 +28,26 @@ export async function insertItems(
 
 export async function setLabel(
   h: Pick<DbHandle, "db">,
-  l: { projectId: number; itemId: number; categoryId: number | null; source: "human" | "auto" | "import"; userId?: number },
+  l: {
+    projectId: number;
+    itemId: number;
+    categoryId: number | null;
+    source: "human" | "auto" | "import";
+    userId?: number;
+  },
 ): Promise<void> {
   await h.db.insert(labels).values({ ...l, userId: l.userId ?? null });
 }
 
 export async function addAnnotation(
   h: Pick<DbHandle, "db">,
-  a: { projectId: number; itemId: number; userId: number; categoryId: number | null; action?: "accept" | "correct" | "reject" | "skip" },
+  a: {
+    projectId: number;
+    itemId: number;
+    userId: number;
+    categoryId: number | null;
+    action?: "accept" | "correct" | "reject" | "skip";
+  },
 ) {
   const [row] = await h.db
     .insert(annotations)

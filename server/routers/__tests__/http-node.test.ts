@@ -57,7 +57,11 @@ describe.each(dbTargets())("tRPC through node:http on $name", (target) => {
 
   // superjson's envelope: { json: input }.
   const post = (path: string, input: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${base}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", origin: base, ...headers }, body: JSON.stringify({ json: input }) });
+    fetch(`${base}/api/trpc/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base, ...headers },
+      body: JSON.stringify({ json: input }),
+    });
 
   async function login(): Promise<{ cookie: string; token: string }> {
     const res = await post("auth.login", { email, password });
@@ -81,7 +85,10 @@ describe.each(dbTargets())("tRPC through node:http on $name", (target) => {
 
   it("answers a batch, one result per call", async () => {
     const { cookie } = await login();
-    const res = await fetch(`${base}/api/trpc/auth.me,auth.me?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: null }, 1: { json: null } }))}`, { headers: { cookie } });
+    const res = await fetch(
+      `${base}/api/trpc/auth.me,auth.me?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: null }, 1: { json: null } }))}`,
+      { headers: { cookie } },
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as unknown[];
     expect(body).toHaveLength(2);
@@ -110,7 +117,9 @@ describe.each(dbTargets())("tRPC through node:http on $name", (target) => {
     expect(JSON.parse(gunzipSync(zipped.body).toString("utf8"))).toEqual(JSON.parse(plain.body.toString("utf8")));
     // A small answer goes out as it is.
     const me = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
-      httpGet(`${base}/api/trpc/auth.me`, { headers: { cookie, "accept-encoding": "gzip" } }, (res) => resolve(res.resume().headers)).on("error", reject);
+      httpGet(`${base}/api/trpc/auth.me`, { headers: { cookie, "accept-encoding": "gzip" } }, (res) =>
+        resolve(res.resume().headers),
+      ).on("error", reject);
     });
     expect(me["content-encoding"]).toBeUndefined();
   });

@@ -27,7 +27,10 @@ async function query(proc: string, input: unknown, cookie?: string): Promise<Ans
   const headers: Record<string, string> = { host: TEST_HOST };
   if (cookie) headers.cookie = cookie;
   const res = await handleTrpcRequest(new Request(`${TEST_ORIGIN}/api/trpc/${proc}${qs}`, { headers }));
-  const body = (await res.json()) as { result?: { data?: { json?: unknown } }; error?: { json?: { data?: { code?: string } } } };
+  const body = (await res.json()) as {
+    result?: { data?: { json?: unknown } };
+    error?: { json?: { data?: { code?: string } } };
+  };
   return { status: res.status, code: body.error?.json?.data?.code ?? null, data: body.result?.data?.json };
 }
 
@@ -62,39 +65,69 @@ describe.each(dbTargets())("session and project role over HTTP on $name", (targe
 
   it("refuses a role outside the set (FORBIDDEN) and a non-member (NOT_FOUND)", async () => {
     const annotator = await member("annotator");
-    expect(await query("members.list", { projectId }, annotator.cookie)).toMatchObject({ status: 403, code: "FORBIDDEN" });
+    expect(await query("members.list", { projectId }, annotator.cookie)).toMatchObject({
+      status: 403,
+      code: "FORBIDDEN",
+    });
     const stranger = await member(null);
-    expect(await query("categories.list", { projectId }, stranger.cookie)).toMatchObject({ status: 404, code: "NOT_FOUND" });
-    expect(await query("categories.list", { projectId: projectId + 10_000 }, annotator.cookie)).toMatchObject({ status: 404, code: "NOT_FOUND" });
+    expect(await query("categories.list", { projectId }, stranger.cookie)).toMatchObject({
+      status: 404,
+      code: "NOT_FOUND",
+    });
+    expect(await query("categories.list", { projectId: projectId + 10_000 }, annotator.cookie)).toMatchObject({
+      status: 404,
+      code: "NOT_FOUND",
+    });
   });
 
   it("treats an instance admin as project admin where the project exists, and nowhere else", async () => {
     const admin = await member(null, { isAdmin: true });
     expect((await query("members.list", { projectId }, admin.cookie)).status).toBe(200);
-    expect(await query("members.list", { projectId: projectId + 10_000 }, admin.cookie)).toMatchObject({ status: 404, code: "NOT_FOUND" });
+    expect(await query("members.list", { projectId: projectId + 10_000 }, admin.cookie)).toMatchObject({
+      status: 404,
+      code: "NOT_FOUND",
+    });
   });
 
   it("answers UNAUTHORIZED with no cookie, an unknown, revoked or expired session, or a disabled user", async () => {
     expect(await query("categories.list", { projectId })).toMatchObject({ status: 401, code: "UNAUTHORIZED" });
-    expect(await query("categories.list", { projectId }, "loupe_session=not-a-session")).toMatchObject({ status: 401, code: "UNAUTHORIZED" });
+    expect(await query("categories.list", { projectId }, "loupe_session=not-a-session")).toMatchObject({
+      status: 401,
+      code: "UNAUTHORIZED",
+    });
 
     const revoked = await member("admin");
     await revokeSession(h.db, revoked.token, secret());
-    expect(await query("categories.list", { projectId }, revoked.cookie)).toMatchObject({ status: 401, code: "UNAUTHORIZED" });
+    expect(await query("categories.list", { projectId }, revoked.cookie)).toMatchObject({
+      status: 401,
+      code: "UNAUTHORIZED",
+    });
 
     const expired = await member("admin");
-    await h.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, sessionIdFor(expired.token, secret())));
-    expect(await query("categories.list", { projectId }, expired.cookie)).toMatchObject({ status: 401, code: "UNAUTHORIZED" });
+    await h.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, sessionIdFor(expired.token, secret())));
+    expect(await query("categories.list", { projectId }, expired.cookie)).toMatchObject({
+      status: 401,
+      code: "UNAUTHORIZED",
+    });
     expect(await query("auth.me", undefined, expired.cookie)).toMatchObject({ status: 401, code: "UNAUTHORIZED" });
 
     const disabled = await member("admin");
     await h.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, disabled.user.id));
-    expect(await query("categories.list", { projectId }, disabled.cookie)).toMatchObject({ status: 401, code: "UNAUTHORIZED" });
+    expect(await query("categories.list", { projectId }, disabled.cookie)).toMatchObject({
+      status: 401,
+      code: "UNAUTHORIZED",
+    });
   });
 
   it("puts logged out before a bad input, and a bad input before the role check", async () => {
     expect(await query("categories.list", {})).toMatchObject({ status: 401, code: "UNAUTHORIZED" });
-    expect(await query("categories.list", {}, "loupe_session=not-a-session")).toMatchObject({ status: 401, code: "UNAUTHORIZED" });
+    expect(await query("categories.list", {}, "loupe_session=not-a-session")).toMatchObject({
+      status: 401,
+      code: "UNAUTHORIZED",
+    });
     const { cookie } = await member("annotator");
     expect(await query("categories.list", {}, cookie)).toMatchObject({ status: 400, code: "BAD_REQUEST" });
   });

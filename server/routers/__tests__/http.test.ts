@@ -16,7 +16,11 @@ const ORIGIN = TEST_ORIGIN;
 useDemoHttpEnv("loupe-http-");
 
 function post(pathAndQuery: string, headers: Record<string, string>, body = JSON.stringify({})) {
-  return new Request(`${ORIGIN}/api/trpc/${pathAndQuery}`, { method: "POST", headers: { host: "loupe.test:3000", ...headers }, body });
+  return new Request(`${ORIGIN}/api/trpc/${pathAndQuery}`, {
+    method: "POST",
+    headers: { host: "loupe.test:3000", ...headers },
+    body,
+  });
 }
 
 describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
@@ -54,36 +58,52 @@ describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
 
   it("runs a same-origin JSON POST (the control)", async () => {
     await freshSession();
-    const res = await handleTrpcRequest(post("auth.logout", { cookie, "content-type": "application/json", origin: ORIGIN }));
+    const res = await handleTrpcRequest(
+      post("auth.logout", { cookie, "content-type": "application/json", origin: ORIGIN }),
+    );
     expect(res.status).toBe(200);
     expect(await stillLoggedIn()).toBe(false);
   });
 
   it("does not run mutations over GET", async () => {
     await freshSession();
-    const res = await handleTrpcRequest(new Request(`${ORIGIN}/api/trpc/auth.logout`, { headers: { cookie, host: "loupe.test:3000" } }));
+    const res = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/auth.logout`, { headers: { cookie, host: "loupe.test:3000" } }),
+    );
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(await stillLoggedIn()).toBe(true);
   });
 
   it("refuses batches over the limit, GET and POST, before any call runs", async () => {
     await freshSession();
-    const input = encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [i, {}]))));
+    const input = encodeURIComponent(
+      JSON.stringify(Object.fromEntries(Array.from({ length: 100 }, (_, i) => [i, {}]))),
+    );
     const get = await handleTrpcRequest(
-      new Request(`${ORIGIN}/api/trpc/${Array(100).fill("auth.me").join(",")}?batch=1&input=${input}`, { headers: { cookie, host: "loupe.test:3000" } }),
+      new Request(`${ORIGIN}/api/trpc/${Array(100).fill("auth.me").join(",")}?batch=1&input=${input}`, {
+        headers: { cookie, host: "loupe.test:3000" },
+      }),
     );
     expect(get.status).toBe(400);
     expect(JSON.stringify(await get.json())).toMatch(/batch/i);
 
     const body = JSON.stringify(Object.fromEntries(Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => [i, {}])));
     const big = await handleTrpcRequest(
-      post(`${Array(MAX_BATCH_SIZE + 1).fill("auth.logout").join(",")}?batch=1`, { cookie, "content-type": "application/json", origin: ORIGIN }, body),
+      post(
+        `${Array(MAX_BATCH_SIZE + 1)
+          .fill("auth.logout")
+          .join(",")}?batch=1`,
+        { cookie, "content-type": "application/json", origin: ORIGIN },
+        body,
+      ),
     );
     expect(big.status).toBe(400);
     expect(await stillLoggedIn()).toBe(true);
 
     const small = await handleTrpcRequest(
-      new Request(`${ORIGIN}/api/trpc/auth.me,auth.me?batch=1&input=${encodeURIComponent("{}")}`, { headers: { cookie, host: "loupe.test:3000" } }),
+      new Request(`${ORIGIN}/api/trpc/auth.me,auth.me?batch=1&input=${encodeURIComponent("{}")}`, {
+        headers: { cookie, host: "loupe.test:3000" },
+      }),
     );
     expect(small.status).toBe(200);
   });

@@ -17,11 +17,41 @@ describe.each(dbTargets())("audit facets on $name", (target) => {
     const zoe = await makeUser(h.db, { name: "Zoe" });
     const adam = await makeUser(h.db, { name: "Adam" });
     const eve = await makeUser(h.db, { name: "Eve" });
-    await recordAudit(h.db, { projectId: a, actorId: zoe.id, action: "data.import", entityType: "import", entityId: 1 });
-    await recordAudit(h.db, { projectId: a, actorId: adam.id, action: "data.export", entityType: "project", entityId: a });
-    await recordAudit(h.db, { projectId: a, actorId: zoe.id, action: "data.import", entityType: "import", entityId: 2 });
-    await recordAudit(h.db, { projectId: a, actorId: null, action: "labels.auto_accept", entityType: "model_version", entityId: 9 });
-    await recordAudit(h.db, { projectId: b, actorId: eve.id, action: "member.set", entityType: "membership", entityId: 3 });
+    await recordAudit(h.db, {
+      projectId: a,
+      actorId: zoe.id,
+      action: "data.import",
+      entityType: "import",
+      entityId: 1,
+    });
+    await recordAudit(h.db, {
+      projectId: a,
+      actorId: adam.id,
+      action: "data.export",
+      entityType: "project",
+      entityId: a,
+    });
+    await recordAudit(h.db, {
+      projectId: a,
+      actorId: zoe.id,
+      action: "data.import",
+      entityType: "import",
+      entityId: 2,
+    });
+    await recordAudit(h.db, {
+      projectId: a,
+      actorId: null,
+      action: "labels.auto_accept",
+      entityType: "model_version",
+      entityId: 9,
+    });
+    await recordAudit(h.db, {
+      projectId: b,
+      actorId: eve.id,
+      action: "member.set",
+      entityType: "membership",
+      entityId: 3,
+    });
     const f = await listAuditFacets(h.db, { projectId: a });
     expect(f.actions).toEqual(["data.export", "data.import", "labels.auto_accept"]);
     expect(f.entityTypes).toEqual(["import", "model_version", "project"]);

@@ -7,7 +7,12 @@ import type { DbHandle } from "@/db/client";
 import { modelVersions, projects } from "@/db/schema";
 import { eq } from "drizzle-orm";
 
-export async function activateVersion(h: Pick<DbHandle, "db">, projectId: number, categoryIds: number[], version = 1): Promise<number> {
+export async function activateVersion(
+  h: Pick<DbHandle, "db">,
+  projectId: number,
+  categoryIds: number[],
+  version = 1,
+): Promise<number> {
   const [mv] = await h.db
     .insert(modelVersions)
     .values({ projectId, version, status: "ready", trigger: "manual", categoryIds })
@@ -23,7 +28,14 @@ export async function activateVersion(h: Pick<DbHandle, "db">, projectId: number
  */
 export async function seedScoredPool(
   h: Pick<DbHandle, "executeSql">,
-  p: { projectId: number; versionId: number; categoryIds: number[]; n: number; labelled?: number; titlePrefix?: string },
+  p: {
+    projectId: number;
+    versionId: number;
+    categoryIds: number[];
+    n: number;
+    labelled?: number;
+    titlePrefix?: string;
+  },
 ): Promise<void> {
   const k = p.categoryIds.length;
   await h.executeSql(

@@ -29,10 +29,18 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
     await addMember(h.db, projectId, reviewer.id, "reviewer");
     await addMember(h.db, projectId, other.id, "annotator");
     api = callerFor(h.db, reviewer);
-    versionId = await activateVersion(h, projectId, cats.map((c) => c.id));
+    versionId = await activateVersion(
+      h,
+      projectId,
+      cats.map((c) => c.id),
+    );
 
     // 24 pool items: category i % 3, confidence steps of 0.04 with pairs of ties, margin descending with i.
-    const pool = await insertItems(h, projectId, Array.from({ length: 24 }, (_, i) => `p${i}`));
+    const pool = await insertItems(
+      h,
+      projectId,
+      Array.from({ length: 24 }, (_, i) => `p${i}`),
+    );
     const gold = await insertItems(h, projectId, ["gold"], "test");
     for (const it of [...pool, ...gold]) ids[it.title] = it.id;
     await h.db.insert(predictions).values(
@@ -40,8 +48,17 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
         const conf = it.split === "test" ? 0.99 : 0.5 + Math.floor(i / 2) * 0.04;
         const cat = cats[i % 3]!.id;
         return {
-          modelVersionId: versionId, itemId: it.id, projectId, categoryId: cat, confidence: conf, margin: 1 - i / 30, entropy: 1 - conf,
-          top: [{ categoryId: cat, prob: conf }, { categoryId: cats[(i + 1) % 3]!.id, prob: 1 - conf }],
+          modelVersionId: versionId,
+          itemId: it.id,
+          projectId,
+          categoryId: cat,
+          confidence: conf,
+          margin: 1 - i / 30,
+          entropy: 1 - conf,
+          top: [
+            { categoryId: cat, prob: conf },
+            { categoryId: cats[(i + 1) % 3]!.id, prob: 1 - conf },
+          ],
         };
       }),
     );
@@ -51,16 +68,42 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
     await setLabel(h, { projectId, itemId: ids.p3!, categoryId: cats[0]!.id, source: "import" });
     // p2's auto label has been audited since it was set: no longer awaiting audit.
     await h.db.insert(annotations).values({
-      projectId, itemId: ids.p2!, userId: other.id, action: "accept", categoryId: cats[2]!.id, reason: "audit", idempotencyKey: randomUUID(),
+      projectId,
+      itemId: ids.p2!,
+      userId: other.id,
+      action: "accept",
+      categoryId: cats[2]!.id,
+      reason: "audit",
+      idempotencyKey: randomUUID(),
       createdAt: new Date(Date.now() + 1000),
     });
-    await h.db.insert(leases).values({ itemId: ids.p5!, projectId, userId: other.id, reason: "uncertain", expiresAt: new Date(Date.now() + 600_000) });
-    await h.db.insert(leases).values({ itemId: ids.p6!, projectId, userId: reviewer.id, reason: "uncertain", expiresAt: new Date(Date.now() + 600_000) });
+    await h.db
+      .insert(leases)
+      .values({
+        itemId: ids.p5!,
+        projectId,
+        userId: other.id,
+        reason: "uncertain",
+        expiresAt: new Date(Date.now() + 600_000),
+      });
+    await h.db
+      .insert(leases)
+      .values({
+        itemId: ids.p6!,
+        projectId,
+        userId: reviewer.id,
+        reason: "uncertain",
+        expiresAt: new Date(Date.now() + 600_000),
+      });
   });
   afterAll(async () => h?.drop());
 
-  const titles = async (input: ListInput) => (await api.batch.list({ projectId, limit: 200, ...input })).items.map((r) => r.title);
-  const pool = (pred: (i: number) => boolean) => Array.from({ length: 24 }, (_, i) => i).filter(pred).map((i) => `p${i}`);
+  const titles = async (input: ListInput) =>
+    (await api.batch.list({ projectId, limit: 200, ...input })).items.map((r) => r.title);
+  const pool = (pred: (i: number) => boolean) =>
+    Array.from({ length: 24 }, (_, i) => i)
+      .filter(pred)
+      .map((i) => `p${i}`);
 
   it("lists pool predictions of the active version only, with paths, labels and who holds a lease", async () => {
     const page = await api.batch.list({ projectId, sort: "confidence_asc" });
@@ -68,8 +111,14 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
     expect(page.items.map((r) => r.title)).toEqual(pool(() => true));
     expect(page.total).toEqual({ count: 24, capped: false });
     const p1 = page.items.find((r) => r.title === "p1")!;
-    expect(p1).toMatchObject({ predicted: { id: cats[1]!.id, path: cats[1]!.path }, label: { id: cats[1]!.id, source: "auto" }, awaitingAudit: true });
-    expect(p1.alternatives).toEqual([{ id: cats[2]!.id, path: cats[2]!.path, deleted: false, prob: expect.closeTo(0.5, 6) }]);
+    expect(p1).toMatchObject({
+      predicted: { id: cats[1]!.id, path: cats[1]!.path },
+      label: { id: cats[1]!.id, source: "auto" },
+      awaitingAudit: true,
+    });
+    expect(p1.alternatives).toEqual([
+      { id: cats[2]!.id, path: cats[2]!.path, deleted: false, prob: expect.closeTo(0.5, 6) },
+    ]);
     expect(page.items.find((r) => r.title === "p2")!.awaitingAudit).toBe(false);
     expect(page.items.find((r) => r.title === "p5")!.heldBy).toBe("Otto Other");
     // The reviewer's own lease does not block them.
@@ -79,16 +128,25 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
   it("filters by predicted category, confidence range, reason and label state", async () => {
     expect(await titles({ categoryId: cats[1]!.id, sort: "confidence_asc" })).toEqual(pool((i) => i % 3 === 1));
     // Confidence of p_i is 0.5 + floor(i/2) * 0.04: [0.7, 0.8] holds i = 10..15.
-    expect(await titles({ minConfidence: 0.7, maxConfidence: 0.8, sort: "confidence_asc" })).toEqual(pool((i) => i >= 10 && i <= 15));
-    expect(await titles({ categoryId: cats[0]!.id, minConfidence: 0.89, sort: "confidence_asc" })).toEqual(pool((i) => i % 3 === 0 && i >= 20));
+    expect(await titles({ minConfidence: 0.7, maxConfidence: 0.8, sort: "confidence_asc" })).toEqual(
+      pool((i) => i >= 10 && i <= 15),
+    );
+    expect(await titles({ categoryId: cats[0]!.id, minConfidence: 0.89, sort: "confidence_asc" })).toEqual(
+      pool((i) => i % 3 === 0 && i >= 20),
+    );
     expect(await titles({ reason: "uncertain", sort: "confidence_asc" })).toEqual(pool((i) => i > 3));
     expect(await titles({ reason: "auto_accepted", sort: "confidence_asc" })).toEqual(["p1", "p2"]);
     expect(await titles({ reason: "audit", sort: "confidence_asc" })).toEqual(["p1"]);
     expect(await titles({ labelState: "human" })).toEqual(["p0"]);
     expect(await titles({ labelState: "import" })).toEqual(["p3"]);
     expect(await titles({ labelState: "unlabelled", maxConfidence: 0.55, sort: "confidence_asc" })).toEqual([]);
-    expect(await titles({ labelState: "unlabelled", maxConfidence: 0.6, sort: "confidence_asc" })).toEqual(["p4", "p5"]);
-    await expect(api.batch.list({ projectId, minConfidence: 0.9, maxConfidence: 0.5 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await titles({ labelState: "unlabelled", maxConfidence: 0.6, sort: "confidence_asc" })).toEqual([
+      "p4",
+      "p5",
+    ]);
+    await expect(api.batch.list({ projectId, minConfidence: 0.9, maxConfidence: 0.5 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     await expect(api.batch.list({ projectId, limit: 201 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
@@ -101,23 +159,26 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
     expect(await titles({ sort: "margin_asc" })).toEqual([...asc].reverse());
   });
 
-  it.each(["confidence_asc", "confidence_desc", "margin_asc", "margin_desc"] as const)("keyset pages (%s) return every row exactly once", async (sort) => {
-    for (const filter of [{}, { categoryId: cats[2]!.id }, { reason: "uncertain" as const, minConfidence: 0.6 }]) {
-      const all = await titles({ sort, ...filter });
-      const seen: string[] = [];
-      let cursor: { value: number; itemId: number } | undefined;
-      let pages = 0;
-      do {
-        const page = await api.batch.list({ projectId, sort, limit: 3, cursor, ...filter });
-        if (cursor) expect(page.total).toBeNull();
-        seen.push(...page.items.map((r) => r.title));
-        cursor = page.nextCursor ?? undefined;
-        pages++;
-      } while (cursor && pages < 50);
-      expect(seen).toEqual(all);
-      expect(new Set(seen).size).toBe(seen.length);
-    }
-  });
+  it.each(["confidence_asc", "confidence_desc", "margin_asc", "margin_desc"] as const)(
+    "keyset pages (%s) return every row exactly once",
+    async (sort) => {
+      for (const filter of [{}, { categoryId: cats[2]!.id }, { reason: "uncertain" as const, minConfidence: 0.6 }]) {
+        const all = await titles({ sort, ...filter });
+        const seen: string[] = [];
+        let cursor: { value: number; itemId: number } | undefined;
+        let pages = 0;
+        do {
+          const page = await api.batch.list({ projectId, sort, limit: 3, cursor, ...filter });
+          if (cursor) expect(page.total).toBeNull();
+          seen.push(...page.items.map((r) => r.title));
+          cursor = page.nextCursor ?? undefined;
+          pages++;
+        } while (cursor && pages < 50);
+        expect(seen).toEqual(all);
+        expect(new Set(seen).size).toBe(seen.length);
+      }
+    },
+  );
 
   it("counts predictions per category on the pool for the facets", async () => {
     const f = await api.batch.facets({ projectId });
@@ -129,17 +190,27 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
   });
 
   it("approves what the grid shows through submitBatch, and the grid reflects it", async () => {
-    const shown = (await api.batch.list({ projectId, reason: "uncertain", categoryId: cats[2]!.id, minConfidence: 0.8 })).items;
+    const shown = (
+      await api.batch.list({ projectId, reason: "uncertain", categoryId: cats[2]!.id, minConfidence: 0.8 })
+    ).items;
     const free = shown.filter((r) => r.heldBy === null);
     expect(free.length).toBeGreaterThan(0);
     const res = await api.annotations.submitBatch({
-      projectId, idempotencyKey: randomUUID(), modelVersionId: versionId, decisions: free.map((r) => ({ itemId: r.itemId, action: "accept" as const })),
+      projectId,
+      idempotencyKey: randomUUID(),
+      modelVersionId: versionId,
+      decisions: free.map((r) => ({ itemId: r.itemId, action: "accept" as const })),
     });
     expect(res.decisions).toHaveLength(free.length);
-    const stored = await h.db.select({ itemId: labels.itemId, categoryId: labels.categoryId, source: labels.source }).from(labels).where(and(eq(labels.projectId, projectId), eq(labels.source, "human")));
+    const stored = await h.db
+      .select({ itemId: labels.itemId, categoryId: labels.categoryId, source: labels.source })
+      .from(labels)
+      .where(and(eq(labels.projectId, projectId), eq(labels.source, "human")));
     for (const r of free) expect(stored).toContainEqual({ itemId: r.itemId, categoryId: cats[2]!.id, source: "human" });
     expect(await titles({ reason: "uncertain", categoryId: cats[2]!.id, minConfidence: 0.8 })).toEqual([]);
-    expect(await titles({ labelState: "human", categoryId: cats[2]!.id, minConfidence: 0.8 })).toEqual(expect.arrayContaining(free.map((r) => r.title)));
+    expect(await titles({ labelState: "human", categoryId: cats[2]!.id, minConfidence: 0.8 })).toEqual(
+      expect.arrayContaining(free.map((r) => r.title)),
+    );
   });
 
   it("lists human labels a second opinion disagrees with, until a new human label settles them", async () => {
@@ -148,17 +219,36 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
     await setLabel(h, { projectId, itemId: ids.p7!, categoryId: cats[1]!.id, source: "human" });
     await setLabel(h, { projectId, itemId: ids.p8!, categoryId: cats[2]!.id, source: "human" });
     const secondOpinion = (itemId: number, categoryId: number) =>
-      h.db.insert(annotations).values({ projectId, itemId, userId: second.id, action: "correct", categoryId, reason: "overlap", idempotencyKey: randomUUID() });
+      h.db
+        .insert(annotations)
+        .values({
+          projectId,
+          itemId,
+          userId: second.id,
+          action: "correct",
+          categoryId,
+          reason: "overlap",
+          idempotencyKey: randomUUID(),
+        });
     await secondOpinion(ids.p7!, cats[0]!.id); // disagrees
     await secondOpinion(ids.p8!, cats[2]!.id); // agrees
     expect(await titles({ reason: "disputed" })).toEqual(["p7"]);
     // Each row says what the second person chose, so the reviewer can settle it from the grid.
     const rows = (await api.batch.list({ projectId, limit: 200 })).items;
-    expect(rows.find((r) => r.title === "p7")!.dispute).toEqual({ id: cats[0]!.id, path: cats[0]!.path, deleted: false, by: "Sue Second" });
+    expect(rows.find((r) => r.title === "p7")!.dispute).toEqual({
+      id: cats[0]!.id,
+      path: cats[0]!.path,
+      deleted: false,
+      by: "Sue Second",
+    });
     expect(rows.find((r) => r.title === "p8")!.dispute).toBeNull();
     // Settled in the grid: the reviewer's decision is a newer human label.
     await new Promise((r) => setTimeout(r, 20));
-    await api.annotations.submitBatch({ projectId, idempotencyKey: randomUUID(), decisions: [{ itemId: ids.p7!, action: "correct", categoryId: cats[0]!.id }] });
+    await api.annotations.submitBatch({
+      projectId,
+      idempotencyKey: randomUUID(),
+      decisions: [{ itemId: ids.p7!, action: "correct", categoryId: cats[0]!.id }],
+    });
     expect(await titles({ reason: "disputed" })).toEqual([]);
   });
 
@@ -167,19 +257,43 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
     const admin = await makeUser(h.db, { isAdmin: true });
     const root = callerFor(h.db, admin);
     await insertItems(h, project.id, ["unscored"]);
-    expect(await root.batch.list({ projectId: project.id })).toMatchObject({ modelVersion: null, items: [], nextCursor: null });
+    expect(await root.batch.list({ projectId: project.id })).toMatchObject({
+      modelVersion: null,
+      items: [],
+      nextCursor: null,
+    });
     expect(await root.batch.facets({ projectId: project.id })).toMatchObject({ modelVersion: null, scored: 0 });
-    await expect(api.batch.list({ projectId, categoryId: otherCats[0]!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(api.batch.list({ projectId, categoryId: otherCats[0]!.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("caps the count at COUNT_CAP and filters a 12k-item pool", { timeout: 600_000 }, async () => {
-    const { project, categories: bigCats } = await makeProject(h.db, { name: "Big", categories: Array.from({ length: 20 }, (_, i) => `Dept ${i % 4} > Aisle ${i}`) });
-    const v = await activateVersion(h, project.id, bigCats.map((c) => c.id));
-    await seedScoredPool(h, { projectId: project.id, versionId: v, categoryIds: bigCats.map((c) => c.id), n: 12_000, labelled: 0.1 });
+    const { project, categories: bigCats } = await makeProject(h.db, {
+      name: "Big",
+      categories: Array.from({ length: 20 }, (_, i) => `Dept ${i % 4} > Aisle ${i}`),
+    });
+    const v = await activateVersion(
+      h,
+      project.id,
+      bigCats.map((c) => c.id),
+    );
+    await seedScoredPool(h, {
+      projectId: project.id,
+      versionId: v,
+      categoryIds: bigCats.map((c) => c.id),
+      n: 12_000,
+      labelled: 0.1,
+    });
     const admin = callerFor(h.db, await makeUser(h.db, { isAdmin: true }));
     const first = await admin.batch.list({ projectId: project.id, limit: 100 });
     expect(first.total).toEqual({ count: 10_000, capped: true });
-    const some = await admin.batch.list({ projectId: project.id, categoryId: bigCats[3]!.id, minConfidence: 0.8, limit: 100 });
+    const some = await admin.batch.list({
+      projectId: project.id,
+      categoryId: bigCats[3]!.id,
+      minConfidence: 0.8,
+      limit: 100,
+    });
     expect(some.total!.capped).toBe(false);
     expect(some.items.every((r) => r.predicted.id === bigCats[3]!.id && r.confidence >= 0.8)).toBe(true);
     const facets = await admin.batch.facets({ projectId: project.id });

@@ -43,7 +43,11 @@ describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
 
     const manager = await member(project.id, "manager");
     const get = (cookie: string | null, pid = project.id, qs = "format=csv") =>
-      handleExportRequest(new Request(`http://localhost/api/projects/${pid}/export?${qs}`, { headers: cookie ? { cookie } : {} }), deps(), String(pid));
+      handleExportRequest(
+        new Request(`http://localhost/api/projects/${pid}/export?${qs}`, { headers: cookie ? { cookie } : {} }),
+        deps(),
+        String(pid),
+      );
     const ok = await get(manager);
     expect(ok.status).toBe(200);
     expect(ok.headers.get("content-type")).toContain("text/csv");
@@ -64,7 +68,11 @@ describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
     const ml = await member(project.id, "ml_engineer");
     const before = await projectCounts(h, project.id);
     const noHeader = await handleImportRequest(
-      new Request(`http://localhost/api/projects/${project.id}/import?format=jsonl`, { method: "POST", body: jsonl(manyLines(2)), headers: { cookie: ml } }),
+      new Request(`http://localhost/api/projects/${project.id}/import?format=jsonl`, {
+        method: "POST",
+        body: jsonl(manyLines(2)),
+        headers: { cookie: ml },
+      }),
       deps(),
       String(project.id),
     );

@@ -20,8 +20,10 @@ describe.each(dbTargets())("seedDemoProject on $name", (target) => {
       if (!seeded.created) throw new Error("expected the first call to seed");
       const bySplit = await other.db
         .select({ split: items.split, labelled: count(labels.itemId) })
-        .from(items).leftJoin(labels, eq(labels.itemId, items.id))
-        .where(eq(items.projectId, seeded.projectId)).groupBy(items.split);
+        .from(items)
+        .leftJoin(labels, eq(labels.itemId, items.id))
+        .where(eq(items.projectId, seeded.projectId))
+        .groupBy(items.split);
       expect(Object.fromEntries(bySplit.map((r) => [r.split, r.labelled]))).toEqual({ pool: 20, test: 50 });
     } finally {
       await other.drop();
@@ -43,7 +45,8 @@ describe.each(dbTargets())("seedDemoProject on $name", (target) => {
     ]);
     const members = await h.db
       .select({ email: users.email, role: memberships.role, isAdmin: users.isAdmin, hash: users.passwordHash })
-      .from(memberships).innerJoin(users, eq(users.id, memberships.userId))
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
       .where(eq(memberships.projectId, project!.id));
     expect(members).toHaveLength(DEMO_ACCOUNTS.length);
     for (const u of seeded.users) {
@@ -56,27 +59,41 @@ describe.each(dbTargets())("seedDemoProject on $name", (target) => {
 
     const bySplit = await h.db
       .select({ split: items.split, labelled: count(labels.itemId), n: count() })
-      .from(items).leftJoin(labels, eq(labels.itemId, items.id))
-      .where(eq(items.projectId, project!.id)).groupBy(items.split);
+      .from(items)
+      .leftJoin(labels, eq(labels.itemId, items.id))
+      .where(eq(items.projectId, project!.id))
+      .groupBy(items.split);
     expect(Object.fromEntries(bySplit.map((r) => [r.split, { n: r.n, labelled: r.labelled }]))).toEqual({
       pool: { n: 300, labelled: 0 },
       test: { n: 60, labelled: 60 },
     });
-    const sources = await h.db.selectDistinct({ source: labels.source }).from(labels).where(eq(labels.projectId, project!.id));
+    const sources = await h.db
+      .selectDistinct({ source: labels.source })
+      .from(labels)
+      .where(eq(labels.projectId, project!.id));
     expect(sources).toEqual([{ source: "import" }]);
-    const [cats] = await h.db.select({ n: count() }).from(categories).where(and(eq(categories.projectId, project!.id), isNull(categories.deletedAt)));
+    const [cats] = await h.db
+      .select({ n: count() })
+      .from(categories)
+      .where(and(eq(categories.projectId, project!.id), isNull(categories.deletedAt)));
     expect(cats!.n).toBeGreaterThanOrEqual(20);
     expect(seeded.import).toMatchObject({ rows: 360, created: 360, labels: 60 });
 
     const before = await snapshotDb(h);
-    expect(await seedDemoProject(h.db, { seed: 7, poolSize: 300, testSize: 60 })).toEqual({ created: false, projectId: project!.id, users: [] });
+    expect(await seedDemoProject(h.db, { seed: 7, poolSize: 300, testSize: 60 })).toEqual({
+      created: false,
+      projectId: project!.id,
+      users: [],
+    });
     expect(await snapshotDb(h)).toEqual(before);
   });
 
   it("uses a given password for every account, and refuses a short one", async () => {
     await h.db.delete(projects).where(eq(projects.slug, "demo"));
     await h.db.delete(users);
-    await expect(seedDemoProject(h.db, { poolSize: 100, testSize: 50, password: "short" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(seedDemoProject(h.db, { poolSize: 100, testSize: 50, password: "short" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     const seeded = await seedDemoProject(h.db, { poolSize: 100, testSize: 50, password: "a-long-demo-password" });
     expect(seeded.created && seeded.users.every((u) => u.password === "a-long-demo-password")).toBe(true);
   });

@@ -4,7 +4,13 @@ import type { DbHandle } from "@/db/client";
 import { auditEvents, categories, imports, items, labels } from "@/db/schema";
 import { snapshotDb } from "@/test/db-snapshot";
 
-export type Line = { id: string; title: string; category?: string | null; split?: "pool" | "test"; description?: string | null };
+export type Line = {
+  id: string;
+  title: string;
+  category?: string | null;
+  split?: "pool" | "test";
+  description?: string | null;
+};
 
 export function jsonl(rows: readonly Line[]): string {
   return rows.map((r) => JSON.stringify(r)).join("\n") + "\n";
@@ -12,7 +18,12 @@ export function jsonl(rows: readonly Line[]): string {
 
 export function csv(rows: readonly Line[]): string {
   const cell = (v: string | null | undefined) => (v == null ? "" : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return ["id,title,category,split", ...rows.map((r) => [r.id, r.title, r.category, r.split ?? "pool"].map(cell).join(","))].join("\n") + "\n";
+  return (
+    [
+      "id,title,category,split",
+      ...rows.map((r) => [r.id, r.title, r.category, r.split ?? "pool"].map(cell).join(",")),
+    ].join("\n") + "\n"
+  );
 }
 
 export function manyLines(n: number, prefix = "it"): Line[] {
@@ -33,9 +44,17 @@ export async function projectCounts(h: Pick<DbHandle, "db">, projectId: number) 
     labels: await n(db.select({ n: count() }).from(labels).where(eq(labels.projectId, projectId))),
     categories: await n(db.select({ n: count() }).from(categories).where(eq(categories.projectId, projectId))),
     succeededImports: await n(
-      db.select({ n: count() }).from(imports).where(and(eq(imports.projectId, projectId), eq(imports.status, "succeeded"))),
+      db
+        .select({ n: count() })
+        .from(imports)
+        .where(and(eq(imports.projectId, projectId), eq(imports.status, "succeeded"))),
     ),
-    failedImports: await n(db.select({ n: count() }).from(imports).where(and(eq(imports.projectId, projectId), eq(imports.status, "failed")))),
+    failedImports: await n(
+      db
+        .select({ n: count() })
+        .from(imports)
+        .where(and(eq(imports.projectId, projectId), eq(imports.status, "failed"))),
+    ),
     audit: await n(db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.projectId, projectId))),
   };
 }

@@ -25,17 +25,52 @@ describe.each(dbTargets())("importItems on $name", (target) => {
   });
   afterAll(async () => h?.drop());
 
-  const run = (projectId: number, text: string, format: "jsonl" | "csv", extra: Partial<Parameters<typeof importItems>[1]> = {}) =>
-    importItems(h.db, { projectId, actorId: null, source: fromText(text), format, filename: `f.${format}`, unknownCategories: "create", ...extra });
+  const run = (
+    projectId: number,
+    text: string,
+    format: "jsonl" | "csv",
+    extra: Partial<Parameters<typeof importItems>[1]> = {},
+  ) =>
+    importItems(h.db, {
+      projectId,
+      actorId: null,
+      source: fromText(text),
+      format,
+      filename: `f.${format}`,
+      unknownCategories: "create",
+      ...extra,
+    });
 
   it("imports items, creates categories, writes import labels, logs the run and one audit event", async () => {
     const { project } = await makeProject(h.db, { categories: ["Audio > Headphones"] });
     const r = await run(project.id, jsonl(manyLines(4500)), "jsonl");
-    expect(r).toMatchObject({ rows: 4500, created: 4500, updated: 0, labels: 3375, humanLabelsKept: 0, categoriesCreated: 2 });
-    expect(await projectCounts(h, project.id)).toMatchObject({ items: 4500, labels: 3375, categories: 3, succeededImports: 1, audit: 1 });
+    expect(r).toMatchObject({
+      rows: 4500,
+      created: 4500,
+      updated: 0,
+      labels: 3375,
+      humanLabelsKept: 0,
+      categoriesCreated: 2,
+    });
+    expect(await projectCounts(h, project.id)).toMatchObject({
+      items: 4500,
+      labels: 3375,
+      categories: 3,
+      succeededImports: 1,
+      audit: 1,
+    });
     const [run1] = await h.db.select().from(imports).where(eq(imports.id, r.importId));
-    expect(run1).toMatchObject({ status: "succeeded", rowCount: 4500, created: 4500, labelCount: 3375, categoriesCreated: 2 });
-    const gold = await h.db.select({ source: labels.source }).from(labels).innerJoin(items, eq(items.id, labels.itemId))
+    expect(run1).toMatchObject({
+      status: "succeeded",
+      rowCount: 4500,
+      created: 4500,
+      labelCount: 3375,
+      categoriesCreated: 2,
+    });
+    const gold = await h.db
+      .select({ source: labels.source })
+      .from(labels)
+      .innerJoin(items, eq(items.id, labels.itemId))
       .where(and(eq(labels.projectId, project.id), eq(items.split, "test")));
     expect(gold.length).toBeGreaterThan(0);
     expect(new Set(gold.map((g) => g.source))).toEqual(new Set(["import"]));
@@ -44,22 +79,31 @@ describe.each(dbTargets())("importItems on $name", (target) => {
   // 4,500 rows span three insert batches: a bad row in the middle or at the end comes after rows were written.
   const positions = { start: 0, middle: 2_250, end: 4_499 } as const;
   describe.each(["jsonl", "csv"] as const)("%s with one bad row", (format) => {
-    it.each(Object.entries(positions))("at the %s leaves the project unchanged and names line and field", async (_where, index) => {
-      const { project } = await makeProject(h.db);
-      await run(project.id, jsonl(manyLines(3, "keep")), "jsonl");
-      const lines: Line[] = manyLines(4500);
-      lines[index] = { ...lines[index]!, split: "gold" as "test" };
-      const before = await snapshotExceptRunLog(h);
-      const countsBefore = await projectCounts(h, project.id);
-      const err = await rejection(run(project.id, (format === "csv" ? csv : jsonl)(lines), format));
-      const line = index + (format === "csv" ? 2 : 1); // CSV line 1 is the header
-      expect(err.errors).toEqual([{ line, field: "split", message: 'must be "pool" or "test"' }]);
-      expect(err.message).toContain(`line ${line}, field "split"`);
-      expect(await snapshotExceptRunLog(h)).toEqual(before);
-      expect(await projectCounts(h, project.id)).toEqual({ ...countsBefore, failedImports: countsBefore.failedImports + 1 });
-      const [failed] = await h.db.select().from(imports).where(and(eq(imports.projectId, project.id), eq(imports.status, "failed")));
-      expect(failed).toMatchObject({ created: 0, errors: [{ line, field: "split" }] });
-    });
+    it.each(Object.entries(positions))(
+      "at the %s leaves the project unchanged and names line and field",
+      async (_where, index) => {
+        const { project } = await makeProject(h.db);
+        await run(project.id, jsonl(manyLines(3, "keep")), "jsonl");
+        const lines: Line[] = manyLines(4500);
+        lines[index] = { ...lines[index]!, split: "gold" as "test" };
+        const before = await snapshotExceptRunLog(h);
+        const countsBefore = await projectCounts(h, project.id);
+        const err = await rejection(run(project.id, (format === "csv" ? csv : jsonl)(lines), format));
+        const line = index + (format === "csv" ? 2 : 1); // CSV line 1 is the header
+        expect(err.errors).toEqual([{ line, field: "split", message: 'must be "pool" or "test"' }]);
+        expect(err.message).toContain(`line ${line}, field "split"`);
+        expect(await snapshotExceptRunLog(h)).toEqual(before);
+        expect(await projectCounts(h, project.id)).toEqual({
+          ...countsBefore,
+          failedImports: countsBefore.failedImports + 1,
+        });
+        const [failed] = await h.db
+          .select()
+          .from(imports)
+          .where(and(eq(imports.projectId, project.id), eq(imports.status, "failed")));
+        expect(failed).toMatchObject({ created: 0, errors: [{ line, field: "split" }] });
+      },
+    );
   });
 
   it("rejects unknown categories in reject mode, listing each path with its first line; nothing written", async () => {
@@ -84,25 +128,49 @@ describe.each(dbTargets())("importItems on $name", (target) => {
 
   it("re-import updates in place: no duplicates, new title applied, import label replaced, human label kept", async () => {
     const { project, categories: cats } = await makeProject(h.db, { categories: ["A", "B", "C"] });
-    await run(project.id, jsonl([
-      { id: "x", title: "Old x", category: "A" },
-      { id: "y", title: "Old y", category: "A" },
-      { id: "z", title: "Old z", category: null },
-    ]), "jsonl");
+    await run(
+      project.id,
+      jsonl([
+        { id: "x", title: "Old x", category: "A" },
+        { id: "y", title: "Old y", category: "A" },
+        { id: "z", title: "Old z", category: null },
+      ]),
+      "jsonl",
+    );
     const annotator = await makeUser(h.db);
-    const [y] = await h.db.select({ id: items.id }).from(items).where(and(eq(items.projectId, project.id), eq(items.externalId, "y")));
-    await h.db.update(labels).set({ source: "human", categoryId: cats[2]!.id, userId: annotator.id }).where(eq(labels.itemId, y!.id));
+    const [y] = await h.db
+      .select({ id: items.id })
+      .from(items)
+      .where(and(eq(items.projectId, project.id), eq(items.externalId, "y")));
+    await h.db
+      .update(labels)
+      .set({ source: "human", categoryId: cats[2]!.id, userId: annotator.id })
+      .where(eq(labels.itemId, y!.id));
 
-    const r = await run(project.id, jsonl([
-      { id: "x", title: "New x", category: "B" },
-      { id: "y", title: "New y", category: "B" },
-      { id: "z", title: "New z", category: "B", split: "test" },
-      { id: "w", title: "Fresh w", category: "A" },
-    ]), "jsonl", { unknownCategories: "reject" });
+    const r = await run(
+      project.id,
+      jsonl([
+        { id: "x", title: "New x", category: "B" },
+        { id: "y", title: "New y", category: "B" },
+        { id: "z", title: "New z", category: "B", split: "test" },
+        { id: "w", title: "Fresh w", category: "A" },
+      ]),
+      "jsonl",
+      { unknownCategories: "reject" },
+    );
     expect(r).toMatchObject({ rows: 4, created: 1, updated: 3, labels: 3, humanLabelsKept: 1, categoriesCreated: 0 });
     const rows = await h.db
-      .select({ externalId: items.externalId, title: items.title, split: items.split, source: labels.source, categoryId: labels.categoryId })
-      .from(items).leftJoin(labels, eq(labels.itemId, items.id)).where(eq(items.projectId, project.id)).orderBy(items.externalId);
+      .select({
+        externalId: items.externalId,
+        title: items.title,
+        split: items.split,
+        source: labels.source,
+        categoryId: labels.categoryId,
+      })
+      .from(items)
+      .leftJoin(labels, eq(labels.itemId, items.id))
+      .where(eq(items.projectId, project.id))
+      .orderBy(items.externalId);
     const [a, b, c] = cats;
     expect(rows).toEqual([
       { externalId: "w", title: "Fresh w", split: "pool", source: "import", categoryId: a!.id },
@@ -129,7 +197,11 @@ describe.each(dbTargets())("importItems on $name", (target) => {
   it("refuses a NUL character (Postgres cannot store it) with its line, nothing written", async () => {
     const { project } = await makeProject(h.db);
     const before = await snapshotExceptRunLog(h);
-    const file = jsonl([{ id: "ok", title: "fine" }, { id: "nul", title: "bad\u0000title" }, { id: "bs", title: "literal \\u0000 is fine" }]);
+    const file = jsonl([
+      { id: "ok", title: "fine" },
+      { id: "nul", title: "bad\u0000title" },
+      { id: "bs", title: "literal \\u0000 is fine" },
+    ]);
     const err = await rejection(run(project.id, file, "jsonl"));
     expect(err.errors).toEqual([{ line: 2, field: null, message: "contains a NUL character (U+0000)" }]);
     expect(await snapshotExceptRunLog(h)).toEqual(before);
@@ -151,7 +223,15 @@ describe.each(dbTargets())("importItems on $name", (target) => {
       }
     }
     const err = await rejection(
-      importItems(h.db, { projectId: project.id, actorId: null, source: huge(), format: "jsonl", filename: "huge.jsonl", unknownCategories: "create", maxBytes: MAX_TRPC_IMPORT_BYTES }),
+      importItems(h.db, {
+        projectId: project.id,
+        actorId: null,
+        source: huge(),
+        format: "jsonl",
+        filename: "huge.jsonl",
+        unknownCategories: "create",
+        maxBytes: MAX_TRPC_IMPORT_BYTES,
+      }),
     );
     expect(err.message).toMatch(/larger than the 50 MB limit/);
     expect(pulled).toBeLessThanOrEqual(MAX_TRPC_IMPORT_BYTES + CHUNK);

@@ -20,10 +20,22 @@ describe.each(dbTargets())("items on $name", (target) => {
     cats = made.categories;
     await addMember(h.db, projectId, annotator.id, "annotator");
     api = callerFor(h.db, annotator);
-    const pool = await insertItems(h, projectId, ["Red Headphones", "Blue speaker", "100% cotton shirt", "Plain mug", "red kettle"]);
+    const pool = await insertItems(h, projectId, [
+      "Red Headphones",
+      "Blue speaker",
+      "100% cotton shirt",
+      "Plain mug",
+      "red kettle",
+    ]);
     const test = await insertItems(h, projectId, ["Gold headphones"], "test");
     ids = Object.fromEntries([...pool, ...test].map((i) => [i.title, i.id]));
-    await setLabel(h, { projectId, itemId: ids["Red Headphones"]!, categoryId: cats[0]!.id, source: "human", userId: annotator.id });
+    await setLabel(h, {
+      projectId,
+      itemId: ids["Red Headphones"]!,
+      categoryId: cats[0]!.id,
+      source: "human",
+      userId: annotator.id,
+    });
     await setLabel(h, { projectId, itemId: ids["Blue speaker"]!, categoryId: cats[1]!.id, source: "auto" });
     await setLabel(h, { projectId, itemId: ids["Gold headphones"]!, categoryId: cats[0]!.id, source: "import" });
   });
@@ -66,7 +78,12 @@ describe.each(dbTargets())("items on $name", (target) => {
     const a2 = await addAnnotation(h, { projectId, itemId, userId: annotatorId, categoryId: cats[0]!.id });
     const got = await api.items.get({ projectId, itemId });
     expect(got.item).toMatchObject({ id: itemId, title: "Red Headphones", split: "pool", attributes: {} });
-    expect(got.label).toMatchObject({ categoryId: cats[0]!.id, path: cats[0]!.path, source: "human", categoryDeleted: false });
+    expect(got.label).toMatchObject({
+      categoryId: cats[0]!.id,
+      path: cats[0]!.path,
+      source: "human",
+      categoryDeleted: false,
+    });
     expect(got.history.map((x) => x.id)).toEqual([a2, a1]);
     expect(got.history[0]).toMatchObject({ userName: "Ann Otator", path: cats[0]!.path, action: "correct" });
   });
@@ -74,8 +91,17 @@ describe.each(dbTargets())("items on $name", (target) => {
   it("an item or category of another project is not found", async () => {
     const other = await makeProject(h.db);
     const [foreign] = await insertItems(h, other.project.id, ["Not yours"]);
-    await expect(api.items.get({ projectId, itemId: foreign!.id })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Item not found" });
-    await expect(api.items.list({ projectId, categoryId: other.categories[0]!.id })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Category not found" });
-    await expect(api.items.get({ projectId: other.project.id, itemId: foreign!.id })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Project not found" });
+    await expect(api.items.get({ projectId, itemId: foreign!.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Item not found",
+    });
+    await expect(api.items.list({ projectId, categoryId: other.categories[0]!.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Category not found",
+    });
+    await expect(api.items.get({ projectId: other.project.id, itemId: foreign!.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Project not found",
+    });
   });
 });

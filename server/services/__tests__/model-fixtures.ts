@@ -13,7 +13,10 @@ const SHARED = ["black", "white", "pro", "mini", "2024", "edition", "premium", "
 
 export type Synthetic = Awaited<ReturnType<typeof makeSyntheticProject>>;
 
-export async function makeSyntheticProject(db: Db, o: { pool?: number; gold?: number; labelled?: number; seed?: number } = {}) {
+export async function makeSyntheticProject(
+  db: Db,
+  o: { pool?: number; gold?: number; labelled?: number; seed?: number } = {},
+) {
   const rng = createRng(o.seed ?? 7);
   const pick = <T>(a: T[]) => a[Math.floor(rng() * a.length)]!;
   const { project, categories } = await makeProject(db);
@@ -24,24 +27,58 @@ export async function makeSyntheticProject(db: Db, o: { pool?: number; gold?: nu
       const words = WORDS[c % WORDS.length]!;
       // Every fifth item borrows a word of another category, so confidences spread out.
       const other = WORDS[(c + 1) % WORDS.length]!;
-      const title = i % 5 === 4 ? `${pick(words)} ${pick(other)} ${pick(SHARED)}` : `${pick(words)} ${pick(SHARED)} ${pick(words)}`;
-      return { c, row: { projectId: project.id, externalId: `${split}-${i}`, title, description: `${pick(SHARED)} ${pick(SHARED)}`, split } };
+      const title =
+        i % 5 === 4 ? `${pick(words)} ${pick(other)} ${pick(SHARED)}` : `${pick(words)} ${pick(SHARED)} ${pick(words)}`;
+      return {
+        c,
+        row: {
+          projectId: project.id,
+          externalId: `${split}-${i}`,
+          title,
+          description: `${pick(SHARED)} ${pick(SHARED)}`,
+          split,
+        },
+      };
     });
   const pool = make("pool", o.pool ?? 300);
   // 150 gold items: enough for a 95% Wilson bound to certify the 0.98 default target.
   const gold = make("test", o.gold ?? 150);
-  const poolRows = await db.insert(items).values(pool.map((p) => p.row)).returning({ id: items.id });
-  const goldRows = await db.insert(items).values(gold.map((p) => p.row)).returning({ id: items.id });
+  const poolRows = await db
+    .insert(items)
+    .values(pool.map((p) => p.row))
+    .returning({ id: items.id });
+  const goldRows = await db
+    .insert(items)
+    .values(gold.map((p) => p.row))
+    .returning({ id: items.id });
   const labelled = o.labelled ?? 150;
   const labelRows = [
-    ...poolRows.slice(0, labelled).map((r, i) => ({ itemId: r.id, projectId: project.id, categoryId: categories[pool[i]!.c]!.id, source: "human" as const, userId: user.id })),
-    ...goldRows.map((r, i) => ({ itemId: r.id, projectId: project.id, categoryId: categories[gold[i]!.c]!.id, source: "import" as const })),
+    ...poolRows
+      .slice(0, labelled)
+      .map((r, i) => ({
+        itemId: r.id,
+        projectId: project.id,
+        categoryId: categories[pool[i]!.c]!.id,
+        source: "human" as const,
+        userId: user.id,
+      })),
+    ...goldRows.map((r, i) => ({
+      itemId: r.id,
+      projectId: project.id,
+      categoryId: categories[gold[i]!.c]!.id,
+      source: "import" as const,
+    })),
   ];
   await db.insert(labels).values(labelRows);
   return {
-    project, categories, user,
+    project,
+    categories,
+    user,
     poolIds: poolRows.map((r) => r.id),
     goldIds: goldRows.map((r) => r.id),
-    truth: new Map([...poolRows.map((r, i) => [r.id, categories[pool[i]!.c]!.id] as const), ...goldRows.map((r, i) => [r.id, categories[gold[i]!.c]!.id] as const)]),
+    truth: new Map([
+      ...poolRows.map((r, i) => [r.id, categories[pool[i]!.c]!.id] as const),
+      ...goldRows.map((r, i) => [r.id, categories[gold[i]!.c]!.id] as const),
+    ]),
   };
 }

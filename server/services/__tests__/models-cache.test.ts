@@ -4,7 +4,13 @@ import { ModelCache } from "@/server/services/models-cache";
 
 /** A stand-in model: only dispose() matters to the cache. */
 function fake(name: string) {
-  const m = { name, disposed: false, dispose() { m.disposed = true; } };
+  const m = {
+    name,
+    disposed: false,
+    dispose() {
+      m.disposed = true;
+    },
+  };
   return m;
 }
 const asModel = (m: ReturnType<typeof fake>) => m as unknown as TrainedModel;
@@ -24,7 +30,9 @@ describe("model cache", () => {
     const c = fake("c");
     expect(await cache.get({ db: dbA, versionId: 1, sha256: "y" }, async () => asModel(c))).toBe(c);
     // A hit does not load.
-    expect(await cache.get({ db: dbA, versionId: 1, sha256: "x" }, () => Promise.reject(new Error("must not load")))).toBe(a);
+    expect(
+      await cache.get({ db: dbA, versionId: 1, sha256: "x" }, () => Promise.reject(new Error("must not load"))),
+    ).toBe(a);
   });
 
   it("evicts the least recently used and disposes it", async () => {
@@ -43,7 +51,9 @@ describe("model cache", () => {
   it("forgets a failed load", async () => {
     const cache = new ModelCache(2);
     const db = {};
-    await expect(cache.get({ db, versionId: 1, sha256: "s" }, () => Promise.reject(new Error("sha256 mismatch")))).rejects.toThrow(/sha256/);
+    await expect(
+      cache.get({ db, versionId: 1, sha256: "s" }, () => Promise.reject(new Error("sha256 mismatch"))),
+    ).rejects.toThrow(/sha256/);
     await flush();
     const ok = fake("ok");
     expect(await cache.get({ db, versionId: 1, sha256: "s" }, async () => asModel(ok))).toBe(ok);

@@ -33,7 +33,10 @@ describe.each(dbTargets())("models list on $name", (target) => {
     expect([none.active, none.previousReady]).toEqual([null, null]);
 
     // Rolled back far: v3 is active, v2 failed, so a rollback would go to v1.
-    await h.db.update(projects).set({ activeModelVersionId: byVersion.get(3)! }).where(eq(projects.id, project.id));
+    await h.db
+      .update(projects)
+      .set({ activeModelVersionId: byVersion.get(3)! })
+      .where(eq(projects.id, project.id));
     const first = await listModels(h.db, { projectId: project.id, limit: 50 });
     expect(first.versions.map((v) => v.version)).toEqual(Array.from({ length: 50 }, (_, i) => 55 - i));
     expect(first.versions.some((v) => v.active)).toBe(false);
@@ -48,7 +51,10 @@ describe.each(dbTargets())("models list on $name", (target) => {
   it("names no active version of another project", async () => {
     const { project: mine } = await makeProject(h.db);
     const { project: other } = await makeProject(h.db);
-    const [foreign] = await h.db.insert(modelVersions).values({ projectId: other.id, version: 1, trigger: "manual", status: "ready" }).returning({ id: modelVersions.id });
+    const [foreign] = await h.db
+      .insert(modelVersions)
+      .values({ projectId: other.id, version: 1, trigger: "manual", status: "ready" })
+      .returning({ id: modelVersions.id });
     await h.db.update(projects).set({ activeModelVersionId: foreign!.id }).where(eq(projects.id, mine.id));
     expect((await listModels(h.db, { projectId: mine.id, limit: 50 })).active).toBeNull();
   });

@@ -28,16 +28,33 @@ describe.each(dbTargets())("concurrent annotators on $name", (target) => {
 
   it(`${size.annotators} annotators × ${size.submits} submits on ${size.items} items: no shared lease, nothing lost or doubled`, async () => {
     // Diversity on: every next locks and clusters a 5n candidate window, the heavier path.
-    const s = await seedProject(h.db, { roles: Array.from({ length: size.annotators }, () => "annotator" as const), settings: { diversity: true } });
-    const its = await seedItems(h.db, s.project.id, Array.from({ length: size.items }, (_, i) => `Product ${i}`));
-    const mv = await activateModel(h.db, s.project.id, s.categories.map((c) => c.id));
+    const s = await seedProject(h.db, {
+      roles: Array.from({ length: size.annotators }, () => "annotator" as const),
+      settings: { diversity: true },
+    });
+    const its = await seedItems(
+      h.db,
+      s.project.id,
+      Array.from({ length: size.items }, (_, i) => `Product ${i}`),
+    );
+    const mv = await activateModel(
+      h.db,
+      s.project.id,
+      s.categories.map((c) => c.id),
+    );
     const rng = createRng(1);
     const embedding = () => Array.from({ length: 16 }, () => rng() - 0.5);
     await seedPredictions(
       h.db,
       s.project.id,
       mv,
-      its.map((it) => ({ itemId: it.id, categoryId: s.categories[0]!.id, second: s.categories[1]!.id, margin: rng(), embedding: embedding() })),
+      its.map((it) => ({
+        itemId: it.id,
+        categoryId: s.categories[0]!.id,
+        second: s.categories[1]!.id,
+        margin: rng(),
+        embedding: embedding(),
+      })),
     );
 
     // As autovacuum would after an import: the plans below assume table statistics.
@@ -81,7 +98,11 @@ describe.each(dbTargets())("concurrent annotators on $name", (target) => {
           // One in ten is a client retry racing its original.
           const retry = r() < 0.1;
           if (retry) stats.retries++;
-          const results = await Promise.allSettled(retry ? [caller.annotations.submit(input), caller.annotations.submit(input)] : [caller.annotations.submit(input)]);
+          const results = await Promise.allSettled(
+            retry
+              ? [caller.annotations.submit(input), caller.annotations.submit(input)]
+              : [caller.annotations.submit(input)],
+          );
           stats.submitMs += performance.now() - to;
           const ok = results.flatMap((x) => (x.status === "fulfilled" ? [x.value] : []));
           stats.conflicts += results.length - ok.length;
@@ -111,7 +132,12 @@ describe.each(dbTargets())("concurrent annotators on $name", (target) => {
     }
     // 2. Each item decided (non-skip) at most once; skips never by the same person twice.
     const perItem = await h.db
-      .select({ itemId: annotations.itemId, decisions: sql<number>`count(*) filter (where ${annotations.action} <> 'skip')`, n: sql<number>`count(*)`, people: sql<number>`count(distinct ${annotations.userId})` })
+      .select({
+        itemId: annotations.itemId,
+        decisions: sql<number>`count(*) filter (where ${annotations.action} <> 'skip')`,
+        n: sql<number>`count(*)`,
+        people: sql<number>`count(distinct ${annotations.userId})`,
+      })
       .from(annotations)
       .where(eq(annotations.projectId, s.project.id))
       .groupBy(annotations.itemId);

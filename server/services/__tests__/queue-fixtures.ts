@@ -11,7 +11,10 @@ export const key = () => randomUUID();
 
 export async function setSettings(db: Db, projectId: number, patch: Partial<ProjectSettings>): Promise<void> {
   const [p] = await db.select({ settings: projects.settings }).from(projects).where(eq(projects.id, projectId));
-  await db.update(projects).set({ settings: { ...p!.settings, ...patch } }).where(eq(projects.id, projectId));
+  await db
+    .update(projects)
+    .set({ settings: { ...p!.settings, ...patch } })
+    .where(eq(projects.id, projectId));
 }
 
 export async function seedProject(
@@ -33,7 +36,9 @@ export async function seedProject(
 export async function seedItems(db: Db, projectId: number, titles: string[], split: "pool" | "test" = "pool") {
   const out: { id: number; title: string }[] = [];
   for (let i = 0; i < titles.length; i += 1000) {
-    const rows = titles.slice(i, i + 1000).map((title, j) => ({ projectId, externalId: `${split}-${i + j}-${randomUUID().slice(0, 8)}`, title, split }));
+    const rows = titles
+      .slice(i, i + 1000)
+      .map((title, j) => ({ projectId, externalId: `${split}-${i + j}-${randomUUID().slice(0, 8)}`, title, split }));
     out.push(...(await db.insert(items).values(rows).returning({ id: items.id, title: items.title })));
   }
   return out;
@@ -56,14 +61,28 @@ export function embeddingBytes(v: number[]): Uint8Array {
   return new Uint8Array(new Float32Array(v).buffer);
 }
 
-export type PredictionSeed = { itemId: number; categoryId: number; margin: number; second?: number; embedding?: number[] };
+export type PredictionSeed = {
+  itemId: number;
+  categoryId: number;
+  margin: number;
+  second?: number;
+  embedding?: number[];
+};
 
 /** Two-class style predictions: confidence (1+margin)/2, the runner-up gets the rest. */
-export async function seedPredictions(db: Db, projectId: number, modelVersionId: number, rows: PredictionSeed[]): Promise<void> {
+export async function seedPredictions(
+  db: Db,
+  projectId: number,
+  modelVersionId: number,
+  rows: PredictionSeed[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += 1000) {
     const values = rows.slice(i, i + 1000).map((r) => {
       const confidence = (1 + r.margin) / 2;
-      const top = [{ categoryId: r.categoryId, prob: confidence }, ...(r.second ? [{ categoryId: r.second, prob: 1 - confidence }] : [])];
+      const top = [
+        { categoryId: r.categoryId, prob: confidence },
+        ...(r.second ? [{ categoryId: r.second, prob: 1 - confidence }] : []),
+      ];
       const entropy = -top.reduce((s, t) => s + (t.prob > 0 ? t.prob * Math.log(t.prob) : 0), 0);
       return {
         modelVersionId,
@@ -83,11 +102,20 @@ export async function seedPredictions(db: Db, projectId: number, modelVersionId:
 
 export async function setLabel(
   db: Db,
-  l: { projectId: number; itemId: number; categoryId: number | null; source: "human" | "auto" | "import"; userId?: number | null },
+  l: {
+    projectId: number;
+    itemId: number;
+    categoryId: number | null;
+    source: "human" | "auto" | "import";
+    userId?: number | null;
+  },
 ): Promise<void> {
   await db.insert(labels).values({ ...l, userId: l.userId ?? null });
 }
 
 export async function expireLease(db: Db, itemId: number): Promise<void> {
-  await db.update(leases).set({ expiresAt: sql`now() - interval '1 minute'` }).where(eq(leases.itemId, itemId));
+  await db
+    .update(leases)
+    .set({ expiresAt: sql`now() - interval '1 minute'` })
+    .where(eq(leases.itemId, itemId));
 }

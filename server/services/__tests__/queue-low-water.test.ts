@@ -18,13 +18,38 @@ describe.each(dbTargets())("queue low-water mark on $name", (target) => {
   /** Items 0..n-1 with margins 0.1, 0.2, …: item i is the (i+1)-th most uncertain. */
   async function ranked(n: number) {
     const s = await seedProject(h.db);
-    const its = await seedItems(h.db, s.project.id, Array.from({ length: n }, (_, i) => `Item ${i}`));
-    const mv = await activateModel(h.db, s.project.id, s.categories.map((c) => c.id));
-    await seedPredictions(h.db, s.project.id, mv, its.map((it, i) => ({ itemId: it.id, categoryId: s.categories[0]!.id, margin: (i + 1) / 10 })));
-    const label = (i: number) => setLabel(h.db, { projectId: s.project.id, itemId: its[i]!.id, categoryId: s.categories[0]!.id, source: "human" });
-    const unlabel = (i: number) => h.db.delete(labels).where(and(eq(labels.projectId, s.project.id), eq(labels.itemId, its[i]!.id)));
+    const its = await seedItems(
+      h.db,
+      s.project.id,
+      Array.from({ length: n }, (_, i) => `Item ${i}`),
+    );
+    const mv = await activateModel(
+      h.db,
+      s.project.id,
+      s.categories.map((c) => c.id),
+    );
+    await seedPredictions(
+      h.db,
+      s.project.id,
+      mv,
+      its.map((it, i) => ({ itemId: it.id, categoryId: s.categories[0]!.id, margin: (i + 1) / 10 })),
+    );
+    const label = (i: number) =>
+      setLabel(h.db, { projectId: s.project.id, itemId: its[i]!.id, categoryId: s.categories[0]!.id, source: "human" });
+    const unlabel = (i: number) =>
+      h.db.delete(labels).where(and(eq(labels.projectId, s.project.id), eq(labels.itemId, its[i]!.id)));
     const candidates = (limit: number, from: Awaited<ReturnType<typeof computeLowWaterMark>>) =>
-      modelCandidates(h.db, { projectId: s.project.id, userId: s.users[0]!.id, modelVersionId: mv, strategy: "margin", withEmbeddings: false, limit, seed: 1, excludeIds: [], from });
+      modelCandidates(h.db, {
+        projectId: s.project.id,
+        userId: s.users[0]!.id,
+        modelVersionId: mv,
+        strategy: "margin",
+        withEmbeddings: false,
+        limit,
+        seed: 1,
+        excludeIds: [],
+        from,
+      });
     const ids = (rows: { id: number }[]) => rows.map((r) => its.findIndex((it) => it.id === r.id));
     return { ...s, its, mv, label, unlabel, candidates, ids };
   }
@@ -43,7 +68,12 @@ describe.each(dbTargets())("queue low-water mark on $name", (target) => {
     const p = await ranked(5);
     await p.label(0);
     await p.label(1);
-    await setLabel(h.db, { projectId: p.project.id, itemId: p.its[2]!.id, categoryId: p.categories[0]!.id, source: "auto" });
+    await setLabel(h.db, {
+      projectId: p.project.id,
+      itemId: p.its[2]!.id,
+      categoryId: p.categories[0]!.id,
+      source: "auto",
+    });
     const mark = await computeLowWaterMark(h.db, p.project.id, p.mv, "margin");
     // An auto label is still open (it can be reviewed), so the mark stops at item 2.
     expect(mark).toEqual({ value: 0.3, itemId: p.its[2]!.id });
@@ -81,7 +111,14 @@ describe.each(dbTargets())("queue low-water mark on $name", (target) => {
     const res = await nextItems(h.db, { projectId: p.project.id, userId: p.users[0]!.id, n: 1 });
     expect(res.status).toBe("ok");
     expect(res.items.map((x) => x.item.id)).toEqual([p.its[0]!.id]);
-    await p.callers[0]!.annotations.submit({ projectId: p.project.id, itemId: p.its[0]!.id, leaseToken: res.items[0]!.lease.token, idempotencyKey: key(), action: "accept", timeSpentMs: 1 });
+    await p.callers[0]!.annotations.submit({
+      projectId: p.project.id,
+      itemId: p.its[0]!.id,
+      leaseToken: res.items[0]!.lease.token,
+      idempotencyKey: key(),
+      action: "accept",
+      timeSpentMs: 1,
+    });
     expect((await nextItems(h.db, { projectId: p.project.id, userId: p.users[0]!.id, n: 1 })).status).toBe("done");
   });
 
@@ -90,7 +127,14 @@ describe.each(dbTargets())("queue low-water mark on $name", (target) => {
     const a = p.callers[0]!;
     const first = await a.queue.next({ projectId: p.project.id, n: 1 });
     expect(first.items[0]!.item.id).toBe(p.its[0]!.id);
-    await a.annotations.submit({ projectId: p.project.id, itemId: p.its[0]!.id, leaseToken: first.items[0]!.lease.token, idempotencyKey: key(), action: "accept", timeSpentMs: 1 });
+    await a.annotations.submit({
+      projectId: p.project.id,
+      itemId: p.its[0]!.id,
+      leaseToken: first.items[0]!.lease.token,
+      idempotencyKey: key(),
+      action: "accept",
+      timeSpentMs: 1,
+    });
     forgetLowWaterMarks(h.db, p.project.id);
     const mark = await settledMark(h.db, p.project.id, p.mv);
     expect(mark.itemId).toBe(p.its[1]!.id);

@@ -15,9 +15,23 @@ describe.each(dbTargets())("neighbour pool on $name", (target) => {
   async function labelledProject(db: TestDb["db"], titles: string[]) {
     const s = await seedProject(db);
     const its = await seedItems(db, s.project.id, titles);
-    const mv = await activateModel(db, s.project.id, s.categories.map((c) => c.id));
-    await seedPredictions(db, s.project.id, mv, its.map((it, i) => ({ itemId: it.id, categoryId: s.categories[0]!.id, margin: 0.5, embedding: [1, i, 0] })));
-    await setLabel(db, { projectId: s.project.id, itemId: its[0]!.id, categoryId: s.categories[0]!.id, source: "human" });
+    const mv = await activateModel(
+      db,
+      s.project.id,
+      s.categories.map((c) => c.id),
+    );
+    await seedPredictions(
+      db,
+      s.project.id,
+      mv,
+      its.map((it, i) => ({ itemId: it.id, categoryId: s.categories[0]!.id, margin: 0.5, embedding: [1, i, 0] })),
+    );
+    await setLabel(db, {
+      projectId: s.project.id,
+      itemId: its[0]!.id,
+      categoryId: s.categories[0]!.id,
+      source: "human",
+    });
     return { s, its, mv };
   }
 
@@ -26,7 +40,12 @@ describe.each(dbTargets())("neighbour pool on $name", (target) => {
     const first = await embeddingPool(h.db, s.project.id, mv);
     expect(first.rows.map((r) => r.itemId)).toEqual([its[0]!.id]);
     expect(first.dim).toBe(3);
-    await setLabel(h.db, { projectId: s.project.id, itemId: its[1]!.id, categoryId: s.categories[1]!.id, source: "human" });
+    await setLabel(h.db, {
+      projectId: s.project.id,
+      itemId: its[1]!.id,
+      categoryId: s.categories[1]!.id,
+      source: "human",
+    });
     expect(await embeddingPool(h.db, s.project.id, mv)).toBe(first);
     clearNeighbourPools(h.db);
     const again = await embeddingPool(h.db, s.project.id, mv);

@@ -28,7 +28,12 @@ describe("agreementOf", () => {
     expect(a.interval!.upper).toBeGreaterThan(0.7);
   });
   it("'none fits' on both sides agrees; no pairs means no figures", () => {
-    expect(agreementOf([{ first: null, second: null }, { first: 3, second: null }])).toMatchObject({ pairs: 2, agreed: 1, rate: 0.5 });
+    expect(
+      agreementOf([
+        { first: null, second: null },
+        { first: 3, second: null },
+      ]),
+    ).toMatchObject({ pairs: 2, agreed: 1, rate: 0.5 });
     expect(agreementOf([])).toEqual({ pairs: 0, agreed: 0, rate: null, interval: null, kappa: null });
   });
 });
@@ -42,15 +47,38 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
 
   async function project() {
     const s = await seedProject(h.db, { roles: ["annotator", "annotator", "annotator", "manager"] });
-    const its = await seedItems(h.db, s.project.id, Array.from({ length: 12 }, (_, i) => `Gadget ${i}`));
-    const mv = await activateModel(h.db, s.project.id, s.categories.map((c) => c.id));
+    const its = await seedItems(
+      h.db,
+      s.project.id,
+      Array.from({ length: 12 }, (_, i) => `Gadget ${i}`),
+    );
+    const mv = await activateModel(
+      h.db,
+      s.project.id,
+      s.categories.map((c) => c.id),
+    );
     const [c0, c1, c2] = s.categories.map((c) => c.id) as [number, number, number];
-    await seedPredictions(h.db, s.project.id, mv, its.map((it, i) => ({ itemId: it.id, categoryId: c0, second: c1, margin: (i + 1) / 20 })));
+    await seedPredictions(
+      h.db,
+      s.project.id,
+      mv,
+      its.map((it, i) => ({ itemId: it.id, categoryId: c0, second: c1, margin: (i + 1) / 20 })),
+    );
     return { ...s, items: its, mv, c0, c1, c2 };
   }
 
   const labelOf = async (itemId: number) =>
-    (await h.db.select({ categoryId: labels.categoryId, source: labels.source, userId: labels.userId, annotationId: labels.annotationId }).from(labels).where(eq(labels.itemId, itemId)))[0];
+    (
+      await h.db
+        .select({
+          categoryId: labels.categoryId,
+          source: labels.source,
+          userId: labels.userId,
+          annotationId: labels.annotationId,
+        })
+        .from(labels)
+        .where(eq(labels.itemId, itemId))
+    )[0];
 
   it("serves blind second opinions on colleagues' items only, keeps the first label, and measures agreement", async () => {
     const p = await project();
@@ -63,7 +91,15 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
     const aLabel = new Map<number, number>();
     for (const [i, it] of first.items.entries()) {
       const categoryId = [p.c1, p.c0, p.c2][i]!;
-      await A.annotations.submit({ projectId: pid, itemId: it.item.id, leaseToken: it.lease.token, idempotencyKey: key(), action: categoryId === p.c0 ? "accept" : "correct", categoryId: categoryId === p.c0 ? undefined : categoryId, timeSpentMs: 1000 });
+      await A.annotations.submit({
+        projectId: pid,
+        itemId: it.item.id,
+        leaseToken: it.lease.token,
+        idempotencyKey: key(),
+        action: categoryId === p.c0 ? "accept" : "correct",
+        categoryId: categoryId === p.c0 ? undefined : categoryId,
+        timeSpentMs: 1000,
+      });
       aLabel.set(it.item.id, categoryId);
     }
 
@@ -86,15 +122,41 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
     const [agreeOn, disagreeOn] = b.items as [(typeof b.items)[0], (typeof b.items)[0]];
     const other = [p.c0, p.c1, p.c2].find((c) => c !== aLabel.get(disagreeOn.item.id))!;
     const before = await labelOf(agreeOn.item.id);
-    const r1 = await B.annotations.submit({ projectId: pid, itemId: agreeOn.item.id, leaseToken: agreeOn.lease.token, idempotencyKey: key(), action: "correct", categoryId: aLabel.get(agreeOn.item.id)!, timeSpentMs: 900 });
-    expect(r1).toMatchObject({ reason: "overlap", label: { categoryId: aLabel.get(agreeOn.item.id), source: "human" } });
-    const r2 = await B.annotations.submit({ projectId: pid, itemId: disagreeOn.item.id, leaseToken: disagreeOn.lease.token, idempotencyKey: key(), action: "correct", categoryId: other, timeSpentMs: 900 });
+    const r1 = await B.annotations.submit({
+      projectId: pid,
+      itemId: agreeOn.item.id,
+      leaseToken: agreeOn.lease.token,
+      idempotencyKey: key(),
+      action: "correct",
+      categoryId: aLabel.get(agreeOn.item.id)!,
+      timeSpentMs: 900,
+    });
+    expect(r1).toMatchObject({
+      reason: "overlap",
+      label: { categoryId: aLabel.get(agreeOn.item.id), source: "human" },
+    });
+    const r2 = await B.annotations.submit({
+      projectId: pid,
+      itemId: disagreeOn.item.id,
+      leaseToken: disagreeOn.lease.token,
+      idempotencyKey: key(),
+      action: "correct",
+      categoryId: other,
+      timeSpentMs: 900,
+    });
     // The label is still A's: category, author and annotation.
     expect(r2.label).toEqual({ categoryId: aLabel.get(disagreeOn.item.id), source: "human" });
     expect(await labelOf(agreeOn.item.id)).toEqual(before);
-    expect(await labelOf(disagreeOn.item.id)).toMatchObject({ categoryId: aLabel.get(disagreeOn.item.id), userId: p.users[0]!.id });
+    expect(await labelOf(disagreeOn.item.id)).toMatchObject({
+      categoryId: aLabel.get(disagreeOn.item.id),
+      userId: p.users[0]!.id,
+    });
     const bRows = await h.db
-      .select({ reason: annotations.reason, categoryId: annotations.categoryId, previousLabel: annotations.previousLabel })
+      .select({
+        reason: annotations.reason,
+        categoryId: annotations.categoryId,
+        previousLabel: annotations.previousLabel,
+      })
       .from(annotations)
       .where(and(eq(annotations.projectId, pid), eq(annotations.userId, p.users[1]!.id)))
       .orderBy(asc(annotations.id));
@@ -107,10 +169,21 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
     const u = await B.annotations.undo({ projectId: pid, idempotencyKey: key() });
     expect(u.undoneAnnotationId).toBe(r2.annotationId);
     expect(u.restoredLabel).toEqual({ categoryId: aLabel.get(disagreeOn.item.id), source: "human" });
-    expect(await labelOf(disagreeOn.item.id)).toMatchObject({ categoryId: aLabel.get(disagreeOn.item.id), userId: p.users[0]!.id });
+    expect(await labelOf(disagreeOn.item.id)).toMatchObject({
+      categoryId: aLabel.get(disagreeOn.item.id),
+      userId: p.users[0]!.id,
+    });
     const again = await B.queue.next({ projectId: pid, n: 1 });
     expect(again.items.map((x) => [x.item.id, x.pick.reason])).toEqual([[disagreeOn.item.id, "overlap"]]);
-    await B.annotations.submit({ projectId: pid, itemId: disagreeOn.item.id, leaseToken: again.items[0]!.lease.token, idempotencyKey: key(), action: "correct", categoryId: other, timeSpentMs: 800 });
+    await B.annotations.submit({
+      projectId: pid,
+      itemId: disagreeOn.item.id,
+      leaseToken: again.items[0]!.lease.token,
+      idempotencyKey: key(),
+      action: "correct",
+      categoryId: other,
+      timeSpentMs: 800,
+    });
 
     // One second opinion per item: C gets the third of A's items only, then the strategy.
     const c = await C.queue.next({ projectId: pid, n: 3 });
@@ -118,7 +191,15 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
     expect(c.items.filter((x) => x.pick.reason === "overlap").map((x) => x.item.id)).toEqual([third]);
     expect(c.items.filter((x) => x.pick.reason !== "overlap").every((x) => !aLabel.has(x.item.id))).toBe(true);
     const ci = c.items.find((x) => x.item.id === third)!;
-    await C.annotations.submit({ projectId: pid, itemId: third, leaseToken: ci.lease.token, idempotencyKey: key(), action: "correct", categoryId: aLabel.get(third)!, timeSpentMs: 700 });
+    await C.annotations.submit({
+      projectId: pid,
+      itemId: third,
+      leaseToken: ci.lease.token,
+      idempotencyKey: key(),
+      action: "correct",
+      categoryId: aLabel.get(third)!,
+      timeSpentMs: 700,
+    });
 
     // The manager's figure: 3 pairs, 2 agreeing (the undone decision does not count).
     const activity = await p.callers[3]!.dashboard.activity({ projectId: pid });
@@ -138,16 +219,37 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
     const [A, B] = p.callers as [(typeof p.callers)[0], (typeof p.callers)[0]];
     const pid = p.project.id;
     const [first] = (await A.queue.next({ projectId: pid, n: 1 })).items;
-    await A.annotations.submit({ projectId: pid, itemId: first!.item.id, leaseToken: first!.lease.token, idempotencyKey: key(), action: "correct", categoryId: p.c1, timeSpentMs: 500 });
+    await A.annotations.submit({
+      projectId: pid,
+      itemId: first!.item.id,
+      leaseToken: first!.lease.token,
+      idempotencyKey: key(),
+      action: "correct",
+      categoryId: p.c1,
+      timeSpentMs: 500,
+    });
     await setSettings(h.db, pid, { overlapRate: 1 });
     const [second] = (await B.queue.next({ projectId: pid, n: 1 })).items;
     expect([second!.item.id, second!.pick.reason]).toEqual([first!.item.id, "overlap"]);
     // A takes the decision back while B is deciding: the item has no label now, and B keeps the lease.
     const undone = await A.annotations.undo({ projectId: pid, idempotencyKey: key() });
     expect(undone).toMatchObject({ restoredLabel: null, lease: null });
-    const r = await B.annotations.submit({ projectId: pid, itemId: second!.item.id, leaseToken: second!.lease.token, idempotencyKey: key(), action: "correct", categoryId: p.c2, timeSpentMs: 500 });
+    const r = await B.annotations.submit({
+      projectId: pid,
+      itemId: second!.item.id,
+      leaseToken: second!.lease.token,
+      idempotencyKey: key(),
+      action: "correct",
+      categoryId: p.c2,
+      timeSpentMs: 500,
+    });
     expect(r).toMatchObject({ reason: "overlap", label: { categoryId: p.c2, source: "human" } });
-    expect(await labelOf(second!.item.id)).toMatchObject({ categoryId: p.c2, source: "human", userId: p.users[1]!.id, annotationId: r.annotationId });
+    expect(await labelOf(second!.item.id)).toMatchObject({
+      categoryId: p.c2,
+      source: "human",
+      userId: p.users[1]!.id,
+      annotationId: r.annotationId,
+    });
     // Not a pair: there was no first label to agree with.
     expect((await p.callers[3]!.dashboard.activity({ projectId: pid })).peerAgreement.pairs).toBe(0);
     // Undoing it takes the label away again, as for any first decision.
@@ -161,12 +263,27 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
     const [A, B] = p.callers as [(typeof p.callers)[0], (typeof p.callers)[0]];
     const pid = p.project.id;
     const decided = await A.queue.next({ projectId: pid, n: 2 });
-    for (const it of decided.items) await A.annotations.submit({ projectId: pid, itemId: it.item.id, leaseToken: it.lease.token, idempotencyKey: key(), action: "accept", timeSpentMs: 500 });
+    for (const it of decided.items)
+      await A.annotations.submit({
+        projectId: pid,
+        itemId: it.item.id,
+        leaseToken: it.lease.token,
+        idempotencyKey: key(),
+        action: "accept",
+        timeSpentMs: 500,
+      });
     const [seconded, fresh] = decided.items.map((x) => x.item.id) as [number, number];
     await setSettings(h.db, pid, { overlapRate: 1 });
     const b = await B.queue.next({ projectId: pid, n: 1 });
     const bItem = b.items[0]!;
-    await B.annotations.submit({ projectId: pid, itemId: bItem.item.id, leaseToken: bItem.lease.token, idempotencyKey: key(), action: "accept", timeSpentMs: 500 });
+    await B.annotations.submit({
+      projectId: pid,
+      itemId: bItem.item.id,
+      leaseToken: bItem.lease.token,
+      idempotencyKey: key(),
+      action: "accept",
+      timeSpentMs: 500,
+    });
     const stillOpen = bItem.item.id === seconded ? fresh : seconded;
     const unlabelled = p.items.find((it) => !decided.items.some((d) => d.item.id === it.id))!.id;
 
@@ -176,12 +293,19 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
       projectId: pid,
       userId: cId,
       leaseMinutes: 10,
-      picks: [bItem.item.id, unlabelled, stillOpen].map((itemId) => ({ itemId, reason: "overlap" as const, score: null })),
+      picks: [bItem.item.id, unlabelled, stillOpen].map((itemId) => ({
+        itemId,
+        reason: "overlap" as const,
+        score: null,
+      })),
     });
     expect(claimed).toHaveLength(3);
     const kept = await keepClaims(h.db, pid, cId, claimed);
     expect(kept.map((k) => k.itemId)).toEqual([stillOpen]);
-    const left = await h.db.select({ itemId: leases.itemId }).from(leases).where(and(eq(leases.projectId, pid), eq(leases.userId, cId)));
+    const left = await h.db
+      .select({ itemId: leases.itemId })
+      .from(leases)
+      .where(and(eq(leases.projectId, pid), eq(leases.userId, cId)));
     expect(left.map((l) => l.itemId)).toEqual([stillOpen]);
   });
 });

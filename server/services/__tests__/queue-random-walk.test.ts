@@ -34,7 +34,13 @@ describe.each(dbTargets())("queue random walk on $name", (target) => {
   afterAll(async () => h?.drop());
 
   async function keysOf(ids: number[]): Promise<Map<number, number>> {
-    const rows = await executeRows<{ id: number; k: number }>(h.db, sql`select id, hashint4(id) as k from items where id in ${sql`(${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`}`);
+    const rows = await executeRows<{ id: number; k: number }>(
+      h.db,
+      sql`select id, hashint4(id) as k from items where id in ${sql`(${sql.join(
+        ids.map((i) => sql`${i}`),
+        sql`, `,
+      )})`}`,
+    );
     return new Map(rows.map((r) => [Number(r.id), Number(r.k)]));
   }
 
@@ -55,15 +61,28 @@ describe.each(dbTargets())("queue random walk on $name", (target) => {
 
   it("cold start: the next open items after the pivot, wrapping past the end; every item reachable", async () => {
     const s = await seedProject(h.db);
-    const its = await seedItems(h.db, s.project.id, Array.from({ length: 40 }, (_, i) => `Item ${i}`));
+    const its = await seedItems(
+      h.db,
+      s.project.id,
+      Array.from({ length: 40 }, (_, i) => `Item ${i}`),
+    );
     // Labelled items are not open: the walk passes over them.
-    for (const it of its.slice(0, 10)) await setLabel(h.db, { projectId: s.project.id, itemId: it.id, categoryId: s.categories[0]!.id, source: "human" });
+    for (const it of its.slice(0, 10))
+      await setLabel(h.db, {
+        projectId: s.project.id,
+        itemId: it.id,
+        categoryId: s.categories[0]!.id,
+        source: "human",
+      });
     const open = its.slice(10).map((it) => it.id);
     const keys = await keysOf(its.map((it) => it.id));
     const cold = (seed: number, limit: number) =>
-      randomCandidates(h.db, { projectId: s.project.id, userId: s.users[0]!.id, limit, seed, excludeIds: [] }).then((r) => r.map((x) => x.id));
+      randomCandidates(h.db, { projectId: s.project.id, userId: s.users[0]!.id, limit, seed, excludeIds: [] }).then(
+        (r) => r.map((x) => x.id),
+      );
 
-    for (const seed of [1, 123_456_789, 1_500_000_000]) expect(await cold(seed, 7)).toEqual(expected(keys, open, seed, 7));
+    for (const seed of [1, 123_456_789, 1_500_000_000])
+      expect(await cold(seed, 7)).toEqual(expected(keys, open, seed, 7));
     // A pivot above every open item's key: all of it comes from the wrap-around.
     const top = Math.max(...open.map((id) => keys.get(id)!));
     const past = seedAtOrAbove(top + 1);
@@ -78,32 +97,65 @@ describe.each(dbTargets())("queue random walk on $name", (target) => {
 
   it("audits: only unaudited auto labels, in walk order from the pivot", async () => {
     const s = await seedProject(h.db);
-    const its = await seedItems(h.db, s.project.id, Array.from({ length: 30 }, (_, i) => `Item ${i}`));
+    const its = await seedItems(
+      h.db,
+      s.project.id,
+      Array.from({ length: 30 }, (_, i) => `Item ${i}`),
+    );
     const autos = its.filter((_, i) => i % 3 !== 0).map((it) => it.id);
-    for (const id of autos) await setLabel(h.db, { projectId: s.project.id, itemId: id, categoryId: s.categories[1]!.id, source: "auto" });
+    for (const id of autos)
+      await setLabel(h.db, { projectId: s.project.id, itemId: id, categoryId: s.categories[1]!.id, source: "auto" });
     const keys = await keysOf(its.map((it) => it.id));
-    const audit = (seed: number, limit: number) => auditCandidates(h.db, { projectId: s.project.id, userId: s.users[0]!.id, limit, seed, excludeIds: [] });
-    for (const seed of [5, 777_777_777, 2_100_000_000]) expect(await audit(seed, 4)).toEqual(expected(keys, autos, seed, 4));
+    const audit = (seed: number, limit: number) =>
+      auditCandidates(h.db, { projectId: s.project.id, userId: s.users[0]!.id, limit, seed, excludeIds: [] });
+    for (const seed of [5, 777_777_777, 2_100_000_000])
+      expect(await audit(seed, 4)).toEqual(expected(keys, autos, seed, 4));
     const all = await audit(42, 100);
     expect([...all].sort((a, b) => a - b)).toEqual([...autos].sort((a, b) => a - b));
   });
 
   it("the random strategy walks the scored items the same way", async () => {
     const s = await seedProject(h.db, { settings: { strategy: "random" } });
-    const its = await seedItems(h.db, s.project.id, Array.from({ length: 25 }, (_, i) => `Item ${i}`));
-    const mv = await activateModel(h.db, s.project.id, s.categories.map((c) => c.id));
-    await seedPredictions(h.db, s.project.id, mv, its.map((it, i) => ({ itemId: it.id, categoryId: s.categories[0]!.id, margin: (i + 1) / 30 })));
+    const its = await seedItems(
+      h.db,
+      s.project.id,
+      Array.from({ length: 25 }, (_, i) => `Item ${i}`),
+    );
+    const mv = await activateModel(
+      h.db,
+      s.project.id,
+      s.categories.map((c) => c.id),
+    );
+    await seedPredictions(
+      h.db,
+      s.project.id,
+      mv,
+      its.map((it, i) => ({ itemId: it.id, categoryId: s.categories[0]!.id, margin: (i + 1) / 30 })),
+    );
     const keys = await keysOf(its.map((it) => it.id));
     const ids = its.map((it) => it.id);
     for (const seed of [9, 1_234_567_890]) {
-      const rows = await modelCandidates(h.db, { projectId: s.project.id, userId: s.users[0]!.id, modelVersionId: mv, strategy: "random", withEmbeddings: false, limit: 6, seed, excludeIds: [] });
+      const rows = await modelCandidates(h.db, {
+        projectId: s.project.id,
+        userId: s.users[0]!.id,
+        modelVersionId: mv,
+        strategy: "random",
+        withEmbeddings: false,
+        limit: 6,
+        seed,
+        excludeIds: [],
+      });
       expect(rows.map((r) => r.id)).toEqual(expected(keys, ids, seed, 6));
     }
   });
 
   it("is an index range scan on items_project_random_idx, not a sort of every candidate", async () => {
     const s = await seedProject(h.db);
-    await seedItems(h.db, s.project.id, Array.from({ length: 3000 }, (_, i) => `Item ${i}`));
+    await seedItems(
+      h.db,
+      s.project.id,
+      Array.from({ length: 3000 }, (_, i) => `Item ${i}`),
+    );
     await h.db.execute(sql`analyze items`);
     const plan = await executeRows<Record<string, string>>(
       h.db,

@@ -29,7 +29,9 @@ describe.each(dbTargets())("training runs on $name", (target) => {
     expect(await sha256Hex(new Uint8Array(v!.artifact!))).toBe(v!.artifactSha256);
     const summary = (v!.metrics as { summary: { accuracy: number } }).summary;
     expect(summary.accuracy).toBeGreaterThan(0.8);
-    console.log(`[measure] ${target.name}: ${v!.labelCount} training labels, run ${Math.round(ms)} ms (train ${v!.trainMs} ms), gold accuracy ${summary.accuracy.toFixed(3)}, artifact ${v!.artifact!.length} bytes`);
+    console.log(
+      `[measure] ${target.name}: ${v!.labelCount} training labels, run ${Math.round(ms)} ms (train ${v!.trainMs} ms), gold accuracy ${summary.accuracy.toFixed(3)}, artifact ${v!.artifact!.length} bytes`,
+    );
     // A flipped byte is refused.
     const bad = new Uint8Array(v!.artifact!);
     bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 1;
@@ -38,9 +40,16 @@ describe.each(dbTargets())("training runs on $name", (target) => {
     const foreign = new Uint8Array([0x4c, 0x50, 0x4d, 0x31, 1, 0, 0, 0, 0x7b, 0x7d, 0, 0, 0, 0, 0, 0]);
     await expect(deserializeModel(foreign, await sha256Hex(foreign))).rejects.toThrow(/not a Loupe model blob/);
 
-    const [p] = await h.db.select({ active: projects.activeModelVersionId }).from(projects).where(eq(projects.id, s.project.id));
+    const [p] = await h.db
+      .select({ active: projects.activeModelVersionId })
+      .from(projects)
+      .where(eq(projects.id, s.project.id));
     expect(p!.active).toBe(req.versionId);
-    const totals = await scoreProjectInline(h.db, { projectId: s.project.id, versionId: req.versionId, calibrationId: v!.currentCalibrationId });
+    const totals = await scoreProjectInline(h.db, {
+      projectId: s.project.id,
+      versionId: req.versionId,
+      calibrationId: v!.currentCalibrationId,
+    });
     expect(totals.scored).toBe(s.poolIds.length + s.goldIds.length);
     const preds = await h.db.select().from(predictions).where(eq(predictions.modelVersionId, req.versionId));
     expect(preds).toHaveLength(totals.scored);
@@ -48,13 +57,25 @@ describe.each(dbTargets())("training runs on $name", (target) => {
 
     // Auto labels only above their class threshold, never on human/import labels.
     const loaded = await loadVersion(h.db, s.project.id, req.versionId);
-    const auto = await h.db.select().from(labels).where(and(eq(labels.projectId, s.project.id), eq(labels.source, "auto")));
+    const auto = await h.db
+      .select()
+      .from(labels)
+      .where(and(eq(labels.projectId, s.project.id), eq(labels.source, "auto")));
     const byItem = new Map(preds.map((x) => [x.itemId, x]));
-    for (const l of auto) expect(clearsThreshold(thresholdFor(loaded, l.categoryId!), byItem.get(l.itemId)!.confidence)).toBe(true);
-    const humanCount = await h.db.select().from(labels).where(and(eq(labels.projectId, s.project.id), eq(labels.source, "human")));
+    for (const l of auto)
+      expect(clearsThreshold(thresholdFor(loaded, l.categoryId!), byItem.get(l.itemId)!.confidence)).toBe(true);
+    const humanCount = await h.db
+      .select()
+      .from(labels)
+      .where(and(eq(labels.projectId, s.project.id), eq(labels.source, "human")));
     expect(humanCount).toHaveLength(150);
-    const events = await h.db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.projectId, s.project.id));
-    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["model.train_requested", "model.trained", "model.activate"]));
+    const events = await h.db
+      .select({ action: auditEvents.action })
+      .from(auditEvents)
+      .where(eq(auditEvents.projectId, s.project.id));
+    expect(events.map((e) => e.action)).toEqual(
+      expect.arrayContaining(["model.train_requested", "model.trained", "model.activate"]),
+    );
     // Redelivery of the same job is a no-op.
     expect(await runTraining(h.db, req.versionId, { epochs: 6 })).toMatchObject({ outcome: "noop" });
   });

@@ -90,28 +90,64 @@ describe.each(dbTargets())("user:create on $name", (target) => {
 
   it("grants a project role when asked, and creates nothing for an unknown project", async () => {
     const projectId = await withDb(async (h) => (await makeProject(h.db, { name: "Demo Shop" })).project.id);
-    const ok = await cli("--email", "ann@example.test", "--name", "Ann", "--password", "a long passphrase", "--project", "demo-shop", "--role", "annotator");
+    const ok = await cli(
+      "--email",
+      "ann@example.test",
+      "--name",
+      "Ann",
+      "--password",
+      "a long passphrase",
+      "--project",
+      "demo-shop",
+      "--role",
+      "annotator",
+    );
     expect(ok.code).toBe(0);
     expect(ok.stdout).not.toContain("shown once");
     expect(ok.stderr).toContain("--password is visible to other users (ps)");
-    const missing = await cli("--email", "bob@example.test", "--name", "Bob", "--project", "nope", "--role", "annotator");
+    const missing = await cli(
+      "--email",
+      "bob@example.test",
+      "--name",
+      "Bob",
+      "--project",
+      "nope",
+      "--role",
+      "annotator",
+    );
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No project with slug "nope"');
     await withDb(async (h) => {
       const [ann] = await h.db.select().from(users).where(eq(users.email, "ann@example.test"));
       expect(await verifyPassword(ann!.passwordHash, "a long passphrase")).toBe(true);
-      expect(await h.db.select({ role: memberships.role, projectId: memberships.projectId }).from(memberships).where(eq(memberships.userId, ann!.id))).toEqual([
-        { role: "annotator", projectId },
-      ]);
+      expect(
+        await h.db
+          .select({ role: memberships.role, projectId: memberships.projectId })
+          .from(memberships)
+          .where(eq(memberships.userId, ann!.id)),
+      ).toEqual([{ role: "annotator", projectId }]);
       expect(await h.db.select().from(users).where(eq(users.email, "bob@example.test"))).toEqual([]);
     });
   });
 
   it("takes the password from stdin or LOUPE_NEW_USER_PASSWORD, never needing it on the command line", async () => {
-    const piped = await cliWith({ stdin: "piped secret phrase\n" }, "--email", "pipe@example.test", "--name", "Pipe", "--password-stdin");
+    const piped = await cliWith(
+      { stdin: "piped secret phrase\n" },
+      "--email",
+      "pipe@example.test",
+      "--name",
+      "Pipe",
+      "--password-stdin",
+    );
     expect(piped).toMatchObject({ code: 0, stderr: "" });
     expect(piped.stdout).not.toContain("shown once");
-    const fromEnv = await cliWith({ env: { LOUPE_NEW_USER_PASSWORD: "env secret phrase" } }, "--email", "env@example.test", "--name", "Env");
+    const fromEnv = await cliWith(
+      { env: { LOUPE_NEW_USER_PASSWORD: "env secret phrase" } },
+      "--email",
+      "env@example.test",
+      "--name",
+      "Env",
+    );
     expect(fromEnv).toMatchObject({ code: 0, stderr: "" });
     expect(fromEnv.stdout).not.toContain("shown once");
     await withDb(async (h) => {

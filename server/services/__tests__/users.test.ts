@@ -35,7 +35,11 @@ describe.each(dbTargets())("users on $name", (target) => {
     await makeProject(h.db);
     expect(await callerFor(h.db, { ...res.user }).projects.list()).toEqual([]);
     const [event] = await auditFor("user.create", res.user.id);
-    expect(event).toMatchObject({ actorId: admin.id, projectId: null, after: { email: "new.person@example.test", isAdmin: false } });
+    expect(event).toMatchObject({
+      actorId: admin.id,
+      projectId: null,
+      after: { email: "new.person@example.test", isAdmin: false },
+    });
     expect(JSON.stringify(event)).not.toContain("argon2");
   });
 
@@ -44,10 +48,12 @@ describe.each(dbTargets())("users on $name", (target) => {
     const api = callerFor(h.db, admin);
     const res = await api.users.create({ email: "chosen@example.test", name: "C", password: "a long passphrase" });
     expect(res.generatedPassword).toBeNull();
-    await expect(api.users.create({ email: "short@example.test", name: "S", password: "short" })).rejects.toMatchObject({
-      code: "BAD_REQUEST",
-      message: expect.stringContaining("at least 12 characters"),
-    });
+    await expect(api.users.create({ email: "short@example.test", name: "S", password: "short" })).rejects.toMatchObject(
+      {
+        code: "BAD_REQUEST",
+        message: expect.stringContaining("at least 12 characters"),
+      },
+    );
     await expect(api.users.create({ email: "CHOSEN@example.test", name: "Again" })).rejects.toMatchObject({
       code: "CONFLICT",
       message: "A user with email chosen@example.test already exists",
@@ -56,7 +62,9 @@ describe.each(dbTargets())("users on $name", (target) => {
 
   it("refuses everyone but instance admins", async () => {
     const plain = await makeUser(h.db);
-    await expect(callerFor(h.db, plain).users.create({ email: "x@example.test", name: "X" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(callerFor(h.db, plain).users.create({ email: "x@example.test", name: "X" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     await expect(callerFor(h.db, null).users.list({})).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     expect(await h.db.select().from(users).where(eq(users.email, "x@example.test"))).toEqual([]);
   });
@@ -67,7 +75,10 @@ describe.each(dbTargets())("users on $name", (target) => {
     await makeUser(h.db, { email: "zed-one@example.test", name: "Zed One" });
     await makeUser(h.db, { email: "other@example.test", name: "Zedekiah" });
     const api = callerFor(h.db, admin);
-    expect((await api.users.list({ search: "ZED-" })).users.map((u) => u.email)).toEqual(["zed-100%@example.test", "zed-one@example.test"]);
+    expect((await api.users.list({ search: "ZED-" })).users.map((u) => u.email)).toEqual([
+      "zed-100%@example.test",
+      "zed-one@example.test",
+    ]);
     expect((await api.users.list({ search: "100%" })).users).toHaveLength(1);
     expect((await api.users.list({ search: "zedek" })).users.map((u) => u.name)).toEqual(["Zedekiah"]);
     const seen: number[] = [];
@@ -88,17 +99,30 @@ describe.each(dbTargets())("users on $name", (target) => {
     const victim = await makeUser(h.db);
     const { project } = await makeProject(h.db);
     const [item] = await insertItems(h, project.id, ["leased"]);
-    await h.db.insert(leases).values({ itemId: item!.id, projectId: project.id, userId: victim.id, reason: "uncertain", expiresAt: new Date(Date.now() + 600_000) });
+    await h.db
+      .insert(leases)
+      .values({
+        itemId: item!.id,
+        projectId: project.id,
+        userId: victim.id,
+        reason: "uncertain",
+        expiresAt: new Date(Date.now() + 600_000),
+      });
     const { token } = await createSession(h.db, victim.id, TEST_SECRET, 1);
     const api = callerFor(h.db, admin);
     const res = await api.users.setDisabled({ userId: victim.id, disabled: true });
     expect(res.disabledAt).toBeInstanceOf(Date);
     expect(await getSessionUser(h.db, token, TEST_SECRET)).toBeNull();
     expect(await h.db.select().from(leases).where(eq(leases.userId, victim.id))).toEqual([]);
-    expect(await auditFor("user.disable", victim.id)).toMatchObject([{ before: { disabled: false }, after: { disabled: true } }]);
+    expect(await auditFor("user.disable", victim.id)).toMatchObject([
+      { before: { disabled: false }, after: { disabled: true } },
+    ]);
     expect((await api.users.setDisabled({ userId: victim.id, disabled: false })).disabledAt).toBeNull();
     expect(await auditFor("user.enable", victim.id)).toHaveLength(1);
-    await expect(api.users.setDisabled({ userId: 999_999, disabled: true })).rejects.toMatchObject({ code: "NOT_FOUND", message: "User not found" });
+    await expect(api.users.setDisabled({ userId: 999_999, disabled: true })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "User not found",
+    });
   });
 
   it("an admin cannot disable themself, and two admins disabling each other leave one", async () => {
@@ -108,7 +132,10 @@ describe.each(dbTargets())("users on $name", (target) => {
       message: "You cannot disable your own account",
     });
     // Make these two the only enabled admins.
-    await h.db.update(users).set({ disabledAt: new Date() }).where(and(eq(users.isAdmin, true)));
+    await h.db
+      .update(users)
+      .set({ disabledAt: new Date() })
+      .where(and(eq(users.isAdmin, true)));
     await h.db.update(users).set({ disabledAt: null }).where(eq(users.id, a.id));
     const b = await makeUser(h.db, { isAdmin: true });
     const results = await Promise.allSettled([
@@ -117,7 +144,10 @@ describe.each(dbTargets())("users on $name", (target) => {
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
-    expect(rejected.reason).toMatchObject({ code: "PRECONDITION_FAILED", message: "You cannot disable the last administrator" });
+    expect(rejected.reason).toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: "You cannot disable the last administrator",
+    });
   });
 
   it("resets a password: the old one stops working and sessions end", async () => {
@@ -131,6 +161,8 @@ describe.each(dbTargets())("users on $name", (target) => {
     expect(await getSessionUser(h.db, token, TEST_SECRET)).toBeNull();
     const [event] = await auditFor("user.reset_password", target.id);
     expect(event).toMatchObject({ actorId: admin.id, before: null, after: null });
-    await expect(callerFor(h.db, admin).users.resetPassword({ userId: 999_999, password: "long enough passphrase" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      callerFor(h.db, admin).users.resetPassword({ userId: 999_999, password: "long enough passphrase" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

@@ -14,8 +14,15 @@ export default async function AdminUsersPage() {
   const first = await settle(caller.users.list({ limit: 100 }));
   return (
     <>
-      <PageHeader title="Users" description="Accounts on this Loupe instance. There is no self sign-up: people get an account here, then a role in a project." />
-      {first.ok ? <UsersManager currentUserId={user.id} initialPage={first.data} /> : <Alert tone="danger">{first.message}</Alert>}
+      <PageHeader
+        title="Users"
+        description="Accounts on this Loupe instance. There is no self sign-up: people get an account here, then a role in a project."
+      />
+      {first.ok ? (
+        <UsersManager currentUserId={user.id} initialPage={first.data} />
+      ) : (
+        <Alert tone="danger">{first.message}</Alert>
+      )}
     </>
   );
 }

@@ -5,7 +5,13 @@ import { RoleBadge } from "@/app/_components/ui/badge";
 import { sectionsFor } from "@/app/_lib/project-sections";
 import { ProjectNav } from "./_components/project-nav";
 
-export default async function ProjectLayout({ children, params }: { children: ReactNode; params: Promise<{ projectId: string }> }) {
+export default async function ProjectLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ projectId: string }>;
+}) {
   const project = await requireProject((await params).projectId);
   const sections = sectionsFor(project.role).map(({ key, label, segment, ready }) => ({ key, label, segment, ready }));
   return (

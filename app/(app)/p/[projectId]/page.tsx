@@ -8,9 +8,17 @@ import { parseItemFilters, type ItemFilters } from "./_lib/item-filters";
 
 export const metadata: Metadata = { title: "Overview" };
 
-type Props = { params: Promise<{ projectId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ projectId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
-const STRATEGY_LABEL = { least_confidence: "Least confidence", margin: "Margin", entropy: "Entropy", random: "Random" } as const;
+const STRATEGY_LABEL = {
+  least_confidence: "Least confidence",
+  margin: "Margin",
+  entropy: "Entropy",
+  random: "Random",
+} as const;
 
 export default async function ProjectOverviewPage({ params, searchParams }: Props) {
   const project = await requireProject((await params).projectId);
@@ -21,7 +29,12 @@ export default async function ProjectOverviewPage({ params, searchParams }: Prop
     settle(caller.items.list({ projectId: project.id, ...filters, limit: 50 })),
   ]);
 
-  if (!overview.ok) return <Alert tone="danger" title="Could not load this project">{overview.message}</Alert>;
+  if (!overview.ok)
+    return (
+      <Alert tone="danger" title="Could not load this project">
+        {overview.message}
+      </Alert>
+    );
   const o = overview.data;
   const totalItems = o.itemCounts.pool + o.itemCounts.test;
   const labelled = o.labelCounts.human + o.labelCounts.auto + o.labelCounts.import;
@@ -47,7 +60,8 @@ export default async function ProjectOverviewPage({ params, searchParams }: Prop
             : `${formatCount(labelled)} of ${formatCount(totalItems)} items labelled (${Math.round((labelled / totalItems) * 100)}%).`}{" "}
           Active model: {o.activeModelVersionId ? `version #${o.activeModelVersionId}` : "none yet"}. Strategy:{" "}
           {STRATEGY_LABEL[o.settings.strategy]}, batches of {o.settings.batchSize}, precision target{" "}
-          {Math.round(o.settings.precisionTarget * 1000) / 10}%, audit rate {Math.round(o.settings.auditRate * 1000) / 10}%.
+          {Math.round(o.settings.precisionTarget * 1000) / 10}%, audit rate{" "}
+          {Math.round(o.settings.auditRate * 1000) / 10}%.
         </p>
       </section>
 

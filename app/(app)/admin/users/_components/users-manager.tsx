@@ -39,7 +39,8 @@ export function UsersManager({ currentUserId, initialPage }: { currentUserId: nu
         toast({ tone: "ok", title: u.disabledAt ? `${u.name} disabled` : `${u.name} enabled` });
         return refresh();
       },
-      onError: (err) => toast({ tone: "danger", title: "Could not change the account", description: errorMessage(err) }),
+      onError: (err) =>
+        toast({ tone: "danger", title: "Could not change the account", description: errorMessage(err) }),
     }),
   );
 
@@ -55,7 +56,15 @@ export function UsersManager({ currentUserId, initialPage }: { currentUserId: nu
               <label htmlFor="user-search" className="sr-only">
                 Search users
               </label>
-              <Input id="user-search" type="search" placeholder="Search name or email…" className="w-60" value={search} maxLength={200} onChange={(e) => setSearch(e.target.value)} />
+              <Input
+                id="user-search"
+                type="search"
+                placeholder="Search name or email…"
+                className="w-60"
+                value={search}
+                maxLength={200}
+                onChange={(e) => setSearch(e.target.value)}
+              />
             </>
           }
         />
@@ -80,7 +89,9 @@ export function UsersManager({ currentUserId, initialPage }: { currentUserId: nu
                 <Tr key={u.id}>
                   <Td className="font-medium">
                     {u.name}
-                    {u.id === currentUserId ? <span className="ml-1.5 text-xs font-normal text-muted">(you)</span> : null}
+                    {u.id === currentUserId ? (
+                      <span className="ml-1.5 text-xs font-normal text-muted">(you)</span>
+                    ) : null}
                   </Td>
                   <Td className="text-muted">{u.email}</Td>
                   <Td>
@@ -98,7 +109,10 @@ export function UsersManager({ currentUserId, initialPage }: { currentUserId: nu
                         busy={setDisabled.isPending && setDisabled.variables?.userId === u.id}
                         onClick={() => {
                           const disable = !u.disabledAt;
-                          if (!disable || window.confirm(`Disable ${u.name}? They are logged out everywhere at once.`)) {
+                          if (
+                            !disable ||
+                            window.confirm(`Disable ${u.name}? They are logged out everywhere at once.`)
+                          ) {
                             setDisabled.mutate({ userId: u.id, disabled: disable });
                           }
                         }}
@@ -146,16 +160,42 @@ function CreateUserForm({ onCreated }: { onCreated: () => Promise<void> }) {
       <CardHeader title="New account" description="Leave the password empty to generate one; it is shown once." />
       <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3 px-4 py-3">
         <Field id="new-user-name" label="Name" className="w-52">
-          <Input id="new-user-name" autoComplete="off" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+          <Input
+            id="new-user-name"
+            autoComplete="off"
+            required
+            maxLength={200}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
         </Field>
         <Field id="new-user-email" label="Email" className="w-64">
-          <Input id="new-user-email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <Input
+            id="new-user-email"
+            type="email"
+            autoComplete="off"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </Field>
         <Field id="new-user-password" label="Password (optional)" className="w-52">
-          <Input id="new-user-password" type="password" autoComplete="new-password" minLength={12} value={password} onChange={(e) => setPassword(e.target.value)} />
+          <Input
+            id="new-user-password"
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </Field>
         <label className="flex h-8 items-center gap-2 text-sm">
-          <input type="checkbox" checked={isAdmin} onChange={(e) => setIsAdmin(e.target.checked)} className="size-4 accent-accent" />
+          <input
+            type="checkbox"
+            checked={isAdmin}
+            onChange={(e) => setIsAdmin(e.target.checked)}
+            className="size-4 accent-accent"
+          />
           Instance administrator
         </label>
         <Button type="submit" variant="primary" busy={create.isPending} disabled={!email || !name}>
@@ -163,9 +203,21 @@ function CreateUserForm({ onCreated }: { onCreated: () => Promise<void> }) {
         </Button>
         {create.isError ? <ErrorAlert error={create.error} className="w-full" /> : null}
         {issued ? (
-          <Alert tone="ok" className="w-full" title={`Account created for ${issued.email}`} action={<Button size="sm" onClick={() => setIssued(null)}>Done</Button>}>
+          <Alert
+            tone="ok"
+            className="w-full"
+            title={`Account created for ${issued.email}`}
+            action={
+              <Button size="sm" onClick={() => setIssued(null)}>
+                Done
+              </Button>
+            }
+          >
             Generated password (shown only now):{" "}
-            <code className="rounded bg-surface px-1.5 py-0.5 font-mono text-ink select-all" data-testid="generated-password">
+            <code
+              className="rounded bg-surface px-1.5 py-0.5 font-mono text-ink select-all"
+              data-testid="generated-password"
+            >
               {issued.password}
             </code>
           </Alert>

@@ -20,7 +20,15 @@ import { LoadMore } from "@/app/_components/ui/load-more";
 type ItemsPage = RouterOutputs["items"]["list"];
 const PAGE_SIZE = 50;
 
-export function ItemsBrowser({ projectId, filters, initialPage }: { projectId: number; filters: ItemFilters; initialPage: ItemsPage }) {
+export function ItemsBrowser({
+  projectId,
+  filters,
+  initialPage,
+}: {
+  projectId: number;
+  filters: ItemFilters;
+  initialPage: ItemsPage;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -89,7 +97,9 @@ export function ItemsBrowser({ projectId, filters, initialPage }: { projectId: n
           id="items-source"
           className="w-44"
           value={filters.labelSource ?? ""}
-          onChange={(e) => setFilters({ ...filters, labelSource: (e.target.value || undefined) as ItemFilters["labelSource"] })}
+          onChange={(e) =>
+            setFilters({ ...filters, labelSource: (e.target.value || undefined) as ItemFilters["labelSource"] })
+          }
         >
           <option value="">Any label source</option>
           <option value="human">Human</option>
@@ -117,7 +127,9 @@ export function ItemsBrowser({ projectId, filters, initialPage }: { projectId: n
 
       {rows.length === 0 && !query.isFetching ? (
         <EmptyState className="m-4" title={filtered ? "No items match these filters" : "No items yet"}>
-          {filtered ? "Try a different search or clear the filters." : "Import items from the Data page to start labelling."}
+          {filtered
+            ? "Try a different search or clear the filters."
+            : "Import items from the Data page to start labelling."}
         </EmptyState>
       ) : (
         <Table caption="Items">
@@ -143,13 +155,19 @@ export function ItemsBrowser({ projectId, filters, initialPage }: { projectId: n
                   <SplitBadge split={item.split} />
                 </Td>
                 <Td className="max-w-sm truncate text-muted" title={item.label?.path ?? undefined}>
-                  {item.label ? (item.label.path ?? <span className="italic">No category fits</span>) : <span className="text-faint">—</span>}
+                  {item.label ? (
+                    (item.label.path ?? <span className="italic">No category fits</span>)
+                  ) : (
+                    <span className="text-faint">—</span>
+                  )}
                 </Td>
                 <Td>
                   <span className="flex items-center gap-1.5">
                     <SourceBadge source={item.label?.source ?? null} />
                     {item.label?.source === "auto" && item.label.confidence !== null ? (
-                      <span className="text-xs text-muted tabular-nums">{Math.round(item.label.confidence * 100)}%</span>
+                      <span className="text-xs text-muted tabular-nums">
+                        {Math.round(item.label.confidence * 100)}%
+                      </span>
                     ) : null}
                   </span>
                 </Td>

@@ -20,7 +20,9 @@ export function ProjectNav({ projectId, sections }: { projectId: number; section
             aria-current={active ? "page" : undefined}
             className={cx(
               "border-b-2 px-2.5 pt-1 pb-2 text-sm whitespace-nowrap transition-colors",
-              active ? "border-accent font-medium text-ink" : "border-transparent text-muted hover:border-line-strong hover:text-ink",
+              active
+                ? "border-accent font-medium text-ink"
+                : "border-transparent text-muted hover:border-line-strong hover:text-ink",
             )}
           >
             {s.label}

@@ -9,7 +9,10 @@ import { auditFiltersToInput, parseAuditFilters } from "./_lib/filters";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-type Props = { params: Promise<{ projectId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ projectId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export default async function AuditPage({ params, searchParams }: Props) {
   const gate = await gateSection((await params).projectId, "audit");
@@ -23,7 +26,10 @@ export default async function AuditPage({ params, searchParams }: Props) {
   ]);
   return (
     <>
-      <PageHeader title="Audit log" description="Who changed what, and when, in this project: every import, export, role change, training run, activation and rollback." />
+      <PageHeader
+        title="Audit log"
+        description="Who changed what, and when, in this project: every import, export, role change, training run, activation and rollback."
+      />
       {facets.ok && first.ok ? (
         <AuditLog projectId={projectId} facets={facets.data} initialFilters={filters} initialPage={first.data} />
       ) : (

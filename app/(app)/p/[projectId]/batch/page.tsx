@@ -9,7 +9,10 @@ import { batchFiltersToQuery, parseBatchFilters } from "./_lib/batch-filters";
 
 export const metadata: Metadata = { title: "Batch review" };
 
-type Props = { params: Promise<{ projectId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ projectId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export default async function BatchReviewPage({ params, searchParams }: Props) {
   const gate = await gateSection((await params).projectId, "batch");
@@ -37,7 +40,13 @@ export default async function BatchReviewPage({ params, searchParams }: Props) {
           {firstPage?.message}
         </Alert>
       ) : (
-        <BatchReview key={batchFiltersToQuery(filters)} projectId={projectId} filters={filters} facets={facets.data} initialPage={firstPage.data} />
+        <BatchReview
+          key={batchFiltersToQuery(filters)}
+          projectId={projectId}
+          filters={filters}
+          facets={facets.data}
+          initialPage={firstPage.data}
+        />
       )}
     </>
   );

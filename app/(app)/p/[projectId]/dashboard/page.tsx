@@ -10,7 +10,10 @@ import { dayKey, parseRange, rangeLabel, rangeSlug, rangeToInput } from "./_lib/
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-type Props = { params: Promise<{ projectId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ projectId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export default async function DashboardPage({ params, searchParams }: Props) {
   const gate = await gateSection((await params).projectId, "dashboard");
@@ -30,7 +33,13 @@ export default async function DashboardPage({ params, searchParams }: Props) {
     <PageHeader
       title="Dashboard"
       description={`Accuracy, automation, audited precision, throughput and cost, ${rangeLabel(range)} (UTC days).`}
-      actions={<RangePicker range={range} defaultFrom={dayKey(new Date(now.getTime() - 29 * 86_400_000))} defaultTo={dayKey(now)} />}
+      actions={
+        <RangePicker
+          range={range}
+          defaultFrom={dayKey(new Date(now.getTime() - 29 * 86_400_000))}
+          defaultTo={dayKey(now)}
+        />
+      }
     />
   );
   const failed = [activity, trends, activeModel].find((r) => !r.ok);

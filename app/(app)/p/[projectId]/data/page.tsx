@@ -26,7 +26,11 @@ export default async function DataPage({ params }: { params: Promise<{ projectId
     <>
       <PageHeader
         title="Data"
-        description={[canImport ? "Import items and labels from CSV or JSONL" : null, canExport ? "export the labelled set" : null].filter(Boolean).join("; ") + "."}
+        description={
+          [canImport ? "Import items and labels from CSV or JSONL" : null, canExport ? "export the labelled set" : null]
+            .filter(Boolean)
+            .join("; ") + "."
+        }
       />
       <div className="space-y-5">
         {overview.ok ? (
@@ -43,7 +47,13 @@ export default async function DataPage({ params }: { params: Promise<{ projectId
         )}
         {canImport ? <ImportPanel projectId={project.id} /> : null}
         {canExport ? <ExportPanel projectId={project.id} /> : null}
-        {history ? history.ok ? <ImportHistory projectId={project.id} initialPage={history.data} /> : <Alert tone="danger">{history.message}</Alert> : null}
+        {history ? (
+          history.ok ? (
+            <ImportHistory projectId={project.id} initialPage={history.data} />
+          ) : (
+            <Alert tone="danger">{history.message}</Alert>
+          )
+        ) : null}
       </div>
     </>
   );

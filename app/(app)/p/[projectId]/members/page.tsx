@@ -15,7 +15,10 @@ export default async function MembersPage({ params }: { params: Promise<{ projec
   const first = await settle(caller.members.list({ projectId: gate.project.id, limit: 100 }));
   return (
     <>
-      <PageHeader title="Members" description="Who can work in this project, and in which role. People join by the email of their account." />
+      <PageHeader
+        title="Members"
+        description="Who can work in this project, and in which role. People join by the email of their account."
+      />
       {first.ok ? (
         <MembersManager projectId={gate.project.id} initialPage={first.data} />
       ) : (

@@ -54,7 +54,12 @@ export default async function ModelsPage({ params }: { params: Promise<{ project
         projectId={projectId}
         initialList={list.data}
         initialProgress={progress.data}
-        readiness={{ labelled: o.labelCounts.human + o.labelCounts.import, gold: o.itemCounts.test, categories: o.categoryCount, minLabels: MIN_LABELS }}
+        readiness={{
+          labelled: o.labelCounts.human + o.labelCounts.import,
+          gold: o.itemCounts.test,
+          categories: o.categoryCount,
+          minLabels: MIN_LABELS,
+        }}
       />
     </>
   );

@@ -19,7 +19,14 @@ export default async function ReviewPage({ params }: { params: Promise<{ project
     unwrap(caller.projects.get({ projectId })),
     allCategories(caller, projectId),
   ]);
-  return <ReviewApp projectId={projectId} userId={user.id} hasModel={overview.activeModelVersionId !== null} initialCategories={categories} />;
+  return (
+    <ReviewApp
+      projectId={projectId}
+      userId={user.id}
+      hasModel={overview.activeModelVersionId !== null}
+      initialCategories={categories}
+    />
+  );
 }
 
 async function allCategories(caller: Awaited<ReturnType<typeof getCaller>>, projectId: number) {

@@ -17,7 +17,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
   const projectId = gate.project.id;
   const caller = await getCaller();
   const overview = await settle(caller.projects.get({ projectId }));
-  const header = <PageHeader title="Settings" description="How the loop runs: what people review next, when models retrain, and what the model may accept on its own." />;
+  const header = (
+    <PageHeader
+      title="Settings"
+      description="How the loop runs: what people review next, when models retrain, and what the model may accept on its own."
+    />
+  );
   if (!overview.ok) {
     return (
       <>

@@ -18,9 +18,24 @@ import { LoadMore } from "@/app/_components/ui/load-more";
 type AuditPage = RouterOutputs["audit"]["list"];
 type Facets = RouterOutputs["audit"]["facets"];
 const PAGE_SIZE = 50;
-const WHEN = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC", hour12: false });
+const WHEN = new Intl.DateTimeFormat("en-US", {
+  dateStyle: "medium",
+  timeStyle: "medium",
+  timeZone: "UTC",
+  hour12: false,
+});
 
-export function AuditLog({ projectId, facets, initialFilters, initialPage }: { projectId: number; facets: Facets; initialFilters: AuditFilters; initialPage: AuditPage }) {
+export function AuditLog({
+  projectId,
+  facets,
+  initialFilters,
+  initialPage,
+}: {
+  projectId: number;
+  facets: Facets;
+  initialFilters: AuditFilters;
+  initialPage: AuditPage;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
@@ -63,7 +78,11 @@ export function AuditLog({ projectId, facets, initialFilters, initialPage }: { p
           ) : null
         }
       />
-      <form className="flex flex-wrap items-end gap-3 border-b border-line px-4 py-3" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="flex flex-wrap items-end gap-3 border-b border-line px-4 py-3"
+        aria-label="Filter events"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <Field id="audit-action" label="Action" className="w-52">
           <Select id="audit-action" value={filters.action ?? ""} onChange={(e) => set("action", e.target.value)}>
             <option value="">All actions</option>
@@ -75,7 +94,11 @@ export function AuditLog({ projectId, facets, initialFilters, initialPage }: { p
           </Select>
         </Field>
         <Field id="audit-actor" label="Actor" className="w-48">
-          <Select id="audit-actor" value={filters.actor ? String(filters.actor) : ""} onChange={(e) => set("actor", e.target.value ? Number(e.target.value) : "")}>
+          <Select
+            id="audit-actor"
+            value={filters.actor ? String(filters.actor) : ""}
+            onChange={(e) => set("actor", e.target.value ? Number(e.target.value) : "")}
+          >
             <option value="">Everyone</option>
             {facets.actors.map((a) => (
               <option key={a.id} value={a.id}>
@@ -104,10 +127,15 @@ export function AuditLog({ projectId, facets, initialFilters, initialPage }: { p
       {list.isError ? <ErrorAlert error={list.error} className="m-4" /> : null}
       {rows.length === 0 && !list.isFetching ? (
         <EmptyState className="m-4" title={filtered ? "No events match these filters" : "No events yet"}>
-          {filtered ? "Try a wider date range or clear the filters." : "Imports, exports, role changes, training runs and activations will appear here."}
+          {filtered
+            ? "Try a wider date range or clear the filters."
+            : "Imports, exports, role changes, training runs and activations will appear here."}
         </EmptyState>
       ) : (
-        <Table caption="Audit events" className={list.isFetching && !list.isFetchingNextPage ? "opacity-60" : undefined}>
+        <Table
+          caption="Audit events"
+          className={list.isFetching && !list.isFetchingNextPage ? "opacity-60" : undefined}
+        >
           <THead>
             <tr>
               <Th className="w-44">Time</Th>
@@ -120,7 +148,9 @@ export function AuditLog({ projectId, facets, initialFilters, initialPage }: { p
           <TBody>
             {rows.map((e) => (
               <Tr key={e.id}>
-                <Td className="align-top whitespace-nowrap text-muted tabular-nums">{WHEN.format(new Date(e.createdAt))}</Td>
+                <Td className="align-top whitespace-nowrap text-muted tabular-nums">
+                  {WHEN.format(new Date(e.createdAt))}
+                </Td>
                 <Td className="max-w-36 truncate align-top" title={e.actorName ?? undefined}>
                   {e.actorName ?? <span className="text-muted">System</span>}
                 </Td>

@@ -8,7 +8,9 @@ describe("audit diff as text", () => {
   });
 
   it("shows creations, removals and scalar values, and keeps hostile text as text", () => {
-    expect(diffLines(null, { filename: "<img src=x onerror=alert(1)>.csv" }).map(diffText)).toEqual(["filename: <img src=x onerror=alert(1)>.csv"]);
+    expect(diffLines(null, { filename: "<img src=x onerror=alert(1)>.csv" }).map(diffText)).toEqual([
+      "filename: <img src=x onerror=alert(1)>.csv",
+    ]);
     expect(diffLines({ a: 1 }, null).map(diffText)).toEqual(["a: 1 → (removed)"]);
     expect(diffLines(3, 4).map(diffText)).toEqual(["3 → 4"]);
     expect(diffLines(null, null)).toEqual([]);

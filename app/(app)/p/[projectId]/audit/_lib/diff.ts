@@ -14,7 +14,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 export function showValue(v: unknown): string {
   if (v === undefined) return "–";
-  const s = typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === "string" ? v : (JSON.stringify(v) ?? String(v));
   return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS - 1)}…` : s;
 }
 
@@ -22,7 +22,8 @@ export function diffLines(before: unknown, after: unknown): DiffLine[] {
   const b = before ?? undefined;
   const a = after ?? undefined;
   if (b === undefined && a === undefined) return [];
-  if (!isPlainObject(b) && !isPlainObject(a)) return [{ key: null, before: b === undefined ? null : showValue(b), after: a === undefined ? null : showValue(a) }];
+  if (!isPlainObject(b) && !isPlainObject(a))
+    return [{ key: null, before: b === undefined ? null : showValue(b), after: a === undefined ? null : showValue(a) }];
   const bo = isPlainObject(b) ? b : {};
   const ao = isPlainObject(a) ? a : {};
   const keys = [...new Set([...Object.keys(bo), ...Object.keys(ao)])];

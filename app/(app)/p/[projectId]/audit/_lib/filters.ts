@@ -42,7 +42,13 @@ export function auditFiltersToQuery(f: AuditFilters): string {
 const DAY = 86_400_000;
 
 /** The procedure's input: whole UTC days, the last one included; a reversed range is swapped. */
-export function auditFiltersToInput(f: AuditFilters): { action?: string; actorId?: number; entityType?: string; from?: Date; to?: Date } {
+export function auditFiltersToInput(f: AuditFilters): {
+  action?: string;
+  actorId?: number;
+  entityType?: string;
+  from?: Date;
+  to?: Date;
+} {
   let from = parseDay(f.from);
   let to = parseDay(f.to);
   if (from && to && from > to) [from, to] = [to, from];

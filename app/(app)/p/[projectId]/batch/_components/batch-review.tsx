@@ -19,7 +19,18 @@ import { EmptyState } from "@/app/_components/ui/empty-state";
 import { formatCount } from "@/app/_components/ui/stat";
 import { useToast } from "@/app/_components/ui/toast";
 import { batchFiltersToQuery, isFiltered, type BatchFilters } from "../_lib/batch-filters";
-import { EMPTY_SELECTION, move, prune, selectOnly, selectRange, selectedInOrder, toggle, toggleAll, type RowKey, type Selection } from "../_lib/selection";
+import {
+  EMPTY_SELECTION,
+  move,
+  prune,
+  selectOnly,
+  selectRange,
+  selectedInOrder,
+  toggle,
+  toggleAll,
+  type RowKey,
+  type Selection,
+} from "../_lib/selection";
 import { BatchActions, type PendingBatch } from "./batch-actions";
 import { BatchTable, type StoredDecision } from "./batch-table";
 import { BatchToolbar } from "./batch-toolbar";
@@ -30,7 +41,17 @@ type Page = RouterOutputs["batch"]["list"];
 type Facets = RouterOutputs["batch"]["facets"];
 type Cursor = NonNullable<Page["nextCursor"]>;
 
-export function BatchReview({ projectId, filters, facets, initialPage }: { projectId: number; filters: BatchFilters; facets: Facets; initialPage: Page }) {
+export function BatchReview({
+  projectId,
+  filters,
+  facets,
+  initialPage,
+}: {
+  projectId: number;
+  filters: BatchFilters;
+  facets: Facets;
+  initialPage: Page;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -49,7 +70,8 @@ export function BatchReview({ projectId, filters, facets, initialPage }: { proje
   /** When the reviewer started on what is on screen: the batch's time spent. */
   const startedAt = useRef(Date.now());
 
-  const setFilters = (next: BatchFilters) => startTransition(() => router.replace(`${pathname}${batchFiltersToQuery(next)}`, { scroll: false }));
+  const setFilters = (next: BatchFilters) =>
+    startTransition(() => router.replace(`${pathname}${batchFiltersToQuery(next)}`, { scroll: false }));
 
   const page = useQuery(
     trpc.batch.list.queryOptions(
@@ -65,7 +87,10 @@ export function BatchReview({ projectId, filters, facets, initialPage }: { proje
   );
   const data = page.data ?? initialPage;
   const rows = data.items;
-  const keys: RowKey[] = useMemo(() => rows.map((r) => ({ itemId: r.itemId, selectable: r.heldBy === null && !stored.has(r.itemId) })), [rows, stored]);
+  const keys: RowKey[] = useMemo(
+    () => rows.map((r) => ({ itemId: r.itemId, selectable: r.heldBy === null && !stored.has(r.itemId) })),
+    [rows, stored],
+  );
   const current = prune(sel, keys);
   const selectedIds = selectedInOrder(current, keys);
   const categories: PickableCategory[] = useMemo(() => facets.categories.filter((c) => !c.deleted), [facets]);
@@ -88,7 +113,12 @@ export function BatchReview({ projectId, filters, facets, initialPage }: { proje
         const next = new Map(prev);
         for (const d of res.decisions) {
           const path = batch.target?.path ?? byId.get(d.itemId)?.predicted.path ?? "";
-          if (d.categoryId !== null) next.set(d.itemId, { action: d.action === "correct" ? "correct" : "accept", categoryId: d.categoryId, path });
+          if (d.categoryId !== null)
+            next.set(d.itemId, {
+              action: d.action === "correct" ? "correct" : "accept",
+              categoryId: d.categoryId,
+              path,
+            });
         }
         return next;
       });
@@ -97,7 +127,11 @@ export function BatchReview({ projectId, filters, facets, initialPage }: { proje
       const n = res.decisions.length;
       const what = batch.target ? `corrected to ${batch.target.path}` : "approved as predicted";
       setLastResult(`${formatCount(n)} ${n === 1 ? "decision" : "decisions"} stored: ${what}.`);
-      toast({ tone: "ok", title: `${formatCount(n)} stored`, description: batch.target ? `Corrected to ${batch.target.path}` : "Approved as predicted" });
+      toast({
+        tone: "ok",
+        title: `${formatCount(n)} stored`,
+        description: batch.target ? `Corrected to ${batch.target.path}` : "Approved as predicted",
+      });
       // Other pages (and this one, when revisited) may no longer match the filters.
       void queryClient.invalidateQueries({ queryKey: trpc.batch.list.pathKey(), refetchType: "none" });
     } catch (error) {
@@ -111,7 +145,9 @@ export function BatchReview({ projectId, filters, facets, initialPage }: { proje
     const modelVersionId = data.modelVersion?.id;
     if (selectedIds.length === 0 || modelVersionId === undefined || submit.isPending) return;
     setPickerOpen(false);
-    const decisions = selectedIds.map((itemId) => (target ? { itemId, action: "correct" as const, categoryId: target.id } : { itemId, action: "accept" as const }));
+    const decisions = selectedIds.map((itemId) =>
+      target ? { itemId, action: "correct" as const, categoryId: target.id } : { itemId, action: "accept" as const },
+    );
     void send({ key: crypto.randomUUID(), modelVersionId, decisions, target });
   };
 
@@ -155,7 +191,8 @@ export function BatchReview({ projectId, filters, facets, initialPage }: { proje
           </Link>
         }
       >
-        Batch review works on the active model&apos;s predictions. Label some items in the review queue; an ML engineer then trains and activates a model on the Models page.
+        Batch review works on the active model&apos;s predictions. Label some items in the review queue; an ML engineer
+        then trains and activates a model on the Models page.
       </EmptyState>
     );
   }
@@ -179,7 +216,8 @@ export function BatchReview({ projectId, filters, facets, initialPage }: { proje
                 : `Rows ${formatCount(firstRow)}–${formatCount(firstRow + rows.length - 1)} of ${
                     total ? `${formatCount(total.count)}${total.capped ? "+" : ""}` : "…"
                   }`}
-              {total?.capped ? <span className="text-faint"> (counted up to {formatCount(total.count)})</span> : null} · model v{data.modelVersion.version}
+              {total?.capped ? <span className="text-faint"> (counted up to {formatCount(total.count)})</span> : null} ·
+              model v{data.modelVersion.version}
             </span>
           </>
         }
@@ -206,15 +244,40 @@ export function BatchReview({ projectId, filters, facets, initialPage }: { proje
       {page.isError ? <ErrorAlert className="mx-4 mt-3" error={page.error} title="Could not load this page" /> : null}
 
       {rows.length === 0 ? (
-        <EmptyGrid filtered={isFiltered(filters)} scored={facets.scored} version={data.modelVersion.version} onClear={() => setFilters({ ...filters, categoryId: undefined, minConfidence: undefined, maxConfidence: undefined, reason: "all", labelState: "any" })} />
+        <EmptyGrid
+          filtered={isFiltered(filters)}
+          scored={facets.scored}
+          version={data.modelVersion.version}
+          onClear={() =>
+            setFilters({
+              ...filters,
+              categoryId: undefined,
+              minConfidence: undefined,
+              maxConfidence: undefined,
+              reason: "all",
+              labelState: "any",
+            })
+          }
+        />
       ) : (
-        <BatchTable rows={rows} stored={stored} selected={current.ids} focus={current.focus} onRowClick={onRowClick} onCheckbox={onCheckbox} onToggleAll={() => setSel((s) => toggleAll(prune(s, keys), keys))} />
+        <BatchTable
+          rows={rows}
+          stored={stored}
+          selected={current.ids}
+          focus={current.focus}
+          onRowClick={onRowClick}
+          onCheckbox={onCheckbox}
+          onToggleAll={() => setSel((s) => toggleAll(prune(s, keys), keys))}
+        />
       )}
 
       <div className="flex items-center justify-between gap-3 border-t border-line px-4 py-2.5 text-xs text-muted">
         <span>
-          <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> move · <kbd className="font-mono">space</kbd> select · <kbd className="font-mono">shift</kbd>+arrows extend ·{" "}
-          <kbd className="font-mono">ctrl/⌘ a</kbd> all · <kbd className="font-mono">a</kbd> approve · <kbd className="font-mono">c</kbd> correct to… · <kbd className="font-mono">n</kbd>/<kbd className="font-mono">p</kbd> page
+          <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> move ·{" "}
+          <kbd className="font-mono">space</kbd> select · <kbd className="font-mono">shift</kbd>+arrows extend ·{" "}
+          <kbd className="font-mono">ctrl/⌘ a</kbd> all · <kbd className="font-mono">a</kbd> approve ·{" "}
+          <kbd className="font-mono">c</kbd> correct to… · <kbd className="font-mono">n</kbd>/
+          <kbd className="font-mono">p</kbd> page
         </span>
         <span className="flex items-center gap-2">
           <span>Page {pageIndex + 1}</span>
@@ -227,12 +290,29 @@ export function BatchReview({ projectId, filters, facets, initialPage }: { proje
         </span>
       </div>
 
-      {pickerOpen ? <CategoryPicker categories={categories} count={selectedIds.length} onPick={(c) => decide(c)} onClose={() => setPickerOpen(false)} /> : null}
+      {pickerOpen ? (
+        <CategoryPicker
+          categories={categories}
+          count={selectedIds.length}
+          onPick={(c) => decide(c)}
+          onClose={() => setPickerOpen(false)}
+        />
+      ) : null}
     </Card>
   );
 }
 
-function EmptyGrid({ filtered, scored, version, onClear }: { filtered: boolean; scored: number; version: number; onClear: () => void }) {
+function EmptyGrid({
+  filtered,
+  scored,
+  version,
+  onClear,
+}: {
+  filtered: boolean;
+  scored: number;
+  version: number;
+  onClear: () => void;
+}) {
   if (scored === 0) {
     return (
       <EmptyState className="m-4" title={`Model v${version} has not scored the pool yet`}>
@@ -241,7 +321,11 @@ function EmptyGrid({ filtered, scored, version, onClear }: { filtered: boolean; 
     );
   }
   return filtered ? (
-    <EmptyState className="m-4" title="No predictions match these filters" action={<Button onClick={onClear}>Clear filters</Button>}>
+    <EmptyState
+      className="m-4"
+      title="No predictions match these filters"
+      action={<Button onClick={onClear}>Clear filters</Button>}
+    >
       Widen the confidence range or pick another category.
     </EmptyState>
   ) : (

@@ -38,7 +38,12 @@ export function BatchTable({ rows, stored, selected, focus, onRowClick, onCheckb
 
   return (
     <div className="overflow-x-auto">
-      <table role="grid" aria-multiselectable="true" aria-label="Predictions" className="w-full border-collapse text-left text-sm">
+      <table
+        role="grid"
+        aria-multiselectable="true"
+        aria-label="Predictions"
+        className="w-full border-collapse text-left text-sm"
+      >
         <thead className="border-b border-line bg-canvas/60 text-xs text-muted">
           <tr>
             <Th className="w-10">
@@ -152,7 +157,10 @@ function ConfidenceBar({ value }: { value: number }) {
   return (
     <span className="flex items-center gap-2">
       <span aria-hidden="true" className="h-1.5 w-16 overflow-hidden rounded-full bg-line">
-        <span className={cx("block h-full rounded-full", tone)} style={{ width: `${Math.max(2, Math.round(value * 100))}%` }} />
+        <span
+          className={cx("block h-full rounded-full", tone)}
+          style={{ width: `${Math.max(2, Math.round(value * 100))}%` }}
+        />
       </span>
       <span className="text-xs tabular-nums">{pct(value)}</span>
     </span>
@@ -178,7 +186,11 @@ function LabelCell({ row, done }: { row: BatchRow; done: StoredDecision | undefi
       {row.heldBy !== null ? <Badge tone="neutral">In review by {row.heldBy}</Badge> : null}
       {l ? (
         <span className="truncate text-xs text-muted" title={l.path ?? undefined}>
-          {l.id === null ? "No category fits" : l.id === row.predicted.id ? "same as predicted" : (l.path ?? "Unknown category")}
+          {l.id === null
+            ? "No category fits"
+            : l.id === row.predicted.id
+              ? "same as predicted"
+              : (l.path ?? "Unknown category")}
         </span>
       ) : null}
       {row.dispute ? (

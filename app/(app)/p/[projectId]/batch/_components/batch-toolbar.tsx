@@ -38,12 +38,25 @@ function parsePercent(text: string): number | undefined | null {
   return Number.isFinite(n) && n >= 0 && n <= 100 ? n / 100 : null;
 }
 
-export function BatchToolbar({ filters, facets, onChange }: { filters: BatchFilters; facets: Facets; onChange: (f: BatchFilters) => void }) {
+export function BatchToolbar({
+  filters,
+  facets,
+  onChange,
+}: {
+  filters: BatchFilters;
+  facets: Facets;
+  onChange: (f: BatchFilters) => void;
+}) {
   const [min, setMin] = useState(filters.minConfidence === undefined ? "" : toPercent(filters.minConfidence));
   const [max, setMax] = useState(filters.maxConfidence === undefined ? "" : toPercent(filters.maxConfidence));
   const lo = parsePercent(min);
   const hi = parsePercent(max);
-  const rangeError = lo === null || hi === null ? "Use a percentage from 0 to 100" : lo !== undefined && hi !== undefined && lo > hi ? "Lowest is above highest" : null;
+  const rangeError =
+    lo === null || hi === null
+      ? "Use a percentage from 0 to 100"
+      : lo !== undefined && hi !== undefined && lo > hi
+        ? "Lowest is above highest"
+        : null;
 
   const applyRange = (e?: FormEvent) => {
     e?.preventDefault();
@@ -52,7 +65,11 @@ export function BatchToolbar({ filters, facets, onChange }: { filters: BatchFilt
   };
 
   return (
-    <div role="search" aria-label="Filter predictions" className="flex flex-wrap items-end gap-x-3 gap-y-2 border-b border-line px-4 py-3">
+    <div
+      role="search"
+      aria-label="Filter predictions"
+      className="flex flex-wrap items-end gap-x-3 gap-y-2 border-b border-line px-4 py-3"
+    >
       <Labelled id="batch-category" label="Predicted category">
         <Select
           id="batch-category"
@@ -71,7 +88,11 @@ export function BatchToolbar({ filters, facets, onChange }: { filters: BatchFilt
             ))}
         </Select>
       </Labelled>
-      <form onSubmit={applyRange} className="flex items-end gap-1.5" aria-describedby={rangeError ? "batch-range-error" : undefined}>
+      <form
+        onSubmit={applyRange}
+        className="flex items-end gap-1.5"
+        aria-describedby={rangeError ? "batch-range-error" : undefined}
+      >
         <Labelled id="batch-min" label="Confidence ≥ %">
           <Input
             id="batch-min"
@@ -102,7 +123,12 @@ export function BatchToolbar({ filters, facets, onChange }: { filters: BatchFilt
         </button>
       </form>
       <Labelled id="batch-reason" label="Reason">
-        <Select id="batch-reason" className="w-48" value={filters.reason} onChange={(e) => onChange({ ...filters, reason: e.target.value as BatchFilters["reason"] })}>
+        <Select
+          id="batch-reason"
+          className="w-48"
+          value={filters.reason}
+          onChange={(e) => onChange({ ...filters, reason: e.target.value as BatchFilters["reason"] })}
+        >
           {Object.entries(REASONS).map(([v, l]) => (
             <option key={v} value={v}>
               {l}
@@ -111,7 +137,12 @@ export function BatchToolbar({ filters, facets, onChange }: { filters: BatchFilt
         </Select>
       </Labelled>
       <Labelled id="batch-label" label="Label state">
-        <Select id="batch-label" className="w-40" value={filters.labelState} onChange={(e) => onChange({ ...filters, labelState: e.target.value as BatchFilters["labelState"] })}>
+        <Select
+          id="batch-label"
+          className="w-40"
+          value={filters.labelState}
+          onChange={(e) => onChange({ ...filters, labelState: e.target.value as BatchFilters["labelState"] })}
+        >
           {Object.entries(LABEL_STATES).map(([v, l]) => (
             <option key={v} value={v}>
               {l}
@@ -120,7 +151,12 @@ export function BatchToolbar({ filters, facets, onChange }: { filters: BatchFilt
         </Select>
       </Labelled>
       <Labelled id="batch-sort" label="Sort">
-        <Select id="batch-sort" className="w-52" value={filters.sort} onChange={(e) => onChange({ ...filters, sort: e.target.value as BatchFilters["sort"] })}>
+        <Select
+          id="batch-sort"
+          className="w-52"
+          value={filters.sort}
+          onChange={(e) => onChange({ ...filters, sort: e.target.value as BatchFilters["sort"] })}
+        >
           {Object.entries(SORTS).map(([v, l]) => (
             <option key={v} value={v}>
               {l}
@@ -129,7 +165,12 @@ export function BatchToolbar({ filters, facets, onChange }: { filters: BatchFilt
         </Select>
       </Labelled>
       <Labelled id="batch-size" label="Per page">
-        <Select id="batch-size" className="w-24" value={filters.limit} onChange={(e) => onChange({ ...filters, limit: Number(e.target.value) as BatchFilters["limit"] })}>
+        <Select
+          id="batch-size"
+          className="w-24"
+          value={filters.limit}
+          onChange={(e) => onChange({ ...filters, limit: Number(e.target.value) as BatchFilters["limit"] })}
+        >
           {PAGE_SIZES.map((s) => (
             <option key={s} value={s}>
               {s}

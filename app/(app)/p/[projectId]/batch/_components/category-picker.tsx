@@ -53,7 +53,10 @@ export function CategoryPicker({
   };
 
   return (
-    <div className="fixed inset-0 z-40 flex items-start justify-center bg-ink/20 pt-[12vh]" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div
+      className="fixed inset-0 z-40 flex items-start justify-center bg-ink/20 pt-[12vh]"
+      onMouseDown={(e) => e.target === e.currentTarget && onClose()}
+    >
       <div
         role="dialog"
         aria-modal="true"
@@ -82,7 +85,13 @@ export function CategoryPicker({
             onChange={(e) => setQuery(e.target.value)}
           />
         </div>
-        <ul id="picker-list" ref={listRef} role="listbox" aria-label="Categories" className="max-h-80 overflow-y-auto py-1">
+        <ul
+          id="picker-list"
+          ref={listRef}
+          role="listbox"
+          aria-label="Categories"
+          className="max-h-80 overflow-y-auto py-1"
+        >
           {shown.map((c, i) => (
             <li
               key={c.id}
@@ -90,7 +99,10 @@ export function CategoryPicker({
               data-index={i}
               role="option"
               aria-selected={i === active}
-              className={cx("cursor-pointer truncate px-4 py-1.5 text-sm", i === active ? "bg-accent-soft text-ink" : "hover:bg-canvas")}
+              className={cx(
+                "cursor-pointer truncate px-4 py-1.5 text-sm",
+                i === active ? "bg-accent-soft text-ink" : "hover:bg-canvas",
+              )}
               title={c.path}
               onMouseEnter={() => setActive(i)}
               onClick={() => onPick(c)}
@@ -99,7 +111,9 @@ export function CategoryPicker({
             </li>
           ))}
           {shown.length === 0 ? <li className="px-4 py-3 text-sm text-muted">No category matches “{query}”.</li> : null}
-          {matches.length > SHOWN ? <li className="px-4 py-1.5 text-xs text-muted">{matches.length - SHOWN} more — keep typing to narrow.</li> : null}
+          {matches.length > SHOWN ? (
+            <li className="px-4 py-1.5 text-xs text-muted">{matches.length - SHOWN} more — keep typing to narrow.</li>
+          ) : null}
         </ul>
         <div className="flex items-center justify-between border-t border-line px-4 py-2 text-xs text-muted">
           <span>↑↓ to move · Enter to correct · Esc to cancel</span>

@@ -3,14 +3,24 @@ import { DEFAULT_FILTERS, batchFiltersToQuery, parseBatchFilters } from "./batch
 
 describe("batch filters in the URL", () => {
   it("round-trips every filter", () => {
-    const f = { categoryId: 7, minConfidence: 0.8, maxConfidence: 0.95, reason: "audit", labelState: "auto", sort: "margin_asc", limit: 200 } as const;
+    const f = {
+      categoryId: 7,
+      minConfidence: 0.8,
+      maxConfidence: 0.95,
+      reason: "audit",
+      labelState: "auto",
+      sort: "margin_asc",
+      limit: 200,
+    } as const;
     const q = batchFiltersToQuery(f);
     expect(q).toBe("?cat=7&min=80&max=95&reason=audit&label=auto&sort=margin_asc&size=200");
     expect(parseBatchFilters(new URLSearchParams(q.slice(1)))).toEqual(f);
   });
 
   it("drops malformed values instead of failing", () => {
-    expect(parseBatchFilters({ cat: "x", min: "-3", max: "abc", reason: "<script>", label: "", sort: "id", size: "5000" })).toEqual(DEFAULT_FILTERS);
+    expect(
+      parseBatchFilters({ cat: "x", min: "-3", max: "abc", reason: "<script>", label: "", sort: "id", size: "5000" }),
+    ).toEqual(DEFAULT_FILTERS);
     expect(parseBatchFilters({ cat: "99999999999" }).categoryId).toBeUndefined();
     expect(batchFiltersToQuery(DEFAULT_FILTERS)).toBe("");
   });

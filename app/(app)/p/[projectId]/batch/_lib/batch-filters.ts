@@ -79,5 +79,11 @@ export function batchFiltersToQuery(f: BatchFilters): string {
 }
 
 export function isFiltered(f: BatchFilters): boolean {
-  return f.categoryId !== undefined || f.minConfidence !== undefined || f.maxConfidence !== undefined || f.reason !== "all" || f.labelState !== "any";
+  return (
+    f.categoryId !== undefined ||
+    f.minConfidence !== undefined ||
+    f.maxConfidence !== undefined ||
+    f.reason !== "all" ||
+    f.labelState !== "any"
+  );
 }

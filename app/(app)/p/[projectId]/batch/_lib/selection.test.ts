@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { EMPTY_SELECTION, move, prune, selectOnly, selectRange, selectedInOrder, toggle, toggleAll, type RowKey } from "./selection";
+import {
+  EMPTY_SELECTION,
+  move,
+  prune,
+  selectOnly,
+  selectRange,
+  selectedInOrder,
+  toggle,
+  toggleAll,
+  type RowKey,
+} from "./selection";
 
 const rows: RowKey[] = [10, 11, 12, 13, 14, 15].map((itemId) => ({ itemId, selectable: itemId !== 13 }));
 const ids = (s: { ids: ReadonlySet<number> }) => [...s.ids].sort((a, b) => a - b);

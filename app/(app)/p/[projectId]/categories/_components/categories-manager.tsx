@@ -38,11 +38,23 @@ export function CategoriesManager({ projectId, categories }: { projectId: number
     router.refresh();
   };
   const labels = (n: number) => `${formatCount(n)} ${n === 1 ? "label" : "labels"}`;
-  const create = useMutation(trpc.categories.create.mutationOptions({ onSuccess: (c) => (setNewPath(""), done(`Added "${c.path}"`)) }));
+  const create = useMutation(
+    trpc.categories.create.mutationOptions({ onSuccess: (c) => (setNewPath(""), done(`Added "${c.path}"`)) }),
+  );
   // A refusal stays on screen until its form is used again, not past the next successful change elsewhere.
-  const rename = useMutation(trpc.categories.rename.mutationOptions({ onSuccess: (c) => (setEditing(null), create.reset(), done(`Renamed to "${c.path}"`)) }));
-  const remove = useMutation(trpc.categories.remove.mutationOptions({ onSuccess: (c) => (setRemoving(null), create.reset(), done(`Removed "${c.path}"`)) }));
-  const restore = useMutation(trpc.categories.create.mutationOptions({ onSuccess: (c) => done(`Restored "${c.path}"`) }));
+  const rename = useMutation(
+    trpc.categories.rename.mutationOptions({
+      onSuccess: (c) => (setEditing(null), create.reset(), done(`Renamed to "${c.path}"`)),
+    }),
+  );
+  const remove = useMutation(
+    trpc.categories.remove.mutationOptions({
+      onSuccess: (c) => (setRemoving(null), create.reset(), done(`Removed "${c.path}"`)),
+    }),
+  );
+  const restore = useMutation(
+    trpc.categories.create.mutationOptions({ onSuccess: (c) => done(`Restored "${c.path}"`) }),
+  );
 
   const live = useMemo(() => categories.filter((c) => !c.deletedAt).sort(byPath), [categories]);
   const removed = useMemo(() => categories.filter((c) => c.deletedAt).sort(byPath), [categories]);
@@ -63,10 +75,19 @@ export function CategoriesManager({ projectId, categories }: { projectId: number
   return (
     <div className="space-y-5">
       <Card>
-        <CardHeader title="Add a category" description='A full path, levels separated by ">" (at most 6), e.g. "Produce > Fresh herbs".' />
+        <CardHeader
+          title="Add a category"
+          description='A full path, levels separated by ">" (at most 6), e.g. "Produce > Fresh herbs".'
+        />
         <CardBody>
           <form onSubmit={add} className="flex flex-wrap items-center gap-2">
-            <Input aria-label="New category path" value={newPath} onChange={(e) => (create.reset(), setNewPath(e.target.value))} placeholder="Department > Aisle" className="w-96" />
+            <Input
+              aria-label="New category path"
+              value={newPath}
+              onChange={(e) => (create.reset(), setNewPath(e.target.value))}
+              placeholder="Department > Aisle"
+              className="w-96"
+            />
             <Button type="submit" variant="primary" busy={create.isPending} disabled={!newPath.trim()}>
               Add
             </Button>
@@ -79,13 +100,23 @@ export function CategoriesManager({ projectId, categories }: { projectId: number
         <CardHeader
           title={`${formatCount(live.length)} categories`}
           description="Labels show the items that currently carry each category, by who set them."
-          actions={<Input aria-label="Filter categories" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Filter…" className="w-56" />}
+          actions={
+            <Input
+              aria-label="Filter categories"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+              placeholder="Filter…"
+              className="w-56"
+            />
+          }
         />
         {rename.error ? <ErrorAlert className="mx-4 mt-3" error={rename.error} title="Not renamed" /> : null}
         {restore.error ? <ErrorAlert className="mx-4 mt-3" error={restore.error} title="Not restored" /> : null}
         {live.length === 0 ? (
           <CardBody>
-            <EmptyState title="No categories yet">Add one above, or import items with their categories (Data).</EmptyState>
+            <EmptyState title="No categories yet">
+              Add one above, or import items with their categories (Data).
+            </EmptyState>
           </CardBody>
         ) : (
           <Table caption="Categories" className="pb-1">
@@ -124,21 +155,33 @@ export function CategoriesManager({ projectId, categories }: { projectId: number
                     )}
                     {editing?.id === c.id && moving > 0 ? (
                       <p className="mt-1 text-xs text-muted">
-                        The {moving} {moving === 1 ? "category" : "categories"} under it {moving === 1 ? "is" : "are"} renamed with it.
+                        The {moving} {moving === 1 ? "category" : "categories"} under it {moving === 1 ? "is" : "are"}{" "}
+                        renamed with it.
                       </p>
                     ) : null}
                   </Td>
                   <Td className="text-right tabular-nums">{formatCount(c.labelCounts.total)}</Td>
                   <Td className="text-right whitespace-nowrap text-muted tabular-nums">
-                    {formatCount(c.labelCounts.human)} · {formatCount(c.labelCounts.auto)} · {formatCount(c.labelCounts.import)}
+                    {formatCount(c.labelCounts.human)} · {formatCount(c.labelCounts.auto)} ·{" "}
+                    {formatCount(c.labelCounts.import)}
                   </Td>
                   <Td className="whitespace-nowrap text-right">
                     {editing?.id === c.id ? null : (
                       <span className="inline-flex gap-1">
-                        <Button size="sm" variant="ghost" aria-label={`Rename ${c.path}`} onClick={() => (rename.reset(), setEditing({ id: c.id, path: c.path }))}>
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          aria-label={`Rename ${c.path}`}
+                          onClick={() => (rename.reset(), setEditing({ id: c.id, path: c.path }))}
+                        >
                           Rename
                         </Button>
-                        <Button size="sm" variant="ghost" aria-label={`Remove ${c.path}`} onClick={() => (remove.reset(), setRemoving(c))}>
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          aria-label={`Remove ${c.path}`}
+                          onClick={() => (remove.reset(), setRemoving(c))}
+                        >
                           Remove
                         </Button>
                       </span>
@@ -160,7 +203,10 @@ export function CategoriesManager({ projectId, categories }: { projectId: number
 
       {removed.length > 0 ? (
         <Card>
-          <CardHeader title={`Removed (${formatCount(removed.length)})`} description="Still on the items labelled with them; restoring brings the same category back, with its id and labels." />
+          <CardHeader
+            title={`Removed (${formatCount(removed.length)})`}
+            description="Still on the items labelled with them; restoring brings the same category back, with its id and labels."
+          />
           <Table caption="Removed categories">
             <TBody>
               {removed.map((c) => (
@@ -170,7 +216,13 @@ export function CategoriesManager({ projectId, categories }: { projectId: number
                   </Td>
                   <Td className="text-right tabular-nums text-muted">{labels(c.labelCounts.total)}</Td>
                   <Td className="w-px whitespace-nowrap text-right">
-                    <Button size="sm" variant="ghost" aria-label={`Restore ${c.path}`} busy={restore.isPending && restore.variables?.path === c.path} onClick={() => restore.mutate({ projectId, path: c.path })}>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      aria-label={`Restore ${c.path}`}
+                      busy={restore.isPending && restore.variables?.path === c.path}
+                      onClick={() => restore.mutate({ projectId, path: c.path })}
+                    >
                       Restore
                     </Button>
                   </Td>
@@ -194,7 +246,8 @@ export function CategoriesManager({ projectId, categories }: { projectId: number
         {removing ? (
           <p>
             It is no longer offered for new decisions. The {formatCount(removing.labelCounts.total)}{" "}
-            {removing.labelCounts.total === 1 ? "item labelled with it keeps" : "items labelled with it keep"} the label and its history; you can restore it later.
+            {removing.labelCounts.total === 1 ? "item labelled with it keeps" : "items labelled with it keep"} the label
+            and its history; you can restore it later.
           </p>
         ) : null}
       </ConfirmDialog>

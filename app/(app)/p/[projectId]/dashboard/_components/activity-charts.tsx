@@ -3,7 +3,15 @@
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from "recharts";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
 import { TBody, THead, Table, Td, Th, Tr } from "@/app/_components/ui/table";
-import { AXIS_TICK, CHART_STYLE, ChartCard, GRID_STROKE, LEGEND_STYLE, SOURCE_COLOURS, TOOLTIP_STYLE } from "./chart-card";
+import {
+  AXIS_TICK,
+  CHART_STYLE,
+  ChartCard,
+  GRID_STROKE,
+  LEGEND_STYLE,
+  SOURCE_COLOURS,
+  TOOLTIP_STYLE,
+} from "./chart-card";
 import { bucketLabel, hours, money, num, pct, seconds } from "../_lib/format";
 
 type Activity = RouterOutputs["dashboard"]["activity"];
@@ -47,7 +55,11 @@ export function LabelsChart({ activity, file }: { activity: Activity; file: stri
 }
 
 export function ThroughputChart({ activity, file }: { activity: Activity; file: string }) {
-  const data = activity.throughput.map((t) => ({ ...t, label: bucketLabel(t.bucket), medianSeconds: t.medianHandlingMs === null ? null : t.medianHandlingMs / 1000 }));
+  const data = activity.throughput.map((t) => ({
+    ...t,
+    label: bucketLabel(t.bucket),
+    medianSeconds: t.medianHandlingMs === null ? null : t.medianHandlingMs / 1000,
+  }));
   return (
     <ChartCard
       id="throughput"
@@ -70,11 +82,38 @@ export function ThroughputChart({ activity, file }: { activity: Activity; file: 
         <CartesianGrid stroke={GRID_STROKE} vertical={false} />
         <XAxis dataKey="label" tick={AXIS_TICK} tickLine={false} minTickGap={12} />
         <YAxis yAxisId="n" allowDecimals={false} tick={AXIS_TICK} tickLine={false} />
-        <YAxis yAxisId="s" orientation="right" tick={AXIS_TICK} tickLine={false} tickFormatter={(v: number) => `${v}s`} />
-        <Tooltip {...TOOLTIP_STYLE} formatter={(v, name) => (name === "Median handling time" && typeof v === "number" ? [`${v.toFixed(1)} s`, name] : [String(v), name])} />
+        <YAxis
+          yAxisId="s"
+          orientation="right"
+          tick={AXIS_TICK}
+          tickLine={false}
+          tickFormatter={(v: number) => `${v}s`}
+        />
+        <Tooltip
+          {...TOOLTIP_STYLE}
+          formatter={(v, name) =>
+            name === "Median handling time" && typeof v === "number" ? [`${v.toFixed(1)} s`, name] : [String(v), name]
+          }
+        />
         <Legend wrapperStyle={LEGEND_STYLE} />
-        <Bar yAxisId="n" name="Decisions" dataKey="decisions" fill="var(--color-ok)" fillOpacity={0.8} isAnimationActive={false} />
-        <Line yAxisId="s" name="Median handling time" dataKey="medianSeconds" stroke="var(--color-warn)" strokeWidth={2} dot={{ r: 2.5 }} isAnimationActive={false} connectNulls />
+        <Bar
+          yAxisId="n"
+          name="Decisions"
+          dataKey="decisions"
+          fill="var(--color-ok)"
+          fillOpacity={0.8}
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="s"
+          name="Median handling time"
+          dataKey="medianSeconds"
+          stroke="var(--color-warn)"
+          strokeWidth={2}
+          dot={{ r: 2.5 }}
+          isAnimationActive={false}
+          connectNulls
+        />
       </ComposedChart>
     </ChartCard>
   );
@@ -117,8 +156,17 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
             <CartesianGrid stroke={GRID_STROKE} horizontal={false} />
             <XAxis type="number" tick={AXIS_TICK} tickLine={false} />
             <YAxis type="category" dataKey="name" width={120} tick={AXIS_TICK} tickLine={false} />
-            <Tooltip {...TOOLTIP_STYLE} formatter={(v) => [typeof v === "number" ? v.toFixed(0) : "–", "Decisions per hour"]} />
-            <Bar name="Decisions per hour" dataKey="decisionsPerHour" fill="var(--color-ok)" fillOpacity={0.8} isAnimationActive={false} />
+            <Tooltip
+              {...TOOLTIP_STYLE}
+              formatter={(v) => [typeof v === "number" ? v.toFixed(0) : "–", "Decisions per hour"]}
+            />
+            <Bar
+              name="Decisions per hour"
+              dataKey="decisionsPerHour"
+              fill="var(--color-ok)"
+              fillOpacity={0.8}
+              isAnimationActive={false}
+            />
           </BarChart>
         ) : (
           <p className="self-center text-center text-sm text-muted">No handling times recorded yet.</p>
@@ -134,7 +182,10 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
               <Th className="text-right" title="Share of decisions that kept the model's suggestion">
                 Agreement
               </Th>
-              <Th className="text-right" title="Second opinions this person gave or received that matched the other side, out of all of them">
+              <Th
+                className="text-right"
+                title="Second opinions this person gave or received that matched the other side, out of all of them"
+              >
                 With colleagues
               </Th>
             </tr>
@@ -147,10 +198,15 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
                 </Td>
                 <Td className="text-right tabular-nums">{num(r.decisions)}</Td>
                 <Td className="text-right tabular-nums">{num(r.skips)}</Td>
-                <Td className="text-right tabular-nums">{r.decisionsPerHour === null ? "–" : r.decisionsPerHour.toFixed(0)}</Td>
+                <Td className="text-right tabular-nums">
+                  {r.decisionsPerHour === null ? "–" : r.decisionsPerHour.toFixed(0)}
+                </Td>
                 <Td className="text-right tabular-nums">{seconds(r.medianHandlingMs)}</Td>
                 <Td className="text-right tabular-nums">{pct(r.agreement, 0)}</Td>
-                <Td className="text-right tabular-nums" title={r.peerPairs ? `${r.peerPairs} second opinions` : undefined}>
+                <Td
+                  className="text-right tabular-nums"
+                  title={r.peerPairs ? `${r.peerPairs} second opinions` : undefined}
+                >
                   {r.peerPairs ? `${pct(r.peerAgreement, 0)} of ${num(r.peerPairs)}` : "–"}
                 </Td>
               </Tr>
@@ -176,11 +232,15 @@ export function CostChart({ activity, file }: { activity: Activity; file: string
       title="Cost per item and hours saved"
       description={
         <>
-          Human time at {money(cost.hourlyCost)} per hour ÷ items categorised (bars); auto-accepted items × the median decision time (
-          {seconds(cost.medianHandlingMs)}), summed over the range (line).
+          Human time at {money(cost.hourlyCost)} per hour ÷ items categorised (bars); auto-accepted items × the median
+          decision time ({seconds(cost.medianHandlingMs)}), summed over the range (line).
         </>
       }
-      empty={data.every((d) => d.itemsCategorised === 0 && d.humanCost === 0) ? "No items were categorised in this range." : undefined}
+      empty={
+        data.every((d) => d.itemsCategorised === 0 && d.humanCost === 0)
+          ? "No items were categorised in this range."
+          : undefined
+      }
       csv={{
         filename: `${file}-cost-and-hours-saved`,
         rows: data,
@@ -202,14 +262,39 @@ export function CostChart({ activity, file }: { activity: Activity; file: string
         <CartesianGrid stroke={GRID_STROKE} vertical={false} />
         <XAxis dataKey="label" tick={AXIS_TICK} tickLine={false} minTickGap={12} />
         <YAxis yAxisId="cost" tick={AXIS_TICK} tickLine={false} tickFormatter={axisMoney} />
-        <YAxis yAxisId="hours" orientation="right" tick={AXIS_TICK} tickLine={false} tickFormatter={(v: number) => hours(v)} />
+        <YAxis
+          yAxisId="hours"
+          orientation="right"
+          tick={AXIS_TICK}
+          tickLine={false}
+          tickFormatter={(v: number) => hours(v)}
+        />
         <Tooltip
           {...TOOLTIP_STYLE}
-          formatter={(v, name) => [typeof v === "number" ? (name === "Cost per item" ? money(v) : hours(v)) : "–", name]}
+          formatter={(v, name) => [
+            typeof v === "number" ? (name === "Cost per item" ? money(v) : hours(v)) : "–",
+            name,
+          ]}
         />
         <Legend wrapperStyle={LEGEND_STYLE} />
-        <Bar yAxisId="cost" name="Cost per item" dataKey="costPerItem" fill="var(--color-warn)" fillOpacity={0.7} isAnimationActive={false} />
-        <Line yAxisId="hours" name="Hours saved (cumulative)" dataKey="cumulativeHoursSaved" stroke="var(--color-accent)" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
+        <Bar
+          yAxisId="cost"
+          name="Cost per item"
+          dataKey="costPerItem"
+          fill="var(--color-warn)"
+          fillOpacity={0.7}
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="hours"
+          name="Hours saved (cumulative)"
+          dataKey="cumulativeHoursSaved"
+          stroke="var(--color-accent)"
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+          connectNulls
+        />
       </ComposedChart>
     </ChartCard>
   );

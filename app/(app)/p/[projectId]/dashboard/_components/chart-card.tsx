@@ -71,4 +71,8 @@ export const TOOLTIP_STYLE = {
   labelStyle: { color: "var(--color-ink)", fontWeight: 500 },
 } as const;
 /** Human, auto and import, as on the source badges. */
-export const SOURCE_COLOURS = { human: "var(--color-ok)", auto: "var(--color-accent)", import: "var(--color-faint)" } as const;
+export const SOURCE_COLOURS = {
+  human: "var(--color-ok)",
+  auto: "var(--color-accent)",
+  import: "var(--color-faint)",
+} as const;

@@ -2,7 +2,13 @@
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
 import { Stat } from "@/app/_components/ui/stat";
 import { AnnotatorsChart, CostChart, LabelsChart, ThroughputChart } from "./activity-charts";
-import { AccuracyChart, AuditedPrecisionChart, AutomationChart, ConfusionsChart, ReliabilityChart } from "./quality-charts";
+import {
+  AccuracyChart,
+  AuditedPrecisionChart,
+  AutomationChart,
+  ConfusionsChart,
+  ReliabilityChart,
+} from "./quality-charts";
 import { dateTime, hours, money, pct, seconds } from "../_lib/format";
 
 type Props = {
@@ -27,13 +33,29 @@ export function DashboardView({ file, activity, trends, activeModel }: Props) {
           Summary of the range
         </h2>
         <dl className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-7" data-testid="dashboard-summary">
-          <Stat label="Items categorised" value={total.itemsCategorised} hint={`${total.autoAccepted.toLocaleString("en-US")} by the model`} />
-          <Stat label="Human decisions" value={decisions} hint={`median ${seconds(activity.cost.medianHandlingMs)} each`} />
-          <Stat label="Automation rate" value={automation ? pct(automation.automationRate) : null} hint={automation ? `as of ${automation.bucket}` : "no snapshot yet"} />
+          <Stat
+            label="Items categorised"
+            value={total.itemsCategorised}
+            hint={`${total.autoAccepted.toLocaleString("en-US")} by the model`}
+          />
+          <Stat
+            label="Human decisions"
+            value={decisions}
+            hint={`median ${seconds(activity.cost.medianHandlingMs)} each`}
+          />
+          <Stat
+            label="Automation rate"
+            value={automation ? pct(automation.automationRate) : null}
+            hint={automation ? `as of ${automation.bucket}` : "no snapshot yet"}
+          />
           <Stat
             label="Audited precision"
             value={audited ? pct(audited.auditedPrecision) : null}
-            hint={audited ? `${pct(audited.auditedLower)}–${pct(audited.auditedUpper)} · ${audited.audits} audits` : "no audits yet"}
+            hint={
+              audited
+                ? `${pct(audited.auditedLower)}–${pct(audited.auditedUpper)} · ${audited.audits} audits`
+                : "no audits yet"
+            }
           />
           <Stat
             label="Annotator agreement"
@@ -44,12 +66,20 @@ export function DashboardView({ file, activity, trends, activeModel }: Props) {
                 : "no second opinions (Settings: second-opinion rate)"
             }
           />
-          <Stat label="Cost per item" value={total.costPerItem === null ? null : money(total.costPerItem)} hint={`${money(total.humanCost)} of human time`} />
-          <Stat label="Hours saved" value={total.hoursSaved === null ? null : hours(total.hoursSaved)} hint={total.moneySaved === null ? "no handling time yet" : `worth ${money(total.moneySaved)}`} />
+          <Stat
+            label="Cost per item"
+            value={total.costPerItem === null ? null : money(total.costPerItem)}
+            hint={`${money(total.humanCost)} of human time`}
+          />
+          <Stat
+            label="Hours saved"
+            value={total.hoursSaved === null ? null : hours(total.hoursSaved)}
+            hint={total.moneySaved === null ? "no handling time yet" : `worth ${money(total.moneySaved)}`}
+          />
         </dl>
         <p className="mt-2 text-xs text-muted">
-          {dateTime(activity.range.from)} to {dateTime(activity.range.to)}, by {activity.range.bucket}. Cost at {money(activity.cost.hourlyCost)} per
-          hour of handling time (project settings).
+          {dateTime(activity.range.from)} to {dateTime(activity.range.to)}, by {activity.range.bucket}. Cost at{" "}
+          {money(activity.cost.hourlyCost)} per hour of handling time (project settings).
         </p>
       </section>
       <div className="grid gap-4 lg:grid-cols-2">

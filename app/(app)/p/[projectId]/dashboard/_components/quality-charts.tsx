@@ -1,6 +1,19 @@
 "use client";
 /** Model quality over time: gold accuracy per version, automation rate, audited precision, reliability, confusions. */
-import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
 import { AXIS_TICK, CHART_STYLE, ChartCard, GRID_STROKE, LEGEND_STYLE, TOOLTIP_STYLE } from "./chart-card";
 import { bucketLabel, dateTime, pct } from "../_lib/format";
@@ -46,8 +59,25 @@ export function AccuracyChart({ trends, file }: { trends: Trends; file: string }
           }}
         />
         <Legend wrapperStyle={LEGEND_STYLE} />
-        <Line name="Accuracy" dataKey="accuracy" stroke="var(--color-accent)" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
-        <Line name="Macro-F1" dataKey="macroF1" stroke="var(--color-warn)" strokeWidth={1.5} strokeDasharray="4 3" dot={{ r: 2 }} isAnimationActive={false} connectNulls />
+        <Line
+          name="Accuracy"
+          dataKey="accuracy"
+          stroke="var(--color-accent)"
+          strokeWidth={2}
+          dot={{ r: 3 }}
+          isAnimationActive={false}
+          connectNulls
+        />
+        <Line
+          name="Macro-F1"
+          dataKey="macroF1"
+          stroke="var(--color-warn)"
+          strokeWidth={1.5}
+          strokeDasharray="4 3"
+          dot={{ r: 2 }}
+          isAnimationActive={false}
+          connectNulls
+        />
       </LineChart>
     </ChartCard>
   );
@@ -60,7 +90,11 @@ export function AutomationChart({ trends, file }: { trends: Trends; file: string
       id="automation"
       title="Automation rate"
       description="Share of the loop's labels set by the model (auto ÷ auto + human), from the last metric snapshot of each period."
-      empty={data.every((d) => d.automationRate === null) ? "No metric snapshot with labels in this range: snapshots are taken after training and hourly while people work." : undefined}
+      empty={
+        data.every((d) => d.automationRate === null)
+          ? "No metric snapshot with labels in this range: snapshots are taken after training and hourly while people work."
+          : undefined
+      }
       csv={{
         filename: `${file}-automation-rate`,
         rows: data,
@@ -78,7 +112,15 @@ export function AutomationChart({ trends, file }: { trends: Trends; file: string
         <XAxis dataKey="label" tick={AXIS_TICK} tickLine={false} />
         <YAxis domain={[0, 1]} tickFormatter={percentAxis} tick={AXIS_TICK} tickLine={false} />
         <Tooltip {...TOOLTIP_STYLE} formatter={percentTip} />
-        <Line name="Automation rate" dataKey="automationRate" stroke="var(--color-accent)" strokeWidth={2} dot={{ r: 2.5 }} isAnimationActive={false} connectNulls />
+        <Line
+          name="Automation rate"
+          dataKey="automationRate"
+          stroke="var(--color-accent)"
+          strokeWidth={2}
+          dot={{ r: 2.5 }}
+          isAnimationActive={false}
+          connectNulls
+        />
       </LineChart>
     </ChartCard>
   );
@@ -100,7 +142,11 @@ export function AuditedPrecisionChart({ trends, file }: { trends: Trends; file: 
           {trends.precisionTarget !== null ? <>; the line marks the {pct(trends.precisionTarget)} target</> : null}.
         </>
       }
-      empty={data.every((d) => d.auditedPrecision === null) ? "No audits of auto-accepted labels yet in this range." : undefined}
+      empty={
+        data.every((d) => d.auditedPrecision === null)
+          ? "No audits of auto-accepted labels yet in this range."
+          : undefined
+      }
       csv={{
         filename: `${file}-audited-precision`,
         rows: data,
@@ -121,12 +167,32 @@ export function AuditedPrecisionChart({ trends, file }: { trends: Trends; file: 
         <YAxis domain={[0, 1]} tickFormatter={percentAxis} tick={AXIS_TICK} tickLine={false} />
         <Tooltip
           {...TOOLTIP_STYLE}
-          formatter={(v, name) => (Array.isArray(v) ? [`${pct(v[0] as number)} – ${pct(v[1] as number)}`, name] : [percentTip(v), name])}
+          formatter={(v, name) =>
+            Array.isArray(v) ? [`${pct(v[0] as number)} – ${pct(v[1] as number)}`, name] : [percentTip(v), name]
+          }
         />
         <Legend wrapperStyle={LEGEND_STYLE} />
-        <Area name="95% interval" dataKey="band" stroke="none" fill="var(--color-accent)" fillOpacity={0.15} isAnimationActive={false} connectNulls />
-        <Line name="Audited precision" dataKey="auditedPrecision" stroke="var(--color-accent)" strokeWidth={2} dot={{ r: 2.5 }} isAnimationActive={false} connectNulls />
-        {trends.precisionTarget !== null ? <ReferenceLine y={trends.precisionTarget} stroke="var(--color-danger)" strokeDasharray="4 3" /> : null}
+        <Area
+          name="95% interval"
+          dataKey="band"
+          stroke="none"
+          fill="var(--color-accent)"
+          fillOpacity={0.15}
+          isAnimationActive={false}
+          connectNulls
+        />
+        <Line
+          name="Audited precision"
+          dataKey="auditedPrecision"
+          stroke="var(--color-accent)"
+          strokeWidth={2}
+          dot={{ r: 2.5 }}
+          isAnimationActive={false}
+          connectNulls
+        />
+        {trends.precisionTarget !== null ? (
+          <ReferenceLine y={trends.precisionTarget} stroke="var(--color-danger)" strokeDasharray="4 3" />
+        ) : null}
       </ComposedChart>
     </ChartCard>
   );
@@ -144,7 +210,13 @@ export function ReliabilityChart({ model, file }: { model: ActiveModel | null; f
       id="reliability"
       title={model ? `Reliability of the active version (v${model.version})` : "Reliability of the active version"}
       description="Per confidence bin on the gold test items: how often the model was right (bars) against how sure it was (dots). Calibrated: dots on the bar tops."
-      empty={!model ? "No active model version yet." : data.every((d) => d.count === 0) ? "The active version has no gold-test evaluation." : undefined}
+      empty={
+        !model
+          ? "No active model version yet."
+          : data.every((d) => d.count === 0)
+            ? "The active version has no gold-test evaluation."
+            : undefined
+      }
       csv={{
         filename: `${file}-reliability${model ? `-v${model.version}` : ""}`,
         rows: data,
@@ -164,11 +236,27 @@ export function ReliabilityChart({ model, file }: { model: ActiveModel | null; f
         <Tooltip
           {...TOOLTIP_STYLE}
           formatter={percentTip}
-          labelFormatter={(label, payload) => `Confidence ${String(label)} · ${(payload?.[0]?.payload as { count?: number } | undefined)?.count ?? 0} items`}
+          labelFormatter={(label, payload) =>
+            `Confidence ${String(label)} · ${(payload?.[0]?.payload as { count?: number } | undefined)?.count ?? 0} items`
+          }
         />
         <Legend wrapperStyle={LEGEND_STYLE} />
-        <Bar name="Accuracy" dataKey="accuracyOrNull" fill="var(--color-accent)" fillOpacity={0.75} isAnimationActive={false} />
-        <Line name="Mean confidence" dataKey="confidenceOrNull" stroke="var(--color-warn)" strokeWidth={1.5} dot={{ r: 3.5, fill: "var(--color-warn)" }} isAnimationActive={false} connectNulls />
+        <Bar
+          name="Accuracy"
+          dataKey="accuracyOrNull"
+          fill="var(--color-accent)"
+          fillOpacity={0.75}
+          isAnimationActive={false}
+        />
+        <Line
+          name="Mean confidence"
+          dataKey="confidenceOrNull"
+          stroke="var(--color-warn)"
+          strokeWidth={1.5}
+          dot={{ r: 3.5, fill: "var(--color-warn)" }}
+          isAnimationActive={false}
+          connectNulls
+        />
       </ComposedChart>
     </ChartCard>
   );
@@ -186,7 +274,13 @@ export function ConfusionsChart({ model, file }: { model: ActiveModel | null; fi
       id="confusions"
       title="Top confusions of the active version"
       description="Gold items of one category (true) most often predicted as another."
-      empty={!model ? "No active model version yet." : data.length === 0 ? "No confusions on the gold test items." : undefined}
+      empty={
+        !model
+          ? "No active model version yet."
+          : data.length === 0
+            ? "No confusions on the gold test items."
+            : undefined
+      }
       csv={{
         filename: `${file}-top-confusions${model ? `-v${model.version}` : ""}`,
         rows: data,
@@ -206,7 +300,14 @@ export function ConfusionsChart({ model, file }: { model: ActiveModel | null; fi
       >
         <CartesianGrid stroke={GRID_STROKE} horizontal={false} />
         <XAxis type="number" allowDecimals={false} tick={AXIS_TICK} tickLine={false} />
-        <YAxis type="category" dataKey="pair" width={260} tick={{ ...AXIS_TICK, fontSize: 10 }} tickFormatter={shorten} tickLine={false} />
+        <YAxis
+          type="category"
+          dataKey="pair"
+          width={260}
+          tick={{ ...AXIS_TICK, fontSize: 10 }}
+          tickFormatter={shorten}
+          tickLine={false}
+        />
         <Tooltip {...TOOLTIP_STYLE} formatter={(v) => [String(v), "Gold items"]} />
         <Bar name="Gold items" dataKey="count" fill="var(--color-danger)" fillOpacity={0.7} isAnimationActive={false} />
       </BarChart>

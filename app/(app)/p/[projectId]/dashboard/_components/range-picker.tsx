@@ -8,7 +8,15 @@ import { cx } from "@/app/_components/ui/cx";
 import { PRESETS, parseDay, rangeToQuery, type DashboardRange } from "../_lib/range";
 
 /** Presets are plain links (work before hydration); a custom range is two UTC days, both included. */
-export function RangePicker({ range, defaultFrom, defaultTo }: { range: DashboardRange; defaultFrom: string; defaultTo: string }) {
+export function RangePicker({
+  range,
+  defaultFrom,
+  defaultTo,
+}: {
+  range: DashboardRange;
+  defaultFrom: string;
+  defaultTo: string;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const [from, setFrom] = useState(range.kind === "custom" ? range.from : defaultFrom);
@@ -24,7 +32,10 @@ export function RangePicker({ range, defaultFrom, defaultTo }: { range: Dashboar
 
   return (
     <div className="flex flex-wrap items-center gap-3">
-      <nav aria-label="Date range" className="inline-flex rounded-md border border-line-strong bg-surface p-0.5 shadow-xs">
+      <nav
+        aria-label="Date range"
+        className="inline-flex rounded-md border border-line-strong bg-surface p-0.5 shadow-xs"
+      >
         {PRESETS.map((p) => {
           const active = range.kind === "preset" && range.preset === p.preset;
           return (
@@ -46,16 +57,35 @@ export function RangePicker({ range, defaultFrom, defaultTo }: { range: Dashboar
         <label htmlFor="range-from" className="text-xs text-muted">
           From
         </label>
-        <Input id="range-from" type="date" className="w-36" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} aria-invalid={invalid || undefined} />
+        <Input
+          id="range-from"
+          type="date"
+          className="w-36"
+          value={from}
+          max={to || undefined}
+          onChange={(e) => setFrom(e.target.value)}
+          aria-invalid={invalid || undefined}
+        />
         <label htmlFor="range-to" className="text-xs text-muted">
           to
         </label>
-        <Input id="range-to" type="date" className="w-36" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} aria-invalid={invalid || undefined} />
+        <Input
+          id="range-to"
+          type="date"
+          className="w-36"
+          value={to}
+          min={from || undefined}
+          onChange={(e) => setTo(e.target.value)}
+          aria-invalid={invalid || undefined}
+        />
         <Button type="submit" size="md" variant={range.kind === "custom" ? "primary" : "secondary"} disabled={invalid}>
           Apply
         </Button>
         {range.kind === "custom" ? (
-          <Link href={`${pathname}${rangeToQuery({ kind: "preset", preset: "30d" })}`} className={buttonClasses("ghost", "md")}>
+          <Link
+            href={`${pathname}${rangeToQuery({ kind: "preset", preset: "30d" })}`}
+            className={buttonClasses("ghost", "md")}
+          >
             Reset
           </Link>
         ) : null}

@@ -18,7 +18,10 @@ describe("dashboard range in the URL", () => {
 
   it("turns presets into whole UTC days ending now and includes a custom range's last day", () => {
     const now = new Date("2026-03-10T15:00:00Z");
-    expect(rangeToInput({ kind: "preset", preset: "7d" }, now)).toEqual({ from: new Date("2026-03-04T00:00:00Z"), to: now });
+    expect(rangeToInput({ kind: "preset", preset: "7d" }, now)).toEqual({
+      from: new Date("2026-03-04T00:00:00Z"),
+      to: now,
+    });
     expect(rangeToInput({ kind: "preset", preset: "all" }, now)).toEqual({});
     expect(rangeToInput({ kind: "custom", from: "2026-03-01", to: "2026-03-01" })).toEqual({
       from: new Date("2026-03-01T00:00:00Z"),

@@ -3,9 +3,7 @@
  * YYYY-MM-DD, UTC days, `to` inclusive), so a view can be shared and reloaded.
  */
 export type RangePreset = "7d" | "30d" | "all";
-export type DashboardRange =
-  | { kind: "preset"; preset: RangePreset }
-  | { kind: "custom"; from: string; to: string };
+export type DashboardRange = { kind: "preset"; preset: RangePreset } | { kind: "custom"; from: string; to: string };
 
 export const DEFAULT_RANGE: DashboardRange = { kind: "preset", preset: "30d" };
 export const PRESETS: { preset: RangePreset; label: string }[] = [

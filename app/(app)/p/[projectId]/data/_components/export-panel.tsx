@@ -45,7 +45,11 @@ export function ExportPanel({ projectId }: { projectId: number }) {
               <option value="test">Test (gold)</option>
             </Select>
           </Field>
-          <a href={`/api/projects/${projectId}/export?${query.toString()}`} download className={buttonClasses("primary", "md")}>
+          <a
+            href={`/api/projects/${projectId}/export?${query.toString()}`}
+            download
+            className={buttonClasses("primary", "md")}
+          >
             Download {format.toUpperCase()}
           </a>
         </div>

@@ -22,7 +22,10 @@ export function ImportHistory({ projectId, initialPage }: { projectId: number; i
   const list = useInfiniteQuery(
     trpc.data.imports.infiniteQueryOptions(
       { projectId, limit: PAGE_SIZE },
-      { getNextPageParam: (last) => last.nextCursor ?? undefined, initialData: { pages: [initialPage], pageParams: [null] } },
+      {
+        getNextPageParam: (last) => last.nextCursor ?? undefined,
+        initialData: { pages: [initialPage], pageParams: [null] },
+      },
     ),
   );
   const [open, setOpen] = useState<number | null>(null);
@@ -66,14 +69,21 @@ export function ImportHistory({ projectId, initialPage }: { projectId: number; i
                         <span className="inline-flex items-center gap-2">
                           <Badge tone="danger">Refused</Badge>
                           {errors.length > 0 ? (
-                            <Button size="sm" variant="ghost" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? null : r.id)}>
+                            <Button
+                              size="sm"
+                              variant="ghost"
+                              aria-expanded={open === r.id}
+                              onClick={() => setOpen(open === r.id ? null : r.id)}
+                            >
                               {open === r.id ? "Hide" : "Why"}
                             </Button>
                           ) : null}
                         </span>
                       )}
                     </Td>
-                    <Td className="text-right tabular-nums">{r.status === "succeeded" ? formatCount(r.rowCount) : "–"}</Td>
+                    <Td className="text-right tabular-nums">
+                      {r.status === "succeeded" ? formatCount(r.rowCount) : "–"}
+                    </Td>
                     <Td className="text-right tabular-nums">{formatCount(r.created)}</Td>
                     <Td className="text-right tabular-nums">{formatCount(r.updated)}</Td>
                     <Td className="text-right tabular-nums">{formatCount(r.labelCount)}</Td>

@@ -61,7 +61,13 @@ export function ImportPanel({ projectId }: { projectId: number }) {
       <CardBody>
         <form onSubmit={onSubmit} className="space-y-3" aria-label="Import a file">
           <div className="flex flex-wrap items-end gap-3">
-            <Field id="import-file" label="File" className="w-80" hint={`CSV or JSONL, up to ${IMPORT_LIMITS.maxBytes / MB} MB`} error={tooLarge ? `This file is larger than ${IMPORT_LIMITS.maxBytes / MB} MB` : undefined}>
+            <Field
+              id="import-file"
+              label="File"
+              className="w-80"
+              hint={`CSV or JSONL, up to ${IMPORT_LIMITS.maxBytes / MB} MB`}
+              error={tooLarge ? `This file is larger than ${IMPORT_LIMITS.maxBytes / MB} MB` : undefined}
+            >
               <input
                 ref={inputRef}
                 id="import-file"
@@ -76,14 +82,24 @@ export function ImportPanel({ projectId }: { projectId: number }) {
               />
             </Field>
             <Field id="import-format" label="Format" className="w-44">
-              <Select id="import-format" value={format} disabled={busy} onChange={(e) => setFormat(e.target.value as typeof format)}>
+              <Select
+                id="import-format"
+                value={format}
+                disabled={busy}
+                onChange={(e) => setFormat(e.target.value as typeof format)}
+              >
                 <option value="auto">From file name</option>
                 <option value="csv">CSV</option>
                 <option value="jsonl">JSONL</option>
               </Select>
             </Field>
             <Field id="import-unknown" label="Unknown categories" className="w-56">
-              <Select id="import-unknown" value={unknownCategories} disabled={busy} onChange={(e) => setUnknownCategories(e.target.value as UploadOptions["unknownCategories"])}>
+              <Select
+                id="import-unknown"
+                value={unknownCategories}
+                disabled={busy}
+                onChange={(e) => setUnknownCategories(e.target.value as UploadOptions["unknownCategories"])}
+              >
                 <option value="create">Create them</option>
                 <option value="reject">Refuse the file</option>
               </Select>
@@ -127,7 +143,10 @@ function UploadProgress({ progress }: { progress: NonNullable<Progress> }) {
         aria-valuenow={processing ? undefined : Math.round(fraction * 100)}
         className="h-2 overflow-hidden rounded-full bg-line"
       >
-        <div className={processing ? "h-full w-full animate-pulse bg-accent/60" : "h-full bg-accent transition-[width]"} style={processing ? undefined : { width: `${fraction * 100}%` }} />
+        <div
+          className={processing ? "h-full w-full animate-pulse bg-accent/60" : "h-full bg-accent transition-[width]"}
+          style={processing ? undefined : { width: `${fraction * 100}%` }}
+        />
       </div>
     </div>
   );
@@ -140,7 +159,8 @@ function OutcomeReport({ outcome }: { outcome: UploadOutcome }) {
       <Alert tone="ok" title={`Imported ${formatCount(r.rows)} row${r.rows === 1 ? "" : "s"}`} className="mt-3">
         {formatCount(r.created)} items created, {formatCount(r.updated)} updated, {formatCount(r.labels)} labels written
         {r.categoriesCreated ? `, ${formatCount(r.categoriesCreated)} categories created` : ""}
-        {r.humanLabelsKept ? `; ${formatCount(r.humanLabelsKept)} human labels kept over the file's category` : ""}. Took {(r.ms / 1000).toFixed(1)} s.
+        {r.humanLabelsKept ? `; ${formatCount(r.humanLabelsKept)} human labels kept over the file's category` : ""}.
+        Took {(r.ms / 1000).toFixed(1)} s.
       </Alert>
     );
   }

@@ -44,7 +44,8 @@ export function parseUploadResponse(status: number, bodyText: string): UploadOut
   } catch {
     // Not JSON (a proxy's error page): reported by status below.
   }
-  if (status === 200 && isRecord(body) && typeof body.importId === "number") return { kind: "imported", report: body as ImportResult };
+  if (status === 200 && isRecord(body) && typeof body.importId === "number")
+    return { kind: "imported", report: body as ImportResult };
   const error = isRecord(body) && isRecord(body.error) ? body.error : null;
   const message = error && typeof error.message === "string" ? error.message : null;
   if ((status === 400 || status === 413) && error) {
@@ -52,8 +53,10 @@ export function parseUploadResponse(status: number, bodyText: string): UploadOut
     const totalErrors = typeof error.totalErrors === "number" ? error.totalErrors : errors.length;
     return { kind: "rejected", message: message ?? "The file was refused", errors, totalErrors };
   }
-  if (status === 401) return { kind: "failed", status, message: "Your session has ended. Log in again and upload the file once more." };
-  if (status === 0) return { kind: "failed", status, message: "Can't reach the server. Check your connection and try again." };
+  if (status === 401)
+    return { kind: "failed", status, message: "Your session has ended. Log in again and upload the file once more." };
+  if (status === 0)
+    return { kind: "failed", status, message: "Can't reach the server. Check your connection and try again." };
   return { kind: "failed", status, message: message ?? `The upload failed (HTTP ${status}).` };
 }
 
@@ -68,7 +71,8 @@ export function uploadImport(
   const xhr = new XMLHttpRequest();
   const query = new URLSearchParams({ format: opts.format, unknownCategories: opts.unknownCategories });
   const done = new Promise<UploadOutcome>((resolve) => {
-    xhr.upload.onprogress = (e) => onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size, phase: "uploading" });
+    xhr.upload.onprogress = (e) =>
+      onProgress({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size, phase: "uploading" });
     // Every byte sent: the server is now validating and writing in one transaction.
     xhr.upload.onload = () => onProgress({ loaded: file.size, total: file.size, phase: "processing" });
     xhr.onload = () => resolve(parseUploadResponse(xhr.status, xhr.responseText));

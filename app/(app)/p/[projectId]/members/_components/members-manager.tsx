@@ -24,7 +24,10 @@ export function MembersManager({ projectId, initialPage }: { projectId: number; 
   const toast = useToast();
   const listOptions = trpc.members.list.infiniteQueryOptions(
     { projectId, limit: PAGE_SIZE },
-    { getNextPageParam: (last) => last.nextCursor ?? undefined, initialData: { pages: [initialPage], pageParams: [null] } },
+    {
+      getNextPageParam: (last) => last.nextCursor ?? undefined,
+      initialData: { pages: [initialPage], pageParams: [null] },
+    },
   );
   const members = useInfiniteQuery(listOptions);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.members.list.pathKey() });
@@ -53,7 +56,10 @@ export function MembersManager({ projectId, initialPage }: { projectId: number; 
     <div className="space-y-4">
       <AddMemberForm projectId={projectId} onAdded={refresh} />
       <Card>
-        <CardHeader title="Members" description={`${rows.length}${members.hasNextPage ? "+" : ""} ${rows.length === 1 ? "person" : "people"}`} />
+        <CardHeader
+          title="Members"
+          description={`${rows.length}${members.hasNextPage ? "+" : ""} ${rows.length === 1 ? "person" : "people"}`}
+        />
         {members.isError ? <ErrorAlert error={members.error} className="m-4" /> : null}
         {rows.length === 0 ? (
           <EmptyState className="m-4" title="No members yet">
@@ -106,7 +112,8 @@ export function MembersManager({ projectId, initialPage }: { projectId: number; 
                       variant="danger"
                       busy={remove.isPending && remove.variables?.userId === m.userId}
                       onClick={() => {
-                        if (window.confirm(`Remove ${m.name} from this project?`)) remove.mutate({ projectId, userId: m.userId });
+                        if (window.confirm(`Remove ${m.name} from this project?`))
+                          remove.mutate({ projectId, userId: m.userId });
                       }}
                     >
                       Remove
@@ -145,7 +152,15 @@ function AddMemberForm({ projectId, onAdded }: { projectId: number; onAdded: () 
     <Card>
       <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3 px-4 py-3">
         <Field id="member-email" label="Add by email" className="w-72">
-          <Input id="member-email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} placeholder="name@example.org" />
+          <Input
+            id="member-email"
+            type="email"
+            autoComplete="off"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="name@example.org"
+          />
         </Field>
         <Field id="member-role" label="Role" className="w-44">
           <Select id="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>

@@ -36,12 +36,24 @@ export default async function VersionPage({ params }: Props) {
     settle(caller.models.list({ projectId, limit: 100 })),
     categoryNames(caller, projectId),
   ]);
-  if (!got.ok) return <Alert tone="danger" title="Could not load this version">{got.message}</Alert>;
+  if (!got.ok)
+    return (
+      <Alert tone="danger" title="Could not load this version">
+        {got.message}
+      </Alert>
+    );
   const v = got.data;
   const m = parseVersionMetrics(v.metrics);
   const activeRow = list.ok ? list.data.active : null;
-  const side = (x: { id: number; version: number; summary: unknown }) => ({ id: x.id, version: x.version, accuracy: parseSummary(x.summary)?.accuracy ?? null, coverage: parseSummary(x.summary)?.coverageAtTarget ?? null });
-  const perClassThreshold = new Map((v.categoryIds ?? []).map((c, i) => [c, v.calibration?.thresholds.perClass[i] ?? null]));
+  const side = (x: { id: number; version: number; summary: unknown }) => ({
+    id: x.id,
+    version: x.version,
+    accuracy: parseSummary(x.summary)?.accuracy ?? null,
+    coverage: parseSummary(x.summary)?.coverageAtTarget ?? null,
+  });
+  const perClassThreshold = new Map(
+    (v.categoryIds ?? []).map((c, i) => [c, v.calibration?.thresholds.perClass[i] ?? null]),
+  );
 
   return (
     <div className="space-y-5">
@@ -58,17 +70,26 @@ export default async function VersionPage({ params }: Props) {
             <Badge tone={v.status === "ready" ? "ok" : v.status === "failed" ? "danger" : "neutral"}>{v.status}</Badge>
           </h1>
           <p className="mt-0.5 text-sm text-muted">
-            Trigger {v.trigger}, created {dateFmt.format(new Date(v.createdAt))} UTC{v.finishedAt ? `, finished ${dateFmt.format(new Date(v.finishedAt))} UTC` : ""}.
+            Trigger {v.trigger}, created {dateFmt.format(new Date(v.createdAt))} UTC
+            {v.finishedAt ? `, finished ${dateFmt.format(new Date(v.finishedAt))} UTC` : ""}.
           </p>
         </div>
         <div className="flex items-center gap-2">
           {activeRow && !v.active && v.status === "ready" ? (
-            <Link href={`${projectHref(projectId, "models/compare")}?a=${activeRow.id}&b=${v.id}`} className={buttonClasses("secondary", "md")}>
+            <Link
+              href={`${projectHref(projectId, "models/compare")}?a=${activeRow.id}&b=${v.id}`}
+              className={buttonClasses("secondary", "md")}
+            >
               Compare with active
             </Link>
           ) : null}
           {v.status === "ready" ? (
-            <VersionControls projectId={projectId} isActive={v.active} target={side({ ...v, summary: m.summary })} active={activeRow ? side(activeRow) : null} />
+            <VersionControls
+              projectId={projectId}
+              isActive={v.active}
+              target={side({ ...v, summary: m.summary })}
+              active={activeRow ? side(activeRow) : null}
+            />
           ) : null}
         </div>
       </div>
@@ -85,25 +106,52 @@ export default async function VersionPage({ params }: Props) {
           </CardBody>
         </Card>
       ) : null}
-      {v.status === "ready" ? <ReadyVersion v={v} m={m} names={names} perClassThreshold={perClassThreshold} versions={list.ok ? list.data.versions : []} /> : null}
+      {v.status === "ready" ? (
+        <ReadyVersion
+          v={v}
+          m={m}
+          names={names}
+          perClassThreshold={perClassThreshold}
+          versions={list.ok ? list.data.versions : []}
+        />
+      ) : null}
     </div>
   );
 }
 
 type Detail = RouterOutputs["models"]["get"];
 
-function ReadyVersion({ v, m, names, perClassThreshold, versions }: { v: Detail; m: VersionMetrics; names: Record<number, string>; perClassThreshold: Map<number, number | null>; versions: { id: number; version: number }[] }) {
+function ReadyVersion({
+  v,
+  m,
+  names,
+  perClassThreshold,
+  versions,
+}: {
+  v: Detail;
+  m: VersionMetrics;
+  names: Record<number, string>;
+  perClassThreshold: Map<number, number | null>;
+  versions: { id: number; version: number }[];
+}) {
   const g = m.gold;
   const warmFrom = versions.find((x) => x.id === m.warmStartedFrom);
-  const calMetrics = (v.calibration?.metrics ?? {}) as { ece?: unknown; coverageAtTarget?: unknown; after?: { ece?: unknown; eceHeldOut?: unknown; coverage?: unknown } };
+  const calMetrics = (v.calibration?.metrics ?? {}) as {
+    ece?: unknown;
+    coverageAtTarget?: unknown;
+    after?: { ece?: unknown; eceHeldOut?: unknown; coverage?: unknown };
+  };
   const temperature = typeof v.calibration?.params.temperature === "number" ? v.calibration.params.temperature : null;
   const supportOf = new Map((g?.perClass ?? []).map((c) => [c.categoryId, c.support]));
-  const perClass = [...(g?.perClass ?? [])].filter((c) => c.support > 0).sort((a, b) => b.support - a.support || a.f1 - b.f1);
+  const perClass = [...(g?.perClass ?? [])]
+    .filter((c) => c.support > 0)
+    .sort((a, b) => b.support - a.support || a.f1 - b.f1);
   return (
     <>
       {!g || g.n === 0 ? (
         <Alert tone="warn" title="No gold set">
-          This project has no labelled test items, so accuracy and calibration could not be measured. Import items with split “test” to get them.
+          This project has no labelled test items, so accuracy and calibration could not be measured. Import items with
+          split “test” to get them.
         </Alert>
       ) : null}
       <dl className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
@@ -117,8 +165,17 @@ function ReadyVersion({ v, m, names, perClassThreshold, versions }: { v: Detail;
 
       <div className="grid gap-5 lg:grid-cols-2">
         <Card>
-          <CardHeader title="Reliability" description="Accuracy against confidence on the gold set, after calibration." />
-          <CardBody>{g && g.reliability.some((b) => b.count > 0) ? <ReliabilityChart bins={g.reliability} /> : <p className="text-sm text-muted">No gold predictions to plot.</p>}</CardBody>
+          <CardHeader
+            title="Reliability"
+            description="Accuracy against confidence on the gold set, after calibration."
+          />
+          <CardBody>
+            {g && g.reliability.some((b) => b.count > 0) ? (
+              <ReliabilityChart bins={g.reliability} />
+            ) : (
+              <p className="text-sm text-muted">No gold predictions to plot.</p>
+            )}
+          </CardBody>
         </Card>
         <Card>
           <CardHeader title="Run and calibration" />
@@ -130,31 +187,45 @@ function ReadyVersion({ v, m, names, perClassThreshold, versions }: { v: Detail;
                 <>
                   <dt className="text-muted">Splits</dt>
                   <dd className="tabular-nums">
-                    {formatCount(m.splits.train)} train · {formatCount(m.splits.calibration)} calibration · {formatCount(m.splits.gold)} gold · {formatCount(m.splits.audits)} audits
+                    {formatCount(m.splits.train)} train · {formatCount(m.splits.calibration)} calibration ·{" "}
+                    {formatCount(m.splits.gold)} gold · {formatCount(m.splits.audits)} audits
                   </dd>
                 </>
               ) : null}
               <dt className="text-muted">Warm start</dt>
-              <dd>{m.warmStartedFrom ? `from the weights of ${warmFrom ? `version ${warmFrom.version}` : `version id ${m.warmStartedFrom}`}` : "no (trained from scratch)"}</dd>
+              <dd>
+                {m.warmStartedFrom
+                  ? `from the weights of ${warmFrom ? `version ${warmFrom.version}` : `version id ${m.warmStartedFrom}`}`
+                  : "no (trained from scratch)"}
+              </dd>
               <dt className="text-muted">Activation gate</dt>
               <dd>{m.gate ? `${m.gate.passed ? "passed" : "held back"}: ${m.gate.reason}` : "–"}</dd>
               <dt className="text-muted">Calibration</dt>
               <dd>
-                {v.calibration ? `${calMetrics.after ? "recalibrated" : "from training"}, ${dateFmt.format(new Date(v.calibration.createdAt))} UTC` : "none"}
+                {v.calibration
+                  ? `${calMetrics.after ? "recalibrated" : "from training"}, ${dateFmt.format(new Date(v.calibration.createdAt))} UTC`
+                  : "none"}
                 {temperature !== null ? `, temperature ${temperature.toFixed(3)}` : ""}
               </dd>
               {calMetrics.after ? (
                 <>
                   <dt className="text-muted">After recalibration</dt>
                   <dd className="tabular-nums">
-                    ECE {fixed(typeof calMetrics.after.ece === "number" ? calMetrics.after.ece : null)} on the evidence it was fitted on
-                    {typeof calMetrics.after.eceHeldOut === "number" ? `, ${fixed(calMetrics.after.eceHeldOut)} held out (2-fold)` : ""}, coverage{" "}
-                    {pct(typeof calMetrics.after.coverage === "number" ? calMetrics.after.coverage : null)}
+                    ECE {fixed(typeof calMetrics.after.ece === "number" ? calMetrics.after.ece : null)} on the evidence
+                    it was fitted on
+                    {typeof calMetrics.after.eceHeldOut === "number"
+                      ? `, ${fixed(calMetrics.after.eceHeldOut)} held out (2-fold)`
+                      : ""}
+                    , coverage {pct(typeof calMetrics.after.coverage === "number" ? calMetrics.after.coverage : null)}
                   </dd>
                 </>
               ) : null}
               <dt className="text-muted">Global threshold</dt>
-              <dd className="tabular-nums">{v.calibration?.thresholds.global == null ? "none certified" : fixed(v.calibration.thresholds.global, 4)}</dd>
+              <dd className="tabular-nums">
+                {v.calibration?.thresholds.global == null
+                  ? "none certified"
+                  : fixed(v.calibration.thresholds.global, 4)}
+              </dd>
               {m.thresholds?.reason ? (
                 <>
                   <dt className="text-muted">Why none</dt>
@@ -176,7 +247,10 @@ function ReadyVersion({ v, m, names, perClassThreshold, versions }: { v: Detail;
 
       <div className="grid gap-5 xl:grid-cols-[3fr_2fr]">
         <Card>
-          <CardHeader title="Per category" description="Precision and recall on the gold set, largest categories first; the threshold is what auto-accepting needs." />
+          <CardHeader
+            title="Per category"
+            description="Precision and recall on the gold set, largest categories first; the threshold is what auto-accepting needs."
+          />
           {perClass.length === 0 ? (
             <CardBody>
               <EmptyState title="No gold items per category" />
@@ -204,7 +278,13 @@ function ReadyVersion({ v, m, names, perClassThreshold, versions }: { v: Detail;
                       <Td className="text-right tabular-nums">{formatCount(c.support)}</Td>
                       <Td className="text-right tabular-nums">{pct(c.precision)}</Td>
                       <Td className="text-right tabular-nums">{pct(c.recall)}</Td>
-                      <Td className={c.f1 < 0.5 ? "text-right font-medium text-danger tabular-nums" : "text-right tabular-nums"}>{fixed(c.f1)}</Td>
+                      <Td
+                        className={
+                          c.f1 < 0.5 ? "text-right font-medium text-danger tabular-nums" : "text-right tabular-nums"
+                        }
+                      >
+                        {fixed(c.f1)}
+                      </Td>
                       <Td className="text-right text-muted tabular-nums">{t == null ? "never" : fixed(t, 3)}</Td>
                     </Tr>
                   );
@@ -240,7 +320,9 @@ function ReadyVersion({ v, m, names, perClassThreshold, versions }: { v: Detail;
                       </span>
                     </Td>
                     <Td className="text-right tabular-nums">{formatCount(c.count)}</Td>
-                    <Td className="text-right text-muted tabular-nums">{pct(c.count / Math.max(1, supportOf.get(c.trueCategoryId) ?? 0), 0)}</Td>
+                    <Td className="text-right text-muted tabular-nums">
+                      {pct(c.count / Math.max(1, supportOf.get(c.trueCategoryId) ?? 0), 0)}
+                    </Td>
                   </Tr>
                 ))}
               </TBody>

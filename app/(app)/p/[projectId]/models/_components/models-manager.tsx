@@ -29,30 +29,63 @@ type Version = ListPage["versions"][number];
 type VersionRef = Pick<Version, "id" | "version" | "summary">;
 export type Readiness = { labelled: number; gold: number; categories: number; minLabels: number };
 
-const STATUS_TONE: Record<Version["status"], Tone> = { queued: "neutral", training: "accent", ready: "ok", failed: "danger", cancelled: "neutral" };
-const TRIGGER_LABEL: Record<Version["trigger"], string> = { manual: "Manual", labels: "New labels", schedule: "Schedule", initial: "Initial" };
+const STATUS_TONE: Record<Version["status"], Tone> = {
+  queued: "neutral",
+  training: "accent",
+  ready: "ok",
+  failed: "danger",
+  cancelled: "neutral",
+};
+const TRIGGER_LABEL: Record<Version["trigger"], string> = {
+  manual: "Manual",
+  labels: "New labels",
+  schedule: "Schedule",
+  initial: "Initial",
+};
 /** While idle, still notice runs started by the label trigger, the schedule or a colleague. */
 const IDLE_POLL_MS = 15_000;
 const dateFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
-export function ModelsManager({ projectId, initialList, initialProgress, readiness }: { projectId: number; initialList: ListPage; initialProgress: Progress | null; readiness: Readiness }) {
+export function ModelsManager({
+  projectId,
+  initialList,
+  initialProgress,
+  readiness,
+}: {
+  projectId: number;
+  initialList: ListPage;
+  initialProgress: Progress | null;
+  readiness: Readiness;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
   const list = useInfiniteQuery(
     trpc.models.list.infiniteQueryOptions(
       { projectId, limit: 50 },
-      { getNextPageParam: (last) => last.nextCursor ?? undefined, initialData: { pages: [initialList], pageParams: [null] } },
+      {
+        getNextPageParam: (last) => last.nextCursor ?? undefined,
+        initialData: { pages: [initialList], pageParams: [null] },
+      },
     ),
   );
   const progress = useQuery(
     trpc.models.progress.queryOptions(
       { projectId },
-      { initialData: initialProgress, staleTime: 0, refetchInterval: (q) => (isOpenRun(q.state.data) ? 1000 : IDLE_POLL_MS), refetchIntervalInBackground: true },
+      {
+        initialData: initialProgress,
+        staleTime: 0,
+        refetchInterval: (q) => (isOpenRun(q.state.data) ? 1000 : IDLE_POLL_MS),
+        refetchIntervalInBackground: true,
+      },
     ),
   );
   // The queued version shows in the table at once, and the progress poll starts.
-  const train = useMutation(trpc.models.train.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }) }));
+  const train = useMutation(
+    trpc.models.train.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() }),
+    }),
+  );
   const { ask, dialog } = useVersionAction(projectId);
   const now = useNow(isOpenRun(progress.data));
 
@@ -72,10 +105,20 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
   // From the server, not the rows loaded so far: the active version may be older than the first page.
   const { active, previousReady } = list.data.pages[0] ?? initialList;
   const canTrain = readiness.categories >= 2 && readiness.labelled >= readiness.minLabels;
-  const side = (v: VersionRef) => ({ id: v.id, version: v.version, accuracy: parseSummary(v.summary)?.accuracy ?? null, coverage: parseSummary(v.summary)?.coverageAtTarget ?? null });
+  const side = (v: VersionRef) => ({
+    id: v.id,
+    version: v.version,
+    accuracy: parseSummary(v.summary)?.accuracy ?? null,
+    coverage: parseSummary(v.summary)?.coverageAtTarget ?? null,
+  });
 
   const trainButton = (
-    <Button variant="primary" onClick={() => train.mutate({ projectId })} busy={train.isPending} disabled={isOpenRun(run) || !canTrain}>
+    <Button
+      variant="primary"
+      onClick={() => train.mutate({ projectId })}
+      busy={train.isPending}
+      disabled={isOpenRun(run) || !canTrain}
+    >
       {isOpenRun(run) ? "Training…" : "Train now"}
     </Button>
   );
@@ -99,12 +142,12 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
       {versions.length === 0 && !isOpenRun(run) ? (
         <EmptyState title="Train the first model" action={trainButton}>
           <p>
-            A model needs at least two categories and {readiness.minLabels} labelled pool items to learn from; gold (test) items with labels give it accuracy,
-            calibration and the thresholds for auto-accepting.
+            A model needs at least two categories and {readiness.minLabels} labelled pool items to learn from; gold
+            (test) items with labels give it accuracy, calibration and the thresholds for auto-accepting.
           </p>
           <p className="mt-2 tabular-nums">
-            This project has {formatCount(readiness.categories)} categories, {formatCount(readiness.labelled)} human or imported labels and{" "}
-            {formatCount(readiness.gold)} gold items.
+            This project has {formatCount(readiness.categories)} categories, {formatCount(readiness.labelled)} human or
+            imported labels and {formatCount(readiness.gold)} gold items.
           </p>
           {!canTrain ? <p className="mt-2 text-warn">Import or label more items first.</p> : null}
         </EmptyState>
@@ -119,7 +162,10 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
                   Compare
                 </Link>
                 {active && previousReady ? (
-                  <Button variant="danger" onClick={() => ask({ kind: "rollback", target: side(previousReady), current: side(active) })}>
+                  <Button
+                    variant="danger"
+                    onClick={() => ask({ kind: "rollback", target: side(previousReady), current: side(active) })}
+                  >
                     Roll back
                   </Button>
                 ) : null}
@@ -129,10 +175,23 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
           />
           {!canTrain ? (
             <CardBody className="border-b border-line">
-              <p className="text-xs text-warn">Training needs two categories and {readiness.minLabels} labelled pool items.</p>
+              <p className="text-xs text-warn">
+                Training needs two categories and {readiness.minLabels} labelled pool items.
+              </p>
             </CardBody>
           ) : null}
-          <VersionsTable projectId={projectId} versions={versions} active={active} onAsk={(v) => ask({ kind: active && v.version < active.version ? "rollback" : "activate", target: side(v), current: active ? side(active) : null })} />
+          <VersionsTable
+            projectId={projectId}
+            versions={versions}
+            active={active}
+            onAsk={(v) =>
+              ask({
+                kind: active && v.version < active.version ? "rollback" : "activate",
+                target: side(v),
+                current: active ? side(active) : null,
+              })
+            }
+          />
           <LoadMore query={list} label="Show older versions" />
           {list.error ? <ErrorAlert error={list.error} title="Could not load the versions" className="m-3" /> : null}
         </Card>
@@ -142,7 +201,17 @@ export function ModelsManager({ projectId, initialList, initialProgress, readine
   );
 }
 
-function VersionsTable({ projectId, versions, active, onAsk }: { projectId: number; versions: Version[]; active: VersionRef | null; onAsk: (v: Version) => void }) {
+function VersionsTable({
+  projectId,
+  versions,
+  active,
+  onAsk,
+}: {
+  projectId: number;
+  versions: Version[];
+  active: VersionRef | null;
+  onAsk: (v: Version) => void;
+}) {
   return (
     <Table caption="Model versions">
       <THead>
@@ -168,8 +237,16 @@ function VersionsTable({ projectId, versions, active, onAsk }: { projectId: numb
           const s = parseSummary(v.summary);
           return (
             <Tr key={v.id}>
-              <Td className="whitespace-nowrap" data-testid={`version-${v.version}`} data-active={v.active ? "true" : "false"} data-status={v.status}>
-                <Link href={projectHref(projectId, `models/${v.id}`)} className="font-medium text-accent hover:underline">
+              <Td
+                className="whitespace-nowrap"
+                data-testid={`version-${v.version}`}
+                data-active={v.active ? "true" : "false"}
+                data-status={v.status}
+              >
+                <Link
+                  href={projectHref(projectId, `models/${v.id}`)}
+                  className="font-medium text-accent hover:underline"
+                >
                   v{v.version}
                 </Link>
                 {v.active ? (
@@ -199,11 +276,18 @@ function VersionsTable({ projectId, versions, active, onAsk }: { projectId: numb
                 {v.status === "ready" && !v.active ? (
                   <span className="inline-flex gap-1.5">
                     {active ? (
-                      <Link href={`${projectHref(projectId, "models/compare")}?a=${active.id}&b=${v.id}`} className={buttonClasses("ghost", "sm")}>
+                      <Link
+                        href={`${projectHref(projectId, "models/compare")}?a=${active.id}&b=${v.id}`}
+                        className={buttonClasses("ghost", "sm")}
+                      >
                         Compare
                       </Link>
                     ) : null}
-                    <Button size="sm" onClick={() => onAsk(v)} aria-label={`${active && v.version < active.version ? "Roll back to" : "Activate"} version ${v.version}`}>
+                    <Button
+                      size="sm"
+                      onClick={() => onAsk(v)}
+                      aria-label={`${active && v.version < active.version ? "Roll back to" : "Activate"} version ${v.version}`}
+                    >
                       {active && v.version < active.version ? `Roll back to v${v.version}` : `Activate v${v.version}`}
                     </Button>
                   </span>

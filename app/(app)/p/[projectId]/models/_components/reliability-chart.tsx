@@ -21,14 +21,34 @@ export function ReliabilityChart({ bins }: { bins: ReliabilityBin[] }) {
           <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 4, left: -8 }}>
             <CartesianGrid stroke="var(--color-line)" vertical={false} />
             <XAxis dataKey="bin" tick={{ fontSize: 10, fill: "var(--color-muted)" }} interval={0} tickLine={false} />
-            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11, fill: "var(--color-muted)" }} tickLine={false} />
-            <Tooltip
-              formatter={(v, name) => [typeof v === "number" ? `${(v * 100).toFixed(1)}%` : "–", name === "accuracy" ? "Accuracy" : "Mean confidence"]}
-              labelFormatter={(label, payload) => `Confidence ${String(label)} · ${payload?.[0]?.payload?.count ?? 0} items`}
+            <YAxis
+              domain={[0, 1]}
+              tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+              tick={{ fontSize: 11, fill: "var(--color-muted)" }}
+              tickLine={false}
             />
-            <Legend wrapperStyle={{ fontSize: 12 }} formatter={(v) => (v === "accuracy" ? "Accuracy" : "Mean confidence")} />
+            <Tooltip
+              formatter={(v, name) => [
+                typeof v === "number" ? `${(v * 100).toFixed(1)}%` : "–",
+                name === "accuracy" ? "Accuracy" : "Mean confidence",
+              ]}
+              labelFormatter={(label, payload) =>
+                `Confidence ${String(label)} · ${payload?.[0]?.payload?.count ?? 0} items`
+              }
+            />
+            <Legend
+              wrapperStyle={{ fontSize: 12 }}
+              formatter={(v) => (v === "accuracy" ? "Accuracy" : "Mean confidence")}
+            />
             <Bar dataKey="accuracy" fill="var(--color-accent)" fillOpacity={0.75} isAnimationActive={false} />
-            <Line dataKey="confidence" stroke="var(--color-warn)" strokeWidth={0} dot={{ r: 4, fill: "var(--color-warn)" }} isAnimationActive={false} connectNulls={false} />
+            <Line
+              dataKey="confidence"
+              stroke="var(--color-warn)"
+              strokeWidth={0}
+              dot={{ r: 4, fill: "var(--color-warn)" }}
+              isAnimationActive={false}
+              connectNulls={false}
+            />
           </ComposedChart>
         </ResponsiveContainer>
       </div>

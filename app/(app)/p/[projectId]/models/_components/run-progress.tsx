@@ -26,7 +26,12 @@ export function isOpenRun(p: Progress | null | undefined): boolean {
 const QUIET_MS = 60_000;
 
 export function RunProgress({ run, now }: { run: Progress; now: number }) {
-  const { phase, epoch, epochs, loss } = run.progress as { phase: string; epoch?: number; epochs?: number; loss?: number };
+  const { phase, epoch, epochs, loss } = run.progress as {
+    phase: string;
+    epoch?: number;
+    epochs?: number;
+    loss?: number;
+  };
   const share = epoch && epochs ? Math.min(1, epoch / epochs) : null;
   const quiet = run.status === "training" && run.heartbeatAt && now - new Date(run.heartbeatAt).getTime() > QUIET_MS;
   const elapsed = run.startedAt ? Math.max(0, Math.round((now - new Date(run.startedAt).getTime()) / 1000)) : null;
@@ -51,16 +56,22 @@ export function RunProgress({ run, now }: { run: Progress; now: number }) {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={share === null ? undefined : Math.round(share * 100)}
-        aria-valuetext={share === null ? PHASES[phase] ?? phase : `epoch ${epoch} of ${epochs}`}
+        aria-valuetext={share === null ? (PHASES[phase] ?? phase) : `epoch ${epoch} of ${epochs}`}
         className="h-1.5 w-full overflow-hidden rounded-full bg-line"
       >
         <div
-          className={share === null ? "h-full w-1/3 animate-pulse rounded-full bg-accent/60" : "h-full rounded-full bg-accent transition-[width] duration-500"}
+          className={
+            share === null
+              ? "h-full w-1/3 animate-pulse rounded-full bg-accent/60"
+              : "h-full rounded-full bg-accent transition-[width] duration-500"
+          }
           style={share === null ? undefined : { width: `${Math.round(share * 100)}%` }}
         />
       </div>
       {quiet ? (
-        <Alert tone="warn">No word from the training worker for over a minute. If it stopped, the run is marked failed automatically.</Alert>
+        <Alert tone="warn">
+          No word from the training worker for over a minute. If it stopped, the run is marked failed automatically.
+        </Alert>
       ) : null}
     </div>
   );

@@ -25,12 +25,24 @@ export function useVersionAction(projectId: number) {
 
   const done = (verb: string, version: number) => {
     setReq(null);
-    toast({ tone: "ok", title: `Version ${version} ${verb}`, description: "The pool is being rescored with it in the background." });
+    toast({
+      tone: "ok",
+      title: `Version ${version} ${verb}`,
+      description: "The pool is being rescored with it in the background.",
+    });
     void queryClient.invalidateQueries({ queryKey: trpc.models.pathKey() });
     router.refresh();
   };
-  const activate = useMutation(trpc.models.activate.mutationOptions({ onSuccess: (_r, v) => done("is active", req?.target.version ?? v.versionId) }));
-  const rollback = useMutation(trpc.models.rollback.mutationOptions({ onSuccess: () => done("is active again (rolled back)", req?.target.version ?? 0) }));
+  const activate = useMutation(
+    trpc.models.activate.mutationOptions({
+      onSuccess: (_r, v) => done("is active", req?.target.version ?? v.versionId),
+    }),
+  );
+  const rollback = useMutation(
+    trpc.models.rollback.mutationOptions({
+      onSuccess: () => done("is active again (rolled back)", req?.target.version ?? 0),
+    }),
+  );
   const busy = activate.isPending || rollback.isPending;
   const error = activate.error ?? rollback.error;
 
@@ -48,7 +60,13 @@ export function useVersionAction(projectId: number) {
   const dialog = (
     <ConfirmDialog
       open={req !== null}
-      title={req ? (req.kind === "activate" ? `Activate version ${req.target.version}?` : `Roll back to version ${req.target.version}?`) : ""}
+      title={
+        req
+          ? req.kind === "activate"
+            ? `Activate version ${req.target.version}?`
+            : `Roll back to version ${req.target.version}?`
+          : ""
+      }
       confirmLabel={req?.kind === "rollback" ? "Roll back" : "Activate"}
       confirmVariant={req?.kind === "rollback" ? "danger" : "primary"}
       busy={busy}
@@ -67,8 +85,10 @@ function ActionSummary({ req }: { req: VersionActionRequest }) {
   return (
     <>
       <p>
-        {current ? `Version ${current.version} stops predicting and version ${target.version} takes over` : `Version ${target.version} becomes the first active model`} in
-        one step. The pool is then rescored, so suggestions and auto-accepts follow its calibrated thresholds.
+        {current
+          ? `Version ${current.version} stops predicting and version ${target.version} takes over`
+          : `Version ${target.version} becomes the first active model`}{" "}
+        in one step. The pool is then rescored, so suggestions and auto-accepts follow its calibrated thresholds.
       </p>
       <dl className="grid grid-cols-3 gap-x-3 gap-y-1 rounded-md border border-line bg-canvas px-3 py-2 text-xs tabular-nums">
         <dt className="text-muted">Gold accuracy</dt>

@@ -15,7 +15,17 @@ import { useVersionAction, type VersionActionRequest } from "./version-action";
 
 type Side = VersionActionRequest["target"];
 
-export function VersionControls({ projectId, target, active, isActive }: { projectId: number; target: Side; active: Side | null; isActive: boolean }) {
+export function VersionControls({
+  projectId,
+  target,
+  active,
+  isActive,
+}: {
+  projectId: number;
+  target: Side;
+  active: Side | null;
+  isActive: boolean;
+}) {
   const trpc = useTRPC();
   const toast = useToast();
   const router = useRouter();
@@ -23,7 +33,11 @@ export function VersionControls({ projectId, target, active, isActive }: { proje
   const recalibrate = useMutation(
     trpc.models.recalibrate.mutationOptions({
       onSuccess: (r) => {
-        toast({ tone: "ok", title: r.queued ? "Recalibration queued" : "Recalibrated", description: "Thresholds were refitted on the newest gold and audit labels." });
+        toast({
+          tone: "ok",
+          title: r.queued ? "Recalibration queued" : "Recalibrated",
+          description: "Thresholds were refitted on the newest gold and audit labels.",
+        });
         router.refresh();
       },
       onError: (e) => toast({ tone: "danger", title: "Could not recalibrate", description: errorMessage(e) }),
@@ -31,7 +45,11 @@ export function VersionControls({ projectId, target, active, isActive }: { proje
   );
   if (isActive) {
     return (
-      <Button onClick={() => recalibrate.mutate({ projectId })} busy={recalibrate.isPending} title="Refit temperature and thresholds on the newest gold and audit labels">
+      <Button
+        onClick={() => recalibrate.mutate({ projectId })}
+        busy={recalibrate.isPending}
+        title="Refit temperature and thresholds on the newest gold and audit labels"
+      >
         Recalibrate
       </Button>
     );
@@ -39,7 +57,10 @@ export function VersionControls({ projectId, target, active, isActive }: { proje
   const older = active !== null && target.version < active.version;
   return (
     <>
-      <Button variant={older ? "danger" : "primary"} onClick={() => ask({ kind: older ? "rollback" : "activate", target, current: active })}>
+      <Button
+        variant={older ? "danger" : "primary"}
+        onClick={() => ask({ kind: older ? "rollback" : "activate", target, current: active })}
+      >
         {older ? `Roll back to v${target.version}` : `Activate v${target.version}`}
       </Button>
       {dialog}
@@ -51,7 +72,12 @@ export function VersionControls({ projectId, target, active, isActive }: { proje
 export function VersionRunWatcher({ projectId, versionId }: { projectId: number; versionId: number }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const q = useQuery(trpc.models.progress.queryOptions({ projectId, versionId }, { staleTime: 0, refetchInterval: (x) => (x.state.data && !isOpenRun(x.state.data) ? false : 1000) }));
+  const q = useQuery(
+    trpc.models.progress.queryOptions(
+      { projectId, versionId },
+      { staleTime: 0, refetchInterval: (x) => (x.state.data && !isOpenRun(x.state.data) ? false : 1000) },
+    ),
+  );
   const seenOpen = useRef(false);
   useEffect(() => {
     if (isOpenRun(q.data)) seenOpen.current = true;

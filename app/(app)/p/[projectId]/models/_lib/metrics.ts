@@ -47,7 +47,11 @@ const VersionMetricsSchema = z.object({
   gold: GoldSchema.nullable().catch(null),
   curve: z.array(CurvePointSchema).catch([]),
   thresholds: z
-    .object({ global: nullableNum, perClass: z.array(num.nullable()).catch([]), reason: z.string().nullable().catch(null) })
+    .object({
+      global: nullableNum,
+      perClass: z.array(num.nullable()).catch([]),
+      reason: z.string().nullable().catch(null),
+    })
     .nullable()
     .catch(null),
   calibration: z.object({ method: z.string(), temperature: num.optional() }).nullable().catch(null),
@@ -57,7 +61,16 @@ const VersionMetricsSchema = z.object({
 });
 export type VersionMetrics = z.infer<typeof VersionMetricsSchema>;
 
-const EMPTY: VersionMetrics = { summary: null, gold: null, curve: [], thresholds: null, calibration: null, splits: null, gate: null, warmStartedFrom: null };
+const EMPTY: VersionMetrics = {
+  summary: null,
+  gold: null,
+  curve: [],
+  thresholds: null,
+  calibration: null,
+  splits: null,
+  gate: null,
+  warmStartedFrom: null,
+};
 
 export function parseVersionMetrics(raw: unknown): VersionMetrics {
   const r = VersionMetricsSchema.safeParse(raw ?? {});

@@ -16,7 +16,10 @@ import { fixed, parseVersionMetrics, pct, pp } from "../_lib/metrics";
 
 export const metadata: Metadata = { title: "Compare model versions" };
 
-type Props = { params: Promise<{ projectId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ projectId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 /** For ECE lower is better; for the rest higher. */
 const METRICS = [
@@ -48,11 +51,21 @@ export default async function ComparePage({ params, searchParams }: Props) {
   const sp = await searchParams;
   const caller = await getCaller();
   const list = await settle(caller.models.list({ projectId, limit: 100 }));
-  if (!list.ok) return <Alert tone="danger" title="Could not load the model versions">{list.message}</Alert>;
+  if (!list.ok)
+    return (
+      <Alert tone="danger" title="Could not load the model versions">
+        {list.message}
+      </Alert>
+    );
   const active = list.data.active;
   // The 100 newest ready versions, and the active one wherever it is (it is ready: only ready versions activate).
-  const loaded = list.data.versions.filter((v) => v.status === "ready").map((v) => ({ id: v.id, version: v.version, active: v.active }));
-  const ready = active && !loaded.some((v) => v.id === active.id) ? [...loaded, { id: active.id, version: active.version, active: true }] : loaded;
+  const loaded = list.data.versions
+    .filter((v) => v.status === "ready")
+    .map((v) => ({ id: v.id, version: v.version, active: v.active }));
+  const ready =
+    active && !loaded.some((v) => v.id === active.id)
+      ? [...loaded, { id: active.id, version: active.version, active: true }]
+      : loaded;
   // Default: the active version against the newest other one.
   const a = idParam(sp.a) ?? active?.id ?? ready[1]?.id ?? null;
   const b = idParam(sp.b) ?? ready.find((v) => v.id !== a)?.id ?? null;
@@ -65,14 +78,18 @@ export default async function ComparePage({ params, searchParams }: Props) {
         </Link>
       </nav>
       <h1 className="mt-0.5 text-lg font-semibold tracking-tight">Compare versions</h1>
-      <p className="mt-0.5 text-sm text-muted">Both measured on the gold set as it was when each was trained. Green is better for B, red is worse.</p>
+      <p className="mt-0.5 text-sm text-muted">
+        Both measured on the gold set as it was when each was trained. Green is better for B, red is worse.
+      </p>
     </div>
   );
   if (ready.length < 2) {
     return (
       <>
         {header}
-        <EmptyState title="Nothing to compare yet">Comparing needs two ready versions; this project has {ready.length}.</EmptyState>
+        <EmptyState title="Nothing to compare yet">
+          Comparing needs two ready versions; this project has {ready.length}.
+        </EmptyState>
       </>
     );
   }
@@ -109,7 +126,11 @@ export default async function ComparePage({ params, searchParams }: Props) {
         <Card>
           <CardBody>{picker}</CardBody>
         </Card>
-        {a !== null && a === b ? <Alert tone="warn" className="mt-4">Pick two different versions.</Alert> : null}
+        {a !== null && a === b ? (
+          <Alert tone="warn" className="mt-4">
+            Pick two different versions.
+          </Alert>
+        ) : null}
       </>
     );
   }
@@ -119,7 +140,13 @@ export default async function ComparePage({ params, searchParams }: Props) {
     settle(caller.models.get({ projectId, versionId: b })),
     categoryNames(caller, projectId),
   ]);
-  if (!cmp.ok) return <>{header}<Alert tone="danger">{cmp.message}</Alert></>;
+  if (!cmp.ok)
+    return (
+      <>
+        {header}
+        <Alert tone="danger">{cmp.message}</Alert>
+      </>
+    );
   const c = cmp.data;
   const classDeltas = perClassDeltas(ga.ok ? ga.data.metrics : null, gb.ok ? gb.data.metrics : null);
 
@@ -149,7 +176,10 @@ export default async function ComparePage({ params, searchParams }: Props) {
                     <Td>{m.label}</Td>
                     <Td className="text-right tabular-nums">{m.fmt(d?.a ?? null)}</Td>
                     <Td className="text-right tabular-nums">{m.fmt(d?.b ?? null)}</Td>
-                    <Td className={cx("text-right font-medium tabular-nums", toneOf(d?.delta ?? null, m.better))} data-testid={`delta-${m.key}`}>
+                    <Td
+                      className={cx("text-right font-medium tabular-nums", toneOf(d?.delta ?? null, m.better))}
+                      data-testid={`delta-${m.key}`}
+                    >
                       {m.delta(d?.delta ?? null)}
                     </Td>
                   </Tr>
@@ -160,7 +190,10 @@ export default async function ComparePage({ params, searchParams }: Props) {
         </Card>
         <div className="grid gap-5 xl:grid-cols-2">
           <Card>
-            <CardHeader title="Confusions that changed" description="Gold items of a category predicted as another: fewer is better." />
+            <CardHeader
+              title="Confusions that changed"
+              description="Gold items of a category predicted as another: fewer is better."
+            />
             {c.confusions.length === 0 ? (
               <CardBody>
                 <p className="text-sm text-muted">The top confusions are the same for both versions.</p>
@@ -180,11 +213,15 @@ export default async function ComparePage({ params, searchParams }: Props) {
                     <Tr key={`${x.trueCategoryId}-${x.predictedCategoryId}`}>
                       <Td className="max-w-xs">
                         <span className="block truncate">{nameOf(names, x.trueCategoryId)}</span>
-                        <span className="block truncate text-xs text-muted">→ {nameOf(names, x.predictedCategoryId)}</span>
+                        <span className="block truncate text-xs text-muted">
+                          → {nameOf(names, x.predictedCategoryId)}
+                        </span>
                       </Td>
                       <Td className="text-right tabular-nums">{x.a}</Td>
                       <Td className="text-right tabular-nums">{x.b}</Td>
-                      <Td className={cx("text-right font-medium tabular-nums", toneOf(x.delta, -1))}>{signed(x.delta, 0)}</Td>
+                      <Td className={cx("text-right font-medium tabular-nums", toneOf(x.delta, -1))}>
+                        {signed(x.delta, 0)}
+                      </Td>
                     </Tr>
                   ))}
                 </TBody>
@@ -213,7 +250,9 @@ export default async function ComparePage({ params, searchParams }: Props) {
                       <Td className="max-w-xs truncate">{nameOf(names, x.categoryId)}</Td>
                       <Td className="text-right tabular-nums">{fixed(x.a)}</Td>
                       <Td className="text-right tabular-nums">{fixed(x.b)}</Td>
-                      <Td className={cx("text-right font-medium tabular-nums", toneOf(x.delta, 1, 0.0005))}>{signed(x.delta, 3)}</Td>
+                      <Td className={cx("text-right font-medium tabular-nums", toneOf(x.delta, 1, 0.0005))}>
+                        {signed(x.delta, 3)}
+                      </Td>
                     </Tr>
                   ))}
                 </TBody>
@@ -227,7 +266,9 @@ export default async function ComparePage({ params, searchParams }: Props) {
 }
 
 function perClassDeltas(a: unknown, b: unknown) {
-  const pa = new Map((parseVersionMetrics(a).gold?.perClass ?? []).filter((c) => c.support > 0).map((c) => [c.categoryId, c.f1]));
+  const pa = new Map(
+    (parseVersionMetrics(a).gold?.perClass ?? []).filter((c) => c.support > 0).map((c) => [c.categoryId, c.f1]),
+  );
   const pb = parseVersionMetrics(b).gold?.perClass ?? [];
   return pb
     .filter((c) => c.support > 0 && pa.has(c.categoryId))

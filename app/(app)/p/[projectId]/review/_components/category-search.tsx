@@ -31,7 +31,11 @@ export function CategorySearch({
   const listId = useId();
 
   const indexed = useMemo<Indexed[]>(
-    () => categories.map((c) => { const segments = c.path.split(" > "); return { ...c, segments, leaf: segments[segments.length - 1] ?? c.path }; }),
+    () =>
+      categories.map((c) => {
+        const segments = c.path.split(" > ");
+        return { ...c, segments, leaf: segments[segments.length - 1] ?? c.path };
+      }),
     [categories],
   );
   const fuse = useMemo(
@@ -117,7 +121,13 @@ export function CategorySearch({
           />
           <kbd className="rounded border border-line-strong px-1.5 text-[11px] text-muted">Esc</kbd>
         </div>
-        <ul ref={listRef} id={listId} role="listbox" aria-label="Categories" className="max-h-[50vh] overflow-y-auto py-1">
+        <ul
+          ref={listRef}
+          id={listId}
+          role="listbox"
+          aria-label="Categories"
+          className="max-h-[50vh] overflow-y-auto py-1"
+        >
           {results.length === 0 ? (
             <li className="px-3 py-6 text-center text-sm text-muted">No category matches “{query}”.</li>
           ) : (
@@ -128,7 +138,10 @@ export function CategorySearch({
                 data-index={i}
                 role="option"
                 aria-selected={i === active}
-                className={cx("cursor-pointer px-3 py-1.5 text-sm", i === active ? "bg-accent-soft text-ink" : "hover:bg-canvas")}
+                className={cx(
+                  "cursor-pointer px-3 py-1.5 text-sm",
+                  i === active ? "bg-accent-soft text-ink" : "hover:bg-canvas",
+                )}
                 onMouseEnter={() => setActive(i)}
                 onClick={() => onPick(c)}
               >
@@ -147,7 +160,11 @@ export function CategorySearch({
           <span>
             <Kbd>Esc</Kbd> back
           </span>
-          <span className="ml-auto">{query.trim() ? `${results.length} match${results.length === 1 ? "" : "es"}` : `${categories.length} categories`}</span>
+          <span className="ml-auto">
+            {query.trim()
+              ? `${results.length} match${results.length === 1 ? "" : "es"}`
+              : `${categories.length} categories`}
+          </span>
         </div>
       </div>
     </div>

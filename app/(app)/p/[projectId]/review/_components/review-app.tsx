@@ -14,7 +14,13 @@ import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/clie
 import type { AppRouter } from "@/server/routers/_app";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import { ReviewEngine } from "../_lib/review-engine";
-import { acceptedSuggestion, numberedChoices, offeredSuggestion, recentCategories, type NumberedChoice } from "../_lib/review-choices";
+import {
+  acceptedSuggestion,
+  numberedChoices,
+  offeredSuggestion,
+  recentCategories,
+  type NumberedChoice,
+} from "../_lib/review-choices";
 import { browserTabEnv, openTabStorage, storageKey } from "../_lib/review-storage";
 import type { Action, ReviewTransport } from "../_lib/review-types";
 import { CategorySearch, Kbd, type CategoryOption } from "./category-search";
@@ -79,7 +85,11 @@ export function ReviewApp(props: Props) {
     };
     void openTabStorage(storageKey(userId, projectId), browserTabEnv()).then((storage) => {
       if (cancelled) return storage.release();
-      const e = new ReviewEngine({ transport, storage, onCategoriesStale: () => void reloadCategories().catch(() => {}) });
+      const e = new ReviewEngine({
+        transport,
+        storage,
+        onCategoriesStale: () => void reloadCategories().catch(() => {}),
+      });
       e.start();
       setEngine(e);
       const onHide = () => e.releaseExtras();
@@ -129,17 +139,32 @@ function releaseKeepalive(projectId: number, leaseTokens: string[]): void {
 
 function isTextEntry(t: EventTarget | null): boolean {
   if (!(t instanceof HTMLElement)) return false;
-  return t.isContentEditable || t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
+  return (
+    t.isContentEditable ||
+    t instanceof HTMLInputElement ||
+    t instanceof HTMLTextAreaElement ||
+    t instanceof HTMLSelectElement
+  );
 }
 
-function ReviewSession({ engine, categories, projectId, hasModel }: Props & { engine: ReviewEngine; categories: CategoryOption[] }) {
+function ReviewSession({
+  engine,
+  categories,
+  projectId,
+  hasModel,
+}: Props & { engine: ReviewEngine; categories: CategoryOption[] }) {
   const trpc = useTRPC();
   const state = useSyncExternalStore(engine.subscribe, engine.getState, engine.getState);
   const [searchOpen, setSearchOpen] = useState(false);
   const [now, setNow] = useState(() => Date.now());
   const mainRef = useRef<HTMLDivElement>(null);
   const pendingMeasure = useRef<{ start: number; fromId: number } | null>(null);
-  const stats = useQuery(trpc.queue.stats.queryOptions({ projectId, tzOffsetMinutes: -new Date().getTimezoneOffset() }, { refetchInterval: 30_000 }));
+  const stats = useQuery(
+    trpc.queue.stats.queryOptions(
+      { projectId, tzOffsetMinutes: -new Date().getTimezoneOffset() },
+      { refetchInterval: 30_000 },
+    ),
+  );
 
   const task = state.buffer[0] ?? null;
   const live = useMemo(() => new Map(categories.map((c) => [c.id, c.path])), [categories]);
@@ -162,7 +187,8 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
     pendingMeasure.current = null;
     requestAnimationFrame(() =>
       setTimeout(() => {
-        if (performance.getEntriesByName(NEXT_ITEM_MEASURE).length >= MAX_MEASURES) performance.clearMeasures(NEXT_ITEM_MEASURE);
+        if (performance.getEntriesByName(NEXT_ITEM_MEASURE).length >= MAX_MEASURES)
+          performance.clearMeasures(NEXT_ITEM_MEASURE);
         performance.measure(NEXT_ITEM_MEASURE, { start: m.start, end: performance.now() });
       }, 0),
     );
@@ -207,7 +233,8 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
   latest.current = { searchOpen, live };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (latest.current.searchOpen || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || isTextEntry(e.target)) return;
+      if (latest.current.searchOpen || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || isTextEntry(e.target))
+        return;
       const onControl = e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement;
       if (e.key === "Enter" && onControl) return;
       const t = e.timeStamp;
@@ -246,14 +273,19 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
         <div>
           <h1 className="text-lg font-semibold tracking-tight">Review</h1>
           <p className="mt-0.5 text-sm text-muted">
-            {hasModel ? "Most uncertain items first. Confirm or correct the model's suggestion." : "No model yet: label a first sample so one can be trained."}
+            {hasModel
+              ? "Most uncertain items first. Confirm or correct the model's suggestion."
+              : "No model yet: label a first sample so one can be trained."}
           </p>
         </div>
         <SessionProgress state={state} now={now} remaining={stats.data ? stats.data.remaining : null} />
       </div>
       {state.authExpired ? (
         <Alert tone="warn" className="mb-3" title="Your session has ended — nothing is lost">
-          {waiting > 0 ? `${waiting} decision${waiting === 1 ? " is" : "s are"} kept on this device` : "Your work is kept on this device"} and will be sent as soon as you log in again.
+          {waiting > 0
+            ? `${waiting} decision${waiting === 1 ? " is" : "s are"} kept on this device`
+            : "Your work is kept on this device"}{" "}
+          and will be sent as soon as you log in again.
         </Alert>
       ) : null}
       <Notices notices={state.notices} onDismiss={(id) => engine.dismissNotice(id)} />
@@ -269,7 +301,11 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
               <ItemPanel task={task} />
               <ChoicesPanel task={task} choices={choices} onChoose={(c) => choose(c, stamp())} />
               <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Decision">
-                <Button variant="primary" disabled={!suggestion} onClick={() => suggestion && choose(suggestion, stamp())}>
+                <Button
+                  variant="primary"
+                  disabled={!suggestion}
+                  onClick={() => suggestion && choose(suggestion, stamp())}
+                >
                   Accept <Kbd>Enter</Kbd>
                 </Button>
                 <Button onClick={() => setSearchOpen(true)}>
@@ -302,7 +338,14 @@ function ReviewSession({ engine, categories, projectId, hasModel }: Props & { en
       <p className="sr-only" aria-live="polite">
         {task ? `Now reviewing: ${task.handoff.item.title}` : ""}
       </p>
-      {searchOpen && task ? <CategorySearch categories={categories} recent={recent.map((r) => ({ id: r.categoryId, path: r.path }))} onPick={pickFromSearch} onClose={closeSearch} /> : null}
+      {searchOpen && task ? (
+        <CategorySearch
+          categories={categories}
+          recent={recent.map((r) => ({ id: r.categoryId, path: r.path }))}
+          onPick={pickFromSearch}
+          onClose={closeSearch}
+        />
+      ) : null}
     </div>
   );
 }

@@ -19,7 +19,15 @@ export function pacePerHour(decidedAt: number[], startedAt: number, now: number)
   return Math.round((n / window) * 60 * MINUTE);
 }
 
-export function SessionProgress({ state, now, remaining }: { state: ReviewState; now: number; remaining: number | null }) {
+export function SessionProgress({
+  state,
+  now,
+  remaining,
+}: {
+  state: ReviewState;
+  now: number;
+  remaining: number | null;
+}) {
   const done = state.session.decidedAt.length;
   const pace = pacePerHour(state.session.decidedAt, state.session.startedAt, now);
   const waiting = state.outbox.filter((o) => o.kind === "submit").length;
@@ -36,14 +44,18 @@ export function SessionProgress({ state, now, remaining }: { state: ReviewState;
         <span className="text-base font-semibold tabular-nums" data-testid="session-done">
           {formatCount(done)}
         </span>{" "}
-        <span className="text-muted">this session{state.session.skipped ? ` · ${state.session.skipped} skipped` : ""}</span>
+        <span className="text-muted">
+          this session{state.session.skipped ? ` · ${state.session.skipped} skipped` : ""}
+        </span>
       </span>
       <span>
-        <span className="text-base font-semibold tabular-nums">{pace === null ? "–" : formatCount(pace)}</span> <span className="text-muted">/ hour</span>
+        <span className="text-base font-semibold tabular-nums">{pace === null ? "–" : formatCount(pace)}</span>{" "}
+        <span className="text-muted">/ hour</span>
       </span>
       {remaining !== null ? (
         <span>
-          <span className="text-base font-semibold tabular-nums">{formatCount(remaining)}</span> <span className="text-muted">to review</span>
+          <span className="text-base font-semibold tabular-nums">{formatCount(remaining)}</span>{" "}
+          <span className="text-muted">to review</span>
         </span>
       ) : null}
       <span className={cx("font-medium", save.tone)} data-testid="save-state" role="status">
@@ -64,13 +76,24 @@ const KEYS: [string[], string][] = [
 
 export function KeyLegend() {
   return (
-    <section aria-label="Keyboard shortcuts" className="rounded-lg border border-line bg-surface px-4 py-3 text-xs shadow-xs">
+    <section
+      aria-label="Keyboard shortcuts"
+      className="rounded-lg border border-line bg-surface px-4 py-3 text-xs shadow-xs"
+    >
       <h2 className="mb-2 font-semibold">Keys</h2>
       <ul className="space-y-1.5">
         {KEYS.map(([keys, what]) => (
           <li key={what} className="flex items-center gap-2">
             <span className="flex w-20 shrink-0 items-center gap-0.5">
-              {keys.map((k) => (k === "…" ? <span key={k} className="text-faint">…</span> : <Kbd key={k}>{k}</Kbd>))}
+              {keys.map((k) =>
+                k === "…" ? (
+                  <span key={k} className="text-faint">
+                    …
+                  </span>
+                ) : (
+                  <Kbd key={k}>{k}</Kbd>
+                ),
+              )}
             </span>
             <span className="text-muted">{what}</span>
           </li>
@@ -108,15 +131,22 @@ function timeOf(d: Date): string {
 export function QueueEmpty({ queue, waiting, hasModel }: { queue: QueueInfo; waiting: number; hasModel: boolean }) {
   if (queue.status === "loading" || queue.status === "ok") {
     return (
-      <EmptyState title={waiting > 0 ? "Saving your last decisions…" : "Loading the next items…"} className="bg-surface" >
+      <EmptyState
+        title={waiting > 0 ? "Saving your last decisions…" : "Loading the next items…"}
+        className="bg-surface"
+      >
         {waiting > 0 ? "The next items load once they are stored." : null}
       </EmptyState>
     );
   }
   if (queue.status === "all_leased") {
     return (
-      <EmptyState title={`All remaining items are being reviewed by others (${formatCount(queue.leasedByOthers)})`} className="bg-surface">
-        The next one frees at {timeOf(queue.earliestExpiry)} if its reviewer does not finish it. This page checks again by itself.
+      <EmptyState
+        title={`All remaining items are being reviewed by others (${formatCount(queue.leasedByOthers)})`}
+        className="bg-surface"
+      >
+        The next one frees at {timeOf(queue.earliestExpiry)} if its reviewer does not finish it. This page checks again
+        by itself.
       </EmptyState>
     );
   }

@@ -20,10 +20,18 @@ export function ItemPanel({ task }: { task: Task }) {
           </Badge>
           <span className="font-mono text-faint">{item.externalId}</span>
         </div>
-        <h2 className="mt-2 text-2xl leading-snug font-semibold tracking-tight break-words" data-testid="review-title" data-item-id={item.id}>
+        <h2
+          className="mt-2 text-2xl leading-snug font-semibold tracking-tight break-words"
+          data-testid="review-title"
+          data-item-id={item.id}
+        >
           {item.title}
         </h2>
-        {item.description ? <p className="mt-2 max-w-3xl text-base leading-relaxed whitespace-pre-line break-words text-ink/85">{item.description}</p> : null}
+        {item.description ? (
+          <p className="mt-2 max-w-3xl text-base leading-relaxed whitespace-pre-line break-words text-ink/85">
+            {item.description}
+          </p>
+        ) : null}
         {attrs.length > 0 ? (
           <dl className="mt-4 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
             {attrs.map(([k, v]) => (
@@ -78,13 +86,19 @@ export function ChoicesPanel({
             </div>
           </div>
         ) : null}
-        {choices.length === 0 ? <p className="py-2 text-sm text-muted">No candidates yet. Press / to search the taxonomy.</p> : null}
+        {choices.length === 0 ? (
+          <p className="py-2 text-sm text-muted">No candidates yet. Press / to search the taxonomy.</p>
+        ) : null}
       </CardBody>
     </Card>
   );
 }
 
-const SOURCE_NOTE: Record<NumberedChoice["source"], string> = { model: "", neighbour: "similar item", recent: "you used recently" };
+const SOURCE_NOTE: Record<NumberedChoice["source"], string> = {
+  model: "",
+  neighbour: "similar item",
+  recent: "you used recently",
+};
 
 function ChoiceRow({ c, onChoose }: { c: NumberedChoice; onChoose: (c: NumberedChoice) => void }) {
   return (
@@ -101,7 +115,11 @@ function ChoiceRow({ c, onChoose }: { c: NumberedChoice; onChoose: (c: NumberedC
       )}
     >
       {c.prob !== null ? (
-        <span aria-hidden="true" className="absolute inset-y-0 left-0 bg-accent/10" style={{ width: `${Math.max(2, Math.round(c.prob * 100))}%` }} />
+        <span
+          aria-hidden="true"
+          className="absolute inset-y-0 left-0 bg-accent/10"
+          style={{ width: `${Math.max(2, Math.round(c.prob * 100))}%` }}
+        />
       ) : null}
       <span className="relative flex items-center gap-1">
         {c.isSuggestion ? <Kbd>Enter</Kbd> : null}
@@ -119,7 +137,16 @@ export function NeighboursPanel({ task }: { task: Task }) {
   const nb = task.handoff.neighbours;
   return (
     <Card>
-      <CardHeader title="Similar labelled items" description={nb.basis === "embedding" ? "Nearest by the model's embedding" : nb.basis === "title" ? "Nearest by shared title words" : undefined} />
+      <CardHeader
+        title="Similar labelled items"
+        description={
+          nb.basis === "embedding"
+            ? "Nearest by the model's embedding"
+            : nb.basis === "title"
+              ? "Nearest by shared title words"
+              : undefined
+        }
+      />
       {nb.items.length === 0 ? (
         <CardBody>
           <p className="text-sm text-muted">No labelled items are similar to this one yet.</p>
@@ -132,7 +159,11 @@ export function NeighboursPanel({ task }: { task: Task }) {
                 {n.title}
               </p>
               <div className="mt-0.5 flex items-center gap-2 text-xs">
-                {n.label.path ? <PathText path={n.label.path} className="min-w-0 truncate" /> : <span className="text-muted">None fits</span>}
+                {n.label.path ? (
+                  <PathText path={n.label.path} className="min-w-0 truncate" />
+                ) : (
+                  <span className="text-muted">None fits</span>
+                )}
                 {n.label.deleted ? <Badge tone="danger">deleted</Badge> : null}
                 <span className="ml-auto shrink-0">
                   <SourceBadge source={n.label.source as LabelSource} />
@@ -146,7 +177,13 @@ export function NeighboursPanel({ task }: { task: Task }) {
   );
 }
 
-const ACTION_LABEL: Record<string, string> = { accept: "accepted", correct: "corrected to", reject: "none fits", skip: "skipped", undo: "undid" };
+const ACTION_LABEL: Record<string, string> = {
+  accept: "accepted",
+  correct: "corrected to",
+  reject: "none fits",
+  skip: "skipped",
+  undo: "undid",
+};
 
 export function HistoryPanel({ task }: { task: Task }) {
   const { history, currentLabel } = task.handoff;
@@ -164,7 +201,8 @@ export function HistoryPanel({ task }: { task: Task }) {
         ) : null}
         {history.map((h) => (
           <p key={h.annotationId} className="text-muted">
-            <span className="text-ink">{h.userName}</span> {ACTION_LABEL[h.action] ?? h.action} {h.path ? <PathText path={h.path} className="text-ink" /> : null}
+            <span className="text-ink">{h.userName}</span> {ACTION_LABEL[h.action] ?? h.action}{" "}
+            {h.path ? <PathText path={h.path} className="text-ink" /> : null}
             <span className="text-faint"> · {h.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC</span>
           </p>
         ))}

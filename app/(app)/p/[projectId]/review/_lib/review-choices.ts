@@ -25,21 +25,43 @@ export type NumberedChoice = {
  * The model's top-k first, then the categories of the nearest labelled items,
  * then what this person chose recently; each category once, at most nine.
  */
-export function numberedChoices(task: Task, recent: { categoryId: number; path: string }[], live: ReadonlyMap<number, string> | null): NumberedChoice[] {
+export function numberedChoices(
+  task: Task,
+  recent: { categoryId: number; path: string }[],
+  live: ReadonlyMap<number, string> | null,
+): NumberedChoice[] {
   const out: NumberedChoice[] = [];
   const seen = new Set<number>();
   const deleted = new Set(task.repick?.deletedPaths ?? []);
-  const add = (categoryId: number | null, path: string | null, source: ChoiceSource, prob: number | null, isSuggestion: boolean, flaggedDeleted: boolean) => {
+  const add = (
+    categoryId: number | null,
+    path: string | null,
+    source: ChoiceSource,
+    prob: number | null,
+    isSuggestion: boolean,
+    flaggedDeleted: boolean,
+  ) => {
     if (categoryId === null || path === null || seen.has(categoryId) || out.length >= MAX_CHOICES) return;
     seen.add(categoryId);
     const available = !flaggedDeleted && !deleted.has(path) && (live === null || live.has(categoryId));
-    out.push({ key: String(out.length + 1), categoryId, path: live?.get(categoryId) ?? path, source, prob, isSuggestion, available });
+    out.push({
+      key: String(out.length + 1),
+      categoryId,
+      path: live?.get(categoryId) ?? path,
+      source,
+      prob,
+      isSuggestion,
+      available,
+    });
   };
   const audited = auditedLabel(task);
   const probOf = (id: number) => task.handoff.prediction?.top.find((t) => t.categoryId === id)?.prob ?? null;
   if (audited) add(audited.categoryId, audited.path, "model", probOf(audited.categoryId), true, audited.deleted);
-  task.handoff.prediction?.top.forEach((t, i) => add(t.categoryId, t.path, "model", t.prob, !audited && i === 0, t.deleted));
-  for (const n of task.handoff.neighbours.items) add(n.label.categoryId, n.label.path, "neighbour", null, false, n.label.deleted);
+  task.handoff.prediction?.top.forEach((t, i) =>
+    add(t.categoryId, t.path, "model", t.prob, !audited && i === 0, t.deleted),
+  );
+  for (const n of task.handoff.neighbours.items)
+    add(n.label.categoryId, n.label.path, "neighbour", null, false, n.label.deleted);
   for (const r of recent) add(r.categoryId, r.path, "recent", null, false, false);
   return out;
 }
@@ -50,7 +72,8 @@ export function numberedChoices(task: Task, recent: { categoryId: number; path: 
  */
 export function auditedLabel(task: Task): { categoryId: number; path: string; deleted: boolean } | null {
   const l = task.handoff.currentLabel;
-  if (task.handoff.pick.reason !== "audit" || l?.source !== "auto" || l.categoryId === null || l.path === null) return null;
+  if (task.handoff.pick.reason !== "audit" || l?.source !== "auto" || l.categoryId === null || l.path === null)
+    return null;
   return { categoryId: l.categoryId, path: l.path, deleted: l.deleted };
 }
 
@@ -72,7 +95,8 @@ export function recentCategories(history: HistoryEntry[], limit = 6): { category
   const out: { categoryId: number; path: string }[] = [];
   for (let i = history.length - 1; i >= 0 && out.length < limit; i--) {
     const h = history[i]!;
-    if (h.categoryId !== null && h.categoryPath !== null && !out.some((o) => o.categoryId === h.categoryId)) out.push({ categoryId: h.categoryId, path: h.categoryPath });
+    if (h.categoryId !== null && h.categoryPath !== null && !out.some((o) => o.categoryId === h.categoryId))
+      out.push({ categoryId: h.categoryId, path: h.categoryPath });
   }
   return out;
 }
@@ -95,14 +119,21 @@ export function explainPick(task: Task): PickExplanation {
   if (pick.reason === "cold_start") {
     return {
       label: "Cold start",
-      detail: "There is no model yet, so items are sampled at random across the catalogue. Your labels train the first model.",
+      detail:
+        "There is no model yet, so items are sampled at random across the catalogue. Your labels train the first model.",
       tone: "neutral",
     };
   }
   if (pick.reason === "uncertain") {
     const s = pick.score;
     const metric =
-      s === null ? "" : pick.strategy === "margin" ? `margin ${fmt(s)}` : pick.strategy === "least_confidence" ? `confidence ${Math.round(s * 100)}%` : `entropy ${fmt(s)}`;
+      s === null
+        ? ""
+        : pick.strategy === "margin"
+          ? `margin ${fmt(s)}`
+          : pick.strategy === "least_confidence"
+            ? `confidence ${Math.round(s * 100)}%`
+            : `entropy ${fmt(s)}`;
     return {
       label: metric ? `Uncertain: ${metric}` : "Uncertain",
       detail:
@@ -114,10 +145,23 @@ export function explainPick(task: Task): PickExplanation {
       tone: "accent",
     };
   }
-  if (pick.reason === "overlap") return { label: "Second opinion", detail: "Another person already labelled this item; agreement is measured.", tone: "neutral" };
+  if (pick.reason === "overlap")
+    return {
+      label: "Second opinion",
+      detail: "Another person already labelled this item; agreement is measured.",
+      tone: "neutral",
+    };
   return prediction
-    ? { label: "Random sample", detail: "Picked at random so the labels also cover what the model is sure about.", tone: "neutral" }
-    : { label: "Not scored yet", detail: "This item arrived after the current model scored the pool, so there is no suggestion yet.", tone: "neutral" };
+    ? {
+        label: "Random sample",
+        detail: "Picked at random so the labels also cover what the model is sure about.",
+        tone: "neutral",
+      }
+    : {
+        label: "Not scored yet",
+        detail: "This item arrived after the current model scored the pool, so there is no suggestion yet.",
+        tone: "neutral",
+      };
 }
 
 /** "97%" / "<1%": calibrated probabilities as people read them. */

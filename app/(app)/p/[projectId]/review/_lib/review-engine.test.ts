@@ -11,7 +11,19 @@ import { TRPCClientError } from "@trpc/client";
 import { BUFFER_TARGET, ReviewEngine } from "./review-engine";
 import superjson from "superjson";
 import * as S from "./review-state";
-import { heartbeats, memoryStore, openTabStorage, storageKey, tabKey, webLocks, type KeyValueStore, type LockRequester, type ReviewStorage, type TabEnv, type TabStorage } from "./review-storage";
+import {
+  heartbeats,
+  memoryStore,
+  openTabStorage,
+  storageKey,
+  tabKey,
+  webLocks,
+  type KeyValueStore,
+  type LockRequester,
+  type ReviewStorage,
+  type TabEnv,
+  type TabStorage,
+} from "./review-storage";
 import type { Handoff, NextResult, ReviewState, ReviewTransport, SubmitInput } from "./review-types";
 import { numberedChoices } from "./review-choices";
 
@@ -20,12 +32,31 @@ vi.mock("@/app/_lib/session-expiry", () => ({ reportSessionExpired: vi.fn(), cle
 function handoff(id: number, opts: { top?: number[] } = {}): Handoff {
   const top = opts.top ?? [100 + (id % 3), 200, 300];
   return {
-    lease: { token: `00000000-0000-4000-8000-${String(id).padStart(12, "0")}`, expiresAt: new Date(Date.now() + 600_000) },
+    lease: {
+      token: `00000000-0000-4000-8000-${String(id).padStart(12, "0")}`,
+      expiresAt: new Date(Date.now() + 600_000),
+    },
     item: { id, externalId: `e${id}`, title: `Item ${id}`, description: null, attributes: {} },
     pick: { reason: "uncertain", strategy: "margin", score: 0.04 },
-    prediction: { modelVersionId: 1, confidence: 0.5, margin: 0.04, entropy: 1, top: top.map((c, i) => ({ categoryId: c, path: `Cat ${c}`, deleted: false, prob: 0.5 - i * 0.2 })) },
+    prediction: {
+      modelVersionId: 1,
+      confidence: 0.5,
+      margin: 0.04,
+      entropy: 1,
+      top: top.map((c, i) => ({ categoryId: c, path: `Cat ${c}`, deleted: false, prob: 0.5 - i * 0.2 })),
+    },
     currentLabel: null,
-    neighbours: { basis: "title", items: [{ itemId: 9000 + id, title: "n", similarity: 0.5, label: { categoryId: 400, path: "Cat 400", deleted: false, source: "human" } }] },
+    neighbours: {
+      basis: "title",
+      items: [
+        {
+          itemId: 9000 + id,
+          title: "n",
+          similarity: 0.5,
+          label: { categoryId: 400, path: "Cat 400", deleted: false, source: "human" },
+        },
+      ],
+    },
     history: [],
   };
 }
@@ -56,7 +87,9 @@ class FakeServer {
       const fresh = this.nextIds.splice(0, Math.max(0, n - own.length));
       fresh.forEach((id) => this.held.add(id));
       const items = [...own, ...fresh].map((id) => handoff(id));
-      return items.length ? { status: "ok", leasedByOthers: 0, earliestExpiry: null, items } : { status: "done", leasedByOthers: 0, earliestExpiry: null, items: [] };
+      return items.length
+        ? { status: "ok", leasedByOthers: 0, earliestExpiry: null, items }
+        : { status: "done", leasedByOthers: 0, earliestExpiry: null, items: [] };
     },
     submit: async (input) => {
       this.net();
@@ -65,7 +98,14 @@ class FakeServer {
       if (f) throw f;
       if (!this.stored.has(input.idempotencyKey)) this.stored.set(input.idempotencyKey, { ...input, projectId: 1 });
       this.held.delete(input.itemId);
-      return { annotationId: this.stored.size, itemId: input.itemId, action: input.action, categoryId: input.categoryId ?? null, label: null, createdAt: new Date() };
+      return {
+        annotationId: this.stored.size,
+        itemId: input.itemId,
+        action: input.action,
+        categoryId: input.categoryId ?? null,
+        label: null,
+        createdAt: new Date(),
+      };
     },
     undo: async (input) => {
       this.net();
@@ -74,11 +114,20 @@ class FakeServer {
       this.undos.push(input.annotationId!);
       const itemId = [...this.stored.values()][input.annotationId! - 1]!.itemId;
       this.held.add(itemId);
-      return { undoAnnotationId: 999, undoneAnnotationId: input.annotationId!, itemId, restoredLabel: null, lease: { token: "11111111-1111-4111-8111-111111111111", expiresAt: new Date() } };
+      return {
+        undoAnnotationId: 999,
+        undoneAnnotationId: input.annotationId!,
+        itemId,
+        restoredLabel: null,
+        lease: { token: "11111111-1111-4111-8111-111111111111", expiresAt: new Date() },
+      };
     },
     extend: async (tokens) => {
       this.net();
-      return { extended: tokens.map((t, i) => ({ itemId: i, token: t, expiresAt: new Date(Date.now() + 600_000) })), lost: [] };
+      return {
+        extended: tokens.map((t, i) => ({ itemId: i, token: t, expiresAt: new Date(Date.now() + 600_000) })),
+        lost: [],
+      };
     },
     release: (tokens) => void this.released.push(...tokens),
   };
@@ -232,8 +281,19 @@ describe("review engine", () => {
 
 describe("numbered choices", () => {
   it("lists the model's top-k, then neighbours' categories, each once", () => {
-    const task = { handoff: handoff(1, { top: [100, 200, 300] }), lease: { kind: "token" as const, token: "t", expiresAt: new Date() }, spentMs: 0 };
-    const c = numberedChoices(task, [{ categoryId: 200, path: "Cat 200" }, { categoryId: 500, path: "Cat 500" }], null);
+    const task = {
+      handoff: handoff(1, { top: [100, 200, 300] }),
+      lease: { kind: "token" as const, token: "t", expiresAt: new Date() },
+      spentMs: 0,
+    };
+    const c = numberedChoices(
+      task,
+      [
+        { categoryId: 200, path: "Cat 200" },
+        { categoryId: 500, path: "Cat 500" },
+      ],
+      null,
+    );
     expect(c.map((x) => [x.key, x.categoryId, x.source])).toEqual([
       ["1", 100, "model"],
       ["2", 200, "model"],
@@ -246,8 +306,16 @@ describe("numbered choices", () => {
 
   it("offers the audited auto label first: Enter confirms it, not the model's newer top suggestion", () => {
     const h = handoff(2, { top: [100, 200, 300] });
-    const audit: Handoff = { ...h, pick: { ...h.pick, reason: "audit", score: null }, currentLabel: { categoryId: 300, path: "Cat 300", deleted: false, source: "auto", updatedAt: new Date() } };
-    const c = numberedChoices({ handoff: audit, lease: { kind: "token", token: "t", expiresAt: new Date() }, spentMs: 0 }, [], null);
+    const audit: Handoff = {
+      ...h,
+      pick: { ...h.pick, reason: "audit", score: null },
+      currentLabel: { categoryId: 300, path: "Cat 300", deleted: false, source: "auto", updatedAt: new Date() },
+    };
+    const c = numberedChoices(
+      { handoff: audit, lease: { kind: "token", token: "t", expiresAt: new Date() }, spentMs: 0 },
+      [],
+      null,
+    );
     expect(c.map((x) => [x.categoryId, x.isSuggestion])).toEqual([
       [300, true],
       [100, false],
@@ -381,7 +449,8 @@ describe("review engine in two tabs of one project", () => {
     expect(a.engine.getState().outbox).toHaveLength(3);
     expect(b.engine.getState().outbox).toHaveLength(3);
     // Each tab's outbox is in storage; neither overwrote the other.
-    const saved = (key: string) => S.adoptOrphan(S.initialState(0), superjson.parse<S.Persisted>(browser.shared.getItem(key)!)).outbox.length;
+    const saved = (key: string) =>
+      S.adoptOrphan(S.initialState(0), superjson.parse<S.Persisted>(browser.shared.getItem(key)!)).outbox.length;
     expect([saved(a.storage.key), saved(b.storage.key)]).toEqual([3, 3]);
 
     // A live tab's outbox is never taken.
@@ -395,7 +464,9 @@ describe("review engine in two tabs of one project", () => {
     await vi.advanceTimersByTimeAsync(60_000);
     await settle();
     expect(a.engine.getState().outbox).toHaveLength(0);
-    expect([...server.stored.values()].map((x) => x.itemId).sort((x, y) => x - y)).toEqual([...decided].sort((x, y) => x - y));
+    expect([...server.stored.values()].map((x) => x.itemId).sort((x, y) => x - y)).toEqual(
+      [...decided].sort((x, y) => x - y),
+    );
     expect(server.stored.size).toBe(6);
     expect(browser.keys()).toEqual([a.storage.key]);
     expect(a.engine.getState().notices.some((n) => n.text.includes("3 decisions left in a closed tab"))).toBe(true);
@@ -450,8 +521,15 @@ describe("review engine in two tabs of one project", () => {
   });
 
   it("sends an undo made while its decision was in flight", () => {
-    const task = { handoff: handoff(5), lease: { kind: "token" as const, token: "t", expiresAt: new Date() }, spentMs: 0 };
-    let s = S.decide({ ...S.initialState(0), buffer: [task] }, { action: "accept", category: null, key: "d1", now: 1, shownAt: 0 });
+    const task = {
+      handoff: handoff(5),
+      lease: { kind: "token" as const, token: "t", expiresAt: new Date() },
+      spentMs: 0,
+    };
+    let s = S.decide(
+      { ...S.initialState(0), buffer: [task] },
+      { action: "accept", category: null, key: "d1", now: 1, shownAt: 0 },
+    );
     s = S.markSending(s, "d1");
     s = S.undo(s, { key: "u1" }).state;
     s = S.ackSubmit(s, "d1", 41);

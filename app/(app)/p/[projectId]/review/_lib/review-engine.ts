@@ -162,12 +162,18 @@ export class ReviewEngine {
         const head = this.headGroup();
         if (head.length === 0 || this.stopped) break;
         for (const op of head) this.set(S.markSending(this.state, op.key));
-        const results = await Promise.all(head.map((op) => (op.kind === "submit" ? this.sendSubmit(op) : this.sendUndo(op))));
+        const results = await Promise.all(
+          head.map((op) => (op.kind === "submit" ? this.sendSubmit(op) : this.sendUndo(op))),
+        );
         const failed = head.filter((_, i) => results[i] !== null);
         if (failed.length === 0) continue;
         for (const op of failed) this.set(S.markRetry(this.state, op.key));
         // Auth: the probe retries; network: backoff. Failed ops stay at the head, in order.
-        if (results.some((f) => f?.kind === "retry")) this.pumpTimer = setTimeout(() => void this.pump(), backoffMs(Math.max(...failed.map((o) => o.attempts)) + 1));
+        if (results.some((f) => f?.kind === "retry"))
+          this.pumpTimer = setTimeout(
+            () => void this.pump(),
+            backoffMs(Math.max(...failed.map((o) => o.attempts)) + 1),
+          );
         break;
       }
     } finally {
@@ -317,7 +323,8 @@ export class ReviewEngine {
     const next = S.dropItems(this.state, ids);
     if (next === this.state) return;
     this.set(next);
-    if (current && !next.buffer.includes(current)) this.notify("info", `“${current.handoff.item.title}” was decided in another tab.`);
+    if (current && !next.buffer.includes(current))
+      this.notify("info", `“${current.handoff.item.title}” was decided in another tab.`);
     if (next.buffer.length <= LOW_WATER) void this.refill();
   }
 
@@ -330,7 +337,10 @@ export class ReviewEngine {
     this.refilling = true;
     try {
       const pending = S.pendingItemIds(this.state).size;
-      const n = Math.min(50, Math.max(1, this.state.buffer.length + pending + (BUFFER_TARGET - this.state.buffer.length)));
+      const n = Math.min(
+        50,
+        Math.max(1, this.state.buffer.length + pending + (BUFFER_TARGET - this.state.buffer.length)),
+      );
       const r = await this.t.next(n);
       this.ok();
       this.forgetOldDecisions();
@@ -340,10 +350,14 @@ export class ReviewEngine {
       if (r.status === "ok") {
         // Decisions made while this call was out may have used up what it brought.
         const added = this.state.buffer.length - before;
-        if (this.state.buffer.length <= LOW_WATER) this.refillTimer = setTimeout(() => void this.refill(), added > 0 ? 0 : 2_000);
+        if (this.state.buffer.length <= LOW_WATER)
+          this.refillTimer = setTimeout(() => void this.refill(), added > 0 ? 0 : 2_000);
         return;
       }
-      const wait = r.status === "all_leased" ? Math.min(IDLE_QUEUE_RETRY_MS, Math.max(2_000, r.earliestExpiry.getTime() - this.now() + 1_000)) : IDLE_QUEUE_RETRY_MS;
+      const wait =
+        r.status === "all_leased"
+          ? Math.min(IDLE_QUEUE_RETRY_MS, Math.max(2_000, r.earliestExpiry.getTime() - this.now() + 1_000))
+          : IDLE_QUEUE_RETRY_MS;
       this.refillTimer = setTimeout(() => void this.refill(), wait);
     } catch (e) {
       const f = classifyFailure(e);
@@ -365,7 +379,8 @@ export class ReviewEngine {
       const current = this.state.buffer[0];
       const { state, lost } = S.dropLost(S.applyExtended(this.state, r.extended), new Set(r.lost));
       this.set(state);
-      if (current && lost.includes(current)) this.notify("warn", `“${current.handoff.item.title}” was given to someone else after its lease ran out.`);
+      if (current && lost.includes(current))
+        this.notify("warn", `“${current.handoff.item.title}” was given to someone else after its lease ran out.`);
       if (lost.length > 0 && state.buffer.length <= LOW_WATER) void this.refill();
     } catch (e) {
       if (classifyFailure(e).kind === "auth") this.authLost();
@@ -374,7 +389,9 @@ export class ReviewEngine {
 
   private expiresBefore(token: string, t: number): boolean {
     const inBuffer = this.state.buffer.find((x) => x.lease.kind === "token" && x.lease.token === token)?.lease;
-    const inOutbox = this.state.outbox.find((o): o is SubmitOp => o.kind === "submit" && o.lease.kind === "token" && o.lease.token === token)?.lease;
+    const inOutbox = this.state.outbox.find(
+      (o): o is SubmitOp => o.kind === "submit" && o.lease.kind === "token" && o.lease.token === token,
+    )?.lease;
     const l = inBuffer ?? inOutbox;
     return l?.kind === "token" && l.expiresAt.getTime() < t;
   }

@@ -17,13 +17,16 @@ function deletedPaths(error: unknown): string[] | null {
   if (typeof details !== "object" || details === null || !("deletedCategories" in details)) return null;
   const list: unknown = details.deletedCategories;
   if (!Array.isArray(list)) return null;
-  return list.flatMap((d: unknown) => (typeof d === "object" && d !== null && "path" in d && typeof d.path === "string" ? [d.path] : []));
+  return list.flatMap((d: unknown) =>
+    typeof d === "object" && d !== null && "path" in d && typeof d.path === "string" ? [d.path] : [],
+  );
 }
 
 export function classifyFailure(error: unknown): Failure {
   const code = errorCode(error);
   // No code: the network, a proxy page or a refused batch. 5xx and rate limits pass too.
-  if (code === null || code === "INTERNAL_SERVER_ERROR" || code === "TIMEOUT" || code === "TOO_MANY_REQUESTS") return { kind: "retry" };
+  if (code === null || code === "INTERNAL_SERVER_ERROR" || code === "TIMEOUT" || code === "TOO_MANY_REQUESTS")
+    return { kind: "retry" };
   if (code === "UNAUTHORIZED") return { kind: "auth" };
   if (code === "CONFLICT") return { kind: "conflict", message: errorMessage(error) };
   const paths = code === "BAD_REQUEST" ? deletedPaths(error) : null;

@@ -4,7 +4,19 @@
  * takes it back, and server answers are folded in as they arrive.
  */
 import { acceptedSuggestion } from "./review-choices";
-import type { Action, HistoryEntry, LeaseRef, NextResult, Notice, NoticeTone, Op, ReviewState, SubmitOp, Task, UndoOp } from "./review-types";
+import type {
+  Action,
+  HistoryEntry,
+  LeaseRef,
+  NextResult,
+  Notice,
+  NoticeTone,
+  Op,
+  ReviewState,
+  SubmitOp,
+  Task,
+  UndoOp,
+} from "./review-types";
 
 /** Undo reaches this far back (the server allows two minutes anyway). */
 export const HISTORY_LIMIT = 20;
@@ -33,7 +45,10 @@ export function addNotice(s: ReviewState, tone: NoticeTone, text: string, id: st
 export type Choice = { id: number; path: string };
 
 /** The current task decided: into the outbox and the undo history, the next task shown. */
-export function decide(s: ReviewState, p: { action: Action; category: Choice | null; key: string; now: number; shownAt: number }): ReviewState {
+export function decide(
+  s: ReviewState,
+  p: { action: Action; category: Choice | null; key: string; now: number; shownAt: number },
+): ReviewState {
   const [task, ...rest] = s.buffer;
   if (!task) return s;
   const spent = task.spentMs + Math.max(0, p.now - p.shownAt);
@@ -78,7 +93,10 @@ export function decide(s: ReviewState, p: { action: Action; category: Choice | n
 function uncount(session: ReviewState["session"], e: HistoryEntry): ReviewState["session"] {
   if (e.countedAt === null) return { ...session, skipped: Math.max(0, session.skipped - 1) };
   const i = session.decidedAt.lastIndexOf(e.countedAt);
-  return { ...session, decidedAt: i < 0 ? session.decidedAt : [...session.decidedAt.slice(0, i), ...session.decidedAt.slice(i + 1)] };
+  return {
+    ...session,
+    decidedAt: i < 0 ? session.decidedAt : [...session.decidedAt.slice(0, i), ...session.decidedAt.slice(i + 1)],
+  };
 }
 
 /**
@@ -95,9 +113,20 @@ export function undo(s: ReviewState, p: { key: string }): { state: ReviewState; 
   const pending = i >= 0 ? s.outbox[i] : undefined;
   if (pending && pending.state === "queued") {
     const task = { ...last.task, lease: resolveLease(s, last.task.lease) };
-    return { state: { ...s, history, session, outbox: s.outbox.filter((_, j) => j !== i), buffer: [task, ...s.buffer] }, undone: last };
+    return {
+      state: { ...s, history, session, outbox: s.outbox.filter((_, j) => j !== i), buffer: [task, ...s.buffer] },
+      undone: last,
+    };
   }
-  const op: UndoOp = { kind: "undo", key: p.key, undoesKey: last.key, itemId: last.task.handoff.item.id, title: last.task.handoff.item.title, attempts: 0, state: "queued" };
+  const op: UndoOp = {
+    kind: "undo",
+    key: p.key,
+    undoesKey: last.key,
+    itemId: last.task.handoff.item.id,
+    title: last.task.handoff.item.title,
+    attempts: 0,
+    state: "queued",
+  };
   const back: Task = { ...last.task, lease: { kind: "from-undo", undoKey: p.key } };
   return { state: { ...s, history, session, outbox: [...s.outbox, op], buffer: [back, ...s.buffer] }, undone: last };
 }
@@ -138,7 +167,9 @@ export function mergeNext(s: ReviewState, r: NextResult, recentlyDecided: Readon
     else if (buffer[i]!.lease.kind === "token") buffer[i] = { ...buffer[i]!, lease };
   }
   const queue: ReviewState["queue"] =
-    r.status === "all_leased" ? { status: "all_leased", leasedByOthers: r.leasedByOthers, earliestExpiry: r.earliestExpiry } : { status: r.status };
+    r.status === "all_leased"
+      ? { status: "all_leased", leasedByOthers: r.leasedByOthers, earliestExpiry: r.earliestExpiry }
+      : { status: r.status };
   return { ...s, buffer, queue };
 }
 
@@ -147,7 +178,8 @@ function replaceOp(s: ReviewState, key: string, f: (o: Op) => Op | null): Review
 }
 
 export const markSending = (s: ReviewState, key: string) => replaceOp(s, key, (o) => ({ ...o, state: "sending" }));
-export const markRetry = (s: ReviewState, key: string) => replaceOp(s, key, (o) => ({ ...o, state: "queued", attempts: o.attempts + 1 }));
+export const markRetry = (s: ReviewState, key: string) =>
+  replaceOp(s, key, (o) => ({ ...o, state: "queued", attempts: o.attempts + 1 }));
 export const removeOp = (s: ReviewState, key: string) => replaceOp(s, key, () => null);
 
 /**
@@ -178,9 +210,15 @@ export function ackUndo(s: ReviewState, op: UndoOp, lease: { token: string; expi
   const next = removeOp(s, op.key);
   const { [op.undoesKey]: _gone, ...acked } = next.acked;
   const buffer = lease
-    ? next.buffer.map((t) => (t.lease.kind === "from-undo" && t.lease.undoKey === op.key ? { ...t, lease: { kind: "token" as const, ...lease } } : t))
+    ? next.buffer.map((t) =>
+        t.lease.kind === "from-undo" && t.lease.undoKey === op.key
+          ? { ...t, lease: { kind: "token" as const, ...lease } }
+          : t,
+      )
     : next.buffer.filter((t) => !(t.lease.kind === "from-undo" && t.lease.undoKey === op.key));
-  const outbox = lease ? next.outbox : next.outbox.filter((o) => !(o.kind === "submit" && o.lease.kind === "from-undo" && o.lease.undoKey === op.key));
+  const outbox = lease
+    ? next.outbox
+    : next.outbox.filter((o) => !(o.kind === "submit" && o.lease.kind === "from-undo" && o.lease.undoKey === op.key));
   const undoLeases = { ...next.undoLeases, [op.key]: lease };
   return { ...next, acked, buffer, outbox, undoLeases };
 }
@@ -207,7 +245,8 @@ export function dropLost(s: ReviewState, lostTokens: ReadonlySet<string>): { sta
 /** Refreshed expiries from queue.extend. */
 export function applyExtended(s: ReviewState, extended: { token: string; expiresAt: Date }[]): ReviewState {
   const by = new Map(extended.map((e) => [e.token, e.expiresAt]));
-  const upd = (l: Task["lease"]): Task["lease"] => (l.kind === "token" && by.has(l.token) ? { ...l, expiresAt: by.get(l.token)! } : l);
+  const upd = (l: Task["lease"]): Task["lease"] =>
+    l.kind === "token" && by.has(l.token) ? { ...l, expiresAt: by.get(l.token)! } : l;
   return {
     ...s,
     buffer: s.buffer.map((t) => ({ ...t, lease: upd(t.lease) })),
@@ -249,7 +288,15 @@ export function dropItems(s: ReviewState, itemIds: ReadonlySet<number>): ReviewS
 export function adoptOrphan(s: ReviewState, o: Persisted): ReviewState {
   const queued = o.outbox.map((op) => ({ ...op, state: "queued" as const }));
   if (s.buffer.length === 0 && s.outbox.length === 0 && s.history.length === 0) {
-    return { ...s, buffer: o.buffer, outbox: queued, history: o.history, acked: o.acked, undoLeases: o.undoLeases, session: o.session };
+    return {
+      ...s,
+      buffer: o.buffer,
+      outbox: queued,
+      history: o.history,
+      acked: o.acked,
+      undoLeases: o.undoLeases,
+      session: o.session,
+    };
   }
   const known = new Set(s.outbox.map((op) => op.key));
   const ops = queued.filter((op) => !known.has(op.key));

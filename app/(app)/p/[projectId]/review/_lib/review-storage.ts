@@ -59,7 +59,9 @@ export type TabLiveness = {
   ifGone: (name: string, fn: () => void) => Promise<void>;
 };
 
-export type LockRequester = { request: (name: string, options: LockOptions, callback: (lock: Lock | null) => unknown) => Promise<unknown> };
+export type LockRequester = {
+  request: (name: string, options: LockOptions, callback: (lock: Lock | null) => unknown) => Promise<unknown>;
+};
 
 export function webLocks(locks: LockRequester, waitMs = OWN_LOCK_WAIT_MS): TabLiveness {
   return {
@@ -157,7 +159,9 @@ export async function openTabStorage(base: string, env: TabEnv): Promise<TabStor
     },
     pendingElsewhere: () => {
       const ids = new Set<number>();
-      for (const k of siblings()) for (const op of parsePersisted(safely(() => store.getItem(k)) ?? null, now)?.outbox ?? []) if (op.kind === "submit") ids.add(op.itemId);
+      for (const k of siblings())
+        for (const op of parsePersisted(safely(() => store.getItem(k)) ?? null, now)?.outbox ?? [])
+          if (op.kind === "submit") ids.add(op.itemId);
       return ids;
     },
     watchOthers: (onChange) => env.listen?.((k) => (k === null || isSibling(k)) && onChange()) ?? (() => {}),
@@ -205,7 +209,14 @@ export function memoryStore(): KeyValueStore {
 }
 
 function serialize(s: ReviewState): string {
-  const p: Persisted = { buffer: s.buffer, outbox: s.outbox, history: s.history, acked: s.acked, undoLeases: s.undoLeases, session: s.session };
+  const p: Persisted = {
+    buffer: s.buffer,
+    outbox: s.outbox,
+    history: s.history,
+    acked: s.acked,
+    undoLeases: s.undoLeases,
+    session: s.session,
+  };
   return superjson.stringify(p);
 }
 
@@ -220,7 +231,15 @@ export function parsePersisted(raw: string | null, now: () => number = Date.now)
     const session = now() - last > SESSION_IDLE_MS ? base.session : p.session;
     // The idempotency key makes sending again safe.
     const outbox = p.outbox.map((o) => ({ ...o, state: "queued" as const }));
-    return { ...base, buffer: p.buffer, outbox, history: p.history, acked: p.acked ?? {}, undoLeases: p.undoLeases ?? {}, session };
+    return {
+      ...base,
+      buffer: p.buffer,
+      outbox,
+      history: p.history,
+      acked: p.acked ?? {},
+      undoLeases: p.undoLeases ?? {},
+      session,
+    };
   } catch {
     return null;
   }

@@ -46,7 +46,15 @@ export type SubmitOp = {
   state: OpState;
 };
 
-export type UndoOp = { kind: "undo"; key: string; undoesKey: string; itemId: number; title: string; attempts: number; state: OpState };
+export type UndoOp = {
+  kind: "undo";
+  key: string;
+  undoesKey: string;
+  itemId: number;
+  title: string;
+  attempts: number;
+  state: OpState;
+};
 
 export type Op = SubmitOp | UndoOp;
 

@@ -21,7 +21,17 @@ import { CoverageCurve } from "./coverage-curve";
 
 type Settings = RouterOutputs["projects"]["get"]["settings"];
 type NumericKey = Exclude<keyof Settings, "strategy" | "diversity">;
-const NUMERIC: NumericKey[] = ["batchSize", "precisionTarget", "auditRate", "overlapRate", "leaseMinutes", "retrainEveryLabels", "retrainScheduleMinutes", "activationMargin", "hourlyCost"];
+const NUMERIC: NumericKey[] = [
+  "batchSize",
+  "precisionTarget",
+  "auditRate",
+  "overlapRate",
+  "leaseMinutes",
+  "retrainEveryLabels",
+  "retrainScheduleMinutes",
+  "activationMargin",
+  "hourlyCost",
+];
 
 const STRATEGIES: { value: Settings["strategy"]; label: string }[] = [
   { value: "margin", label: "Margin (top two closest)" },
@@ -30,9 +40,22 @@ const STRATEGIES: { value: Settings["strategy"]; label: string }[] = [
   { value: "random", label: "Random (baseline)" },
 ];
 
-export type ActiveCurve = { version: number; curve: CurvePoint[]; evidence: number | null; calibratedAt: string } | null;
+export type ActiveCurve = {
+  version: number;
+  curve: CurvePoint[];
+  evidence: number | null;
+  calibratedAt: string;
+} | null;
 
-export function SettingsForm({ projectId, initial, active }: { projectId: number; initial: Settings; active: ActiveCurve }) {
+export function SettingsForm({
+  projectId,
+  initial,
+  active,
+}: {
+  projectId: number;
+  initial: Settings;
+  active: ActiveCurve;
+}) {
   const trpc = useTRPC();
   const toast = useToast();
   const router = useRouter();
@@ -51,7 +74,8 @@ export function SettingsForm({ projectId, initial, active }: { projectId: number
   );
   const serverErrors = useMemo(() => {
     const out: Partial<Record<string, string>> = {};
-    for (const i of fieldIssues(save.error)) if (i.path[0] === "settings" && typeof i.path[1] === "string") out[i.path[1]] ??= i.message;
+    for (const i of fieldIssues(save.error))
+      if (i.path[0] === "settings" && typeof i.path[1] === "string") out[i.path[1]] ??= i.message;
     return out;
   }, [save.error]);
   const errorOf = (k: keyof Settings) => localErrors[k] ?? serverErrors[k];
@@ -89,8 +113,16 @@ export function SettingsForm({ projectId, initial, active }: { projectId: number
   return (
     <form onSubmit={submit} noValidate className="grid items-start gap-5 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.1fr)]">
       <div className="space-y-5">
-        <Section title="Auto-accept" description="What the model may label on its own, and how much of that people check.">
-          <Field id="s-precisionTarget" label="Precision target" error={errorOf("precisionTarget")} hint={`${pct(target)} of auto-accepted labels must be right (certified at 95% confidence).`}>
+        <Section
+          title="Auto-accept"
+          description="What the model may label on its own, and how much of that people check."
+        >
+          <Field
+            id="s-precisionTarget"
+            label="Precision target"
+            error={errorOf("precisionTarget")}
+            hint={`${pct(target)} of auto-accepted labels must be right (certified at 95% confidence).`}
+          >
             <div className="flex items-center gap-3">
               {num("precisionTarget", { step: "0.001" })}
               <input
@@ -105,13 +137,27 @@ export function SettingsForm({ projectId, initial, active }: { projectId: number
               />
             </div>
           </Field>
-          <Field id="s-auditRate" label="Audit rate" error={errorOf("auditRate")} hint={`Share of auto-accepts sent back to people for checking: ${pct(Number(draft.auditRate))}.`}>
+          <Field
+            id="s-auditRate"
+            label="Audit rate"
+            error={errorOf("auditRate")}
+            hint={`Share of auto-accepts sent back to people for checking: ${pct(Number(draft.auditRate))}.`}
+          >
             {num("auditRate", { step: "0.01" })}
           </Field>
         </Section>
         <Section title="Review queue" description="Which items people see next.">
-          <Field id="s-strategy" label="Sampling strategy" hint="Uncertain items first teaches the model fastest; random is a baseline.">
-            <Select id="s-strategy" value={String(draft.strategy)} onChange={(e) => set("strategy")(e.target.value)} className="w-64">
+          <Field
+            id="s-strategy"
+            label="Sampling strategy"
+            hint="Uncertain items first teaches the model fastest; random is a baseline."
+          >
+            <Select
+              id="s-strategy"
+              value={String(draft.strategy)}
+              onChange={(e) => set("strategy")(e.target.value)}
+              className="w-64"
+            >
               {STRATEGIES.map((s) => (
                 <option key={s.value} value={s.value}>
                   {s.label}
@@ -120,17 +166,29 @@ export function SettingsForm({ projectId, initial, active }: { projectId: number
             </Select>
           </Field>
           <label className="flex items-start gap-2 text-sm">
-            <input type="checkbox" checked={Boolean(draft.diversity)} onChange={(e) => set("diversity")(e.target.checked)} className="mt-0.5 accent-[var(--color-accent)]" />
+            <input
+              type="checkbox"
+              checked={Boolean(draft.diversity)}
+              onChange={(e) => set("diversity")(e.target.checked)}
+              className="mt-0.5 accent-[var(--color-accent)]"
+            />
             <span>
               <span className="font-medium">Diversity</span>
-              <span className="block text-xs text-muted">Spread each batch over different kinds of items instead of ten near-duplicates.</span>
+              <span className="block text-xs text-muted">
+                Spread each batch over different kinds of items instead of ten near-duplicates.
+              </span>
             </span>
           </label>
           <div className="grid gap-4 sm:grid-cols-2">
             <Field id="s-batchSize" label="Batch size" error={errorOf("batchSize")} hint="Items per batch review page.">
               {num("batchSize", { step: "1", suffix: "items" })}
             </Field>
-            <Field id="s-leaseMinutes" label="Lease" error={errorOf("leaseMinutes")} hint="How long an item stays reserved for one person.">
+            <Field
+              id="s-leaseMinutes"
+              label="Lease"
+              error={errorOf("leaseMinutes")}
+              hint="How long an item stays reserved for one person."
+            >
               {num("leaseMinutes", { step: "1", suffix: "minutes" })}
             </Field>
           </div>
@@ -143,16 +201,34 @@ export function SettingsForm({ projectId, initial, active }: { projectId: number
             {num("overlapRate", { step: "0.01" })}
           </Field>
         </Section>
-        <Section title="Retraining" description="When new versions are trained and when they may replace the active one.">
+        <Section
+          title="Retraining"
+          description="When new versions are trained and when they may replace the active one."
+        >
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field id="s-retrainEveryLabels" label="Retrain every" error={errorOf("retrainEveryLabels")} hint="New human labels; 0 turns it off.">
+            <Field
+              id="s-retrainEveryLabels"
+              label="Retrain every"
+              error={errorOf("retrainEveryLabels")}
+              hint="New human labels; 0 turns it off."
+            >
               {num("retrainEveryLabels", { step: "1", suffix: "labels" })}
             </Field>
-            <Field id="s-retrainScheduleMinutes" label="Retrain on a schedule" error={errorOf("retrainScheduleMinutes")} hint="If labels arrived; 0 turns it off.">
+            <Field
+              id="s-retrainScheduleMinutes"
+              label="Retrain on a schedule"
+              error={errorOf("retrainScheduleMinutes")}
+              hint="If labels arrived; 0 turns it off."
+            >
               {num("retrainScheduleMinutes", { step: "1", suffix: "minutes" })}
             </Field>
           </div>
-          <Field id="s-activationMargin" label="Activation margin" error={errorOf("activationMargin")} hint={`A new version is activated automatically unless it loses more than ${pct(Number(draft.activationMargin))} gold accuracy.`}>
+          <Field
+            id="s-activationMargin"
+            label="Activation margin"
+            error={errorOf("activationMargin")}
+            hint={`A new version is activated automatically unless it loses more than ${pct(Number(draft.activationMargin))} gold accuracy.`}
+          >
             {num("activationMargin", { step: "0.005" })}
           </Field>
         </Section>
@@ -167,7 +243,14 @@ export function SettingsForm({ projectId, initial, active }: { projectId: number
             Save settings
           </Button>
           {dirty ? (
-            <Button variant="ghost" onClick={() => { setDraft(toDraft(saved)); setLocalErrors({}); save.reset(); }}>
+            <Button
+              variant="ghost"
+              onClick={() => {
+                setDraft(toDraft(saved));
+                setLocalErrors({});
+                save.reset();
+              }}
+            >
               Discard changes
             </Button>
           ) : (
@@ -209,20 +292,21 @@ function TargetPanel({ active, target }: { active: ActiveCurve; target: number }
         <p className="text-sm" data-testid="target-readout" aria-live="polite">
           {hit ? (
             <>
-              At a precision target of <strong className="tabular-nums">{pct(target)}</strong> the model would auto-accept about{" "}
-              <strong className="tabular-nums text-ok">{pct(hit.coverage)}</strong> of items (confidence ≥ {fixed(hit.threshold, 4)}; measured precision there{" "}
-              {pct(hit.precision)}).
+              At a precision target of <strong className="tabular-nums">{pct(target)}</strong> the model would
+              auto-accept about <strong className="tabular-nums text-ok">{pct(hit.coverage)}</strong> of items
+              (confidence ≥ {fixed(hit.threshold, 4)}; measured precision there {pct(hit.precision)}).
             </>
           ) : (
             <>
-              At a precision target of <strong className="tabular-nums">{pct(target)}</strong> nothing can be certified: every item goes to people.
+              At a precision target of <strong className="tabular-nums">{pct(target)}</strong> nothing can be certified:
+              every item goes to people.
             </>
           )}
         </p>
         <CoverageCurve curve={active.curve} target={target} />
         <p className="text-xs text-muted">
-          One threshold for all categories; large categories get their own, so real coverage can differ a little. Saving a new target takes effect at the next
-          training or recalibration.
+          One threshold for all categories; large categories get their own, so real coverage can differ a little. Saving
+          a new target takes effect at the next training or recalibration.
         </p>
       </CardBody>
     </Card>
@@ -239,7 +323,11 @@ function Section({ title, description, children }: { title: string; description:
 }
 
 function toDraft(s: Settings): Record<keyof Settings, string | boolean> {
-  return { ...Object.fromEntries(NUMERIC.map((k) => [k, String(s[k])])), strategy: s.strategy, diversity: s.diversity } as Record<keyof Settings, string | boolean>;
+  return {
+    ...Object.fromEntries(NUMERIC.map((k) => [k, String(s[k])])),
+    strategy: s.strategy,
+    diversity: s.diversity,
+  } as Record<keyof Settings, string | boolean>;
 }
 
 /** Changed fields as numbers; a field that is not a number is a local error (bounds are left to the server). */
