@@ -30,7 +30,7 @@ import { analyze, openBenchDb } from "./lib/loop-db";
 import { loadRows } from "./lib/loop-setup";
 import { categories, items } from "@/db/schema";
 import { eq } from "drizzle-orm";
-import { normaliseCategoryPath } from "@/server/import";
+import { normaliseCategoryPath } from "@/server/services/imports";
 
 const { values: a } = parseArgs({
   options: {

@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { createTestDb, type DbTarget } from "../test/db";
 import { callerFor, makeProject, makeUser } from "../test/factories";
-import { activateVersion, seedScoredPool } from "../server/services/__tests__/batch-fixtures";
+import { activateVersion, seedScoredPool } from "@/server/services/batch";
 
 const { values: args } = parseArgs({
   options: {

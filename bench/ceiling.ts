@@ -15,9 +15,9 @@
  */
 import { parseArgs } from "node:util";
 import { initBackend, oracleCoverage, trainModel, type TrainedModel } from "@/ml";
-import { certify, coverageAt, fitCalibration, scoreLabelled } from "@/server/services/training-evaluate";
-import { CALIBRATION_SHARE } from "@/server/services/training-pipeline";
-import { itemShare, type LabelledItem } from "@/server/services/training-data";
+import { certify, coverageAt, fitCalibration, scoreLabelled } from "@/ml/evaluate-labelled";
+import { CALIBRATION_SHARE } from "@/server/services/training";
+import { itemShare, type LabelledItem } from "@/server/services/training";
 import { singleTestCeiling } from "./lib/loop-measure";
 import { loadRows } from "./lib/loop-setup";
 

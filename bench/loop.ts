@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { modelVersions } from "@/db/schema";
 import { eq } from "drizzle-orm";
-import { modelCache } from "@/server/services/models-cache";
+import { modelCache } from "@/server/services/models";
 import { DEFAULT_SETTINGS } from "@/server/services/projects";
 import { annotate, emptyTally } from "./lib/loop-annotators";
 import { analyze, openBenchDb } from "./lib/loop-db";

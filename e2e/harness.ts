@@ -27,7 +27,7 @@ import { createPostgresDatabase } from "@/test/db";
 import { migrateDb } from "@/db/migrate";
 import type { Db } from "@/db/client";
 import { categories, items, labels, memberships, projects } from "@/db/schema";
-import type { Role } from "@/server/auth/roles";
+import type { Role } from "@/lib/constants";
 import { createUser } from "@/server/services/users";
 import { DEFAULT_SETTINGS } from "@/server/services/projects";
 

@@ -7,8 +7,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { getDbHandle } from "../server/db";
-import { exportLabels } from "../server/services/exports";
-import { findProjectBySlugOrName } from "../server/services/imports-project";
+import { exportLabels } from "@/server/services/exports";
+import { findProjectBySlugOrName } from "@/server/services/projects";
 
 const USAGE =
   "usage: npm run export -- --project SLUG --format csv|jsonl [--source human|auto|import] [--split pool|test] [--out FILE]";

@@ -6,11 +6,11 @@
 import { createReadStream, existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { formatRowError } from "../server/import";
+import { formatRowError } from "@/server/services/imports";
 import { getDbHandle } from "../server/db";
-import { ImportRejectedError, WHOLE_FILE_LINE } from "../server/services/imports-errors";
-import { importItems, type ImportResult } from "../server/services/imports";
-import { ensureProjectForCli, findProjectBySlugOrName } from "../server/services/imports-project";
+import { ImportRejectedError, WHOLE_FILE_LINE } from "@/server/services/imports";
+import { importItems, type ImportResult } from "@/server/services/imports";
+import { ensureProjectForCli, findProjectBySlugOrName } from "@/server/services/projects";
 
 const USAGE =
   "usage: npm run import -- --project NAME_OR_SLUG [--create-project] [--unknown-categories create|reject] [--format jsonl|csv] FILE";

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const [{ default: next }, { isTrpcPath, serveTrpc }, { loadEnv }, { stopInlineWorker }, { closeDbHandle }] =
     await Promise.all([
       import("next"),
-      import("../server/http-node"),
+      import("@/server/http/http-node"),
       import("../server/env"),
       import("../server/jobs"),
       import("../server/db"),

@@ -12,8 +12,8 @@ import path from "node:path";
 import { loadEnv } from "../server/env";
 import { openDb } from "../db/client";
 import { migrateDb } from "../db/migrate";
-import { seedDemoProject } from "../server/services/demo-seed";
-import { requestTraining } from "../server/services/training-requests";
+import { seedDemoProject } from "@/server/demo/seed";
+import { requestTraining } from "@/server/services/training";
 
 const ROOT = process.cwd();
 const require = createRequire(import.meta.url);

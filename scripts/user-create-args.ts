@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { ROLES } from "../server/auth/roles";
+import { ROLES } from "@/lib/constants";
 import { UsersCreateInput } from "../server/schemas/users";
 
 export const PASSWORD_ENV = "LOUPE_NEW_USER_PASSWORD";

@@ -10,9 +10,9 @@
  */
 import { getDbHandle } from "../server/db";
 import { ServiceError } from "../server/errors";
-import { setMember } from "../server/services/members";
-import { getProjectBySlug } from "../server/services/projects";
-import { createUser } from "../server/services/users";
+import { setMember } from "@/server/services/projects";
+import { getProjectBySlug } from "@/server/services/projects";
+import { createUser } from "@/server/services/users";
 import { readAllStdin, readArgs, USAGE, UsageError, type UserCreateArgs } from "./user-create-args";
 
 async function run(args: UserCreateArgs): Promise<void> {

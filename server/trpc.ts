@@ -7,8 +7,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import type { Role } from "./auth/roles";
-import { getSessionUser, getSessionUserWithRole, roleInProject, type SessionUser } from "./services/auth";
+import type { Role } from "@/lib/constants";
+import { getSessionUser, getSessionUserWithRole, roleInProject, type SessionUser } from "@/server/services/auth";
 import { ServiceError, toTRPCError } from "./errors";
 
 // 1. Context -----------------------------------------------------------------

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "@/db/client";
 import { categories, items, memberships, projects, users } from "@/db/schema";
-import type { Role } from "@/server/auth/roles";
+import type { Role } from "@/lib/constants";
 import { createCallerFactory, type Context } from "@/server/trpc";
 import { appRouter } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/services/auth";

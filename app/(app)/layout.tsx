@@ -1,6 +1,6 @@
 import { Suspense, type ReactNode } from "react";
 import Link from "next/link";
-import { requireMe } from "@/server/rsc";
+import { requireMe } from "@/server/http/rsc";
 import { UserMenu } from "./_components/user-menu";
 import { SessionExpiredBanner } from "./_components/session-expired-banner";
 

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { Role } from "@/server/auth/roles";
+import type { Role } from "@/lib/constants";
 import { ROLE_LABEL } from "./ui/badge";
 import { buttonClasses } from "./ui/button";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { neutraliseCsvCell } from "@/server/import/export-format";
+import { neutraliseCsvCell } from "@/server/services/exports";
 import { neutraliseCell, safeFileName, toCsv } from "./csv";
 
 describe("client-side CSV", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROLES } from "@/server/auth/roles";
+import { ROLES } from "@/lib/constants";
 import { PROJECT_SECTIONS, sectionByKey, sectionsFor } from "./project-sections";
 
 describe("project sections", () => {

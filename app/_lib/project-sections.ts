@@ -3,7 +3,7 @@
  * `CAN`) that opens each. The nav hides what a role cannot open; each page checks
  * again and the procedures enforce it for real.
  */
-import { CAN, type Role } from "@/server/auth/roles";
+import { CAN, type Role } from "@/lib/constants";
 
 export type Capability = keyof typeof CAN;
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { getCaller } from "@/server/rsc";
+import { getCaller } from "@/server/http/rsc";
 import { safeNextPath } from "@/app/_lib/safe-next";
 import { LoginForm } from "./_components/login-form";
 

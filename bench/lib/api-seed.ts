@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { modelVersions, predictions } from "@/db/schema";
 import { sql } from "drizzle-orm";
-import { requestTraining } from "@/server/services/training-requests";
+import { requestTraining } from "@/server/services/training";
 import { runTraining } from "@/server/services/training";
 import { scoreProjectInline } from "@/server/services/scoring";
 import { annotate, emptyTally } from "./loop-annotators";

@@ -4,11 +4,11 @@ import type { Db } from "@/db/client";
 import { items, labels, modelVersions, projects } from "@/db/schema";
 import { oracleCoverage } from "@/ml/evaluate";
 import { wilsonInterval, wilsonLower } from "@/ml/stats";
-import { auditedPrecision } from "@/server/services/auto-accept-audits";
-import { coverageAt } from "@/server/services/training-evaluate";
-import { loadActiveModel } from "@/server/services/models-load";
-import { readEvidence } from "@/server/services/training-data";
-import { CONFIDENCE_LEVEL, scoreLabelled } from "@/server/services/training-evaluate";
+import { auditedPrecision } from "@/server/services/auto-accept";
+import { coverageAt } from "@/ml/evaluate-labelled";
+import { loadActiveModel } from "@/server/services/models";
+import { readEvidence } from "@/server/services/training";
+import { CONFIDENCE_LEVEL, scoreLabelled } from "@/ml/evaluate-labelled";
 import type { AnnotateTally } from "./loop-annotators";
 
 export type RoundFigures = {

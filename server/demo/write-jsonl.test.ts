@@ -3,8 +3,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseImportStream } from "../import/parse-import";
-import type { ImportRow } from "../import/types";
+import { parseImportStream } from "@/server/services/imports";
+import type { ImportRow } from "@/server/services/imports";
 import { generateCatalogue } from "./catalogue";
 import { writeCatalogueJsonl } from "./write-jsonl";
 

@@ -7,14 +7,14 @@ import { eq, lt } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { Db } from "@/db/client";
 import { calibrations, modelVersions, projects } from "@/db/schema";
-import { onAuditRecorded } from "@/server/services/auto-accept-tighten";
-import { maybeHourlySnapshot } from "@/server/services/metrics-snapshot";
+import { onAuditRecorded } from "@/server/services/auto-accept";
+import { maybeHourlySnapshot } from "@/server/services/metrics";
 import {
   failStaleRuns,
   listQueuedRuns,
   maybeScheduledRetrain,
   maybeTriggerRetrain,
-} from "@/server/services/training-requests";
+} from "@/server/services/training";
 import { dispatchJob } from "./dispatch";
 import { QUEUE_NAMES } from "./queues";
 

@@ -1,4 +1,4 @@
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { projectProcedure, router } from "../trpc";
 import {
   AnnotationsListMineInput,
@@ -6,11 +6,11 @@ import {
   AnnotationsSubmitInput,
   AnnotationsUndoInput,
 } from "../schemas/annotations";
-import { submitAnnotation } from "../services/annotations-submit";
-import { submitBatch } from "../services/annotations-batch";
-import { undoLastDecision } from "../services/annotations-undo";
-import { listMyDecisions } from "../services/annotations-list";
-import { afterDecisions } from "../services/decision-followups";
+import { submitAnnotation } from "@/server/services/annotations";
+import { submitBatch } from "@/server/services/annotations";
+import { undoLastDecision } from "@/server/services/annotations";
+import { listMyDecisions } from "@/server/services/annotations";
+import { afterDecisions } from "@/server/services/annotations";
 
 export const annotationsRouter = router({
   submit: projectProcedure(CAN.annotate)

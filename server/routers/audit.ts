@@ -1,9 +1,9 @@
 /** The audit trail, filtered and keyset-paged. */
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { projectProcedure, router } from "../trpc";
 import { AuditFacetsInput, ListAuditInput } from "../schemas/audit";
-import { listAuditEvents } from "../services/audit";
-import { listAuditFacets } from "../services/audit-facets";
+import { listAuditEvents } from "@/server/services/audit";
+import { listAuditFacets } from "@/server/services/audit";
 
 export const auditRouter = router({
   list: projectProcedure(CAN.readAudit)

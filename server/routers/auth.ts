@@ -1,7 +1,7 @@
 import { authedProcedure, publicProcedure, router } from "../trpc";
 import { LoginInput } from "../schemas/auth";
-import { createSession, revokeSession, verifyCredentials } from "../services/auth";
-import { listMyProjects } from "../services/projects";
+import { createSession, revokeSession, verifyCredentials } from "@/server/services/auth";
+import { listMyProjects } from "@/server/services/projects";
 import { sessionCookie, clearedSessionCookie } from "../auth/cookies";
 
 export const authRouter = router({

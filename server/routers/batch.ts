@@ -1,8 +1,8 @@
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { projectProcedure, router } from "../trpc";
 import { BatchFacetsInput, BatchListInput } from "../schemas/batch";
-import { listBatch } from "../services/batch-grid";
-import { batchFacets } from "../services/batch-grid-facets";
+import { listBatch } from "@/server/services/batch";
+import { batchFacets } from "@/server/services/batch";
 
 /** The batch-review grid's reads; its decisions go through annotations.submitBatch. */
 export const batchRouter = router({

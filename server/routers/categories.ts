@@ -1,4 +1,4 @@
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { projectProcedure, router } from "../trpc";
 import {
   CategoriesCreateInput,
@@ -6,7 +6,7 @@ import {
   CategoriesRemoveInput,
   CategoriesRenameInput,
 } from "../schemas/categories";
-import { createCategory, listCategories, removeCategory, renameCategory } from "../services/categories";
+import { createCategory, listCategories, removeCategory, renameCategory } from "@/server/services/categories";
 
 export const categoriesRouter = router({
   list: projectProcedure(CAN.view)

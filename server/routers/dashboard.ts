@@ -1,8 +1,8 @@
 /** The manager's dashboard: aggregations over a date range for metric viewers. */
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { projectProcedure, router } from "../trpc";
 import { DashboardActiveModelInput, DashboardActivityInput, DashboardTrendsInput } from "../schemas/dashboard";
-import { getActiveModelQuality, getDashboardActivity, getDashboardTrends } from "../services/dashboard";
+import { getActiveModelQuality, getDashboardActivity, getDashboardTrends } from "@/server/services/dashboard";
 
 const read = projectProcedure(CAN.viewMetrics);
 

@@ -1,8 +1,8 @@
 /** Import and export of items and labels. */
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { DataExportLabelsInput, DataImportFileInput, DataImportsInput, MAX_TRPC_IMPORT_BYTES } from "../schemas/data";
-import { exportLabelsText } from "../services/exports";
-import { importItems, listImports, textSource } from "../services/imports";
+import { exportLabelsText } from "@/server/services/exports";
+import { importItems, listImports, textSource } from "@/server/services/imports";
 import { projectProcedure, router } from "../trpc";
 
 export const dataRouter = router({

@@ -1,7 +1,7 @@
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { projectProcedure, router } from "../trpc";
 import { ItemsGetInput, ItemsListInput } from "../schemas/items";
-import { getItem, listItems } from "../services/items";
+import { getItem, listItems } from "@/server/services/items";
 
 export const itemsRouter = router({
   list: projectProcedure(CAN.view)

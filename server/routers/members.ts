@@ -1,7 +1,7 @@
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { projectProcedure, router } from "../trpc";
 import { MembersListInput, MembersRemoveInput, MembersSetInput } from "../schemas/members";
-import { listMembers, removeMember, setMember } from "../services/members";
+import { listMembers, removeMember, setMember } from "@/server/services/projects";
 
 export const membersRouter = router({
   list: projectProcedure(CAN.manageMembers)

@@ -1,8 +1,8 @@
 /** Project metrics over time and now. */
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { projectProcedure, router } from "../trpc";
 import { CurrentMetricsInput, TimelineInput } from "../schemas/metrics";
-import { getCurrentMetrics, listMetricTimeline } from "../services/metrics";
+import { getCurrentMetrics, listMetricTimeline } from "@/server/services/metrics";
 
 const read = projectProcedure(CAN.viewMetrics);
 

@@ -1,5 +1,5 @@
 /** Model versions: reads for metric viewers, training and activation for ML engineers and admins. */
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { projectProcedure, router } from "../trpc";
 import {
   ActivateInput,
@@ -12,10 +12,10 @@ import {
   TrainInput,
 } from "../schemas/models";
 import { dispatchJob } from "../jobs/dispatch";
-import { compareModels, getModel, getProgress, listModels } from "../services/models";
-import { activateVersion, rollbackVersion } from "../services/models-activation";
-import { requestTraining } from "../services/training-requests";
-import { recalibrate } from "../services/calibration";
+import { compareModels, getModel, getProgress, listModels } from "@/server/services/models";
+import { activateVersion, rollbackVersion } from "@/server/services/models";
+import { requestTraining } from "@/server/services/training";
+import { recalibrate } from "@/server/services/calibration";
 
 const read = projectProcedure(CAN.viewMetrics);
 const manage = projectProcedure(CAN.manageModels);

@@ -1,7 +1,7 @@
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { authedProcedure, instanceAdminProcedure, projectProcedure, router } from "../trpc";
 import { ProjectsCreateInput, ProjectsGetInput, ProjectsUpdateSettingsInput } from "../schemas/projects";
-import { createProject, getProjectOverview, listMyProjects, updateProjectSettings } from "../services/projects";
+import { createProject, getProjectOverview, listMyProjects, updateProjectSettings } from "@/server/services/projects";
 
 export const projectsRouter = router({
   /** The caller's projects with their role (every project, as admin, for instance admins). */

@@ -1,10 +1,10 @@
-import { CAN } from "../auth/roles";
+import { CAN } from "@/lib/constants";
 import { projectProcedure, router } from "../trpc";
 import { QueueExtendInput, QueueNextInput, QueueReleaseInput, QueueStatsInput } from "../schemas/queue";
-import { nextItems } from "../services/queue-next";
-import { extendLeases, releaseLeases } from "../services/queue-leases";
-import { queueStats } from "../services/queue-status";
-import { startOfDay } from "../services/annotations-list";
+import { nextItems } from "@/server/services/queue";
+import { extendLeases, releaseLeases } from "@/server/services/queue";
+import { queueStats } from "@/server/services/queue";
+import { startOfDay } from "@/server/services/annotations";
 
 export const queueRouter = router({
   /** A mutation: it hands out leases. */

@@ -1,7 +1,7 @@
 /** Accounts: instance administrators only. There is no sign-up procedure anywhere. */
 import { instanceAdminProcedure, router } from "../trpc";
 import { UsersCreateInput, UsersListInput, UsersResetPasswordInput, UsersSetDisabledInput } from "../schemas/users";
-import { createUser, listUsers, resetUserPassword, setUserDisabled } from "../services/users";
+import { createUser, listUsers, resetUserPassword, setUserDisabled } from "@/server/services/users";
 
 export const usersRouter = router({
   list: instanceAdminProcedure.input(UsersListInput).query(({ ctx, input }) => listUsers(ctx.db, input)),

@@ -1,9 +1,7 @@
 import { z } from "zod";
+import { BATCH_LABEL_STATES, BATCH_REASONS, BATCH_SORTS } from "@/lib/constants";
 import { Id, ProjectId } from "./common";
 
-export const BATCH_SORTS = ["confidence_desc", "confidence_asc", "margin_asc", "margin_desc"] as const;
-export const BATCH_REASONS = ["all", "uncertain", "audit", "auto_accepted", "disputed"] as const;
-export const BATCH_LABEL_STATES = ["any", "unlabelled", "human", "auto", "import"] as const;
 
 const Probability = z.number().min(0).max(1);
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "../auth/roles";
+import { ROLES } from "@/lib/constants";
 import { Cursor, Email, Id, Limit, ProjectId } from "./common";
 
 export const MembersListInput = z.object({ projectId: ProjectId, cursor: Cursor, limit: Limit });

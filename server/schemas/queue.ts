@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ProjectId } from "./common";
+import { MAX_NEXT } from "@/lib/constants";
 
 /** Items per queue.next call at most (also the cap on a project's batch size default). */
-export const MAX_NEXT = 50;
 
 /** Up to 50 items per call: a batch on screen, not a bulk export. Omitted: the project's batch size. */
 export const QueueNextInput = z.object({ projectId: ProjectId, n: z.number().int().min(1).max(MAX_NEXT).optional() });

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { Role } from "@/server/auth/roles";
+import type { Role } from "@/lib/constants";
 import { cx } from "./cx";
 
 export type Tone = "neutral" | "accent" | "ok" | "warn" | "danger";

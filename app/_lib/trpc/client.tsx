@@ -10,11 +10,10 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/routers/_app";
 import { makeQueryClient } from "./query-client";
+import { MAX_TRPC_BATCH } from "@/lib/constants";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
-/** Must match MAX_BATCH_SIZE in server/http.ts: a larger batch is refused outright. */
-const MAX_BATCH_ITEMS = 20;
 
 /**
  * tRPC infinite queries send `cursor: null` for the first page, while Loupe's list
@@ -52,7 +51,7 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
     createTRPCClient<AppRouter>({
       links: [
         firstPageWithoutCursor,
-        httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_BATCH_ITEMS }),
+        httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: MAX_TRPC_BATCH }),
       ],
     }),
   );

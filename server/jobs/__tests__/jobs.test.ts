@@ -4,7 +4,7 @@ import { modelVersions, predictions } from "@/db/schema";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, callerFor, makeUser } from "@/test/factories";
 import { startWorker, type RunningWorker } from "@/server/jobs/runner";
-import { makeSyntheticProject, type Synthetic } from "@/server/services/__tests__/model-fixtures";
+import { makeSyntheticProject, type Synthetic } from "@/test/model-fixtures";
 
 async function waitFor<T>(
   what: string,

@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { modelVersions, projects } from "@/db/schema";
 import { createTestDb, type TestDb } from "@/test/db";
-import { requestTraining } from "@/server/services/training-requests";
+import { requestTraining } from "@/server/services/training";
 import { runTraining } from "@/server/services/training";
-import { loadVersion } from "@/server/services/models-load";
-import { modelCache } from "@/server/services/models-cache";
-import { rollbackVersion } from "@/server/services/models-activation";
+import { loadVersion } from "@/server/services/models";
+import { modelCache } from "@/server/services/models";
+import { rollbackVersion } from "@/server/services/models";
 import { startWorker } from "@/server/jobs/runner";
-import { makeSyntheticProject } from "@/server/services/__tests__/model-fixtures";
+import { makeSyntheticProject } from "@/test/model-fixtures";
 
 const url = process.env.TEST_DATABASE_URL;
 

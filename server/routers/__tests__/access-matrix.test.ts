@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
-import { ROLES, type Role } from "@/server/auth/roles";
+import { ROLES, type Role } from "@/lib/constants";
 import { appRouter } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/services/auth";
 import type { Access } from "@/server/trpc";

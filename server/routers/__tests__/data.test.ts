@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, callerFor, makeProject, makeUser } from "@/test/factories";
-import { csv, jsonl, manyLines, projectCounts } from "@/server/services/__tests__/import-helpers";
+import { csv, jsonl, manyLines, projectCounts } from "@/test/import-helpers";
 
 describe.each(dbTargets())("data router on $name", (target) => {
   let h: TestDb;

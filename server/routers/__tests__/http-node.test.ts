@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "@/server/auth/password";
 import { setDbHandle } from "@/server/db";
 import { env } from "@/server/env";
-import { GZIP_MIN_BYTES, isTrpcPath, MAX_TRPC_BODY_BYTES, serveTrpc } from "@/server/http-node";
+import { GZIP_MIN_BYTES, isTrpcPath, MAX_TRPC_BODY_BYTES, serveTrpc } from "@/server/http/http-node";
 import { getSessionUser } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { makeUser } from "@/test/factories";

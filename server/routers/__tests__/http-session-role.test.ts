@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { memberships, sessions, users } from "@/db/schema";
 import { setDbHandle } from "@/server/db";
 import { env } from "@/server/env";
-import { handleTrpcRequest } from "@/server/http";
+import { handleTrpcRequest } from "@/server/http/http";
 import { createSession, revokeSession, sessionIdFor } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, makeProject, makeUser } from "@/test/factories";

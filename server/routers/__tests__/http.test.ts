@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDbHandle } from "@/server/db";
 import { env } from "@/server/env";
-import { handleTrpcRequest, MAX_BATCH_SIZE } from "@/server/http";
+import { MAX_TRPC_BATCH } from "@/lib/constants";
+import { handleTrpcRequest } from "@/server/http/http";
 import { createSession, getSessionUser } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { makeUser } from "@/test/factories";
@@ -87,10 +88,10 @@ describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
     expect(get.status).toBe(400);
     expect(JSON.stringify(await get.json())).toMatch(/batch/i);
 
-    const body = JSON.stringify(Object.fromEntries(Array.from({ length: MAX_BATCH_SIZE + 1 }, (_, i) => [i, {}])));
+    const body = JSON.stringify(Object.fromEntries(Array.from({ length: MAX_TRPC_BATCH + 1 }, (_, i) => [i, {}])));
     const big = await handleTrpcRequest(
       post(
-        `${Array(MAX_BATCH_SIZE + 1)
+        `${Array(MAX_TRPC_BATCH + 1)
           .fill("auth.logout")
           .join(",")}?batch=1`,
         { cookie, "content-type": "application/json", origin: ORIGIN },

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
-import { requireProject } from "@/server/rsc";
+import { requireProject } from "@/server/http/rsc";
 import { RoleBadge } from "@/app/_components/ui/badge";
 import { sectionsFor } from "@/app/_lib/project-sections";
 import { ProjectNav } from "./_components/project-nav";

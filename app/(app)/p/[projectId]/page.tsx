@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getCaller, requireProject, settle } from "@/server/rsc";
+import { getCaller, requireProject, settle } from "@/server/http/rsc";
 import { Alert } from "@/app/_components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/app/_components/ui/card";
 import { Stat, formatCount } from "@/app/_components/ui/stat";

@@ -1,4 +1,4 @@
-import { handleTrpcRequest } from "@/server/http";
+import { handleTrpcRequest } from "@/server/http/http";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

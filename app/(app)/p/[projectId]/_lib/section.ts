@@ -5,8 +5,8 @@
  *   const gate = await gateSection((await params).projectId, "review");
  *   if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
  */
-import { requireProject, type MyProject } from "@/server/rsc";
-import type { Role } from "@/server/auth/roles";
+import { requireProject, type MyProject } from "@/server/http/rsc";
+import type { Role } from "@/lib/constants";
 import { projectHref, rolesFor, sectionAllows, sectionByKey } from "@/app/_lib/project-sections";
 
 export type SectionGate = { project: MyProject; allowed: boolean; needed: Role[]; backHref: string };

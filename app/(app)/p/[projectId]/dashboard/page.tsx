@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getCaller, settle } from "@/server/rsc";
+import { getCaller, settle } from "@/server/http/rsc";
 import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { getCaller, settle } from "@/server/rsc";
+import { getCaller, settle } from "@/server/http/rsc";
 import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { buttonClasses } from "@/app/_components/ui/button";
@@ -8,11 +8,10 @@ import { PageHeader } from "@/app/_components/ui/page-header";
 import { projectHref } from "@/app/_lib/project-sections";
 import { gateSection } from "../_lib/section";
 import { ModelsManager } from "./_components/models-manager";
+import { MIN_TRAINING_ITEMS } from "@/lib/constants";
 
 export const metadata: Metadata = { title: "Models" };
 
-/** Mirrors MIN_TRAINING_ITEMS in server/services/training-pipeline.ts, for the empty state's advice. */
-const MIN_LABELS = 10;
 
 export default async function ModelsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const gate = await gateSection((await params).projectId, "models");
@@ -58,7 +57,7 @@ export default async function ModelsPage({ params }: { params: Promise<{ project
           labelled: o.labelCounts.human + o.labelCounts.import,
           gold: o.itemCounts.test,
           categories: o.categoryCount,
-          minLabels: MIN_LABELS,
+          minLabels: MIN_TRAINING_ITEMS,
         }}
       />
     </>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { getCaller, requireMe, unwrap } from "@/server/rsc";
+import { getCaller, requireMe, unwrap } from "@/server/http/rsc";
 import { AccessDenied } from "@/app/_components/access-denied";
 import { gateSection } from "../_lib/section";
 import { ReviewApp } from "./_components/review-app";

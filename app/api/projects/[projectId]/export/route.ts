@@ -1,7 +1,7 @@
 /** Streamed label download for the UI's export link; access rules live in the handler. */
 import { getDbHandle } from "@/server/db";
 import { env } from "@/server/env";
-import { handleExportRequest } from "@/server/services/exports-http";
+import { handleExportRequest } from "@/server/http/export-route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

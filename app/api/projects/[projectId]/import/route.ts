@@ -1,7 +1,7 @@
 /** Streamed upload (files too large for tRPC); access rules and limits live in the handler. */
 import { getDbHandle } from "@/server/db";
 import { env } from "@/server/env";
-import { handleImportRequest } from "@/server/services/imports-http";
+import { handleImportRequest } from "@/server/http/import-route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -2,7 +2,9 @@
  * Batch-review filters live in the URL (?cat=&min=&max=&reason=&label=&sort=&size=),
  * so a filtered view can be shared and survives a reload. Anything malformed is dropped.
  */
-import { BATCH_LABEL_STATES, BATCH_REASONS, BATCH_SORTS } from "@/server/schemas/batch";
+import { BATCH_SORTS } from "@/lib/constants";
+import { BATCH_REASONS } from "@/lib/constants";
+import { BATCH_LABEL_STATES } from "@/lib/constants";
 
 export type BatchSort = (typeof BATCH_SORTS)[number];
 export type BatchReason = (typeof BATCH_REASONS)[number];

@@ -2,7 +2,7 @@
 import { useRef, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { useQueryClient } from "@tanstack/react-query";
-import { IMPORT_LIMITS } from "@/server/import/types";
+import { IMPORT_LIMITS } from "@/lib/constants";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import { Alert } from "@/app/_components/ui/alert";
 import { Button } from "@/app/_components/ui/button";

@@ -4,10 +4,8 @@
  * commits, so an answer is either a report of what was written or the row errors
  * of a file of which nothing was written.
  */
-import type { ImportResult } from "@/server/services/imports";
-import type { ImportRowError } from "@/server/import/types";
-
-export const UPLOAD_FILENAME_HEADER = "x-loupe-filename";
+import { UPLOAD_FILENAME_HEADER } from "@/lib/constants";
+import type { ImportResult, ImportRowError } from "@/server/services/imports";
 
 export type UploadOptions = { format: "csv" | "jsonl"; unknownCategories: "create" | "reject" };
 

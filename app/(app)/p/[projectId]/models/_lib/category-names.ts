@@ -1,5 +1,5 @@
 /** Category paths by id for a model's tables, read through the caller (deleted ones included: old versions name them). */
-import type { ServerCaller } from "@/server/rsc";
+import type { ServerCaller } from "@/server/http/rsc";
 
 /** Enough for any taxonomy Loupe is meant for; beyond it ids show as "#id". */
 const MAX_PAGES = 30;

@@ -1,0 +1,58 @@
+/**
+ * Constants and enums that both pages and the server need. This module imports
+ * nothing, so a client component can use it without pulling server code into
+ * the browser bundle; the server reads the same values from here.
+ */
+
+/** Roles per project. */
+export const ROLES = ["annotator", "reviewer", "ml_engineer", "manager", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Named role sets, so a procedure's declaration reads as intent. */
+export const CAN = {
+  /** Anyone who is a member of the project. */
+  view: ["annotator", "reviewer", "ml_engineer", "manager", "admin"],
+  annotate: ["annotator", "reviewer", "ml_engineer", "admin"],
+  batchReview: ["reviewer", "ml_engineer", "admin"],
+  manageModels: ["ml_engineer", "admin"],
+  viewMetrics: ["reviewer", "ml_engineer", "manager", "admin"],
+  importData: ["ml_engineer", "admin"],
+  exportData: ["ml_engineer", "manager", "admin"],
+  readAudit: ["manager", "admin"],
+  manageMembers: ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+/** Bounds of an import file and of each field, checked while streaming. */
+export const IMPORT_LIMITS = {
+  maxBytes: 200 * 1024 * 1024,
+  maxRows: 1_000_000,
+  maxErrors: 100,
+  /** Longest single record we buffer; far above the sum of field limits. */
+  maxRecordChars: 1024 * 1024,
+  idChars: 200,
+  titleChars: 2_000,
+  descriptionChars: 20_000,
+  categoryChars: 500,
+  categoryDepth: 6,
+} as const;
+
+/**
+ * A custom header cannot be sent cross-site without a CORS preflight (which is
+ * never granted), so requiring it on uploads keeps other sites from posting
+ * files with the user's cookie.
+ */
+export const UPLOAD_FILENAME_HEADER = "x-loupe-filename";
+
+/** Calls per tRPC batch; a larger batch is refused before any resolver runs. */
+export const MAX_TRPC_BATCH = 20;
+
+/** Items one queue.next may lease. */
+export const MAX_NEXT = 50;
+
+/** Labelled pool items a training run needs at the least. */
+export const MIN_TRAINING_ITEMS = 10;
+
+/** The batch grid's sort orders, reasons and label-state filters. */
+export const BATCH_SORTS = ["confidence_desc", "confidence_asc", "margin_asc", "margin_desc"] as const;
+export const BATCH_REASONS = ["all", "uncertain", "audit", "auto_accepted", "disputed"] as const;
+export const BATCH_LABEL_STATES = ["any", "unlabelled", "human", "auto", "import"] as const;

@@ -1,0 +1,163 @@
+/**
+ * Calibrating, certifying and evaluating a trained model on labelled items.
+ * Shared by training runs and recalibration jobs.
+ */
+import {
+  evaluate,
+  expectedCalibrationError,
+  fitBestCalibration,
+  fitCalibration as fitMlCalibration,
+  reliabilityDiagram,
+  selectThresholds,
+  type Thresholds,
+  type Calibration,
+  type PredictOptions,
+  type TextInput,
+  type TrainedModel,
+} from "@/ml";
+import type { LabelledItem } from "@/server/services/training";
+
+/** Equal-width bins of the stored reliability diagram and its ECE (10, as versions have always been reported). */
+const RELIABILITY_BINS = 10;
+/** Below this many calibration items temperature alone is fitted: the method choice needs two halves big enough for isotonic blocks (≥ 50). */
+const MIN_ITEMS_FOR_METHOD_CHOICE = 200;
+const MIN_ITEMS_FOR_TEMPERATURE = 10;
+
+export const CONFIDENCE_LEVEL = 0.95;
+
+export type Scored = { itemId: number; truth: number; predicted: number; confidence: number; correct: boolean };
+
+/**
+ * Cached models are shared between jobs: the calibration is set and used in one
+ * synchronous stretch (TrainedModel.predict does not yield), so jobs cannot mix them up.
+ */
+export function predictWith(model: TrainedModel, cal: Calibration, inputs: TextInput[], opts: PredictOptions) {
+  model.setCalibration(cal);
+  return model.predict(inputs, opts);
+}
+
+/** Predictions of `model` under `cal` on items whose category is in the model's output. */
+export async function scoreLabelled(
+  model: TrainedModel,
+  cal: Calibration,
+  rows: LabelledItem[],
+  categoryIds: number[],
+): Promise<Scored[]> {
+  const index = new Map(categoryIds.map((c, i) => [c, i]));
+  const known = rows.filter((r) => index.has(r.categoryId));
+  const preds = await predictWith(
+    model,
+    cal,
+    known.map((r) => r.input),
+    { topK: 1 },
+  );
+  return known.map((r, i) => {
+    const p = preds[i]!;
+    const predicted = p.top[0]?.classIndex ?? 0;
+    const truth = index.get(r.categoryId)!;
+    return { itemId: r.itemId, truth, predicted, confidence: p.confidence, correct: predicted === truth };
+  });
+}
+
+/**
+ * Post-hoc calibration fitted on raw logits of the calibration split: ml's
+ * fitBestCalibration (temperature, +bias or +isotonic, chosen by 2-fold held-out
+ * ECE) when the split is big enough, temperature alone on small splits, none on tiny ones.
+ */
+export function fitCalibration(model: TrainedModel, rows: LabelledItem[], categoryIds: number[]): Calibration {
+  const index = new Map(categoryIds.map((c, i) => [c, i]));
+  const known = rows.filter((r) => index.has(r.categoryId));
+  if (known.length < MIN_ITEMS_FOR_TEMPERATURE) return { method: "none", temperature: 1 };
+  const args = {
+    logits: model.logits(known.map((r) => r.input)),
+    labels: known.map((r) => index.get(r.categoryId)!),
+    numClasses: model.numClasses,
+  };
+  return known.length >= MIN_ITEMS_FOR_METHOD_CHOICE
+    ? fitBestCalibration(args).calibration
+    : fitMlCalibration({ ...args, method: "temperature" }).calibration;
+}
+
+/**
+ * Thresholds certified on random-sample evidence only (gold items and audit
+ * decisions): uncertainty-sampled labels are skewed towards hard items and
+ * would certify the wrong population.
+ */
+export function certify(scored: Scored[], numClasses: number, targetPrecision: number): Thresholds {
+  return selectThresholds({
+    confidences: scored.map((s) => s.confidence),
+    predicted: scored.map((s) => s.predicted),
+    correct: scored.map((s) => s.correct),
+    numClasses,
+    targetPrecision,
+    confidenceLevel: CONFIDENCE_LEVEL,
+  });
+}
+
+/** Share of rows the thresholds auto-accept, and how many of those are right. */
+export function coverageAt(
+  rows: readonly Pick<Scored, "predicted" | "confidence" | "correct">[],
+  perClass: readonly (number | null)[],
+) {
+  const accepted = rows.filter((r) => {
+    const t = perClass[r.predicted];
+    return t !== null && t !== undefined && r.confidence >= t;
+  });
+  const right = accepted.filter((r) => r.correct).length;
+  return {
+    coverage: rows.length ? accepted.length / rows.length : 0,
+    precision: accepted.length ? right / accepted.length : null,
+    accepted: accepted.length,
+  };
+}
+
+/** ECE and the reliability bins in the shape the UI reads ({ lo, hi, count, accuracy, confidence }). */
+export function calibrationFigures(rows: readonly Scored[]) {
+  const conf = rows.map((s) => s.confidence);
+  const correct = rows.map((s) => s.correct);
+  const bins = reliabilityDiagram(conf, correct, RELIABILITY_BINS).map((b) => ({
+    lo: b.lower,
+    hi: b.upper,
+    count: b.count,
+    accuracy: b.accuracy,
+    confidence: b.meanConfidence,
+  }));
+  return { ece: expectedCalibrationError(conf, correct, RELIABILITY_BINS), bins };
+}
+
+export type GoldReport = ReturnType<typeof evaluateGold>;
+
+/** Gold-set report (ml's evaluate); class indices are mapped back to category ids for the UI. */
+export function evaluateGold(scored: Scored[], categoryIds: number[], perClassThresholds: readonly (number | null)[]) {
+  const ev = evaluate({
+    predicted: scored.map((s) => s.predicted),
+    labels: scored.map((s) => s.truth),
+    numClasses: categoryIds.length,
+  });
+  const cal = calibrationFigures(scored);
+  const cov = coverageAt(scored, perClassThresholds);
+  return {
+    n: scored.length,
+    accuracy: ev.accuracy,
+    macroF1: ev.macroF1,
+    ece: cal.ece,
+    reliability: cal.bins,
+    coverageAtTarget: cov.coverage,
+    precisionAtTarget: cov.precision,
+    perClass: ev.perClass.map((c, i) => ({
+      classIndex: i,
+      categoryId: categoryIds[i]!,
+      precision: c.precision,
+      recall: c.recall,
+      f1: c.f1,
+      support: c.support,
+    })),
+    confusions: ev.topConfusions
+      .slice(0, 20)
+      .map((c) => ({
+        trueCategoryId: categoryIds[c.actual]!,
+        predictedCategoryId: categoryIds[c.predicted]!,
+        count: c.count,
+      })),
+  };
+}

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleExportRequest } from "@/server/http/export-route";
+import { handleImportRequest, MAX_UPLOAD_BYTES } from "@/server/http/import-route";
+import { UPLOAD_FILENAME_HEADER } from "@/lib/constants";
+import { createSession } from "@/server/services/auth";
+import { createTestDb, dbTargets, type TestDb } from "@/test/db";
+import { addMember, makeProject, makeUser, TEST_SECRET } from "@/test/factories";
+import { jsonl, manyLines, projectCounts } from "@/test/import-helpers";
+
+describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
+  let h: TestDb;
+  beforeAll(async () => {
+    h = await createTestDb(target);
+  });
+  afterAll(async () => h?.drop());
+
+  const deps = () => ({ db: h.db, sessionSecret: TEST_SECRET });
+
+  async function member(projectId: number, role: "ml_engineer" | "annotator" | "manager") {
+    const user = await makeUser(h.db);
+    await addMember(h.db, projectId, user.id, role);
+    const { token } = await createSession(h.db, user.id, TEST_SECRET, 1);
+    return `loupe_session=${token}`;
+  }
+
+  function upload(projectId: number, cookie: string | null, body: BodyInit, headers: Record<string, string> = {}) {
+    return handleImportRequest(
+      new Request(`http://localhost/api/projects/${projectId}/import`, {
+        method: "POST",
+        body,
+        headers: { ...(cookie ? { cookie } : {}), [UPLOAD_FILENAME_HEADER]: "items.jsonl", ...headers },
+      }),
+      deps(),
+      String(projectId),
+    );
+  }
+
+  it("streams an upload into the import service and the download back out, with the session's role checked", async () => {
+    const { project } = await makeProject(h.db);
+    const ml = await member(project.id, "ml_engineer");
+    const res = await upload(project.id, ml, jsonl(manyLines(20)));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ rows: 20, created: 20 });
+
+    const manager = await member(project.id, "manager");
+    const get = (cookie: string | null, pid = project.id, qs = "format=csv") =>
+      handleExportRequest(
+        new Request(`http://localhost/api/projects/${pid}/export?${qs}`, { headers: cookie ? { cookie } : {} }),
+        deps(),
+        String(pid),
+      );
+    const ok = await get(manager);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toContain("text/csv");
+    expect(ok.headers.get("content-disposition")).toMatch(/attachment; filename=".*-labels\.csv"/);
+    const text = await ok.text();
+    expect(text.split("\n")[0]).toBe("id,title,category,split,source,annotator,model_version,labelled_at");
+    expect(text.trim().split("\n")).toHaveLength(1 + 15);
+
+    expect((await get(null)).status).toBe(401);
+    expect((await get(await member(project.id, "annotator"))).status).toBe(403);
+    const other = await makeProject(h.db);
+    expect((await get(manager, other.project.id)).status).toBe(404);
+    expect((await get(manager, project.id, "format=xlsx")).status).toBe(400);
+  });
+
+  it("refuses uploads: without the custom header, by role, and over the size limit before reading the body", async () => {
+    const { project } = await makeProject(h.db);
+    const ml = await member(project.id, "ml_engineer");
+    const before = await projectCounts(h, project.id);
+    const noHeader = await handleImportRequest(
+      new Request(`http://localhost/api/projects/${project.id}/import?format=jsonl`, {
+        method: "POST",
+        body: jsonl(manyLines(2)),
+        headers: { cookie: ml },
+      }),
+      deps(),
+      String(project.id),
+    );
+    expect(noHeader.status).toBe(403);
+    expect((await upload(project.id, await member(project.id, "annotator"), jsonl(manyLines(2)))).status).toBe(403);
+    expect((await upload(project.id, null, jsonl(manyLines(2)))).status).toBe(401);
+
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled += 1;
+        c.enqueue(new TextEncoder().encode("x".repeat(1024)));
+      },
+    });
+    const tooBig = await handleImportRequest(
+      new Request(`http://localhost/api/projects/${project.id}/import`, {
+        method: "POST",
+        body,
+        duplex: "half",
+        headers: { cookie: ml, [UPLOAD_FILENAME_HEADER]: "big.jsonl", "content-length": String(MAX_UPLOAD_BYTES + 1) },
+      } as RequestInit),
+      deps(),
+      String(project.id),
+    );
+    expect(tooBig.status).toBe(413);
+    expect(pulled).toBeLessThanOrEqual(1); // a stream may pre-pull one chunk; none was consumed by us
+
+    const bad = await upload(project.id, ml, jsonl([{ id: "a", title: "" }]));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { errors: [{ line: 1, field: "title", message: "required" }] } });
+    expect(await projectCounts(h, project.id)).toEqual({ ...before, failedImports: 1 });
+  });
+});

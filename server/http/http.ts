@@ -1,0 +1,72 @@
+/**
+ * The tRPC HTTP entry: request guards (cross-site mutations, oversized
+ * batches) run before tRPC, then the context is built from the cookie.
+ */
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter } from "@/server/routers/_app";
+import { getDbHandle } from "@/server/db";
+import { env } from "@/server/env";
+import { readCookie, SESSION_COOKIE } from "@/server/auth/cookies";
+import { FROM_SESSION, type Context } from "@/server/trpc";
+import { MAX_TRPC_BATCH } from "@/lib/constants";
+
+export const TRPC_ENDPOINT = "/api/trpc";
+
+/** Mutations (POST) must be same-origin JSON: blocks form posts and text/plain from other sites. */
+export function rejectUnsafeRequest(req: Request, extraOrigins: string[]): string | null {
+  if (req.method !== "POST") return null;
+  const type = (req.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") return "Mutations require Content-Type: application/json";
+  const origin = req.headers.get("origin");
+  if (origin) {
+    const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      return "Malformed Origin header";
+    }
+    if (originHost !== host && !extraOrigins.includes(origin)) return "Cross-site request refused";
+  }
+  return null;
+}
+
+export async function handleTrpcRequest(req: Request): Promise<Response> {
+  const e = env();
+  const refusal = rejectUnsafeRequest(
+    req,
+    e.ALLOWED_ORIGINS.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+  if (refusal) return Response.json({ error: { message: refusal } }, { status: 403 });
+  return fetchRequestHandler({
+    endpoint: TRPC_ENDPOINT,
+    req,
+    router: appRouter,
+    maxBatchSize: MAX_TRPC_BATCH,
+    createContext: ({ resHeaders }) => createHttpContext(req, resHeaders),
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+    },
+  });
+}
+
+async function createHttpContext(req: Request, resHeaders: Headers): Promise<Context> {
+  const e = env();
+  const { db } = await getDbHandle();
+  const token = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
+  // The procedure builders resolve the session (with the project role, in one statement).
+  const user = token ? FROM_SESSION : null;
+  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return {
+    db,
+    user,
+    sessionToken: token,
+    sessionSecret: e.sessionSecret,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    clientKey: forwarded || "local",
+    setCookie: (c) => resHeaders.append("set-cookie", c),
+    secureCookies: new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https",
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * One decision on one leased item. Everything (annotation, label, lease,
+ * audit event) happens in one transaction; a retry with the same
+ * idempotency key returns the stored result and writes nothing.
+ */
+import { and, eq, or, sql } from "drizzle-orm";
+import { executeRows, type Db, type Tx } from "@/db/client";
+import { annotations, categories, leases, projects, type PreviousLabel } from "@/db/schema";
+import { ConflictError, ValidationError } from "@/server/errors";
+import {
+  type DecisionAction,
+  type DecisionResult,
+  findByKeys,
+  isUniqueViolation,
+  leavesLabel,
+  loadSuggestions,
+  lockLabels,
+  requireItems,
+  requireLiveCategories,
+  checkLiveCategories,
+  type CategoryRow,
+  snapshotOf,
+  type Suggestion,
+  toDecisionResult,
+} from "./decision-shared";
+
+/** The reason the item was leased, copied onto the annotation (audits are measured by it). */
+type PickReason = NonNullable<(typeof annotations.$inferInsert)["reason"]>;
+
+export type SubmitParams = {
+  projectId: number;
+  userId: number;
+  itemId: number;
+  leaseToken: string;
+  idempotencyKey: string;
+  action: DecisionAction;
+  categoryId?: number;
+  timeSpentMs: number;
+  /** The model version whose suggestion was on screen. */
+  modelVersionId?: number;
+};
+
+export async function submitAnnotation(db: Db, p: SubmitParams): Promise<DecisionResult> {
+  try {
+    return await db.transaction((tx) => submitInTx(tx, p));
+  } catch (e) {
+    // Two identical requests at once: the loser hits the unique index and answers with the winner's result.
+    if (!isUniqueViolation(e)) throw e;
+    const [stored] = await findByKeys(db, p.projectId, p.userId, [p.idempotencyKey]);
+    if (!stored) throw e;
+    return sameRequestOrConflict(stored, p);
+  }
+}
+
+function sameRequestOrConflict(stored: Parameters<typeof toDecisionResult>[0], p: SubmitParams): DecisionResult {
+  if (stored.itemId !== p.itemId) {
+    throw new ConflictError("This idempotency key was already used for another item", { itemId: stored.itemId });
+  }
+  return toDecisionResult(stored);
+}
+
+async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
+  // Everything the decision needs is read in one round trip; the statements
+  // run in this order on the connection (lease lock first, then the label lock,
+  // as before). A suggestion error is only raised once the lease is known valid.
+  const [[lease], current, suggestions, cats] = await Promise.all([
+    tx
+      .select({ token: leases.token, userId: leases.userId, reason: leases.reason })
+      .from(leases)
+      .where(and(eq(leases.itemId, p.itemId), eq(leases.projectId, p.projectId)))
+      .for("update"),
+    lockLabels(tx, p.projectId, [p.itemId]),
+    loadSuggestions(tx, p.projectId, [p.itemId], p.modelVersionId).catch((e: unknown) => e as Error),
+    decisionCategories(tx, p),
+  ]);
+  // An expired lease is still honoured while its row carries our token: a
+  // take-over by someone else replaces the token, so then this is a CONFLICT.
+  if (!lease || lease.userId !== p.userId || lease.token.toLowerCase() !== p.leaseToken.toLowerCase())
+    return replayOrRefuse(tx, p);
+  // Our live token means a new request for this item: a stored decision deleted
+  // its lease and every lease gets a fresh token. A key already used for another
+  // item fails the unique index on insert (answered in submitAnnotation), and our
+  // lease row (of this project, locked) stands for the item, so neither lookup
+  // is repeated here.
+  if (suggestions instanceof Error) throw suggestions;
+  const previous = snapshotOf(current.get(p.itemId));
+  // An audit shows the auto label under review; one whose auto label was replaced meanwhile falls back to the model's suggestion.
+  const shown = (lease.reason === "audit" ? auditedSuggestion(previous) : null) ?? suggestions.get(p.itemId) ?? null;
+  const decision = await resolveDecision(tx, p, shown, cats);
+  return storeDecision(tx, p, decision, lease.reason, previous);
+}
+
+type StoredRow = {
+  id: number | string;
+  itemId: number;
+  action: string;
+  categoryId: number | null;
+  previousLabel: PreviousLabel | null;
+  reason: string | null;
+  createdAt: string;
+};
+
+/**
+ * The annotation, the human label (not for a skip or a second opinion), the lease's end and the
+ * audit event in one statement (data-modifying CTEs; it used to be four
+ * statements in two round trips). The audit's `after` is what the caller gets:
+ * the annotation id, the label after the decision and the pick reason.
+ */
+async function storeDecision(
+  tx: Tx,
+  p: SubmitParams,
+  d: Decision,
+  reason: PickReason,
+  previous: PreviousLabel | null,
+): Promise<DecisionResult> {
+  const label = leavesLabel(p.action, reason, previous)
+    ? previous
+      ? { categoryId: previous.categoryId, source: previous.source }
+      : null
+    : { categoryId: d.categoryId, source: "human" };
+  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  const [row] = await executeRows<{ a: StoredRow | string }>(
+    tx,
+    sql`with a as (
+      insert into annotations (project_id, item_id, user_id, action, category_id, suggested_category_id, suggested_confidence,
+                               model_version_id, reason, time_spent_ms, idempotency_key, previous_label)
+      values (${p.projectId}, ${p.itemId}, ${p.userId}, ${p.action}, ${d.categoryId}::int, ${d.suggestion?.categoryId ?? null}::int,
+              ${d.suggestion?.confidence ?? null}::float8, ${d.suggestion?.modelVersionId ?? p.modelVersionId ?? null}::int, ${reason},
+              ${p.timeSpentMs}, ${p.idempotencyKey}, ${json(previous)}::jsonb)
+      returning id, item_id, action, category_id, previous_label, reason, created_at
+    ), l as (
+      insert into labels (item_id, project_id, category_id, source, user_id, annotation_id, model_version_id, confidence, updated_at)
+      select a.item_id, ${p.projectId}, a.category_id, 'human', ${p.userId}, a.id, null, null, now() from a
+      where ${!leavesLabel(p.action, reason, previous)}::boolean
+      on conflict (item_id) do update set category_id = excluded.category_id, source = excluded.source, user_id = excluded.user_id,
+        annotation_id = excluded.annotation_id, model_version_id = null, confidence = null, updated_at = now()
+    ), d as (
+      delete from leases where item_id = ${p.itemId} and project_id = ${p.projectId}
+    ), e as (
+      insert into audit_events (project_id, actor_id, action, entity_type, entity_id, before, after)
+      select ${p.projectId}, ${p.userId}, ${`annotation.${p.action}`}, 'item', ${String(p.itemId)}, ${json(previous)}::jsonb,
+        jsonb_build_object('annotationId', a.id) || ${json({ label, reason })}::jsonb
+      from a
+    )
+    select jsonb_build_object('id', a.id, 'itemId', a.item_id, 'action', a.action, 'categoryId', a.category_id,
+      'previousLabel', a.previous_label, 'reason', a.reason, 'createdAt', a.created_at) as a
+    from a`,
+  );
+  if (!row) throw new Error("insert returned no row");
+  const a = typeof row.a === "string" ? (JSON.parse(row.a) as StoredRow) : row.a;
+  return toDecisionResult({ ...a, id: Number(a.id), createdAt: new Date(a.createdAt) });
+}
+
+/**
+ * No valid lease: a foreign item is NOT_FOUND; a retry of a stored request
+ * (found now that the lease lock was waited for) gets the stored answer;
+ * anything else is a CONFLICT.
+ */
+async function replayOrRefuse(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
+  await requireItems(tx, p.projectId, [p.itemId]);
+  const [stored] = await findByKeys(tx, p.projectId, p.userId, [p.idempotencyKey]);
+  if (stored) return sameRequestOrConflict(stored, p);
+  throw new ConflictError("Your lease on this item is no longer valid; it may have been given to someone else", {
+    itemId: p.itemId,
+  });
+}
+
+type Decision = Awaited<ReturnType<typeof resolveDecision>>;
+
+/** An audit shows the auto label under review, so "accept" confirms that label (even if a newer model would now suggest something else). */
+function auditedSuggestion(audited: PreviousLabel | null): Suggestion | null {
+  return audited?.source === "auto" && audited.categoryId !== null
+    ? {
+        categoryId: audited.categoryId,
+        confidence: audited.confidence ?? null,
+        modelVersionId: audited.modelVersionId ?? null,
+      }
+    : null;
+}
+
+/**
+ * The categories the decision can set, read with the lease: the corrected
+ * one, the item's prediction (given or active version) and its current label.
+ */
+function decisionCategories(tx: Tx, p: SubmitParams): Promise<CategoryRow[]> {
+  if (p.action !== "accept" && p.action !== "correct") return Promise.resolve([]);
+  const version =
+    p.modelVersionId ??
+    sql`(select ${projects.activeModelVersionId} from ${projects} where ${projects.id} = ${p.projectId})`;
+  return tx
+    .select({ id: categories.id, path: categories.path, deletedAt: categories.deletedAt })
+    .from(categories)
+    .where(
+      and(
+        eq(categories.projectId, p.projectId),
+        or(
+          p.categoryId === undefined ? undefined : eq(categories.id, p.categoryId),
+          sql`${categories.id} in (select pr.category_id from predictions pr where pr.project_id = ${p.projectId} and pr.item_id = ${p.itemId} and pr.model_version_id = ${version})`,
+          sql`${categories.id} in (select lb.category_id from labels lb where lb.project_id = ${p.projectId} and lb.item_id = ${p.itemId})`,
+        ),
+      ),
+    );
+}
+
+/** Checked on the rows read with the lease; a category not among them (changed meanwhile) is looked up as before. */
+async function requireLive(tx: Tx, p: SubmitParams, id: number, cats: CategoryRow[]): Promise<void> {
+  if (cats.some((c) => c.id === id)) checkLiveCategories(cats, [id]);
+  else await requireLiveCategories(tx, p.projectId, [id]);
+}
+
+/** What category the decision sets, given the suggestion that was on screen. */
+async function resolveDecision(tx: Tx, p: SubmitParams, suggestion: Suggestion | null, cats: CategoryRow[]) {
+  if (p.action === "accept") {
+    if (!suggestion)
+      throw new ValidationError("There is no model suggestion to accept for this item; choose a category");
+    await requireLive(tx, p, suggestion.categoryId, cats);
+    return { categoryId: suggestion.categoryId, suggestion };
+  }
+  if (p.action === "correct") {
+    if (p.categoryId === undefined) throw new ValidationError("A correction needs a category");
+    await requireLive(tx, p, p.categoryId, cats);
+    return { categoryId: p.categoryId, suggestion };
+  }
+  return { categoryId: null, suggestion };
+}

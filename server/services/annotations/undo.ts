@@ -1,0 +1,190 @@
+/**
+ * Undo of one's own last decision within a short window. Nothing is deleted:
+ * an `undo` annotation points at the undone one, the label it replaced is
+ * restored, and the item is leased back to the caller to decide again.
+ */
+import { and, desc, eq, ne, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { annotations, labels, leases, type PreviousLabel } from "@/db/schema";
+import { ConflictError, NotFoundError } from "@/server/errors";
+import { recordAudit } from "@/server/services/audit";
+import { findByKeys, isUniqueViolation, leavesLabel, lockLabels, requireItems, snapshotOf } from "./decision-shared";
+import { claimForUser } from "@/server/services/queue";
+import { forgetLowWaterMarks } from "@/server/services/queue";
+import { leaseMinutesOf, loadQueueProject } from "@/server/services/queue";
+
+export const UNDO_WINDOW_MS = 2 * 60 * 1000;
+
+export type UndoParams = {
+  projectId: number;
+  userId: number;
+  idempotencyKey: string;
+  annotationId?: number;
+  windowMs?: number;
+};
+export type UndoResult = {
+  undoAnnotationId: number;
+  undoneAnnotationId: number;
+  itemId: number;
+  restoredLabel: { categoryId: number | null; source: string } | null;
+  lease: { token: string; expiresAt: Date } | null;
+};
+
+export async function undoLastDecision(db: Db, p: UndoParams): Promise<UndoResult> {
+  try {
+    const undone = await db.transaction((tx) => undoInTx(tx, p));
+    // The item is open again: the queue's low-water mark may have passed it.
+    forgetLowWaterMarks(db, p.projectId);
+    return undone;
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const replay = await storedUndo(db, p);
+    if (replay) return replay;
+    // The unique index on undoes_annotation_id: another undo of the same decision won.
+    throw new ConflictError("That decision has already been undone");
+  }
+}
+
+async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
+  const replay = await storedUndo(tx, p);
+  if (replay) return replay;
+  const last = await lastDecision(tx, p);
+  await requireItems(tx, p.projectId, [last.itemId]);
+  const current = (await lockLabels(tx, p.projectId, [last.itemId])).get(last.itemId);
+  if (!leavesLabel(last.action, last.reason, last.previousLabel)) {
+    if (current?.annotationId !== last.id)
+      throw new ConflictError("The item has been decided again since; your decision can no longer be undone");
+    await restoreLabel(tx, p.projectId, last.itemId, last.previousLabel);
+  }
+  const [undo] = await tx
+    .insert(annotations)
+    .values({
+      projectId: p.projectId,
+      itemId: last.itemId,
+      userId: p.userId,
+      action: "undo",
+      categoryId: last.previousLabel?.categoryId ?? null,
+      reason: last.reason,
+      idempotencyKey: p.idempotencyKey,
+      undoesAnnotationId: last.id,
+      previousLabel: snapshotOf(current),
+    })
+    .returning({ id: annotations.id });
+  const leaseMinutes = leaseMinutesOf(await loadQueueProject(tx, p.projectId));
+  const lease = await claimForUser(tx, {
+    projectId: p.projectId,
+    userId: p.userId,
+    itemId: last.itemId,
+    reason: last.reason,
+    leaseMinutes,
+  });
+  const restoredLabel = leavesLabel(last.action, last.reason, last.previousLabel)
+    ? labelView(snapshotOf(current))
+    : labelView(last.previousLabel);
+  await recordAudit(tx, {
+    projectId: p.projectId,
+    actorId: p.userId,
+    action: "annotation.undo",
+    entityType: "item",
+    entityId: last.itemId,
+    before: snapshotOf(current),
+    after: { undoneAnnotationId: last.id, label: restoredLabel },
+  });
+  return { undoAnnotationId: undo!.id, undoneAnnotationId: last.id, itemId: last.itemId, restoredLabel, lease };
+}
+
+const labelView = (l: PreviousLabel | null) => (l ? { categoryId: l.categoryId, source: l.source } : null);
+
+/** The caller's most recent decision that is not itself an undo and not yet undone. */
+async function lastDecision(tx: Tx, p: UndoParams) {
+  const windowMs = p.windowMs ?? UNDO_WINDOW_MS;
+  const [last] = await tx
+    .select({
+      id: annotations.id,
+      itemId: annotations.itemId,
+      action: annotations.action,
+      reason: annotations.reason,
+      previousLabel: annotations.previousLabel,
+      recent: sql<boolean>`${annotations.createdAt} > now() - (${windowMs}::double precision * interval '1 millisecond')`,
+    })
+    .from(annotations)
+    .where(
+      and(
+        eq(annotations.projectId, p.projectId),
+        eq(annotations.userId, p.userId),
+        ne(annotations.action, "undo"),
+        sql`not exists (select 1 from annotations x where x.undoes_annotation_id = ${annotations.id})`,
+      ),
+    )
+    .orderBy(desc(annotations.id))
+    .limit(1);
+  if (p.annotationId !== undefined && p.annotationId !== last?.id) await requireOwnAnnotation(tx, p, p.annotationId);
+  if (!last) throw new ConflictError("You have no decision to undo");
+  if (p.annotationId !== undefined && p.annotationId !== last.id) {
+    throw new ConflictError("Only your most recent decision can be undone", { lastAnnotationId: last.id });
+  }
+  if (!last.recent) throw new ConflictError(`Decisions can be undone for ${Math.round(windowMs / 1000)} seconds only`);
+  return last;
+}
+
+/** A foreign or unknown id is NOT_FOUND, like every by-id input. */
+async function requireOwnAnnotation(tx: Tx, p: UndoParams, id: number): Promise<void> {
+  const [own] = await tx
+    .select({ id: annotations.id })
+    .from(annotations)
+    .where(and(eq(annotations.projectId, p.projectId), eq(annotations.userId, p.userId), eq(annotations.id, id)));
+  if (!own) throw new NotFoundError("Decision");
+}
+
+/** Puts back the label the decision replaced; no label before means none after. */
+async function restoreLabel(tx: Tx, projectId: number, itemId: number, prev: PreviousLabel | null): Promise<void> {
+  if (!prev) {
+    await tx.delete(labels).where(and(eq(labels.projectId, projectId), eq(labels.itemId, itemId)));
+    return;
+  }
+  await tx
+    .update(labels)
+    .set({
+      categoryId: prev.categoryId,
+      source: prev.source as "human" | "auto" | "import",
+      userId: prev.userId ?? null,
+      annotationId: prev.annotationId ?? null,
+      modelVersionId: prev.modelVersionId ?? null,
+      confidence: prev.confidence ?? null,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(labels.projectId, projectId), eq(labels.itemId, itemId)));
+}
+
+async function storedUndo(db: Db | Tx, p: UndoParams): Promise<UndoResult | null> {
+  const [a] = await findByKeys(db, p.projectId, p.userId, [p.idempotencyKey]);
+  if (!a) return null;
+  const [undo] = await db
+    .select({ id: annotations.id, undoes: annotations.undoesAnnotationId, categoryId: annotations.categoryId })
+    .from(annotations)
+    .where(and(eq(annotations.projectId, p.projectId), eq(annotations.id, a.id)));
+  if (a.action !== "undo" || !undo?.undoes)
+    throw new ConflictError("This idempotency key was already used for another request");
+  const [lease] = await db
+    .select({ token: leases.token, expiresAt: leases.expiresAt })
+    .from(leases)
+    .where(and(eq(leases.projectId, p.projectId), eq(leases.itemId, a.itemId), eq(leases.userId, p.userId)));
+  const [undone] = await findUndone(db, p.projectId, undo.undoes);
+  return {
+    undoAnnotationId: a.id,
+    undoneAnnotationId: undo.undoes,
+    itemId: a.itemId,
+    restoredLabel:
+      undone && !leavesLabel(undone.action, undone.reason, undone.previousLabel)
+        ? labelView(undone.previousLabel)
+        : labelView(a.previousLabel),
+    lease: lease ?? null,
+  };
+}
+
+function findUndone(db: Db | Tx, projectId: number, id: number) {
+  return db
+    .select({ action: annotations.action, reason: annotations.reason, previousLabel: annotations.previousLabel })
+    .from(annotations)
+    .where(and(eq(annotations.projectId, projectId), eq(annotations.id, id)));
+}

@@ -1,0 +1,2 @@
+export { listAuditEvents, recordAudit } from "./events";
+export { listAuditFacets } from "./facets";

@@ -1,0 +1,143 @@
+/**
+ * Accounts and server-side sessions. The cookie holds a random token; the
+ * database keeps only its HMAC under the session secret.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { and, count, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
+import { executeRows, type Db } from "@/db/client";
+import { loginFailures, memberships, projects, sessions, users } from "@/db/schema";
+import type { Role } from "@/lib/constants";
+import { RateLimitedError, UnauthorizedError } from "@/server/errors";
+import { dummyHash, verifyPassword } from "@/server/auth/password";
+
+export type SessionUser = { id: number; email: string; name: string; isAdmin: boolean };
+
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+const MAX_FAILURES_PER_EMAIL = 5;
+const MAX_FAILURES_PER_IP = 30;
+const GENERIC_LOGIN_ERROR = "Email or password is incorrect";
+
+export function sessionIdFor(token: string, secret: string): string {
+  return createHmac("sha256", secret).update(token).digest("hex");
+}
+
+export async function createSession(db: Db, userId: number, secret: string, ttlHours: number) {
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
+  await db.insert(sessions).values({ id: sessionIdFor(token, secret), userId, expiresAt });
+  return { token, expiresAt };
+}
+
+const sessionUserColumns = { id: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin };
+
+/** The session is known, not revoked, not expired, and its user not disabled (join sessions to users). */
+const liveSession = (token: string, secret: string) =>
+  and(
+    eq(sessions.id, sessionIdFor(token, secret)),
+    isNull(sessions.revokedAt),
+    gt(sessions.expiresAt, new Date()),
+    isNull(users.disabledAt),
+  );
+
+export async function getSessionUser(db: Db, token: string, secret: string): Promise<SessionUser | null> {
+  const [row] = await db
+    .select(sessionUserColumns)
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(liveSession(token, secret))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * A user's role in a project, as SQL: instance admins act as project admins
+ * wherever the project exists; others need a membership. Null otherwise.
+ */
+function projectRoleSql(projectId: number, userId: SQL | number, isAdmin: SQL | boolean): SQL<Role | null> {
+  return sql<Role | null>`case when ${isAdmin}
+    then (select 'admin' from ${projects} where ${projects.id} = ${projectId})
+    else (select ${memberships.role}::text from ${memberships} where ${memberships.projectId} = ${projectId} and ${memberships.userId} = ${userId})
+  end`;
+}
+
+/** The role of a user already known (server-side callers, the export route). */
+export async function roleInProject(db: Db, user: SessionUser, projectId: number): Promise<Role | null> {
+  const [row] = await executeRows<{ role: Role | null }>(
+    db,
+    sql`select ${projectRoleSql(projectId, user.id, user.isAdmin)} as role`,
+  );
+  return row?.role ?? null;
+}
+
+/**
+ * The session's user and their role in one project, in one statement: what
+ * every project-scoped request needs before it may run. role is null when the
+ * project does not exist or the user is not a member (instance admins act as
+ * project admins wherever the project exists).
+ */
+export async function getSessionUserWithRole(
+  db: Db,
+  token: string,
+  secret: string,
+  projectId: number,
+): Promise<{ user: SessionUser; role: Role | null } | null> {
+  const [row] = await db
+    .select({
+      ...sessionUserColumns,
+      role: projectRoleSql(projectId, sql`${users.id}`, sql`${users.isAdmin}`),
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(liveSession(token, secret))
+    .limit(1);
+  if (!row) return null;
+  const { role, ...user } = row;
+  return { user, role };
+}
+
+export async function revokeSession(db: Db, token: string, secret: string): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(eq(sessions.id, sessionIdFor(token, secret)));
+}
+
+export async function revokeUserSessions(db: Db, userId: number): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}
+
+/** Throttled by email and by client address, with one message for every failure. */
+export async function verifyCredentials(
+  db: Db,
+  email: string,
+  password: string,
+  clientKey: string,
+): Promise<SessionUser> {
+  const normalised = email.trim().toLowerCase();
+  const since = new Date(Date.now() - FAILURE_WINDOW_MS);
+  const [byEmail, byIp] = await Promise.all([
+    countFailures(db, `email:${normalised}`, since),
+    countFailures(db, `ip:${clientKey}`, since),
+  ]);
+  if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) {
+    throw new RateLimitedError("Too many failed attempts. Try again in a few minutes.");
+  }
+  const [user] = await db.select().from(users).where(eq(users.email, normalised)).limit(1);
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
+  if (!user || !ok || user.disabledAt) {
+    await db.insert(loginFailures).values([{ key: `email:${normalised}` }, { key: `ip:${clientKey}` }]);
+    throw new UnauthorizedError(GENERIC_LOGIN_ERROR);
+  }
+  return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
+}
+
+async function countFailures(db: Db, key: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(loginFailures)
+    .where(and(eq(loginFailures.key, key), gt(loginFailures.at, since)));
+  return row?.n ?? 0;
+}

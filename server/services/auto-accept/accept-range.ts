@@ -1,0 +1,89 @@
+/**
+ * Auto-accept: a pool item with no human/import label whose calibrated
+ * confidence clears its class threshold gets an `auto` label. The database
+ * statements themselves refuse to touch human/import labels (conflict update
+ * and delete are both guarded by source = 'auto'), so a racing human decision wins.
+ *
+ * Set-based: the thresholds travel as one jsonb parameter and the range is
+ * decided in two statements (accept, revoke) inside the database, instead of
+ * reading every candidate row into the process and writing the winners back.
+ */
+import { sql } from "drizzle-orm";
+import { executeRows, type Db } from "@/db/client";
+import { recordAudit } from "@/server/services/audit";
+import type { LoadedVersion } from "@/server/services/models";
+
+export function thresholdFor(v: Pick<LoadedVersion, "categoryIds" | "perClass">, categoryId: number): number | null {
+  const i = v.categoryIds.indexOf(categoryId);
+  return i < 0 ? null : (v.perClass[i] ?? null);
+}
+
+/** Never true below the class threshold; a null threshold certifies nothing. */
+export function clearsThreshold(t: number | null, confidence: number): boolean {
+  return t !== null && Number.isFinite(t) && confidence >= t;
+}
+
+/** Categories that can be auto-accepted, with their thresholds; null and non-finite thresholds certify nothing and are left out. */
+function thresholdsJson(v: Pick<LoadedVersion, "categoryIds" | "perClass">): string {
+  const rows = v.categoryIds.flatMap((c, i) => {
+    const t = v.perClass[i];
+    return t !== null && t !== undefined && Number.isFinite(t) ? [{ category_id: c, threshold: t }] : [];
+  });
+  return JSON.stringify(rows);
+}
+
+type Range = { projectId: number; version: LoadedVersion; fromId: number; toId: number };
+
+/** The version's predictions in the range that clear their class threshold, on pool items of live categories. */
+function acceptedSql(p: Range, th: string) {
+  return sql`
+    select p.item_id, p.category_id, p.confidence
+    from predictions p
+    join jsonb_to_recordset(${th}::jsonb) as t(category_id integer, threshold float8) on t.category_id = p.category_id
+    join items i on i.id = p.item_id and i.split = 'pool'
+    join categories c on c.id = p.category_id and c.deleted_at is null
+    where p.model_version_id = ${p.version.versionId} and p.project_id = ${p.projectId}
+      and p.item_id between ${p.fromId} and ${p.toId} and p.confidence >= t.threshold`;
+}
+
+export async function autoAcceptRange(db: Db, p: Range) {
+  const v = p.version;
+  const th = thresholdsJson(v);
+  return db.transaction(async (tx) => {
+    const accepted = await executeRows<{ item_id: number }>(
+      tx,
+      sql`insert into labels (item_id, project_id, category_id, source, model_version_id, confidence, updated_at)
+          select a.item_id, ${p.projectId}, a.category_id, 'auto', ${v.versionId}, a.confidence, now() from (${acceptedSql(p, th)}) a
+          on conflict (item_id) do update set
+            category_id = excluded.category_id, model_version_id = excluded.model_version_id, confidence = excluded.confidence,
+            updated_at = now(), user_id = null, annotation_id = null
+          where labels.source = 'auto' and labels.project_id = ${p.projectId}
+          returning item_id`,
+    );
+    // Auto labels in the range whose item this version scored but does not accept (any version's: the active one decides).
+    const revoked = await executeRows<{ item_id: number }>(
+      tx,
+      sql`delete from labels l using predictions p
+          where l.project_id = ${p.projectId} and l.source = 'auto' and l.item_id between ${p.fromId} and ${p.toId}
+            and p.model_version_id = ${v.versionId} and p.item_id = l.item_id
+            and p.item_id not in (select a.item_id from (${acceptedSql(p, th)}) a)
+          returning l.item_id`,
+    );
+    if (accepted.length === 0 && revoked.length === 0) return { accepted: 0, revoked: 0 };
+    await recordAudit(tx, {
+      projectId: p.projectId,
+      actorId: null,
+      action: "labels.auto_accept",
+      entityType: "model_version",
+      entityId: v.versionId,
+      after: {
+        calibrationId: v.calibrationId,
+        fromId: p.fromId,
+        toId: p.toId,
+        accepted: accepted.length,
+        revoked: revoked.length,
+      },
+    });
+    return { accepted: accepted.length, revoked: revoked.length };
+  });
+}

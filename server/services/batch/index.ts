@@ -1,0 +1,3 @@
+export { activateVersion, seedScoredPool } from "./batch-fixtures";
+export { batchFacets } from "./facets";
+export { listBatch } from "./list";

@@ -1,0 +1,1 @@
+export { applyCalibration, recalibrate } from "./recalibrate";

@@ -1,0 +1,160 @@
+/**
+ * Recalibration: refit the active version's temperature and thresholds on the
+ * newest gold and audit labels, without retraining. The new calibration row
+ * and the version's pointer to it change in one transaction.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { calibrations, modelVersions, projects } from "@/db/schema";
+import type { Calibration } from "@/ml";
+import { recordAudit } from "@/server/services/audit";
+import { loadActiveModel, type LoadedVersion } from "@/server/services/models";
+import { planScoring } from "@/server/services/models";
+import { itemShare, readEvidence, type LabelledItem } from "@/server/services/training";
+import {
+  calibrationFigures,
+  certify,
+  coverageAt,
+  fitCalibration,
+  scoreLabelled,
+  type Scored,
+} from "@/ml/evaluate-labelled";
+import { getProjectSettings } from "@/server/services/training";
+
+const HELD_OUT_SEED = 7919;
+
+export type RecalibrateReason = "manual" | "audits" | "schedule" | "audit_failure";
+
+async function measure(
+  v: LoadedVersion,
+  cal: Calibration,
+  evidence: LabelledItem[],
+  perClass: readonly (number | null)[],
+) {
+  const scored = await scoreLabelled(v.model, cal, evidence, v.categoryIds);
+  return { scored, ece: calibrationFigures(scored).ece, ...coverageAt(scored, perClass) };
+}
+
+/**
+ * ECE of the refit measured on items it was not fitted on: two halves of the
+ * evidence, each scored under the calibration fitted on the other (the in-sample
+ * ECE of a refit is optimistic, isotonic most of all). Null when a half is too small to fit.
+ */
+async function heldOutEce(v: LoadedVersion, evidence: LabelledItem[]): Promise<number | null> {
+  const inA = (r: LabelledItem) => itemShare(r.itemId, HELD_OUT_SEED) < 0.5;
+  const halves = [evidence.filter(inA), evidence.filter((r) => !inA(r))] as const;
+  const scored: Scored[] = [];
+  for (const [fitOn, scoreOn] of [
+    [halves[0], halves[1]],
+    [halves[1], halves[0]],
+  ] as const) {
+    const cal = fitCalibration(v.model, fitOn, v.categoryIds);
+    if (cal.method === "none") return null;
+    scored.push(...(await scoreLabelled(v.model, cal, scoreOn, v.categoryIds)));
+  }
+  return calibrationFigures(scored).ece;
+}
+
+/** Refit on the evidence; with too little of it to fit anything the current calibration stays. */
+function refit(v: LoadedVersion, evidence: LabelledItem[]): Calibration {
+  const cal = fitCalibration(v.model, evidence, v.categoryIds);
+  return cal.method === "none" ? v.calibration : cal;
+}
+
+export async function recalibrate(db: Db, p: { projectId: number; reason: RecalibrateReason; actorId: number | null }) {
+  const v = await loadActiveModel(db, p.projectId);
+  if (!v) return null;
+  const settings = await getProjectSettings(db, p.projectId);
+  const { gold, audits } = await readEvidence(db, p.projectId);
+  const evidence = [...gold, ...audits];
+  const before = await measure(v, v.calibration, evidence, v.perClass);
+  const cal = refit(v, evidence);
+  const afterScored = await scoreLabelled(v.model, cal, evidence, v.categoryIds);
+  const thresholds = certify(afterScored, v.categoryIds.length, settings.precisionTarget);
+  // The curve is kept so the settings page can show what another precision target would cover under this calibration.
+  const after = await measure(v, cal, evidence, thresholds.perClass);
+  const after2 = {
+    ece: after.ece,
+    eceHeldOut: await heldOutEce(v, evidence),
+    coverage: after.coverage,
+    precision: after.precision,
+  };
+  const metrics = {
+    reason: p.reason,
+    n: evidence.length,
+    gold: gold.length,
+    audits: audits.length,
+    before: { ece: before.ece, coverage: before.coverage, precision: before.precision },
+    after: after2,
+    curve: thresholds.curve,
+  };
+  const calibrationId = await applyCalibration(db, {
+    projectId: p.projectId,
+    versionId: v.versionId,
+    previousId: v.calibrationId,
+    actorId: p.actorId,
+    kind: "recalibration",
+    params: { ...cal },
+    thresholds: { global: thresholds.global, perClass: thresholds.perClass },
+    metrics,
+  });
+  if (calibrationId === null) return null;
+  await planScoring(db, { projectId: p.projectId, versionId: v.versionId, calibrationId });
+  return {
+    calibrationId,
+    versionId: v.versionId,
+    metrics,
+    thresholds: { global: thresholds.global, perClass: thresholds.perClass },
+  };
+}
+
+export type NewCalibration = {
+  projectId: number;
+  versionId: number;
+  previousId: number | null;
+  actorId: number | null;
+  kind: string;
+  params: Record<string, unknown>;
+  thresholds: { global: number | null; perClass: (number | null)[] };
+  metrics: Record<string, unknown>;
+  /** More changes that must commit or fail with this calibration. */
+  also?: (tx: Tx) => Promise<void>;
+};
+
+/** Writes the calibration and points the version at it, only if the version is still active. */
+export async function applyCalibration(db: Db, c: NewCalibration): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    const [proj] = await tx
+      .select({ active: projects.activeModelVersionId })
+      .from(projects)
+      .where(eq(projects.id, c.projectId))
+      .for("update");
+    if (proj?.active !== c.versionId) return null;
+    const [row] = await tx
+      .insert(calibrations)
+      .values({
+        projectId: c.projectId,
+        modelVersionId: c.versionId,
+        kind: c.kind,
+        params: c.params,
+        thresholds: c.thresholds,
+        metrics: c.metrics,
+      })
+      .returning({ id: calibrations.id });
+    await tx
+      .update(modelVersions)
+      .set({ currentCalibrationId: row!.id })
+      .where(and(eq(modelVersions.id, c.versionId), eq(modelVersions.projectId, c.projectId)));
+    await recordAudit(tx, {
+      projectId: c.projectId,
+      actorId: c.actorId,
+      action: c.kind === "tighten" ? "model.thresholds_tightened" : "model.recalibrated",
+      entityType: "model_version",
+      entityId: c.versionId,
+      before: { calibrationId: c.previousId },
+      after: { calibrationId: row!.id, thresholds: c.thresholds, metrics: c.metrics },
+    });
+    if (c.also) await c.also(tx);
+    return row!.id;
+  });
+}

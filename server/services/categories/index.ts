@@ -1,0 +1,1 @@
+export { createCategory, listCategories, removeCategory, renameCategory } from "./categories";

@@ -1,0 +1,2 @@
+export { getActiveModelQuality, getDashboardActivity, getDashboardTrends } from "./dashboard";
+export { agreementOf } from "./peer-agreement";

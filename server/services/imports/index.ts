@@ -1,0 +1,7 @@
+export { ImportRejectedError, WHOLE_FILE_LINE } from "./errors";
+export { importItems, importRowsInTx, listImports, textSource } from "./import-items";
+export type { ImportResult } from "./import-items";
+export { formatRowError, normaliseCategoryPath, parseImportStream } from "./parse/index";
+export type { ImportFormat, ImportRow, ImportRowError, Split } from "./parse/index";
+export { asyncOf, collect } from "./parse/test-helpers";
+export { ensureCategories } from "./writer";

@@ -1,0 +1,5 @@
+export * from "./errors";
+export * from "./types";
+export { parseImportStream, validateImportStream } from "./parse-import";
+export { normaliseCategoryPath, type CategoryPathResult } from "./category-path";
+export { batchRows } from "./batch";

@@ -1,0 +1,1 @@
+export { getItem, listItems } from "./items";

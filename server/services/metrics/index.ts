@@ -1,0 +1,2 @@
+export { maybeHourlySnapshot, takeMetricSnapshot } from "./snapshot";
+export { getCurrentMetrics, listMetricTimeline } from "./timeline";

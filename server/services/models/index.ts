@@ -1,0 +1,7 @@
+export { activateVersion, gateDecision, rollbackVersion } from "./activation";
+export { modelCache } from "./cache";
+export { compareModels, getModel, getProgress, listModels } from "./list";
+export { activeVersionId, currentCalibration, loadActiveModel, loadVersion } from "./load";
+export type { LoadedVersion } from "./load";
+export { planScoring, scoringRanges } from "./rescore-plan";
+export type { ScoreRange } from "./rescore-plan";

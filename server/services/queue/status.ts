@@ -1,0 +1,73 @@
+/** What the queue tells a person when it has nothing for them, and the header counts. */
+import { and, count, eq, gt, gte, sql } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { annotations, items, leases } from "@/db/schema";
+import { liveLease, openForUser } from "./open-items-sql";
+
+export type QueueStatus =
+  | { status: "ok"; leasedByOthers: number; earliestExpiry: null }
+  /** Everything left is held (or being claimed) by others: try again after earliestExpiry. */
+  | { status: "all_leased"; leasedByOthers: number; earliestExpiry: Date }
+  | { status: "done"; leasedByOthers: 0; earliestExpiry: null };
+
+/**
+ * Asked only when the caller got nothing. "done" must mean nothing is left:
+ * an open item without a committed lease (another caller is claiming it at
+ * this very moment) also counts as held by others, never as done.
+ */
+export async function queueStatus(db: DbOrTx, projectId: number, userId: number): Promise<QueueStatus> {
+  const liveExpiry = sql`(select ll.expires_at from leases ll where ll.item_id = ${items.id} and ll.expires_at > now())`;
+  const [row] = await db
+    .select({ open: count(), earliest: sql<Date | string | null>`min(${liveExpiry})`, now: sql<Date | string>`now()` })
+    .from(items)
+    .where(openForUser(projectId, userId));
+  const open = Number(row?.open ?? 0);
+  if (open === 0 || !row) return { status: "done", leasedByOthers: 0, earliestExpiry: null };
+  return { status: "all_leased", leasedByOthers: open, earliestExpiry: new Date(row.earliest ?? row.now) };
+}
+
+export type QueueStats = {
+  remaining: number;
+  leasedByOthers: number;
+  mine: number;
+  doneToday: number;
+  doneTodayByMe: number;
+};
+
+/** Decisions that count as work done: not skips, not undos, not later undone. */
+const countsAsDone = sql`${annotations.action} in ('accept', 'correct', 'reject') and not exists (
+  select 1 from annotations ud where ud.project_id = ${annotations.projectId} and ud.item_id = ${annotations.itemId}
+    and ud.undoes_annotation_id = ${annotations.id}
+)`;
+
+export async function queueStats(
+  db: DbOrTx,
+  p: { projectId: number; userId: number; since: Date },
+): Promise<QueueStats> {
+  const [open] = await db
+    .select({
+      remaining: sql<number>`count(*) filter (where not ${liveLease})`,
+      leasedByOthers: sql<number>`count(*) filter (where exists (
+        select 1 from leases lo where lo.item_id = ${items.id} and lo.expires_at > now() and lo.user_id <> ${p.userId}))`,
+    })
+    .from(items)
+    .where(openForUser(p.projectId, p.userId));
+  const [mine] = await db
+    .select({ n: count() })
+    .from(leases)
+    .where(and(eq(leases.projectId, p.projectId), eq(leases.userId, p.userId), gt(leases.expiresAt, sql`now()`)));
+  const [done] = await db
+    .select({
+      all: count(),
+      byMe: sql<number>`count(*) filter (where ${annotations.userId} = ${p.userId})`,
+    })
+    .from(annotations)
+    .where(and(eq(annotations.projectId, p.projectId), gte(annotations.createdAt, p.since), countsAsDone));
+  return {
+    remaining: Number(open?.remaining ?? 0),
+    leasedByOthers: Number(open?.leasedByOthers ?? 0),
+    mine: Number(mine?.n ?? 0),
+    doneToday: Number(done?.all ?? 0),
+    doneTodayByMe: Number(done?.byMe ?? 0),
+  };
+}

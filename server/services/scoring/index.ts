@@ -1,0 +1,1 @@
+export { scoreProjectInline, scoreRange } from "./score-range";

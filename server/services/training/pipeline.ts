@@ -1,0 +1,136 @@
+/** One training run's computation: snapshot → train → calibrate → certify → evaluate → artifact. */
+import type { Db } from "@/db/client";
+import {
+  serializeModel,
+  trainModel,
+  type Calibration,
+  type Thresholds,
+  type TrainedModel,
+  type TrainProgress,
+} from "@/ml";
+import { ValidationError } from "@/server/errors";
+import { MIN_TRAINING_ITEMS } from "@/lib/constants";
+import { loadActiveModel } from "@/server/services/models";
+import { readSnapshot, itemShare, type LabelledItem, type Snapshot } from "./snapshot";
+import { certify, evaluateGold, fitCalibration, scoreLabelled, type GoldReport } from "@/ml/evaluate-labelled";
+
+/** Share of the pool's human/import labels held out to fit the calibration. */
+export const CALIBRATION_SHARE = 0.15;
+
+export type PipelineOptions = { epochs?: number; signal?: AbortSignal; onProgress?: (p: TrainProgress) => void };
+
+export type PipelineResult = {
+  artifact: { bytes: Uint8Array; sha256: string };
+  backend: string;
+  trainMs: number;
+  labelCount: number;
+  datasetHash: string;
+  categoryIds: number[];
+  calibration: Calibration;
+  thresholds: Thresholds;
+  gold: GoldReport;
+  /** The active version scored on the same gold snapshot, for the activation gate. */
+  baseline: { versionId: number; accuracy: number } | null;
+  splits: { train: number; calibration: number; gold: number; audits: number };
+  warmStartedFrom: number | null;
+};
+
+function splitSnapshot(s: Snapshot, seed: number) {
+  // Audited items are certification evidence: keeping them out of training keeps that evidence honest.
+  const audited = new Set(s.audits.map((a) => a.itemId));
+  const pool = s.pool.filter((r) => !audited.has(r.itemId));
+  const train = pool.filter((r) => itemShare(r.itemId, seed) >= CALIBRATION_SHARE);
+  const calibration = [...pool.filter((r) => itemShare(r.itemId, seed) < CALIBRATION_SHARE), ...s.gold];
+  return { train, calibration, certification: [...s.gold, ...s.audits] };
+}
+
+async function fit(
+  train: LabelledItem[],
+  categoryIds: number[],
+  warm: TrainedModel | undefined,
+  seed: number,
+  o: PipelineOptions,
+) {
+  const index = new Map(categoryIds.map((c, i) => [c, i]));
+  const rows = train.filter((r) => index.has(r.categoryId));
+  if (rows.length < MIN_TRAINING_ITEMS)
+    throw new ValidationError(`Training needs at least ${MIN_TRAINING_ITEMS} labelled pool items (has ${rows.length})`);
+  const t0 = performance.now();
+  const model = await trainModel(
+    {
+      inputs: rows.map((r) => r.input),
+      labels: rows.map((r) => index.get(r.categoryId)!),
+      numClasses: categoryIds.length,
+    },
+    { seed, epochs: o.epochs, warmStart: warm, onProgress: o.onProgress, signal: o.signal },
+  );
+  return { model, trainMs: Math.round(performance.now() - t0) };
+}
+
+async function baselineOn(db: Db, projectId: number, gold: LabelledItem[]) {
+  const active = await loadActiveModel(db, projectId);
+  if (!active || gold.length === 0) return { active, baseline: null };
+  const scored = await scoreLabelled(active.model, active.calibration, gold, active.categoryIds);
+  const accuracy = scored.length ? scored.filter((s) => s.correct).length / gold.length : 0;
+  return { active, baseline: { versionId: active.versionId, accuracy } };
+}
+
+export async function trainAndEvaluate(
+  db: Db,
+  run: { projectId: number; version: number; targetPrecision: number },
+  o: PipelineOptions,
+): Promise<PipelineResult> {
+  const snap = await readSnapshot(db, run.projectId);
+  if (snap.categoryIds.length < 2) throw new ValidationError("Training needs at least two categories");
+  const parts = splitSnapshot(snap, run.version);
+  const { active, baseline } = await baselineOn(db, run.projectId, snap.gold);
+  const sameCategories = active !== null && JSON.stringify(active.categoryIds) === JSON.stringify(snap.categoryIds);
+  const { model, trainMs } = await fit(
+    parts.train,
+    snap.categoryIds,
+    sameCategories ? active.model : undefined,
+    run.version,
+    o,
+  );
+  try {
+    o.onProgress?.({ phase: "calibrate", epoch: 0, epochs: 0, loss: 0 });
+    const calibration = fitCalibration(model, parts.calibration, snap.categoryIds);
+    const thresholds = certify(
+      await scoreLabelled(model, calibration, parts.certification, snap.categoryIds),
+      snap.categoryIds.length,
+      run.targetPrecision,
+    );
+    o.onProgress?.({ phase: "evaluate", epoch: 0, epochs: 0, loss: 0 });
+    const gold = evaluateGold(
+      await scoreLabelled(model, calibration, snap.gold, snap.categoryIds),
+      snap.categoryIds,
+      thresholds.perClass,
+    );
+    // The blob carries the training-time calibration and thresholds too (self-describing);
+    // the calibrations row stays the one that counts, since recalibration changes it without a new blob.
+    model.setCalibration(calibration);
+    model.setThresholds(thresholds);
+    const artifact = await serializeModel(model);
+    return {
+      artifact,
+      backend: model.backend,
+      trainMs,
+      labelCount: parts.train.length,
+      datasetHash: snap.datasetHash,
+      categoryIds: snap.categoryIds,
+      calibration,
+      thresholds,
+      gold,
+      baseline,
+      splits: {
+        train: parts.train.length,
+        calibration: parts.calibration.length,
+        gold: snap.gold.length,
+        audits: snap.audits.length,
+      },
+      warmStartedFrom: sameCategories && model.training.warmStarted ? active.versionId : null,
+    };
+  } finally {
+    model.dispose();
+  }
+}
