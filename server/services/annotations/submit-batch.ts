@@ -9,19 +9,17 @@ import type { Db, Tx } from "@/db/client";
 import { annotations, leases } from "@/db/schema";
 import { ConflictError, ValidationError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
+import { lockLabels, snapshotOf, writeHumanLabels } from "@/server/services/labels";
 import {
   type DecisionResult,
   decisionColumns,
   findByKeys,
   isUniqueViolation,
   loadSuggestions,
-  lockLabels,
   requireItems,
   requireLiveCategories,
-  snapshotOf,
   type Suggestion,
   toDecisionResult,
-  writeHumanLabels,
 } from "./decision-shared";
 
 export type BatchDecision = { itemId: number; action: "accept" | "correct" | "reject"; categoryId?: number };

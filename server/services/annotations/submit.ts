@@ -5,7 +5,10 @@
  */
 import { and, eq, or, sql } from "drizzle-orm";
 import { executeRows, type Db, type Tx } from "@/db/client";
-import { annotations, categories, leases, projects, type PreviousLabel } from "@/db/schema";
+import { alias } from "drizzle-orm/pg-core";
+import { annotations, auditEvents, categories, leases, projects, type PreviousLabel } from "@/db/schema";
+import { col, cols } from "@/db/sql";
+import { humanLabelFromAnnotation, lockLabels, snapshotOf } from "@/server/services/labels";
 import { ConflictError, ValidationError } from "@/server/errors";
 import {
   type DecisionAction,
@@ -14,12 +17,10 @@ import {
   isUniqueViolation,
   leavesLabel,
   loadSuggestions,
-  lockLabels,
   requireItems,
   requireLiveCategories,
   checkLiveCategories,
   type CategoryRow,
-  snapshotOf,
   type Suggestion,
   toDecisionResult,
 } from "./decision-shared";
@@ -101,10 +102,10 @@ type StoredRow = {
 };
 
 /**
- * The annotation, the human label (not for a skip or a second opinion), the lease's end and the
- * audit event in one statement (data-modifying CTEs; it used to be four
- * statements in two round trips). The audit's `after` is what the caller gets:
- * the annotation id, the label after the decision and the pick reason.
+ * The annotation, the human label (not for a skip or a second opinion), the
+ * lease's end and the audit event in one statement of data-modifying CTEs: one
+ * round trip for the whole decision. The audit's `after` is what the caller
+ * gets: the annotation id, the label after the decision and the pick reason.
  */
 async function storeDecision(
   tx: Tx,
@@ -119,31 +120,29 @@ async function storeDecision(
       : null
     : { categoryId: d.categoryId, source: "human" };
   const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  const an = annotations;
+  const ins = alias(annotations, "a");
+  const ev = auditEvents;
   const [row] = await executeRows<{ a: StoredRow | string }>(
     tx,
     sql`with a as (
-      insert into annotations (project_id, item_id, user_id, action, category_id, suggested_category_id, suggested_confidence,
-                               model_version_id, reason, time_spent_ms, idempotency_key, previous_label)
+      insert into ${an} ${cols(an.projectId, an.itemId, an.userId, an.action, an.categoryId, an.suggestedCategoryId, an.suggestedConfidence, an.modelVersionId, an.reason, an.timeSpentMs, an.idempotencyKey, an.previousLabel)}
       values (${p.projectId}, ${p.itemId}, ${p.userId}, ${p.action}, ${d.categoryId}::int, ${d.suggestion?.categoryId ?? null}::int,
               ${d.suggestion?.confidence ?? null}::float8, ${d.suggestion?.modelVersionId ?? p.modelVersionId ?? null}::int, ${reason},
               ${p.timeSpentMs}, ${p.idempotencyKey}, ${json(previous)}::jsonb)
-      returning id, item_id, action, category_id, previous_label, reason, created_at
+      returning ${sql.join([an.id, an.itemId, an.action, an.categoryId, an.previousLabel, an.reason, an.createdAt].map(col), sql`, `)}
     ), l as (
-      insert into labels (item_id, project_id, category_id, source, user_id, annotation_id, model_version_id, confidence, updated_at)
-      select a.item_id, ${p.projectId}, a.category_id, 'human', ${p.userId}, a.id, null, null, now() from a
-      where ${!leavesLabel(p.action, reason, previous)}::boolean
-      on conflict (item_id) do update set category_id = excluded.category_id, source = excluded.source, user_id = excluded.user_id,
-        annotation_id = excluded.annotation_id, model_version_id = null, confidence = null, updated_at = now()
+      ${humanLabelFromAnnotation({ projectId: p.projectId, userId: p.userId, from: "a", when: !leavesLabel(p.action, reason, previous) })}
     ), d as (
-      delete from leases where item_id = ${p.itemId} and project_id = ${p.projectId}
+      delete from ${leases} where ${leases.itemId} = ${p.itemId} and ${leases.projectId} = ${p.projectId}
     ), e as (
-      insert into audit_events (project_id, actor_id, action, entity_type, entity_id, before, after)
+      insert into ${ev} ${cols(ev.projectId, ev.actorId, ev.action, ev.entityType, ev.entityId, ev.before, ev.after)}
       select ${p.projectId}, ${p.userId}, ${`annotation.${p.action}`}, 'item', ${String(p.itemId)}, ${json(previous)}::jsonb,
-        jsonb_build_object('annotationId', a.id) || ${json({ label, reason })}::jsonb
+        jsonb_build_object('annotationId', ${ins.id}) || ${json({ label, reason })}::jsonb
       from a
     )
-    select jsonb_build_object('id', a.id, 'itemId', a.item_id, 'action', a.action, 'categoryId', a.category_id,
-      'previousLabel', a.previous_label, 'reason', a.reason, 'createdAt', a.created_at) as a
+    select jsonb_build_object('id', ${ins.id}, 'itemId', ${ins.itemId}, 'action', ${ins.action}, 'categoryId', ${ins.categoryId},
+      'previousLabel', ${ins.previousLabel}, 'reason', ${ins.reason}, 'createdAt', ${ins.createdAt}) as a
     from a`,
   );
   if (!row) throw new Error("insert returned no row");

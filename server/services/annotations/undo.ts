@@ -8,7 +8,13 @@ import type { Db, Tx } from "@/db/client";
 import { annotations, labels, leases, type PreviousLabel } from "@/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
-import { findByKeys, isUniqueViolation, leavesLabel, lockLabels, requireItems, snapshotOf } from "./decision-shared";
+import { lockLabels, restoreLabel, snapshotOf } from "@/server/services/labels";
+import {
+  findByKeys,
+  isUniqueViolation,
+  leavesLabel,
+  requireItems,
+} from "./decision-shared";
 import { claimForUser } from "@/server/services/queue";
 import { forgetLowWaterMarks } from "@/server/services/queue";
 import { leaseMinutesOf, loadQueueProject } from "@/server/services/queue";
@@ -54,7 +60,7 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
   if (!leavesLabel(last.action, last.reason, last.previousLabel)) {
     if (current?.annotationId !== last.id)
       throw new ConflictError("The item has been decided again since; your decision can no longer be undone");
-    await restoreLabel(tx, p.projectId, last.itemId, last.previousLabel);
+    await restoreLabel(tx, { projectId: p.projectId, itemId: last.itemId, previous: last.previousLabel });
   }
   const [undo] = await tx
     .insert(annotations)
@@ -134,26 +140,6 @@ async function requireOwnAnnotation(tx: Tx, p: UndoParams, id: number): Promise<
     .from(annotations)
     .where(and(eq(annotations.projectId, p.projectId), eq(annotations.userId, p.userId), eq(annotations.id, id)));
   if (!own) throw new NotFoundError("Decision");
-}
-
-/** Puts back the label the decision replaced; no label before means none after. */
-async function restoreLabel(tx: Tx, projectId: number, itemId: number, prev: PreviousLabel | null): Promise<void> {
-  if (!prev) {
-    await tx.delete(labels).where(and(eq(labels.projectId, projectId), eq(labels.itemId, itemId)));
-    return;
-  }
-  await tx
-    .update(labels)
-    .set({
-      categoryId: prev.categoryId,
-      source: prev.source as "human" | "auto" | "import",
-      userId: prev.userId ?? null,
-      annotationId: prev.annotationId ?? null,
-      modelVersionId: prev.modelVersionId ?? null,
-      confidence: prev.confidence ?? null,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(labels.projectId, projectId), eq(labels.itemId, itemId)));
 }
 
 async function storedUndo(db: Db | Tx, p: UndoParams): Promise<UndoResult | null> {

@@ -8,6 +8,7 @@
  * decided in two statements (accept, revoke) inside the database, instead of
  * reading every candidate row into the process and writing the winners back.
  */
+import { applyAutoLabels } from "@/server/services/labels";
 import { sql } from "drizzle-orm";
 import { executeRows, type Db } from "@/db/client";
 import { recordAudit } from "@/server/services/audit";
@@ -50,26 +51,14 @@ export async function autoAcceptRange(db: Db, p: Range) {
   const v = p.version;
   const th = thresholdsJson(v);
   return db.transaction(async (tx) => {
-    const accepted = await executeRows<{ item_id: number }>(
-      tx,
-      sql`insert into labels (item_id, project_id, category_id, source, model_version_id, confidence, updated_at)
-          select a.item_id, ${p.projectId}, a.category_id, 'auto', ${v.versionId}, a.confidence, now() from (${acceptedSql(p, th)}) a
-          on conflict (item_id) do update set
-            category_id = excluded.category_id, model_version_id = excluded.model_version_id, confidence = excluded.confidence,
-            updated_at = now(), user_id = null, annotation_id = null
-          where labels.source = 'auto' and labels.project_id = ${p.projectId}
-          returning item_id`,
-    );
-    // Auto labels in the range whose item this version scored but does not accept (any version's: the active one decides).
-    const revoked = await executeRows<{ item_id: number }>(
-      tx,
-      sql`delete from labels l using predictions p
-          where l.project_id = ${p.projectId} and l.source = 'auto' and l.item_id between ${p.fromId} and ${p.toId}
-            and p.model_version_id = ${v.versionId} and p.item_id = l.item_id
-            and p.item_id not in (select a.item_id from (${acceptedSql(p, th)}) a)
-          returning l.item_id`,
-    );
-    if (accepted.length === 0 && revoked.length === 0) return { accepted: 0, revoked: 0 };
+    const { accepted, revoked } = await applyAutoLabels(tx, {
+      projectId: p.projectId,
+      versionId: v.versionId,
+      fromId: p.fromId,
+      toId: p.toId,
+      accepted: acceptedSql(p, th),
+    });
+    if (accepted === 0 && revoked === 0) return { accepted: 0, revoked: 0 };
     await recordAudit(tx, {
       projectId: p.projectId,
       actorId: null,
@@ -80,10 +69,10 @@ export async function autoAcceptRange(db: Db, p: Range) {
         calibrationId: v.calibrationId,
         fromId: p.fromId,
         toId: p.toId,
-        accepted: accepted.length,
-        revoked: revoked.length,
+        accepted,
+        revoked,
       },
     });
-    return { accepted: accepted.length, revoked: revoked.length };
+    return { accepted, revoked };
   });
 }

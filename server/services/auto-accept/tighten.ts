@@ -3,6 +3,7 @@
  * auto-accepts miss the precision target, thresholds rise at once and every
  * auto label of that version goes back to review, in one transaction.
  */
+import { revokeVersionAutoLabels } from "@/server/services/labels";
 import { and, eq, gte, inArray, isNotNull, max } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "@/db/client";
 import { annotations, calibrations, labels, modelVersions, projects } from "@/db/schema";
@@ -86,10 +87,7 @@ export function tightened(
 }
 
 async function revokeAutoLabels(tx: Tx, projectId: number, versionId: number, stats: AuditedPrecision) {
-  const gone = await tx
-    .delete(labels)
-    .where(and(eq(labels.projectId, projectId), eq(labels.source, "auto"), eq(labels.modelVersionId, versionId)))
-    .returning({ itemId: labels.itemId });
+  const gone = await revokeVersionAutoLabels(tx, { projectId, versionId });
   await recordAudit(tx, {
     projectId,
     actorId: null,
@@ -99,7 +97,7 @@ async function revokeAutoLabels(tx: Tx, projectId: number, versionId: number, st
     after: {
       reason: "audit_failure",
       count: gone.length,
-      itemIds: gone.slice(0, 1000).map((g) => g.itemId),
+      itemIds: gone.slice(0, 1000),
       audits: stats,
     },
   });

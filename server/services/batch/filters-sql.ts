@@ -4,12 +4,11 @@
  */
 import { and, asc, desc, eq, gte, isNull, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { categories, labels, modelVersions, predictions, projects } from "@/db/schema";
+import { annotations, categories, labels, modelVersions, predictions, projects } from "@/db/schema";
 import { NotFoundError } from "@/server/errors";
-import { standingSecondOpinion } from "@/server/services/queue";
-import type { BATCH_SORTS } from "@/lib/constants";
-import type { BATCH_REASONS } from "@/lib/constants";
-import type { BATCH_LABEL_STATES } from "@/lib/constants";
+import { tableAs } from "@/db/sql";
+import { standingSecondOpinion } from "@/server/services/labels";
+import type { BATCH_LABEL_STATES, BATCH_REASONS, BATCH_SORTS } from "@/lib/constants";
 
 export type BatchSort = (typeof BATCH_SORTS)[number];
 export type BatchReason = (typeof BATCH_REASONS)[number];
@@ -68,10 +67,11 @@ export function awaitingAudit(projectId: number): SQL<boolean> {
  * Needs `labels` joined on the prediction's item.
  */
 export function disputed(projectId: number): SQL<boolean> {
+  const so = tableAs(annotations, "so");
   return sql<boolean>`(${labels.source} = 'human' and exists (
-    select 1 from annotations so
-    where so.project_id = ${projectId} and so.item_id = ${predictions.itemId} and ${standingSecondOpinion(projectId, "so")}
-      and so.created_at >= ${labels.updatedAt} and so.category_id is distinct from ${labels.categoryId}
+    select 1 from ${so.from}
+    where ${so.t.projectId} = ${projectId} and ${so.t.itemId} = ${predictions.itemId} and ${standingSecondOpinion(projectId, so.t)}
+      and ${so.t.createdAt} >= ${labels.updatedAt} and ${so.t.categoryId} is distinct from ${labels.categoryId}
   ))`;
 }
 

@@ -19,7 +19,7 @@ import {
   orderBy,
   sortValue,
 } from "./filters-sql";
-import { standingSecondOpinion } from "@/server/services/queue";
+import { standingSecondOpinion } from "@/server/services/labels";
 
 /** Counting stops here: an exact count of 100k rows per filter change is not worth its cost. */
 export const COUNT_CAP = 10_000;
@@ -159,7 +159,7 @@ async function disputesOf(db: DbOrTx, projectId: number, itemIds: number[]): Pro
       and(
         eq(annotations.projectId, projectId),
         inArray(annotations.itemId, itemIds),
-        standingSecondOpinion(projectId, "annotations"),
+        standingSecondOpinion(projectId, annotations),
         sql`${annotations.createdAt} >= ${labels.updatedAt}`,
         sql`${annotations.categoryId} is distinct from ${labels.categoryId}`,
       ),

@@ -11,7 +11,7 @@ import type { DbOrTx } from "@/db/client";
 import { annotations } from "@/db/schema";
 import { wilsonInterval } from "@/ml";
 import type { ResolvedRange } from "./range";
-import { standingSecondOpinion } from "@/server/services/queue";
+import { standingSecondOpinion } from "@/server/services/labels";
 
 export type PeerAgreement = {
   pairs: number;
@@ -39,7 +39,7 @@ export async function peerPairs(db: DbOrTx, s: { projectId: number; range: Resol
     .where(
       and(
         eq(annotations.projectId, s.projectId),
-        standingSecondOpinion(s.projectId, "annotations"),
+        standingSecondOpinion(s.projectId, annotations),
         sql`${annotations.previousLabel} ->> 'source' = 'human'`,
         gte(annotations.createdAt, s.range.from),
         lt(annotations.createdAt, s.range.to),

@@ -3,6 +3,7 @@
  * then items, then labels, each as one multi-row statement per batch, inside the
  * caller's transaction. It never commits: atomicity is the caller's transaction.
  */
+import { writeImportLabels } from "@/server/services/labels";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { executeRows, type DbOrTx } from "@/db/client";
 import { categories } from "@/db/schema";
@@ -128,12 +129,7 @@ async function upsertItems(
   return ids;
 }
 
-/**
- * Rows with a category become `import` labels. An existing import or auto label is
- * replaced; a human label is kept (the conflict update is skipped for it, so it is not
- * returned). A row without a category leaves any existing label alone: a blank cell
- * says "no label information", not "remove the label".
- */
+/** Rows with a category become `import` labels (the labels domain decides what they may replace). */
 async function upsertImportLabels(
   tx: DbOrTx,
   projectId: number,
@@ -150,19 +146,9 @@ async function upsertImportLabels(
     if (itemId === undefined || categoryId === undefined) throw new Error(`import: unresolved row on line ${r.line}`);
     values.push({ item_id: itemId, category_id: categoryId });
   }
-  if (values.length === 0) return;
-  const written = await executeRows<{ item_id: number }>(
-    tx,
-    sql`insert into labels (item_id, project_id, category_id, source)
-        select x.item_id, ${projectId}, x.category_id, 'import' from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as x(item_id integer, category_id integer)
-        on conflict (item_id) do update set
-          category_id = excluded.category_id, source = excluded.source, annotation_id = null, model_version_id = null,
-          confidence = null, user_id = null, updated_at = now()
-        where labels.source <> 'human' and labels.project_id = ${projectId}
-        returning item_id`,
-  );
-  counts.labels += written.length;
-  counts.humanLabelsKept += values.length - written.length;
+  const written = await writeImportLabels(tx, projectId, values);
+  counts.labels += written;
+  counts.humanLabelsKept += values.length - written;
 }
 
 /**

@@ -10,7 +10,8 @@ import type { DbOrTx } from "@/db/client";
 import { items, labels, predictions } from "@/db/schema";
 import type { ColdStartCandidate, ReviewCandidate, Strategy } from "./picking";
 import { isMarked, scoreColumn, type LowWaterMark } from "./low-water";
-import { liveLease, openForUser, randomKey, secondOpinionGiven, skippedBy, walkFromPivot } from "./open-items-sql";
+import { secondOpinionGiven } from "@/server/services/labels";
+import { liveLease, openForUser, randomKey, skippedBy, walkFromPivot } from "./open-items-sql";
 
 export type CandidateQuery = {
   projectId: number;

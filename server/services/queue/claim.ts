@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { executeRows, type DbOrTx } from "@/db/client";
 import { leases } from "@/db/schema";
-import { secondOpinionGiven } from "./open-items-sql";
+import { secondOpinionGiven } from "@/server/services/labels";
 
 export type PickReason = "uncertain" | "audit" | "cold_start" | "random" | "overlap";
 export type Pick = { itemId: number; reason: PickReason; score: number | null };

@@ -23,22 +23,6 @@ export const skippedBy = (projectId: number, userId: number): SQL => sql`exists 
     )
 )`;
 
-/**
- * The annotations row `alias` is a second opinion that stands: a decision on
- * an overlap pick, not undone. One definition for the queue, the batch grid's
- * disputes and the agreement figures.
- */
-export function standingSecondOpinion(projectId: number, alias: string): SQL {
-  const a = sql.raw(alias);
-  return sql`${a}.reason = 'overlap' and ${a}.action in ('accept', 'correct', 'reject')
-    and not exists (select 1 from annotations su where su.project_id = ${projectId} and su.undoes_annotation_id = ${a}.id)`;
-}
-
-/** A second opinion on the item stands (one per item). */
-export const secondOpinionGiven = (projectId: number, itemId: SQL): SQL => sql`exists (
-  select 1 from annotations so where so.project_id = ${projectId} and so.item_id = ${itemId} and ${standingSecondOpinion(projectId, "so")}
-)`;
-
 /** Database time, so app servers with skewed clocks agree on what is live. */
 export const liveLease = sql`exists (select 1 from leases ll where ll.item_id = ${items.id} and ll.expires_at > now())`;
 

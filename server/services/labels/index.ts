@@ -1,0 +1,13 @@
+/**
+ * The labels domain owns the `labels` table: one current label per item, and
+ * every write to it. Which source wins is decided in precedence.ts alone.
+ */
+export { lockLabels, restoreLabel, snapshotOf } from "./current";
+export type { CurrentLabel } from "./current";
+export { LABEL_PRECEDENCE, mayReplace } from "./precedence";
+export type { LabelSource } from "./precedence";
+export { secondOpinionGiven, standingSecondOpinion } from "./second-opinion-sql";
+export { applyAutoLabels, revokeVersionAutoLabels } from "./write-auto";
+export type { AutoLabelRange } from "./write-auto";
+export { humanLabelFromAnnotation, writeHumanLabels } from "./write-human";
+export { writeImportLabels } from "./write-import";
