@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { createTestDb, type DbTarget } from "../test/db";
 import { callerFor, makeProject, makeUser } from "../test/factories";
-import { activateVersion, seedScoredPool } from "@/server/services/batch";
+import { activateVersion, seedScoredPool } from "@/test/batch-fixtures";
 
 const { values: args } = parseArgs({
   options: {

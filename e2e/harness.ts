@@ -149,7 +149,8 @@ function seedApi(db: Db): SeedApi {
   return {
     db,
     user: async (u) => {
-      const { user } = await createUser(db, null, {
+      const { user } = await createUser(db, {
+        actorId: null,
         email: u.email,
         name: u.name ?? u.email.split("@")[0]!,
         password: u.password,

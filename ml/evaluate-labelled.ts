@@ -1,5 +1,6 @@
 /**
- * Calibrating, certifying and evaluating a trained model on labelled items.
+ * Calibrating, certifying and evaluating a trained model on labelled items
+ * (the category ids of the project, mapped to the model's class indices).
  * Shared by training runs and recalibration jobs.
  */
 import {
@@ -15,7 +16,6 @@ import {
   type TextInput,
   type TrainedModel,
 } from "@/ml";
-import type { LabelledItem } from "@/server/services/training";
 
 /** Equal-width bins of the stored reliability diagram and its ECE (10, as versions have always been reported). */
 const RELIABILITY_BINS = 10;
@@ -24,6 +24,9 @@ const MIN_ITEMS_FOR_METHOD_CHOICE = 200;
 const MIN_ITEMS_FOR_TEMPERATURE = 10;
 
 export const CONFIDENCE_LEVEL = 0.95;
+
+/** An item with a known category: a label, a gold item or an audit decision. */
+export type LabelledItem = { itemId: number; input: TextInput; categoryId: number };
 
 export type Scored = { itemId: number; truth: number; predicted: number; confidence: number; correct: boolean };
 
@@ -152,12 +155,10 @@ export function evaluateGold(scored: Scored[], categoryIds: number[], perClassTh
       f1: c.f1,
       support: c.support,
     })),
-    confusions: ev.topConfusions
-      .slice(0, 20)
-      .map((c) => ({
-        trueCategoryId: categoryIds[c.actual]!,
-        predictedCategoryId: categoryIds[c.predicted]!,
-        count: c.count,
-      })),
+    confusions: ev.topConfusions.slice(0, 20).map((c) => ({
+      trueCategoryId: categoryIds[c.actual]!,
+      predictedCategoryId: categoryIds[c.predicted]!,
+      count: c.count,
+    })),
   };
 }

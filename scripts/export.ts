@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   try {
     const project = await findProjectBySlugOrName(handle.db, args.project);
     if (!project) fail(`no project "${args.project}"`);
-    const chunks = await exportLabels(handle.db, {
+    const { chunks } = await exportLabels(handle.db, {
       projectId: project.id,
       actorId: null,
       format: args.format,

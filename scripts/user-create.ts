@@ -19,12 +19,12 @@ async function run(args: UserCreateArgs): Promise<void> {
   const handle = await getDbHandle();
   try {
     // Look the project up first, so a typo in the slug creates nothing.
-    const project = args.project ? await getProjectBySlug(handle.db, args.project) : null;
+    const project = args.project ? await getProjectBySlug(handle.db, { slug: args.project }) : null;
     if (args.project && !project) throw new UsageError(`No project with slug "${args.project}"`);
-    const { user, generatedPassword } = await createUser(handle.db, null, args);
+    const { user, generatedPassword } = await createUser(handle.db, { ...args, actorId: null });
     console.log(`Created user #${user.id} ${user.email}${user.isAdmin ? " (instance admin)" : ""}`);
     if (project && args.role) {
-      await setMember(handle.db, null, project.id, { email: user.email, role: args.role });
+      await setMember(handle.db, { projectId: project.id, actorId: null, email: user.email, role: args.role });
       console.log(`Granted ${args.role} in project "${project.slug}"`);
     }
     if (generatedPassword) console.log(`Password (shown once, store it now): ${generatedPassword}`);

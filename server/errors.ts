@@ -54,3 +54,18 @@ export function toTRPCError(err: unknown): TRPCError {
   if (err instanceof ServiceError) return new TRPCError({ code: err.code, message: err.message, cause: err });
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error", cause: err });
 }
+
+const HTTP_STATUS: Record<ServiceError["code"], number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  TOO_MANY_REQUESTS: 429,
+};
+
+/** The HTTP status of a typed service error, for the routes outside tRPC; anything else is a 500. */
+export function toHttpStatus(err: unknown): number {
+  return err instanceof ServiceError ? HTTP_STATUS[err.code] : 500;
+}

@@ -122,6 +122,18 @@ export function projectProcedure(roles: readonly Role[]) {
     });
 }
 
+/**
+ * What a project procedure hands its service verb: the project the builder
+ * checked (never the input's own projectId) and the caller as the actor. An
+ * input with a field of its own called actorId is a type error, not a silent overwrite.
+ */
+export function inProject<I extends object>(
+  ctx: { project: { id: number }; user: { id: number } },
+  input: I & { actorId?: never },
+): Omit<I, "projectId"> & { projectId: number; actorId: number } {
+  return { ...input, projectId: ctx.project.id, actorId: ctx.user.id };
+}
+
 /** One statement for an HTTP request (session + role), the role alone for a caller that knows its user. */
 async function userAndRole(ctx: Context, projectId: number): Promise<{ user: SessionUser; role: Role | null }> {
   if (ctx.user !== FROM_SESSION) {

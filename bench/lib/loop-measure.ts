@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { items, labels, modelVersions, projects } from "@/db/schema";
 import { oracleCoverage } from "@/ml/evaluate";
 import { wilsonInterval, wilsonLower } from "@/ml/stats";
-import { auditedPrecision } from "@/server/services/auto-accept";
+import { auditedPrecision } from "@/server/services/metrics";
 import { coverageAt } from "@/ml/evaluate-labelled";
 import { loadActiveModel } from "@/server/services/models";
 import { readEvidence } from "@/server/services/training";

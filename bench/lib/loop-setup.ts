@@ -102,7 +102,8 @@ export async function setupProject(
   o: { annotators: number; settings: Partial<ProjectSettings>; password?: string; slug?: string },
 ): Promise<BenchProject> {
   const password = o.password ?? `bench-${randomBytes(8).toString("hex")}`;
-  const adminRes = await createUser(db, null, {
+  const adminRes = await createUser(db, {
+    actorId: null,
     email: `admin-${randomBytes(3).toString("hex")}@bench.test`,
     name: "Bench Admin",
     password,

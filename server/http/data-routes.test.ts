@@ -19,7 +19,7 @@ describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
   async function member(projectId: number, role: "ml_engineer" | "annotator" | "manager") {
     const user = await makeUser(h.db);
     await addMember(h.db, projectId, user.id, role);
-    const { token } = await createSession(h.db, user.id, TEST_SECRET, 1);
+    const { token } = await createSession(h.db, { userId: user.id, secret: TEST_SECRET, ttlHours: 1 });
     return `loupe_session=${token}`;
   }
 

@@ -7,7 +7,8 @@ import { type ImportFormat } from "@/server/services/imports";
 import { IMPORT_LIMITS, UPLOAD_FILENAME_HEADER } from "@/lib/constants";
 import { CAN } from "@/lib/constants";
 import { DataImportQuery } from "@/server/schemas/data";
-import { authoriseProjectRequest, jsonError, type HttpDeps } from "./export-route";
+import { authoriseProjectRequest, type HttpDeps } from "./authorise";
+import { errorResponse, jsonError } from "./responses";
 import { importItems } from "@/server/services/imports";
 import { ImportRejectedError, WHOLE_FILE_LINE } from "@/server/services/imports";
 
@@ -37,7 +38,7 @@ export async function handleImportRequest(req: Request, deps: HttpDeps, rawProje
     });
     return Response.json(report, { headers: { "cache-control": "no-store" } });
   } catch (err) {
-    if (!(err instanceof ImportRejectedError)) throw err;
+    if (!(err instanceof ImportRejectedError)) return errorResponse(err);
     const tooLarge = err.errors.length === 1 && err.errors[0]!.line === WHOLE_FILE_LINE;
     return jsonError(tooLarge ? 413 : 400, err.message, { errors: err.errors, totalErrors: err.totalErrors });
   }

@@ -4,16 +4,9 @@
  * worker off, or a test) nothing is lost: the database row (a queued model
  * version) is the source of truth and the worker's periodic tick dispatches it.
  */
-export type JobData = {
-  train: { projectId: number; versionId: number };
-  recalibrate: {
-    projectId: number;
-    reason: "manual" | "audits" | "schedule" | "audit_failure";
-    actorId: number | null;
-  };
-  score: { projectId: number; versionId: number; calibrationId: number | null; fromId: number; toId: number };
-};
-export type JobName = keyof JobData;
+import type { JobData, JobName } from "./payloads";
+
+export type { JobData, JobName } from "./payloads";
 export type JobSender = <N extends JobName>(name: N, data: JobData[N]) => Promise<void>;
 
 const g = globalThis as unknown as { __loupeJobSender?: JobSender | null };

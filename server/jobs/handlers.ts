@@ -1,25 +1,10 @@
 /** Job handlers: validate the payload, call a service. Each is safe to run twice. */
-import { z } from "zod";
 import type { Db } from "@/db/client";
 import { recalibrate } from "@/server/services/calibration";
 import { scoreRange } from "@/server/services/scoring";
 import { runTraining } from "@/server/services/training";
+import { RecalibratePayload, ScorePayload, TrainPayload } from "./payloads";
 import { TRAIN_ABORT_MARGIN_SECONDS, TRAIN_EXPIRE_SECONDS } from "./queues";
-
-const id = z.number().int().positive();
-export const TrainPayload = z.object({ projectId: id, versionId: id });
-export const RecalibratePayload = z.object({
-  projectId: id,
-  reason: z.enum(["manual", "audits", "schedule", "audit_failure"]),
-  actorId: id.nullable(),
-});
-export const ScorePayload = z.object({
-  projectId: id,
-  versionId: id,
-  calibrationId: id.nullable(),
-  fromId: id,
-  toId: id,
-});
 
 export type HandlerOptions = { epochs?: number; stopSignal?: AbortSignal };
 

@@ -1,49 +1,33 @@
+/** Decisions: one leased item at a time, many from the batch grid, undo of one's own last, and one's own history. */
 import { CAN } from "@/lib/constants";
-import { projectProcedure, router } from "../trpc";
+import { inProject, projectProcedure, router } from "../trpc";
 import {
   AnnotationsListMineInput,
   AnnotationsSubmitBatchInput,
   AnnotationsSubmitInput,
   AnnotationsUndoInput,
 } from "../schemas/annotations";
-import { submitAnnotation } from "@/server/services/annotations";
-import { submitBatch } from "@/server/services/annotations";
-import { undoLastDecision } from "@/server/services/annotations";
-import { listMyDecisions } from "@/server/services/annotations";
-import { afterDecisions } from "@/server/services/annotations";
+import {
+  listMyDecisions,
+  submitAnnotation,
+  submitAnnotationBatch,
+  undoAnnotation,
+} from "@/server/services/annotations";
 
 export const annotationsRouter = router({
   submit: projectProcedure(CAN.annotate)
     .input(AnnotationsSubmitInput)
-    .mutation(async ({ ctx, input }) => {
-      const r = await submitAnnotation(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id });
-      void afterDecisions(ctx.db, ctx.project.id, { audit: r.reason === "audit" });
-      return r;
-    }),
+    .mutation(({ ctx, input }) => submitAnnotation(ctx.db, inProject(ctx, input))),
 
   submitBatch: projectProcedure(CAN.batchReview)
     .input(AnnotationsSubmitBatchInput)
-    .mutation(async ({ ctx, input }) => {
-      const r = await submitBatch(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id });
-      void afterDecisions(ctx.db, ctx.project.id, { audit: false });
-      return r;
-    }),
+    .mutation(({ ctx, input }) => submitAnnotationBatch(ctx.db, inProject(ctx, input))),
 
   undo: projectProcedure(CAN.annotate)
     .input(AnnotationsUndoInput)
-    .mutation(({ ctx, input }) =>
-      undoLastDecision(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id }),
-    ),
+    .mutation(({ ctx, input }) => undoAnnotation(ctx.db, inProject(ctx, input))),
 
   listMine: projectProcedure(CAN.annotate)
     .input(AnnotationsListMineInput)
-    .query(({ ctx, input }) =>
-      listMyDecisions(ctx.db, {
-        projectId: ctx.project.id,
-        userId: ctx.user.id,
-        limit: input.limit,
-        now: new Date(),
-        tzOffsetMinutes: input.tzOffsetMinutes,
-      }),
-    ),
+    .query(({ ctx, input }) => listMyDecisions(ctx.db, inProject(ctx, input))),
 });

@@ -1,26 +1,32 @@
+/** Logging in and out, and who the caller is. */
 import { authedProcedure, publicProcedure, router } from "../trpc";
 import { LoginInput } from "../schemas/auth";
-import { createSession, revokeSession, verifyCredentials } from "@/server/services/auth";
+import { logIn, logOut } from "@/server/services/auth";
 import { listMyProjects } from "@/server/services/projects";
 import { sessionCookie, clearedSessionCookie } from "../auth/cookies";
 
 export const authRouter = router({
   /** Rotates: any session the browser held is revoked and a new one issued. */
   login: publicProcedure.input(LoginInput).mutation(async ({ ctx, input }) => {
-    const user = await verifyCredentials(ctx.db, input.email, input.password, ctx.clientKey);
-    if (ctx.sessionToken) await revokeSession(ctx.db, ctx.sessionToken, ctx.sessionSecret);
-    const { token, expiresAt } = await createSession(ctx.db, user.id, ctx.sessionSecret, ctx.sessionTtlHours);
+    const { user, token, expiresAt } = await logIn(ctx.db, {
+      ...input,
+      clientKey: ctx.clientKey,
+      previousToken: ctx.sessionToken,
+      secret: ctx.sessionSecret,
+      ttlHours: ctx.sessionTtlHours,
+    });
     ctx.setCookie?.(sessionCookie(token, expiresAt, ctx.secureCookies));
     return { user };
   }),
 
   logout: publicProcedure.mutation(async ({ ctx }) => {
-    if (ctx.sessionToken) await revokeSession(ctx.db, ctx.sessionToken, ctx.sessionSecret);
+    await logOut(ctx.db, { token: ctx.sessionToken, secret: ctx.sessionSecret });
     ctx.setCookie?.(clearedSessionCookie(ctx.secureCookies));
     return { ok: true };
   }),
 
-  me: authedProcedure.query(async ({ ctx }) => {
-    return { user: ctx.user, projects: await listMyProjects(ctx.db, ctx.user) };
-  }),
+  me: authedProcedure.query(async ({ ctx }) => ({
+    user: ctx.user,
+    projects: await listMyProjects(ctx.db, { actor: ctx.user }),
+  })),
 });

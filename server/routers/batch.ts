@@ -1,16 +1,15 @@
-import { CAN } from "@/lib/constants";
-import { projectProcedure, router } from "../trpc";
-import { BatchFacetsInput, BatchListInput } from "../schemas/batch";
-import { listBatch } from "@/server/services/batch";
-import { batchFacets } from "@/server/services/batch";
-
 /** The batch-review grid's reads; its decisions go through annotations.submitBatch. */
+import { CAN } from "@/lib/constants";
+import { inProject, projectProcedure, router } from "../trpc";
+import { BatchFacetsInput, BatchListInput } from "../schemas/batch";
+import { listBatch, listBatchFacets } from "@/server/services/batch";
+
 export const batchRouter = router({
   list: projectProcedure(CAN.batchReview)
     .input(BatchListInput)
-    .query(({ ctx, input }) => listBatch(ctx.db, { ...input, projectId: ctx.project.id, userId: ctx.user.id })),
+    .query(({ ctx, input }) => listBatch(ctx.db, inProject(ctx, input))),
 
   facets: projectProcedure(CAN.batchReview)
     .input(BatchFacetsInput)
-    .query(({ ctx }) => batchFacets(ctx.db, ctx.project.id)),
+    .query(({ ctx, input }) => listBatchFacets(ctx.db, inProject(ctx, input))),
 });

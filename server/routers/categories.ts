@@ -1,5 +1,6 @@
+/** The taxonomy: anyone in the project reads it; ML engineers and admins change it. */
 import { CAN } from "@/lib/constants";
-import { projectProcedure, router } from "../trpc";
+import { inProject, projectProcedure, router } from "../trpc";
 import {
   CategoriesCreateInput,
   CategoriesListInput,
@@ -11,18 +12,18 @@ import { createCategory, listCategories, removeCategory, renameCategory } from "
 export const categoriesRouter = router({
   list: projectProcedure(CAN.view)
     .input(CategoriesListInput)
-    .query(({ ctx, input }) => listCategories(ctx.db, ctx.project.id, input)),
+    .query(({ ctx, input }) => listCategories(ctx.db, inProject(ctx, input))),
 
   create: projectProcedure(CAN.manageModels)
     .input(CategoriesCreateInput)
-    .mutation(({ ctx, input }) => createCategory(ctx.db, ctx.user.id, ctx.project.id, input.path)),
+    .mutation(({ ctx, input }) => createCategory(ctx.db, inProject(ctx, input))),
 
   rename: projectProcedure(CAN.manageModels)
     .input(CategoriesRenameInput)
-    .mutation(({ ctx, input }) => renameCategory(ctx.db, ctx.user.id, ctx.project.id, input.categoryId, input.path)),
+    .mutation(({ ctx, input }) => renameCategory(ctx.db, inProject(ctx, input))),
 
   /** Soft delete: the id stays valid for existing labels and history. */
   remove: projectProcedure(CAN.manageModels)
     .input(CategoriesRemoveInput)
-    .mutation(({ ctx, input }) => removeCategory(ctx.db, ctx.user.id, ctx.project.id, input.categoryId)),
+    .mutation(({ ctx, input }) => removeCategory(ctx.db, inProject(ctx, input))),
 });

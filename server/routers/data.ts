@@ -3,7 +3,7 @@ import { CAN } from "@/lib/constants";
 import { DataExportLabelsInput, DataImportFileInput, DataImportsInput, MAX_TRPC_IMPORT_BYTES } from "../schemas/data";
 import { exportLabelsText } from "@/server/services/exports";
 import { importItems, listImports, textSource } from "@/server/services/imports";
-import { projectProcedure, router } from "../trpc";
+import { inProject, projectProcedure, router } from "../trpc";
 
 export const dataRouter = router({
   /** Whole file in one transaction; a bad row → BAD_REQUEST with details.errors (line, field, message; first 100). */
@@ -11,8 +11,7 @@ export const dataRouter = router({
     .input(DataImportFileInput)
     .mutation(({ ctx, input }) =>
       importItems(ctx.db, {
-        projectId: ctx.project.id,
-        actorId: ctx.user.id,
+        ...inProject(ctx, { projectId: input.projectId }),
         source: textSource(input.content),
         format: input.format,
         filename: input.filename,
@@ -23,15 +22,13 @@ export const dataRouter = router({
 
   imports: projectProcedure(CAN.importData)
     .input(DataImportsInput)
-    .query(({ ctx, input }) =>
-      listImports(ctx.db, { projectId: ctx.project.id, cursor: input.cursor, limit: input.limit }),
-    ),
+    .query(({ ctx, input }) => listImports(ctx.db, inProject(ctx, input))),
 
   /** A mutation because it writes an audit event; returns the text (bounded, see MAX_EXPORT_TEXT_BYTES). */
   exportLabels: projectProcedure(CAN.exportData)
     .input(DataExportLabelsInput)
     .mutation(async ({ ctx, input }) => {
-      const text = await exportLabelsText(ctx.db, { ...input, projectId: ctx.project.id, actorId: ctx.user.id });
+      const text = await exportLabelsText(ctx.db, inProject(ctx, input));
       return { format: input.format, text };
     }),
 });

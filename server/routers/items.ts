@@ -1,14 +1,15 @@
+/** Items of a project: a filtered page, and one item with its history. */
 import { CAN } from "@/lib/constants";
-import { projectProcedure, router } from "../trpc";
+import { inProject, projectProcedure, router } from "../trpc";
 import { ItemsGetInput, ItemsListInput } from "../schemas/items";
 import { getItem, listItems } from "@/server/services/items";
 
 export const itemsRouter = router({
   list: projectProcedure(CAN.view)
     .input(ItemsListInput)
-    .query(({ ctx, input }) => listItems(ctx.db, ctx.project.id, input)),
+    .query(({ ctx, input }) => listItems(ctx.db, inProject(ctx, input))),
 
   get: projectProcedure(CAN.view)
     .input(ItemsGetInput)
-    .query(({ ctx, input }) => getItem(ctx.db, ctx.project.id, input.itemId)),
+    .query(({ ctx, input }) => getItem(ctx.db, inProject(ctx, input))),
 });

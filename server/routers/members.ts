@@ -1,19 +1,20 @@
+/** A project's members and their roles (project admins). */
 import { CAN } from "@/lib/constants";
-import { projectProcedure, router } from "../trpc";
+import { inProject, projectProcedure, router } from "../trpc";
 import { MembersListInput, MembersRemoveInput, MembersSetInput } from "../schemas/members";
 import { listMembers, removeMember, setMember } from "@/server/services/projects";
 
 export const membersRouter = router({
   list: projectProcedure(CAN.manageMembers)
     .input(MembersListInput)
-    .query(({ ctx, input }) => listMembers(ctx.db, ctx.project.id, input)),
+    .query(({ ctx, input }) => listMembers(ctx.db, inProject(ctx, input))),
 
   /** Adds by email or changes a member's role by user id. */
   set: projectProcedure(CAN.manageMembers)
     .input(MembersSetInput)
-    .mutation(({ ctx, input }) => setMember(ctx.db, ctx.user.id, ctx.project.id, input)),
+    .mutation(({ ctx, input }) => setMember(ctx.db, inProject(ctx, input))),
 
   remove: projectProcedure(CAN.manageMembers)
     .input(MembersRemoveInput)
-    .mutation(({ ctx, input }) => removeMember(ctx.db, ctx.user.id, ctx.project.id, input.userId)),
+    .mutation(({ ctx, input }) => removeMember(ctx.db, inProject(ctx, input))),
 });

@@ -1,12 +1,12 @@
 /** Project metrics over time and now. */
 import { CAN } from "@/lib/constants";
-import { projectProcedure, router } from "../trpc";
+import { inProject, projectProcedure, router } from "../trpc";
 import { CurrentMetricsInput, TimelineInput } from "../schemas/metrics";
 import { getCurrentMetrics, listMetricTimeline } from "@/server/services/metrics";
 
 const read = projectProcedure(CAN.viewMetrics);
 
 export const metricsRouter = router({
-  timeline: read.input(TimelineInput).query(({ ctx, input }) => listMetricTimeline(ctx.db, input)),
-  current: read.input(CurrentMetricsInput).query(({ ctx, input }) => getCurrentMetrics(ctx.db, input)),
+  timeline: read.input(TimelineInput).query(({ ctx, input }) => listMetricTimeline(ctx.db, inProject(ctx, input))),
+  current: read.input(CurrentMetricsInput).query(({ ctx, input }) => getCurrentMetrics(ctx.db, inProject(ctx, input))),
 });

@@ -1,22 +1,26 @@
+/** Projects: the caller's list, one project's overview, creation (instance admins) and settings. */
 import { CAN } from "@/lib/constants";
-import { authedProcedure, instanceAdminProcedure, projectProcedure, router } from "../trpc";
+import { authedProcedure, inProject, instanceAdminProcedure, projectProcedure, router } from "../trpc";
 import { ProjectsCreateInput, ProjectsGetInput, ProjectsUpdateSettingsInput } from "../schemas/projects";
 import { createProject, getProjectOverview, listMyProjects, updateProjectSettings } from "@/server/services/projects";
 
 export const projectsRouter = router({
   /** The caller's projects with their role (every project, as admin, for instance admins). */
-  list: authedProcedure.query(({ ctx }) => listMyProjects(ctx.db, ctx.user)),
+  list: authedProcedure.query(({ ctx }) => listMyProjects(ctx.db, { actor: ctx.user })),
 
   get: projectProcedure(CAN.view)
     .input(ProjectsGetInput)
-    .query(async ({ ctx }) => ({ ...(await getProjectOverview(ctx.db, ctx.project.id)), myRole: ctx.project.role })),
+    .query(async ({ ctx, input }) => ({
+      ...(await getProjectOverview(ctx.db, inProject(ctx, input))),
+      myRole: ctx.project.role,
+    })),
 
   /** No membership is created: instance admins act as admin in every project. */
   create: instanceAdminProcedure
     .input(ProjectsCreateInput)
-    .mutation(({ ctx, input }) => createProject(ctx.db, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => createProject(ctx.db, { ...input, actorId: ctx.user.id })),
 
   updateSettings: projectProcedure(CAN.manageModels)
     .input(ProjectsUpdateSettingsInput)
-    .mutation(({ ctx, input }) => updateProjectSettings(ctx.db, ctx.user.id, ctx.project.id, input.settings)),
+    .mutation(({ ctx, input }) => updateProjectSettings(ctx.db, inProject(ctx, input))),
 });

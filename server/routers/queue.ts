@@ -1,36 +1,24 @@
+/** The review queue: leases handed out, given back, kept alive, and the header counts. */
 import { CAN } from "@/lib/constants";
-import { projectProcedure, router } from "../trpc";
+import { inProject, projectProcedure, router } from "../trpc";
 import { QueueExtendInput, QueueNextInput, QueueReleaseInput, QueueStatsInput } from "../schemas/queue";
-import { nextItems } from "@/server/services/queue";
-import { extendLeases, releaseLeases } from "@/server/services/queue";
-import { queueStats } from "@/server/services/queue";
-import { startOfDay } from "@/server/services/annotations";
+import { extendLeases, getQueueStats, leaseNextItems, releaseLeases } from "@/server/services/queue";
 
 export const queueRouter = router({
   /** A mutation: it hands out leases. */
   next: projectProcedure(CAN.annotate)
     .input(QueueNextInput)
-    .mutation(({ ctx, input }) => nextItems(ctx.db, { projectId: ctx.project.id, userId: ctx.user.id, n: input.n })),
+    .mutation(({ ctx, input }) => leaseNextItems(ctx.db, inProject(ctx, input))),
 
   release: projectProcedure(CAN.annotate)
     .input(QueueReleaseInput)
-    .mutation(({ ctx, input }) =>
-      releaseLeases(ctx.db, { projectId: ctx.project.id, userId: ctx.user.id, leaseTokens: input.leaseTokens }),
-    ),
+    .mutation(({ ctx, input }) => releaseLeases(ctx.db, inProject(ctx, input))),
 
   extend: projectProcedure(CAN.annotate)
     .input(QueueExtendInput)
-    .mutation(({ ctx, input }) =>
-      extendLeases(ctx.db, { projectId: ctx.project.id, userId: ctx.user.id, leaseTokens: input.leaseTokens }),
-    ),
+    .mutation(({ ctx, input }) => extendLeases(ctx.db, inProject(ctx, input))),
 
   stats: projectProcedure(CAN.view)
     .input(QueueStatsInput)
-    .query(({ ctx, input }) =>
-      queueStats(ctx.db, {
-        projectId: ctx.project.id,
-        userId: ctx.user.id,
-        since: startOfDay(new Date(), input.tzOffsetMinutes),
-      }),
-    ),
+    .query(({ ctx, input }) => getQueueStats(ctx.db, inProject(ctx, input))),
 });

@@ -9,13 +9,13 @@ export const usersRouter = router({
   /** `generatedPassword` is returned once and never stored in clear. */
   create: instanceAdminProcedure
     .input(UsersCreateInput)
-    .mutation(({ ctx, input }) => createUser(ctx.db, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => createUser(ctx.db, { ...input, actorId: ctx.user.id })),
 
   setDisabled: instanceAdminProcedure
     .input(UsersSetDisabledInput)
-    .mutation(({ ctx, input }) => setUserDisabled(ctx.db, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => setUserDisabled(ctx.db, { ...input, actorId: ctx.user.id })),
 
   resetPassword: instanceAdminProcedure
     .input(UsersResetPasswordInput)
-    .mutation(({ ctx, input }) => resetUserPassword(ctx.db, ctx.user.id, input)),
+    .mutation(({ ctx, input }) => resetUserPassword(ctx.db, { ...input, actorId: ctx.user.id })),
 });

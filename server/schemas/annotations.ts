@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { Id, ProjectId } from "./common";
-import { TzOffsetMinutes } from "./queue";
+import { ClientZone, Id, ProjectId } from "./common";
 
 /** Client-generated per decision; a retry sends the same key. */
 const IdempotencyKey = z.uuid();
@@ -55,5 +54,5 @@ export const AnnotationsUndoInput = z.object({
 export const AnnotationsListMineInput = z.object({
   projectId: ProjectId,
   limit: z.number().int().min(1).max(100).default(20),
-  tzOffsetMinutes: TzOffsetMinutes,
+  ...ClientZone,
 });

@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { ProjectId } from "./common";
+import { ClientZone, ProjectId } from "./common";
 import { MAX_NEXT } from "@/lib/constants";
-
-/** Items per queue.next call at most (also the cap on a project's batch size default). */
 
 /** Up to 50 items per call: a batch on screen, not a bulk export. Omitted: the project's batch size. */
 export const QueueNextInput = z.object({ projectId: ProjectId, n: z.number().int().min(1).max(MAX_NEXT).optional() });
@@ -13,7 +11,4 @@ export const QueueReleaseInput = z.object({ projectId: ProjectId, leaseTokens: L
 
 export const QueueExtendInput = z.object({ projectId: ProjectId, leaseTokens: LeaseTokens });
 
-/** The client's UTC offset, so "today" is the annotator's day, not the server's. */
-export const TzOffsetMinutes = z.number().int().min(-840).max(840).default(0);
-
-export const QueueStatsInput = z.object({ projectId: ProjectId, tzOffsetMinutes: TzOffsetMinutes });
+export const QueueStatsInput = z.object({ projectId: ProjectId, ...ClientZone });

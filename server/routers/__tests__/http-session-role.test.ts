@@ -49,7 +49,7 @@ describe.each(dbTargets())("session and project role over HTTP on $name", (targe
   async function member(role: Parameters<typeof addMember>[3] | null, opts: { isAdmin?: boolean } = {}) {
     const user = await makeUser(h.db, opts);
     if (role) await addMember(h.db, projectId, user.id, role);
-    const { token } = await createSession(h.db, user.id, secret(), 1);
+    const { token } = await createSession(h.db, { userId: user.id, secret: secret(), ttlHours: 1 });
     return { user, token, cookie: `loupe_session=${token}` };
   }
 
@@ -97,7 +97,7 @@ describe.each(dbTargets())("session and project role over HTTP on $name", (targe
     });
 
     const revoked = await member("admin");
-    await revokeSession(h.db, revoked.token, secret());
+    await revokeSession(h.db, { token: revoked.token, secret: secret() });
     expect(await query("categories.list", { projectId }, revoked.cookie)).toMatchObject({
       status: 401,
       code: "UNAUTHORIZED",
@@ -140,7 +140,7 @@ describe.each(dbTargets())("session and project role over HTTP on $name", (targe
     await h.db.delete(memberships).where(eq(memberships.userId, m.user.id));
     expect((await query("members.list", { projectId }, m.cookie)).status).toBe(404);
     await addMember(h.db, projectId, m.user.id, "admin");
-    await revokeSession(h.db, m.token, secret());
+    await revokeSession(h.db, { token: m.token, secret: secret() });
     expect((await query("members.list", { projectId }, m.cookie)).status).toBe(401);
   });
 });

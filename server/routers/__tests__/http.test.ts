@@ -38,7 +38,7 @@ describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
 
   async function freshSession() {
     const user = await makeUser(h.db);
-    ({ token } = await createSession(h.db, user.id, secret(), 1));
+    ({ token } = await createSession(h.db, { userId: user.id, secret: secret(), ttlHours: 1 }));
     cookie = `loupe_session=${token}`;
   }
   const stillLoggedIn = async () => (await getSessionUser(h.db, token, secret())) !== null;

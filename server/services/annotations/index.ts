@@ -1,5 +1,9 @@
-export { afterDecisions } from "./followups";
-export { listMyDecisions, startOfDay } from "./list-mine";
+export { settleFollowups } from "./followups";
+export { listMyDecisions } from "./list-mine";
+export type { ListMyDecisionsInput, MyDecisions } from "./list-mine";
 export { submitAnnotation } from "./submit";
-export { submitBatch } from "./submit-batch";
-export { undoLastDecision } from "./undo";
+export type { SubmitAnnotationInput } from "./submit";
+export { submitAnnotationBatch } from "./submit-batch";
+export type { SubmitAnnotationBatchInput } from "./submit-batch";
+export { undoAnnotation } from "./undo";
+export type { UndoAnnotationInput } from "./undo";

@@ -2,17 +2,11 @@
 import { and, desc, eq, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { annotations, categories, items } from "@/db/schema";
+import { startOfLocalDay, type ClientZone } from "@/lib/time";
 
 const HOUR_MS = 3_600_000;
 /** The pace chart covers the last this-many hours. */
 export const PACE_HOURS = 12;
-
-/** Midnight of `now`'s day for a client at UTC+offset, as an instant. */
-export function startOfDay(now: Date, tzOffsetMinutes: number): Date {
-  const local = new Date(now.getTime() + tzOffsetMinutes * 60_000);
-  local.setUTCHours(0, 0, 0, 0);
-  return new Date(local.getTime() - tzOffsetMinutes * 60_000);
-}
 
 export type MyDecisions = {
   today: number;
@@ -31,11 +25,10 @@ export type MyDecisions = {
 
 const undone = sql<boolean>`exists (select 1 from annotations un where un.undoes_annotation_id = ${annotations.id})`;
 
-export async function listMyDecisions(
-  db: DbOrTx,
-  p: { projectId: number; userId: number; limit: number; now: Date; tzOffsetMinutes: number },
-): Promise<MyDecisions> {
-  const mine = and(eq(annotations.projectId, p.projectId), eq(annotations.userId, p.userId));
+export type ListMyDecisionsInput = ClientZone & { projectId: number; actorId: number; limit: number; now?: Date };
+
+export async function listMyDecisions(db: DbOrTx, p: ListMyDecisionsInput): Promise<MyDecisions> {
+  const mine = and(eq(annotations.projectId, p.projectId), eq(annotations.userId, p.actorId));
   const recent = await db
     .select({
       annotationId: annotations.id,
@@ -53,8 +46,9 @@ export async function listMyDecisions(
     .where(and(mine, sql`${annotations.action} <> 'undo'`))
     .orderBy(desc(annotations.id))
     .limit(p.limit);
-  const paceFrom = new Date(Math.floor(p.now.getTime() / HOUR_MS) * HOUR_MS - (PACE_HOURS - 1) * HOUR_MS);
-  const dayStart = startOfDay(p.now, p.tzOffsetMinutes);
+  const now = p.now ?? new Date();
+  const paceFrom = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (PACE_HOURS - 1) * HOUR_MS);
+  const dayStart = startOfLocalDay(now, p);
   const since = dayStart < paceFrom ? dayStart : paceFrom;
   // Decisions only (skips and undos are not work done), minus undone ones.
   const times = await db

@@ -21,22 +21,32 @@ import {
   type Suggestion,
   toDecisionResult,
 } from "./decision-shared";
+import { afterDecisions } from "./followups";
 
 export type BatchDecision = { itemId: number; action: "accept" | "correct" | "reject"; categoryId?: number };
-export type BatchParams = {
+export type SubmitAnnotationBatchInput = {
   projectId: number;
-  userId: number;
+  actorId: number;
   idempotencyKey: string;
   decisions: BatchDecision[];
   modelVersionId?: number;
   timeSpentMs?: number;
 };
-export type BatchResult = { decisions: DecisionResult[] };
+export type SubmitAnnotationBatchResult = { decisions: DecisionResult[] };
 
 /** One key per decision, derived from the batch key, so the unique index covers every row. */
 const keyFor = (batchKey: string, itemId: number) => `${batchKey}:${itemId}`;
 
-export async function submitBatch(db: Db, p: BatchParams): Promise<BatchResult> {
+export async function submitAnnotationBatch(
+  db: Db,
+  p: SubmitAnnotationBatchInput,
+): Promise<SubmitAnnotationBatchResult> {
+  const result = await recordBatch(db, p);
+  void afterDecisions(db, p.projectId, { audit: false });
+  return result;
+}
+
+async function recordBatch(db: Db, p: SubmitAnnotationBatchInput): Promise<SubmitAnnotationBatchResult> {
   const ids = p.decisions.map((d) => d.itemId);
   if (new Set(ids).size !== ids.length) throw new ValidationError("Each item may appear only once in a batch");
   const keys = ids.map((id) => keyFor(p.idempotencyKey, id));
@@ -44,16 +54,16 @@ export async function submitBatch(db: Db, p: BatchParams): Promise<BatchResult> 
     return await db.transaction((tx) => batchInTx(tx, p, keys));
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
-    const stored = await findByKeys(db, p.projectId, p.userId, keys);
+    const stored = await findByKeys(db, p.projectId, p.actorId, keys);
     if (stored.length === 0) throw e;
     return { decisions: stored.map(toDecisionResult) };
   }
 }
 
-async function batchInTx(tx: Tx, p: BatchParams, keys: string[]): Promise<BatchResult> {
+async function batchInTx(tx: Tx, p: SubmitAnnotationBatchInput, keys: string[]): Promise<SubmitAnnotationBatchResult> {
   const ids = p.decisions.map((d) => d.itemId);
   const found = await requireItems(tx, p.projectId, ids, { lock: true });
-  const replay = await findByKeys(tx, p.projectId, p.userId, keys);
+  const replay = await findByKeys(tx, p.projectId, p.actorId, keys);
   if (replay.length > 0) return { decisions: replay.map(toDecisionResult) };
   await refuseLeasedByOthers(tx, p, found);
   const plans = await planDecisions(tx, p);
@@ -64,7 +74,7 @@ async function batchInTx(tx: Tx, p: BatchParams, keys: string[]): Promise<BatchR
       plans.map((plan, i) => ({
         projectId: p.projectId,
         itemId: plan.itemId,
-        userId: p.userId,
+        userId: p.actorId,
         action: plan.action,
         categoryId: plan.categoryId,
         suggestedCategoryId: plan.suggestion?.categoryId ?? null,
@@ -80,12 +90,12 @@ async function batchInTx(tx: Tx, p: BatchParams, keys: string[]): Promise<BatchR
   await writeHumanLabels(
     tx,
     p.projectId,
-    rows.map((r) => ({ itemId: r.itemId, categoryId: r.categoryId, userId: p.userId, annotationId: r.id })),
+    rows.map((r) => ({ itemId: r.itemId, categoryId: r.categoryId, userId: p.actorId, annotationId: r.id })),
   );
   await tx.delete(leases).where(and(eq(leases.projectId, p.projectId), inArray(leases.itemId, ids)));
   await recordAudit(tx, {
     projectId: p.projectId,
-    actorId: p.userId,
+    actorId: p.actorId,
     action: "annotation.batch",
     entityType: "item",
     after: { annotations: rows.map((r) => ({ annotationId: r.id, itemId: r.itemId, categoryId: r.categoryId })) },
@@ -95,7 +105,7 @@ async function batchInTx(tx: Tx, p: BatchParams, keys: string[]): Promise<BatchR
 
 async function refuseLeasedByOthers(
   tx: Tx,
-  p: BatchParams,
+  p: SubmitAnnotationBatchInput,
   found: { id: number; externalId: string; title: string }[],
 ) {
   const held = await tx
@@ -108,7 +118,7 @@ async function refuseLeasedByOthers(
           leases.itemId,
           found.map((f) => f.id),
         ),
-        sql`${leases.userId} <> ${p.userId} and ${leases.expiresAt} > now()`,
+        sql`${leases.userId} <> ${p.actorId} and ${leases.expiresAt} > now()`,
       ),
     )
     .for("update");
@@ -131,7 +141,7 @@ async function refuseLeasedByOthers(
 type Plan = Omit<BatchDecision, "categoryId"> & { categoryId: number | null; suggestion: Suggestion | null };
 
 /** Resolves every decision's category before anything is written; any bad one fails the batch. */
-async function planDecisions(tx: Tx, p: BatchParams): Promise<Plan[]> {
+async function planDecisions(tx: Tx, p: SubmitAnnotationBatchInput): Promise<Plan[]> {
   const suggestions = await loadSuggestions(
     tx,
     p.projectId,

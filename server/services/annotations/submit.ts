@@ -24,13 +24,14 @@ import {
   type Suggestion,
   toDecisionResult,
 } from "./decision-shared";
+import { afterDecisions } from "./followups";
 
 /** The reason the item was leased, copied onto the annotation (audits are measured by it). */
 type PickReason = NonNullable<(typeof annotations.$inferInsert)["reason"]>;
 
-export type SubmitParams = {
+export type SubmitAnnotationInput = {
   projectId: number;
-  userId: number;
+  actorId: number;
   itemId: number;
   leaseToken: string;
   idempotencyKey: string;
@@ -41,26 +42,36 @@ export type SubmitParams = {
   modelVersionId?: number;
 };
 
-export async function submitAnnotation(db: Db, p: SubmitParams): Promise<DecisionResult> {
+/** Stores the decision, then sets off what it may trigger (a retrain, the audit check) after it. */
+export async function submitAnnotation(db: Db, p: SubmitAnnotationInput): Promise<DecisionResult> {
+  const result = await recordAnnotation(db, p);
+  void afterDecisions(db, p.projectId, { audit: result.reason === "audit" });
+  return result;
+}
+
+async function recordAnnotation(db: Db, p: SubmitAnnotationInput): Promise<DecisionResult> {
   try {
     return await db.transaction((tx) => submitInTx(tx, p));
   } catch (e) {
     // Two identical requests at once: the loser hits the unique index and answers with the winner's result.
     if (!isUniqueViolation(e)) throw e;
-    const [stored] = await findByKeys(db, p.projectId, p.userId, [p.idempotencyKey]);
+    const [stored] = await findByKeys(db, p.projectId, p.actorId, [p.idempotencyKey]);
     if (!stored) throw e;
     return sameRequestOrConflict(stored, p);
   }
 }
 
-function sameRequestOrConflict(stored: Parameters<typeof toDecisionResult>[0], p: SubmitParams): DecisionResult {
+function sameRequestOrConflict(
+  stored: Parameters<typeof toDecisionResult>[0],
+  p: SubmitAnnotationInput,
+): DecisionResult {
   if (stored.itemId !== p.itemId) {
     throw new ConflictError("This idempotency key was already used for another item", { itemId: stored.itemId });
   }
   return toDecisionResult(stored);
 }
 
-async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
+async function submitInTx(tx: Tx, p: SubmitAnnotationInput): Promise<DecisionResult> {
   // Everything the decision needs is read in one round trip; the statements
   // run in this order on the connection (lease lock first, then the label lock,
   // as before). A suggestion error is only raised once the lease is known valid.
@@ -76,11 +87,11 @@ async function submitInTx(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
   ]);
   // An expired lease is still honoured while its row carries our token: a
   // take-over by someone else replaces the token, so then this is a CONFLICT.
-  if (!lease || lease.userId !== p.userId || lease.token.toLowerCase() !== p.leaseToken.toLowerCase())
+  if (!lease || lease.userId !== p.actorId || lease.token.toLowerCase() !== p.leaseToken.toLowerCase())
     return replayOrRefuse(tx, p);
   // Our live token means a new request for this item: a stored decision deleted
   // its lease and every lease gets a fresh token. A key already used for another
-  // item fails the unique index on insert (answered in submitAnnotation), and our
+  // item fails the unique index on insert (answered in recordAnnotation), and our
   // lease row (of this project, locked) stands for the item, so neither lookup
   // is repeated here.
   if (suggestions instanceof Error) throw suggestions;
@@ -109,7 +120,7 @@ type StoredRow = {
  */
 async function storeDecision(
   tx: Tx,
-  p: SubmitParams,
+  p: SubmitAnnotationInput,
   d: Decision,
   reason: PickReason,
   previous: PreviousLabel | null,
@@ -127,17 +138,17 @@ async function storeDecision(
     tx,
     sql`with a as (
       insert into ${an} ${cols(an.projectId, an.itemId, an.userId, an.action, an.categoryId, an.suggestedCategoryId, an.suggestedConfidence, an.modelVersionId, an.reason, an.timeSpentMs, an.idempotencyKey, an.previousLabel)}
-      values (${p.projectId}, ${p.itemId}, ${p.userId}, ${p.action}, ${d.categoryId}::int, ${d.suggestion?.categoryId ?? null}::int,
+      values (${p.projectId}, ${p.itemId}, ${p.actorId}, ${p.action}, ${d.categoryId}::int, ${d.suggestion?.categoryId ?? null}::int,
               ${d.suggestion?.confidence ?? null}::float8, ${d.suggestion?.modelVersionId ?? p.modelVersionId ?? null}::int, ${reason},
               ${p.timeSpentMs}, ${p.idempotencyKey}, ${json(previous)}::jsonb)
       returning ${sql.join([an.id, an.itemId, an.action, an.categoryId, an.previousLabel, an.reason, an.createdAt].map(col), sql`, `)}
     ), l as (
-      ${humanLabelFromAnnotation({ projectId: p.projectId, userId: p.userId, from: "a", when: !leavesLabel(p.action, reason, previous) })}
+      ${humanLabelFromAnnotation({ projectId: p.projectId, userId: p.actorId, from: "a", when: !leavesLabel(p.action, reason, previous) })}
     ), d as (
       delete from ${leases} where ${leases.itemId} = ${p.itemId} and ${leases.projectId} = ${p.projectId}
     ), e as (
       insert into ${ev} ${cols(ev.projectId, ev.actorId, ev.action, ev.entityType, ev.entityId, ev.before, ev.after)}
-      select ${p.projectId}, ${p.userId}, ${`annotation.${p.action}`}, 'item', ${String(p.itemId)}, ${json(previous)}::jsonb,
+      select ${p.projectId}, ${p.actorId}, ${`annotation.${p.action}`}, 'item', ${String(p.itemId)}, ${json(previous)}::jsonb,
         jsonb_build_object('annotationId', ${ins.id}) || ${json({ label, reason })}::jsonb
       from a
     )
@@ -155,9 +166,9 @@ async function storeDecision(
  * (found now that the lease lock was waited for) gets the stored answer;
  * anything else is a CONFLICT.
  */
-async function replayOrRefuse(tx: Tx, p: SubmitParams): Promise<DecisionResult> {
+async function replayOrRefuse(tx: Tx, p: SubmitAnnotationInput): Promise<DecisionResult> {
   await requireItems(tx, p.projectId, [p.itemId]);
-  const [stored] = await findByKeys(tx, p.projectId, p.userId, [p.idempotencyKey]);
+  const [stored] = await findByKeys(tx, p.projectId, p.actorId, [p.idempotencyKey]);
   if (stored) return sameRequestOrConflict(stored, p);
   throw new ConflictError("Your lease on this item is no longer valid; it may have been given to someone else", {
     itemId: p.itemId,
@@ -181,7 +192,7 @@ function auditedSuggestion(audited: PreviousLabel | null): Suggestion | null {
  * The categories the decision can set, read with the lease: the corrected
  * one, the item's prediction (given or active version) and its current label.
  */
-function decisionCategories(tx: Tx, p: SubmitParams): Promise<CategoryRow[]> {
+function decisionCategories(tx: Tx, p: SubmitAnnotationInput): Promise<CategoryRow[]> {
   if (p.action !== "accept" && p.action !== "correct") return Promise.resolve([]);
   const version =
     p.modelVersionId ??
@@ -202,13 +213,13 @@ function decisionCategories(tx: Tx, p: SubmitParams): Promise<CategoryRow[]> {
 }
 
 /** Checked on the rows read with the lease; a category not among them (changed meanwhile) is looked up as before. */
-async function requireLive(tx: Tx, p: SubmitParams, id: number, cats: CategoryRow[]): Promise<void> {
+async function requireLive(tx: Tx, p: SubmitAnnotationInput, id: number, cats: CategoryRow[]): Promise<void> {
   if (cats.some((c) => c.id === id)) checkLiveCategories(cats, [id]);
   else await requireLiveCategories(tx, p.projectId, [id]);
 }
 
 /** What category the decision sets, given the suggestion that was on screen. */
-async function resolveDecision(tx: Tx, p: SubmitParams, suggestion: Suggestion | null, cats: CategoryRow[]) {
+async function resolveDecision(tx: Tx, p: SubmitAnnotationInput, suggestion: Suggestion | null, cats: CategoryRow[]) {
   if (p.action === "accept") {
     if (!suggestion)
       throw new ValidationError("There is no model suggestion to accept for this item; choose a category");

@@ -9,26 +9,21 @@ import { annotations, labels, leases, type PreviousLabel } from "@/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
 import { lockLabels, restoreLabel, snapshotOf } from "@/server/services/labels";
-import {
-  findByKeys,
-  isUniqueViolation,
-  leavesLabel,
-  requireItems,
-} from "./decision-shared";
+import { findByKeys, isUniqueViolation, leavesLabel, requireItems } from "./decision-shared";
 import { claimForUser } from "@/server/services/queue";
 import { forgetLowWaterMarks } from "@/server/services/queue";
-import { leaseMinutesOf, loadQueueProject } from "@/server/services/queue";
+import { getProjectSettings } from "@/server/services/projects";
 
 export const UNDO_WINDOW_MS = 2 * 60 * 1000;
 
-export type UndoParams = {
+export type UndoAnnotationInput = {
   projectId: number;
-  userId: number;
+  actorId: number;
   idempotencyKey: string;
   annotationId?: number;
   windowMs?: number;
 };
-export type UndoResult = {
+export type UndoAnnotationResult = {
   undoAnnotationId: number;
   undoneAnnotationId: number;
   itemId: number;
@@ -36,7 +31,7 @@ export type UndoResult = {
   lease: { token: string; expiresAt: Date } | null;
 };
 
-export async function undoLastDecision(db: Db, p: UndoParams): Promise<UndoResult> {
+export async function undoAnnotation(db: Db, p: UndoAnnotationInput): Promise<UndoAnnotationResult> {
   try {
     const undone = await db.transaction((tx) => undoInTx(tx, p));
     // The item is open again: the queue's low-water mark may have passed it.
@@ -51,7 +46,7 @@ export async function undoLastDecision(db: Db, p: UndoParams): Promise<UndoResul
   }
 }
 
-async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
+async function undoInTx(tx: Tx, p: UndoAnnotationInput): Promise<UndoAnnotationResult> {
   const replay = await storedUndo(tx, p);
   if (replay) return replay;
   const last = await lastDecision(tx, p);
@@ -67,7 +62,7 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
     .values({
       projectId: p.projectId,
       itemId: last.itemId,
-      userId: p.userId,
+      userId: p.actorId,
       action: "undo",
       categoryId: last.previousLabel?.categoryId ?? null,
       reason: last.reason,
@@ -76,10 +71,10 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
       previousLabel: snapshotOf(current),
     })
     .returning({ id: annotations.id });
-  const leaseMinutes = leaseMinutesOf(await loadQueueProject(tx, p.projectId));
+  const { leaseMinutes } = await getProjectSettings(tx, { projectId: p.projectId });
   const lease = await claimForUser(tx, {
     projectId: p.projectId,
-    userId: p.userId,
+    userId: p.actorId,
     itemId: last.itemId,
     reason: last.reason,
     leaseMinutes,
@@ -89,7 +84,7 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
     : labelView(last.previousLabel);
   await recordAudit(tx, {
     projectId: p.projectId,
-    actorId: p.userId,
+    actorId: p.actorId,
     action: "annotation.undo",
     entityType: "item",
     entityId: last.itemId,
@@ -102,7 +97,7 @@ async function undoInTx(tx: Tx, p: UndoParams): Promise<UndoResult> {
 const labelView = (l: PreviousLabel | null) => (l ? { categoryId: l.categoryId, source: l.source } : null);
 
 /** The caller's most recent decision that is not itself an undo and not yet undone. */
-async function lastDecision(tx: Tx, p: UndoParams) {
+async function lastDecision(tx: Tx, p: UndoAnnotationInput) {
   const windowMs = p.windowMs ?? UNDO_WINDOW_MS;
   const [last] = await tx
     .select({
@@ -117,7 +112,7 @@ async function lastDecision(tx: Tx, p: UndoParams) {
     .where(
       and(
         eq(annotations.projectId, p.projectId),
-        eq(annotations.userId, p.userId),
+        eq(annotations.userId, p.actorId),
         ne(annotations.action, "undo"),
         sql`not exists (select 1 from annotations x where x.undoes_annotation_id = ${annotations.id})`,
       ),
@@ -134,16 +129,16 @@ async function lastDecision(tx: Tx, p: UndoParams) {
 }
 
 /** A foreign or unknown id is NOT_FOUND, like every by-id input. */
-async function requireOwnAnnotation(tx: Tx, p: UndoParams, id: number): Promise<void> {
+async function requireOwnAnnotation(tx: Tx, p: UndoAnnotationInput, id: number): Promise<void> {
   const [own] = await tx
     .select({ id: annotations.id })
     .from(annotations)
-    .where(and(eq(annotations.projectId, p.projectId), eq(annotations.userId, p.userId), eq(annotations.id, id)));
+    .where(and(eq(annotations.projectId, p.projectId), eq(annotations.userId, p.actorId), eq(annotations.id, id)));
   if (!own) throw new NotFoundError("Decision");
 }
 
-async function storedUndo(db: Db | Tx, p: UndoParams): Promise<UndoResult | null> {
-  const [a] = await findByKeys(db, p.projectId, p.userId, [p.idempotencyKey]);
+async function storedUndo(db: Db | Tx, p: UndoAnnotationInput): Promise<UndoAnnotationResult | null> {
+  const [a] = await findByKeys(db, p.projectId, p.actorId, [p.idempotencyKey]);
   if (!a) return null;
   const [undo] = await db
     .select({ id: annotations.id, undoes: annotations.undoesAnnotationId, categoryId: annotations.categoryId })
@@ -154,7 +149,7 @@ async function storedUndo(db: Db | Tx, p: UndoParams): Promise<UndoResult | null
   const [lease] = await db
     .select({ token: leases.token, expiresAt: leases.expiresAt })
     .from(leases)
-    .where(and(eq(leases.projectId, p.projectId), eq(leases.itemId, a.itemId), eq(leases.userId, p.userId)));
+    .where(and(eq(leases.projectId, p.projectId), eq(leases.itemId, a.itemId), eq(leases.userId, p.actorId)));
   const [undone] = await findUndone(db, p.projectId, undo.undoes);
   return {
     undoAnnotationId: a.id,

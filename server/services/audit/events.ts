@@ -26,10 +26,12 @@ export async function recordAudit(db: DbOrTx, e: AuditInput): Promise<void> {
   });
 }
 
-export type AuditFilter = {
+export type ListAuditEventsInput = {
   projectId: number;
+  actorId: number;
   action?: string;
-  actorId?: number;
+  /** Only events by this person. */
+  byActorId?: number;
   entityType?: string;
   from?: Date;
   to?: Date;
@@ -38,10 +40,10 @@ export type AuditFilter = {
   limit: number;
 };
 
-export async function listAuditEvents(db: DbOrTx, f: AuditFilter) {
+export async function listAuditEvents(db: DbOrTx, f: ListAuditEventsInput) {
   const where: SQL[] = [eq(auditEvents.projectId, f.projectId)];
   if (f.action) where.push(eq(auditEvents.action, f.action));
-  if (f.actorId) where.push(eq(auditEvents.actorId, f.actorId));
+  if (f.byActorId) where.push(eq(auditEvents.actorId, f.byActorId));
   if (f.entityType) where.push(eq(auditEvents.entityType, f.entityType));
   if (f.from) where.push(gte(auditEvents.createdAt, f.from));
   if (f.to) where.push(lte(auditEvents.createdAt, f.to));

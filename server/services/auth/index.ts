@@ -1,2 +1,12 @@
-export { createSession, getSessionUser, getSessionUserWithRole, revokeSession, roleInProject, sessionIdFor, verifyCredentials } from "./sessions";
+export { logIn, logOut } from "./login";
+export type { LogInInput } from "./login";
+export {
+  createSession,
+  getSessionUser,
+  getSessionUserWithRole,
+  revokeSession,
+  revokeUserSessions,
+  roleInProject,
+  sessionIdFor,
+} from "./sessions";
 export type { SessionUser } from "./sessions";

@@ -21,7 +21,10 @@ export function sessionIdFor(token: string, secret: string): string {
   return createHmac("sha256", secret).update(token).digest("hex");
 }
 
-export async function createSession(db: Db, userId: number, secret: string, ttlHours: number) {
+export type CreateSessionInput = { userId: number; secret: string; ttlHours: number };
+
+export async function createSession(db: Db, p: CreateSessionInput) {
+  const { userId, secret, ttlHours } = p;
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
   await db.insert(sessions).values({ id: sessionIdFor(token, secret), userId, expiresAt });
@@ -95,7 +98,8 @@ export async function getSessionUserWithRole(
   return { user, role };
 }
 
-export async function revokeSession(db: Db, token: string, secret: string): Promise<void> {
+export async function revokeSession(db: Db, p: { token: string; secret: string }): Promise<void> {
+  const { token, secret } = p;
   await db
     .update(sessions)
     .set({ revokedAt: new Date() })
@@ -110,12 +114,10 @@ export async function revokeUserSessions(db: Db, userId: number): Promise<void> 
 }
 
 /** Throttled by email and by client address, with one message for every failure. */
-export async function verifyCredentials(
-  db: Db,
-  email: string,
-  password: string,
-  clientKey: string,
-): Promise<SessionUser> {
+export type VerifyCredentialsInput = { email: string; password: string; clientKey: string };
+
+export async function verifyCredentials(db: Db, p: VerifyCredentialsInput): Promise<SessionUser> {
+  const { email, password, clientKey } = p;
   const normalised = email.trim().toLowerCase();
   const since = new Date(Date.now() - FAILURE_WINDOW_MS);
   const [byEmail, byIp] = await Promise.all([

@@ -9,7 +9,7 @@ import { loadVersion } from "@/server/services/models";
 import { applyCalibration } from "@/server/services/calibration";
 import { clearsThreshold, thresholdFor } from "@/server/services/auto-accept/accept-range";
 import { onAuditRecorded, tightened } from "@/server/services/auto-accept/tighten";
-import { auditLogLikelihoodRatio, auditsFail } from "@/server/services/auto-accept/audited-precision";
+import { auditLogLikelihoodRatio, auditsFail } from "./audit-failure-rule";
 import { createRng } from "@/ml/rng";
 import { makeSyntheticProject, type Synthetic } from "@/test/model-fixtures";
 

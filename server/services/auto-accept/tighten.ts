@@ -9,10 +9,11 @@ import type { Db, DbOrTx, Tx } from "@/db/client";
 import { annotations, calibrations, labels, modelVersions, projects } from "@/db/schema";
 import { dispatchJob } from "@/server/jobs/dispatch";
 import { recordAudit } from "@/server/services/audit";
-import { auditedPrecision, auditsFail, type AuditedPrecision } from "./audited-precision";
+import { auditedPrecision, type AuditedPrecision } from "@/server/services/metrics";
+import { auditsFail } from "./audit-failure-rule";
 import { applyCalibration } from "@/server/services/calibration";
 import { currentCalibration } from "@/server/services/models";
-import { getProjectSettings } from "@/server/services/training";
+import { getProjectSettings } from "@/server/services/projects";
 
 /** Audits since the last calibration after which a recalibration job is sent. */
 export const RECALIBRATE_EVERY_AUDITS = 50;
@@ -135,7 +136,7 @@ export async function tightenAfterAuditFailure(
 export async function onAuditRecorded(db: Db, projectId: number) {
   const a = await activeInfo(db, projectId);
   if (!a) return { action: "none" as const };
-  const settings = await getProjectSettings(db, projectId);
+  const settings = await getProjectSettings(db, { projectId });
   const since = await testWindowStart(db, a);
   const stats = await auditedPrecision(db, projectId, a.versionId, since);
   if (auditsFail(stats, settings.precisionTarget)) {

@@ -20,7 +20,11 @@ export type BatchFacets = {
   truncated: boolean;
 };
 
-export async function batchFacets(db: Db, projectId: number): Promise<BatchFacets> {
+export type ListBatchFacetsInput = { projectId: number };
+
+/** What the grid's category filter can offer: the categories the active version predicts, with counts. */
+export async function listBatchFacets(db: Db, p: ListBatchFacetsInput): Promise<BatchFacets> {
+  const { projectId } = p;
   const version = await activeVersion(db, projectId);
   const counts = version ? await predictedCounts(db, projectId, version.id) : new Map<number, number>();
   const rows = await db

@@ -1,3 +1,2 @@
-export { activateVersion, seedScoredPool } from "./batch-fixtures";
-export { batchFacets } from "./facets";
+export { listBatchFacets } from "./facets";
 export { listBatch } from "./list";

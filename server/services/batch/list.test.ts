@@ -5,7 +5,7 @@ import { annotations, labels, leases, predictions } from "@/db/schema";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, callerFor, makeProject, makeUser } from "@/test/factories";
 import { insertItems, setLabel } from "@/server/routers/__tests__/fixtures";
-import { activateVersion, seedScoredPool } from "./batch-fixtures";
+import { activateVersion, seedScoredPool } from "@/test/batch-fixtures";
 
 type Api = ReturnType<typeof callerFor>;
 type ListInput = Omit<Parameters<Api["batch"]["list"]>[0], "projectId">;
@@ -77,24 +77,20 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
       idempotencyKey: randomUUID(),
       createdAt: new Date(Date.now() + 1000),
     });
-    await h.db
-      .insert(leases)
-      .values({
-        itemId: ids.p5!,
-        projectId,
-        userId: other.id,
-        reason: "uncertain",
-        expiresAt: new Date(Date.now() + 600_000),
-      });
-    await h.db
-      .insert(leases)
-      .values({
-        itemId: ids.p6!,
-        projectId,
-        userId: reviewer.id,
-        reason: "uncertain",
-        expiresAt: new Date(Date.now() + 600_000),
-      });
+    await h.db.insert(leases).values({
+      itemId: ids.p5!,
+      projectId,
+      userId: other.id,
+      reason: "uncertain",
+      expiresAt: new Date(Date.now() + 600_000),
+    });
+    await h.db.insert(leases).values({
+      itemId: ids.p6!,
+      projectId,
+      userId: reviewer.id,
+      reason: "uncertain",
+      expiresAt: new Date(Date.now() + 600_000),
+    });
   });
   afterAll(async () => h?.drop());
 
@@ -219,17 +215,15 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
     await setLabel(h, { projectId, itemId: ids.p7!, categoryId: cats[1]!.id, source: "human" });
     await setLabel(h, { projectId, itemId: ids.p8!, categoryId: cats[2]!.id, source: "human" });
     const secondOpinion = (itemId: number, categoryId: number) =>
-      h.db
-        .insert(annotations)
-        .values({
-          projectId,
-          itemId,
-          userId: second.id,
-          action: "correct",
-          categoryId,
-          reason: "overlap",
-          idempotencyKey: randomUUID(),
-        });
+      h.db.insert(annotations).values({
+        projectId,
+        itemId,
+        userId: second.id,
+        action: "correct",
+        categoryId,
+        reason: "overlap",
+        idempotencyKey: randomUUID(),
+      });
     await secondOpinion(ids.p7!, cats[0]!.id); // disagrees
     await secondOpinion(ids.p8!, cats[2]!.id); // agrees
     expect(await titles({ reason: "disputed" })).toEqual(["p7"]);

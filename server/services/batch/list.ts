@@ -26,10 +26,10 @@ export const COUNT_CAP = 10_000;
 /** Alternatives shown beside the top prediction. */
 const ALTERNATIVES = 3;
 
-export type ListBatchParams = BatchFilters & {
+export type ListBatchInput = BatchFilters & {
   projectId: number;
-  /** The reviewer: their own leases do not block them (submitBatch removes those). */
-  userId: number;
+  /** The reviewer: their own leases do not block them (a batch decision removes those). */
+  actorId: number;
   sort: BatchSort;
   cursor?: { value: number; itemId: number };
   limit: number;
@@ -64,7 +64,7 @@ export type BatchPage = {
   total: { count: number; capped: boolean } | null;
 };
 
-export async function listBatch(db: Db, p: ListBatchParams): Promise<BatchPage> {
+export async function listBatch(db: Db, p: ListBatchInput): Promise<BatchPage> {
   if (p.categoryId !== undefined) await assertCategoryInProject(db, p.projectId, p.categoryId);
   const version = await activeVersion(db, p.projectId);
   if (!version)
@@ -90,7 +90,7 @@ export async function listBatch(db: Db, p: ListBatchParams): Promise<BatchPage> 
   };
 }
 
-function pageRows(db: Db, p: ListBatchParams, versionId: number) {
+function pageRows(db: Db, p: ListBatchInput, versionId: number) {
   const where = filterClauses(p.projectId, versionId, p);
   if (p.cursor) where.push(afterCursor(p.sort, p.cursor));
   return db
@@ -116,7 +116,7 @@ function pageRows(db: Db, p: ListBatchParams, versionId: number) {
       and(
         eq(leases.itemId, predictions.itemId),
         eq(leases.projectId, p.projectId),
-        ne(leases.userId, p.userId),
+        ne(leases.userId, p.actorId),
         gt(leases.expiresAt, sql`now()`),
       ),
     )
@@ -128,7 +128,7 @@ function pageRows(db: Db, p: ListBatchParams, versionId: number) {
 
 type PageRow = Awaited<ReturnType<typeof pageRows>>[number];
 
-async function cappedCount(db: Db, p: ListBatchParams, versionId: number): Promise<{ count: number; capped: boolean }> {
+async function cappedCount(db: Db, p: ListBatchInput, versionId: number): Promise<{ count: number; capped: boolean }> {
   const matching = db
     .select({ one: sql`1`.as("one") })
     .from(predictions)

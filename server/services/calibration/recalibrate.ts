@@ -3,6 +3,7 @@
  * newest gold and audit labels, without retraining. The new calibration row
  * and the version's pointer to it change in one transaction.
  */
+import type { JobData } from "@/server/jobs/payloads";
 import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { calibrations, modelVersions, projects } from "@/db/schema";
@@ -19,11 +20,11 @@ import {
   scoreLabelled,
   type Scored,
 } from "@/ml/evaluate-labelled";
-import { getProjectSettings } from "@/server/services/training";
+import { getProjectSettings } from "@/server/services/projects";
 
 const HELD_OUT_SEED = 7919;
 
-export type RecalibrateReason = "manual" | "audits" | "schedule" | "audit_failure";
+export type RecalibrateReason = JobData["recalibrate"]["reason"];
 
 async function measure(
   v: LoadedVersion,
@@ -64,7 +65,7 @@ function refit(v: LoadedVersion, evidence: LabelledItem[]): Calibration {
 export async function recalibrate(db: Db, p: { projectId: number; reason: RecalibrateReason; actorId: number | null }) {
   const v = await loadActiveModel(db, p.projectId);
   if (!v) return null;
-  const settings = await getProjectSettings(db, p.projectId);
+  const settings = await getProjectSettings(db, { projectId: p.projectId });
   const { gold, audits } = await readEvidence(db, p.projectId);
   const evidence = [...gold, ...audits];
   const before = await measure(v, v.calibration, evidence, v.perClass);

@@ -27,11 +27,10 @@ const categoryCols = {
   createdAt: categories.createdAt,
 };
 
-export async function listCategories(
-  db: Db,
-  projectId: number,
-  p: { includeDeleted: boolean; cursor?: number; limit: number },
-) {
+export type ListCategoriesInput = { projectId: number; includeDeleted: boolean; cursor?: number; limit: number };
+
+export async function listCategories(db: Db, p: ListCategoriesInput) {
+  const { projectId } = p;
   const where: SQL[] = [eq(categories.projectId, projectId)];
   if (!p.includeDeleted) where.push(isNull(categories.deletedAt));
   if (p.cursor) where.push(gt(categories.id, p.cursor));
@@ -86,7 +85,10 @@ async function findByPath(tx: DbOrTx, projectId: number, path: string) {
 }
 
 /** Creating a path that was removed brings the old category back, with its old id. */
-export async function createCategory(db: Db, actorId: number, projectId: number, rawPath: string) {
+export type CreateCategoryInput = { projectId: number; actorId: number; path: string };
+
+export async function createCategory(db: Db, p: CreateCategoryInput) {
+  const { projectId, actorId, path: rawPath } = p;
   const { path, name } = normaliseCategoryPath(rawPath);
   return db.transaction(async (tx) => {
     const existing = await findByPath(tx, projectId, path);
@@ -128,7 +130,10 @@ async function lockCategory(tx: DbOrTx, projectId: number, categoryId: number) {
  * a later restore comes back under the new name. All or nothing; ids, labels
  * and annotations stay as they are; one audit event per renamed category.
  */
-export async function renameCategory(db: Db, actorId: number, projectId: number, categoryId: number, rawPath: string) {
+export type RenameCategoryInput = { projectId: number; actorId: number; categoryId: number; path: string };
+
+export async function renameCategory(db: Db, p: RenameCategoryInput) {
+  const { projectId, actorId, categoryId, path: rawPath } = p;
   const { path, name } = normaliseCategoryPath(rawPath);
   return db.transaction(async (tx) => {
     const before = await lockCategory(tx, projectId, categoryId);
@@ -189,7 +194,10 @@ export async function renameCategory(db: Db, actorId: number, projectId: number,
 }
 
 /** Soft delete; removing an already removed category is a no-op. */
-export async function removeCategory(db: Db, actorId: number, projectId: number, categoryId: number) {
+export type RemoveCategoryInput = { projectId: number; actorId: number; categoryId: number };
+
+export async function removeCategory(db: Db, p: RemoveCategoryInput) {
+  const { projectId, actorId, categoryId } = p;
   return db.transaction(async (tx) => {
     const before = await lockCategory(tx, projectId, categoryId);
     if (before.deletedAt) return before;

@@ -3,6 +3,7 @@
  * Every figure is computed from the database on request (SQL aggregation per
  * bucket), so it never disagrees with the rows it summarises.
  */
+import { getProjectSettings } from "@/server/services/projects";
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { projects } from "@/db/schema";
@@ -17,20 +18,9 @@ export { getActiveModelQuality } from "./model-quality";
 
 type RangeParams = { projectId: number; from?: Date; to?: Date };
 
-async function settingsOf(db: DbOrTx, projectId: number) {
-  const [p] = await db.select({ settings: projects.settings }).from(projects).where(eq(projects.id, projectId));
-  if (!p) throw new NotFoundError("Project");
-  const cost = Number(p.settings.hourlyCost);
-  const target = Number(p.settings.precisionTarget);
-  return {
-    hourlyCost: Number.isFinite(cost) && cost >= 0 ? cost : 0,
-    precisionTarget: Number.isFinite(target) ? target : null,
-  };
-}
-
 /** Labels per bucket by source, throughput, per-annotator speed, agreement between annotators, and cost / hours saved. */
 export async function getDashboardActivity(db: DbOrTx, p: RangeParams, now = new Date()) {
-  const { hourlyCost } = await settingsOf(db, p.projectId);
+  const { hourlyCost } = await getProjectSettings(db, { projectId: p.projectId });
   const range = await resolveRange(db, p, now);
   const scope = { projectId: p.projectId, range };
   const [labelsSeries, throughput, annotators, medianHandlingMs, peers] = await Promise.all([
@@ -67,7 +57,7 @@ export async function getDashboardActivity(db: DbOrTx, p: RangeParams, now = new
 
 /** Accuracy per model version, automation rate and audited precision over the range. */
 export async function getDashboardTrends(db: DbOrTx, p: RangeParams, now = new Date()) {
-  const { precisionTarget } = await settingsOf(db, p.projectId);
+  const { precisionTarget } = await getProjectSettings(db, { projectId: p.projectId });
   const range = await resolveRange(db, p, now);
   const scope = { projectId: p.projectId, range };
   const [versions, snapshots] = await Promise.all([versionAccuracy(db, scope), snapshotSeries(db, scope)]);

@@ -11,7 +11,7 @@ import { NotFoundError, ValidationError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
 
 export type ExportFormat = "csv" | "jsonl";
-export type ExportLabelsParams = {
+export type ExportLabelsInput = {
   projectId: number;
   /** null = the command line. */
   actorId: number | null;
@@ -29,12 +29,18 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   jsonl: "application/x-ndjson; charset=utf-8",
 };
 
+export type LabelExport = { filename: string; contentType: string; chunks: AsyncGenerator<string> };
+
 /**
  * Checks the project and records the export in the audit trail up front (a download that
  * is abandoned half way was still requested), then returns the text chunks.
  */
-export async function exportLabels(db: DbOrTx, p: ExportLabelsParams): Promise<AsyncGenerator<string>> {
-  const [project] = await db.select({ id: projects.id }).from(projects).where(eq(projects.id, p.projectId)).limit(1);
+export async function exportLabels(db: DbOrTx, p: ExportLabelsInput): Promise<LabelExport> {
+  const [project] = await db
+    .select({ slug: projects.slug })
+    .from(projects)
+    .where(eq(projects.id, p.projectId))
+    .limit(1);
   if (!project) throw new NotFoundError("Project");
   await recordAudit(db, {
     projectId: p.projectId,
@@ -45,18 +51,22 @@ export async function exportLabels(db: DbOrTx, p: ExportLabelsParams): Promise<A
     after: { format: p.format, source: p.source ?? null, split: p.split ?? null },
   });
   const rows = labelRows(db, p);
-  return p.format === "csv" ? toCsvChunks(rows) : toJsonlChunks(rows);
+  return {
+    filename: `${project.slug}-labels.${p.format}`,
+    contentType: EXPORT_CONTENT_TYPES[p.format],
+    chunks: p.format === "csv" ? toCsvChunks(rows) : toJsonlChunks(rows),
+  };
 }
 
 /** The whole export as one string, refused past MAX_EXPORT_TEXT_BYTES. */
 export async function exportLabelsText(
   db: DbOrTx,
-  p: ExportLabelsParams,
+  p: ExportLabelsInput,
   maxBytes = MAX_EXPORT_TEXT_BYTES,
 ): Promise<string> {
   const parts: string[] = [];
   let bytes = 0;
-  for await (const chunk of await exportLabels(db, p)) {
+  for await (const chunk of (await exportLabels(db, p)).chunks) {
     bytes += Buffer.byteLength(chunk, "utf8");
     if (bytes > maxBytes) {
       throw new ValidationError(
@@ -69,7 +79,7 @@ export async function exportLabelsText(
 }
 
 /** Labelled items of the project, in item id order, one page per query. */
-async function* labelRows(db: DbOrTx, p: ExportLabelsParams): AsyncGenerator<LabelExportRow> {
+async function* labelRows(db: DbOrTx, p: ExportLabelsInput): AsyncGenerator<LabelExportRow> {
   let after = 0;
   for (;;) {
     const page = await labelPage(db, p, after);
@@ -90,7 +100,7 @@ async function* labelRows(db: DbOrTx, p: ExportLabelsParams): AsyncGenerator<Lab
   }
 }
 
-function labelPage(db: DbOrTx, p: ExportLabelsParams, afterItemId: number) {
+function labelPage(db: DbOrTx, p: ExportLabelsInput, afterItemId: number) {
   // Project id on every joined table: a label can only ever show its own project's data.
   const where: SQL[] = [eq(items.projectId, p.projectId), eq(labels.projectId, p.projectId), gt(items.id, afterItemId)];
   if (p.source) where.push(eq(labels.source, p.source));

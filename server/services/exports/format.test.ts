@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { EXPORT_COLUMNS, neutraliseCsvCell, toCsvChunks, toJsonlChunks, type LabelExportRow } from "./format";
 import { parseImportStream } from "@/server/services/imports";
-import { asyncOf, collect } from "@/server/services/imports";
+import { asyncOf, collect } from "@/test/stream-helpers";
 
 const base: LabelExportRow = {
   id: "demo-000001",

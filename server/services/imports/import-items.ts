@@ -7,7 +7,12 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { imports, projects } from "@/db/schema";
-import { parseImportStream, type ImportFormat, type ImportRow, type ImportSource } from "@/server/services/imports/parse";
+import {
+  parseImportStream,
+  type ImportFormat,
+  type ImportRow,
+  type ImportSource,
+} from "@/server/services/imports/parse";
 import { IMPORT_LIMITS } from "@/lib/constants";
 import { NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
@@ -32,7 +37,7 @@ type RunMeta = {
   onProgress?: (p: ImportProgress) => void;
 };
 
-export type ImportItemsParams = Omit<RunMeta, "format"> & {
+export type ImportItemsInput = Omit<RunMeta, "format"> & {
   source: ImportSource;
   format: ImportFormat;
   maxBytes?: number;
@@ -42,7 +47,7 @@ export type ImportItemsParams = Omit<RunMeta, "format"> & {
 export type ImportResult = WriteCounts & { importId: number; bytes: number; ms: number };
 
 /** Streams and validates `source` while writing it; throws ImportRejectedError (nothing written) on any bad row. */
-export async function importItems(db: Db, p: ImportItemsParams): Promise<ImportResult> {
+export async function importItems(db: Db, p: ImportItemsInput): Promise<ImportResult> {
   await assertProject(db, p.projectId);
   const started = Date.now();
   try {

@@ -3,5 +3,4 @@ export { importItems, importRowsInTx, listImports, textSource } from "./import-i
 export type { ImportResult } from "./import-items";
 export { formatRowError, normaliseCategoryPath, parseImportStream } from "./parse/index";
 export type { ImportFormat, ImportRow, ImportRowError, Split } from "./parse/index";
-export { asyncOf, collect } from "./parse/test-helpers";
 export { ensureCategories } from "./writer";

@@ -8,7 +8,8 @@ import { containsPattern } from "@/db/like-pattern";
 
 export const HISTORY_LIMIT = 200;
 
-export type ListItemsParams = {
+export type ListItemsInput = {
+  projectId: number;
   split?: "pool" | "test";
   labelSource?: "human" | "auto" | "import";
   categoryId?: number;
@@ -18,7 +19,8 @@ export type ListItemsParams = {
   limit: number;
 };
 
-export async function listItems(db: Db, projectId: number, p: ListItemsParams) {
+export async function listItems(db: Db, p: ListItemsInput) {
+  const { projectId } = p;
   // A category of another project is an error, not an empty page: ids must not probe other tenants.
   if (p.categoryId !== undefined) await assertCategoryInProject(db, projectId, p.categoryId);
   const rows = await db
@@ -46,7 +48,7 @@ export async function listItems(db: Db, projectId: number, p: ListItemsParams) {
   return { items: page, nextCursor: more ? page[page.length - 1]!.id : null };
 }
 
-function itemFilters(projectId: number, p: ListItemsParams): SQL[] {
+function itemFilters(projectId: number, p: ListItemsInput): SQL[] {
   const where: SQL[] = [eq(items.projectId, projectId)];
   if (p.split) where.push(eq(items.split, p.split));
   if (p.labelSource) where.push(eq(labels.source, p.labelSource));
@@ -67,7 +69,10 @@ async function assertCategoryInProject(db: Db, projectId: number, categoryId: nu
   if (!c) throw new NotFoundError("Category");
 }
 
-export async function getItem(db: Db, projectId: number, itemId: number) {
+export type GetItemInput = { projectId: number; itemId: number };
+
+export async function getItem(db: Db, p: GetItemInput) {
+  const { projectId, itemId } = p;
   const [item] = await db
     .select({
       id: items.id,

@@ -2,7 +2,7 @@
 import { and, desc, eq, gte, isNull, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { annotations, items, labels, metricSnapshots, modelVersions, projects, users } from "@/db/schema";
-import { auditedPrecision } from "@/server/services/auto-accept";
+import { auditedPrecision } from "./audited-precision";
 
 const HOUR = 3_600_000;
 

@@ -1,6 +1,6 @@
 export { activateVersion, gateDecision, rollbackVersion } from "./activation";
 export { modelCache } from "./cache";
-export { compareModels, getModel, getProgress, listModels } from "./list";
+export { compareModels, getModel, getTrainingProgress, listModels } from "./list";
 export { activeVersionId, currentCalibration, loadActiveModel, loadVersion } from "./load";
 export type { LoadedVersion } from "./load";
 export { planScoring, scoringRanges } from "./rescore-plan";

@@ -105,7 +105,7 @@ export async function getModel(db: DbOrTx, p: { projectId: number; versionId: nu
 }
 
 /** The given run, or the project's open run (or newest) when none is given: what the UI polls. */
-export async function getProgress(db: DbOrTx, p: { projectId: number; versionId?: number }) {
+export async function getTrainingProgress(db: DbOrTx, p: { projectId: number; versionId?: number }) {
   const [v] = await db
     .select({
       id: modelVersions.id,

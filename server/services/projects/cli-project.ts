@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { projects } from "@/db/schema";
 import { NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
-import { DEFAULT_SETTINGS } from "./projects";
+import { DEFAULT_SETTINGS } from "./settings";
 
 export type ProjectRef = { id: number; slug: string; name: string };
 

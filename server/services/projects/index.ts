@@ -1,3 +1,5 @@
 export { ensureProjectForCli, findProjectBySlugOrName } from "./cli-project";
 export { listMembers, removeMember, setMember } from "./members";
-export { DEFAULT_SETTINGS, createProject, getProjectBySlug, getProjectOverview, listMyProjects, updateProjectSettings } from "./projects";
+export { createProject, getProjectBySlug, getProjectOverview, listMyProjects } from "./projects";
+export { DEFAULT_SETTINGS, getProjectSettings, updateProjectSettings, withDefaults } from "./settings";
+export type { Settings } from "./settings";

@@ -10,7 +10,10 @@ import { NotFoundError, ServiceError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
 import { findUserByEmail } from "@/server/services/users";
 
-export async function listMembers(db: Db, projectId: number, p: { cursor?: number; limit: number }) {
+export type ListMembersInput = { projectId: number; cursor?: number; limit: number };
+
+export async function listMembers(db: Db, p: ListMembersInput) {
+  const { projectId } = p;
   const rows = await db
     .select({
       userId: memberships.userId,
@@ -49,10 +52,11 @@ function refuseSelfDemotion(actorId: number | null, userId: number, before: Role
   }
 }
 
-export type SetMemberParams = { userId?: number; email?: string; role: Role };
+export type SetMemberInput = { projectId: number; actorId: number | null; userId?: number; email?: string; role: Role };
 
 /** Upsert. `actorId` null = the command line. */
-export async function setMember(db: Db, actorId: number | null, projectId: number, p: SetMemberParams) {
+export async function setMember(db: Db, p: SetMemberInput) {
+  const { projectId, actorId } = p;
   return db.transaction(async (tx) => {
     const userId = await resolveTarget(tx, projectId, p);
     const before = await currentRole(tx, projectId, userId);
@@ -76,7 +80,7 @@ export async function setMember(db: Db, actorId: number | null, projectId: numbe
   });
 }
 
-async function resolveTarget(tx: DbOrTx, projectId: number, p: SetMemberParams): Promise<number> {
+async function resolveTarget(tx: DbOrTx, projectId: number, p: SetMemberInput): Promise<number> {
   if (p.email !== undefined) {
     const user = await findUserByEmail(tx, p.email);
     if (!user) throw new NotFoundError("User with that email");
@@ -88,7 +92,10 @@ async function resolveTarget(tx: DbOrTx, projectId: number, p: SetMemberParams):
   return p.userId;
 }
 
-export async function removeMember(db: Db, actorId: number, projectId: number, userId: number) {
+export type RemoveMemberInput = { projectId: number; actorId: number; userId: number };
+
+export async function removeMember(db: Db, p: RemoveMemberInput) {
+  const { projectId, actorId, userId } = p;
   return db.transaction(async (tx) => {
     const before = await currentRole(tx, projectId, userId);
     if (!before) throw new NotFoundError("Member");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditEvents, categories, projects } from "@/db/schema";
-import { DEFAULT_SETTINGS } from "@/server/services/projects/projects";
+import { DEFAULT_SETTINGS } from "@/server/services/projects";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, callerFor, makeProject, makeUser } from "@/test/factories";
 import { insertItems, setLabel } from "@/server/routers/__tests__/fixtures";

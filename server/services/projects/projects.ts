@@ -1,29 +1,20 @@
 /** Projects and what a user can see of them. */
 import { and, asc, count, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, items, labels, memberships, projects, type ProjectSettings } from "@/db/schema";
+import { categories, items, labels, memberships, projects } from "@/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
 import type { Role } from "@/lib/constants";
 import type { SessionUser } from "@/server/services/auth";
-
-export const DEFAULT_SETTINGS: Required<ProjectSettings> = {
-  strategy: "margin",
-  diversity: true,
-  batchSize: 20,
-  precisionTarget: 0.98,
-  auditRate: 0.05,
-  overlapRate: 0,
-  leaseMinutes: 10,
-  retrainEveryLabels: 200,
-  retrainScheduleMinutes: 0,
-  activationMargin: 0.01,
-  hourlyCost: 30,
-};
+import { DEFAULT_SETTINGS, withDefaults } from "./settings";
 
 export type ProjectSummary = { id: number; slug: string; name: string; description: string; role: Role };
 
-export async function listMyProjects(db: Db, user: SessionUser): Promise<ProjectSummary[]> {
+export type ListMyProjectsInput = { actor: Pick<SessionUser, "id" | "isAdmin"> };
+
+/** The actor's projects with their role (every project, as admin, for instance admins). */
+export async function listMyProjects(db: Db, p: ListMyProjectsInput): Promise<ProjectSummary[]> {
+  const user = p.actor;
   const base = { id: projects.id, slug: projects.slug, name: projects.name, description: projects.description };
   if (user.isAdmin) {
     const rows = await db.select(base).from(projects).orderBy(asc(projects.id));
@@ -37,7 +28,8 @@ export async function listMyProjects(db: Db, user: SessionUser): Promise<Project
     .orderBy(asc(projects.id));
 }
 
-export async function getProjectBySlug(db: Db, slug: string) {
+export async function getProjectBySlug(db: Db, p: { slug: string }) {
+  const { slug } = p;
   const [row] = await db
     .select({ id: projects.id, slug: projects.slug, name: projects.name })
     .from(projects)
@@ -47,7 +39,10 @@ export async function getProjectBySlug(db: Db, slug: string) {
 }
 
 /** The project page's header: settings and the counts that say where the loop stands. */
-export async function getProjectOverview(db: Db, projectId: number) {
+export type GetProjectOverviewInput = { projectId: number };
+
+export async function getProjectOverview(db: Db, p: GetProjectOverviewInput) {
+  const { projectId } = p;
   const [project] = await db
     .select({
       id: projects.id,
@@ -84,14 +79,17 @@ export async function getProjectOverview(db: Db, projectId: number) {
   for (const r of bySource) labelCounts[r.source] = r.n;
   return {
     ...project,
-    settings: { ...DEFAULT_SETTINGS, ...project.settings },
+    settings: withDefaults(project.settings),
     itemCounts,
     labelCounts,
     categoryCount: cats?.n ?? 0,
   };
 }
 
-export async function createProject(db: Db, actorId: number, p: { slug: string; name: string; description?: string }) {
+export type CreateProjectInput = { actorId: number; slug: string; name: string; description?: string };
+
+export async function createProject(db: Db, p: CreateProjectInput) {
+  const { actorId } = p;
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(projects)
@@ -115,44 +113,4 @@ export async function createProject(db: Db, actorId: number, p: { slug: string; 
     });
     return row;
   });
-}
-
-/** Partial update under a row lock, so two concurrent edits of different fields both survive. */
-export async function updateProjectSettings(
-  db: Db,
-  actorId: number,
-  projectId: number,
-  patch: Partial<ProjectSettings>,
-) {
-  return db.transaction(async (tx) => {
-    const [current] = await tx
-      .select({ settings: projects.settings })
-      .from(projects)
-      .where(eq(projects.id, projectId))
-      .for("update");
-    if (!current) throw new NotFoundError("Project");
-    const before = { ...DEFAULT_SETTINGS, ...current.settings };
-    const after: ProjectSettings = { ...before, ...definedOnly(patch) };
-    const [row] = await tx
-      .update(projects)
-      .set({ settings: after })
-      .where(eq(projects.id, projectId))
-      .returning({ settings: projects.settings });
-    await recordAudit(tx, {
-      projectId,
-      actorId,
-      action: "project.update_settings",
-      entityType: "project",
-      entityId: projectId,
-      before,
-      after,
-    });
-    // With the defaults of fields added since the project was created, as projects.get returns them.
-    return { ...DEFAULT_SETTINGS, ...row!.settings };
-  });
-}
-
-/** `{ batchSize: undefined }` must not erase a stored value. */
-function definedOnly<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

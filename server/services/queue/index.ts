@@ -1,5 +1,8 @@
 export { claimForUser } from "./claim";
 export { extendLeases, releaseLeases } from "./leases";
+export type { ExtendLeasesInput, ReleaseLeasesInput } from "./leases";
 export { forgetLowWaterMarks } from "./low-water";
-export { leaseMinutesOf, loadQueueProject, nextItems } from "./next";
-export { queueStats } from "./status";
+export { leaseNextItems } from "./next";
+export type { LeaseNextItemsInput, LeaseNextItemsResult } from "./next";
+export { getQueueStats } from "./status";
+export type { GetQueueStatsInput, QueueStats } from "./status";

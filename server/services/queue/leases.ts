@@ -4,22 +4,23 @@ import type { Db } from "@/db/client";
 import { leases } from "@/db/schema";
 import { recordAudit } from "@/server/services/audit";
 import { expiryIn } from "./claim";
-import { leaseMinutesOf, loadQueueProject } from "./next";
+import { getProjectSettings } from "@/server/services/projects";
 
-type LeaseTokens = { projectId: number; userId: number; leaseTokens: string[] };
+export type ReleaseLeasesInput = { projectId: number; actorId: number; leaseTokens: string[] };
+export type ExtendLeasesInput = ReleaseLeasesInput;
 
 /** Only the caller's own tokens are touched; unknown or foreign tokens are ignored. */
-export async function releaseLeases(db: Db, p: LeaseTokens): Promise<{ released: number[] }> {
+export async function releaseLeases(db: Db, p: ReleaseLeasesInput): Promise<{ released: number[] }> {
   return db.transaction(async (tx) => {
     const rows = await tx
       .delete(leases)
-      .where(and(eq(leases.projectId, p.projectId), eq(leases.userId, p.userId), inArray(leases.token, p.leaseTokens)))
+      .where(and(eq(leases.projectId, p.projectId), eq(leases.userId, p.actorId), inArray(leases.token, p.leaseTokens)))
       .returning({ itemId: leases.itemId });
     const released = rows.map((r) => r.itemId);
     if (released.length > 0) {
       await recordAudit(tx, {
         projectId: p.projectId,
-        actorId: p.userId,
+        actorId: p.actorId,
         action: "lease.release",
         entityType: "lease",
         before: { itemIds: released },
@@ -36,20 +37,20 @@ export async function releaseLeases(db: Db, p: LeaseTokens): Promise<{ released:
  */
 export async function extendLeases(
   db: Db,
-  p: LeaseTokens,
+  p: ExtendLeasesInput,
 ): Promise<{ extended: { itemId: number; token: string; expiresAt: Date }[]; lost: string[] }> {
-  const project = await loadQueueProject(db, p.projectId);
+  const { leaseMinutes } = await getProjectSettings(db, { projectId: p.projectId });
   return db.transaction(async (tx) => {
     const extended = await tx
       .update(leases)
-      .set({ expiresAt: expiryIn(leaseMinutesOf(project)) })
-      .where(and(eq(leases.projectId, p.projectId), eq(leases.userId, p.userId), inArray(leases.token, p.leaseTokens)))
+      .set({ expiresAt: expiryIn(leaseMinutes) })
+      .where(and(eq(leases.projectId, p.projectId), eq(leases.userId, p.actorId), inArray(leases.token, p.leaseTokens)))
       .returning({ itemId: leases.itemId, token: leases.token, expiresAt: leases.expiresAt });
     const kept = new Set(extended.map((e) => e.token));
     if (extended.length > 0) {
       await recordAudit(tx, {
         projectId: p.projectId,
-        actorId: p.userId,
+        actorId: p.actorId,
         action: "lease.extend",
         entityType: "lease",
         after: { itemIds: extended.map((e) => e.itemId) },

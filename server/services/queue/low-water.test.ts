@@ -5,7 +5,7 @@ import { labels } from "@/db/schema";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { modelCandidates } from "./candidates";
 import { computeLowWaterMark, forgetLowWaterMarks, lowWaterMark } from "./low-water";
-import { nextItems } from "./next";
+import { leaseNextItems } from "./next";
 import { activateModel, key, seedItems, seedPredictions, seedProject, setLabel } from "@/test/queue-fixtures";
 
 describe.each(dbTargets())("queue low-water mark on $name", (target) => {
@@ -108,7 +108,7 @@ describe.each(dbTargets())("queue low-water mark on $name", (target) => {
     await p.unlabel(0);
     await p.label(1);
     await p.label(2);
-    const res = await nextItems(h.db, { projectId: p.project.id, userId: p.users[0]!.id, n: 1 });
+    const res = await leaseNextItems(h.db, { projectId: p.project.id, actorId: p.users[0]!.id, n: 1 });
     expect(res.status).toBe("ok");
     expect(res.items.map((x) => x.item.id)).toEqual([p.its[0]!.id]);
     await p.callers[0]!.annotations.submit({
@@ -119,7 +119,9 @@ describe.each(dbTargets())("queue low-water mark on $name", (target) => {
       action: "accept",
       timeSpentMs: 1,
     });
-    expect((await nextItems(h.db, { projectId: p.project.id, userId: p.users[0]!.id, n: 1 })).status).toBe("done");
+    expect((await leaseNextItems(h.db, { projectId: p.project.id, actorId: p.users[0]!.id, n: 1 })).status).toBe(
+      "done",
+    );
   });
 
   it("an undo in this process forgets the project's marks at once", async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { annotations, auditEvents, categories, leases } from "@/db/schema";
 import { createRng } from "@/ml/rng";
-import { nextItems } from "@/server/services/queue/next";
+import { leaseNextItems } from "@/server/services/queue/next";
 import { claimLeases } from "@/server/services/queue/claim";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import {
@@ -172,7 +172,7 @@ describe.each(dbTargets())("review queue on $name", (target) => {
     for (const it of autos)
       await setLabel(h.db, { projectId: p.project.id, itemId: it.id, categoryId: p.categories[1]!.id, source: "auto" });
     const userId = p.users[0]!.id;
-    const res = await nextItems(h.db, { projectId: p.project.id, userId, n: 6, rng: () => 0.1 });
+    const res = await leaseNextItems(h.db, { projectId: p.project.id, actorId: userId, n: 6, rng: () => 0.1 });
     const audits = res.items.filter((x) => x.pick.reason === "audit");
     expect(audits.map((x) => x.item.id).sort()).toEqual(autos.map((x) => x.id).sort());
     expect(audits[0]!.currentLabel).toMatchObject({ source: "auto", path: "Audio > Speakers" });
@@ -197,21 +197,25 @@ describe.each(dbTargets())("review queue on $name", (target) => {
     // Accepting an audit confirms the auto label that was shown.
     expect(stored).toEqual({ reason: "audit", categoryId: p.categories[1]!.id, suggested: p.categories[1]!.id });
     await h.db.delete(leases).where(eq(leases.projectId, p.project.id));
-    const again = await nextItems(h.db, { projectId: p.project.id, userId: p.users[1]!.id, n: 8, rng: () => 0.1 });
+    const again = await leaseNextItems(h.db, {
+      projectId: p.project.id,
+      actorId: p.users[1]!.id,
+      n: 8,
+      rng: () => 0.1,
+    });
     expect(again.items.filter((x) => x.pick.reason === "audit").map((x) => x.item.id)).not.toContain(a0.item.id);
     // Same seed, same picks.
     const seeded = async () => {
       await h.db.delete(leases).where(eq(leases.projectId, p.project.id));
-      return (await nextItems(h.db, { projectId: p.project.id, userId, n: 4, rng: createRng(7) })).items.map((x) => [
-        x.item.id,
-        x.pick.reason,
-      ]);
+      return (
+        await leaseNextItems(h.db, { projectId: p.project.id, actorId: userId, n: 4, rng: createRng(7) })
+      ).items.map((x) => [x.item.id, x.pick.reason]);
     };
     expect(await seeded()).toEqual(await seeded());
     // auditRate 0: never an audit.
     await setSettings(h.db, p.project.id, { auditRate: 0 });
     await h.db.delete(leases).where(eq(leases.projectId, p.project.id));
-    const none = await nextItems(h.db, { projectId: p.project.id, userId, n: 8, rng: () => 0 });
+    const none = await leaseNextItems(h.db, { projectId: p.project.id, actorId: userId, n: 8, rng: () => 0 });
     expect(none.items.some((x) => x.pick.reason === "audit")).toBe(false);
   });
 

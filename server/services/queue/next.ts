@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { projects } from "@/db/schema";
 import { NotFoundError } from "@/server/errors";
+import { withDefaults } from "@/server/services/projects";
 import { choosePicks, type QueueProject, type Rng } from "./choose";
 import { claimLeases, keepClaims, ownLiveLeases, type HeldLease } from "./claim";
 import { buildHandoff, type HandoffItem } from "./context";
@@ -10,12 +11,11 @@ import { lowWaterMark, type LowWaterMark } from "./low-water";
 import { queueStatus, type QueueStatus } from "./status";
 import { MAX_NEXT } from "@/lib/constants";
 
-export type NextParams = { projectId: number; userId: number; n?: number; rng?: Rng };
-export type NextResult = QueueStatus & { items: HandoffItem[] };
+export type LeaseNextItemsInput = { projectId: number; actorId: number; n?: number; rng?: Rng };
+export type LeaseNextItemsResult = QueueStatus & { items: HandoffItem[] };
 
 /** Claims can lose races against concurrent callers; a few rounds refill the shortfall. */
 const CLAIM_ROUNDS = 5;
-const DEFAULT_LEASE_MINUTES = 10;
 
 export async function loadQueueProject(db: DbOrTx, projectId: number): Promise<QueueProject> {
   const [p] = await db
@@ -24,13 +24,10 @@ export async function loadQueueProject(db: DbOrTx, projectId: number): Promise<Q
     .where(eq(projects.id, projectId))
     .limit(1);
   if (!p) throw new NotFoundError("Project");
-  return p;
+  return { ...p, settings: withDefaults(p.settings) };
 }
 
-export const leaseMinutesOf = (p: QueueProject): number =>
-  p.settings.leaseMinutes > 0 ? p.settings.leaseMinutes : DEFAULT_LEASE_MINUTES;
-
-export async function nextItems(db: Db, p: NextParams): Promise<NextResult> {
+export async function leaseNextItems(db: Db, p: LeaseNextItemsInput): Promise<LeaseNextItemsResult> {
   const rng = p.rng ?? Math.random;
   let { held, context } = await leaseInTx(db, p, rng);
   // Everyone ranks the same items first: under contention a whole round of
@@ -38,12 +35,12 @@ export async function nextItems(db: Db, p: NextParams): Promise<NextResult> {
   // with a fresh transaction before telling the person there is nothing.
   if (held.length === 0) ({ held, context } = await leaseInTx(db, p, rng));
   if (context) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await context };
-  return { ...(await queueStatus(db, p.projectId, p.userId)), items: [] };
+  return { ...(await queueStatus(db, p.projectId, p.actorId)), items: [] };
 }
 
 type Leased = { held: HeldLease[]; context: Promise<HandoffItem[]> | null };
 
-async function leaseInTx(db: Db, p: NextParams, rng: Rng): Promise<Leased> {
+async function leaseInTx(db: Db, p: LeaseNextItemsInput, rng: Rng): Promise<Leased> {
   let context: Promise<HandoffItem[]> | null = null;
   try {
     const held = await db.transaction(async (tx) => {
@@ -65,19 +62,19 @@ async function leaseInTx(db: Db, p: NextParams, rng: Rng): Promise<Leased> {
 async function claimInTx(
   db: Db,
   tx: DbOrTx,
-  p: NextParams,
+  p: LeaseNextItemsInput,
   rng: Rng,
 ): Promise<{ project: QueueProject; held: HeldLease[] }> {
   // Independent reads in one round trip.
   const [project, own] = await Promise.all([
     loadQueueProject(tx, p.projectId),
-    ownLiveLeases(tx, p.projectId, p.userId),
+    ownLiveLeases(tx, p.projectId, p.actorId),
   ]);
   const n = p.n ?? Math.min(MAX_NEXT, Math.max(1, project.settings.batchSize));
   const mv = project.activeModelVersionId;
   const from = mv === null ? null : lowWaterMark(db, project.id, mv, project.settings.strategy);
   // Each claim round audits the leases it kept (keepClaims).
-  const fresh = await claimNew(tx, project, p.userId, n - own.length, rng, from);
+  const fresh = await claimNew(tx, project, p.actorId, n - own.length, rng, from);
   return { project, held: [...own, ...fresh] };
 }
 
@@ -98,7 +95,7 @@ async function claimNew(
     const claimed = await claimLeases(tx, {
       projectId: project.id,
       userId,
-      leaseMinutes: leaseMinutesOf(project),
+      leaseMinutes: project.settings.leaseMinutes,
       picks,
     });
     // In picking order, so the audit lists them as chosen (RETURNING order is not guaranteed).

@@ -2,6 +2,7 @@
 import { and, count, eq, gt, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { annotations, items, leases } from "@/db/schema";
+import { startOfLocalDay, type ClientZone } from "@/lib/time";
 import { liveLease, openForUser } from "./open-items-sql";
 
 export type QueueStatus =
@@ -40,29 +41,30 @@ const countsAsDone = sql`${annotations.action} in ('accept', 'correct', 'reject'
     and ud.undoes_annotation_id = ${annotations.id}
 )`;
 
-export async function queueStats(
-  db: DbOrTx,
-  p: { projectId: number; userId: number; since: Date },
-): Promise<QueueStats> {
+export type GetQueueStatsInput = ClientZone & { projectId: number; actorId: number; now?: Date };
+
+/** The review header: what is left, held by others and by me, and what was done today (the caller's day). */
+export async function getQueueStats(db: DbOrTx, p: GetQueueStatsInput): Promise<QueueStats> {
+  const since = startOfLocalDay(p.now ?? new Date(), p);
   const [open] = await db
     .select({
       remaining: sql<number>`count(*) filter (where not ${liveLease})`,
       leasedByOthers: sql<number>`count(*) filter (where exists (
-        select 1 from leases lo where lo.item_id = ${items.id} and lo.expires_at > now() and lo.user_id <> ${p.userId}))`,
+        select 1 from leases lo where lo.item_id = ${items.id} and lo.expires_at > now() and lo.user_id <> ${p.actorId}))`,
     })
     .from(items)
-    .where(openForUser(p.projectId, p.userId));
+    .where(openForUser(p.projectId, p.actorId));
   const [mine] = await db
     .select({ n: count() })
     .from(leases)
-    .where(and(eq(leases.projectId, p.projectId), eq(leases.userId, p.userId), gt(leases.expiresAt, sql`now()`)));
+    .where(and(eq(leases.projectId, p.projectId), eq(leases.userId, p.actorId), gt(leases.expiresAt, sql`now()`)));
   const [done] = await db
     .select({
       all: count(),
-      byMe: sql<number>`count(*) filter (where ${annotations.userId} = ${p.userId})`,
+      byMe: sql<number>`count(*) filter (where ${annotations.userId} = ${p.actorId})`,
     })
     .from(annotations)
-    .where(and(eq(annotations.projectId, p.projectId), gte(annotations.createdAt, p.since), countsAsDone));
+    .where(and(eq(annotations.projectId, p.projectId), gte(annotations.createdAt, since), countsAsDone));
   return {
     remaining: Number(open?.remaining ?? 0),
     leasedByOthers: Number(open?.leasedByOthers ?? 0),

@@ -9,20 +9,10 @@ import { labels, modelVersions, projects, type ProjectSettings } from "@/db/sche
 import { dispatchJob } from "@/server/jobs/dispatch";
 import { NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
-import { DEFAULT_SETTINGS } from "@/server/services/projects";
+import { getProjectSettings } from "@/server/services/projects";
 
 type Trigger = (typeof modelVersions.$inferSelect)["trigger"];
 export type TrainRequest = { projectId: number; trigger: Trigger; actorId: number | null };
-
-export async function getProjectSettings(db: DbOrTx, projectId: number): Promise<ProjectSettings> {
-  const [p] = await db
-    .select({ settings: projects.settings })
-    .from(projects)
-    .where(eq(projects.id, projectId))
-    .limit(1);
-  if (!p) throw new NotFoundError("Project");
-  return { ...DEFAULT_SETTINGS, ...p.settings };
-}
 
 const runCols = {
   id: modelVersions.id,
@@ -45,7 +35,7 @@ export async function requestTraining(
   db: Db,
   req: TrainRequest,
 ): Promise<{ versionId: number; version: number; created: boolean }> {
-  await getProjectSettings(db, req.projectId);
+  await getProjectSettings(db, { projectId: req.projectId });
   const created = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(modelVersions)
@@ -103,7 +93,7 @@ async function humanLabelsSince(db: DbOrTx, projectId: number, since: Date | nul
  * once settings.retrainEveryLabels new human labels exist since the last run.
  */
 export async function maybeTriggerRetrain(db: Db, projectId: number): Promise<{ versionId: number } | null> {
-  const s = await getProjectSettings(db, projectId);
+  const s = await getProjectSettings(db, { projectId });
   if (s.retrainEveryLabels <= 0 || (await openRun(db, projectId))) return null;
   const since = await lastRunAt(db, projectId);
   if ((await humanLabelsSince(db, projectId, since)) < s.retrainEveryLabels) return null;
@@ -117,7 +107,7 @@ export async function maybeScheduledRetrain(
   projectId: number,
   now = new Date(),
 ): Promise<{ versionId: number } | null> {
-  const s = await getProjectSettings(db, projectId);
+  const s = await getProjectSettings(db, { projectId });
   if (s.retrainScheduleMinutes <= 0 || (await openRun(db, projectId))) return null;
   const since = await lastRunAt(db, projectId);
   if (since && now.getTime() - since.getTime() < s.retrainScheduleMinutes * 60_000) return null;

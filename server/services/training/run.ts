@@ -12,7 +12,7 @@ import { activateVersion, gateDecision } from "@/server/services/models";
 import { activeVersionId } from "@/server/services/models";
 import { takeMetricSnapshot } from "@/server/services/metrics";
 import { trainAndEvaluate, type PipelineResult } from "./pipeline";
-import { getProjectSettings } from "./requests";
+import { getProjectSettings } from "@/server/services/projects";
 
 export type RunOptions = {
   epochs?: number;
@@ -173,7 +173,7 @@ export async function runTraining(db: Db, versionId: number, opts: RunOptions = 
   }
   const progress = progressWriter(db, versionId, opts.jobId);
   try {
-    const settings = await getProjectSettings(db, run.projectId);
+    const settings = await getProjectSettings(db, { projectId: run.projectId });
     const r = await trainAndEvaluate(
       db,
       { ...run, targetPrecision: settings.precisionTarget },

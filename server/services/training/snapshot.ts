@@ -7,9 +7,10 @@ import { createHash } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { annotations, categories, items, labels } from "@/db/schema";
+import type { LabelledItem } from "@/ml/evaluate-labelled";
 import type { TextInput } from "@/ml/features";
 
-export type LabelledItem = { itemId: number; input: TextInput; categoryId: number };
+export type { LabelledItem };
 
 export type Snapshot = {
   categoryIds: number[];

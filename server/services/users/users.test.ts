@@ -99,16 +99,14 @@ describe.each(dbTargets())("users on $name", (target) => {
     const victim = await makeUser(h.db);
     const { project } = await makeProject(h.db);
     const [item] = await insertItems(h, project.id, ["leased"]);
-    await h.db
-      .insert(leases)
-      .values({
-        itemId: item!.id,
-        projectId: project.id,
-        userId: victim.id,
-        reason: "uncertain",
-        expiresAt: new Date(Date.now() + 600_000),
-      });
-    const { token } = await createSession(h.db, victim.id, TEST_SECRET, 1);
+    await h.db.insert(leases).values({
+      itemId: item!.id,
+      projectId: project.id,
+      userId: victim.id,
+      reason: "uncertain",
+      expiresAt: new Date(Date.now() + 600_000),
+    });
+    const { token } = await createSession(h.db, { userId: victim.id, secret: TEST_SECRET, ttlHours: 1 });
     const api = callerFor(h.db, admin);
     const res = await api.users.setDisabled({ userId: victim.id, disabled: true });
     expect(res.disabledAt).toBeInstanceOf(Date);
@@ -139,8 +137,8 @@ describe.each(dbTargets())("users on $name", (target) => {
     await h.db.update(users).set({ disabledAt: null }).where(eq(users.id, a.id));
     const b = await makeUser(h.db, { isAdmin: true });
     const results = await Promise.allSettled([
-      setUserDisabled(h.db, a.id, { userId: b.id, disabled: true }),
-      setUserDisabled(h.db, b.id, { userId: a.id, disabled: true }),
+      setUserDisabled(h.db, { actorId: a.id, userId: b.id, disabled: true }),
+      setUserDisabled(h.db, { actorId: b.id, userId: a.id, disabled: true }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
@@ -153,7 +151,7 @@ describe.each(dbTargets())("users on $name", (target) => {
   it("resets a password: the old one stops working and sessions end", async () => {
     const admin = await makeUser(h.db, { isAdmin: true });
     const target = await makeUser(h.db);
-    const { token } = await createSession(h.db, target.id, TEST_SECRET, 1);
+    const { token } = await createSession(h.db, { userId: target.id, secret: TEST_SECRET, ttlHours: 1 });
     const res = await callerFor(h.db, admin).users.resetPassword({ userId: target.id });
     expect(res.generatedPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
     const [row] = await h.db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, target.id));

@@ -61,10 +61,16 @@ function checkPassword(password: string): void {
   }
 }
 
-export type CreateUserParams = { email: string; name: string; password?: string; isAdmin?: boolean };
+export type CreateUserInput = {
+  actorId: number | null;
+  email: string;
+  name: string;
+  password?: string;
+  isAdmin?: boolean;
+};
 
 /** `actorId` null = the command line. Returns the generated password once when none was given. */
-export async function createUser(db: Db, actorId: number | null, p: CreateUserParams) {
+export async function createUser(db: Db, p: CreateUserInput) {
   const email = p.email.trim().toLowerCase();
   if (p.password !== undefined) checkPassword(p.password);
   const generatedPassword = p.password === undefined ? generatePassword() : null;
@@ -78,7 +84,7 @@ export async function createUser(db: Db, actorId: number | null, p: CreateUserPa
     if (!row) throw new ConflictError(`A user with email ${email} already exists`);
     await recordAudit(tx, {
       projectId: null,
-      actorId,
+      actorId: p.actorId,
       action: "user.create",
       entityType: "user",
       entityId: row.id,
@@ -103,12 +109,10 @@ async function lockUser(tx: DbOrTx, userId: number): Promise<UserRow> {
  * Disabling revokes every session in the same transaction. The enabled admins
  * are locked first, so two admins disabling each other cannot both succeed.
  */
-export async function setUserDisabled(
-  db: Db,
-  actorId: number,
-  p: { userId: number; disabled: boolean },
-): Promise<UserRow> {
-  if (p.disabled && p.userId === actorId) {
+export type SetUserDisabledInput = { actorId: number; userId: number; disabled: boolean };
+
+export async function setUserDisabled(db: Db, p: SetUserDisabledInput): Promise<UserRow> {
+  if (p.disabled && p.userId === p.actorId) {
     throw new ServiceError("PRECONDITION_FAILED", "You cannot disable your own account");
   }
   return db.transaction(async (tx) => {
@@ -136,7 +140,7 @@ export async function setUserDisabled(
     const action = p.disabled ? "user.disable" : "user.enable";
     await recordAudit(tx, {
       projectId: null,
-      actorId,
+      actorId: p.actorId,
       action,
       entityType: "user",
       entityId: p.userId,
@@ -155,7 +159,9 @@ async function revokeAll(tx: DbOrTx, userId: number): Promise<void> {
 }
 
 /** A reset also ends the user's sessions: whoever held the old password is logged out. */
-export async function resetUserPassword(db: Db, actorId: number | null, p: { userId: number; password?: string }) {
+export type ResetUserPasswordInput = { actorId: number | null; userId: number; password?: string };
+
+export async function resetUserPassword(db: Db, p: ResetUserPasswordInput) {
   if (p.password !== undefined) checkPassword(p.password);
   const generatedPassword = p.password === undefined ? generatePassword() : null;
   const passwordHash = await hashPassword(p.password ?? generatedPassword!);
@@ -166,7 +172,7 @@ export async function resetUserPassword(db: Db, actorId: number | null, p: { use
     // The hash itself is never written to the audit trail.
     await recordAudit(tx, {
       projectId: null,
-      actorId,
+      actorId: p.actorId,
       action: "user.reset_password",
       entityType: "user",
       entityId: p.userId,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ImportTooLargeError, ImportTooManyRowsError, ImportValidationError } from "./errors";
 import { parseImportStream, validateImportStream } from "./parse-import";
 import type { ImportFormat } from "./types";
-import { asyncOf, thrown } from "./test-helpers";
+import { asyncOf, thrown } from "@/test/stream-helpers";
 
 const MB = 1024 * 1024;
 

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { ImportFormatError, ImportValidationError } from "./errors";
 import { parseImportStream } from "./parse-import";
-import { byteChunks, collect, thrown } from "./test-helpers";
+import { byteChunks, collect, thrown } from "@/test/stream-helpers";
 
 const csv = (text: string, chunk = 7) => parseImportStream(byteChunks(text, chunk), { format: "csv" });
 

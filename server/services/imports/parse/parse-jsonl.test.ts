@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ImportFormatError, ImportValidationError } from "./errors";
 import { parseImportStream, validateImportStream } from "./parse-import";
-import { byteChunks, collect, thrown } from "./test-helpers";
+import { byteChunks, collect, thrown } from "@/test/stream-helpers";
 
 const jsonl = (...lines: string[]) => lines.join("\n") + "\n";
 

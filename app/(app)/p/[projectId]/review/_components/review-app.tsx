@@ -4,6 +4,7 @@
  * engine's outbox and the next (already leased and loaded) item is shown in
  * the same frame; the network catches up in the background.
  */
+import { clientZone } from "@/lib/time";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useQuery } from "@tanstack/react-query";
 import superjson from "superjson";
@@ -159,12 +160,7 @@ function ReviewSession({
   const [now, setNow] = useState(() => Date.now());
   const mainRef = useRef<HTMLDivElement>(null);
   const pendingMeasure = useRef<{ start: number; fromId: number } | null>(null);
-  const stats = useQuery(
-    trpc.queue.stats.queryOptions(
-      { projectId, tzOffsetMinutes: -new Date().getTimezoneOffset() },
-      { refetchInterval: 30_000 },
-    ),
-  );
+  const stats = useQuery(trpc.queue.stats.queryOptions({ projectId, ...clientZone() }, { refetchInterval: 30_000 }));
 
   const task = state.buffer[0] ?? null;
   const live = useMemo(() => new Map(categories.map((c) => [c.id, c.path])), [categories]);

@@ -1,4 +1,4 @@
-import type { ImportRow } from "./types";
+import type { ImportRow } from "@/server/services/imports";
 
 /** Splits text into byte chunks of `size`, deliberately cutting through multi-byte chars. */
 export async function* byteChunks(text: string, size = 7): AsyncGenerator<Uint8Array> {
