@@ -7,6 +7,8 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Loupe", template: "%s · Loupe" },
   description: "Active-learning annotation: a classifier proposes, people review what it is unsure of.",
+  // app/icon.svg is the tab icon; these cover older browsers and home screens.
+  icons: { shortcut: "/favicon.ico", apple: "/apple-touch-icon.png" },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -42,16 +42,14 @@ describe.skipIf(!env.ready)("disputed labels in the batch grid", () => {
         await s.member(projectId, second.id, "annotator");
         await s.member(projectId, reviewer.id, "reviewer");
         // The first person labelled it as predicted; the second opinion chose another category.
-        await s.db
-          .insert(labels)
-          .values({
-            itemId: first!.id,
-            projectId,
-            categoryId: predicted.categoryId,
-            source: "human",
-            userId: annId,
-            updatedAt: new Date(Date.now() - 60_000),
-          });
+        await s.db.insert(labels).values({
+          itemId: first!.id,
+          projectId,
+          categoryId: predicted.categoryId,
+          source: "human",
+          userId: annId,
+          updatedAt: new Date(Date.now() - 60_000),
+        });
         await s.db.insert(annotations).values({
           projectId,
           itemId: first!.id,

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { EmbeddingTable } from "./embedding-table";
+import { type EmbeddingTable } from "./embedding-table";
 import { type FeatureConfig, type SparseBatch, type TextInput, batchSize, featurize, selectRows } from "./features";
-import { Head } from "./head";
+import { type Head } from "./head";
 import { type Calibration, IDENTITY_CALIBRATION, type Prediction, predictionsFromLogits } from "./prediction";
 import type { Thresholds } from "./thresholds";
 

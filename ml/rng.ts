@@ -1,14 +1,25 @@
-/** Seeded PRNG (mulberry32): small, fast and identical on every platform. */
+/**
+ * The one seeded PRNG of the project (mulberry32): small, fast and identical on
+ * every platform. The model, the demo catalogue and the benchmarks all draw from it.
+ */
 export type Rng = () => number;
+
+/** The state after `state` (a 32-bit counter). */
+export const mulberry32Next = (state: number): number => (state + 0x6d2b79f5) >>> 0;
+
+/** The number in [0, 1) that a state yields. */
+export function mulberry32Value(state: number): number {
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 
 export function createRng(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    a = mulberry32Next(a);
+    return mulberry32Value(a);
   };
 }
 

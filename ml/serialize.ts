@@ -68,7 +68,10 @@ export async function serializeModel(model: TrainedModel): Promise<SerializedMod
   let off = start;
   view.setUint32(off, rows.length, true);
   off += 4;
-  for (const r of rows) (view.setUint32(off, r, true), (off += 4));
+  for (const r of rows) {
+    view.setUint32(off, r, true);
+    off += 4;
+  }
   for (const r of rows) off = writeFloats(view, off, model.table.data.subarray(r * dim, (r + 1) * dim));
   for (const w of weights) off = writeFloats(view, off, w.data);
   return { bytes, sha256: await sha256Hex(bytes) };
@@ -99,7 +102,7 @@ function parseHeader(bytes: Uint8Array, view: DataView): { header: Header; start
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(12, 12 + len))) as Header;
   } catch (e) {
-    throw new Error(`model blob header is corrupt: ${(e as Error).message}`);
+    throw new Error(`model blob header is corrupt: ${(e as Error).message}`, { cause: e });
   }
   if (header.format !== FORMAT) throw new Error(`unsupported model blob format ${header.format} (expected ${FORMAT})`);
   const c = header.config;

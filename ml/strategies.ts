@@ -150,11 +150,9 @@ export function coldStartSample(args: {
   });
   const picks = [...best.values()].map((b) => b.i);
   for (let i = 0; picks.length < n && i < m; i++) if (!picks.includes(i)) picks.push(i);
-  return picks
-    .slice(0, n)
-    .map((i) => ({
-      id: (args.items[sub[i] as number] as { id: string | number }).id,
-      score: 0,
-      reason: "cold start: representative of a cluster of the pool",
-    }));
+  return picks.slice(0, n).map((i) => ({
+    id: (args.items[sub[i] as number] as { id: string | number }).id,
+    score: 0,
+    reason: "cold start: representative of a cluster of the pool",
+  }));
 }

@@ -23,11 +23,6 @@ export class NotFoundError extends ServiceError {
     super("NOT_FOUND", `${what} not found`);
   }
 }
-export class ForbiddenError extends ServiceError {
-  constructor(message = "You do not have permission to do that") {
-    super("FORBIDDEN", message);
-  }
-}
 export class ConflictError extends ServiceError {
   constructor(message: string, details?: unknown) {
     super("CONFLICT", message, details);

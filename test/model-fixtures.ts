@@ -53,15 +53,13 @@ export async function makeSyntheticProject(
     .returning({ id: items.id });
   const labelled = o.labelled ?? 150;
   const labelRows = [
-    ...poolRows
-      .slice(0, labelled)
-      .map((r, i) => ({
-        itemId: r.id,
-        projectId: project.id,
-        categoryId: categories[pool[i]!.c]!.id,
-        source: "human" as const,
-        userId: user.id,
-      })),
+    ...poolRows.slice(0, labelled).map((r, i) => ({
+      itemId: r.id,
+      projectId: project.id,
+      categoryId: categories[pool[i]!.c]!.id,
+      source: "human" as const,
+      userId: user.id,
+    })),
     ...goldRows.map((r, i) => ({
       itemId: r.id,
       projectId: project.id,

@@ -9,6 +9,7 @@ export function safeNextPath(next: string | string[] | null | undefined, fallbac
   if (!raw || raw.length > 2048) return fallback;
   if (!raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) return fallback;
   // Control characters and backslashes are normalised away by browsers in ways that can change the host.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\u0000-\u001f\u007f\\]/.test(raw)) return fallback;
   let url: URL;
   try {

@@ -5,6 +5,7 @@
  * inserted directly (no training run): the review page only reads them, and
  * the suggestions must be known to the test in advance.
  */
+import { createRng } from "@/ml/rng";
 import { eq } from "drizzle-orm";
 import { items, modelVersions, predictions, projects } from "@/db/schema";
 import type { SeedApi } from "@/e2e/harness";
@@ -63,16 +64,6 @@ export type ReviewSeed = {
 };
 
 /** A small deterministic PRNG so runs are comparable. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function seedReviewProject(
   s: SeedApi,
   o: {
@@ -83,7 +74,7 @@ export async function seedReviewProject(
     seed?: number;
   },
 ): Promise<ReviewSeed> {
-  const rng = mulberry32(o.seed ?? 7);
+  const rng = createRng(o.seed ?? 7);
   const ann = await s.user(o.annotator);
   const p = await s.project({
     name: "Grocery catalogue",

@@ -1,4 +1,6 @@
-/** Seeded PRNG (mulberry32): tiny, fast, and good enough for synthetic data. */
+/** The demo generator's draws: ml's seeded PRNG with the helpers synthetic data needs. */
+import { mulberry32Next, mulberry32Value } from "@/ml/rng";
+
 export class Rng {
   private state: number;
 
@@ -8,11 +10,8 @@ export class Rng {
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.state = mulberry32Next(this.state);
+    return mulberry32Value(this.state);
   }
 
   int(maxExclusive: number): number {

@@ -90,6 +90,7 @@ describe.each(dbTargets())("seedDemoProject on $name", (target) => {
 
   it("uses a given password for every account, and refuses a short one", async () => {
     await h.db.delete(projects).where(eq(projects.slug, "demo"));
+    // eslint-disable-next-line drizzle/enforce-delete-with-where -- the test empties the table on purpose
     await h.db.delete(users);
     await expect(seedDemoProject(h.db, { poolSize: 100, testSize: 50, password: "short" })).rejects.toMatchObject({
       code: "BAD_REQUEST",

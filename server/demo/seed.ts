@@ -120,17 +120,18 @@ async function upsertAccounts(tx: DbOrTx, projectId: number, accounts: PreparedA
     const [user] = inserted
       ? [inserted]
       : await tx.select({ id: users.id }).from(users).where(eq(users.email, a.email)).limit(1);
+    if (!user) throw new Error(`demo seed: account ${a.email} neither created nor found`);
     if (inserted) {
       await recordAudit(tx, {
         projectId: null,
         actorId: null,
         action: "user.create",
         entityType: "user",
-        entityId: user!.id,
+        entityId: user.id,
         after: { email: a.email, isAdmin: a.isAdmin },
       });
     }
-    await tx.insert(memberships).values({ projectId, userId: user!.id, role: a.role }).onConflictDoNothing();
+    await tx.insert(memberships).values({ projectId, userId: user.id, role: a.role }).onConflictDoNothing();
     out.push({ email: a.email, role: a.role, password: inserted ? a.password : UNCHANGED_PASSWORD });
   }
   return out;

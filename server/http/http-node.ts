@@ -6,6 +6,7 @@
  * with 100 annotators on 2 cores (bench/README.md, API; the p99 gain is within
  * the run-to-run spread).
  */
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -60,7 +61,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   if (!compressible(req, response)) {
     res.writeHead(response.status, headers);
     // A client that goes away mid-body ends the pipeline; nothing to report.
-    await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res).catch(() => {});
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream), res).catch(() => {});
     return;
   }
   const body = Buffer.from(await response.arrayBuffer());

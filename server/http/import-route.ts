@@ -39,7 +39,7 @@ export async function handleImportRequest(req: Request, deps: HttpDeps, rawProje
     return Response.json(report, { headers: { "cache-control": "no-store" } });
   } catch (err) {
     if (!(err instanceof ImportRejectedError)) return errorResponse(err);
-    const tooLarge = err.errors.length === 1 && err.errors[0]!.line === WHOLE_FILE_LINE;
+    const tooLarge = err.errors.length === 1 && err.errors[0]?.line === WHOLE_FILE_LINE;
     return jsonError(tooLarge ? 413 : 400, err.message, { errors: err.errors, totalErrors: err.totalErrors });
   }
 }

@@ -6,6 +6,7 @@
  *   const caller = await getCaller();
  *   const rows = await unwrap(caller.items.list({ projectId, limit: 50 }));
  */
+import "server-only";
 import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";

@@ -38,7 +38,8 @@ export function queueOf(name: JobName): string {
 
 /** Per-job options: singleton keys give the stately policies their per-project scope. */
 export function sendOptions(name: JobName, data: { projectId: number }): PgBoss.SendOptions {
-  const q = QUEUES.find((x) => x.name === queueOf(name))!;
+  const q = QUEUES.find((x) => x.name === queueOf(name));
+  if (!q) throw new Error(`no queue for job ${name}`);
   const base: PgBoss.SendOptions = {
     expireInSeconds: q.expireInSeconds,
     retryLimit: q.retryLimit,

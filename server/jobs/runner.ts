@@ -43,7 +43,9 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
   for (let i = 0; i < (o.scoreWorkers ?? 1); i++) {
     // pg-boss waits out the polling interval after every fetch; a rescore is a run of short range
     // jobs, so after one the worker is woken to fetch the next at once (2 s × ranges otherwise).
+    // `let`, assigned apart: the handler may run before work() has returned the id.
     let id: string | undefined;
+    // eslint-disable-next-line prefer-const
     id = await boss.work(QUEUE_NAMES.score, polling, async ([job]) => {
       if (!job) return;
       const res = await handleScore(db, job);

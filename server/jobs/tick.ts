@@ -9,12 +9,7 @@ import type { Db } from "@/db/client";
 import { calibrations, modelVersions, projects } from "@/db/schema";
 import { onAuditRecorded } from "@/server/services/auto-accept";
 import { maybeHourlySnapshot } from "@/server/services/metrics";
-import {
-  failStaleRuns,
-  listQueuedRuns,
-  maybeScheduledRetrain,
-  maybeTriggerRetrain,
-} from "@/server/services/training";
+import { failStaleRuns, listQueuedRuns, maybeScheduledRetrain, maybeTriggerRetrain } from "@/server/services/training";
 import { dispatchJob } from "./dispatch";
 import { QUEUE_NAMES } from "./queues";
 
@@ -44,7 +39,8 @@ async function staleCalibrations(db: Db, now: Date): Promise<number[]> {
 }
 
 async function projectChecks(db: Db, projectId: number, now: Date) {
-  (await maybeTriggerRetrain(db, projectId)) ?? (await maybeScheduledRetrain(db, projectId, now));
+  // One run at a time: the schedule is asked only when the label count did not start one.
+  if (!(await maybeTriggerRetrain(db, projectId))) await maybeScheduledRetrain(db, projectId, now);
   await onAuditRecorded(db, projectId);
   await maybeHourlySnapshot(db, projectId, now);
 }

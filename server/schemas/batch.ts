@@ -2,7 +2,6 @@ import { z } from "zod";
 import { BATCH_LABEL_STATES, BATCH_REASONS, BATCH_SORTS } from "@/lib/constants";
 import { Id, ProjectId } from "./common";
 
-
 const Probability = z.number().min(0).max(1);
 
 /**

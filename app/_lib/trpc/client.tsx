@@ -14,7 +14,6 @@ import { MAX_TRPC_BATCH } from "@/lib/constants";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
-
 /**
  * tRPC infinite queries send `cursor: null` for the first page, while Loupe's list
  * inputs take an optional cursor (absent = first page). Dropping the null here lets

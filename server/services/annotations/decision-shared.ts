@@ -1,16 +1,7 @@
 /** Pieces every kind of decision shares: stored results, categories, suggestions, the current label. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import {
-  annotations,
-  categories,
-  items,
-  labels,
-  modelVersions,
-  predictions,
-  projects,
-  type PreviousLabel,
-} from "@/db/schema";
+import { annotations, categories, items, modelVersions, predictions, projects, type PreviousLabel } from "@/db/schema";
 import { NotFoundError, ValidationError } from "@/server/errors";
 
 export type DecisionAction = "accept" | "correct" | "reject" | "skip";

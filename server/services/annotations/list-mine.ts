@@ -2,6 +2,7 @@
 import { and, desc, eq, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { annotations, categories, items } from "@/db/schema";
+import { tableAs } from "@/db/sql";
 import { startOfLocalDay, type ClientZone } from "@/lib/time";
 
 const HOUR_MS = 3_600_000;
@@ -23,7 +24,8 @@ export type MyDecisions = {
   }[];
 };
 
-const undone = sql<boolean>`exists (select 1 from annotations un where un.undoes_annotation_id = ${annotations.id})`;
+const un = tableAs(annotations, "un");
+const undone = sql<boolean>`exists (select 1 from ${un.from} where ${un.t.undoesAnnotationId} = ${annotations.id})`;
 
 export type ListMyDecisionsInput = ClientZone & { projectId: number; actorId: number; limit: number; now?: Date };
 

@@ -6,8 +6,17 @@
 import { and, eq, or, sql } from "drizzle-orm";
 import { executeRows, type Db, type Tx } from "@/db/client";
 import { alias } from "drizzle-orm/pg-core";
-import { annotations, auditEvents, categories, leases, projects, type PreviousLabel } from "@/db/schema";
-import { col, cols } from "@/db/sql";
+import {
+  annotations,
+  auditEvents,
+  categories,
+  labels,
+  leases,
+  predictions,
+  projects,
+  type PreviousLabel,
+} from "@/db/schema";
+import { col, cols, tableAs } from "@/db/sql";
 import { humanLabelFromAnnotation, lockLabels, snapshotOf } from "@/server/services/labels";
 import { ConflictError, ValidationError } from "@/server/errors";
 import {
@@ -197,6 +206,8 @@ function decisionCategories(tx: Tx, p: SubmitAnnotationInput): Promise<CategoryR
   const version =
     p.modelVersionId ??
     sql`(select ${projects.activeModelVersionId} from ${projects} where ${projects.id} = ${p.projectId})`;
+  const pr = tableAs(predictions, "pr");
+  const lb = tableAs(labels, "lb");
   return tx
     .select({ id: categories.id, path: categories.path, deletedAt: categories.deletedAt })
     .from(categories)
@@ -205,8 +216,8 @@ function decisionCategories(tx: Tx, p: SubmitAnnotationInput): Promise<CategoryR
         eq(categories.projectId, p.projectId),
         or(
           p.categoryId === undefined ? undefined : eq(categories.id, p.categoryId),
-          sql`${categories.id} in (select pr.category_id from predictions pr where pr.project_id = ${p.projectId} and pr.item_id = ${p.itemId} and pr.model_version_id = ${version})`,
-          sql`${categories.id} in (select lb.category_id from labels lb where lb.project_id = ${p.projectId} and lb.item_id = ${p.itemId})`,
+          sql`${categories.id} in (select ${pr.t.categoryId} from ${pr.from} where ${pr.t.projectId} = ${p.projectId} and ${pr.t.itemId} = ${p.itemId} and ${pr.t.modelVersionId} = ${version})`,
+          sql`${categories.id} in (select ${lb.t.categoryId} from ${lb.from} where ${lb.t.projectId} = ${p.projectId} and ${lb.t.itemId} = ${p.itemId})`,
         ),
       ),
     );

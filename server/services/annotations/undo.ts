@@ -5,7 +5,8 @@
  */
 import { and, desc, eq, ne, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { annotations, labels, leases, type PreviousLabel } from "@/db/schema";
+import { annotations, leases, type PreviousLabel } from "@/db/schema";
+import { tableAs } from "@/db/sql";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
 import { lockLabels, restoreLabel, snapshotOf } from "@/server/services/labels";
@@ -91,7 +92,8 @@ async function undoInTx(tx: Tx, p: UndoAnnotationInput): Promise<UndoAnnotationR
     before: snapshotOf(current),
     after: { undoneAnnotationId: last.id, label: restoredLabel },
   });
-  return { undoAnnotationId: undo!.id, undoneAnnotationId: last.id, itemId: last.itemId, restoredLabel, lease };
+  if (!undo) throw new Error("undo: the insert of the undo annotation returned no row");
+  return { undoAnnotationId: undo.id, undoneAnnotationId: last.id, itemId: last.itemId, restoredLabel, lease };
 }
 
 const labelView = (l: PreviousLabel | null) => (l ? { categoryId: l.categoryId, source: l.source } : null);
@@ -99,6 +101,7 @@ const labelView = (l: PreviousLabel | null) => (l ? { categoryId: l.categoryId, 
 /** The caller's most recent decision that is not itself an undo and not yet undone. */
 async function lastDecision(tx: Tx, p: UndoAnnotationInput) {
   const windowMs = p.windowMs ?? UNDO_WINDOW_MS;
+  const x = tableAs(annotations, "x");
   const [last] = await tx
     .select({
       id: annotations.id,
@@ -114,7 +117,7 @@ async function lastDecision(tx: Tx, p: UndoAnnotationInput) {
         eq(annotations.projectId, p.projectId),
         eq(annotations.userId, p.actorId),
         ne(annotations.action, "undo"),
-        sql`not exists (select 1 from annotations x where x.undoes_annotation_id = ${annotations.id})`,
+        sql`not exists (select 1 from ${x.from} where ${x.t.undoesAnnotationId} = ${annotations.id})`,
       ),
     )
     .orderBy(desc(annotations.id))

@@ -67,5 +67,5 @@ export async function listAuditEvents(db: DbOrTx, f: ListAuditEventsInput) {
     .limit(f.limit + 1);
   const more = rows.length > f.limit;
   const page = more ? rows.slice(0, f.limit) : rows;
-  return { events: page, nextCursor: more ? page[page.length - 1]!.id : null };
+  return { events: page, nextCursor: more ? (page.at(-1)?.id ?? null) : null };
 }

@@ -5,7 +5,6 @@ export {
   getSessionUser,
   getSessionUserWithRole,
   revokeSession,
-  revokeUserSessions,
   roleInProject,
   sessionIdFor,
 } from "./sessions";

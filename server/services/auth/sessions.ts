@@ -106,13 +106,6 @@ export async function revokeSession(db: Db, p: { token: string; secret: string }
     .where(eq(sessions.id, sessionIdFor(token, secret)));
 }
 
-export async function revokeUserSessions(db: Db, userId: number): Promise<void> {
-  await db
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-}
-
 /** Throttled by email and by client address, with one message for every failure. */
 export type VerifyCredentialsInput = { email: string; password: string; clientKey: string };
 

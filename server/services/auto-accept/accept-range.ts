@@ -10,7 +10,9 @@
  */
 import { applyAutoLabels } from "@/server/services/labels";
 import { sql } from "drizzle-orm";
-import { executeRows, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
+import { categories, items, predictions } from "@/db/schema";
+import { tableAs } from "@/db/sql";
 import { recordAudit } from "@/server/services/audit";
 import type { LoadedVersion } from "@/server/services/models";
 
@@ -36,15 +38,18 @@ function thresholdsJson(v: Pick<LoadedVersion, "categoryIds" | "perClass">): str
 type Range = { projectId: number; version: LoadedVersion; fromId: number; toId: number };
 
 /** The version's predictions in the range that clear their class threshold, on pool items of live categories. */
-function acceptedSql(p: Range, th: string) {
+function acceptedSql(r: Range, th: string) {
+  const p = tableAs(predictions, "p");
+  const i = tableAs(items, "i");
+  const c = tableAs(categories, "c");
   return sql`
-    select p.item_id, p.category_id, p.confidence
-    from predictions p
-    join jsonb_to_recordset(${th}::jsonb) as t(category_id integer, threshold float8) on t.category_id = p.category_id
-    join items i on i.id = p.item_id and i.split = 'pool'
-    join categories c on c.id = p.category_id and c.deleted_at is null
-    where p.model_version_id = ${p.version.versionId} and p.project_id = ${p.projectId}
-      and p.item_id between ${p.fromId} and ${p.toId} and p.confidence >= t.threshold`;
+    select ${p.t.itemId}, ${p.t.categoryId}, ${p.t.confidence}
+    from ${p.from}
+    join jsonb_to_recordset(${th}::jsonb) as t(category_id integer, threshold float8) on t.category_id = ${p.t.categoryId}
+    join ${i.from} on ${i.t.id} = ${p.t.itemId} and ${i.t.split} = 'pool'
+    join ${c.from} on ${c.t.id} = ${p.t.categoryId} and ${c.t.deletedAt} is null
+    where ${p.t.modelVersionId} = ${r.version.versionId} and ${p.t.projectId} = ${r.projectId}
+      and ${p.t.itemId} between ${r.fromId} and ${r.toId} and ${p.t.confidence} >= t.threshold`;
 }
 
 export async function autoAcceptRange(db: Db, p: Range) {

@@ -13,16 +13,16 @@ import type { AuditedPrecision } from "@/server/services/metrics";
  * target, so checking after every audit does not inflate false alarms.
  *
  * α = 0.05, δ = 0.05. At target 0.98: three failures in a row fire at once; one
- * failed audit in the first five does not (LLR 1.04 < 3.0; the previous rule,
- * "Wilson 95% upper bound < target from 5 audits, or point estimate < target
- * from 20", revoked a whole version on it). Simulated (auto-accept.test.ts):
+ * failed audit in the first five does not (LLR 1.04 < 3.0; a fixed-sample rule
+ * such as "Wilson 95% upper bound < target from 5 audits" would revoke a whole
+ * version on it). Simulated (auto-accept.test.ts):
  * false alarms over 200 audits ≤ 1% at 98.8% true precision (≤ α = 5% at exactly
  * 98%), and at 93% it fires within 200 audits ~90% of the time (median ~60).
  * Shortfalls smaller than δ/2 are not this rule's job: audits are certification
  * evidence, so the recalibration every RECALIBRATE_EVERY_AUDITS raises thresholds
  * for them; this rule is the emergency brake that revokes a version's auto labels.
- * A point-estimate arm ("p̂ < target with ≥ N audits") was dropped: at 0.98 and
- * N = 20 it fires ~21% of the time at 98.8% true precision.
+ * There is no point-estimate arm ("p̂ < target with ≥ N audits"): at 0.98 and
+ * N = 20 it would fire ~21% of the time at 98.8% true precision.
  */
 export const AUDIT_SPRT = { alpha: 0.05, delta: 0.05 } as const;
 

@@ -6,7 +6,7 @@
 import { revokeVersionAutoLabels } from "@/server/services/labels";
 import { and, eq, gte, inArray, isNotNull, max } from "drizzle-orm";
 import type { Db, DbOrTx, Tx } from "@/db/client";
-import { annotations, calibrations, labels, modelVersions, projects } from "@/db/schema";
+import { annotations, calibrations, modelVersions, projects } from "@/db/schema";
 import { dispatchJob } from "@/server/jobs/dispatch";
 import { recordAudit } from "@/server/services/audit";
 import { auditedPrecision, type AuditedPrecision } from "@/server/services/metrics";

@@ -54,10 +54,11 @@ export async function assertCategoryInProject(db: DbOrTx, projectId: number, cat
  * Needs `labels` joined on the prediction's item.
  */
 export function awaitingAudit(projectId: number): SQL<boolean> {
+  const au = tableAs(annotations, "au");
   return sql<boolean>`(${labels.source} = 'auto' and not exists (
-    select 1 from annotations au
-    where au.project_id = ${projectId} and au.item_id = ${predictions.itemId} and au.reason = 'audit'
-      and au.action in ('accept', 'correct', 'reject') and au.created_at >= ${labels.updatedAt}
+    select 1 from ${au.from}
+    where ${au.t.projectId} = ${projectId} and ${au.t.itemId} = ${predictions.itemId} and ${au.t.reason} = 'audit'
+      and ${au.t.action} in ('accept', 'correct', 'reject') and ${au.t.createdAt} >= ${labels.updatedAt}
   ))`;
 }
 

@@ -3,6 +3,7 @@
  * newest gold and audit labels, without retraining. The new calibration row
  * and the version's pointer to it change in one transaction.
  */
+import { returned } from "@/db/rows";
 import type { JobData } from "@/server/jobs/payloads";
 import { and, eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
@@ -131,20 +132,23 @@ export async function applyCalibration(db: Db, c: NewCalibration): Promise<numbe
       .where(eq(projects.id, c.projectId))
       .for("update");
     if (proj?.active !== c.versionId) return null;
-    const [row] = await tx
-      .insert(calibrations)
-      .values({
-        projectId: c.projectId,
-        modelVersionId: c.versionId,
-        kind: c.kind,
-        params: c.params,
-        thresholds: c.thresholds,
-        metrics: c.metrics,
-      })
-      .returning({ id: calibrations.id });
+    const row = returned(
+      await tx
+        .insert(calibrations)
+        .values({
+          projectId: c.projectId,
+          modelVersionId: c.versionId,
+          kind: c.kind,
+          params: c.params,
+          thresholds: c.thresholds,
+          metrics: c.metrics,
+        })
+        .returning({ id: calibrations.id }),
+      "calibration",
+    );
     await tx
       .update(modelVersions)
-      .set({ currentCalibrationId: row!.id })
+      .set({ currentCalibrationId: row.id })
       .where(and(eq(modelVersions.id, c.versionId), eq(modelVersions.projectId, c.projectId)));
     await recordAudit(tx, {
       projectId: c.projectId,
@@ -153,9 +157,9 @@ export async function applyCalibration(db: Db, c: NewCalibration): Promise<numbe
       entityType: "model_version",
       entityId: c.versionId,
       before: { calibrationId: c.previousId },
-      after: { calibrationId: row!.id, thresholds: c.thresholds, metrics: c.metrics },
+      after: { calibrationId: row.id, thresholds: c.thresholds, metrics: c.metrics },
     });
     if (c.also) await c.also(tx);
-    return row!.id;
+    return row.id;
   });
 }

@@ -16,7 +16,7 @@ import { normaliseCategoryPath as normaliseImportPath } from "@/server/services/
 export function normaliseCategoryPath(raw: string): { path: string; name: string } {
   const r = normaliseImportPath(raw);
   if (!r.ok) throw new ValidationError(`Category path "${raw}": ${r.message}`);
-  return { path: r.path, name: r.path.split(" > ").pop()! };
+  return { path: r.path, name: r.path.split(" > ").pop() ?? r.path };
 }
 
 const categoryCols = {
@@ -52,7 +52,7 @@ export async function listCategories(db: Db, p: ListCategoriesInput) {
       ...c,
       labelCounts: counts.get(c.id) ?? { human: 0, auto: 0, import: 0, total: 0 },
     })),
-    nextCursor: more ? page[page.length - 1]!.id : null,
+    nextCursor: more ? (page[page.length - 1]?.id ?? null) : null,
   };
 }
 
@@ -100,17 +100,18 @@ export async function createCategory(db: Db, p: CreateCategoryInput) {
           .where(and(eq(categories.projectId, projectId), eq(categories.id, existing.id)))
           .returning(categoryCols)
       : await tx.insert(categories).values({ projectId, path, name }).returning(categoryCols);
+    if (!row) throw new Error(`category: writing "${path}" returned no row`);
     const action = existing ? "category.restore" : "category.create";
     await recordAudit(tx, {
       projectId,
       actorId,
       action,
       entityType: "category",
-      entityId: row!.id,
+      entityId: row.id,
       before: existing,
       after: row,
     });
-    return row!;
+    return row;
   });
 }
 
@@ -134,7 +135,7 @@ export type RenameCategoryInput = { projectId: number; actorId: number; category
 
 export async function renameCategory(db: Db, p: RenameCategoryInput) {
   const { projectId, actorId, categoryId, path: rawPath } = p;
-  const { path, name } = normaliseCategoryPath(rawPath);
+  const { path } = normaliseCategoryPath(rawPath);
   return db.transaction(async (tx) => {
     const before = await lockCategory(tx, projectId, categoryId);
     if (before.deletedAt) throw new NotFoundError("Category");
@@ -189,7 +190,8 @@ export async function renameCategory(db: Db, p: RenameCategoryInput) {
         after: { ...row, ...cascade },
       });
     }
-    return renamed!;
+    if (!renamed) throw new Error(`category ${categoryId}: the rename returned no row`);
+    return renamed;
   });
 }
 
@@ -206,6 +208,7 @@ export async function removeCategory(db: Db, p: RemoveCategoryInput) {
       .set({ deletedAt: new Date() })
       .where(and(eq(categories.projectId, projectId), eq(categories.id, categoryId)))
       .returning(categoryCols);
+    if (!row) throw new Error(`category ${categoryId}: the removal returned no row`);
     await recordAudit(tx, {
       projectId,
       actorId,
@@ -215,6 +218,6 @@ export async function removeCategory(db: Db, p: RemoveCategoryInput) {
       before,
       after: row,
     });
-    return row!;
+    return row;
   });
 }

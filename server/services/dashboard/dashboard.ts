@@ -4,10 +4,7 @@
  * bucket), so it never disagrees with the rows it summarises.
  */
 import { getProjectSettings } from "@/server/services/projects";
-import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { projects } from "@/db/schema";
-import { NotFoundError } from "@/server/errors";
 import { annotatorStats, labelsPerBucket, medianDecisionMs, throughputPerBucket } from "./activity";
 import { costSeries } from "./cost";
 import { agreementByAnnotator, agreementOf, peerPairs } from "./peer-agreement";

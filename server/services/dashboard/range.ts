@@ -5,7 +5,8 @@
  */
 import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { projects } from "@/db/schema";
+import { annotations, labels, projects } from "@/db/schema";
+import { tableAs } from "@/db/sql";
 import { NotFoundError } from "@/server/errors";
 import { MAX_DASHBOARD_RANGE_DAYS } from "@/server/schemas/dashboard";
 
@@ -57,13 +58,18 @@ export async function resolveRange(
   const to = p.to ?? now;
   let from = p.from;
   if (!from) {
+    const a = tableAs(annotations, "a");
+    const l = tableAs(labels, "l");
+    // Nested fragments: drizzle writes the columns of a one-table select's own fields unqualified, which would drop the aliases.
+    const firstAnnotation = sql`(select min(${a.t.createdAt}) from ${a.from} where ${a.t.projectId} = ${p.projectId})`;
+    const firstLabel = sql`(select min(${l.t.updatedAt}) from ${l.from} where ${l.t.projectId} = ${p.projectId})`;
     const [row] = await db
       .select({
         // Epoch seconds: the drivers disagree on how they hand back a raw timestamptz.
         firstEpoch: sql<number>`extract(epoch from least(
           ${projects.createdAt},
-          (select min(a.created_at) from annotations a where a.project_id = ${p.projectId}),
-          (select min(l.updated_at) from labels l where l.project_id = ${p.projectId})
+          ${firstAnnotation},
+          ${firstLabel}
         ))::float8`,
       })
       .from(projects)

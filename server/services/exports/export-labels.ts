@@ -95,8 +95,9 @@ async function* labelRows(db: DbOrTx, p: ExportLabelsInput): AsyncGenerator<Labe
         labelledAt: r.labelledAt,
       };
     }
-    if (page.length < PAGE_SIZE) return;
-    after = page[page.length - 1]!.itemId;
+    const last = page[page.length - 1];
+    if (page.length < PAGE_SIZE || !last) return;
+    after = last.itemId;
   }
 }
 

@@ -2,7 +2,14 @@
  * Why an import was refused, as one typed service error carrying row-level errors
  * (line and field), so the router, the upload route and the CLI report them alike.
  */
-import { formatRowError, ImportFormatError, ImportTooLargeError, ImportTooManyRowsError, ImportValidationError, type ImportRowError } from "@/server/services/imports/parse";
+import {
+  formatRowError,
+  ImportFormatError,
+  ImportTooLargeError,
+  ImportTooManyRowsError,
+  ImportValidationError,
+  type ImportRowError,
+} from "./parse";
 import { IMPORT_LIMITS } from "@/lib/constants";
 import { ValidationError } from "@/server/errors";
 

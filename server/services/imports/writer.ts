@@ -6,8 +6,9 @@
 import { writeImportLabels } from "@/server/services/labels";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { executeRows, type DbOrTx } from "@/db/client";
-import { categories } from "@/db/schema";
-import type { ImportRow } from "@/server/services/imports/parse";
+import { categories, items } from "@/db/schema";
+import { col, cols, excluded } from "@/db/sql";
+import type { ImportRow } from "./parse";
 import { ImportRejectedError } from "./errors";
 
 export type UnknownCategoryPolicy = "create" | "reject";
@@ -110,15 +111,16 @@ async function upsertItems(
     attributes: r.attributes,
     split: r.split,
   }));
+  const i = items;
   const rows = await executeRows<{ id: number; external_id: string; inserted: boolean }>(
     tx,
-    sql`insert into items (project_id, external_id, title, description, attributes, split)
+    sql`insert into ${i} ${cols(i.projectId, i.externalId, i.title, i.description, i.attributes, i.split)}
         select ${projectId}, x.external_id, x.title, x.description, coalesce(x.attributes, '{}'::jsonb), x.split
         from jsonb_to_recordset(${json}::jsonb) as x(external_id text, title text, description text, attributes jsonb, split item_split)
-        on conflict (project_id, external_id) do update set
-          title = excluded.title, description = excluded.description, attributes = excluded.attributes,
-          split = excluded.split, updated_at = now()
-        returning id, external_id, (xmax = 0) as inserted`,
+        on conflict (${col(i.projectId)}, ${col(i.externalId)}) do update set
+          ${col(i.title)} = ${excluded(i.title)}, ${col(i.description)} = ${excluded(i.description)},
+          ${col(i.attributes)} = ${excluded(i.attributes)}, ${col(i.split)} = ${excluded(i.split)}, ${col(i.updatedAt)} = now()
+        returning ${col(i.id)}, ${col(i.externalId)}, (xmax = 0) as inserted`,
   );
   const ids = new Map<string, number>();
   for (const r of rows) {

@@ -45,7 +45,7 @@ export async function listItems(db: Db, p: ListItemsInput) {
     .limit(p.limit + 1);
   const more = rows.length > p.limit;
   const page = (more ? rows.slice(0, p.limit) : rows).map((r) => ({ ...r, label: r.label.source ? r.label : null }));
-  return { items: page, nextCursor: more ? page[page.length - 1]!.id : null };
+  return { items: page, nextCursor: more ? (page[page.length - 1]?.id ?? null) : null };
 }
 
 function itemFilters(projectId: number, p: ListItemsInput): SQL[] {

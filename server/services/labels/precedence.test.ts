@@ -39,7 +39,13 @@ describe.each(dbTargets())("label writers on $name", (target) => {
     const user = await makeUser(h.db);
     const { project, categories } = await makeProject(h.db);
     const [item] = await makeItems(h.db, project.id, 1);
-    return { projectId: project.id, itemId: item!.id, userId: user.id, catA: categories[0]!.id, catB: categories[1]!.id };
+    return {
+      projectId: project.id,
+      itemId: item!.id,
+      userId: user.id,
+      catA: categories[0]!.id,
+      catB: categories[1]!.id,
+    };
   }
   type Setup = Awaited<ReturnType<typeof setup>>;
 
@@ -76,7 +82,9 @@ describe.each(dbTargets())("label writers on $name", (target) => {
         await write(s, existing, s.catA);
         expect(await current(s)).toEqual({ source: existing, categoryId: s.catA });
         await write(s, incoming, s.catB);
-        expect(await current(s)).toEqual(wins ? { source: incoming, categoryId: s.catB } : { source: existing, categoryId: s.catA });
+        expect(await current(s)).toEqual(
+          wins ? { source: incoming, categoryId: s.catB } : { source: existing, categoryId: s.catA },
+        );
       });
     }
   }
@@ -96,7 +104,11 @@ describe.each(dbTargets())("label writers on $name", (target) => {
   it("restoring puts back exactly the label that was replaced, whatever its source, or none", async () => {
     const s = await setup();
     await write(s, "human", s.catB);
-    await restoreLabel(h.db, { projectId: s.projectId, itemId: s.itemId, previous: { categoryId: s.catA, source: "auto" } });
+    await restoreLabel(h.db, {
+      projectId: s.projectId,
+      itemId: s.itemId,
+      previous: { categoryId: s.catA, source: "auto" },
+    });
     expect(await current(s)).toEqual({ source: "auto", categoryId: s.catA });
     await restoreLabel(h.db, { projectId: s.projectId, itemId: s.itemId, previous: null });
     expect(await current(s)).toBeNull();

@@ -92,7 +92,8 @@ export async function takeMetricSnapshot(db: Db, projectId: number, kind: "train
     .insert(metricSnapshots)
     .values({ projectId, kind, modelVersionId: metrics.model?.versionId ?? null, metrics })
     .returning({ id: metricSnapshots.id, takenAt: metricSnapshots.takenAt });
-  return row!;
+  if (!row) throw new Error(`metric snapshot of project ${projectId}: the insert returned no row`);
+  return row;
 }
 
 /** Hourly snapshot, only when the project had decisions in the last hour and none was taken this hour. */

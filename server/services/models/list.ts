@@ -48,7 +48,8 @@ export async function listModels(db: DbOrTx, p: { projectId: number; limit: numb
     activeAndPrevious(db, p.projectId, active),
   ]);
   const page = rows.slice(0, p.limit).map((r) => ({ ...r, active: r.id === active }));
-  return { versions: page, nextCursor: rows.length > p.limit ? page[page.length - 1]!.version : null, ...pinned };
+  const nextCursor = rows.length > p.limit ? (page[page.length - 1]?.version ?? null) : null;
+  return { versions: page, nextCursor, ...pinned };
 }
 
 async function activeAndPrevious(db: DbOrTx, projectId: number, activeVersionId: number | null) {
@@ -156,10 +157,10 @@ export async function compareModels(db: DbOrTx, p: { projectId: number; a: numbe
   const sb = (b.metrics?.summary ?? {}) as Summary;
   const keys = ["accuracy", "macroF1", "ece", "coverageAtTarget"] as const;
   const deltas = Object.fromEntries(
-    keys.map((k) => [
-      k,
-      { a: sa[k] ?? null, b: sb[k] ?? null, delta: sa[k] != null && sb[k] != null ? sb[k]! - sa[k]! : null },
-    ]),
+    keys.map((k) => {
+      const [va, vb] = [sa[k] ?? null, sb[k] ?? null];
+      return [k, { a: va, b: vb, delta: va !== null && vb !== null ? vb - va : null }];
+    }),
   );
   const conf = (m: typeof a.metrics) => (m?.gold as { confusions?: Confusion[] } | undefined)?.confusions ?? [];
   return {

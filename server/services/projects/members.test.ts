@@ -90,15 +90,13 @@ describe.each(dbTargets())("members on $name", (target) => {
     const gone = await makeUser(h.db);
     await addMember(h.db, projectId, gone.id, "annotator");
     const [item] = await insertItems(h, projectId, ["held"]);
-    await h.db
-      .insert(leases)
-      .values({
-        itemId: item!.id,
-        projectId,
-        userId: gone.id,
-        reason: "uncertain",
-        expiresAt: new Date(Date.now() + 600_000),
-      });
+    await h.db.insert(leases).values({
+      itemId: item!.id,
+      projectId,
+      userId: gone.id,
+      reason: "uncertain",
+      expiresAt: new Date(Date.now() + 600_000),
+    });
     expect(await api.members.remove({ projectId, userId: gone.id })).toEqual({ userId: gone.id, removed: true });
     expect(await h.db.select().from(leases).where(eq(leases.userId, gone.id))).toEqual([]);
     expect(await audit(projectId, "member.remove")).toMatchObject([

@@ -33,7 +33,7 @@ export async function listMembers(db: Db, p: ListMembersInput) {
     ...r,
     disabled: disabled !== null,
   }));
-  return { members: page, nextCursor: more ? page[page.length - 1]!.userId : null };
+  return { members: page, nextCursor: more ? (page[page.length - 1]?.userId ?? null) : null };
 }
 
 async function currentRole(tx: DbOrTx, projectId: number, userId: number): Promise<Role | null> {
@@ -67,6 +67,7 @@ export async function setMember(db: Db, p: SetMemberInput) {
       .values({ projectId, userId, role: p.role })
       .onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role: p.role } })
       .returning({ userId: memberships.userId, role: memberships.role });
+    if (!row) throw new Error(`membership of user ${userId}: the upsert returned no row`);
     await recordAudit(tx, {
       projectId,
       actorId,
@@ -76,7 +77,7 @@ export async function setMember(db: Db, p: SetMemberInput) {
       before: before ? { role: before } : null,
       after: { role: p.role },
     });
-    return { ...row!, changed: true };
+    return { ...row, changed: true };
   });
 }
 

@@ -7,7 +7,8 @@
  */
 import { and, asc, desc, eq, notInArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { items, labels, predictions } from "@/db/schema";
+import { annotations, items, labels, predictions } from "@/db/schema";
+import { tableAs } from "@/db/sql";
 import type { ColdStartCandidate, ReviewCandidate, Strategy } from "./picking";
 import { isMarked, scoreColumn, type LowWaterMark } from "./low-water";
 import { secondOpinionGiven } from "@/server/services/labels";
@@ -96,10 +97,11 @@ export async function randomCandidates(
   tx: DbOrTx,
   q: CandidateQuery & { unscoredBy?: number },
 ): Promise<ColdStartCandidate[]> {
+  const up = tableAs(predictions, "up");
   const unscored =
     q.unscoredBy === undefined
       ? undefined
-      : sql`not exists (select 1 from predictions up where up.model_version_id = ${q.unscoredBy} and up.item_id = ${items.id})`;
+      : sql`not exists (select 1 from ${up.from} where ${up.t.modelVersionId} = ${q.unscoredBy} and ${up.t.itemId} = ${items.id})`;
   const rows = await walkFromPivot(q.seed, q.limit, (range, limit) =>
     tx
       .select({ id: items.id, title: items.title, description: items.description })
@@ -150,10 +152,11 @@ async function sampleLabelled(
  * confirming or correcting one is what measures the auto-accept precision.
  */
 export function auditCandidates(tx: DbOrTx, q: CandidateQuery): Promise<number[]> {
+  const au = tableAs(annotations, "au");
   const audited = sql`exists (
-    select 1 from annotations au
-    where au.project_id = ${q.projectId} and au.item_id = ${items.id} and au.reason = 'audit'
-      and au.action in ('accept', 'correct', 'reject') and au.created_at >= ${labels.updatedAt}
+    select 1 from ${au.from}
+    where ${au.t.projectId} = ${q.projectId} and ${au.t.itemId} = ${items.id} and ${au.t.reason} = 'audit'
+      and ${au.t.action} in ('accept', 'correct', 'reject') and ${au.t.createdAt} >= ${labels.updatedAt}
   )`;
   return sampleLabelled(tx, q, "auto", [sql`not ${skippedBy(q.projectId, q.userId)}`, sql`not ${audited}`]);
 }
@@ -165,8 +168,9 @@ export function auditCandidates(tx: DbOrTx, q: CandidateQuery): Promise<number[]
  * second opinion yet that stands (one per item: agreement is measured on pairs).
  */
 export function overlapCandidates(tx: DbOrTx, q: CandidateQuery): Promise<number[]> {
+  const own = tableAs(annotations, "own");
   const decided = sql`exists (
-    select 1 from annotations own where own.project_id = ${q.projectId} and own.item_id = ${items.id} and own.user_id = ${q.userId}
+    select 1 from ${own.from} where ${own.t.projectId} = ${q.projectId} and ${own.t.itemId} = ${items.id} and ${own.t.userId} = ${q.userId}
   )`;
   return sampleLabelled(tx, q, "human", [
     sql`${labels.userId} is distinct from ${q.userId}`,

@@ -5,7 +5,9 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { executeRows, type DbOrTx } from "@/db/client";
-import { leases } from "@/db/schema";
+import { alias } from "drizzle-orm/pg-core";
+import { auditEvents, labels, leases } from "@/db/schema";
+import { cols, excluded, tableAs } from "@/db/sql";
 import { secondOpinionGiven } from "@/server/services/labels";
 
 export type PickReason = "uncertain" | "audit" | "cold_start" | "random" | "overlap";
@@ -48,13 +50,13 @@ export async function claimLeases(
     .onConflictDoUpdate({
       target: leases.itemId,
       set: {
-        projectId: sql`excluded.project_id`,
-        userId: sql`excluded.user_id`,
-        token: sql`excluded.token`,
-        reason: sql`excluded.reason`,
-        score: sql`excluded.score`,
-        expiresAt: sql`excluded.expires_at`,
-        createdAt: sql`excluded.created_at`,
+        projectId: excluded(leases.projectId),
+        userId: excluded(leases.userId),
+        token: excluded(leases.token),
+        reason: excluded(leases.reason),
+        score: excluded(leases.score),
+        expiresAt: excluded(leases.expiresAt),
+        createdAt: excluded(leases.createdAt),
       },
       setWhere: sql`${leases.expiresAt} <= now()`,
     })
@@ -84,33 +86,38 @@ export async function keepClaims(
     claimed.map((c, i) => sql`(${c.itemId}::int, ${c.reason}::text, ${i}::int)`),
     sql`, `,
   );
-  const gone = await executeRows<{ item_id: number }>(
+  const dl = tableAs(leases, "dl");
+  const l = tableAs(labels, "l");
+  // The CTE `gone` returns the deleted leases' item_id.
+  const gone = alias(leases, "gone");
+  const ev = auditEvents;
+  const rows = await executeRows<{ item_id: number }>(
     tx,
     sql`with gone as (
-      delete from leases dl
-      where dl.project_id = ${projectId} and dl.user_id = ${userId} and dl.item_id in (${ids})
+      delete from ${dl.from}
+      where ${dl.t.projectId} = ${projectId} and ${dl.t.userId} = ${userId} and ${dl.t.itemId} in (${ids})
         and (
-          dl.reason <> 'overlap' and exists (
-            select 1 from labels l where l.item_id = dl.item_id
-              and (l.source in ('human', 'import') and dl.reason <> 'audit' or l.source <> 'auto' and dl.reason = 'audit')
+          ${dl.t.reason} <> 'overlap' and exists (
+            select 1 from ${l.from} where ${l.t.itemId} = ${dl.t.itemId}
+              and (${l.t.source} in ('human', 'import') and ${dl.t.reason} <> 'audit' or ${l.t.source} <> 'auto' and ${dl.t.reason} = 'audit')
           )
-          or dl.reason = 'overlap' and (
-            not exists (select 1 from labels l where l.item_id = dl.item_id and l.source = 'human' and l.user_id is distinct from ${userId})
-            or ${secondOpinionGiven(projectId, sql`dl.item_id`)}
+          or ${dl.t.reason} = 'overlap' and (
+            not exists (select 1 from ${l.from} where ${l.t.itemId} = ${dl.t.itemId} and ${l.t.source} = 'human' and ${l.t.userId} is distinct from ${userId})
+            or ${secondOpinionGiven(projectId, dl.t.itemId)}
           )
         )
-      returning dl.item_id
+      returning ${dl.t.itemId}
     ), logged as (
-      insert into audit_events (project_id, actor_id, action, entity_type, after)
+      insert into ${ev} ${cols(ev.projectId, ev.actorId, ev.action, ev.entityType, ev.after)}
       select ${projectId}, ${userId}, 'lease.claim', 'lease',
         jsonb_build_object('items', jsonb_agg(jsonb_build_object('itemId', c.item_id, 'reason', c.reason) order by c.ord))
       from (values ${given}) as c(item_id, reason, ord)
-      where c.item_id not in (select item_id from gone)
+      where c.item_id not in (select ${gone.itemId} from gone)
       having count(*) > 0
     )
-    select item_id from gone`,
+    select ${gone.itemId} from gone`,
   );
-  const goneIds = new Set(gone.map((g) => Number(g.item_id)));
+  const goneIds = new Set(rows.map((g) => Number(g.item_id)));
   return claimed.filter((c) => !goneIds.has(c.itemId));
 }
 
@@ -146,10 +153,10 @@ export async function claimForUser(
     .onConflictDoUpdate({
       target: leases.itemId,
       set: {
-        userId: sql`excluded.user_id`,
-        token: sql`excluded.token`,
-        expiresAt: sql`excluded.expires_at`,
-        createdAt: sql`excluded.created_at`,
+        userId: excluded(leases.userId),
+        token: excluded(leases.token),
+        expiresAt: excluded(leases.expiresAt),
+        createdAt: excluded(leases.createdAt),
       },
       setWhere: sql`${leases.expiresAt} <= now() or ${leases.userId} = ${p.userId}`,
     })

@@ -2,8 +2,11 @@
  * The handoff context of a leased item: everything an annotator needs to
  * decide without opening another page (Prodigy-style task card).
  */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
+import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { executeRows, type DbOrTx } from "@/db/client";
+import { annotations, categories, items, labels, predictions, users } from "@/db/schema";
+import { tableAs } from "@/db/sql";
 import type { HeldLease } from "./claim";
 import type { QueueProject } from "./choose";
 import { decodeEmbedding } from "./candidates";
@@ -87,35 +90,46 @@ type ContextRow = {
 async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[]): Promise<Map<number, ContextRow>> {
   if (ids.length === 0) return new Map();
   const pid = project.id;
-  const cat = (alias: string) => sql.raw(`'path', ${alias}.path, 'deleted', ${alias}.deleted_at is not null`);
+  const cat = (c: { path: AnyPgColumn; deletedAt: AnyPgColumn }): SQL =>
+    sql`'path', ${c.path}, 'deleted', ${c.deletedAt} is not null`;
+  const i = tableAs(items, "i");
+  const p = tableAs(predictions, "p");
+  const l = tableAs(labels, "l");
+  const lc = tableAs(categories, "lc");
+  const tc = tableAs(categories, "tc");
+  const a = tableAs(annotations, "a");
+  const u = tableAs(users, "u");
+  const hc = tableAs(categories, "hc");
+  // The history subquery `h` returns annotation, user and category columns under their own names.
+  const h = { a: alias(annotations, "h"), u: alias(users, "h"), c: alias(categories, "h") };
   const rows = await executeRows<{ ctx: ContextRow }>(
     db,
     sql`
     select jsonb_build_object(
-      'id', i.id, 'externalId', i.external_id, 'title', i.title, 'description', i.description, 'attributes', i.attributes,
-      'prediction', case when p.item_id is null then null else jsonb_build_object(
-        'modelVersionId', p.model_version_id, 'confidence', p.confidence, 'margin', p.margin, 'entropy', p.entropy,
-        'embedding', encode(p.embedding, 'base64'),
-        'top', (select coalesce(jsonb_agg(jsonb_build_object('categoryId', t.e -> 'categoryId', 'prob', t.e -> 'prob', ${cat("tc")}) order by t.o), '[]'::jsonb)
-                from jsonb_array_elements(p.top) with ordinality as t(e, o)
-                left join categories tc on tc.project_id = ${pid} and tc.id = (t.e ->> 'categoryId')::int)) end,
-      'label', case when l.item_id is null then null else jsonb_build_object(
-        'categoryId', l.category_id, 'source', l.source, 'updatedAt', l.updated_at, ${cat("lc")}) end,
+      'id', ${i.t.id}, 'externalId', ${i.t.externalId}, 'title', ${i.t.title}, 'description', ${i.t.description}, 'attributes', ${i.t.attributes},
+      'prediction', case when ${p.t.itemId} is null then null else jsonb_build_object(
+        'modelVersionId', ${p.t.modelVersionId}, 'confidence', ${p.t.confidence}, 'margin', ${p.t.margin}, 'entropy', ${p.t.entropy},
+        'embedding', encode(${p.t.embedding}, 'base64'),
+        'top', (select coalesce(jsonb_agg(jsonb_build_object('categoryId', t.e -> 'categoryId', 'prob', t.e -> 'prob', ${cat(tc.t)}) order by t.o), '[]'::jsonb)
+                from jsonb_array_elements(${p.t.top}) with ordinality as t(e, o)
+                left join ${tc.from} on ${tc.t.projectId} = ${pid} and ${tc.t.id} = (t.e ->> 'categoryId')::int)) end,
+      'label', case when ${l.t.itemId} is null then null else jsonb_build_object(
+        'categoryId', ${l.t.categoryId}, 'source', ${l.t.source}, 'updatedAt', ${l.t.updatedAt}, ${cat(lc.t)}) end,
       'history', (select coalesce(jsonb_agg(jsonb_build_object(
-                    'annotationId', h.id, 'action', h.action, 'categoryId', h.category_id, 'userName', h.name, 'createdAt', h.created_at, ${cat("h")})
-                    order by h.id desc), '[]'::jsonb)
-                  from (select a.id, a.action, a.category_id, u.name, a.created_at, hc.path, hc.deleted_at
-                        from annotations a
-                        join users u on u.id = a.user_id
-                        left join categories hc on hc.project_id = ${pid} and hc.id = a.category_id
-                        where a.project_id = ${pid} and a.item_id = i.id
-                        order by a.id desc limit ${HISTORY_PER_ITEM}) h)
+                    'annotationId', ${h.a.id}, 'action', ${h.a.action}, 'categoryId', ${h.a.categoryId}, 'userName', ${h.u.name}, 'createdAt', ${h.a.createdAt}, ${cat(h.c)})
+                    order by ${h.a.id} desc), '[]'::jsonb)
+                  from (select ${a.t.id}, ${a.t.action}, ${a.t.categoryId}, ${u.t.name}, ${a.t.createdAt}, ${hc.t.path}, ${hc.t.deletedAt}
+                        from ${a.from}
+                        join ${u.from} on ${u.t.id} = ${a.t.userId}
+                        left join ${hc.from} on ${hc.t.projectId} = ${pid} and ${hc.t.id} = ${a.t.categoryId}
+                        where ${a.t.projectId} = ${pid} and ${a.t.itemId} = ${i.t.id}
+                        order by ${a.t.id} desc limit ${HISTORY_PER_ITEM}) h)
     ) as ctx
-    from items i
-    left join predictions p on p.model_version_id = ${project.activeModelVersionId}::int and p.item_id = i.id and p.project_id = ${pid}
-    left join labels l on l.item_id = i.id and l.project_id = ${pid}
-    left join categories lc on lc.project_id = ${pid} and lc.id = l.category_id
-    where i.project_id = ${pid} and i.id in (${sql.join(
+    from ${i.from}
+    left join ${p.from} on ${p.t.modelVersionId} = ${project.activeModelVersionId}::int and ${p.t.itemId} = ${i.t.id} and ${p.t.projectId} = ${pid}
+    left join ${l.from} on ${l.t.itemId} = ${i.t.id} and ${l.t.projectId} = ${pid}
+    left join ${lc.from} on ${lc.t.projectId} = ${pid} and ${lc.t.id} = ${l.t.categoryId}
+    where ${i.t.projectId} = ${pid} and ${i.t.id} in (${sql.join(
       ids.map((id) => sql`${id}`),
       sql`, `,
     )})`,

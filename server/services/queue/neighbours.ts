@@ -19,15 +19,17 @@ export type Neighbour = {
 };
 export type NeighbourResult = { basis: "embedding" | "title" | "none"; neighbours: Neighbour[] };
 
+const NO_WORDS: ReadonlySet<string> = new Set();
+
 export async function findNeighbours(
   db: DbOrTx,
   p: { projectId: number; modelVersionId: number | null; targets: NeighbourTarget[] },
 ): Promise<Map<number, NeighbourResult>> {
   const out = new Map<number, NeighbourResult>();
-  const withEmb = p.targets.filter((t) => t.embedding);
+  const withEmb = p.targets.filter((t): t is NeighbourTarget & { embedding: Float32Array } => Boolean(t.embedding));
   if (p.modelVersionId !== null && withEmb.length > 0) {
     const pool = await embeddingPool(db, p.projectId, p.modelVersionId);
-    for (const t of withEmb) out.set(t.itemId, rank(pool.rows, t.itemId, cosineTo(pool, t.embedding!), "embedding"));
+    for (const t of withEmb) out.set(t.itemId, rank(pool.rows, t.itemId, cosineTo(pool, t.embedding), "embedding"));
   }
   const rest = p.targets.filter((t) => !out.has(t.itemId));
   if (rest.length > 0) {
@@ -36,7 +38,7 @@ export async function findNeighbours(
       const mine = titleWords(t.title);
       out.set(
         t.itemId,
-        rank(pool.rows, t.itemId, (i) => jaccard(mine, pool.words[i]!), "title"),
+        rank(pool.rows, t.itemId, (i) => jaccard(mine, pool.words[i] ?? NO_WORDS), "title"),
       );
     }
   }
@@ -71,19 +73,22 @@ function rank(
 ): NeighbourResult {
   const top: { i: number; s: number }[] = [];
   for (let i = 0; i < rows.length; i++) {
-    if (rows[i]!.itemId === selfId) continue;
+    if (rows[i]?.itemId === selfId) continue;
     const s = sim(i);
-    if (!(s > 0) || (top.length === NEIGHBOUR_COUNT && s <= top[top.length - 1]!.s)) continue;
-    let at = top.length;
-    while (at > 0 && top[at - 1]!.s < s) at--;
-    top.splice(at, 0, { i, s });
+    // `top` holds at most NEIGHBOUR_COUNT rows, best first: a full list's last one is the one to beat.
+    const worst = top[NEIGHBOUR_COUNT - 1];
+    if (!(s > 0) || (worst !== undefined && s <= worst.s)) continue;
+    // After every row at least as similar (equal ones keep pool order).
+    const at = top.findIndex((t) => t.s < s);
+    top.splice(at < 0 ? top.length : at, 0, { i, s });
     if (top.length > NEIGHBOUR_COUNT) top.pop();
   }
   if (top.length === 0) return { basis: "none", neighbours: [] };
   return {
     basis,
     neighbours: top.map(({ i, s }) => {
-      const c = rows[i]!;
+      const c = rows[i];
+      if (!c) throw new Error(`neighbours: pool row ${i} is missing`);
       return {
         itemId: c.itemId,
         title: c.title,
@@ -94,7 +99,7 @@ function rank(
   };
 }
 
-function jaccard(a: Set<string>, b: Set<string>): number {
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
   let inter = 0;
   for (const w of a) if (b.has(w)) inter++;

@@ -29,11 +29,11 @@ export async function loadQueueProject(db: DbOrTx, projectId: number): Promise<Q
 
 export async function leaseNextItems(db: Db, p: LeaseNextItemsInput): Promise<LeaseNextItemsResult> {
   const rng = p.rng ?? Math.random;
-  let { held, context } = await leaseInTx(db, p, rng);
+  const first = await leaseInTx(db, p, rng);
   // Everyone ranks the same items first: under contention a whole round of
   // claims can lose to a caller that committed after our read. One more try
   // with a fresh transaction before telling the person there is nothing.
-  if (held.length === 0) ({ held, context } = await leaseInTx(db, p, rng));
+  const { context } = first.held.length === 0 ? await leaseInTx(db, p, rng) : first;
   if (context) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await context };
   return { ...(await queueStatus(db, p.projectId, p.actorId)), items: [] };
 }

@@ -4,36 +4,45 @@
  * They correlate with the outer `items` table.
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import { items } from "@/db/schema";
+import { annotations, items, labels, leases } from "@/db/schema";
+import { tableAs } from "@/db/sql";
+
+/** The tables under the aliases the conditions below correlate with. */
+const tl = tableAs(labels, "tl");
+const skip = tableAs(annotations, "s");
+const undo = tableAs(annotations, "u");
+const ll = tableAs(leases, "ll");
 
 /**
  * Already decided by a person or imported: only audits bring it back. By
  * primary key only (the outer item is already the project's): an extra
  * project filter here made the planner scan labels per item on fresh tables.
  */
-export const hasTrustedLabel = sql`exists (select 1 from labels tl where tl.item_id = ${items.id} and tl.source in ('human', 'import'))`;
+export const hasTrustedLabel = sql`exists (select 1 from ${tl.from} where ${tl.t.itemId} = ${items.id} and ${tl.t.source} in ('human', 'import'))`;
 
 /** A skip that was later undone no longer hides the item. */
 export const skippedBy = (projectId: number, userId: number): SQL => sql`exists (
-  select 1 from annotations s
-  where s.project_id = ${projectId} and s.item_id = ${items.id} and s.user_id = ${userId} and s.action = 'skip'
+  select 1 from ${skip.from}
+  where ${skip.t.projectId} = ${projectId} and ${skip.t.itemId} = ${items.id} and ${skip.t.userId} = ${userId} and ${skip.t.action} = 'skip'
     and not exists (
-      select 1 from annotations u
-      where u.project_id = ${projectId} and u.item_id = s.item_id and u.undoes_annotation_id = s.id
+      select 1 from ${undo.from}
+      where ${undo.t.projectId} = ${projectId} and ${undo.t.itemId} = ${skip.t.itemId} and ${undo.t.undoesAnnotationId} = ${skip.t.id}
     )
 )`;
 
 /** Database time, so app servers with skewed clocks agree on what is live. */
-export const liveLease = sql`exists (select 1 from leases ll where ll.item_id = ${items.id} and ll.expires_at > now())`;
+export const liveLease = sql`exists (select 1 from ${ll.from} where ${ll.t.itemId} = ${items.id} and ${ll.t.expiresAt} > now())`;
 
 /** Pool items this person may still be given (ignoring leases). */
 export function openForUser(projectId: number, userId: number): SQL {
-  return and(
+  const open = and(
     eq(items.projectId, projectId),
     eq(items.split, "pool"),
     sql`not ${hasTrustedLabel}`,
     sql`not ${skippedBy(projectId, userId)}`,
-  )!;
+  );
+  if (!open) throw new Error("openForUser: and() of its conditions gave no SQL");
+  return open;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { and, count, eq, gt, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { annotations, items, leases } from "@/db/schema";
+import { tableAs } from "@/db/sql";
 import { startOfLocalDay, type ClientZone } from "@/lib/time";
 import { liveLease, openForUser } from "./open-items-sql";
 
@@ -17,7 +18,8 @@ export type QueueStatus =
  * this very moment) also counts as held by others, never as done.
  */
 export async function queueStatus(db: DbOrTx, projectId: number, userId: number): Promise<QueueStatus> {
-  const liveExpiry = sql`(select ll.expires_at from leases ll where ll.item_id = ${items.id} and ll.expires_at > now())`;
+  const ll = tableAs(leases, "ll");
+  const liveExpiry = sql`(select ${ll.t.expiresAt} from ${ll.from} where ${ll.t.itemId} = ${items.id} and ${ll.t.expiresAt} > now())`;
   const [row] = await db
     .select({ open: count(), earliest: sql<Date | string | null>`min(${liveExpiry})`, now: sql<Date | string>`now()` })
     .from(items)
@@ -35,10 +37,11 @@ export type QueueStats = {
   doneTodayByMe: number;
 };
 
+const ud = tableAs(annotations, "ud");
 /** Decisions that count as work done: not skips, not undos, not later undone. */
 const countsAsDone = sql`${annotations.action} in ('accept', 'correct', 'reject') and not exists (
-  select 1 from annotations ud where ud.project_id = ${annotations.projectId} and ud.item_id = ${annotations.itemId}
-    and ud.undoes_annotation_id = ${annotations.id}
+  select 1 from ${ud.from} where ${ud.t.projectId} = ${annotations.projectId} and ${ud.t.itemId} = ${annotations.itemId}
+    and ${ud.t.undoesAnnotationId} = ${annotations.id}
 )`;
 
 export type GetQueueStatsInput = ClientZone & { projectId: number; actorId: number; now?: Date };
@@ -46,11 +49,14 @@ export type GetQueueStatsInput = ClientZone & { projectId: number; actorId: numb
 /** The review header: what is left, held by others and by me, and what was done today (the caller's day). */
 export async function getQueueStats(db: DbOrTx, p: GetQueueStatsInput): Promise<QueueStats> {
   const since = startOfLocalDay(p.now ?? new Date(), p);
+  const lo = tableAs(leases, "lo");
+  // A nested fragment: drizzle writes the columns of a one-table select's own fields unqualified, which would drop the alias.
+  const othersLease = sql`exists (
+        select 1 from ${lo.from} where ${lo.t.itemId} = ${items.id} and ${lo.t.expiresAt} > now() and ${lo.t.userId} <> ${p.actorId})`;
   const [open] = await db
     .select({
       remaining: sql<number>`count(*) filter (where not ${liveLease})`,
-      leasedByOthers: sql<number>`count(*) filter (where exists (
-        select 1 from leases lo where lo.item_id = ${items.id} and lo.expires_at > now() and lo.user_id <> ${p.actorId}))`,
+      leasedByOthers: sql<number>`count(*) filter (where ${othersLease})`,
     })
     .from(items)
     .where(openForUser(p.projectId, p.actorId));

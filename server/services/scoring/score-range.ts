@@ -34,7 +34,10 @@ export async function scoreRange(
   await writePredictions(
     db,
     { projectId: r.projectId, versionId: v.versionId, categoryIds: v.categoryIds },
-    rows.map((it, i) => ({ itemId: it.id, prediction: preds[i]! })),
+    rows.flatMap((it, i) => {
+      const prediction = preds[i];
+      return prediction ? [{ itemId: it.id, prediction }] : [];
+    }),
   );
   const aa = await autoAcceptRange(db, { projectId: r.projectId, version: v, fromId: r.fromId, toId: r.toId });
   return { scored: rows.length, ...aa, skipped: false };

@@ -4,8 +4,10 @@
  * does), instead of drizzle's multi-row VALUES with ten bind parameters per
  * row. Embeddings go as base64 text and are decoded in SQL.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
+import { predictions } from "@/db/schema";
+import { col, cols, excluded } from "@/db/sql";
 import type { Prediction } from "@/ml";
 
 /** Rows per statement: big enough that round trips don't count, small enough to keep each jsonb parameter a few MB. */
@@ -17,12 +19,21 @@ function embeddingBase64(e: Float32Array | undefined): string | null {
   return e ? Buffer.from(e.buffer, e.byteOffset, e.byteLength).toString("base64") : null;
 }
 
+function categoryAt(categoryIds: readonly number[], classIndex: number): number {
+  const id = categoryIds[classIndex];
+  if (id === undefined)
+    throw new Error(`scoring: class ${classIndex} is not among the version's ${categoryIds.length} categories`);
+  return id;
+}
+
 function rowJson(categoryIds: readonly number[], s: ScoredItem): string {
   const p = s.prediction;
-  const top = p.top.map((t) => ({ categoryId: categoryIds[t.classIndex]!, prob: t.prob }));
+  const top = p.top.map((t) => ({ categoryId: categoryAt(categoryIds, t.classIndex), prob: t.prob }));
+  const [first] = top;
+  if (!first) throw new Error(`scoring: the prediction of item ${s.itemId} has no top category`);
   return JSON.stringify({
     item_id: s.itemId,
-    category_id: top[0]!.categoryId,
+    category_id: first.categoryId,
     confidence: p.confidence,
     margin: p.margin,
     entropy: p.entropy,
@@ -37,17 +48,19 @@ export async function writePredictions(
   p: { projectId: number; versionId: number; categoryIds: readonly number[] },
   scored: readonly ScoredItem[],
 ): Promise<void> {
+  const pr = predictions;
   for (let s = 0; s < scored.length; s += WRITE_CHUNK) {
     const json = `[${scored
       .slice(s, s + WRITE_CHUNK)
       .map((x) => rowJson(p.categoryIds, x))
       .join(",")}]`;
     await db.execute(sql`
-      insert into predictions (model_version_id, item_id, project_id, category_id, confidence, margin, entropy, top, embedding, created_at)
+      insert into ${pr} ${cols(pr.modelVersionId, pr.itemId, pr.projectId, pr.categoryId, pr.confidence, pr.margin, pr.entropy, pr.top, pr.embedding, pr.scoredAt)}
       select ${p.versionId}, x.item_id, ${p.projectId}, x.category_id, x.confidence, x.margin, x.entropy, x.top, decode(x.embedding, 'base64'), now()
       from jsonb_to_recordset(${json}::jsonb) as x(item_id integer, category_id integer, confidence float8, margin float8, entropy float8, top jsonb, embedding text)
-      on conflict (model_version_id, item_id) do update set
-        category_id = excluded.category_id, confidence = excluded.confidence, margin = excluded.margin, entropy = excluded.entropy,
-        top = excluded.top, embedding = excluded.embedding, created_at = excluded.created_at`);
+      on conflict (${col(pr.modelVersionId)}, ${col(pr.itemId)}) do update set
+        ${col(pr.categoryId)} = ${excluded(pr.categoryId)}, ${col(pr.confidence)} = ${excluded(pr.confidence)},
+        ${col(pr.margin)} = ${excluded(pr.margin)}, ${col(pr.entropy)} = ${excluded(pr.entropy)},
+        ${col(pr.top)} = ${excluded(pr.top)}, ${col(pr.embedding)} = ${excluded(pr.embedding)}, ${col(pr.scoredAt)} = ${excluded(pr.scoredAt)}`);
   }
 }

@@ -1,4 +1,4 @@
-export { CALIBRATION_SHARE } from "./pipeline";
+export { CALIBRATION_SHARE } from "./split";
 export { failStaleRuns, listQueuedRuns, maybeScheduledRetrain, maybeTriggerRetrain, requestTraining } from "./requests";
 export { runTraining } from "./run";
 export { itemShare, readEvidence, toTextInput } from "./snapshot";

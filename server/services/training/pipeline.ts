@@ -11,11 +11,9 @@ import {
 import { ValidationError } from "@/server/errors";
 import { MIN_TRAINING_ITEMS } from "@/lib/constants";
 import { loadActiveModel } from "@/server/services/models";
-import { readSnapshot, itemShare, type LabelledItem, type Snapshot } from "./snapshot";
+import { readSnapshot, type LabelledItem } from "./snapshot";
+import { splitSnapshot } from "./split";
 import { certify, evaluateGold, fitCalibration, scoreLabelled, type GoldReport } from "@/ml/evaluate-labelled";
-
-/** Share of the pool's human/import labels held out to fit the calibration. */
-export const CALIBRATION_SHARE = 0.15;
 
 export type PipelineOptions = { epochs?: number; signal?: AbortSignal; onProgress?: (p: TrainProgress) => void };
 
@@ -35,15 +33,6 @@ export type PipelineResult = {
   warmStartedFrom: number | null;
 };
 
-function splitSnapshot(s: Snapshot, seed: number) {
-  // Audited items are certification evidence: keeping them out of training keeps that evidence honest.
-  const audited = new Set(s.audits.map((a) => a.itemId));
-  const pool = s.pool.filter((r) => !audited.has(r.itemId));
-  const train = pool.filter((r) => itemShare(r.itemId, seed) >= CALIBRATION_SHARE);
-  const calibration = [...pool.filter((r) => itemShare(r.itemId, seed) < CALIBRATION_SHARE), ...s.gold];
-  return { train, calibration, certification: [...s.gold, ...s.audits] };
-}
-
 async function fit(
   train: LabelledItem[],
   categoryIds: number[],
@@ -52,14 +41,17 @@ async function fit(
   o: PipelineOptions,
 ) {
   const index = new Map(categoryIds.map((c, i) => [c, i]));
-  const rows = train.filter((r) => index.has(r.categoryId));
+  const rows = train.flatMap((r) => {
+    const label = index.get(r.categoryId);
+    return label === undefined ? [] : [{ input: r.input, label }];
+  });
   if (rows.length < MIN_TRAINING_ITEMS)
     throw new ValidationError(`Training needs at least ${MIN_TRAINING_ITEMS} labelled pool items (has ${rows.length})`);
   const t0 = performance.now();
   const model = await trainModel(
     {
       inputs: rows.map((r) => r.input),
-      labels: rows.map((r) => index.get(r.categoryId)!),
+      labels: rows.map((r) => r.label),
       numClasses: categoryIds.length,
     },
     { seed, epochs: o.epochs, warmStart: warm, onProgress: o.onProgress, signal: o.signal },

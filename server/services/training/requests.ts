@@ -5,9 +5,8 @@
  */
 import { and, desc, eq, gt, inArray, lt, or, sql, isNull } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
-import { labels, modelVersions, projects, type ProjectSettings } from "@/db/schema";
+import { labels, modelVersions } from "@/db/schema";
 import { dispatchJob } from "@/server/jobs/dispatch";
-import { NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
 import { getProjectSettings } from "@/server/services/projects";
 
@@ -41,7 +40,7 @@ export async function requestTraining(
       .insert(modelVersions)
       .values({
         projectId: req.projectId,
-        version: sql`(select coalesce(max(version), 0) + 1 from model_versions where project_id = ${req.projectId})`,
+        version: sql`(select coalesce(max(${modelVersions.version}), 0) + 1 from ${modelVersions} where ${modelVersions.projectId} = ${req.projectId})`,
         trigger: req.trigger,
         status: "queued",
         createdById: req.actorId,

@@ -3,6 +3,7 @@
  * only a 'queued' row can be claimed; a redelivered job that finds its row
  * 'training' knows the earlier attempt died and fails it; anything else is a no-op.
  */
+import { returned } from "@/db/rows";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { calibrations, modelVersions } from "@/db/schema";
@@ -137,7 +138,7 @@ async function storeReady(
           datasetHash: r.datasetHash,
           categoryIds: r.categoryIds,
           metrics,
-          currentCalibrationId: cal!.id,
+          currentCalibrationId: returned(cal ? [cal] : [], "training calibration").id,
           finishedAt: new Date(),
           progress: { phase: "done" },
         })

@@ -54,6 +54,12 @@ async function readLabelled(tx: DbOrTx, projectId: number) {
     .orderBy(asc(items.id));
 }
 
+/** The queries below select rows with a category only; one without would be a bug in them. */
+function categoryOf(r: { itemId: number; categoryId: number | null }): number {
+  if (r.categoryId === null) throw new Error(`training snapshot: item ${r.itemId} came without a category`);
+  return r.categoryId;
+}
+
 /** Audit decisions that name a category (accept or correct), newest per item. */
 export async function readAudits(tx: DbOrTx, projectId: number, since?: Date): Promise<LabelledItem[]> {
   const rows = await tx
@@ -74,7 +80,7 @@ export async function readAudits(tx: DbOrTx, projectId: number, since?: Date): P
   for (const r of rows) {
     if (seen.has(r.itemId) || (since && r.createdAt < since)) continue;
     seen.add(r.itemId);
-    out.push({ itemId: r.itemId, input: toTextInput(r), categoryId: r.categoryId! });
+    out.push({ itemId: r.itemId, input: toTextInput(r), categoryId: categoryOf(r) });
   }
   return out;
 }
@@ -97,7 +103,7 @@ export async function readSnapshot(db: Db, projectId: number): Promise<Snapshot>
       const asItem = (r: (typeof rows)[number]): LabelledItem => ({
         itemId: r.itemId,
         input: toTextInput(r),
-        categoryId: r.categoryId!,
+        categoryId: categoryOf(r),
       });
       const pool = rows.filter((r) => r.split === "pool").map(asItem);
       const gold = rows.filter((r) => r.split === "test").map(asItem);
@@ -132,7 +138,7 @@ export async function readEvidence(
       const gold = (await readLabelled(tx, projectId)).filter((r) => r.split === "test");
       const audits = await readAudits(tx, projectId);
       return {
-        gold: gold.map((r) => ({ itemId: r.itemId, input: toTextInput(r), categoryId: r.categoryId! })),
+        gold: gold.map((r) => ({ itemId: r.itemId, input: toTextInput(r), categoryId: categoryOf(r) })),
         audits,
       };
     },

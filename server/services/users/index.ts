@@ -1,1 +1,9 @@
-export { MIN_PASSWORD_LENGTH, createUser, findUserByEmail, generatePassword, listUsers, resetUserPassword, setUserDisabled } from "./users";
+export {
+  MIN_PASSWORD_LENGTH,
+  createUser,
+  findUserByEmail,
+  generatePassword,
+  listUsers,
+  resetUserPassword,
+  setUserDisabled,
+} from "./users";

@@ -36,7 +36,9 @@ export async function listUsers(db: Db, p: { search?: string; cursor?: number; l
   const where: SQL[] = [];
   if (p.search) {
     const pattern = containsPattern(p.search);
-    where.push(or(ilike(users.email, pattern), ilike(users.name, pattern))!);
+    const match = or(ilike(users.email, pattern), ilike(users.name, pattern));
+    if (!match) throw new Error("listUsers: or() of the search conditions gave no SQL");
+    where.push(match);
   }
   if (p.cursor) where.push(gt(users.id, p.cursor));
   const rows = await db
@@ -47,7 +49,7 @@ export async function listUsers(db: Db, p: { search?: string; cursor?: number; l
     .limit(p.limit + 1);
   const more = rows.length > p.limit;
   const page = more ? rows.slice(0, p.limit) : rows;
-  return { users: page, nextCursor: more ? page[page.length - 1]!.id : null };
+  return { users: page, nextCursor: more ? (page[page.length - 1]?.id ?? null) : null };
 }
 
 /** 18 random bytes: 24 base64url characters, shown once. */
@@ -73,8 +75,9 @@ export type CreateUserInput = {
 export async function createUser(db: Db, p: CreateUserInput) {
   const email = p.email.trim().toLowerCase();
   if (p.password !== undefined) checkPassword(p.password);
-  const generatedPassword = p.password === undefined ? generatePassword() : null;
-  const passwordHash = await hashPassword(p.password ?? generatedPassword!);
+  const password = p.password ?? generatePassword();
+  const generatedPassword = p.password === undefined ? password : null;
+  const passwordHash = await hashPassword(password);
   const user = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(users)
@@ -132,6 +135,7 @@ export async function setUserDisabled(db: Db, p: SetUserDisabledInput): Promise<
       .set({ disabledAt: p.disabled ? new Date() : null })
       .where(eq(users.id, p.userId))
       .returning(publicUser);
+    if (!after) throw new Error(`user ${p.userId}: the update returned no row`);
     if (p.disabled) {
       await revokeAll(tx, p.userId);
       // Their leased items go back to the queue now rather than when the leases expire.
@@ -145,9 +149,9 @@ export async function setUserDisabled(db: Db, p: SetUserDisabledInput): Promise<
       entityType: "user",
       entityId: p.userId,
       before: auditView(before),
-      after: auditView(after!),
+      after: auditView(after),
     });
-    return after!;
+    return after;
   });
 }
 
@@ -163,8 +167,9 @@ export type ResetUserPasswordInput = { actorId: number | null; userId: number; p
 
 export async function resetUserPassword(db: Db, p: ResetUserPasswordInput) {
   if (p.password !== undefined) checkPassword(p.password);
-  const generatedPassword = p.password === undefined ? generatePassword() : null;
-  const passwordHash = await hashPassword(p.password ?? generatedPassword!);
+  const password = p.password ?? generatePassword();
+  const generatedPassword = p.password === undefined ? password : null;
+  const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
     await lockUser(tx, p.userId);
     await tx.update(users).set({ passwordHash }).where(eq(users.id, p.userId)).returning({ id: users.id });

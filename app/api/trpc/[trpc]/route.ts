@@ -1,3 +1,4 @@
+import "server-only";
 import { handleTrpcRequest } from "@/server/http/http";
 
 export const dynamic = "force-dynamic";

@@ -37,4 +37,3 @@ export type ImportReport = {
   errors: ImportRowError[];
   totalErrors: number;
 };
-

@@ -45,6 +45,8 @@ export function ItemsBrowser({
     if (trimmed === (filters.search ?? "")) return;
     const timer = window.setTimeout(() => setFilters({ ...filters, search: trimmed || undefined }), 300);
     return () => window.clearTimeout(timer);
+    // Only typing restarts the wait; the filters it merges into are read when it fires.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [searchText]);
 
   const query = useInfiniteQuery(

@@ -12,7 +12,6 @@ import { MIN_TRAINING_ITEMS } from "@/lib/constants";
 
 export const metadata: Metadata = { title: "Models" };
 
-
 export default async function ModelsPage({ params }: { params: Promise<{ projectId: string }> }) {
   const gate = await gateSection((await params).projectId, "models");
   if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;

@@ -1,4 +1,5 @@
 /** Streamed label download for the UI's export link; access rules live in the handler. */
+import "server-only";
 import { getDbHandle } from "@/server/db";
 import { env } from "@/server/env";
 import { handleExportRequest } from "@/server/http/export-route";

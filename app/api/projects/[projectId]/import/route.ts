@@ -1,4 +1,5 @@
 /** Streamed upload (files too large for tRPC); access rules and limits live in the handler. */
+import "server-only";
 import { getDbHandle } from "@/server/db";
 import { env } from "@/server/env";
 import { handleImportRequest } from "@/server/http/import-route";

@@ -57,10 +57,8 @@ export function AuditLog({
     router.replace(`${pathname}${auditFiltersToQuery(next)}`, { scroll: false });
   }
   const set = <K extends keyof AuditFilters>(k: K, v: AuditFilters[K] | "") => {
-    const next = { ...filters };
-    if (v === "" || v === undefined) delete next[k];
-    else next[k] = v;
-    update(next);
+    const { [k]: _old, ...rest } = filters;
+    update(v === "" || v === undefined ? rest : { ...rest, [k]: v });
   };
 
   const rows = list.data?.pages.flatMap((p) => p.events) ?? [];

@@ -10,7 +10,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
-import { errorCode, errorMessage } from "@/app/_lib/errors";
+import { errorCode } from "@/app/_lib/errors";
 import { projectHref } from "@/app/_lib/project-sections";
 import { Alert, ErrorAlert } from "@/app/_components/ui/alert";
 import { Button, Spinner } from "@/app/_components/ui/button";

@@ -49,7 +49,12 @@ export function rangeToQuery(r: DashboardRange): string {
  * first bar is a whole day); "all" leaves `from` open; custom ranges include their last day.
  */
 export function rangeToInput(r: DashboardRange, now = new Date()): { from?: Date; to?: Date } {
-  if (r.kind === "custom") return { from: parseDay(r.from)!, to: new Date(parseDay(r.to)!.getTime() + DAY) };
+  if (r.kind === "custom") {
+    const from = parseDay(r.from);
+    const to = parseDay(r.to);
+    // A custom range is built from parsed days, so both parse; if not, it is the whole history.
+    return from && to ? { from, to: new Date(to.getTime() + DAY) } : {};
+  }
   if (r.preset === "all") return {};
   const days = r.preset === "7d" ? 7 : 30;
   const todayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());

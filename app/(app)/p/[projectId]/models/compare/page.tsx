@@ -271,8 +271,10 @@ function perClassDeltas(a: unknown, b: unknown) {
   );
   const pb = parseVersionMetrics(b).gold?.perClass ?? [];
   return pb
-    .filter((c) => c.support > 0 && pa.has(c.categoryId))
-    .map((c) => ({ categoryId: c.categoryId, a: pa.get(c.categoryId)!, b: c.f1, delta: c.f1 - pa.get(c.categoryId)! }))
+    .flatMap((c) => {
+      const a = pa.get(c.categoryId);
+      return c.support > 0 && a !== undefined ? [{ categoryId: c.categoryId, a, b: c.f1, delta: c.f1 - a }] : [];
+    })
     .filter((x) => Math.abs(x.delta) >= 0.0005)
     .sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta))
     .slice(0, 15);

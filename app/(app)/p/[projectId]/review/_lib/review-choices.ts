@@ -93,8 +93,8 @@ export function offeredSuggestion(choices: readonly NumberedChoice[]): NumberedC
 
 export function recentCategories(history: HistoryEntry[], limit = 6): { categoryId: number; path: string }[] {
   const out: { categoryId: number; path: string }[] = [];
-  for (let i = history.length - 1; i >= 0 && out.length < limit; i--) {
-    const h = history[i]!;
+  for (const h of [...history].reverse()) {
+    if (out.length >= limit) break;
     if (h.categoryId !== null && h.categoryPath !== null && !out.some((o) => o.categoryId === h.categoryId))
       out.push({ categoryId: h.categoryId, path: h.categoryPath });
   }

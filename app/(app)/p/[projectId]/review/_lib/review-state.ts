@@ -162,9 +162,10 @@ export function mergeNext(s: ReviewState, r: NextResult, recentlyDecided: Readon
   for (const h of r.items) {
     if (skip.has(h.item.id) || recentlyDecided.has(h.item.id)) continue;
     const i = buffer.findIndex((t) => t.handoff.item.id === h.item.id);
+    const held = buffer[i];
     const lease = { kind: "token" as const, token: h.lease.token, expiresAt: h.lease.expiresAt };
-    if (i < 0) buffer.push({ handoff: h, lease, spentMs: 0 });
-    else if (buffer[i]!.lease.kind === "token") buffer[i] = { ...buffer[i]!, lease };
+    if (!held) buffer.push({ handoff: h, lease, spentMs: 0 });
+    else if (held.lease.kind === "token") buffer[i] = { ...held, lease };
   }
   const queue: ReviewState["queue"] =
     r.status === "all_leased"
@@ -245,8 +246,11 @@ export function dropLost(s: ReviewState, lostTokens: ReadonlySet<string>): { sta
 /** Refreshed expiries from queue.extend. */
 export function applyExtended(s: ReviewState, extended: { token: string; expiresAt: Date }[]): ReviewState {
   const by = new Map(extended.map((e) => [e.token, e.expiresAt]));
-  const upd = (l: Task["lease"]): Task["lease"] =>
-    l.kind === "token" && by.has(l.token) ? { ...l, expiresAt: by.get(l.token)! } : l;
+  const upd = (l: Task["lease"]): Task["lease"] => {
+    if (l.kind !== "token") return l;
+    const expiresAt = by.get(l.token);
+    return expiresAt ? { ...l, expiresAt } : l;
+  };
   return {
     ...s,
     buffer: s.buffer.map((t) => ({ ...t, lease: upd(t.lease) })),

@@ -10,7 +10,7 @@ import { activateVersion, seedScoredPool } from "@/test/batch-fixtures";
 type Api = ReturnType<typeof callerFor>;
 type ListInput = Omit<Parameters<Api["batch"]["list"]>[0], "projectId">;
 
-describe.each(dbTargets())("batch grid on $name", (target) => {
+describe.each(dbTargets())("batch grid decisions, disputes and scale on $name", (target) => {
   let h: TestDb;
   let api: Api;
   let projectId: number;
@@ -96,95 +96,6 @@ describe.each(dbTargets())("batch grid on $name", (target) => {
 
   const titles = async (input: ListInput) =>
     (await api.batch.list({ projectId, limit: 200, ...input })).items.map((r) => r.title);
-  const pool = (pred: (i: number) => boolean) =>
-    Array.from({ length: 24 }, (_, i) => i)
-      .filter(pred)
-      .map((i) => `p${i}`);
-
-  it("lists pool predictions of the active version only, with paths, labels and who holds a lease", async () => {
-    const page = await api.batch.list({ projectId, sort: "confidence_asc" });
-    expect(page.modelVersion).toEqual({ id: versionId, version: 1 });
-    expect(page.items.map((r) => r.title)).toEqual(pool(() => true));
-    expect(page.total).toEqual({ count: 24, capped: false });
-    const p1 = page.items.find((r) => r.title === "p1")!;
-    expect(p1).toMatchObject({
-      predicted: { id: cats[1]!.id, path: cats[1]!.path },
-      label: { id: cats[1]!.id, source: "auto" },
-      awaitingAudit: true,
-    });
-    expect(p1.alternatives).toEqual([
-      { id: cats[2]!.id, path: cats[2]!.path, deleted: false, prob: expect.closeTo(0.5, 6) },
-    ]);
-    expect(page.items.find((r) => r.title === "p2")!.awaitingAudit).toBe(false);
-    expect(page.items.find((r) => r.title === "p5")!.heldBy).toBe("Otto Other");
-    // The reviewer's own lease does not block them.
-    expect(page.items.find((r) => r.title === "p6")!.heldBy).toBeNull();
-  });
-
-  it("filters by predicted category, confidence range, reason and label state", async () => {
-    expect(await titles({ categoryId: cats[1]!.id, sort: "confidence_asc" })).toEqual(pool((i) => i % 3 === 1));
-    // Confidence of p_i is 0.5 + floor(i/2) * 0.04: [0.7, 0.8] holds i = 10..15.
-    expect(await titles({ minConfidence: 0.7, maxConfidence: 0.8, sort: "confidence_asc" })).toEqual(
-      pool((i) => i >= 10 && i <= 15),
-    );
-    expect(await titles({ categoryId: cats[0]!.id, minConfidence: 0.89, sort: "confidence_asc" })).toEqual(
-      pool((i) => i % 3 === 0 && i >= 20),
-    );
-    expect(await titles({ reason: "uncertain", sort: "confidence_asc" })).toEqual(pool((i) => i > 3));
-    expect(await titles({ reason: "auto_accepted", sort: "confidence_asc" })).toEqual(["p1", "p2"]);
-    expect(await titles({ reason: "audit", sort: "confidence_asc" })).toEqual(["p1"]);
-    expect(await titles({ labelState: "human" })).toEqual(["p0"]);
-    expect(await titles({ labelState: "import" })).toEqual(["p3"]);
-    expect(await titles({ labelState: "unlabelled", maxConfidence: 0.55, sort: "confidence_asc" })).toEqual([]);
-    expect(await titles({ labelState: "unlabelled", maxConfidence: 0.6, sort: "confidence_asc" })).toEqual([
-      "p4",
-      "p5",
-    ]);
-    await expect(api.batch.list({ projectId, minConfidence: 0.9, maxConfidence: 0.5 })).rejects.toMatchObject({
-      code: "BAD_REQUEST",
-    });
-    await expect(api.batch.list({ projectId, limit: 201 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-  });
-
-  it("sorts by confidence and margin, ties broken by item id", async () => {
-    const asc = pool(() => true);
-    expect(await titles({ sort: "confidence_asc" })).toEqual(asc);
-    // Descending: pairs of equal confidence come out with the higher id first.
-    expect(await titles({ sort: "confidence_desc" })).toEqual([...asc].reverse());
-    expect(await titles({ sort: "margin_desc" })).toEqual(asc);
-    expect(await titles({ sort: "margin_asc" })).toEqual([...asc].reverse());
-  });
-
-  it.each(["confidence_asc", "confidence_desc", "margin_asc", "margin_desc"] as const)(
-    "keyset pages (%s) return every row exactly once",
-    async (sort) => {
-      for (const filter of [{}, { categoryId: cats[2]!.id }, { reason: "uncertain" as const, minConfidence: 0.6 }]) {
-        const all = await titles({ sort, ...filter });
-        const seen: string[] = [];
-        let cursor: { value: number; itemId: number } | undefined;
-        let pages = 0;
-        do {
-          const page = await api.batch.list({ projectId, sort, limit: 3, cursor, ...filter });
-          if (cursor) expect(page.total).toBeNull();
-          seen.push(...page.items.map((r) => r.title));
-          cursor = page.nextCursor ?? undefined;
-          pages++;
-        } while (cursor && pages < 50);
-        expect(seen).toEqual(all);
-        expect(new Set(seen).size).toBe(seen.length);
-      }
-    },
-  );
-
-  it("counts predictions per category on the pool for the facets", async () => {
-    const f = await api.batch.facets({ projectId });
-    expect(f.scored).toBe(24);
-    expect(f.categories.map((c) => [c.path, c.predicted])).toEqual(
-      [...cats].sort((a, b) => a.path.localeCompare(b.path)).map((c) => [c.path, 8]),
-    );
-    expect(f.truncated).toBe(false);
-  });
-
   it("approves what the grid shows through submitBatch, and the grid reflects it", async () => {
     const shown = (
       await api.batch.list({ projectId, reason: "uncertain", categoryId: cats[2]!.id, minConfidence: 0.8 })

@@ -7,36 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { annotations, labels, leases } from "@/db/schema";
-import { agreementOf } from "@/server/services/dashboard";
-import { claimLeases, keepClaims } from "@/server/services/queue/claim";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { activateModel, key, seedItems, seedPredictions, seedProject, setSettings } from "@/test/queue-fixtures";
-
-describe("agreementOf", () => {
-  it("percent agreement and Cohen's kappa (the textbook 50-pair table: po 0.70, pe 0.50, kappa 0.40)", () => {
-    const pairs = [
-      ...Array.from({ length: 20 }, () => ({ first: 1, second: 1 })),
-      ...Array.from({ length: 15 }, () => ({ first: 2, second: 2 })),
-      ...Array.from({ length: 5 }, () => ({ first: 1, second: 2 })),
-      ...Array.from({ length: 10 }, () => ({ first: 2, second: 1 })),
-    ];
-    const a = agreementOf(pairs);
-    expect(a).toMatchObject({ pairs: 50, agreed: 35 });
-    expect(a.rate).toBeCloseTo(0.7, 10);
-    expect(a.kappa).toBeCloseTo(0.4, 10);
-    expect(a.interval!.lower).toBeLessThan(0.7);
-    expect(a.interval!.upper).toBeGreaterThan(0.7);
-  });
-  it("'none fits' on both sides agrees; no pairs means no figures", () => {
-    expect(
-      agreementOf([
-        { first: null, second: null },
-        { first: 3, second: null },
-      ]),
-    ).toMatchObject({ pairs: 2, agreed: 1, rate: 0.5 });
-    expect(agreementOf([])).toEqual({ pairs: 0, agreed: 0, rate: null, interval: null, kappa: null });
-  });
-});
 
 describe.each(dbTargets())("second opinions on $name", (target) => {
   let h: TestDb;
@@ -212,100 +184,5 @@ describe.each(dbTargets())("second opinions on $name", (target) => {
       [2, 1 / 2],
       [1, 1],
     ]);
-  });
-
-  it("a second opinion on an item whose first decision was undone meanwhile becomes its label", async () => {
-    const p = await project();
-    const [A, B] = p.callers as [(typeof p.callers)[0], (typeof p.callers)[0]];
-    const pid = p.project.id;
-    const [first] = (await A.queue.next({ projectId: pid, n: 1 })).items;
-    await A.annotations.submit({
-      projectId: pid,
-      itemId: first!.item.id,
-      leaseToken: first!.lease.token,
-      idempotencyKey: key(),
-      action: "correct",
-      categoryId: p.c1,
-      timeSpentMs: 500,
-    });
-    await setSettings(h.db, pid, { overlapRate: 1 });
-    const [second] = (await B.queue.next({ projectId: pid, n: 1 })).items;
-    expect([second!.item.id, second!.pick.reason]).toEqual([first!.item.id, "overlap"]);
-    // A takes the decision back while B is deciding: the item has no label now, and B keeps the lease.
-    const undone = await A.annotations.undo({ projectId: pid, idempotencyKey: key() });
-    expect(undone).toMatchObject({ restoredLabel: null, lease: null });
-    const r = await B.annotations.submit({
-      projectId: pid,
-      itemId: second!.item.id,
-      leaseToken: second!.lease.token,
-      idempotencyKey: key(),
-      action: "correct",
-      categoryId: p.c2,
-      timeSpentMs: 500,
-    });
-    expect(r).toMatchObject({ reason: "overlap", label: { categoryId: p.c2, source: "human" } });
-    expect(await labelOf(second!.item.id)).toMatchObject({
-      categoryId: p.c2,
-      source: "human",
-      userId: p.users[1]!.id,
-      annotationId: r.annotationId,
-    });
-    // Not a pair: there was no first label to agree with.
-    expect((await p.callers[3]!.dashboard.activity({ projectId: pid })).peerAgreement.pairs).toBe(0);
-    // Undoing it takes the label away again, as for any first decision.
-    const u = await B.annotations.undo({ projectId: pid, idempotencyKey: key() });
-    expect(u.restoredLabel).toBeNull();
-    expect(await labelOf(second!.item.id)).toBeUndefined();
-  });
-
-  it("gives back a second-opinion claim that lost a race: already seconded, or no colleague's label", async () => {
-    const p = await project();
-    const [A, B] = p.callers as [(typeof p.callers)[0], (typeof p.callers)[0]];
-    const pid = p.project.id;
-    const decided = await A.queue.next({ projectId: pid, n: 2 });
-    for (const it of decided.items)
-      await A.annotations.submit({
-        projectId: pid,
-        itemId: it.item.id,
-        leaseToken: it.lease.token,
-        idempotencyKey: key(),
-        action: "accept",
-        timeSpentMs: 500,
-      });
-    const [seconded, fresh] = decided.items.map((x) => x.item.id) as [number, number];
-    await setSettings(h.db, pid, { overlapRate: 1 });
-    const b = await B.queue.next({ projectId: pid, n: 1 });
-    const bItem = b.items[0]!;
-    await B.annotations.submit({
-      projectId: pid,
-      itemId: bItem.item.id,
-      leaseToken: bItem.lease.token,
-      idempotencyKey: key(),
-      action: "accept",
-      timeSpentMs: 500,
-    });
-    const stillOpen = bItem.item.id === seconded ? fresh : seconded;
-    const unlabelled = p.items.find((it) => !decided.items.some((d) => d.item.id === it.id))!.id;
-
-    // C's candidate read predates B's decision: the claim goes through, keepClaims gives it back.
-    const cId = p.users[2]!.id;
-    const claimed = await claimLeases(h.db, {
-      projectId: pid,
-      userId: cId,
-      leaseMinutes: 10,
-      picks: [bItem.item.id, unlabelled, stillOpen].map((itemId) => ({
-        itemId,
-        reason: "overlap" as const,
-        score: null,
-      })),
-    });
-    expect(claimed).toHaveLength(3);
-    const kept = await keepClaims(h.db, pid, cId, claimed);
-    expect(kept.map((k) => k.itemId)).toEqual([stillOpen]);
-    const left = await h.db
-      .select({ itemId: leases.itemId })
-      .from(leases)
-      .where(and(eq(leases.projectId, pid), eq(leases.userId, cId)));
-    expect(left.map((l) => l.itemId)).toEqual([stillOpen]);
   });
 });

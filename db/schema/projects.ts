@@ -1,0 +1,66 @@
+/** Projects, their members and their taxonomy. */
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { ts, createdAt } from "./columns";
+import { users } from "./accounts";
+import { roleEnum } from "./enums";
+
+export type ProjectSettings = {
+  strategy: "least_confidence" | "margin" | "entropy" | "random";
+  diversity: boolean;
+  batchSize: number;
+  precisionTarget: number;
+  auditRate: number;
+  /**
+   * Share of queue slots that ask a second person for a blind decision on an
+   * item someone else already decided (overlap picks): inter-annotator
+   * agreement. Absent in projects created before it existed: read as 0.
+   */
+  overlapRate?: number;
+  leaseMinutes: number;
+  retrainEveryLabels: number;
+  retrainScheduleMinutes: number;
+  activationMargin: number;
+  hourlyCost: number;
+};
+
+export const projects = pgTable("projects", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  settings: jsonb("settings").$type<ProjectSettings>().notNull(),
+  /** Swapped in one statement on activation/rollback; null until a model passes. */
+  activeModelVersionId: integer("active_model_version_id"),
+  createdAt: createdAt(),
+});
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: roleEnum("role").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index("memberships_user_idx").on(t.userId)],
+);
+
+export const categories = pgTable(
+  "categories",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    /** Full path "A > B > C"; the stable identity of a category within its project. */
+    path: text("path").notNull(),
+    name: text("name").notNull(),
+    deletedAt: ts("deleted_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("categories_project_path_uq").on(t.projectId, t.path)],
+);

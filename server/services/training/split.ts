@@ -1,0 +1,22 @@
+/**
+ * How a training snapshot is divided, a pure computation: people's and
+ * imported pool labels train the model except a hashed share held out to fit
+ * its calibration; gold items and audit decisions are never trained on, since
+ * they are the random-sample evidence that certifies thresholds and gates
+ * activation.
+ */
+import type { LabelledItem } from "@/ml/evaluate-labelled";
+import { itemShare, type Snapshot } from "./snapshot";
+
+/** Share of the pool's human/import labels held out to fit the calibration. */
+export const CALIBRATION_SHARE = 0.15;
+
+export type SnapshotSplit = { train: LabelledItem[]; calibration: LabelledItem[]; certification: LabelledItem[] };
+
+export function splitSnapshot(s: Pick<Snapshot, "pool" | "gold" | "audits">, seed: number): SnapshotSplit {
+  const audited = new Set(s.audits.map((a) => a.itemId));
+  const pool = s.pool.filter((r) => !audited.has(r.itemId));
+  const train = pool.filter((r) => itemShare(r.itemId, seed) >= CALIBRATION_SHARE);
+  const calibration = [...pool.filter((r) => itemShare(r.itemId, seed) < CALIBRATION_SHARE), ...s.gold];
+  return { train, calibration, certification: [...s.gold, ...s.audits] };
+}
