@@ -19,7 +19,10 @@ import {
 
 /** Equal-width bins of the stored reliability diagram and its ECE (10, as versions have always been reported). */
 const RELIABILITY_BINS = 10;
-/** Below this many calibration items temperature alone is fitted: the method choice needs two halves big enough for isotonic blocks (≥ 50). */
+/**
+ * Below this many calibration items temperature alone is fitted: the method choice needs two halves big enough for
+ * isotonic blocks (≥ 50).
+ */
 const MIN_ITEMS_FOR_METHOD_CHOICE = 200;
 const MIN_ITEMS_FOR_TEMPERATURE = 10;
 

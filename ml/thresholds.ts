@@ -31,7 +31,10 @@ export type SelectThresholdsArgs = {
   targetPrecision: number;
   /** One-sided confidence of the lower bound (default 0.95). */
   confidenceLevel?: number;
-  /** Predicted-class count below which a class uses the global threshold (default 300: a class bound on fewer items is so wide it mostly costs coverage). */
+  /**
+   * Predicted-class count below which a class uses the global threshold (default 300: a class bound on fewer items is
+   * so wide it mostly costs coverage).
+   */
   minClassSupport?: number;
   bound?: BoundMethod;
   /**
@@ -203,7 +206,9 @@ export function selectThresholds(args: SelectThresholdsArgs): Thresholds {
     curve: precisionCurve(all, level, bound),
   };
   if (res.perClass.every((t) => t === null)) {
-    res.reason = `no threshold: on ${n} labelled items no confidence level reaches precision ${args.targetPrecision} at ${Math.round(level * 100)}% confidence (${bound} bound), so nothing is auto-accepted`;
+    res.reason =
+      `no threshold: on ${n} labelled items no confidence level reaches precision ${args.targetPrecision} ` +
+      `at ${Math.round(level * 100)}% confidence (${bound} bound), so nothing is auto-accepted`;
   }
   return res;
 }

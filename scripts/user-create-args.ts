@@ -16,7 +16,9 @@ export const USAGE = [
   `The password (12+ characters) is read from stdin with --password-stdin, else from ${PASSWORD_ENV}, else generated and printed once.`,
 ].join("\n");
 
-export const PASSWORD_ARG_WARNING = `Warning: --password is visible to other users (ps) and kept in your shell history; use --password-stdin or ${PASSWORD_ENV} instead.`;
+export const PASSWORD_ARG_WARNING =
+  "Warning: --password is visible to other users (ps) and kept in your shell history; " +
+  `use --password-stdin or ${PASSWORD_ENV} instead.`;
 
 const Args = UsersCreateInput.extend({ project: z.string().min(1).optional(), role: z.enum(ROLES).optional() }).refine(
   (a) => (a.project === undefined) === (a.role === undefined),

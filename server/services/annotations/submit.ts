@@ -3,53 +3,35 @@
  * audit event) happens in one transaction; a retry with the same
  * idempotency key returns the stored result and writes nothing.
  */
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { executeRows, type Db, type Tx } from "@/db/client";
 import { alias } from "drizzle-orm/pg-core";
-import {
-  annotations,
-  auditEvents,
-  categories,
-  labels,
-  leases,
-  predictions,
-  projects,
-  type PreviousLabel,
-} from "@/db/schema";
-import { col, cols, tableAs } from "@/db/sql";
+import { annotations, auditEvents, leases, type PreviousLabel } from "@/db/schema";
+import { col, cols } from "@/db/sql";
 import { humanLabelFromAnnotation, lockLabels, snapshotOf } from "@/server/services/labels";
-import { ConflictError, ValidationError } from "@/server/errors";
+import { ConflictError } from "@/server/errors";
 import {
-  type DecisionAction,
   type DecisionResult,
   findByKeys,
   isUniqueViolation,
   leavesLabel,
   loadSuggestions,
   requireItems,
-  requireLiveCategories,
-  checkLiveCategories,
-  type CategoryRow,
-  type Suggestion,
   toDecisionResult,
 } from "./decision-shared";
+import {
+  auditedSuggestion,
+  decisionCategories,
+  resolveDecision,
+  type Decision,
+  type SubmitAnnotationInput,
+} from "./submit-decision";
 import { afterDecisions } from "./followups";
 
 /** The reason the item was leased, copied onto the annotation (audits are measured by it). */
 type PickReason = NonNullable<(typeof annotations.$inferInsert)["reason"]>;
 
-export type SubmitAnnotationInput = {
-  projectId: number;
-  actorId: number;
-  itemId: number;
-  leaseToken: string;
-  idempotencyKey: string;
-  action: DecisionAction;
-  categoryId?: number;
-  timeSpentMs: number;
-  /** The model version whose suggestion was on screen. */
-  modelVersionId?: number;
-};
+export type { SubmitAnnotationInput } from "./submit-decision";
 
 /** Stores the decision, then sets off what it may trigger (a retrain, the audit check) after it. */
 export async function submitAnnotation(db: Db, p: SubmitAnnotationInput): Promise<DecisionResult> {
@@ -146,7 +128,20 @@ async function storeDecision(
   const [row] = await executeRows<{ a: StoredRow | string }>(
     tx,
     sql`with a as (
-      insert into ${an} ${cols(an.projectId, an.itemId, an.userId, an.action, an.categoryId, an.suggestedCategoryId, an.suggestedConfidence, an.modelVersionId, an.reason, an.timeSpentMs, an.idempotencyKey, an.previousLabel)}
+      insert into ${an} ${cols(
+        an.projectId,
+        an.itemId,
+        an.userId,
+        an.action,
+        an.categoryId,
+        an.suggestedCategoryId,
+        an.suggestedConfidence,
+        an.modelVersionId,
+        an.reason,
+        an.timeSpentMs,
+        an.idempotencyKey,
+        an.previousLabel,
+      )}
       values (${p.projectId}, ${p.itemId}, ${p.actorId}, ${p.action}, ${d.categoryId}::int, ${d.suggestion?.categoryId ?? null}::int,
               ${d.suggestion?.confidence ?? null}::float8, ${d.suggestion?.modelVersionId ?? p.modelVersionId ?? null}::int, ${reason},
               ${p.timeSpentMs}, ${p.idempotencyKey}, ${json(previous)}::jsonb)
@@ -182,65 +177,4 @@ async function replayOrRefuse(tx: Tx, p: SubmitAnnotationInput): Promise<Decisio
   throw new ConflictError("Your lease on this item is no longer valid; it may have been given to someone else", {
     itemId: p.itemId,
   });
-}
-
-type Decision = Awaited<ReturnType<typeof resolveDecision>>;
-
-/** An audit shows the auto label under review, so "accept" confirms that label (even if a newer model would now suggest something else). */
-function auditedSuggestion(audited: PreviousLabel | null): Suggestion | null {
-  return audited?.source === "auto" && audited.categoryId !== null
-    ? {
-        categoryId: audited.categoryId,
-        confidence: audited.confidence ?? null,
-        modelVersionId: audited.modelVersionId ?? null,
-      }
-    : null;
-}
-
-/**
- * The categories the decision can set, read with the lease: the corrected
- * one, the item's prediction (given or active version) and its current label.
- */
-function decisionCategories(tx: Tx, p: SubmitAnnotationInput): Promise<CategoryRow[]> {
-  if (p.action !== "accept" && p.action !== "correct") return Promise.resolve([]);
-  const version =
-    p.modelVersionId ??
-    sql`(select ${projects.activeModelVersionId} from ${projects} where ${projects.id} = ${p.projectId})`;
-  const pr = tableAs(predictions, "pr");
-  const lb = tableAs(labels, "lb");
-  return tx
-    .select({ id: categories.id, path: categories.path, deletedAt: categories.deletedAt })
-    .from(categories)
-    .where(
-      and(
-        eq(categories.projectId, p.projectId),
-        or(
-          p.categoryId === undefined ? undefined : eq(categories.id, p.categoryId),
-          sql`${categories.id} in (select ${pr.t.categoryId} from ${pr.from} where ${pr.t.projectId} = ${p.projectId} and ${pr.t.itemId} = ${p.itemId} and ${pr.t.modelVersionId} = ${version})`,
-          sql`${categories.id} in (select ${lb.t.categoryId} from ${lb.from} where ${lb.t.projectId} = ${p.projectId} and ${lb.t.itemId} = ${p.itemId})`,
-        ),
-      ),
-    );
-}
-
-/** Checked on the rows read with the lease; a category not among them (changed meanwhile) is looked up as before. */
-async function requireLive(tx: Tx, p: SubmitAnnotationInput, id: number, cats: CategoryRow[]): Promise<void> {
-  if (cats.some((c) => c.id === id)) checkLiveCategories(cats, [id]);
-  else await requireLiveCategories(tx, p.projectId, [id]);
-}
-
-/** What category the decision sets, given the suggestion that was on screen. */
-async function resolveDecision(tx: Tx, p: SubmitAnnotationInput, suggestion: Suggestion | null, cats: CategoryRow[]) {
-  if (p.action === "accept") {
-    if (!suggestion)
-      throw new ValidationError("There is no model suggestion to accept for this item; choose a category");
-    await requireLive(tx, p, suggestion.categoryId, cats);
-    return { categoryId: suggestion.categoryId, suggestion };
-  }
-  if (p.action === "correct") {
-    if (p.categoryId === undefined) throw new ValidationError("A correction needs a category");
-    await requireLive(tx, p, p.categoryId, cats);
-    return { categoryId: p.categoryId, suggestion };
-  }
-  return { categoryId: null, suggestion };
 }

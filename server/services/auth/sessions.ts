@@ -59,7 +59,8 @@ export async function getSessionUser(db: Db, token: string, secret: string): Pro
 function projectRoleSql(projectId: number, userId: SQL | number, isAdmin: SQL | boolean): SQL<Role | null> {
   return sql<Role | null>`case when ${isAdmin}
     then (select 'admin' from ${projects} where ${projects.id} = ${projectId})
-    else (select ${memberships.role}::text from ${memberships} where ${memberships.projectId} = ${projectId} and ${memberships.userId} = ${userId})
+    else (select ${memberships.role}::text from ${memberships} where ${memberships.projectId} = ${projectId}
+      and ${memberships.userId} = ${userId})
   end`;
 }
 

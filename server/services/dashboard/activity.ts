@@ -98,9 +98,9 @@ export async function annotatorStats(db: DbOrTx, s: Scope): Promise<AnnotatorSta
       medianMs: sql<
         number | null
       >`(percentile_cont(0.5) within group (order by ${annotations.timeSpentMs}) filter (where ${DECISION}))::float8`,
-      agreement: sql<
-        number | null
-      >`(avg(case when ${annotations.suggestedCategoryId} is null then null when ${annotations.categoryId} = ${annotations.suggestedCategoryId} then 1.0 else 0.0 end) filter (where ${DECISION}))::float8`,
+      agreement: sql<number | null>`(avg(case when ${annotations.suggestedCategoryId} is null then null
+        when ${annotations.categoryId} = ${annotations.suggestedCategoryId}
+        then 1.0 else 0.0 end) filter (where ${DECISION}))::float8`,
     })
     .from(annotations)
     .innerJoin(users, eq(users.id, annotations.userId))

@@ -46,7 +46,17 @@ export async function writeHumanLabels(
 export function humanLabelFromAnnotation(p: { projectId: number; userId: number; from: string; when: boolean }): SQL {
   const l = labels;
   const a = alias(annotations, p.from);
-  return sql`insert into ${l} ${cols(l.itemId, l.projectId, l.categoryId, l.source, l.userId, l.annotationId, l.modelVersionId, l.confidence, l.updatedAt)}
+  return sql`insert into ${l} ${cols(
+    l.itemId,
+    l.projectId,
+    l.categoryId,
+    l.source,
+    l.userId,
+    l.annotationId,
+    l.modelVersionId,
+    l.confidence,
+    l.updatedAt,
+  )}
     select ${a.itemId}, ${p.projectId}, ${a.categoryId}, 'human', ${p.userId}, ${a.id}, null, null, now() from ${sql.identifier(p.from)}
     where ${p.when}::boolean
     on conflict (${col(l.itemId)}) do update set ${col(l.categoryId)} = ${excluded(l.categoryId)},

@@ -62,9 +62,8 @@ async function perAnnotator(db: DbOrTx, projectId: number) {
       userId: annotations.userId,
       name: users.name,
       decisions: sql<number>`count(*)::int`,
-      agreement: sql<
-        number | null
-      >`avg(case when ${annotations.suggestedCategoryId} is null then null when ${annotations.categoryId} = ${annotations.suggestedCategoryId} then 1.0 else 0.0 end)::float8`,
+      agreement: sql<number | null>`avg(case when ${annotations.suggestedCategoryId} is null then null
+        when ${annotations.categoryId} = ${annotations.suggestedCategoryId} then 1.0 else 0.0 end)::float8`,
     })
     .from(annotations)
     .innerJoin(users, eq(users.id, annotations.userId))

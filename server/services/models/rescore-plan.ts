@@ -7,7 +7,10 @@ import type { DbOrTx } from "@/db/client";
 import { items } from "@/db/schema";
 import { dispatchJob, type JobData } from "@/server/jobs/dispatch";
 
-/** 5,000: per-job costs (version and calibration reads, the auto-accept statements, a pg-boss round trip) are paid 4–5 times per 22k-item pool instead of 11, while a pool still spreads over several workers. */
+/**
+ * 5,000: per-job costs (version and calibration reads, the auto-accept statements, a pg-boss round trip) are paid 4–5
+ * times per 22k-item pool instead of 11, while a pool still spreads over several workers.
+ */
 export const SCORE_BATCH = 5000;
 
 export type ScoreRange = JobData["score"];

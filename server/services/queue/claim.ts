@@ -99,10 +99,12 @@ export async function keepClaims(
         and (
           ${dl.t.reason} <> 'overlap' and exists (
             select 1 from ${l.from} where ${l.t.itemId} = ${dl.t.itemId}
-              and (${l.t.source} in ('human', 'import') and ${dl.t.reason} <> 'audit' or ${l.t.source} <> 'auto' and ${dl.t.reason} = 'audit')
+              and (${l.t.source} in ('human', 'import') and ${dl.t.reason} <> 'audit'
+                or ${l.t.source} <> 'auto' and ${dl.t.reason} = 'audit')
           )
           or ${dl.t.reason} = 'overlap' and (
-            not exists (select 1 from ${l.from} where ${l.t.itemId} = ${dl.t.itemId} and ${l.t.source} = 'human' and ${l.t.userId} is distinct from ${userId})
+            not exists (select 1 from ${l.from} where ${l.t.itemId} = ${dl.t.itemId}
+              and ${l.t.source} = 'human' and ${l.t.userId} is distinct from ${userId})
             or ${secondOpinionGiven(projectId, dl.t.itemId)}
           )
         )

@@ -1,9 +1,9 @@
 /**
  * The labelled items that handoff neighbours are chosen from, cached in
- * process. Every queue.next used to re-read the 2,000 most recently labelled
- * items with their embeddings: 140 ms of scan and sort before the index on
- * labels (project_id, updated_at), and still ~20 ms of transfer and bytea
- * decoding after it, for a list that barely changes between two calls.
+ * process. Re-reading the 2,000 most recently labelled items with their
+ * embeddings on every queue.next costs ~20 ms of transfer and bytea decoding
+ * even with the index on labels (project_id, updated_at), for a list that
+ * barely changes between two calls.
  *
  * Neighbours are display context, never a decision input, so a pool a few
  * seconds old is fine: an entry is served as is while FRESH_MS old, served and

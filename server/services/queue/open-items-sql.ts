@@ -18,7 +18,8 @@ const ll = tableAs(leases, "ll");
  * primary key only (the outer item is already the project's): an extra
  * project filter here made the planner scan labels per item on fresh tables.
  */
-export const hasTrustedLabel = sql`exists (select 1 from ${tl.from} where ${tl.t.itemId} = ${items.id} and ${tl.t.source} in ('human', 'import'))`;
+export const hasTrustedLabel = sql`exists (select 1 from ${tl.from} where ${tl.t.itemId} = ${items.id}
+  and ${tl.t.source} in ('human', 'import'))`;
 
 /** A skip that was later undone no longer hides the item. */
 export const skippedBy = (projectId: number, userId: number): SQL => sql`exists (

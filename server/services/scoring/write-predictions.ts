@@ -55,12 +55,26 @@ export async function writePredictions(
       .map((x) => rowJson(p.categoryIds, x))
       .join(",")}]`;
     await db.execute(sql`
-      insert into ${pr} ${cols(pr.modelVersionId, pr.itemId, pr.projectId, pr.categoryId, pr.confidence, pr.margin, pr.entropy, pr.top, pr.embedding, pr.scoredAt)}
-      select ${p.versionId}, x.item_id, ${p.projectId}, x.category_id, x.confidence, x.margin, x.entropy, x.top, decode(x.embedding, 'base64'), now()
-      from jsonb_to_recordset(${json}::jsonb) as x(item_id integer, category_id integer, confidence float8, margin float8, entropy float8, top jsonb, embedding text)
+      insert into ${pr} ${cols(
+        pr.modelVersionId,
+        pr.itemId,
+        pr.projectId,
+        pr.categoryId,
+        pr.confidence,
+        pr.margin,
+        pr.entropy,
+        pr.top,
+        pr.embedding,
+        pr.scoredAt,
+      )}
+      select ${p.versionId}, x.item_id, ${p.projectId}, x.category_id, x.confidence, x.margin, x.entropy, x.top,
+        decode(x.embedding, 'base64'), now()
+      from jsonb_to_recordset(${json}::jsonb) as x(item_id integer, category_id integer, confidence float8,
+        margin float8, entropy float8, top jsonb, embedding text)
       on conflict (${col(pr.modelVersionId)}, ${col(pr.itemId)}) do update set
         ${col(pr.categoryId)} = ${excluded(pr.categoryId)}, ${col(pr.confidence)} = ${excluded(pr.confidence)},
         ${col(pr.margin)} = ${excluded(pr.margin)}, ${col(pr.entropy)} = ${excluded(pr.entropy)},
-        ${col(pr.top)} = ${excluded(pr.top)}, ${col(pr.embedding)} = ${excluded(pr.embedding)}, ${col(pr.scoredAt)} = ${excluded(pr.scoredAt)}`);
+        ${col(pr.top)} = ${excluded(pr.top)}, ${col(pr.embedding)} = ${excluded(pr.embedding)},
+          ${col(pr.scoredAt)} = ${excluded(pr.scoredAt)}`);
   }
 }

@@ -40,7 +40,8 @@ export async function requestTraining(
       .insert(modelVersions)
       .values({
         projectId: req.projectId,
-        version: sql`(select coalesce(max(${modelVersions.version}), 0) + 1 from ${modelVersions} where ${modelVersions.projectId} = ${req.projectId})`,
+        version: sql`(select coalesce(max(${modelVersions.version}), 0) + 1 from ${modelVersions}
+          where ${modelVersions.projectId} = ${req.projectId})`,
         trigger: req.trigger,
         status: "queued",
         createdById: req.actorId,
