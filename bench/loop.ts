@@ -1,6 +1,7 @@
 /**
  * `npm run bench:loop -- [--data FILE|demo] [--budget N] [--batch N] [--target 0.9,0.95,0.98]
- *                        [--annotators N] [--retrain-every N] [--audit-rate R] [--strategy S] [--seed N] [--quick] [--json]`
+ *                        [--annotators N] [--retrain-every N] [--audit-rate R] [--strategy S] [--seed N] [--quick] [--json]
+ *                        [--gold import|loop] [--legacy-labels SHARE --legacy-noise SHARE] [--annotator-error RATE]`
  *
  * The whole product loop through the real services on a fresh Postgres database per
  * target: import (test rows as gold, pool unlabelled), simulated annotators on
@@ -9,6 +10,12 @@
  * the worker's minute tick called after every batch (retrains by the project's
  * retrainEveryLabels, audit checks), until the label budget is spent.
  * One run per target: the target changes what is certified and audited from the start.
+ *
+ * --gold import (default) imports the test rows as gold, as before; --gold loop
+ * never shows them to the project: its gold comes only from evaluation picks,
+ * and the active model is scored on the test rows offline. --legacy-labels
+ * imports that share of pool rows already labelled, --legacy-noise of those
+ * with a wrong category; --annotator-error makes simulated people err that often.
  */
 import { parseArgs } from "node:util";
 import { modelVersions } from "@/db/schema";
@@ -19,7 +26,9 @@ import { annotate, emptyTally } from "./lib/loop-annotators";
 import { analyze, openBenchDb } from "./lib/loop-db";
 import { jobTimes, startBenchWorker, waitIdle, type JobTimes } from "./lib/loop-jobs";
 import { measureRound, oracleFigures, truthById, type OracleFigures, type RoundFigures } from "./lib/loop-measure";
-import { callerFor, loadRows, setupProject, type BenchRow } from "./lib/loop-setup";
+import { callerFor, loadRows, setupProject, type BenchRow, type GoldSource } from "./lib/loop-setup";
+import { measureQuality } from "./lib/loop-quality";
+import { createRng } from "@/ml/rng";
 import { printRounds, printSummary, type TargetRun } from "./lib/loop-report";
 
 const INSTACART = "../shared/data/instacart-products/products.jsonl";
@@ -37,6 +46,10 @@ const { values: a } = parseArgs({
     quick: { type: "boolean", default: false },
     seed: { type: "string", default: "42" },
     json: { type: "boolean", default: false },
+    gold: { type: "string", default: "import" },
+    "legacy-labels": { type: "string", default: "0" },
+    "legacy-noise": { type: "string", default: "0" },
+    "annotator-error": { type: "string", default: "0" },
   },
 });
 
@@ -52,6 +65,17 @@ const STRATEGIES = ["margin", "least_confidence", "entropy", "random"] as const;
 const strategy = (a.strategy ?? DEFAULT_SETTINGS.strategy) as (typeof STRATEGIES)[number];
 if (!STRATEGIES.includes(strategy)) throw new Error(`--strategy must be one of ${STRATEGIES.join(", ")}`);
 const log = (s: string) => (a.json ? process.stderr.write(s + "\n") : console.log(s));
+const goldSource = a.gold as GoldSource;
+if (goldSource !== "import" && goldSource !== "loop") throw new Error("--gold must be import or loop");
+const legacyShare = Number(a["legacy-labels"]);
+const legacyNoise = Number(a["legacy-noise"]);
+const annotatorError = Number(a["annotator-error"]);
+for (const [k, v] of Object.entries({
+  "legacy-labels": legacyShare,
+  "legacy-noise": legacyNoise,
+  "annotator-error": annotatorError,
+}))
+  if (!(v >= 0 && v <= 1)) throw new Error(`--${k} must be a share in [0, 1]`);
 
 for (const [k, v] of Object.entries({ budget, batch, annotators, retrainEvery, auditRate }))
   if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a non-negative number`);
@@ -66,11 +90,26 @@ async function runTarget(rows: BenchRow[], target: number): Promise<TargetRun> {
   const time = { setup: 0, annotate: 0, tick: 0, jobsWait: 0, measure: 0 };
   try {
     let t0 = performance.now();
-    const settings = { precisionTarget: target, retrainEveryLabels: retrainEvery, auditRate, batchSize: 20, strategy };
-    const proj = await setupProject(db, rows, { annotators, settings });
+    const settings = {
+      precisionTarget: target,
+      retrainEveryLabels: retrainEvery,
+      auditRate,
+      batchSize: 20,
+      strategy,
+      // Imported gold: the loop as it ran before evaluation picks existed. Loop gold: the automatic share.
+      evaluationRate: goldSource === "import" ? 0 : null,
+      suspectRate: legacyShare > 0 ? DEFAULT_SETTINGS.suspectRate : 0,
+    };
+    const legacy = legacyShare > 0 ? { share: legacyShare, noise: legacyNoise, seed: Number(a.seed) } : undefined;
+    const proj = await setupProject(db, rows, { annotators, settings, gold: goldSource, legacy });
     await analyze(handle);
     const truth = await truthById(db, proj.projectId, proj.truth);
     const callers = proj.annotators.map((u) => callerFor(db, u));
+    const fallible = {
+      rate: annotatorError,
+      rng: createRng(Number(a.seed) + 101),
+      categoryIds: [...new Set(proj.truth.values())],
+    };
     const worker = await startBenchWorker(handle);
     time.setup = performance.now() - t0;
     log(
@@ -82,7 +121,15 @@ async function runTarget(rows: BenchRow[], target: number): Promise<TargetRun> {
     try {
       for (let round = 1; tally.decisions < budget && !tally.done; round++) {
         t0 = performance.now();
-        await annotate(callers, proj.projectId, proj.truth, Math.min(batch, budget - tally.decisions), 10, tally);
+        await annotate(
+          callers,
+          proj.projectId,
+          proj.truth,
+          Math.min(batch, budget - tally.decisions),
+          10,
+          tally,
+          fallible,
+        );
         time.annotate += performance.now() - t0;
         t0 = performance.now();
         await worker.tick();
@@ -100,6 +147,21 @@ async function runTarget(rows: BenchRow[], target: number): Promise<TargetRun> {
           round,
           started,
         });
+        const q = await measureQuality(db, {
+          projectId: proj.projectId,
+          goldSource,
+          heldOutTest: proj.heldOutTest,
+          truth: proj.truth,
+          truthById: truth,
+          legacyWrong: proj.legacyWrong,
+        });
+        if (q.offlineTestAccuracy !== null) r.testAccuracy = q.offlineTestAccuracy;
+        Object.assign(r, {
+          gold: q.gold,
+          goldSource: q.goldSource,
+          labelErrors: q.labelErrors,
+          legacyWrongStanding: q.legacyWrongStanding,
+        });
         time.measure += performance.now() - t0;
         rounds.push(r);
         if (!a.json) printRounds([r], rounds.length === 1);
@@ -110,13 +172,21 @@ async function runTarget(rows: BenchRow[], target: number): Promise<TargetRun> {
         .select({ trainMs: modelVersions.trainMs, status: modelVersions.status })
         .from(modelVersions)
         .where(eq(modelVersions.projectId, proj.projectId));
+      const final = rounds[rounds.length - 1]!;
       return {
         target,
+        goldSource,
+        legacy: {
+          imported: proj.legacyCount,
+          wrong: proj.legacyWrong.size,
+          wrongStanding: final.legacyWrongStanding ?? 0,
+        },
+        labelErrors: final.labelErrors,
         pool: proj.poolSize,
         gold: proj.testSize,
         categories: proj.categoryCount,
         rounds,
-        final: rounds[rounds.length - 1]!,
+        final,
         oracle,
         tally: { ...tally, nextMs: [], submitMs: [] },
         latencyMs: {
@@ -156,7 +226,7 @@ async function main() {
   const sizes = quick ? (isDemo ? { poolSize: 5000, testSize: 1000 } : { poolSize: 6000, testSize: 1500 }) : {};
   const rows = loadRows(String(a.data), { ...sizes, seed: Number(a.seed) });
   log(
-    `bench:loop ${isDemo ? `demo catalogue (seed ${a.seed})` : a.data}${quick ? " (quick)" : ""}: budget ${budget}, batch ${batch}, retrain every ${retrainEvery} labels, audit rate ${auditRate}, strategy ${strategy}, ${annotators} annotators, targets ${targets.join(", ")}`,
+    `bench:loop ${isDemo ? `demo catalogue (seed ${a.seed})` : a.data}${quick ? " (quick)" : ""}: budget ${budget}, batch ${batch}, retrain every ${retrainEvery} labels, audit rate ${auditRate}, strategy ${strategy}, ${annotators} annotators, targets ${targets.join(", ")}, gold ${goldSource}, legacy labels ${legacyShare} (noise ${legacyNoise}), annotator error ${annotatorError}`,
   );
   const runs: TargetRun[] = [];
   for (const t of targets) runs.push(await runTarget(rows, t));
@@ -170,6 +240,10 @@ async function main() {
     auditRate,
     strategy,
     annotators,
+    gold: goldSource,
+    legacyLabels: legacyShare,
+    legacyNoise,
+    annotatorError,
     runs,
   };
   if (a.json) console.log(JSON.stringify(summary));

@@ -167,7 +167,13 @@ function seedApi(db: Db): SeedApi {
           .replace(/^-|-$/g, "");
       const [row] = await db
         .insert(projects)
-        .values({ slug, name: p.name, description: p.description ?? "", settings: DEFAULT_SETTINGS })
+        .values({
+          slug,
+          name: p.name,
+          description: p.description ?? "",
+          // No evaluation or suspect picks unless a test sets them: the queue order stays the seeded one.
+          settings: { ...DEFAULT_SETTINGS, evaluationRate: 0, suspectRate: 0 },
+        })
         .returning({ id: projects.id });
       const paths = p.categories ?? [];
       const cats = paths.length

@@ -171,7 +171,7 @@ describe.skipIf(!env.ready)("models and settings in a real browser", () => {
         // No automatic retraining: the minute tick would otherwise start the first run before the test clicks.
         await s.db
           .update(projects)
-          .set({ settings: { ...DEFAULT_SETTINGS, retrainEveryLabels: 0 } })
+          .set({ settings: { ...DEFAULT_SETTINGS, evaluationRate: 0, suspectRate: 0, retrainEveryLabels: 0 } })
           .where(eq(projects.id, p.id));
       },
     });
@@ -246,16 +246,18 @@ describe.skipIf(!env.ready)("models and settings in a real browser", () => {
     await page.context().close();
   }, 420_000);
 
-  it("settings show the server's validation and read the coverage off the active version's curve", async () => {
+  it("settings validate at the field and read the coverage off the active version's curve", async () => {
     const page = await app.newPage();
     await app.login(page, ENGINEER.email, ENGINEER.password);
     await page.goto(`/p/${projectId}/settings`);
     await expectText(page.getByTestId("target-readout"), "98.0%");
     await page.locator(".recharts-surface").first().waitFor();
 
+    // The field says what is wrong as it is typed, and Save stays off until it is fixed.
     await page.getByLabel("Batch size").fill("500");
-    await page.getByRole("button", { name: "Save settings" }).click();
     await expectText(page.locator("#s-batchSize-error"), "200");
+    await expectText(page.getByTestId("settings-invalid"), "Correct the fields");
+    expect(await page.getByRole("button", { name: "Save settings" }).isDisabled()).toBe(true);
 
     await page.getByLabel("Batch size").fill("25");
     await page.getByLabel("Second-opinion rate").fill("0.1");

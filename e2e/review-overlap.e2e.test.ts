@@ -38,7 +38,7 @@ describe.skipIf(!env.ready)("second opinions", () => {
         await s.member(p.id, mgr.id, "manager");
         await s.db
           .update(projects)
-          .set({ settings: { ...DEFAULT_SETTINGS, overlapRate: 1 } })
+          .set({ settings: { ...DEFAULT_SETTINGS, evaluationRate: 0, suspectRate: 0, overlapRate: 1 } })
           .where(eq(projects.id, p.id));
         // Two items a colleague labelled "Pantry > Pasta" (human labels), nothing else to review.
         await s.items(p.id, [

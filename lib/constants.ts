@@ -54,5 +54,12 @@ export const MIN_TRAINING_ITEMS = 10;
 
 /** The batch grid's sort orders, reasons and label-state filters. */
 export const BATCH_SORTS = ["confidence_desc", "confidence_asc", "margin_asc", "margin_desc"] as const;
-export const BATCH_REASONS = ["all", "uncertain", "audit", "auto_accepted", "disputed"] as const;
+export const BATCH_REASONS = ["all", "uncertain", "audit", "auto_accepted", "disputed", "suspect"] as const;
 export const BATCH_LABEL_STATES = ["any", "unlabelled", "human", "auto", "import"] as const;
+
+/**
+ * Evaluation picks when the project leaves the rate automatic: this share of
+ * queue slots while the gold set is smaller than the precision target needs,
+ * then a maintenance share, so accuracy keeps being measured as the catalogue changes.
+ */
+export const EVALUATION_RATES = { building: 0.2, maintenance: 0.02 } as const;

@@ -16,8 +16,31 @@ export {
 } from "./calibration";
 export { calibrateModel } from "./calibrate-model";
 export { crossFitLogits, crossFitFeatures } from "./cross-fit";
+export {
+  confidentJointFlags,
+  findLabelErrors,
+  selfConfidenceThresholds,
+  softmaxRows,
+  type FindLabelErrorsOptions,
+  type LabelErrorFlag,
+  type LabelErrorInput,
+  type ProbabilityRows,
+} from "./label-errors";
+export {
+  crossFitLabelErrors,
+  LABEL_ERROR_FOLDS,
+  type CrossFitLabelErrorOptions,
+  type LabelErrorRun,
+} from "./label-errors-cross-fit";
 export { fitBestCalibration, type CalibrationChoice } from "./calibration-select";
-export { selectThresholds, isAutoAccepted, type Thresholds, type CurvePoint, type BoundMethod } from "./thresholds";
+export {
+  certificationMinimum,
+  selectThresholds,
+  isAutoAccepted,
+  type Thresholds,
+  type CurvePoint,
+  type BoundMethod,
+} from "./thresholds";
 export { wilsonLower, wilsonInterval, clopperPearsonLower } from "./stats";
 export {
   selectForReview,

@@ -64,6 +64,22 @@ export const MULTI_START_MIN_ITEMS = 4000;
 const LATER_STARTS = [1 / 8, 1 / 4];
 
 /**
+ * The least evidence any threshold can be certified on: `perfectRecord` items
+ * all right pass the bound at the target; the scan's first look comes after
+ * `firstLook` accepted items (4× that, so that a few errors do not end it), so
+ * fewer evidence items than `firstLook` can certify nothing at all.
+ */
+export function certificationMinimum(
+  target: number,
+  level = 0.95,
+  bound: BoundMethod = "wilson",
+): { perfectRecord: number; firstLook: number } {
+  let k = 1;
+  while (k < 1_000_000 && lower(bound, k, k, level) < target) k++;
+  return { perfectRecord: k, firstLook: 4 * k };
+}
+
+/**
  * Certified threshold by fixed-sequence testing: candidate thresholds are
  * visited from high to low confidence, every `N / steps` accepted items,
  * starting at a count fixed in advance (4× the smallest count a perfect
@@ -88,11 +104,9 @@ export function certifiedThreshold(
   const n = sorted.length;
   const multi = n >= MULTI_START_MIN_ITEMS;
   const scanLevel = multi ? 1 - (1 - level) / (1 + LATER_STARTS.length) : level;
-  let kMin = 1;
-  while (kMin <= n && lower(bound, kMin, kMin, scanLevel) < target) kMin++;
   const step = Math.max(1, Math.ceil(n / steps));
   // First look where even a few errors can pass: one error in the first kMin items would end the scan.
-  const first = Math.max(step, 4 * kMin);
+  const first = Math.max(step, Math.min(certificationMinimum(target, scanLevel, bound).firstLook, 4 * (n + 1)));
   // A later start that falls before the first look is the same scan: run it once (the budget split stays as it is).
   const starts = multi
     ? [...new Set([first, ...LATER_STARTS.map((f) => Math.max(first, Math.round(n * f)))])]

@@ -8,6 +8,12 @@ import { appRouter } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/services/auth";
 import { DEFAULT_SETTINGS } from "@/server/services/projects";
 
+/**
+ * Test projects get no evaluation or suspect picks unless a test asks for them
+ * (as audits are off in the queue fixtures): queue order stays what each test sets up.
+ */
+export const TEST_SETTINGS = { ...DEFAULT_SETTINGS, evaluationRate: 0, suspectRate: 0 };
+
 export const TEST_SECRET = "test-secret-0123456789abcdefghijklmnopqrstuvwxyz";
 // A cheap, valid argon2id hash is not needed by most tests: they never log in by password.
 const UNUSABLE_HASH =
@@ -34,7 +40,7 @@ export async function makeProject(db: Db, opts: { name?: string; categories?: st
   const name = opts.name ?? `Project ${randomBytes(3).toString("hex")}`;
   const [p] = await db
     .insert(projects)
-    .values({ slug: name.toLowerCase().replace(/[^a-z0-9]+/g, "-"), name, settings: DEFAULT_SETTINGS })
+    .values({ slug: name.toLowerCase().replace(/[^a-z0-9]+/g, "-"), name, settings: TEST_SETTINGS })
     .returning();
   const cats = opts.categories ?? ["Audio > Headphones", "Audio > Speakers", "Computers > Keyboards"];
   const catRows = await db

@@ -47,10 +47,12 @@ export async function makeSyntheticProject(
     .insert(items)
     .values(pool.map((p) => p.row))
     .returning({ id: items.id });
-  const goldRows = await db
-    .insert(items)
-    .values(gold.map((p) => p.row))
-    .returning({ id: items.id });
+  const goldRows = gold.length
+    ? await db
+        .insert(items)
+        .values(gold.map((p) => p.row))
+        .returning({ id: items.id })
+    : [];
   const labelled = o.labelled ?? 150;
   const labelRows = [
     ...poolRows.slice(0, labelled).map((r, i) => ({
@@ -67,7 +69,7 @@ export async function makeSyntheticProject(
       source: "import" as const,
     })),
   ];
-  await db.insert(labels).values(labelRows);
+  if (labelRows.length) await db.insert(labels).values(labelRows);
   return {
     project,
     categories,

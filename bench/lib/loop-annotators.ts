@@ -2,7 +2,8 @@
  * Simulated annotators: queue.next + annotations.submit through tRPC callers,
  * with the file's true category as the oracle. Accept when the model's top
  * suggestion is the truth, otherwise correct to the truth. Audits are answered
- * the same way, so audited precision is measured against the truth.
+ * the same way, so audited precision is measured against the truth. With an
+ * error rate, a person picks a wrong category (uniformly among the others) that often.
  */
 import { randomUUID } from "node:crypto";
 import type { Caller } from "./loop-setup";
@@ -16,6 +17,10 @@ export type AnnotateTally = {
   coldStart: number;
   uncertain: number;
   random: number;
+  evaluation: number;
+  suspect: number;
+  /** Decisions where the simulated person chose a wrong category on purpose (--annotator-error). */
+  mistakes: number;
   conflicts: number;
   nextMs: number[];
   submitMs: number[];
@@ -31,6 +36,9 @@ export const emptyTally = (): AnnotateTally => ({
   coldStart: 0,
   uncertain: 0,
   random: 0,
+  evaluation: 0,
+  suspect: 0,
+  mistakes: 0,
   conflicts: 0,
   nextMs: [],
   submitMs: [],
@@ -39,9 +47,28 @@ export const emptyTally = (): AnnotateTally => ({
 
 type Handoff = Awaited<ReturnType<Caller["queue"]["next"]>>["items"][number];
 
-async function decide(caller: Caller, projectId: number, truth: Map<string, number>, it: Handoff, t: AnnotateTally) {
-  const want = truth.get(it.item.externalId);
-  if (want === undefined) throw new Error(`oracle has no category for ${it.item.externalId}`);
+/** How simulated people err: `rate` of their decisions pick a wrong category, drawn with `rng`. */
+export type Fallibility = { rate: number; rng: () => number; categoryIds: number[] };
+
+function chosen(truth: number, f: Fallibility | undefined, t: AnnotateTally): number {
+  if (!f || f.rate <= 0 || f.rng() >= f.rate) return truth;
+  const others = f.categoryIds.filter((c) => c !== truth);
+  if (others.length === 0) return truth;
+  t.mistakes++;
+  return others[Math.floor(f.rng() * others.length)]!;
+}
+
+async function decide(
+  caller: Caller,
+  projectId: number,
+  truth: Map<string, number>,
+  it: Handoff,
+  t: AnnotateTally,
+  f?: Fallibility,
+) {
+  const truthId = truth.get(it.item.externalId);
+  if (truthId === undefined) throw new Error(`oracle has no category for ${it.item.externalId}`);
+  const want = chosen(truthId, f, t);
   // An audit's "accept" confirms the auto label on screen; elsewhere it takes the model's top suggestion.
   const shownLabel =
     it.pick.reason === "audit" && it.currentLabel?.source === "auto" ? it.currentLabel.categoryId : null;
@@ -76,6 +103,8 @@ async function decide(caller: Caller, projectId: number, truth: Map<string, numb
     if (accept) t.auditsAccepted++;
   } else if (reason === "cold_start") t.coldStart++;
   else if (reason === "uncertain") t.uncertain++;
+  else if (reason === "evaluation") t.evaluation++;
+  else if (reason === "suspect") t.suspect++;
   else t.random++;
 }
 
@@ -90,6 +119,7 @@ export async function annotate(
   want: number,
   perCall: number,
   t: AnnotateTally,
+  f?: Fallibility,
 ) {
   let remaining = want;
   const worker = async (caller: Caller) => {
@@ -108,7 +138,7 @@ export async function annotate(
         continue;
       }
       idle = 0;
-      for (const it of res.items) await decide(caller, projectId, truth, it, t);
+      for (const it of res.items) await decide(caller, projectId, truth, it, t, f);
     }
   };
   await Promise.all(callers.map(worker));

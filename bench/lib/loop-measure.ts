@@ -30,6 +30,11 @@ export type RoundFigures = {
   activeVersion: number | null;
   versions: number;
   testAccuracy: number | null;
+  /** Filled by loop-quality.ts. */
+  gold?: number;
+  goldSource?: string;
+  labelErrors?: { flagged: number; truePositives: number; precision: number | null; recall: number | null };
+  legacyWrongStanding?: number;
 };
 
 /** item id → true category id, for every item of the project. */

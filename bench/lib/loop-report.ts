@@ -5,6 +5,9 @@ import type { OracleFigures, RoundFigures } from "./loop-measure";
 
 export type TargetRun = {
   target: number;
+  goldSource: string;
+  legacy: { imported: number; wrong: number; wrongStanding: number };
+  labelErrors: RoundFigures["labelErrors"];
   pool: number;
   gold: number;
   categories: number;
@@ -139,6 +142,14 @@ export function printSummary(runs: TargetRun[]) {
       ]
         .map((s) => pad(s, 10))
         .join(" "),
+    );
+  }
+  console.log("\ngold and label errors");
+  for (const r of runs) {
+    const le = r.labelErrors;
+    const golds = r.rounds.map((x) => x.gold ?? 0).join(" → ");
+    console.log(
+      `  ${r.target.toFixed(2)}: gold (${r.goldSource}) ${golds}; label errors: ${le ? `${le.flagged} flagged, ${le.truePositives} truly wrong (precision ${pc(le.precision)}, recall ${pc(le.recall)})` : "–"}; wrong legacy labels: ${r.legacy.wrong} imported, ${r.legacy.wrongStanding} still standing`,
     );
   }
   console.log("\nwhere the time went (seconds)");

@@ -1,10 +1,14 @@
 /**
  * Setting up a benchmark project through the real services: an instance admin
  * (as the CLI's user:create makes it), the project, settings and members through
- * tRPC callers, items through the import service's own code path (test rows
- * with their category as gold, pool rows unlabelled), annotator accounts.
+ * tRPC callers, items through the import service's own code path, annotator accounts.
+ * With gold "import" the test rows come in with their category as gold; with "loop"
+ * the project never sees them (its gold comes from evaluation picks; the bench
+ * scores the test rows offline). Legacy labels: a share of pool rows arrive
+ * labelled, a share of those with a wrong category (from the same top-level
+ * category when there is one), as real catalogues do.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/db/client";
 import { categories } from "@/db/schema";
 import { eq } from "drizzle-orm";
@@ -74,13 +78,48 @@ export type BenchProject = {
   annotators: SessionUser[];
   /** externalId → category id the oracle knows (pool and test). */
   truth: Map<string, number>;
+  /** Test rows the project never saw (gold "loop"): the bench scores them offline. */
+  heldOutTest: BenchRow[];
+  /** externalIds of the pool rows imported with a wrong category. */
+  legacyWrong: Set<string>;
+  legacyCount: number;
   poolSize: number;
   testSize: number;
   categoryCount: number;
   importMs: number;
 };
 
-async function* importRows(rows: BenchRow[]): AsyncGenerator<ImportRow, void> {
+export type GoldSource = "import" | "loop";
+export type LegacyLabels = { share: number; noise: number; seed: number };
+
+/** A deterministic share in [0, 1) per row and salt. */
+function shareOf(id: string, salt: number): number {
+  return createHash("sha1").update(`${salt}:${id}`).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+/** Which pool rows arrive labelled, and with which (possibly wrong) category path. */
+export function legacyLabels(rows: BenchRow[], l: LegacyLabels): Map<string, { path: string; wrong: boolean }> {
+  const paths = [...new Set(rows.map((r) => normalised(r.category)))].sort();
+  const top = (p: string) => p.split(" > ")[0];
+  const out = new Map<string, { path: string; wrong: boolean }>();
+  for (const r of rows) {
+    if (r.split !== "pool" || shareOf(r.id, l.seed) >= l.share) continue;
+    const truth = normalised(r.category);
+    if (shareOf(r.id, l.seed + 1) >= l.noise) {
+      out.set(r.id, { path: truth, wrong: false });
+      continue;
+    }
+    const siblings = paths.filter((p) => p !== truth && top(p) === top(truth));
+    const others = siblings.length ? siblings : paths.filter((p) => p !== truth);
+    out.set(r.id, { path: others[Math.floor(shareOf(r.id, l.seed + 2) * others.length)]!, wrong: true });
+  }
+  return out;
+}
+
+async function* importRows(
+  rows: BenchRow[],
+  legacy: Map<string, { path: string; wrong: boolean }>,
+): AsyncGenerator<ImportRow, void> {
   let line = 0;
   for (const r of rows) {
     line += 1;
@@ -89,7 +128,7 @@ async function* importRows(rows: BenchRow[]): AsyncGenerator<ImportRow, void> {
       externalId: r.id,
       title: r.title,
       description: r.description,
-      categoryPath: r.split === "test" ? normalised(r.category) : null,
+      categoryPath: r.split === "test" ? normalised(r.category) : (legacy.get(r.id)?.path ?? null),
       split: r.split,
       attributes: r.attributes ?? {},
     };
@@ -99,8 +138,18 @@ async function* importRows(rows: BenchRow[]): AsyncGenerator<ImportRow, void> {
 export async function setupProject(
   db: Db,
   rows: BenchRow[],
-  o: { annotators: number; settings: Partial<ProjectSettings>; password?: string; slug?: string },
+  o: {
+    annotators: number;
+    settings: Partial<ProjectSettings>;
+    password?: string;
+    slug?: string;
+    gold?: GoldSource;
+    legacy?: LegacyLabels;
+  },
 ): Promise<BenchProject> {
+  const loopGold = o.gold === "loop";
+  const projectRows = loopGold ? rows.filter((r) => r.split === "pool") : rows;
+  const legacy = o.legacy ? legacyLabels(projectRows, o.legacy) : new Map<string, { path: string; wrong: boolean }>();
   const password = o.password ?? `bench-${randomBytes(8).toString("hex")}`;
   const adminRes = await createUser(db, {
     actorId: null,
@@ -127,7 +176,7 @@ export async function setupProject(
     await importRowsInTx(
       tx,
       { projectId: project.id, actorId: admin.id, filename: "bench", format: "generated", unknownCategories: "reject" },
-      importRows(rows),
+      importRows(projectRows, legacy),
     );
   });
   const importMs = performance.now() - t0;
@@ -150,8 +199,11 @@ export async function setupProject(
     admin,
     annotators,
     truth,
+    heldOutTest: loopGold ? rows.filter((r) => r.split === "test") : [],
+    legacyWrong: new Set([...legacy].filter(([, v]) => v.wrong).map(([k]) => k)),
+    legacyCount: legacy.size,
     poolSize: rows.filter((r) => r.split === "pool").length,
-    testSize: rows.filter((r) => r.split === "test").length,
+    testSize: projectRows.filter((r) => r.split === "test").length,
     categoryCount: paths.length,
     importMs,
   };

@@ -82,10 +82,10 @@ export async function seedReviewProject(
     categories: TAXONOMY,
   });
   await s.member(p.id, ann.id, "annotator");
-  // No audit slots: the order of reasons stays deterministic for the tests.
+  // No audit, evaluation or suspect slots: the order of reasons stays deterministic for the tests.
   await s.db
     .update(projects)
-    .set({ settings: { ...DEFAULT_SETTINGS, auditRate: 0 } })
+    .set({ settings: { ...DEFAULT_SETTINGS, auditRate: 0, evaluationRate: 0, suspectRate: 0 } })
     .where(eq(projects.id, p.id));
   const cats = TAXONOMY.map((path, i) => ({ id: p.categoryIds[i]!, path }));
   const leaf = (path: string) => path.split(" > ").pop()!;

@@ -10,3 +10,4 @@ export * from "./projects";
 export * from "./items";
 export * from "./models";
 export * from "./activity";
+export * from "./label-suspects";

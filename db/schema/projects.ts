@@ -16,6 +16,19 @@ export type ProjectSettings = {
    * agreement. Absent in projects created before it existed: read as 0.
    */
   overlapRate?: number;
+  /**
+   * Share of queue slots given to uniform random picks of unlabelled pool items,
+   * whose decisions become the gold set (evaluation picks). null (or absent) =
+   * automatic: a high share while the gold set is too small for the precision
+   * target, a maintenance share after.
+   */
+  evaluationRate?: number | null;
+  /** Evaluation items are shown without the model's suggestion (it would anchor people and grade the model by itself). */
+  hideSuggestionOnEvaluation?: boolean;
+  /** Share of queue slots given to labels the label-error detector suspects. */
+  suspectRate?: number;
+  /** Labels suspected wrong and not yet reviewed are left out of training. */
+  excludeSuspectsFromTraining?: boolean;
   leaseMinutes: number;
   retrainEveryLabels: number;
   retrainScheduleMinutes: number;

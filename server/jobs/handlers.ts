@@ -1,9 +1,10 @@
 /** Job handlers: validate the payload, call a service. Each is safe to run twice. */
 import type { Db } from "@/db/client";
 import { recalibrate } from "@/server/services/calibration";
+import { detectLabelErrors } from "@/server/services/label-errors";
 import { scoreRange } from "@/server/services/scoring";
 import { runTraining } from "@/server/services/training";
-import { RecalibratePayload, ScorePayload, TrainPayload } from "./payloads";
+import { LabelErrorsPayload, RecalibratePayload, ScorePayload, TrainPayload } from "./payloads";
 import { TRAIN_ABORT_MARGIN_SECONDS, TRAIN_EXPIRE_SECONDS } from "./queues";
 
 export type HandlerOptions = { epochs?: number; stopSignal?: AbortSignal };
@@ -23,4 +24,8 @@ export async function handleRecalibrate(db: Db, job: { data: unknown }) {
 
 export async function handleScore(db: Db, job: { data: unknown }) {
   return scoreRange(db, ScorePayload.parse(job.data));
+}
+
+export async function handleLabelErrors(db: Db, job: { data: unknown }, o: HandlerOptions = {}) {
+  return detectLabelErrors(db, LabelErrorsPayload.parse(job.data), { epochs: o.epochs, signal: o.stopSignal });
 }

@@ -24,7 +24,15 @@ export const ScorePayload = z.object({
   toId: id,
 });
 
-export const JOB_PAYLOADS = { train: TrainPayload, recalibrate: RecalibratePayload, score: ScorePayload } as const;
+/** Label-error detection after a training run stored this ready version. */
+export const LabelErrorsPayload = z.object({ projectId: id, versionId: id });
+
+export const JOB_PAYLOADS = {
+  train: TrainPayload,
+  recalibrate: RecalibratePayload,
+  score: ScorePayload,
+  labelErrors: LabelErrorsPayload,
+} as const;
 
 export type JobName = keyof typeof JOB_PAYLOADS;
 export type JobData = { [N in JobName]: z.infer<(typeof JOB_PAYLOADS)[N]> };

@@ -8,6 +8,10 @@
  * - recalibrate: `stately` keyed by project; cheap, 15 min expiry.
  * - score: `standard`; one job per id range so several workers share a pool;
  *   upserts make a redelivered range harmless.
+ * - labelErrors: `stately` keyed by project, like recalibrate: a 5-fold cross-fit over
+ *   every labelled item after each training run (minutes on a large catalogue), so a
+ *   generous 1 h expiry. A late job detects for the newest ready version (the one
+ *   waiting slot may have dropped that version's own job).
  * - tick: `stately`, scheduled every minute: label/schedule triggers, stale
  *   runs, audit checks, hourly snapshots. Every step is idempotent.
  */
@@ -22,6 +26,7 @@ export const QUEUE_NAMES = {
   train: "loupe-train",
   recalibrate: "loupe-recalibrate",
   score: "loupe-score",
+  labelErrors: "loupe-label-errors",
   tick: "loupe-tick",
 } as const;
 
@@ -29,6 +34,7 @@ export const QUEUES: PgBoss.Queue[] = [
   { name: QUEUE_NAMES.train, policy: "stately", expireInSeconds: TRAIN_EXPIRE_SECONDS, retryLimit: 1, retryDelay: 30 },
   { name: QUEUE_NAMES.recalibrate, policy: "stately", expireInSeconds: 900, retryLimit: 2, retryDelay: 30 },
   { name: QUEUE_NAMES.score, policy: "standard", expireInSeconds: 900, retryLimit: 3, retryDelay: 10 },
+  { name: QUEUE_NAMES.labelErrors, policy: "stately", expireInSeconds: 3600, retryLimit: 1, retryDelay: 60 },
   { name: QUEUE_NAMES.tick, policy: "stately", expireInSeconds: 600, retryLimit: 0 },
 ];
 

@@ -6,7 +6,7 @@ import type PgBoss from "pg-boss";
 import type { DbHandle } from "@/db/client";
 import { createBoss } from "./boss";
 import { setJobSender, type JobSender } from "./dispatch";
-import { handleRecalibrate, handleScore, handleTrain } from "./handlers";
+import { handleLabelErrors, handleRecalibrate, handleScore, handleTrain } from "./handlers";
 import { QUEUE_NAMES, queueOf, sendOptions } from "./queues";
 import { runTick, type TickOptions } from "./tick";
 
@@ -40,6 +40,11 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
     async ([job]) => job && handleTrain(db, job, { epochs: o.epochs, stopSignal: stop.signal }),
   );
   await boss.work(QUEUE_NAMES.recalibrate, polling, async ([job]) => job && handleRecalibrate(db, job));
+  await boss.work(
+    QUEUE_NAMES.labelErrors,
+    polling,
+    async ([job]) => job && handleLabelErrors(db, job, { epochs: o.epochs, stopSignal: stop.signal }),
+  );
   for (let i = 0; i < (o.scoreWorkers ?? 1); i++) {
     // pg-boss waits out the polling interval after every fetch; a rescore is a run of short range
     // jobs, so after one the worker is woken to fetch the next at once (2 s × ranges otherwise).

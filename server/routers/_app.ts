@@ -14,6 +14,7 @@ import { metricsRouter } from "./metrics";
 import { auditRouter } from "./audit";
 import { dashboardRouter } from "./dashboard";
 import { batchRouter } from "./batch";
+import { evaluationRouter } from "./evaluation";
 
 export const appRouter = router({
   auth: authRouter,
@@ -30,6 +31,7 @@ export const appRouter = router({
   audit: auditRouter,
   dashboard: dashboardRouter,
   batch: batchRouter,
+  evaluation: evaluationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -7,9 +7,9 @@ import { getItem, listItems } from "@/server/services/items";
 export const itemsRouter = router({
   list: projectProcedure(CAN.view)
     .input(ItemsListInput)
-    .query(({ ctx, input }) => listItems(ctx.db, inProject(ctx, input))),
+    .query(({ ctx, input }) => listItems(ctx.db, { ...inProject(ctx, input), viewerRole: ctx.project.role })),
 
   get: projectProcedure(CAN.view)
     .input(ItemsGetInput)
-    .query(({ ctx, input }) => getItem(ctx.db, inProject(ctx, input))),
+    .query(({ ctx, input }) => getItem(ctx.db, { ...inProject(ctx, input), viewerRole: ctx.project.role })),
 });

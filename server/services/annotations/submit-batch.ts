@@ -22,6 +22,7 @@ import {
   toDecisionResult,
 } from "./decision-shared";
 import { afterDecisions } from "./followups";
+import { resolveSuspects } from "@/server/services/label-errors";
 
 export type BatchDecision = { itemId: number; action: "accept" | "correct" | "reject"; categoryId?: number };
 export type SubmitAnnotationBatchInput = {
@@ -92,6 +93,11 @@ async function batchInTx(tx: Tx, p: SubmitAnnotationBatchInput, keys: string[]):
     p.projectId,
     rows.map((r) => ({ itemId: r.itemId, categoryId: r.categoryId, userId: p.actorId, annotationId: r.id })),
   );
+  await resolveSuspects(tx, {
+    projectId: p.projectId,
+    actorId: p.actorId,
+    decided: rows.map((r) => ({ itemId: r.itemId, categoryId: r.categoryId, annotationId: r.id })),
+  });
   await tx.delete(leases).where(and(eq(leases.projectId, p.projectId), inArray(leases.itemId, ids)));
   await recordAudit(tx, {
     projectId: p.projectId,

@@ -27,6 +27,7 @@ import {
   type SubmitAnnotationInput,
 } from "./submit-decision";
 import { afterDecisions } from "./followups";
+import { resolveSuspects } from "@/server/services/label-errors";
 
 /** The reason the item was leased, copied onto the annotation (audits are measured by it). */
 type PickReason = NonNullable<(typeof annotations.$inferInsert)["reason"]>;
@@ -90,7 +91,16 @@ async function submitInTx(tx: Tx, p: SubmitAnnotationInput): Promise<DecisionRes
   // An audit shows the auto label under review; one whose auto label was replaced meanwhile falls back to the model's suggestion.
   const shown = (lease.reason === "audit" ? auditedSuggestion(previous) : null) ?? suggestions.get(p.itemId) ?? null;
   const decision = await resolveDecision(tx, p, shown, cats);
-  return storeDecision(tx, p, decision, lease.reason, previous);
+  const stored = await storeDecision(tx, p, decision, lease.reason, previous);
+  // A person's label settles the item's open suspicion (a skip or a second opinion does not).
+  if (!leavesLabel(p.action, lease.reason, previous)) {
+    await resolveSuspects(tx, {
+      projectId: p.projectId,
+      actorId: p.actorId,
+      decided: [{ itemId: p.itemId, categoryId: stored.categoryId, annotationId: stored.annotationId }],
+    });
+  }
+  return stored;
 }
 
 type StoredRow = {

@@ -14,6 +14,7 @@ import { findByKeys, isUniqueViolation, leavesLabel, requireItems } from "./deci
 import { claimForUser } from "@/server/services/queue";
 import { forgetLowWaterMarks } from "@/server/services/queue";
 import { getProjectSettings } from "@/server/services/projects";
+import { reopenSuspects } from "@/server/services/label-errors";
 
 export const UNDO_WINDOW_MS = 2 * 60 * 1000;
 
@@ -57,6 +58,7 @@ async function undoInTx(tx: Tx, p: UndoAnnotationInput): Promise<UndoAnnotationR
     if (current?.annotationId !== last.id)
       throw new ConflictError("The item has been decided again since; your decision can no longer be undone");
     await restoreLabel(tx, { projectId: p.projectId, itemId: last.itemId, previous: last.previousLabel });
+    await reopenSuspects(tx, { projectId: p.projectId, annotationId: last.id });
   }
   const [undo] = await tx
     .insert(annotations)

@@ -4,10 +4,10 @@
  */
 import { and, asc, desc, eq, gte, isNull, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { annotations, categories, labels, modelVersions, predictions, projects } from "@/db/schema";
+import { annotations, categories, labels, labelSuspects, modelVersions, predictions, projects } from "@/db/schema";
 import { NotFoundError } from "@/server/errors";
 import { tableAs } from "@/db/sql";
-import { standingSecondOpinion } from "@/server/services/labels";
+import { disputedLabel } from "@/server/services/labels";
 import type { BATCH_LABEL_STATES, BATCH_REASONS, BATCH_SORTS } from "@/lib/constants";
 
 export type BatchSort = (typeof BATCH_SORTS)[number];
@@ -68,12 +68,20 @@ export function awaitingAudit(projectId: number): SQL<boolean> {
  * Needs `labels` joined on the prediction's item.
  */
 export function disputed(projectId: number): SQL<boolean> {
-  const so = tableAs(annotations, "so");
-  return sql<boolean>`(${labels.source} = 'human' and exists (
-    select 1 from ${so.from}
-    where ${so.t.projectId} = ${projectId} and ${so.t.itemId} = ${predictions.itemId} and ${standingSecondOpinion(projectId, so.t)}
-      and ${so.t.createdAt} >= ${labels.updatedAt} and ${so.t.categoryId} is distinct from ${labels.categoryId}
-  ))`;
+  return disputedLabel(projectId, predictions.itemId, labels);
+}
+
+/**
+ * A label the label-error detector flagged and nobody has decided since, while it
+ * is still the label that was flagged. Needs `labels` joined on the prediction's item.
+ */
+export function suspected(projectId: number): SQL<boolean> {
+  const ls = tableAs(labelSuspects, "ls");
+  return sql<boolean>`exists (
+    select 1 from ${ls.from}
+    where ${ls.t.projectId} = ${projectId} and ${ls.t.itemId} = ${predictions.itemId} and ${ls.t.status} = 'open'
+      and ${ls.t.givenCategoryId} = ${labels.categoryId}
+  )`;
 }
 
 /** Where clauses over predictions ⋈ items ⋈ labels (left). */
@@ -89,6 +97,7 @@ export function filterClauses(projectId: number, versionId: number, f: BatchFilt
   if (f.reason === "auto_accepted") where.push(eq(labels.source, "auto"));
   if (f.reason === "audit") where.push(awaitingAudit(projectId));
   if (f.reason === "disputed") where.push(disputed(projectId));
+  if (f.reason === "suspect") where.push(suspected(projectId));
   if (f.labelState === "unlabelled") where.push(isNull(labels.itemId));
   else if (f.labelState !== "any") where.push(eq(labels.source, f.labelState));
   return where.filter((w): w is SQL => w !== undefined);

@@ -20,6 +20,7 @@ import {
   sortValue,
 } from "./filters-sql";
 import { standingSecondOpinion } from "@/server/services/labels";
+import { suspicionsOf, type Suspicion } from "./suspects";
 
 /** Counting stops here: an exact count of 100k rows per filter change is not worth its cost. */
 export const COUNT_CAP = 10_000;
@@ -54,6 +55,8 @@ export type BatchRow = {
   heldBy: string | null;
   /** A standing second opinion that disagrees with the current human label: what the other person chose ("none fits": id null). */
   dispute: { id: number | null; path: string | null; deleted: boolean; by: string } | null;
+  /** The label-error detector flagged the current label: the category it suggests instead. */
+  suspect: { suggested: CategoryRef; score: number } | null;
 };
 
 export type BatchPage = {
@@ -76,15 +79,15 @@ export async function listBatch(db: Db, p: ListBatchInput): Promise<BatchPage> {
   const more = rows.length > p.limit;
   const page = more ? rows.slice(0, p.limit) : rows;
   const last = page[page.length - 1];
-  const disputes = await disputesOf(
-    db,
-    p.projectId,
-    page.map((r) => r.itemId),
-  );
-  const paths = await categoryPaths(db, p.projectId, page, disputes);
+  const ids = page.map((r) => r.itemId);
+  const [disputes, suspicions] = await Promise.all([
+    disputesOf(db, p.projectId, ids),
+    suspicionsOf(db, p.projectId, ids),
+  ]);
+  const paths = await categoryPaths(db, p.projectId, page, disputes, suspicions);
   return {
     modelVersion: version,
-    items: page.map((r) => toRow(r, paths, disputes.get(r.itemId) ?? null)),
+    items: page.map((r) => toRow(r, paths, disputes.get(r.itemId) ?? null, suspicions.get(r.itemId) ?? null)),
     nextCursor: more && last ? { value: sortValue(p.sort, last), itemId: last.itemId } : null,
     total,
   };
@@ -175,9 +178,11 @@ async function categoryPaths(
   projectId: number,
   rows: PageRow[],
   disputes: Map<number, Dispute>,
+  suspicions: Map<number, Suspicion>,
 ): Promise<Map<number, { path: string; deleted: boolean }>> {
   const ids = new Set<number>();
   for (const d of disputes.values()) if (d.categoryId !== null) ids.add(d.categoryId);
+  for (const s of suspicions.values()) ids.add(s.suggestedCategoryId);
   for (const r of rows) {
     ids.add(r.categoryId);
     if (r.labelCategoryId !== null) ids.add(r.labelCategoryId);
@@ -191,7 +196,12 @@ async function categoryPaths(
   return new Map(found.map((c) => [c.id, { path: c.path, deleted: c.deletedAt !== null }]));
 }
 
-function toRow(r: PageRow, paths: Map<number, { path: string; deleted: boolean }>, dispute: Dispute | null): BatchRow {
+function toRow(
+  r: PageRow,
+  paths: Map<number, { path: string; deleted: boolean }>,
+  dispute: Dispute | null,
+  suspicion: Suspicion | null,
+): BatchRow {
   const ref = (id: number): CategoryRef => ({
     id,
     path: paths.get(id)?.path ?? null,
@@ -223,5 +233,6 @@ function toRow(r: PageRow, paths: Map<number, { path: string; deleted: boolean }
           by: dispute.by,
         }
       : null,
+    suspect: suspicion ? { suggested: ref(suspicion.suggestedCategoryId), score: suspicion.score } : null,
   };
 }

@@ -4,6 +4,7 @@
  * bucket), so it never disagrees with the rows it summarises.
  */
 import { getProjectSettings } from "@/server/services/projects";
+import { suspectCounts } from "@/server/services/label-errors";
 import type { DbOrTx } from "@/db/client";
 import { annotatorStats, labelsPerBucket, medianDecisionMs, throughputPerBucket } from "./activity";
 import { costSeries } from "./cost";
@@ -57,6 +58,16 @@ export async function getDashboardTrends(db: DbOrTx, p: RangeParams, now = new D
   const { precisionTarget } = await getProjectSettings(db, { projectId: p.projectId });
   const range = await resolveRange(db, p, now);
   const scope = { projectId: p.projectId, range };
-  const [versions, snapshots] = await Promise.all([versionAccuracy(db, scope), snapshotSeries(db, scope)]);
-  return { range: { from: range.from, to: range.to, bucket: range.bucket }, precisionTarget, versions, snapshots };
+  const [versions, snapshots, suspects] = await Promise.all([
+    versionAccuracy(db, scope),
+    snapshotSeries(db, scope),
+    suspectCounts(db, { projectId: p.projectId, ...range }),
+  ]);
+  return {
+    range: { from: range.from, to: range.to, bucket: range.bucket },
+    precisionTarget,
+    versions,
+    snapshots,
+    suspects,
+  };
 }

@@ -1,14 +1,36 @@
 /** Reading items: keyset-paged listing with filters, and one item with its label and history. */
-import { and, asc, desc, eq, gt, ilike, isNotNull, isNull, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, ilike, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
-import { annotations, categories, items, labels, users } from "@/db/schema";
+import { annotations, categories, items, labels, leases, users } from "@/db/schema";
+import { tableAs } from "@/db/sql";
+import { CAN, type Role } from "@/lib/constants";
+import { evaluatedItem } from "@/server/services/evaluation";
 import { NotFoundError } from "@/server/errors";
 import { containsPattern } from "@/db/like-pattern";
 
 export const HISTORY_LIMIT = 200;
 
-export type ListItemsInput = {
+/** Roles that see the labels of evidence items (gold, evaluation picks); annotators decide them blind. */
+const SEES_EVIDENCE: readonly Role[] = CAN.viewMetrics;
+
+/**
+ * Items whose label an annotator must not read: gold (imported test items and
+ * evaluation picks, whose labels grade the model), and items the caller holds
+ * as a blind pick right now (a second opinion or an evaluation).
+ */
+function hiddenFrom(projectId: number, actorId: number): SQL<boolean> {
+  const bl = tableAs(leases, "bl");
+  return sql<boolean>`(${items.split} = 'test' or ${evaluatedItem(projectId, items.id)} or exists (
+    select 1 from ${bl.from} where ${bl.t.itemId} = ${items.id} and ${bl.t.userId} = ${actorId}
+      and ${bl.t.reason} in ('overlap', 'evaluation')
+  ))`;
+}
+
+type Viewer = { actorId: number; viewerRole: Role };
+const blind = (v: Viewer) => !SEES_EVIDENCE.includes(v.viewerRole);
+
+export type ListItemsInput = Viewer & {
   projectId: number;
   split?: "pool" | "test";
   labelSource?: "human" | "auto" | "import";
@@ -30,6 +52,7 @@ export async function listItems(db: Db, p: ListItemsInput) {
       title: items.title,
       split: items.split,
       updatedAt: items.updatedAt,
+      hidden: blind(p) ? hiddenFrom(projectId, p.actorId) : sql<boolean>`false`,
       label: {
         categoryId: labels.categoryId,
         source: labels.source,
@@ -44,12 +67,18 @@ export async function listItems(db: Db, p: ListItemsInput) {
     .orderBy(asc(items.id))
     .limit(p.limit + 1);
   const more = rows.length > p.limit;
-  const page = (more ? rows.slice(0, p.limit) : rows).map((r) => ({ ...r, label: r.label.source ? r.label : null }));
+  const page = (more ? rows.slice(0, p.limit) : rows).map(({ hidden, ...r }) => ({
+    ...r,
+    label: r.label.source && !hidden ? r.label : null,
+  }));
   return { items: page, nextCursor: more ? (page[page.length - 1]?.id ?? null) : null };
 }
 
 function itemFilters(projectId: number, p: ListItemsInput): SQL[] {
   const where: SQL[] = [eq(items.projectId, projectId)];
+  // A filter on the label must not tell a blind viewer what a hidden item's label is.
+  const filtersLabel = p.labelSource !== undefined || p.categoryId !== undefined || p.hasLabel !== undefined;
+  if (blind(p) && filtersLabel) where.push(sql`not ${hiddenFrom(projectId, p.actorId)}`);
   if (p.split) where.push(eq(items.split, p.split));
   if (p.labelSource) where.push(eq(labels.source, p.labelSource));
   if (p.categoryId !== undefined) where.push(eq(labels.categoryId, p.categoryId));
@@ -69,11 +98,11 @@ async function assertCategoryInProject(db: Db, projectId: number, categoryId: nu
   if (!c) throw new NotFoundError("Category");
 }
 
-export type GetItemInput = { projectId: number; itemId: number };
+export type GetItemInput = Viewer & { projectId: number; itemId: number };
 
 export async function getItem(db: Db, p: GetItemInput) {
   const { projectId, itemId } = p;
-  const [item] = await db
+  const [row] = await db
     .select({
       id: items.id,
       externalId: items.externalId,
@@ -83,12 +112,16 @@ export async function getItem(db: Db, p: GetItemInput) {
       split: items.split,
       createdAt: items.createdAt,
       updatedAt: items.updatedAt,
+      hidden: blind(p) ? hiddenFrom(projectId, p.actorId) : sql<boolean>`false`,
     })
     .from(items)
     .where(and(eq(items.projectId, projectId), eq(items.id, itemId)))
     .limit(1);
-  if (!item) throw new NotFoundError("Item");
+  if (!row) throw new NotFoundError("Item");
+  const { hidden, ...item } = row;
   const [label, history] = await Promise.all([currentLabel(db, projectId, itemId), itemHistory(db, projectId, itemId)]);
+  // Hidden: no label, and of the history only the viewer's own decisions.
+  if (hidden) return { item, label: null, history: history.filter((h) => h.userId === p.actorId) };
   return { item, label, history };
 }
 

@@ -6,7 +6,7 @@ export { lockLabels, restoreLabel, snapshotOf } from "./current";
 export type { CurrentLabel } from "./current";
 export { LABEL_PRECEDENCE, mayReplace } from "./precedence";
 export type { LabelSource } from "./precedence";
-export { secondOpinionGiven, standingSecondOpinion } from "./second-opinion-sql";
+export { disputedLabel, secondOpinionGiven, standingSecondOpinion } from "./second-opinion-sql";
 export { applyAutoLabels, revokeVersionAutoLabels } from "./write-auto";
 export type { AutoLabelRange } from "./write-auto";
 export { humanLabelFromAnnotation, writeHumanLabels } from "./write-human";

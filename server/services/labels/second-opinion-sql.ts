@@ -26,3 +26,18 @@ export function secondOpinionGiven(projectId: number, itemId: SQL | AnyPgColumn)
       and ${standingSecondOpinion(projectId, so.t)}
   )`;
 }
+
+type LabelRef = { source: AnyPgColumn; updatedAt: AnyPgColumn; categoryId: AnyPgColumn };
+
+/**
+ * The item's human label `label` is contradicted by a standing second opinion
+ * given since it was set; a newer human label (a reviewer settling it) clears it.
+ */
+export function disputedLabel(projectId: number, itemId: SQL | AnyPgColumn, label: LabelRef): SQL<boolean> {
+  const so = tableAs(annotations, "so");
+  return sql<boolean>`(${label.source} = 'human' and exists (
+    select 1 from ${so.from}
+    where ${so.t.projectId} = ${projectId} and ${so.t.itemId} = ${itemId} and ${standingSecondOpinion(projectId, so.t)}
+      and ${so.t.createdAt} >= ${label.updatedAt} and ${so.t.categoryId} is distinct from ${label.categoryId}
+  ))`;
+}

@@ -79,25 +79,3 @@ export async function rollbackVersion(db: Db, p: { projectId: number; versionId?
   }
   return activateVersion(db, { projectId: p.projectId, versionId: target, actorId: p.actorId, reason: "rollback" });
 }
-
-export type GateInput = {
-  newAccuracy: number | null;
-  baseline: { accuracy: number } | null;
-  hasActive: boolean;
-  margin: number;
-};
-
-/** Automatic activation only when the new version loses at most `margin` gold accuracy against the active one. */
-export function gateDecision(g: GateInput): { passed: boolean; reason: string } {
-  if (!g.hasActive) return { passed: true, reason: "no active version" };
-  if (g.baseline === null || g.newAccuracy === null)
-    return { passed: false, reason: "no gold set to compare against the active version" };
-  const passed = g.newAccuracy >= g.baseline.accuracy - g.margin;
-  const d = (g.newAccuracy - g.baseline.accuracy).toFixed(4);
-  return {
-    passed,
-    reason: passed
-      ? `gold accuracy change ${d} within margin ${g.margin}`
-      : `gold accuracy change ${d} exceeds margin ${g.margin}`,
-  };
-}

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { auditEvents, categories, projects } from "@/db/schema";
 import { DEFAULT_SETTINGS } from "@/server/services/projects";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
-import { addMember, callerFor, makeProject, makeUser } from "@/test/factories";
+import { addMember, callerFor, makeProject, makeUser, TEST_SETTINGS } from "@/test/factories";
 import { insertItems, setLabel } from "@/server/routers/__tests__/fixtures";
 
 describe.each(dbTargets())("projects on $name", (target) => {
@@ -61,7 +61,7 @@ describe.each(dbTargets())("projects on $name", (target) => {
     expect(got).toMatchObject({
       id: project.id,
       myRole: "annotator",
-      settings: DEFAULT_SETTINGS,
+      settings: TEST_SETTINGS,
       itemCounts: { pool: 3, test: 1 },
       labelCounts: { human: 1, auto: 1, import: 0 },
       categoryCount: 2,
@@ -78,9 +78,9 @@ describe.each(dbTargets())("projects on $name", (target) => {
       projectId: project.id,
       settings: { batchSize: 50, strategy: "entropy" },
     });
-    expect(s).toEqual({ ...DEFAULT_SETTINGS, batchSize: 50, strategy: "entropy" });
+    expect(s).toEqual({ ...TEST_SETTINGS, batchSize: 50, strategy: "entropy" });
     const s2 = await api.projects.updateSettings({ projectId: project.id, settings: { auditRate: 0.1 } });
-    expect(s2).toEqual({ ...DEFAULT_SETTINGS, batchSize: 50, strategy: "entropy", auditRate: 0.1 });
+    expect(s2).toEqual({ ...TEST_SETTINGS, batchSize: 50, strategy: "entropy", auditRate: 0.1 });
     const events = await h.db
       .select()
       .from(auditEvents)
@@ -88,7 +88,7 @@ describe.each(dbTargets())("projects on $name", (target) => {
     expect(events).toHaveLength(2);
     expect(events[1]).toMatchObject({
       actorId: eng.id,
-      before: { auditRate: DEFAULT_SETTINGS.auditRate, batchSize: 50 },
+      before: { auditRate: TEST_SETTINGS.auditRate, batchSize: 50 },
       after: { auditRate: 0.1 },
     });
   });
@@ -109,8 +109,16 @@ describe.each(dbTargets())("projects on $name", (target) => {
       { overlapRate: -0.1 },
       { leaseMinutes: 241 },
       { hourlyCost: -1 },
-    ]) {
-      const err = await api.projects.updateSettings({ projectId: project.id, settings }).catch((e: unknown) => e);
+      { evaluationRate: 0.6 },
+      { evaluationRate: -0.01 },
+      { suspectRate: 0.7 },
+      { suspectRate: -1 },
+      { hideSuggestionOnEvaluation: "yes" },
+      { excludeSuspectsFromTraining: 1 },
+    ] as Record<string, unknown>[]) {
+      const err = await api.projects
+        .updateSettings({ projectId: project.id, settings: settings as never })
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ code: "BAD_REQUEST" });
       expect(JSON.stringify((err as { cause?: { issues?: unknown } }).cause?.issues)).toContain(
         Object.keys(settings)[0],
@@ -123,6 +131,6 @@ describe.each(dbTargets())("projects on $name", (target) => {
       callerFor(h.db, manager).projects.updateSettings({ projectId: project.id, settings: { batchSize: 5 } }),
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     const [row] = await h.db.select({ settings: projects.settings }).from(projects).where(eq(projects.id, project.id));
-    expect(row!.settings).toEqual(DEFAULT_SETTINGS);
+    expect(row!.settings).toEqual(TEST_SETTINGS);
   });
 });

@@ -1,13 +1,21 @@
-/** Deciding what to lease next: audit slots, second-opinion slots, then the strategy, then fill-ins. */
+/** Deciding what to lease next: audits, evaluation picks, suspected wrong labels, second opinions, then the strategy, then fill-ins. */
 import type { DbOrTx } from "@/db/client";
-import type { ProjectSettings } from "@/db/schema";
+import type { Settings } from "@/server/services/projects";
+import { evaluationCandidates, evaluationSecondOpinions } from "./evaluation-candidates";
+import { suspectCandidates } from "./suspect-candidates";
 import { auditCandidates, modelCandidates, overlapCandidates, randomCandidates } from "./candidates";
 import type { Pick } from "./claim";
 import type { LowWaterMark } from "./low-water";
 import { pickColdStart, pickForReview, strategyScore } from "./picking";
 import { seedFrom } from "./open-items-sql";
 
-export type QueueProject = { id: number; settings: ProjectSettings; activeModelVersionId: number | null };
+export type QueueProject = {
+  id: number;
+  settings: Settings;
+  activeModelVersionId: number | null;
+  /** Share of slots for evaluation picks, read before the claim transaction (evaluation/rate-cache.ts). */
+  evaluationRate?: number;
+};
 export type Rng = () => number;
 
 /** The diversity step chooses among this many candidates per slot. */
@@ -43,6 +51,12 @@ export async function choosePicks(tx: DbOrTx, p: ChooseParams): Promise<Pick[]> 
     for (const id of ids) picks.push({ itemId: id, reason: "audit", score: null });
   }
   const excludeIds = () => [...p.excludeIds, ...picks.map((x) => x.itemId)];
+  picks.push(...(await chooseEvaluation(tx, { ...p, excludeIds: excludeIds() })));
+  const suspects = countAuditSlots(p.want - picks.length, project.settings.suspectRate, p.rng);
+  if (suspects > 0) {
+    const ids = await suspectCandidates(tx, { ...base, limit: suspects, excludeIds: excludeIds() });
+    for (const id of ids) picks.push({ itemId: id, reason: "suspect", score: null });
+  }
   // Second opinions, drawn like audits; a slot with no candidate goes to the strategy.
   const overlaps = countAuditSlots(p.want - picks.length, project.settings.overlapRate ?? 0, p.rng);
   if (overlaps > 0) {
@@ -114,4 +128,25 @@ async function chooseRandom(tx: DbOrTx, p: ChooseParams, modelVersionId: number 
   });
   const ids = await pickColdStart({ items, n: p.want, seed: seedFrom(p.rng) });
   return ids.map((id) => ({ itemId: id, reason: coldStart ? "cold_start" : "random", score: null }));
+}
+
+/**
+ * Evaluation slots: uniform picks whose decisions become gold. When two people
+ * must agree (overlapRate > 0), a slot first goes to an evaluation item that
+ * waits for its second opinion, so gold is completed before more is started.
+ */
+async function chooseEvaluation(tx: DbOrTx, p: ChooseParams): Promise<Pick[]> {
+  const slots = countAuditSlots(p.want, p.project.evaluationRate ?? 0, p.rng);
+  if (slots === 0) return [];
+  const q = { projectId: p.project.id, userId: p.userId, excludeIds: p.excludeIds, rng: p.rng };
+  const seconds = p.project.settings.overlapRate > 0 ? await evaluationSecondOpinions(tx, { ...q, limit: slots }) : [];
+  const fresh = await evaluationCandidates(tx, {
+    ...q,
+    limit: slots - seconds.length,
+    excludeIds: [...p.excludeIds, ...seconds],
+  });
+  return [
+    ...seconds.map((id): Pick => ({ itemId: id, reason: "overlap", score: null })),
+    ...fresh.map((id): Pick => ({ itemId: id, reason: "evaluation", score: null })),
+  ];
 }

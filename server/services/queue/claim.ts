@@ -6,11 +6,11 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { executeRows, type DbOrTx } from "@/db/client";
 import { alias } from "drizzle-orm/pg-core";
-import { auditEvents, labels, leases } from "@/db/schema";
+import { auditEvents, labels, leases, labelSuspects } from "@/db/schema";
 import { cols, excluded, tableAs } from "@/db/sql";
 import { secondOpinionGiven } from "@/server/services/labels";
 
-export type PickReason = "uncertain" | "audit" | "cold_start" | "random" | "overlap";
+export type PickReason = "uncertain" | "audit" | "cold_start" | "random" | "overlap" | "evaluation" | "suspect";
 export type Pick = { itemId: number; reason: PickReason; score: number | null };
 export type HeldLease = { itemId: number; token: string; reason: string; score: number | null; expiresAt: Date };
 
@@ -68,8 +68,10 @@ export async function claimLeases(
  * whose (expired) lease we then took over; this statement sees that commit
  * (it starts after the claim's), so such claims are given back before anyone
  * sees them. A second-opinion claim goes back when the item no longer has
- * another person's label, or someone gave the second opinion meanwhile. The same statement audits the claims kept ("lease.claim", items
- * in the order given): one round trip instead of two.
+ * another person's label, or someone gave the second opinion meanwhile; a
+ * suspect claim when its suspicion was settled or the label changed meanwhile.
+ * The same statement audits the claims kept ("lease.claim", items in the
+ * order given): one round trip instead of two.
  */
 export async function keepClaims(
   tx: DbOrTx,
@@ -88,6 +90,7 @@ export async function keepClaims(
   );
   const dl = tableAs(leases, "dl");
   const l = tableAs(labels, "l");
+  const su = tableAs(labelSuspects, "su");
   // The CTE `gone` returns the deleted leases' item_id.
   const gone = alias(leases, "gone");
   const ev = auditEvents;
@@ -97,7 +100,7 @@ export async function keepClaims(
       delete from ${dl.from}
       where ${dl.t.projectId} = ${projectId} and ${dl.t.userId} = ${userId} and ${dl.t.itemId} in (${ids})
         and (
-          ${dl.t.reason} <> 'overlap' and exists (
+          ${dl.t.reason} not in ('overlap', 'suspect') and exists (
             select 1 from ${l.from} where ${l.t.itemId} = ${dl.t.itemId}
               and (${l.t.source} in ('human', 'import') and ${dl.t.reason} <> 'audit'
                 or ${l.t.source} <> 'auto' and ${dl.t.reason} = 'audit')
@@ -106,6 +109,10 @@ export async function keepClaims(
             not exists (select 1 from ${l.from} where ${l.t.itemId} = ${dl.t.itemId}
               and ${l.t.source} = 'human' and ${l.t.userId} is distinct from ${userId})
             or ${secondOpinionGiven(projectId, dl.t.itemId)}
+          )
+          or ${dl.t.reason} = 'suspect' and not exists (
+            select 1 from ${su.from} join ${l.from} on ${l.t.itemId} = ${su.t.itemId}
+            where ${su.t.itemId} = ${dl.t.itemId} and ${su.t.status} = 'open' and ${l.t.categoryId} = ${su.t.givenCategoryId}
           )
         )
       returning ${dl.t.itemId}

@@ -2,6 +2,7 @@
  * The handoff context of a leased item: everything an annotator needs to
  * decide without opening another page (Prodigy-style task card).
  */
+import type { Settings } from "@/server/services/projects";
 import { sql, type SQL } from "drizzle-orm";
 import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { executeRows, type DbOrTx } from "@/db/client";
@@ -10,6 +11,7 @@ import { tableAs } from "@/db/sql";
 import type { HeldLease } from "./claim";
 import type { QueueProject } from "./choose";
 import { decodeEmbedding } from "./candidates";
+import { suspectDetails, type SuspectDetail } from "./suspect-candidates";
 import { findNeighbours, type Neighbour, type NeighbourResult } from "./neighbours";
 import type { Strategy } from "./picking";
 
@@ -39,6 +41,8 @@ export type HandoffItem = {
     items: (Neighbour & { label: CategoryRef & { source: string } })[];
   };
   history: (CategoryRef & { annotationId: number; action: string; userName: string; createdAt: Date })[];
+  /** A suspect pick: the label as flagged and the category the label-error detector suggests. */
+  suspect: SuspectDetail | null;
 };
 
 export async function buildHandoff(db: DbOrTx, project: QueueProject, held: HeldLease[]): Promise<HandoffItem[]> {
@@ -56,9 +60,16 @@ export async function buildHandoff(db: DbOrTx, project: QueueProject, held: Held
       embedding: r.prediction?.embedding ? decodeEmbedding(Buffer.from(r.prediction.embedding, "base64")) : null,
     })),
   });
+  const suspects = await suspectDetails(
+    db,
+    project.id,
+    held.filter((h) => h.reason === "suspect").map((h) => h.itemId),
+  );
   return held.flatMap((h) => {
     const row = rows.get(h.itemId);
-    return row ? [assemble(h, row, near.get(h.itemId), project.settings.strategy)] : [];
+    return row
+      ? [{ ...assemble(h, row, near.get(h.itemId), project.settings), suspect: suspects.get(h.itemId) ?? null }]
+      : [];
   });
 }
 
@@ -141,10 +152,18 @@ async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[])
   return new Map(rows.map(({ ctx }) => [ctx.id, typeof ctx === "string" ? JSON.parse(ctx) : ctx]));
 }
 
-function assemble(h: HeldLease, row: ContextRow, near: NeighbourResult | undefined, strategy: Strategy): HandoffItem {
-  const { prediction: pred } = row;
+function assemble(
+  h: HeldLease,
+  row: ContextRow,
+  near: NeighbourResult | undefined,
+  settings: Pick<Settings, "strategy" | "hideSuggestionOnEvaluation">,
+): Omit<HandoffItem, "suspect"> {
+  const strategy = settings.strategy;
+  // An evaluation pick grades the model: a shown suggestion would anchor the person, so it is not even sent.
+  const pred = h.reason === "evaluation" && settings.hideSuggestionOnEvaluation ? null : row.prediction;
   // A second opinion is blind: the first person's label and the item's history stay hidden until it is given.
-  const blind = h.reason === "overlap";
+  // An evaluation pick too: its decision must be the person's own.
+  const blind = h.reason === "overlap" || h.reason === "evaluation";
   const label = blind ? null : row.label;
   const history = blind ? [] : row.history;
   const nb = near ?? { basis: "none" as const, neighbours: [] };

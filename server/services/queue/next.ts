@@ -1,4 +1,5 @@
 /** queue.next: the caller's live leases first, then new ones, each with its handoff context. */
+import { currentEvaluationRate } from "@/server/services/evaluation";
 import { eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { projects } from "@/db/schema";
@@ -29,18 +30,22 @@ export async function loadQueueProject(db: DbOrTx, projectId: number): Promise<Q
 
 export async function leaseNextItems(db: Db, p: LeaseNextItemsInput): Promise<LeaseNextItemsResult> {
   const rng = p.rng ?? Math.random;
-  const first = await leaseInTx(db, p, rng);
+  // Outside the transaction: on PGlite's one connection a read beside an open transaction would wait for it.
+  const evaluationRate = await currentEvaluationRate(db, p.projectId);
+  const first = await leaseInTx(db, { ...p, evaluationRate }, rng);
   // Everyone ranks the same items first: under contention a whole round of
   // claims can lose to a caller that committed after our read. One more try
   // with a fresh transaction before telling the person there is nothing.
-  const { context } = first.held.length === 0 ? await leaseInTx(db, p, rng) : first;
+  const { context } = first.held.length === 0 ? await leaseInTx(db, { ...p, evaluationRate }, rng) : first;
   if (context) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await context };
   return { ...(await queueStatus(db, p.projectId, p.actorId)), items: [] };
 }
 
 type Leased = { held: HeldLease[]; context: Promise<HandoffItem[]> | null };
 
-async function leaseInTx(db: Db, p: LeaseNextItemsInput, rng: Rng): Promise<Leased> {
+type LeaseRound = LeaseNextItemsInput & { evaluationRate: number };
+
+async function leaseInTx(db: Db, p: LeaseRound, rng: Rng): Promise<Leased> {
   let context: Promise<HandoffItem[]> | null = null;
   try {
     const held = await db.transaction(async (tx) => {
@@ -62,14 +67,15 @@ async function leaseInTx(db: Db, p: LeaseNextItemsInput, rng: Rng): Promise<Leas
 async function claimInTx(
   db: Db,
   tx: DbOrTx,
-  p: LeaseNextItemsInput,
+  p: LeaseRound,
   rng: Rng,
 ): Promise<{ project: QueueProject; held: HeldLease[] }> {
   // Independent reads in one round trip.
-  const [project, own] = await Promise.all([
+  const [loaded, own] = await Promise.all([
     loadQueueProject(tx, p.projectId),
     ownLiveLeases(tx, p.projectId, p.actorId),
   ]);
+  const project = { ...loaded, evaluationRate: p.evaluationRate };
   const n = p.n ?? Math.min(MAX_NEXT, Math.max(1, project.settings.batchSize));
   const mv = project.activeModelVersionId;
   const from = mv === null ? null : lowWaterMark(db, project.id, mv, project.settings.strategy);

@@ -1,5 +1,5 @@
 export { CALIBRATION_SHARE } from "./split";
 export { failStaleRuns, listQueuedRuns, maybeScheduledRetrain, maybeTriggerRetrain, requestTraining } from "./requests";
 export { runTraining } from "./run";
-export { itemShare, readEvidence, toTextInput } from "./snapshot";
+export { itemShare, readEvidence, readSnapshot, toTextInput } from "./snapshot";
 export type { LabelledItem } from "./snapshot";

@@ -13,6 +13,8 @@ import { MIN_TRAINING_ITEMS } from "@/lib/constants";
 import { loadActiveModel } from "@/server/services/models";
 import { readSnapshot, type LabelledItem } from "./snapshot";
 import { splitSnapshot } from "./split";
+import { gateEvidence } from "./gate-evidence";
+import type { GateEvidence } from "@/server/services/models";
 import { certify, evaluateGold, fitCalibration, scoreLabelled, type GoldReport } from "@/ml/evaluate-labelled";
 
 export type PipelineOptions = { epochs?: number; signal?: AbortSignal; onProgress?: (p: TrainProgress) => void };
@@ -27,8 +29,10 @@ export type PipelineResult = {
   calibration: Calibration;
   thresholds: Thresholds;
   gold: GoldReport;
-  /** The active version scored on the same gold snapshot, for the activation gate. */
+  /** The active version scored on the same gold snapshot. */
   baseline: { versionId: number; accuracy: number } | null;
+  /** Both versions scored on items neither was trained on, for the activation gate. */
+  comparison: GateEvidence;
   splits: { train: number; calibration: number; gold: number; audits: number };
   warmStartedFrom: number | null;
 };
@@ -98,6 +102,13 @@ export async function trainAndEvaluate(
       snap.categoryIds,
       thresholds.perClass,
     );
+    const comparison = await gateEvidence(db, {
+      projectId: run.projectId,
+      active,
+      trained: { model, calibration, categoryIds: snap.categoryIds },
+      snap,
+      parts,
+    });
     // The blob carries the training-time calibration and thresholds too (self-describing);
     // the calibrations row stays the one that counts, since recalibration changes it without a new blob.
     model.setCalibration(calibration);
@@ -114,6 +125,7 @@ export async function trainAndEvaluate(
       thresholds,
       gold,
       baseline,
+      comparison,
       splits: {
         train: parts.train.length,
         calibration: parts.calibration.length,

@@ -14,6 +14,7 @@ import { activeVersionId } from "@/server/services/models";
 import { takeMetricSnapshot } from "@/server/services/metrics";
 import { trainAndEvaluate, type PipelineResult } from "./pipeline";
 import { getProjectSettings } from "@/server/services/projects";
+import { dispatchJob } from "@/server/jobs/dispatch";
 
 export type RunOptions = {
   epochs?: number;
@@ -182,13 +183,9 @@ export async function runTraining(db: Db, versionId: number, opts: RunOptions = 
     );
     await progress.flush();
     const hasActive = (await activeVersionId(db, run.projectId)) !== null;
-    const gate = gateDecision({
-      newAccuracy: r.gold.n ? r.gold.accuracy : null,
-      baseline: r.baseline,
-      hasActive,
-      margin: settings.activationMargin,
-    });
+    const gate = gateDecision({ hasActive, margin: settings.activationMargin, evidence: r.comparison });
     if (!(await storeReady(db, versionId, run.projectId, r, metricsOf(r, gate)))) return { outcome: "noop", versionId };
+    await dispatchJob("labelErrors", { projectId: run.projectId, versionId });
     if (gate.passed)
       await activateVersion(db, { projectId: run.projectId, versionId, actorId: null, reason: "auto", details: gate });
     await takeMetricSnapshot(db, run.projectId, "training");

@@ -4,9 +4,12 @@
  * arriving mid-read cannot mix two states of the project.
  */
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
-import { annotations, categories, items, labels } from "@/db/schema";
+import { annotations, categories, items, labels, labelSuspects } from "@/db/schema";
+import { tableAs } from "@/db/sql";
+import { evaluatedItem, evaluationGold } from "@/server/services/evaluation";
+import { getProjectSettings } from "@/server/services/projects";
 import type { LabelledItem } from "@/ml/evaluate-labelled";
 import type { TextInput } from "@/ml/features";
 
@@ -14,12 +17,14 @@ export type { LabelledItem };
 
 export type Snapshot = {
   categoryIds: number[];
-  /** Pool items with a human or import label. */
+  /** Training data: pool items with a human or import label, but for evaluation picks and held suspects. */
   pool: LabelledItem[];
-  /** Gold: test-split items with a human or import label. */
+  /** Gold: test-split items with a human or import label, and evaluation picks whose human label stands. */
   gold: LabelledItem[];
   /** Latest audit decision per item (the auditor's category is the truth). */
   audits: LabelledItem[];
+  /** When each training item's current label was set (the gate's evidence leaves out what an older version saw). */
+  labelledAt: Map<number, Date>;
   datasetHash: string;
 };
 
@@ -42,9 +47,26 @@ const itemCols = {
   split: items.split,
 };
 
+/**
+ * What a labelled item is to a run: gold (imported test items, and evaluation
+ * picks whose label stands), held (an evaluation pick still waiting for its
+ * second opinion or disputed, or a suspected wrong label the project keeps out
+ * of training: neither trained on nor evidence), or training data.
+ */
+type Use = "gold" | "held" | "train";
+
 async function readLabelled(tx: DbOrTx, projectId: number) {
+  const s = await getProjectSettings(tx, { projectId });
+  const su = tableAs(labelSuspects, "su");
+  const suspect = s.excludeSuspectsFromTraining
+    ? sql`when exists (select 1 from ${su.from} where ${su.t.itemId} = ${items.id} and ${su.t.status} = 'open') then 'held'`
+    : sql``;
+  const use = sql<Use>`case when ${items.split} = 'test' then 'gold'
+    when ${evaluationGold(projectId, items.id, labels, s.overlapRate > 0)} then 'gold'
+    when ${evaluatedItem(projectId, items.id)} then 'held' ${suspect}
+    else 'train' end`;
   return tx
-    .select({ ...itemCols, categoryId: labels.categoryId })
+    .select({ ...itemCols, categoryId: labels.categoryId, labelledAt: labels.updatedAt, use })
     .from(labels)
     .innerJoin(items, and(eq(items.id, labels.itemId), eq(items.projectId, projectId)))
     .innerJoin(categories, and(eq(categories.id, labels.categoryId), isNull(categories.deletedAt)))
@@ -105,9 +127,10 @@ export async function readSnapshot(db: Db, projectId: number): Promise<Snapshot>
         input: toTextInput(r),
         categoryId: categoryOf(r),
       });
-      const pool = rows.filter((r) => r.split === "pool").map(asItem);
-      const gold = rows.filter((r) => r.split === "test").map(asItem);
-      return { categoryIds, pool, gold, audits, datasetHash: hashDataset(categoryIds, rows) };
+      const pool = rows.filter((r) => r.use === "train").map(asItem);
+      const gold = rows.filter((r) => r.use === "gold").map(asItem);
+      const labelledAt = new Map(rows.filter((r) => r.use === "train").map((r) => [r.itemId, r.labelledAt]));
+      return { categoryIds, pool, gold, audits, labelledAt, datasetHash: hashDataset(categoryIds, rows) };
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },
   );
@@ -115,10 +138,10 @@ export async function readSnapshot(db: Db, projectId: number): Promise<Snapshot>
 
 function hashDataset(
   categoryIds: number[],
-  rows: { itemId: number; categoryId: number | null; split: string }[],
+  rows: { itemId: number; categoryId: number | null; split: string; use: Use }[],
 ): string {
   const h = createHash("sha256").update(`c:${categoryIds.join(",")}\n`);
-  for (const r of rows) h.update(`${r.itemId}:${r.categoryId}:${r.split}\n`);
+  for (const r of rows) h.update(`${r.itemId}:${r.categoryId}:${r.split}:${r.use}\n`);
   return h.digest("hex");
 }
 
@@ -135,7 +158,7 @@ export async function readEvidence(
 ): Promise<{ gold: LabelledItem[]; audits: LabelledItem[] }> {
   return db.transaction(
     async (tx) => {
-      const gold = (await readLabelled(tx, projectId)).filter((r) => r.split === "test");
+      const gold = (await readLabelled(tx, projectId)).filter((r) => r.use === "gold");
       const audits = await readAudits(tx, projectId);
       return {
         gold: gold.map((r) => ({ itemId: r.itemId, input: toTextInput(r), categoryId: categoryOf(r) })),

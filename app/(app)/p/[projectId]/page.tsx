@@ -3,6 +3,7 @@ import { getCaller, requireProject, settle } from "@/server/http/rsc";
 import { Alert } from "@/app/_components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/app/_components/ui/card";
 import { Stat, formatCount } from "@/app/_components/ui/stat";
+import { GoldStatus } from "./_components/gold-status";
 import { ItemsBrowser } from "./_components/items-browser";
 import { parseItemFilters, type ItemFilters } from "./_lib/item-filters";
 
@@ -24,9 +25,10 @@ export default async function ProjectOverviewPage({ params, searchParams }: Prop
   const project = await requireProject((await params).projectId);
   const filters: ItemFilters = parseItemFilters(await searchParams);
   const caller = await getCaller();
-  const [overview, firstPage] = await Promise.all([
+  const [overview, firstPage, gold] = await Promise.all([
     settle(caller.projects.get({ projectId: project.id })),
     settle(caller.items.list({ projectId: project.id, ...filters, limit: 50 })),
+    settle(caller.evaluation.status({ projectId: project.id })),
   ]);
 
   if (!overview.ok)
@@ -64,6 +66,8 @@ export default async function ProjectOverviewPage({ params, searchParams }: Prop
           {Math.round(o.settings.auditRate * 1000) / 10}%.
         </p>
       </section>
+
+      {gold.ok ? <GoldStatus status={gold.data} /> : <Alert tone="warn">{gold.message}</Alert>}
 
       <Card>
         <CardHeader title="Items" description="Every item with its current label and where that label came from." />

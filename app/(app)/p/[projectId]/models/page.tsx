@@ -8,6 +8,7 @@ import { PageHeader } from "@/app/_components/ui/page-header";
 import { projectHref } from "@/app/_lib/project-sections";
 import { gateSection } from "../_lib/section";
 import { ModelsManager } from "./_components/models-manager";
+import { GoldStatus } from "../_components/gold-status";
 import { MIN_TRAINING_ITEMS } from "@/lib/constants";
 
 export const metadata: Metadata = { title: "Models" };
@@ -17,10 +18,11 @@ export default async function ModelsPage({ params }: { params: Promise<{ project
   if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
   const projectId = gate.project.id;
   const caller = await getCaller();
-  const [list, progress, overview] = await Promise.all([
+  const [list, progress, overview, gold] = await Promise.all([
     settle(caller.models.list({ projectId, limit: 50 })),
     settle(caller.models.progress({ projectId })),
     settle(caller.projects.get({ projectId })),
+    settle(caller.evaluation.status({ projectId })),
   ]);
   const header = (
     <PageHeader
@@ -48,13 +50,18 @@ export default async function ModelsPage({ params }: { params: Promise<{ project
   return (
     <>
       {header}
+      {gold.ok ? (
+        <div className="mb-4">
+          <GoldStatus status={gold.data} />
+        </div>
+      ) : null}
       <ModelsManager
         projectId={projectId}
         initialList={list.data}
         initialProgress={progress.data}
         readiness={{
           labelled: o.labelCounts.human + o.labelCounts.import,
-          gold: o.itemCounts.test,
+          gold: gold.ok ? gold.data.gold.total : o.itemCounts.test,
           categories: o.categoryCount,
           minLabels: MIN_TRAINING_ITEMS,
         }}

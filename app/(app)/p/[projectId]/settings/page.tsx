@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { GoldStatus } from "../_components/gold-status";
 import { getCaller, settle } from "@/server/http/rsc";
 import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
@@ -16,7 +17,10 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
   if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
   const projectId = gate.project.id;
   const caller = await getCaller();
-  const overview = await settle(caller.projects.get({ projectId }));
+  const [overview, gold] = await Promise.all([
+    settle(caller.projects.get({ projectId })),
+    settle(caller.evaluation.status({ projectId })),
+  ]);
   const header = (
     <PageHeader
       title="Settings"
@@ -56,6 +60,11 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         <Alert tone="warn" className="mb-4">
           The active model could not be loaded ({version.message}); the coverage curve is not shown.
         </Alert>
+      ) : null}
+      {gold.ok ? (
+        <div className="mb-4">
+          <GoldStatus status={gold.data} />
+        </div>
       ) : null}
       <SettingsForm projectId={projectId} initial={overview.data.settings} active={active} />
     </>

@@ -10,8 +10,12 @@ export type PendingBatch = {
   key: string;
   modelVersionId: number;
   decisions: ({ itemId: number; action: "accept" } | { itemId: number; action: "correct"; categoryId: number })[];
-  /** The category of a "correct all to…", null for an approval. */
+  /** The category of a "correct all to…", null for an approval or a per-row decision. */
   target: PickableCategory | null;
+  /** What the batch does, for the result message ("approved as predicted"). */
+  summary: string;
+  /** Per-row decisions (keep the label, take the suggestion): the category path each row gets. */
+  paths?: ReadonlyMap<number, string>;
 };
 
 export function BatchActions({
@@ -20,6 +24,9 @@ export function BatchActions({
   onApprove,
   onCorrect,
   onClear,
+  suspects,
+  onKeepLabel,
+  onTakeSuggestion,
   status,
 }: {
   selected: number;
@@ -27,6 +34,10 @@ export function BatchActions({
   onApprove: () => void;
   onCorrect: () => void;
   onClear: () => void;
+  /** Selected rows whose label the detector suspects: the keep / take-suggestion pair applies to those. */
+  suspects: number;
+  onKeepLabel: () => void;
+  onTakeSuggestion: () => void;
   status: ReactNode;
 }) {
   const none = selected === 0;
@@ -43,6 +54,24 @@ export function BatchActions({
         Correct to…
         <kbd className="ml-1 rounded bg-line px-1 font-mono text-[10px]">c</kbd>
       </Button>
+      {suspects > 0 ? (
+        <>
+          <Button size="sm" disabled={busy} onClick={onKeepLabel} aria-keyshortcuts="l" data-testid="keep-label">
+            Keep current label ({formatCount(suspects)})
+            <kbd className="ml-1 rounded bg-line px-1 font-mono text-[10px]">l</kbd>
+          </Button>
+          <Button
+            size="sm"
+            disabled={busy}
+            onClick={onTakeSuggestion}
+            aria-keyshortcuts="s"
+            data-testid="take-suggestion"
+          >
+            Take suggestion ({formatCount(suspects)})
+            <kbd className="ml-1 rounded bg-line px-1 font-mono text-[10px]">s</kbd>
+          </Button>
+        </>
+      ) : null}
       {none ? null : (
         <Button size="sm" variant="ghost" onClick={onClear} aria-keyshortcuts="Escape">
           Clear

@@ -112,7 +112,7 @@ export function BatchReview({
       setStored((prev) => {
         const next = new Map(prev);
         for (const d of res.decisions) {
-          const path = batch.target?.path ?? byId.get(d.itemId)?.predicted.path ?? "";
+          const path = batch.target?.path ?? batch.paths?.get(d.itemId) ?? byId.get(d.itemId)?.predicted.path ?? "";
           if (d.categoryId !== null)
             next.set(d.itemId, {
               action: d.action === "correct" ? "correct" : "accept",
@@ -125,12 +125,11 @@ export function BatchReview({
       setSel((s) => ({ ...s, ids: new Set() }));
       startedAt.current = Date.now();
       const n = res.decisions.length;
-      const what = batch.target ? `corrected to ${batch.target.path}` : "approved as predicted";
-      setLastResult(`${formatCount(n)} ${n === 1 ? "decision" : "decisions"} stored: ${what}.`);
+      setLastResult(`${formatCount(n)} ${n === 1 ? "decision" : "decisions"} stored: ${batch.summary}.`);
       toast({
         tone: "ok",
         title: `${formatCount(n)} stored`,
-        description: batch.target ? `Corrected to ${batch.target.path}` : "Approved as predicted",
+        description: batch.summary.charAt(0).toUpperCase() + batch.summary.slice(1),
       });
       // Other pages (and this one, when revisited) may no longer match the filters.
       void queryClient.invalidateQueries({ queryKey: trpc.batch.list.pathKey(), refetchType: "none" });
@@ -148,7 +147,24 @@ export function BatchReview({
     const decisions = selectedIds.map((itemId) =>
       target ? { itemId, action: "correct" as const, categoryId: target.id } : { itemId, action: "accept" as const },
     );
-    void send({ key: crypto.randomUUID(), modelVersionId, decisions, target });
+    const summary = target ? `corrected to ${target.path}` : "approved as predicted";
+    void send({ key: crypto.randomUUID(), modelVersionId, decisions, target, summary });
+  };
+
+  const selectedSuspects = rows.filter((r) => r.suspect !== null && r.label?.id != null && current.ids.has(r.itemId));
+  /** Settles the selected suspected labels: each row keeps its label or takes the detector's suggestion. */
+  const settleSuspects = (take: "label" | "suggestion") => {
+    const modelVersionId = data.modelVersion?.id;
+    if (selectedSuspects.length === 0 || modelVersionId === undefined || submit.isPending) return;
+    const paths = new Map<number, string>();
+    const decisions = selectedSuspects.flatMap((r) => {
+      const category = take === "label" ? r.label : r.suspect?.suggested;
+      if (!category || category.id === null) return [];
+      paths.set(r.itemId, category.path ?? "");
+      return [{ itemId: r.itemId, action: "correct" as const, categoryId: category.id }];
+    });
+    const summary = take === "label" ? "current labels kept" : "the suggested categories taken";
+    void send({ key: crypto.randomUUID(), modelVersionId, decisions, target: null, summary, paths });
   };
 
   const goTo = (nextCursors: (Cursor | undefined)[]) => {
@@ -167,6 +183,8 @@ export function BatchReview({
     clear: () => setSel((s) => ({ ...s, ids: new Set() })),
     approve: () => decide(null),
     correct: () => selectedIds.length > 0 && !submit.isPending && setPickerOpen(true),
+    keepLabel: () => settleSuspects("label"),
+    takeSuggestion: () => settleSuspects("suggestion"),
     nextPage,
     previousPage,
   });
@@ -207,6 +225,9 @@ export function BatchReview({
         onApprove={() => decide(null)}
         onCorrect={() => setPickerOpen(true)}
         onClear={() => setSel((s) => ({ ...s, ids: new Set() }))}
+        suspects={selectedSuspects.length}
+        onKeepLabel={() => settleSuspects("label")}
+        onTakeSuggestion={() => settleSuspects("suggestion")}
         status={
           <>
             {isNavigating || page.isFetching ? <Spinner /> : null}
@@ -276,8 +297,9 @@ export function BatchReview({
           <kbd className="font-mono">j</kbd>/<kbd className="font-mono">k</kbd> move ·{" "}
           <kbd className="font-mono">space</kbd> select · <kbd className="font-mono">shift</kbd>+arrows extend ·{" "}
           <kbd className="font-mono">ctrl/⌘ a</kbd> all · <kbd className="font-mono">a</kbd> approve ·{" "}
-          <kbd className="font-mono">c</kbd> correct to… · <kbd className="font-mono">n</kbd>/
-          <kbd className="font-mono">p</kbd> page
+          <kbd className="font-mono">c</kbd> correct to… · <kbd className="font-mono">l</kbd>/
+          <kbd className="font-mono">s</kbd> keep label / take suggestion (suspected) ·{" "}
+          <kbd className="font-mono">n</kbd>/<kbd className="font-mono">p</kbd> page
         </span>
         <span className="flex items-center gap-2">
           <span>Page {pageIndex + 1}</span>

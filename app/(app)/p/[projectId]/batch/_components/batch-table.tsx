@@ -193,6 +193,14 @@ function LabelCell({ row, done }: { row: BatchRow; done: StoredDecision | undefi
               : (l.path ?? "Unknown category")}
         </span>
       ) : null}
+      {row.suspect ? (
+        <span className="flex min-w-0 basis-full items-center gap-1.5 text-xs" data-testid="suspect">
+          <Badge tone="warn">Suspected wrong</Badge>
+          <span className="truncate text-muted" title={`Suggested: ${row.suspect.suggested.path ?? ""}`}>
+            suggests {row.suspect.suggested.path ?? "Unknown category"}
+          </span>
+        </span>
+      ) : null}
       {row.dispute ? (
         <span className="flex min-w-0 basis-full items-center gap-1.5 text-xs" data-testid="dispute">
           <Badge tone="warn">2nd opinion</Badge>

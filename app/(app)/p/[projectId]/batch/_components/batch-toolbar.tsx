@@ -15,6 +15,7 @@ const REASONS: Record<BatchFilters["reason"], string> = {
   audit: "Awaiting audit",
   auto_accepted: "Auto-accepted",
   disputed: "Second opinion disagrees",
+  suspect: "Suspected wrong label",
 };
 const LABEL_STATES: Record<BatchFilters["labelState"], string> = {
   any: "Any label",

@@ -12,6 +12,9 @@ export type GridKeyHandlers = {
   clear: () => void;
   approve: () => void;
   correct: () => void;
+  /** On suspected wrong labels: keep the current label, or take the detector's suggestion. */
+  keepLabel: () => void;
+  takeSuggestion: () => void;
   nextPage: () => void;
   previousPage: () => void;
 };
@@ -60,6 +63,12 @@ export function useGridKeys(enabled: boolean, handlers: GridKeyHandlers): void {
             break;
           case "c":
             h.correct();
+            break;
+          case "l":
+            h.keepLabel();
+            break;
+          case "s":
+            h.takeSuggestion();
             break;
           case "Escape":
             h.clear();

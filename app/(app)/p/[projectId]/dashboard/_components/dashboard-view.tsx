@@ -9,6 +9,7 @@ import {
   ConfusionsChart,
   ReliabilityChart,
 } from "./quality-charts";
+import { SuspectsChart } from "./suspects-chart";
 import { dateTime, hours, money, pct, seconds } from "../_lib/format";
 
 type Props = {
@@ -92,6 +93,7 @@ export function DashboardView({ file, activity, trends, activeModel }: Props) {
         <AnnotatorsChart activity={activity} file={file} />
         <ReliabilityChart model={activeModel} file={file} />
         <ConfusionsChart model={activeModel} file={file} />
+        <SuspectsChart trends={trends} file={file} />
       </div>
     </div>
   );

@@ -23,6 +23,12 @@ export const metadata: Metadata = { title: "Model version" };
 type Props = { params: Promise<{ projectId: string; versionId: string }> };
 const dateFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
+const GATE_EVIDENCE = {
+  gold: "both versions scored on the gold set",
+  "held-out": "both versions scored on held-out items and audits that neither was trained on (no gold set yet)",
+  none: "too few items that neither version was trained on; the newer version was activated",
+} as const;
+
 export default async function VersionPage({ params }: Props) {
   const { projectId: pid, versionId: vid } = await params;
   const gate = await gateSection(pid, "models");
@@ -199,7 +205,12 @@ function ReadyVersion({
                   : "no (trained from scratch)"}
               </dd>
               <dt className="text-muted">Activation gate</dt>
-              <dd>{m.gate ? `${m.gate.passed ? "passed" : "held back"}: ${m.gate.reason}` : "–"}</dd>
+              <dd data-testid="gate">
+                {m.gate ? `${m.gate.passed ? "passed" : "held back"}: ${m.gate.reason}` : "–"}
+                {m.gate?.evidence ? (
+                  <span className="block text-xs text-muted">Evidence: {GATE_EVIDENCE[m.gate.evidence.kind]}.</span>
+                ) : null}
+              </dd>
               <dt className="text-muted">Calibration</dt>
               <dd>
                 {v.calibration

@@ -56,7 +56,17 @@ const VersionMetricsSchema = z.object({
     .catch(null),
   calibration: z.object({ method: z.string(), temperature: num.optional() }).nullable().catch(null),
   splits: z.object({ train: num, calibration: num, gold: num, audits: num }).nullable().catch(null),
-  gate: z.object({ passed: z.boolean(), reason: z.string() }).nullable().catch(null),
+  gate: z
+    .object({
+      passed: z.boolean(),
+      reason: z.string(),
+      evidence: z
+        .object({ kind: z.enum(["gold", "held-out", "none"]), n: num })
+        .nullable()
+        .catch(null),
+    })
+    .nullable()
+    .catch(null),
   warmStartedFrom: num.nullable().catch(null),
 });
 export type VersionMetrics = z.infer<typeof VersionMetricsSchema>;

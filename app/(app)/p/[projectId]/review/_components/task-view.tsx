@@ -58,8 +58,8 @@ export function ChoicesPanel({
   onChoose: (c: NumberedChoice) => void;
 }) {
   const pred = task.handoff.prediction;
-  const model = choices.filter((c) => c.source === "model");
-  const more = choices.filter((c) => c.source !== "model");
+  const model = choices.filter((c) => c.source === "model" || c.source === "suspect");
+  const more = choices.filter((c) => c.source !== "model" && c.source !== "suspect");
   return (
     <Card>
       <CardHeader
@@ -69,7 +69,9 @@ export function ChoicesPanel({
             ? "Enter confirms the automatic label; pick another category if it is wrong."
             : pred
               ? `Calibrated probabilities from model version ${pred.modelVersionId}`
-              : "No suggestion for this item: pick a category below or press / to search."
+              : task.handoff.pick.reason === "evaluation"
+                ? "The model's suggestion is hidden on evaluation picks, so that it cannot sway you: pick a category below or press / to search."
+                : "No suggestion for this item: pick a category below or press / to search."
         }
       />
       <CardBody className="space-y-1.5">
@@ -96,6 +98,7 @@ export function ChoicesPanel({
 
 const SOURCE_NOTE: Record<NumberedChoice["source"], string> = {
   model: "",
+  suspect: "",
   neighbour: "similar item",
   recent: "you used recently",
 };

@@ -6,7 +6,7 @@ import type { HistoryEntry, Task } from "./review-types";
 
 export const MAX_CHOICES = 9;
 
-export type ChoiceSource = "model" | "neighbour" | "recent";
+export type ChoiceSource = "model" | "suspect" | "neighbour" | "recent";
 export type NumberedChoice = {
   /** The key that picks it: "1" … "9". */
   key: string;
@@ -57,6 +57,12 @@ export function numberedChoices(
   const audited = auditedLabel(task);
   const probOf = (id: number) => task.handoff.prediction?.top.find((t) => t.categoryId === id)?.prob ?? null;
   if (audited) add(audited.categoryId, audited.path, "model", probOf(audited.categoryId), true, audited.deleted);
+  // A suspected wrong label: the detector's suggestion, then the label as it stands (choosing it keeps it).
+  const suspect = task.handoff.suspect;
+  if (suspect) {
+    add(suspect.suggestedCategoryId, suspect.suggestedPath, "suspect", null, false, false);
+    add(suspect.givenCategoryId, suspect.givenPath, "suspect", null, false, false);
+  }
   task.handoff.prediction?.top.forEach((t, i) =>
     add(t.categoryId, t.path, "model", t.prob, !audited && i === 0, t.deleted),
   );
@@ -145,6 +151,24 @@ export function explainPick(task: Task): PickExplanation {
       tone: "accent",
     };
   }
+  if (pick.reason === "suspect") {
+    const s = task.handoff.suspect;
+    return {
+      label: "Suspected wrong label",
+      detail: s
+        ? `Labelled “${s.givenPath ?? "?"}”, but models that never saw this label say “${s.suggestedPath ?? "?"}”. Keep the label (choose it) or change it.`
+        : "Models that never saw this label disagree with it. Keep it or change it.",
+      tone: "warn",
+    };
+  }
+  if (pick.reason === "evaluation")
+    return {
+      label: "Evaluation",
+      detail: prediction
+        ? "Picked at random from the catalogue: your label measures the model and is never used to train it."
+        : "Picked at random from the catalogue: your label measures the model and is never used to train it. The model's suggestion is hidden so that it cannot sway you.",
+      tone: "accent",
+    };
   if (pick.reason === "overlap")
     return {
       label: "Second opinion",

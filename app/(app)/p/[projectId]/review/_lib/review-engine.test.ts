@@ -38,6 +38,7 @@ function handoff(id: number, opts: { top?: number[] } = {}): Handoff {
     },
     item: { id, externalId: `e${id}`, title: `Item ${id}`, description: null, attributes: {} },
     pick: { reason: "uncertain", strategy: "margin", score: 0.04 },
+    suspect: null,
     prediction: {
       modelVersionId: 1,
       confidence: 0.5,

@@ -4,7 +4,7 @@
  * server merges partial updates under a row lock, so a colleague's edit of
  * another field survives); bounds are the server's, its messages shown per field.
  */
-import { useMemo, useState, type FormEvent, type ReactNode } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { ErrorAlert } from "@/app/_components/ui/alert";
@@ -15,23 +15,11 @@ import { Field, Input, Select } from "@/app/_components/ui/form";
 import { useToast } from "@/app/_components/ui/toast";
 import { fieldIssues } from "@/app/_lib/errors";
 import { useTRPC } from "@/app/_lib/trpc/client";
-import type { RouterOutputs } from "@/app/_lib/trpc/types";
 import { coverageForTarget, fixed, pct, type CurvePoint } from "../../models/_lib/metrics";
 import { CoverageCurve } from "./coverage-curve";
-
-type Settings = RouterOutputs["projects"]["get"]["settings"];
-type NumericKey = Exclude<keyof Settings, "strategy" | "diversity">;
-const NUMERIC: NumericKey[] = [
-  "batchSize",
-  "precisionTarget",
-  "auditRate",
-  "overlapRate",
-  "leaseMinutes",
-  "retrainEveryLabels",
-  "retrainScheduleMinutes",
-  "activationMargin",
-  "hourlyCost",
-];
+import { GoldFields } from "./gold-fields";
+import { Section } from "./settings-section";
+import { buildPatch, toDraft, type Draft, type NumericKey, type Settings } from "./settings-draft";
 
 const STRATEGIES: { value: Settings["strategy"]; label: string }[] = [
   { value: "margin", label: "Margin (top two closest)" },
@@ -60,8 +48,7 @@ export function SettingsForm({
   const toast = useToast();
   const router = useRouter();
   const [saved, setSaved] = useState(initial);
-  const [draft, setDraft] = useState<Record<keyof Settings, string | boolean>>(() => toDraft(initial));
-  const [localErrors, setLocalErrors] = useState<Partial<Record<keyof Settings, string>>>({});
+  const [draft, setDraft] = useState<Draft>(() => toDraft(initial));
   const save = useMutation(
     trpc.projects.updateSettings.mutationOptions({
       onSuccess: (s) => {
@@ -78,17 +65,17 @@ export function SettingsForm({
       if (i.path[0] === "settings" && typeof i.path[1] === "string") out[i.path[1]] ??= i.message;
     return out;
   }, [save.error]);
-  const errorOf = (k: keyof Settings) => localErrors[k] ?? serverErrors[k];
-  const unplaced = save.error && Object.keys(serverErrors).length === 0 ? save.error : null;
-
   const target = Number(draft.precisionTarget);
+  // Checked as typed, with the server's rules: a bad value is refused at its field, before anything is sent.
   const patch = buildPatch(draft, saved);
-  const dirty = Object.keys(patch.values).length > 0 || Object.keys(patch.errors).length > 0;
+  const invalid = Object.keys(patch.errors).length > 0;
+  const errorOf = (k: keyof Settings) => patch.errors[k] ?? serverErrors[k];
+  const unplaced = save.error && Object.keys(serverErrors).length === 0 ? save.error : null;
+  const dirty = Object.keys(patch.values).length > 0 || invalid;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setLocalErrors(patch.errors);
-    if (Object.keys(patch.errors).length > 0 || Object.keys(patch.values).length === 0) return;
+    if (invalid || Object.keys(patch.values).length === 0) return;
     save.mutate({ projectId, settings: patch.values });
   };
   const set = (k: keyof Settings) => (v: string | boolean) => setDraft((d) => ({ ...d, [k]: v }));
@@ -227,11 +214,12 @@ export function SettingsForm({
             id="s-activationMargin"
             label="Activation margin"
             error={errorOf("activationMargin")}
-            hint={`A new version is activated automatically unless it loses more than ${pct(Number(draft.activationMargin))} gold accuracy.`}
+            hint={`A new version is activated automatically unless it loses more than ${pct(Number(draft.activationMargin))} accuracy against the active one, on gold (or, with no gold yet, on held-out items neither was trained on).`}
           >
             {num("activationMargin", { step: "0.005" })}
           </Field>
         </Section>
+        <GoldFields draft={draft} set={set} errorOf={errorOf} num={num} />
         <Section title="Cost" description="For the dashboard's cost per item.">
           <Field id="s-hourlyCost" label="Hourly cost of a reviewer" error={errorOf("hourlyCost")}>
             {num("hourlyCost", { step: "0.5", suffix: "per hour" })}
@@ -239,15 +227,19 @@ export function SettingsForm({
         </Section>
         {unplaced ? <ErrorAlert error={unplaced} title="Could not save the settings" /> : null}
         <div className="flex items-center gap-3">
-          <Button type="submit" variant="primary" busy={save.isPending} disabled={!dirty}>
+          <Button type="submit" variant="primary" busy={save.isPending} disabled={!dirty || invalid}>
             Save settings
           </Button>
+          {invalid ? (
+            <span className="text-xs text-danger" data-testid="settings-invalid">
+              Correct the fields marked above to save.
+            </span>
+          ) : null}
           {dirty ? (
             <Button
               variant="ghost"
               onClick={() => {
                 setDraft(toDraft(saved));
-                setLocalErrors({});
                 save.reset();
               }}
             >
@@ -311,36 +303,4 @@ function TargetPanel({ active, target }: { active: ActiveCurve; target: number }
       </CardBody>
     </Card>
   );
-}
-
-function Section({ title, description, children }: { title: string; description: string; children: ReactNode }) {
-  return (
-    <Card>
-      <CardHeader title={title} description={description} />
-      <CardBody className="space-y-4">{children}</CardBody>
-    </Card>
-  );
-}
-
-function toDraft(s: Settings): Record<keyof Settings, string | boolean> {
-  return {
-    ...Object.fromEntries(NUMERIC.map((k) => [k, String(s[k])])),
-    strategy: s.strategy,
-    diversity: s.diversity,
-  } as Record<keyof Settings, string | boolean>;
-}
-
-/** Changed fields as numbers; a field that is not a number is a local error (bounds are left to the server). */
-function buildPatch(draft: Record<keyof Settings, string | boolean>, saved: Settings) {
-  const values: Partial<Settings> = {};
-  const errors: Partial<Record<keyof Settings, string>> = {};
-  for (const k of NUMERIC) {
-    const raw = String(draft[k]).trim();
-    const n = Number(raw);
-    if (raw === "" || !Number.isFinite(n)) errors[k] = "Enter a number";
-    else if (n !== saved[k]) values[k] = n;
-  }
-  if (draft.strategy !== saved.strategy) values.strategy = draft.strategy as Settings["strategy"];
-  if (draft.diversity !== saved.diversity) values.diversity = Boolean(draft.diversity);
-  return { values, errors };
 }

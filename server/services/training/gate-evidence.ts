@@ -1,0 +1,67 @@
+/**
+ * What the activation gate compares the new and the active version on: items
+ * neither was trained on, scored by both. The gold set when it is big enough;
+ * else the audits (never trained on) and the new version's calibration
+ * hold-out items that the active version did not train on either: labelled
+ * after it was trained, or in its own hold-out (the split is a hash of item
+ * and version, so it can be recomputed).
+ */
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { modelVersions } from "@/db/schema";
+import { scoreLabelled, type LabelledItem } from "@/ml/evaluate-labelled";
+import type { Calibration, TrainedModel } from "@/ml";
+import { MIN_GATE_EVIDENCE, type GateEvidence, type LoadedVersion } from "@/server/services/models";
+import { itemShare, type Snapshot } from "./snapshot";
+import { CALIBRATION_SHARE, type SnapshotSplit } from "./split";
+
+type Scorer = { model: TrainedModel; calibration: Calibration; categoryIds: number[] };
+
+async function accuracyOn(v: Scorer, rows: LabelledItem[]): Promise<number> {
+  const scored = await scoreLabelled(v.model, v.calibration, rows, v.categoryIds);
+  return rows.length ? scored.filter((s) => s.correct).length / rows.length : 0;
+}
+
+async function trainedBy(db: Db, projectId: number, versionId: number) {
+  const [row] = await db
+    .select({ version: modelVersions.version, startedAt: modelVersions.startedAt })
+    .from(modelVersions)
+    .where(and(eq(modelVersions.id, versionId), eq(modelVersions.projectId, projectId)));
+  return row ?? null;
+}
+
+/** The held-out items neither version trained on, with the audits. */
+async function heldOutEvidence(
+  db: Db,
+  projectId: number,
+  active: LoadedVersion,
+  snap: Snapshot,
+  parts: SnapshotSplit,
+): Promise<LabelledItem[]> {
+  const meta = await trainedBy(db, projectId, active.versionId);
+  if (!meta?.startedAt) return snap.audits;
+  const gold = new Set(snap.gold.map((g) => g.itemId));
+  const startedAt = meta.startedAt;
+  const unseen = parts.calibration.filter((r) => {
+    if (gold.has(r.itemId)) return false;
+    const at = snap.labelledAt.get(r.itemId);
+    return (at !== undefined && at > startedAt) || itemShare(r.itemId, meta.version) < CALIBRATION_SHARE;
+  });
+  return [...unseen, ...snap.audits];
+}
+
+export async function gateEvidence(
+  db: Db,
+  p: { projectId: number; active: LoadedVersion | null; trained: Scorer; snap: Snapshot; parts: SnapshotSplit },
+): Promise<GateEvidence> {
+  if (!p.active) return { kind: "none", n: 0, newAccuracy: null, activeAccuracy: null };
+  const onGold = p.snap.gold.length >= MIN_GATE_EVIDENCE;
+  const rows = onGold ? p.snap.gold : await heldOutEvidence(db, p.projectId, p.active, p.snap, p.parts);
+  if (rows.length < MIN_GATE_EVIDENCE) return { kind: "none", n: rows.length, newAccuracy: null, activeAccuracy: null };
+  return {
+    kind: onGold ? "gold" : "held-out",
+    n: rows.length,
+    newAccuracy: await accuracyOn(p.trained, rows),
+    activeAccuracy: await accuracyOn(p.active, rows),
+  };
+}
