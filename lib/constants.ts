@@ -61,5 +61,7 @@ export const BATCH_LABEL_STATES = ["any", "unlabelled", "human", "auto", "import
  * Evaluation picks when the project leaves the rate automatic: this share of
  * queue slots while the gold set is smaller than the precision target needs,
  * then a maintenance share, so accuracy keeps being measured as the catalogue changes.
+ * Half while building: until a threshold is certified nothing is automated however
+ * good the model is, so gold, not training labels, is what the loop is short of.
  */
-export const EVALUATION_RATES = { building: 0.2, maintenance: 0.02 } as const;
+export const EVALUATION_RATES = { building: 0.5, maintenance: 0.02 } as const;
