@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PGlite as PGliteClient } from "@electric-sql/pglite";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -56,6 +57,37 @@ async function openPostgres(url: string, max: number): Promise<DbHandle> {
   };
 }
 
+/**
+ * LOUPE_SLOW_QUERY_MS: log every PGlite statement or transaction that held the database longer
+ * (PGlite runs on the caller's thread and serves one statement at a time, so this is how long
+ * everybody else waited; Postgres has log_min_duration_statement for the same question).
+ */
+function logSlowStatements(client: PGliteClient, slowMs: number): void {
+  const timed =
+    <A extends unknown[], R>(what: string, fn: (...a: A) => Promise<R>, text: (...a: A) => string) =>
+    async (...a: A): Promise<R> => {
+      const label = text(...a);
+      const t0 = performance.now();
+      try {
+        return await fn(...a);
+      } finally {
+        const ms = performance.now() - t0;
+        if (ms >= slowMs)
+          console.warn(`[pglite slow ${what}] ${Math.round(ms)} ms: ${label.replace(/\s+/g, " ").slice(0, 300)}`);
+      }
+    };
+  client.query = timed("query", client.query.bind(client), (q) => String(q)) as typeof client.query;
+  client.exec = timed("exec", client.exec.bind(client), (q) => String(q)) as typeof client.exec;
+  const transaction = client.transaction.bind(client) as (cb: (tx: unknown) => Promise<unknown>) => Promise<unknown>;
+  client.transaction = timed("transaction", transaction, () =>
+    (new Error().stack ?? "")
+      .split("\n")
+      .slice(4, 9)
+      .map((l) => l.trim())
+      .join(" < "),
+  ) as typeof client.transaction;
+}
+
 /** dataDir undefined or "memory://" = in-memory database (tests). */
 async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
@@ -65,6 +97,8 @@ async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
   if (!inMemory) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
   const client = inMemory ? new PGlite() : new PGlite(path.resolve(dataDir));
   await client.waitReady;
+  const slowMs = Number(process.env.LOUPE_SLOW_QUERY_MS ?? "");
+  if (slowMs > 0) logSlowStatements(client, slowMs);
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
     db,

@@ -4,6 +4,7 @@ import { type FeatureConfig, type SparseBatch, type TextInput, batchSize, featur
 import { type Head } from "./head";
 import { type Calibration, IDENTITY_CALIBRATION, type Prediction, predictionsFromLogits } from "./prediction";
 import type { Thresholds } from "./thresholds";
+import { timeSlicer } from "./time-slice";
 
 export type ModelConfig = {
   features: FeatureConfig;
@@ -65,9 +66,11 @@ export class TrainedModel {
   }
 
   async predict(inputs: readonly TextInput[], opts: PredictOptions = {}): Promise<Prediction[]> {
-    const bs = opts.batchSize ?? 2048;
+    const bs = opts.batchSize ?? 1024;
     const out: Prediction[] = [];
+    const slice = timeSlicer();
     for (let s = 0; s < inputs.length; s += bs) {
+      await slice();
       const feats = featurize(inputs.slice(s, s + bs), this.config.features);
       for (const p of this.predictFeatures(feats, opts)) out.push(p);
     }

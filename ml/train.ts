@@ -12,6 +12,7 @@ import {
 import { Head, type WeightBlob, headTrainStep } from "./head";
 import { type ModelConfig, TrainedModel, type TrainingFigures } from "./model";
 import { createRng, permutation, type Rng } from "./rng";
+import { timeSlicer } from "./time-slice";
 
 export type TrainProgress = { phase: string; epoch: number; epochs: number; loss: number; valAccuracy?: number };
 
@@ -233,7 +234,7 @@ async function epochLoop(a: LoopArgs): Promise<LoopState> {
   const plan = epochPlan(a.trainLabels.length, a.o);
   for (let epoch = 1; epoch <= plan.epochs; epoch++) {
     a.signal?.throwIfAborted();
-    s.lastLoss = runEpoch(a);
+    s.lastLoss = await runEpoch(a);
     s.epochsRun = epoch;
     if (epoch % plan.every !== 0 && epoch !== plan.epochs) continue;
     let valAccuracy: number | undefined;
@@ -262,12 +263,14 @@ async function epochLoop(a: LoopArgs): Promise<LoopState> {
   return s;
 }
 
-function runEpoch(a: LoopArgs): number {
+async function runEpoch(a: LoopArgs): Promise<number> {
   const n = a.trainLabels.length;
   const order = permutation(n, a.rng);
+  const slice = timeSlicer();
   let lossSum = 0;
   let batches = 0;
   for (let s = 0; s < n; s += a.o.batchSize) {
+    await slice();
     const idx = order.subarray(s, Math.min(n, s + a.o.batchSize));
     const part = selectRows(a.trainFeats, idx);
     const bag = a.table.bag(part);

@@ -14,21 +14,37 @@ export class TrpcError extends Error {
 
 export type Session = { cookie: string; clientIp: string };
 
+/** A mutation (POST). */
 export async function call<T>(
   base: string,
   proc: string,
   input: unknown,
   s: Partial<Session> = {},
 ): Promise<{ data: T; setCookie: string | null }> {
+  const res = await fetch(`${base}/api/trpc/${proc}`, {
+    method: "POST",
+    headers: headersFor(s),
+    body: JSON.stringify({ json: input }),
+  });
+  return answer<T>(res);
+}
+
+/** A query (GET, input in the URL). */
+export async function query<T>(base: string, proc: string, input: unknown, s: Partial<Session> = {}): Promise<T> {
+  const url = `${base}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+  const res = await fetch(url, { headers: headersFor(s) });
+  return (await answer<T>(res)).data;
+}
+
+function headersFor(s: Partial<Session>): Record<string, string> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (s.cookie) headers.cookie = s.cookie;
   // One address per simulated person, as a proxy would forward it (login throttling is per address).
   if (s.clientIp) headers["x-forwarded-for"] = s.clientIp;
-  const res = await fetch(`${base}/api/trpc/${proc}`, {
-    method: "POST",
-    headers,
-    body: JSON.stringify({ json: input }),
-  });
+  return headers;
+}
+
+async function answer<T>(res: Response): Promise<{ data: T; setCookie: string | null }> {
   const text = await res.text();
   let body: { result?: { data?: { json?: T } }; error?: { json?: { message?: string; data?: { code?: string } } } };
   try {

@@ -17,6 +17,7 @@ import { importRowsInTx, type ImportResult } from "@/server/services/imports";
 import { ensureCategories } from "@/server/services/imports";
 import { DEFAULT_SETTINGS } from "@/server/services/projects";
 import { generatePassword, MIN_PASSWORD_LENGTH } from "@/server/services/users";
+import { refreshStatistics } from "@/db/statistics";
 
 export const DEMO_SLUG = "demo";
 export const DEMO_NAME = "Demo catalogue";
@@ -63,7 +64,7 @@ export async function seedDemoProject(db: Db, opts: SeedDemoOptions = {}): Promi
     }),
   );
   const catalogue = generateCatalogue({ seed: opts.seed, poolSize: opts.poolSize, testSize: opts.testSize });
-  return db.transaction(async (tx) => {
+  const seeded: SeedDemoResult = await db.transaction(async (tx): Promise<SeedDemoResult> => {
     const [project] = await tx
       .insert(projects)
       .values({
@@ -99,6 +100,8 @@ export async function seedDemoProject(db: Db, opts: SeedDemoOptions = {}): Promi
     );
     return { created: true, projectId: project.id, users: created, import: result };
   });
+  await refreshStatistics(db);
+  return seeded;
 }
 
 async function demoProjectId(db: DbOrTx): Promise<number | null> {

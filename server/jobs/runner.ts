@@ -4,6 +4,7 @@
  */
 import type PgBoss from "pg-boss";
 import type { DbHandle } from "@/db/client";
+import { refreshStatistics } from "@/db/statistics";
 import { createBoss } from "./boss";
 import { setJobSender, type JobSender } from "./dispatch";
 import { handleLabelErrors, handleRecalibrate, handleScore, handleTrain } from "./handlers";
@@ -34,16 +35,23 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
   };
   setJobSender(sender);
   const polling = { pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2, batchSize: 1 };
+  // Every job writes in bulk (predictions, auto labels, suspects, versions): the planner must see it at once.
+  const thenRefresh = async <T>(work: Promise<T>): Promise<T> => {
+    const result = await work;
+    await refreshStatistics(db).catch((err) => console.error("[worker] refreshing statistics:", err));
+    return result;
+  };
+  await refreshStatistics(db);
   await boss.work(
     QUEUE_NAMES.train,
     polling,
-    async ([job]) => job && handleTrain(db, job, { epochs: o.epochs, stopSignal: stop.signal }),
+    async ([job]) => job && thenRefresh(handleTrain(db, job, { epochs: o.epochs, stopSignal: stop.signal })),
   );
-  await boss.work(QUEUE_NAMES.recalibrate, polling, async ([job]) => job && handleRecalibrate(db, job));
+  await boss.work(QUEUE_NAMES.recalibrate, polling, async ([job]) => job && thenRefresh(handleRecalibrate(db, job)));
   await boss.work(
     QUEUE_NAMES.labelErrors,
     polling,
-    async ([job]) => job && handleLabelErrors(db, job, { epochs: o.epochs, stopSignal: stop.signal }),
+    async ([job]) => job && thenRefresh(handleLabelErrors(db, job, { epochs: o.epochs, stopSignal: stop.signal })),
   );
   for (let i = 0; i < (o.scoreWorkers ?? 1); i++) {
     // pg-boss waits out the polling interval after every fetch; a rescore is a run of short range
@@ -53,13 +61,13 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
     // eslint-disable-next-line prefer-const
     id = await boss.work(QUEUE_NAMES.score, polling, async ([job]) => {
       if (!job) return;
-      const res = await handleScore(db, job);
+      const res = await thenRefresh(handleScore(db, job));
       if (id) boss.notifyWorker(id);
       return res;
     });
     scoreWorkerIds.push(id);
   }
-  const tick = () => runTick(db, boss, o.tick);
+  const tick = () => thenRefresh(runTick(db, boss, o.tick));
   await boss.work(QUEUE_NAMES.tick, polling, async () => tick());
   if (o.schedule ?? true) await boss.schedule(QUEUE_NAMES.tick, "* * * * *", {}, { singletonKey: "tick" });
   return {

@@ -4,10 +4,10 @@
  */
 import { and, asc, desc, eq, gte, isNull, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { annotations, categories, labels, labelSuspects, modelVersions, predictions, projects } from "@/db/schema";
+import { categories, labels, labelSuspects, modelVersions, predictions, projects } from "@/db/schema";
 import { NotFoundError } from "@/server/errors";
 import { tableAs } from "@/db/sql";
-import { disputedLabel } from "@/server/services/labels";
+import { awaitingAudit as awaitingAuditLabel, disputedLabel } from "@/server/services/labels";
 import type { BATCH_LABEL_STATES, BATCH_REASONS, BATCH_SORTS } from "@/lib/constants";
 
 export type BatchSort = (typeof BATCH_SORTS)[number];
@@ -49,17 +49,16 @@ export async function assertCategoryInProject(db: DbOrTx, projectId: number, cat
 }
 
 /**
- * An auto label nobody has audited since it was set (the queue's audit
- * candidates, plus those an annotator holds for audit right now).
- * Needs `labels` joined on the prediction's item.
+ * An auto label in the audit sample that nobody has audited since it was set:
+ * what the queue serves as audits (labels/audit-sample-sql.ts). Needs `labels`
+ * joined on the prediction's item.
  */
-export function awaitingAudit(projectId: number): SQL<boolean> {
-  const au = tableAs(annotations, "au");
-  return sql<boolean>`(${labels.source} = 'auto' and not exists (
-    select 1 from ${au.from}
-    where ${au.t.projectId} = ${projectId} and ${au.t.itemId} = ${predictions.itemId} and ${au.t.reason} = 'audit'
-      and ${au.t.action} in ('accept', 'correct', 'reject') and ${au.t.createdAt} >= ${labels.updatedAt}
-  ))`;
+export function awaitingAudit(projectId: number, auditRate: number): SQL<boolean> {
+  return awaitingAuditLabel(
+    projectId,
+    { source: labels.source, updatedAt: labels.updatedAt, itemId: labels.itemId },
+    auditRate,
+  );
 }
 
 /**
@@ -85,7 +84,7 @@ export function suspected(projectId: number): SQL<boolean> {
 }
 
 /** Where clauses over predictions ⋈ items ⋈ labels (left). */
-export function filterClauses(projectId: number, versionId: number, f: BatchFilters): SQL[] {
+export function filterClauses(projectId: number, versionId: number, f: BatchFilters, auditRate: number): SQL[] {
   const where: (SQL | undefined)[] = [
     eq(predictions.modelVersionId, versionId),
     eq(predictions.projectId, projectId),
@@ -95,7 +94,7 @@ export function filterClauses(projectId: number, versionId: number, f: BatchFilt
   ];
   if (f.reason === "uncertain") where.push(isNull(labels.itemId));
   if (f.reason === "auto_accepted") where.push(eq(labels.source, "auto"));
-  if (f.reason === "audit") where.push(awaitingAudit(projectId));
+  if (f.reason === "audit") where.push(awaitingAudit(projectId, auditRate));
   if (f.reason === "disputed") where.push(disputed(projectId));
   if (f.reason === "suspect") where.push(suspected(projectId));
   if (f.labelState === "unlabelled") where.push(isNull(labels.itemId));

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { annotations, leases, predictions } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { annotations, leases, predictions, projects } from "@/db/schema";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
-import { addMember, callerFor, makeProject, makeUser } from "@/test/factories";
+import { addMember, callerFor, makeProject, makeUser, TEST_SETTINGS } from "@/test/factories";
 import { insertItems, setLabel } from "@/server/routers/__tests__/fixtures";
 import { activateVersion } from "@/test/batch-fixtures";
 
@@ -24,6 +25,11 @@ describe.each(dbTargets())("batch grid filters and sorting on $name", (target) =
     const other = await makeUser(h.db, { name: "Otto Other" });
     const made = await makeProject(h.db);
     projectId = made.project.id;
+    // Every auto label in the audit sample: which ones a lower rate draws is audit-sample.test.ts's subject.
+    await h.db
+      .update(projects)
+      .set({ settings: { ...TEST_SETTINGS, auditRate: 1 } })
+      .where(eq(projects.id, projectId));
     cats = made.categories;
     await addMember(h.db, projectId, reviewer.id, "reviewer");
     await addMember(h.db, projectId, other.id, "annotator");

@@ -20,6 +20,7 @@ import {
   sortValue,
 } from "./filters-sql";
 import { standingSecondOpinion } from "@/server/services/labels";
+import { getProjectSettings } from "@/server/services/projects";
 import { suspicionsOf, type Suspicion } from "./suspects";
 
 /** Counting stops here: an exact count of 100k rows per filter change is not worth its cost. */
@@ -72,9 +73,10 @@ export async function listBatch(db: Db, p: ListBatchInput): Promise<BatchPage> {
   const version = await activeVersion(db, p.projectId);
   if (!version)
     return { modelVersion: null, items: [], nextCursor: null, total: p.cursor ? null : { count: 0, capped: false } };
+  const { auditRate } = await getProjectSettings(db, { projectId: p.projectId });
   const [rows, total] = await Promise.all([
-    pageRows(db, p, version.id),
-    p.cursor ? null : cappedCount(db, p, version.id),
+    pageRows(db, p, version.id, auditRate),
+    p.cursor ? null : cappedCount(db, p, version.id, auditRate),
   ]);
   const more = rows.length > p.limit;
   const page = more ? rows.slice(0, p.limit) : rows;
@@ -93,8 +95,8 @@ export async function listBatch(db: Db, p: ListBatchInput): Promise<BatchPage> {
   };
 }
 
-function pageRows(db: Db, p: ListBatchInput, versionId: number) {
-  const where = filterClauses(p.projectId, versionId, p);
+function pageRows(db: Db, p: ListBatchInput, versionId: number, auditRate: number) {
+  const where = filterClauses(p.projectId, versionId, p, auditRate);
   if (p.cursor) where.push(afterCursor(p.sort, p.cursor));
   return db
     .select({
@@ -108,7 +110,7 @@ function pageRows(db: Db, p: ListBatchInput, versionId: number) {
       labelItemId: labels.itemId,
       labelCategoryId: labels.categoryId,
       labelSource: labels.source,
-      awaitingAudit: sql<boolean>`coalesce(${awaitingAudit(p.projectId)}, false)`.mapWith(Boolean),
+      awaitingAudit: sql<boolean>`coalesce(${awaitingAudit(p.projectId, auditRate)}, false)`.mapWith(Boolean),
       heldBy: users.name,
     })
     .from(predictions)
@@ -131,13 +133,18 @@ function pageRows(db: Db, p: ListBatchInput, versionId: number) {
 
 type PageRow = Awaited<ReturnType<typeof pageRows>>[number];
 
-async function cappedCount(db: Db, p: ListBatchInput, versionId: number): Promise<{ count: number; capped: boolean }> {
+async function cappedCount(
+  db: Db,
+  p: ListBatchInput,
+  versionId: number,
+  auditRate: number,
+): Promise<{ count: number; capped: boolean }> {
   const matching = db
     .select({ one: sql`1`.as("one") })
     .from(predictions)
     .innerJoin(items, and(eq(items.id, predictions.itemId), eq(items.projectId, p.projectId), eq(items.split, "pool")))
     .leftJoin(labels, and(eq(labels.itemId, predictions.itemId), eq(labels.projectId, p.projectId)))
-    .where(and(...filterClauses(p.projectId, versionId, p)))
+    .where(and(...filterClauses(p.projectId, versionId, p, auditRate)))
     .limit(COUNT_CAP + 1)
     .as("matching");
   const [r] = await db.select({ n: count() }).from(matching);

@@ -8,6 +8,7 @@ import { returned } from "@/db/rows";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { imports, projects } from "@/db/schema";
+import { refreshStatistics } from "@/db/statistics";
 import { parseImportStream, type ImportFormat, type ImportRow, type ImportSource } from "./parse";
 import { IMPORT_LIMITS } from "@/lib/constants";
 import { NotFoundError } from "@/server/errors";
@@ -55,7 +56,8 @@ export async function importItems(db: Db, p: ImportItemsInput): Promise<ImportRe
       });
       return importRowsInTx(tx, p, rows, started);
     });
-    await refreshPlannerStatistics(db, result.created);
+    // A bulk load leaves the planner guessing (the queue query took 25 s on 5k fresh rows before statistics).
+    await refreshStatistics(db);
     return result;
   } catch (err) {
     const rejection = toImportRejection(err);
@@ -63,15 +65,6 @@ export async function importItems(db: Db, p: ImportItemsInput): Promise<ImportRe
     await logRefusedRun(db, p, rejection.errors);
     throw rejection;
   }
-}
-
-/**
- * A bulk load leaves the planner guessing (the queue query took 25 s on 5k
- * fresh rows before statistics, 0.2 s after); autovacuum would get there later.
- */
-export async function refreshPlannerStatistics(db: Db, createdRows: number): Promise<void> {
-  if (createdRows < 1000) return;
-  await db.execute(sql`analyze items, labels, categories`);
 }
 
 /**

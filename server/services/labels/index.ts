@@ -6,6 +6,7 @@ export { lockLabels, restoreLabel, snapshotOf } from "./current";
 export type { CurrentLabel } from "./current";
 export { LABEL_PRECEDENCE, mayReplace } from "./precedence";
 export type { LabelSource } from "./precedence";
+export { awaitingAudit, sampledForAudit } from "./audit-sample-sql";
 export { disputedLabel, secondOpinionGiven, standingSecondOpinion } from "./second-opinion-sql";
 export { applyAutoLabels, revokeVersionAutoLabels } from "./write-auto";
 export type { AutoLabelRange } from "./write-auto";

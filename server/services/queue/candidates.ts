@@ -11,7 +11,7 @@ import { annotations, items, labels, predictions } from "@/db/schema";
 import { tableAs } from "@/db/sql";
 import type { ColdStartCandidate, ReviewCandidate, Strategy } from "./picking";
 import { isMarked, scoreColumn, type LowWaterMark } from "./low-water";
-import { secondOpinionGiven } from "@/server/services/labels";
+import { awaitingAudit, secondOpinionGiven } from "@/server/services/labels";
 import { liveLease, openForUser, randomKey, skippedBy, walkFromPivot } from "./open-items-sql";
 
 export type CandidateQuery = {
@@ -148,17 +148,17 @@ async function sampleLabelled(
 }
 
 /**
- * Auto-accepted items nobody has checked since the label was set: a person
- * confirming or correcting one is what measures the auto-accept precision.
+ * Auto-accepted items in the audit sample (drawn at the project's audit rate)
+ * that nobody has checked since the label was set: a person confirming or
+ * correcting one is what measures the auto-accept precision.
  */
-export function auditCandidates(tx: DbOrTx, q: CandidateQuery): Promise<number[]> {
-  const au = tableAs(annotations, "au");
-  const audited = sql`exists (
-    select 1 from ${au.from}
-    where ${au.t.projectId} = ${q.projectId} and ${au.t.itemId} = ${items.id} and ${au.t.reason} = 'audit'
-      and ${au.t.action} in ('accept', 'correct', 'reject') and ${au.t.createdAt} >= ${labels.updatedAt}
-  )`;
-  return sampleLabelled(tx, q, "auto", [sql`not ${skippedBy(q.projectId, q.userId)}`, sql`not ${audited}`]);
+export function auditCandidates(tx: DbOrTx, q: CandidateQuery, auditRate: number): Promise<number[]> {
+  const waiting = awaitingAudit(
+    q.projectId,
+    { source: labels.source, updatedAt: labels.updatedAt, itemId: items.id },
+    auditRate,
+  );
+  return sampleLabelled(tx, q, "auto", [sql`not ${skippedBy(q.projectId, q.userId)}`, waiting]);
 }
 
 /**

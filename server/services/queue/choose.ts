@@ -47,7 +47,11 @@ export async function choosePicks(tx: DbOrTx, p: ChooseParams): Promise<Pick[]> 
   const audits = countAuditSlots(p.want, project.settings.auditRate, p.rng);
   const picks: Pick[] = [];
   if (audits > 0) {
-    const ids = await auditCandidates(tx, { ...base, limit: audits, seed: seedFrom(p.rng), excludeIds: p.excludeIds });
+    const ids = await auditCandidates(
+      tx,
+      { ...base, limit: audits, seed: seedFrom(p.rng), excludeIds: p.excludeIds },
+      project.settings.auditRate,
+    );
     for (const id of ids) picks.push({ itemId: id, reason: "audit", score: null });
   }
   const excludeIds = () => [...p.excludeIds, ...picks.map((x) => x.itemId)];

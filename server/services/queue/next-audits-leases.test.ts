@@ -50,8 +50,8 @@ describe.each(dbTargets())("queue audits, status and leases on $name", (target) 
     return { ...s, items: its, mv, marginOf: new Map(its.map((it, i) => [it.id, margins[i]!])) };
   }
 
-  it("audits: with probability auditRate a slot is an unaudited auto-accepted item, deterministic under a seed", async () => {
-    const p = await modelProject(8, { auditRate: 0.5 });
+  it("audits: with probability auditRate a slot is an unaudited auto-accepted item of the audit sample (all of them at rate 1), deterministic under a seed", async () => {
+    const p = await modelProject(8, { auditRate: 1 });
     const autos = p.items.slice(0, 3);
     // Auto-labelled as Speakers by an earlier model; the active one would say Headphones.
     for (const it of autos)

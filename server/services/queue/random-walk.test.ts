@@ -107,7 +107,7 @@ describe.each(dbTargets())("queue random walk on $name", (target) => {
       await setLabel(h.db, { projectId: s.project.id, itemId: id, categoryId: s.categories[1]!.id, source: "auto" });
     const keys = await keysOf(its.map((it) => it.id));
     const audit = (seed: number, limit: number) =>
-      auditCandidates(h.db, { projectId: s.project.id, userId: s.users[0]!.id, limit, seed, excludeIds: [] });
+      auditCandidates(h.db, { projectId: s.project.id, userId: s.users[0]!.id, limit, seed, excludeIds: [] }, 1);
     for (const seed of [5, 777_777_777, 2_100_000_000])
       expect(await audit(seed, 4)).toEqual(expected(keys, autos, seed, 4));
     const all = await audit(42, 100);
