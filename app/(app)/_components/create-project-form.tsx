@@ -14,21 +14,10 @@ import { Button } from "@/app/_components/ui/button";
 import { Card, CardHeader } from "@/app/_components/ui/card";
 import { Field, Input } from "@/app/_components/ui/form";
 import { projectHref } from "@/app/_lib/project-sections";
+import { slugFrom } from "../_lib/slug";
 
 const DEFAULT_TARGET_PCT = "98";
 const DEFAULT_RETRAIN = "200";
-
-/** "Fresh Produce (EU)" → "fresh-produce-eu": the slug rule of projects.create. */
-export function slugFrom(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 64)
-    .replace(/-+$/, "");
-}
 
 export function CreateProjectForm({ startOpen = false }: { startOpen?: boolean }) {
   const trpc = useTRPC();

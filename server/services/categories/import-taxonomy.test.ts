@@ -37,6 +37,9 @@ describe("parseTaxonomy", () => {
       { line: 4, message: expect.stringMatching(/^must be at most 500 characters in "A > x+…"$/) },
       { line: 5, message: '"A > B" is already on line 1' },
     ]);
+    expect(parseTaxonomy("Fine\nBad\u0000name\n", "text").errors).toEqual([
+      { line: 2, message: "contains a NUL character (U+0000)" },
+    ]);
     expect(parseTaxonomy("level1,level2\nA,\n,B\n", "csv").errors).toEqual([
       { line: 3, message: 'empty path segment in " > B"' },
     ]);
@@ -146,8 +149,14 @@ describe.each(dbTargets())("categories.import on $name", (target) => {
     expect(await paths(other.projectId)).toEqual(["Dairy", "Produce > Fruits"]);
   });
 
-  it("refuses an over-large file at the input", async () => {
+  it("refuses an over-large file or a NUL character with a clear error, never an internal one", async () => {
     const { projectId, api } = await setup();
+    await expect(
+      api.categories.import({ projectId, text: "Frozen\nBad\u0000name", format: "text", dryRun: false }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: "Nothing imported: line 2: contains a NUL character (U+0000)",
+    });
     await expect(
       api.categories.import({ projectId, text: "x".repeat(1024 * 1024 + 1), format: "text", dryRun: true }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });

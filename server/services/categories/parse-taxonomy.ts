@@ -24,6 +24,11 @@ export function parseTaxonomy(text: string, format: TaxonomyFormat): ParsedTaxon
   const errors: TaxonomyLineError[] = [];
   const firstLine = new Map<string, number>();
   for (const r of raw.lines) {
+    // Postgres text cannot hold U+0000: refused here with its line rather than failing the whole statement.
+    if (r.path.includes("\u0000")) {
+      errors.push({ line: r.line, message: "contains a NUL character (U+0000)" });
+      continue;
+    }
     const n = normaliseCategoryPath(r.path);
     if (!n.ok) {
       errors.push({ line: r.line, message: `${n.message} in "${clip(r.path)}"` });
