@@ -64,6 +64,10 @@ describe.skipIf(!env.ready)("the first hour in a real browser", () => {
     await page.getByRole("button", { name: "Import 3 categories" }).click();
     await expectText(page.getByRole("status").filter({ hasText: "Imported" }), "Imported 3 categories");
     await expectText(page.getByRole("heading", { name: /categories$/ }), "3 categories");
+    // The same file again: everything is already there, nothing to write.
+    await taxonomyFile.setInputFiles(file("taxonomy.csv", csv, "text/csv"));
+    await expectText(preview, "0 new, 0 restored, 3 already here");
+    expect(await page.getByRole("button", { name: "Nothing new to import" }).isDisabled()).toBe(true);
 
     await page.goto(`/p/${projectId}`);
     await expectNextStep(page, "items");
