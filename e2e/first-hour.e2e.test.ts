@@ -61,6 +61,11 @@ describe.skipIf(!env.ready)("the first hour in a real browser", () => {
     const preview = page.getByTestId("taxonomy-preview");
     await expectText(preview, "3 new, 0 restored, 0 already here");
     await expectText(preview, "Produce > Fresh vegetables");
+    const parents = page.getByLabel(/Also create each parent path/);
+    await parents.check();
+    await expectText(preview, "5 new, 0 restored, 0 already here");
+    await parents.uncheck();
+    await expectText(preview, "3 new, 0 restored, 0 already here");
     await page.getByRole("button", { name: "Import 3 categories" }).click();
     await expectText(page.getByRole("status").filter({ hasText: "Imported" }), "Imported 3 categories");
     await expectText(page.getByRole("heading", { name: /categories$/ }), "3 categories");

@@ -22,6 +22,8 @@ export const CategoriesImportInput = z.object({
   projectId: ProjectId,
   text: z.string().max(1024 * 1024, "The file is over 1 MB: a taxonomy is at most a few thousand paths"),
   format: z.enum(["text", "csv"]),
+  /** Also create every parent path ("A", "A > B" for "A > B > C") as a category of its own. */
+  parents: z.boolean().default(false),
   /** true: only say what the import would do, and which lines it refuses. */
   dryRun: z.boolean(),
 });

@@ -45,6 +45,24 @@ describe("parseTaxonomy", () => {
     ]);
   });
 
+  it("adds every parent path when asked, once, without calling a listed parent a duplicate", () => {
+    const text = "Produce > Fruits > Apples\nProduce > Fruits\nProduce > Herbs\n";
+    expect(parseTaxonomy(text, "text").paths.map((p) => p.path)).toEqual([
+      "Produce > Fruits > Apples",
+      "Produce > Fruits",
+      "Produce > Herbs",
+    ]);
+    expect(parseTaxonomy(text, "text", { parents: true })).toEqual({
+      paths: [
+        { line: 1, path: "Produce" },
+        { line: 1, path: "Produce > Fruits" },
+        { line: 1, path: "Produce > Fruits > Apples" },
+        { line: 3, path: "Produce > Herbs" },
+      ],
+      errors: [],
+    });
+  });
+
   it("says so when there is nothing to import, or the CSV cannot be read", () => {
     expect(parseTaxonomy("\n \n", "text").errors).toEqual([{ line: 0, message: "The file has no categories" }]);
     expect(parseTaxonomy('path\n"unclosed\n', "csv").errors[0]?.message).toMatch(/^Not valid CSV/);
@@ -101,6 +119,26 @@ describe.each(dbTargets())("categories.import on $name", (target) => {
     const again = await api.categories.import({ projectId, text: file, format: "text", dryRun: false });
     expect(again).toMatchObject({ create: [], restore: [], kept: 4, applied: true });
     expect(await paths(projectId)).toHaveLength(4);
+  });
+
+  it("creates the parent paths too when asked, keeping those already there", async () => {
+    const { projectId, api } = await setup();
+    const r = await api.categories.import({
+      projectId,
+      text: "Produce > Fruits > Citrus\nBakery > Bread",
+      format: "text",
+      parents: true,
+      dryRun: false,
+    });
+    expect(r).toMatchObject({ create: ["Produce", "Produce > Fruits > Citrus", "Bakery", "Bakery > Bread"], kept: 1 });
+    expect(await paths(projectId)).toEqual([
+      "Bakery",
+      "Bakery > Bread",
+      "Dairy",
+      "Produce",
+      "Produce > Fruits",
+      "Produce > Fruits > Citrus",
+    ]);
   });
 
   it("brings back a removed category with its old id", async () => {

@@ -16,6 +16,8 @@ export type ImportTaxonomyInput = {
   actorId: number;
   text: string;
   format: TaxonomyFormat;
+  /** Also create every parent path of each line as a category of its own. */
+  parents?: boolean;
   dryRun: boolean;
 };
 
@@ -31,7 +33,7 @@ export type TaxonomyPlan = {
 };
 
 export async function importTaxonomy(db: Db, p: ImportTaxonomyInput): Promise<TaxonomyPlan> {
-  const parsed = parseTaxonomy(p.text, p.format);
+  const parsed = parseTaxonomy(p.text, p.format, { parents: p.parents ?? false });
   if (p.dryRun || parsed.errors.length > 0) {
     const plan = { ...(await planFor(db, p.projectId, parsed.paths)), errors: parsed.errors, applied: false };
     if (p.dryRun) return plan;

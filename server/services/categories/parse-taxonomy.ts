@@ -17,12 +17,24 @@ export type ParsedTaxonomy = { paths: TaxonomyLine[]; errors: TaxonomyLineError[
 export const MAX_TAXONOMY_PATHS = 5_000;
 const MAX_ERRORS = 100;
 
-export function parseTaxonomy(text: string, format: TaxonomyFormat): ParsedTaxonomy {
+/**
+ * `parents`: also list every ancestor of a path ("A" and "A > B" for "A > B > C"),
+ * for taxonomies whose inner levels are categories too. Off by default: items
+ * are labelled with leaves, and a parent nobody labels is one more class the
+ * model and the review picker carry.
+ */
+export function parseTaxonomy(text: string, format: TaxonomyFormat, opts: { parents?: boolean } = {}): ParsedTaxonomy {
   const raw = format === "csv" ? csvPaths(text) : textPaths(text);
   if ("error" in raw) return { paths: [], errors: [raw.error] };
   const paths: TaxonomyLine[] = [];
   const errors: TaxonomyLineError[] = [];
-  const firstLine = new Map<string, number>();
+  const listed = new Map<string, number>();
+  const included = new Set<string>();
+  const include = (line: number, path: string) => {
+    if (included.has(path)) return;
+    included.add(path);
+    paths.push({ line, path });
+  };
   for (const r of raw.lines) {
     // Postgres text cannot hold U+0000: refused here with its line rather than failing the whole statement.
     if (r.path.includes("\u0000")) {
@@ -34,13 +46,17 @@ export function parseTaxonomy(text: string, format: TaxonomyFormat): ParsedTaxon
       errors.push({ line: r.line, message: `${n.message} in "${clip(r.path)}"` });
       continue;
     }
-    const seen = firstLine.get(n.path);
+    const seen = listed.get(n.path);
     if (seen !== undefined) {
       errors.push({ line: r.line, message: `"${clip(n.path)}" is already on line ${seen}` });
       continue;
     }
-    firstLine.set(n.path, r.line);
-    paths.push({ line: r.line, path: n.path });
+    listed.set(n.path, r.line);
+    if (opts.parents) {
+      const segments = n.path.split(" > ");
+      for (let k = 1; k < segments.length; k++) include(r.line, segments.slice(0, k).join(" > "));
+    }
+    include(r.line, n.path);
   }
   if (paths.length > MAX_TAXONOMY_PATHS)
     errors.unshift({ line: 0, message: `${paths.length} categories: at most ${MAX_TAXONOMY_PATHS} in one file` });

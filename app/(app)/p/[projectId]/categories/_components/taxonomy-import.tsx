@@ -28,6 +28,7 @@ export function TaxonomyImport({ projectId }: { projectId: number }) {
   const inputRef = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<Loaded | null>(null);
   const [readError, setReadError] = useState<string | null>(null);
+  const [parents, setParents] = useState(false);
   const preview = useMutation(trpc.categories.import.mutationOptions());
   const apply = useMutation(
     trpc.categories.import.mutationOptions({
@@ -42,6 +43,11 @@ export function TaxonomyImport({ projectId }: { projectId: number }) {
     }),
   );
 
+  function previewWith(loaded: Loaded, withParents: boolean) {
+    apply.reset();
+    preview.mutate({ projectId, text: loaded.text, format: loaded.format, parents: withParents, dryRun: true });
+  }
+
   async function choose(f: File | undefined) {
     preview.reset();
     apply.reset();
@@ -51,7 +57,7 @@ export function TaxonomyImport({ projectId }: { projectId: number }) {
     if (f.size > MAX_BYTES) return setReadError("This file is over 1 MB: a taxonomy is at most a few thousand paths.");
     const loaded: Loaded = { name: f.name, text: await f.text(), format: /\.csv$/i.test(f.name) ? "csv" : "text" };
     setFile(loaded);
-    preview.mutate({ projectId, text: loaded.text, format: loaded.format, dryRun: true });
+    previewWith(loaded, parents);
   }
 
   const plan = preview.data;
@@ -74,6 +80,19 @@ export function TaxonomyImport({ projectId }: { projectId: number }) {
             className="block w-full text-sm file:mr-3 file:rounded-md file:border file:border-line-strong file:bg-surface file:px-3 file:py-1 file:text-sm"
           />
         </Field>
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            checked={parents}
+            disabled={apply.isPending}
+            onChange={(e) => {
+              setParents(e.target.checked);
+              if (file) previewWith(file, e.target.checked);
+            }}
+            className="size-4 accent-accent"
+          />
+          Also create each parent path as a category (&quot;Produce&quot; for &quot;Produce &gt; Fresh fruits&quot;)
+        </label>
         {readError ? <Alert tone="danger">{readError}</Alert> : null}
         {preview.error ? <ErrorAlert error={preview.error} title="Could not read the file" /> : null}
         {preview.isPending ? <p className="text-sm text-muted">Reading {file?.name}…</p> : null}
@@ -127,7 +146,9 @@ export function TaxonomyImport({ projectId }: { projectId: number }) {
                   variant="primary"
                   busy={apply.isPending}
                   disabled={toWrite === 0}
-                  onClick={() => apply.mutate({ projectId, text: file.text, format: file.format, dryRun: false })}
+                  onClick={() =>
+                    apply.mutate({ projectId, text: file.text, format: file.format, parents, dryRun: false })
+                  }
                 >
                   {toWrite === 0 ? "Nothing new to import" : `Import ${formatCount(toWrite)} categories`}
                 </Button>
