@@ -38,6 +38,8 @@ describe.skipIf(!env.ready)("categories page", () => {
   }, E2E_SETUP_TIMEOUT_MS);
   afterAll(() => app?.stop());
 
+  // The list comes back with the page's refresh: on a loaded machine that takes longer than poll's default second.
+  const POLL = { timeout: 15_000 };
   const paths = async (page: Page, testId = "category-path") =>
     (await page.getByTestId(testId).allTextContents()).map((t) => t.trim());
 
@@ -52,7 +54,7 @@ describe.skipIf(!env.ready)("categories page", () => {
 
     await page.getByLabel("New category path").fill("Produce >Herbs");
     await page.getByRole("button", { name: "Add", exact: true }).click();
-    await expect.poll(() => paths(page)).toContain("Produce > Herbs");
+    await expect.poll(() => paths(page), POLL).toContain("Produce > Herbs");
     await page.getByLabel("New category path").fill("Produce");
     await page.getByRole("button", { name: "Add", exact: true }).click();
     await expectText(page.getByRole("alert").filter({ hasText: "Not added" }), 'Category "Produce" already exists');
@@ -62,7 +64,7 @@ describe.skipIf(!env.ready)("categories page", () => {
     await page.getByLabel("New path for Produce", { exact: true }).fill("Fresh produce");
     await page.getByRole("button", { name: "Save" }).click();
     await expect
-      .poll(() => paths(page))
+      .poll(() => paths(page), POLL)
       .toEqual([
         "Dairy > Yogurt",
         "Fresh produce",
@@ -77,11 +79,11 @@ describe.skipIf(!env.ready)("categories page", () => {
     const dialog = page.getByRole("dialog");
     await expectText(dialog, "The 1 item labelled with it keeps the label");
     await dialog.getByRole("button", { name: "Remove" }).click();
-    await expect.poll(() => paths(page, "removed-category-path")).toEqual(["Dairy > Yogurt"]);
+    await expect.poll(() => paths(page, "removed-category-path"), POLL).toEqual(["Dairy > Yogurt"]);
     expect(await paths(page)).not.toContain("Dairy > Yogurt");
     await maybeScreenshot(page, "categories");
     await page.getByRole("button", { name: "Restore Dairy > Yogurt" }).click();
-    await expect.poll(() => paths(page)).toContain("Dairy > Yogurt");
+    await expect.poll(() => paths(page), POLL).toContain("Dairy > Yogurt");
     expect(await paths(page, "removed-category-path")).toEqual([]);
     await page.context().close();
   }, 120_000);

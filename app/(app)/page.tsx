@@ -5,6 +5,7 @@ import { RoleBadge } from "@/app/_components/ui/badge";
 import { EmptyState } from "@/app/_components/ui/empty-state";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { projectHref } from "@/app/_lib/project-sections";
+import { CreateProjectForm } from "./_components/create-project-form";
 
 export const metadata: Metadata = { title: "Projects" };
 
@@ -18,8 +19,19 @@ export default async function ProjectsPage() {
           user.isAdmin ? "As an instance administrator you can open every project." : "Projects you are a member of."
         }
       />
+      {user.isAdmin ? (
+        <div className="mb-4">
+          <CreateProjectForm startOpen={projects.length === 0} />
+        </div>
+      ) : null}
       {projects.length === 0 ? (
-        <EmptyState title="You are not in any project yet">Ask an administrator to add you to a project.</EmptyState>
+        user.isAdmin ? (
+          <EmptyState title="No projects yet">
+            Create the first one above: its overview then walks you through the first steps.
+          </EmptyState>
+        ) : (
+          <EmptyState title="You are not in any project yet">Ask an administrator to add you to a project.</EmptyState>
+        )
       ) : (
         <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="project-list">
           {projects.map((p) => (

@@ -3,11 +3,18 @@ import { CAN } from "@/lib/constants";
 import { inProject, projectProcedure, router } from "../trpc";
 import {
   CategoriesCreateInput,
+  CategoriesImportInput,
   CategoriesListInput,
   CategoriesRemoveInput,
   CategoriesRenameInput,
 } from "../schemas/categories";
-import { createCategory, listCategories, removeCategory, renameCategory } from "@/server/services/categories";
+import {
+  createCategory,
+  importTaxonomy,
+  listCategories,
+  removeCategory,
+  renameCategory,
+} from "@/server/services/categories";
 
 export const categoriesRouter = router({
   list: projectProcedure(CAN.view)
@@ -26,4 +33,9 @@ export const categoriesRouter = router({
   remove: projectProcedure(CAN.manageModels)
     .input(CategoriesRemoveInput)
     .mutation(({ ctx, input }) => removeCategory(ctx.db, inProject(ctx, input))),
+
+  /** A whole taxonomy file: preview with dryRun, then all of it in one transaction or nothing. */
+  import: projectProcedure(CAN.manageModels)
+    .input(CategoriesImportInput)
+    .mutation(({ ctx, input }) => importTaxonomy(ctx.db, inProject(ctx, input))),
 });

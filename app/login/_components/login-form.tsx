@@ -47,9 +47,11 @@ export function LoginForm({ next }: { next: string }) {
             </Alert>
           ) : (
             <Alert tone="danger">
-              {code === "UNAUTHORIZED" || code === "BAD_REQUEST"
+              {code === "BAD_REQUEST"
                 ? "Email or password is incorrect."
-                : errorMessage(login.error)}
+                : code === "UNAUTHORIZED"
+                  ? sentence(errorMessage(login.error))
+                  : errorMessage(login.error)}
             </Alert>
           )}
         </div>
@@ -88,4 +90,9 @@ export function LoginForm({ next }: { next: string }) {
       </Button>
     </form>
   );
+}
+
+/** The server says why (wrong credentials, or a disabled account to whoever knows its password). */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { sessions } from "@/db/schema";
+import { sessions, users } from "@/db/schema";
 import { hashPassword } from "@/server/auth/password";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { callerFor, makeUser, TEST_SECRET } from "@/test/factories";
@@ -67,6 +67,24 @@ describe.each(dbTargets())("auth on $name", (target) => {
     // Even the right password is refused while throttled.
     await expect(anon.auth.login({ email: "bob@example.test", password: "right" })).rejects.toMatchObject({
       code: "TOO_MANY_REQUESTS",
+    });
+  });
+
+  it("tells a disabled user their account is disabled, but only when the password is right", async () => {
+    const dora = await makeUser(h.db, {
+      email: "dora@example.test",
+      passwordHash: await hashPassword("dora's password"),
+    });
+    await h.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, dora.id));
+    const anon = callerFor(h.db, null, { clientKey: "10.0.0.10" });
+    await expect(anon.auth.login({ email: "dora@example.test", password: "dora's password" })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: "This account is disabled. Ask an administrator to enable it.",
+    });
+    // A stranger guessing learns nothing: a wrong password gets the generic message, disabled or not.
+    await expect(anon.auth.login({ email: "dora@example.test", password: "a guess" })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: "Email or password is incorrect",
     });
   });
 

@@ -16,6 +16,7 @@ const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 const MAX_FAILURES_PER_EMAIL = 5;
 const MAX_FAILURES_PER_IP = 30;
 const GENERIC_LOGIN_ERROR = "Email or password is incorrect";
+const DISABLED_LOGIN_ERROR = "This account is disabled. Ask an administrator to enable it.";
 
 export function sessionIdFor(token: string, secret: string): string {
   return createHmac("sha256", secret).update(token).digest("hex");
@@ -107,7 +108,7 @@ export async function revokeSession(db: Db, p: { token: string; secret: string }
     .where(eq(sessions.id, sessionIdFor(token, secret)));
 }
 
-/** Throttled by email and by client address, with one message for every failure. */
+/** Throttled by email and by client address, with one message for every failure but a disabled account's. */
 export type VerifyCredentialsInput = { email: string; password: string; clientKey: string };
 
 export async function verifyCredentials(db: Db, p: VerifyCredentialsInput): Promise<SessionUser> {
@@ -125,7 +126,8 @@ export async function verifyCredentials(db: Db, p: VerifyCredentialsInput): Prom
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
   if (!user || !ok || user.disabledAt) {
     await db.insert(loginFailures).values([{ key: `email:${normalised}` }, { key: `ip:${clientKey}` }]);
-    throw new UnauthorizedError(GENERIC_LOGIN_ERROR);
+    // Only whoever knows the password learns the account is disabled: to a stranger every failure looks alike.
+    throw new UnauthorizedError(user && ok ? DISABLED_LOGIN_ERROR : GENERIC_LOGIN_ERROR);
   }
   return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
 }

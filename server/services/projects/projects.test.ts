@@ -34,6 +34,24 @@ describe.each(dbTargets())("projects on $name", (target) => {
     });
   });
 
+  it("creates a project with some settings chosen, the rest defaults; bad settings are refused at the field", async () => {
+    const api = callerFor(h.db, await makeUser(h.db, { isAdmin: true }));
+    const p = await api.projects.create({
+      slug: "groceries",
+      name: "Groceries",
+      description: "Store catalogue",
+      settings: { precisionTarget: 0.95, retrainEveryLabels: 50 },
+    });
+    expect(p).toMatchObject({ description: "Store catalogue" });
+    expect(p.settings).toEqual({ ...DEFAULT_SETTINGS, precisionTarget: 0.95, retrainEveryLabels: 50 });
+    await expect(
+      api.projects.create({ slug: "too-sure", name: "x", settings: { precisionTarget: 1 } }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("At most 0.999") });
+    await expect(
+      api.projects.create({ slug: "typo", name: "x", settings: { precisionTarge: 0.9 } as never }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
   it("lists only my projects with my role; instance admins see all as admin", async () => {
     const me = await makeUser(h.db);
     const { project: mine } = await makeProject(h.db);

@@ -1,12 +1,12 @@
 /** Projects and what a user can see of them. */
 import { and, asc, count, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, items, labels, memberships, projects } from "@/db/schema";
+import { categories, items, labels, memberships, projects, type ProjectSettings } from "@/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
 import type { Role } from "@/lib/constants";
 import type { SessionUser } from "@/server/services/auth";
-import { DEFAULT_SETTINGS, withDefaults } from "./settings";
+import { DEFAULT_SETTINGS, withDefaults, type Settings } from "./settings";
 
 export type ProjectSummary = { id: number; slug: string; name: string; description: string; role: Role };
 
@@ -86,14 +86,21 @@ export async function getProjectOverview(db: Db, p: GetProjectOverviewInput) {
   };
 }
 
-export type CreateProjectInput = { actorId: number; slug: string; name: string; description?: string };
+export type CreateProjectInput = {
+  actorId: number;
+  slug: string;
+  name: string;
+  description?: string;
+  /** Validated by the caller (SettingsPatch); left-out fields take their default. */
+  settings?: Partial<ProjectSettings>;
+};
 
 export async function createProject(db: Db, p: CreateProjectInput) {
   const { actorId } = p;
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(projects)
-      .values({ slug: p.slug, name: p.name, description: p.description ?? "", settings: DEFAULT_SETTINGS })
+      .values({ slug: p.slug, name: p.name, description: p.description ?? "", settings: startingSettings(p.settings) })
       .onConflictDoNothing({ target: projects.slug })
       .returning({
         id: projects.id,
@@ -113,4 +120,9 @@ export async function createProject(db: Db, p: CreateProjectInput) {
     });
     return row;
   });
+}
+
+function startingSettings(chosen: Partial<ProjectSettings> = {}): Settings {
+  const given = Object.entries(chosen).filter(([, v]) => v !== undefined);
+  return { ...DEFAULT_SETTINGS, ...Object.fromEntries(given) };
 }

@@ -3,9 +3,11 @@ import { getCaller, requireProject, settle } from "@/server/http/rsc";
 import { Alert } from "@/app/_components/ui/alert";
 import { Card, CardBody, CardHeader } from "@/app/_components/ui/card";
 import { Stat, formatCount } from "@/app/_components/ui/stat";
+import { FirstSteps } from "./_components/first-steps";
 import { GoldStatus } from "./_components/gold-status";
 import { ItemsBrowser } from "./_components/items-browser";
 import { parseItemFilters, type ItemFilters } from "./_lib/item-filters";
+import { firstSteps } from "./_lib/first-steps";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -40,9 +42,20 @@ export default async function ProjectOverviewPage({ params, searchParams }: Prop
   const o = overview.data;
   const totalItems = o.itemCounts.pool + o.itemCounts.test;
   const labelled = o.labelCounts.human + o.labelCounts.auto + o.labelCounts.import;
+  const steps = firstSteps({
+    ...o,
+    retrainEveryLabels: o.settings.retrainEveryLabels,
+    gold: gold.ok ? { total: gold.data.gold.total, needed: gold.data.needed.firstLook } : { total: 0, needed: 1 },
+  });
 
   return (
     <div className="space-y-6">
+      <FirstSteps
+        projectId={project.id}
+        role={o.myRole}
+        steps={steps}
+        blocking={gold.ok ? (gold.data.blocking?.message ?? null) : null}
+      />
       <section aria-labelledby="counts-heading">
         <h2 id="counts-heading" className="sr-only">
           Counts

@@ -1,21 +1,31 @@
 "use client";
-import { useState, type FormEvent } from "react";
+/**
+ * Accounts: create one, disable or enable it, reset its password. Disabling
+ * and resetting both end the user's sessions, so each asks first (the app's
+ * dialog); a reset's new password is shown once, like a new account's.
+ */
+import { useState } from "react";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
 import { errorMessage } from "@/app/_lib/errors";
 import { useDebounced } from "@/app/_lib/use-debounced";
-import { Alert, ErrorAlert } from "@/app/_components/ui/alert";
+import { ErrorAlert } from "@/app/_components/ui/alert";
 import { Badge } from "@/app/_components/ui/badge";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardHeader } from "@/app/_components/ui/card";
 import { EmptyState } from "@/app/_components/ui/empty-state";
-import { Field, Input } from "@/app/_components/ui/form";
+import { Input } from "@/app/_components/ui/form";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
 import { TBody, THead, Table, Td, Th, Tr } from "@/app/_components/ui/table";
 import { useToast } from "@/app/_components/ui/toast";
 import { LoadMore } from "@/app/_components/ui/load-more";
+import { CreateUserForm } from "./create-user-form";
+import { OneTimePassword, type IssuedPassword } from "./one-time-password";
 
 type UsersPage = RouterOutputs["users"]["list"];
+type UserRow = UsersPage["users"][number];
+type Pending = { kind: "disable" | "reset"; user: UserRow };
 const PAGE_SIZE = 100;
 const dateFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }); // same text on server and client
 
@@ -33,21 +43,49 @@ export function UsersManager({ currentUserId, initialPage }: { currentUserId: nu
     }),
   );
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.pathKey() });
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [issued, setIssued] = useState<IssuedPassword | null>(null);
   const setDisabled = useMutation(
     trpc.users.setDisabled.mutationOptions({
       onSuccess: (u) => {
+        setPending(null);
         toast({ tone: "ok", title: u.disabledAt ? `${u.name} disabled` : `${u.name} enabled` });
         return refresh();
       },
-      onError: (err) =>
-        toast({ tone: "danger", title: "Could not change the account", description: errorMessage(err) }),
+      // A refused disable shows in its dialog; a refused enable has no dialog to show it in.
+      onError: (err, v) =>
+        v.disabled
+          ? undefined
+          : toast({ tone: "danger", title: "Could not change the account", description: errorMessage(err) }),
     }),
   );
+  const resetPassword = useMutation(
+    trpc.users.resetPassword.mutationOptions({
+      onSuccess: (r) => {
+        const user = pending?.user;
+        setPending(null);
+        if (r.generatedPassword)
+          setIssued({ title: `New password for ${user?.email ?? "the account"}`, password: r.generatedPassword });
+      },
+    }),
+  );
+  const open = (kind: Pending["kind"], user: UserRow) => {
+    setDisabled.reset();
+    resetPassword.reset();
+    setPending({ kind, user });
+  };
+  const confirmPending = () => {
+    if (!pending) return;
+    if (pending.kind === "disable") setDisabled.mutate({ userId: pending.user.id, disabled: true });
+    else resetPassword.mutate({ userId: pending.user.id });
+  };
+  const pendingError = pending?.kind === "disable" ? setDisabled.error : resetPassword.error;
 
   const rows = users.data?.pages.flatMap((p) => p.users) ?? [];
   return (
     <div className="space-y-4">
       <CreateUserForm onCreated={refresh} />
+      {issued ? <OneTimePassword issued={issued} onDone={() => setIssued(null)} /> : null}
       <Card>
         <CardHeader
           title="Accounts"
@@ -79,7 +117,7 @@ export function UsersManager({ currentUserId, initialPage }: { currentUserId: nu
                 <Th>Email</Th>
                 <Th className="w-40">Status</Th>
                 <Th className="w-32">Created</Th>
-                <Th className="w-24">
+                <Th className="w-56">
                   <span className="sr-only">Actions</span>
                 </Th>
               </tr>
@@ -103,22 +141,21 @@ export function UsersManager({ currentUserId, initialPage }: { currentUserId: nu
                   <Td className="text-muted tabular-nums">{dateFmt.format(u.createdAt)}</Td>
                   <Td className="text-right">
                     {u.id === currentUserId ? null : (
-                      <Button
-                        size="sm"
-                        variant={u.disabledAt ? "secondary" : "danger"}
-                        busy={setDisabled.isPending && setDisabled.variables?.userId === u.id}
-                        onClick={() => {
-                          const disable = !u.disabledAt;
-                          if (
-                            !disable ||
-                            window.confirm(`Disable ${u.name}? They are logged out everywhere at once.`)
-                          ) {
-                            setDisabled.mutate({ userId: u.id, disabled: disable });
+                      <span className="flex justify-end gap-1.5">
+                        <Button size="sm" onClick={() => open("reset", u)}>
+                          Reset password
+                        </Button>
+                        <Button
+                          size="sm"
+                          variant={u.disabledAt ? "secondary" : "danger"}
+                          busy={setDisabled.isPending && setDisabled.variables?.userId === u.id}
+                          onClick={() =>
+                            u.disabledAt ? setDisabled.mutate({ userId: u.id, disabled: false }) : open("disable", u)
                           }
-                        }}
-                      >
-                        {u.disabledAt ? "Enable" : "Disable"}
-                      </Button>
+                        >
+                          {u.disabledAt ? "Enable" : "Disable"}
+                        </Button>
+                      </span>
                     )}
                   </Td>
                 </Tr>
@@ -128,101 +165,25 @@ export function UsersManager({ currentUserId, initialPage }: { currentUserId: nu
         )}
         <LoadMore query={users} />
       </Card>
+      <ConfirmDialog
+        open={pending !== null}
+        title={pending?.kind === "reset" ? `Reset ${pending.user.name}'s password?` : `Disable ${pending?.user.name}?`}
+        confirmLabel={pending?.kind === "reset" ? "Reset password" : "Disable"}
+        confirmVariant="danger"
+        busy={setDisabled.isPending || resetPassword.isPending}
+        error={pendingError ? errorMessage(pendingError) : undefined}
+        onConfirm={confirmPending}
+        onCancel={() => setPending(null)}
+      >
+        {pending?.kind === "reset" ? (
+          <p>
+            A new one-time password replaces the current one and is shown once. {pending.user.name} is logged out
+            everywhere at once.
+          </p>
+        ) : (
+          <p>They are logged out everywhere at once and cannot log in until an administrator enables the account.</p>
+        )}
+      </ConfirmDialog>
     </div>
-  );
-}
-
-function CreateUserForm({ onCreated }: { onCreated: () => Promise<void> }) {
-  const trpc = useTRPC();
-  const [email, setEmail] = useState("");
-  const [name, setName] = useState("");
-  const [password, setPassword] = useState("");
-  const [isAdmin, setIsAdmin] = useState(false);
-  const [issued, setIssued] = useState<{ email: string; password: string } | null>(null);
-  const create = useMutation(
-    trpc.users.create.mutationOptions({
-      onSuccess: (r) => {
-        setIssued(r.generatedPassword ? { email: r.user.email, password: r.generatedPassword } : null);
-        setEmail("");
-        setName("");
-        setPassword("");
-        setIsAdmin(false);
-        return onCreated();
-      },
-    }),
-  );
-  function onSubmit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    create.mutate({ email, name, isAdmin, ...(password ? { password } : {}) });
-  }
-  return (
-    <Card>
-      <CardHeader title="New account" description="Leave the password empty to generate one; it is shown once." />
-      <form onSubmit={onSubmit} className="flex flex-wrap items-end gap-3 px-4 py-3">
-        <Field id="new-user-name" label="Name" className="w-52">
-          <Input
-            id="new-user-name"
-            autoComplete="off"
-            required
-            maxLength={200}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </Field>
-        <Field id="new-user-email" label="Email" className="w-64">
-          <Input
-            id="new-user-email"
-            type="email"
-            autoComplete="off"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </Field>
-        <Field id="new-user-password" label="Password (optional)" className="w-52">
-          <Input
-            id="new-user-password"
-            type="password"
-            autoComplete="new-password"
-            minLength={12}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
-        <label className="flex h-8 items-center gap-2 text-sm">
-          <input
-            type="checkbox"
-            checked={isAdmin}
-            onChange={(e) => setIsAdmin(e.target.checked)}
-            className="size-4 accent-accent"
-          />
-          Instance administrator
-        </label>
-        <Button type="submit" variant="primary" busy={create.isPending} disabled={!email || !name}>
-          Create account
-        </Button>
-        {create.isError ? <ErrorAlert error={create.error} className="w-full" /> : null}
-        {issued ? (
-          <Alert
-            tone="ok"
-            className="w-full"
-            title={`Account created for ${issued.email}`}
-            action={
-              <Button size="sm" onClick={() => setIssued(null)}>
-                Done
-              </Button>
-            }
-          >
-            Generated password (shown only now):{" "}
-            <code
-              className="rounded bg-surface px-1.5 py-0.5 font-mono text-ink select-all"
-              data-testid="generated-password"
-            >
-              {issued.password}
-            </code>
-          </Alert>
-        ) : null}
-      </form>
-    </Card>
   );
 }

@@ -5,6 +5,7 @@ import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { gateSection } from "../_lib/section";
 import { CategoriesManager, type CategoryRow } from "./_components/categories-manager";
+import { TaxonomyImport } from "./_components/taxonomy-import";
 
 export const metadata: Metadata = { title: "Categories" };
 
@@ -43,7 +44,10 @@ export default async function CategoriesPage({ params }: { params: Promise<{ pro
   return (
     <>
       {header}
-      <CategoriesManager projectId={projectId} categories={rows} />
+      <div className="space-y-5">
+        <TaxonomyImport projectId={projectId} />
+        <CategoriesManager projectId={projectId} categories={rows} />
+      </div>
     </>
   );
 }

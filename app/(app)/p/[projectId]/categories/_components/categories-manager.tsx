@@ -115,7 +115,7 @@ export function CategoriesManager({ projectId, categories }: { projectId: number
         {live.length === 0 ? (
           <CardBody>
             <EmptyState title="No categories yet">
-              Add one above, or import items with their categories (Data).
+              Add one above, import a taxonomy file, or import items with their categories (Data).
             </EmptyState>
           </CardBody>
         ) : (
