@@ -58,34 +58,60 @@ async function openPostgres(url: string, max: number): Promise<DbHandle> {
 }
 
 /**
- * LOUPE_SLOW_QUERY_MS: log every PGlite statement or transaction that held the database longer
- * (PGlite runs on the caller's thread and serves one statement at a time, so this is how long
- * everybody else waited; Postgres has log_min_duration_statement for the same question).
+ * LOUPE_SLOW_QUERY_MS: log every PGlite statement or transaction that held the database longer.
+ * PGlite serves one statement or transaction at a time, in order, on the caller's thread, so
+ * what one holds everybody else waits for. A call's hold is its end minus the later of its start
+ * and the previous call's end (its own wait behind others is reported apart). Postgres has
+ * log_min_duration_statement for the same question.
  */
 function logSlowStatements(client: PGliteClient, slowMs: number): void {
-  const timed =
-    <A extends unknown[], R>(what: string, fn: (...a: A) => Promise<R>, text: (...a: A) => string) =>
-    async (...a: A): Promise<R> => {
-      const label = text(...a);
-      const t0 = performance.now();
-      try {
-        return await fn(...a);
-      } finally {
-        const ms = performance.now() - t0;
-        if (ms >= slowMs)
-          console.warn(`[pglite slow ${what}] ${Math.round(ms)} ms: ${label.replace(/\s+/g, " ").slice(0, 300)}`);
-      }
-    };
-  client.query = timed("query", client.query.bind(client), (q) => String(q)) as typeof client.query;
-  client.exec = timed("exec", client.exec.bind(client), (q) => String(q)) as typeof client.exec;
-  const transaction = client.transaction.bind(client) as (cb: (tx: unknown) => Promise<unknown>) => Promise<unknown>;
-  client.transaction = timed("transaction", transaction, () =>
-    (new Error().stack ?? "")
-      .split("\n")
-      .slice(4, 9)
-      .map((l) => l.trim())
-      .join(" < "),
-  ) as typeof client.transaction;
+  let lastEnd = 0;
+  const report = (what: string, label: string, t0: number) => {
+    const end = performance.now();
+    const hold = end - Math.max(t0, lastEnd);
+    const waited = Math.max(0, lastEnd - t0);
+    lastEnd = end;
+    if (hold >= slowMs)
+      console.warn(
+        `[pglite slow ${what}] held ${Math.round(hold)} ms (waited ${Math.round(waited)}): ${label.replace(/\s+/g, " ").slice(0, 300)}`,
+      );
+  };
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  client.query = (async (q: string, ...rest: unknown[]) => {
+    const t0 = performance.now();
+    try {
+      return await (query as (...a: unknown[]) => Promise<unknown>)(q, ...rest);
+    } finally {
+      report("query", q, t0);
+    }
+  }) as typeof client.query;
+  client.exec = (async (q: string, ...rest: unknown[]) => {
+    const t0 = performance.now();
+    try {
+      return await (exec as (...a: unknown[]) => Promise<unknown>)(q, ...rest);
+    } finally {
+      report("exec", q, t0);
+    }
+  }) as typeof client.exec;
+  client.transaction = (async (cb: (tx: { query: (...a: unknown[]) => Promise<unknown> }) => Promise<unknown>) => {
+    const t0 = performance.now();
+    const statements: string[] = [];
+    try {
+      return await (transaction as (cb: (tx: never) => Promise<unknown>) => Promise<unknown>)(async (tx) => {
+        const t = tx as { query: (...a: unknown[]) => Promise<unknown> };
+        const q = t.query.bind(t);
+        t.query = (text: unknown, ...rest: unknown[]) => {
+          statements.push(String(text).slice(0, 90));
+          return q(text, ...rest);
+        };
+        return cb(t);
+      });
+    } finally {
+      report("transaction", `${statements.length} statements: ${statements.slice(0, 3).join(" | ")}`, t0);
+    }
+  }) as typeof client.transaction;
 }
 
 /** dataDir undefined or "memory://" = in-memory database (tests). */

@@ -1,4 +1,5 @@
 /** Loading a version's model (sha256 verified, cached per process) with its current calibration. */
+import { readArtifact } from "./artifact-store";
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { calibrations, modelVersions, projects } from "@/db/schema";
@@ -75,12 +76,9 @@ export async function loadVersion(db: DbOrTx, projectId: number, versionId: numb
   if (!v || v.status !== "ready" || !v.sha || !v.categoryIds) throw new NotFoundError("Ready model version");
   const sha = v.sha;
   const model = await modelCache.get({ db, versionId, sha256: sha }, async () => {
-    const [a] = await db
-      .select({ artifact: modelVersions.artifact })
-      .from(modelVersions)
-      .where(eq(modelVersions.id, versionId));
-    if (!a?.artifact) throw new NotFoundError("Model artifact");
-    return deserializeModel(a.artifact, sha);
+    const artifact = await readArtifact(db, versionId);
+    if (!artifact) throw new NotFoundError("Model artifact");
+    return deserializeModel(artifact, sha);
   });
   const cal = await currentCalibration(db, projectId, versionId);
   return {

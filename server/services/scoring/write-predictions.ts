@@ -10,8 +10,11 @@ import { predictions } from "@/db/schema";
 import { col, cols, excluded } from "@/db/sql";
 import type { Prediction } from "@/ml";
 
-/** Rows per statement: big enough that round trips don't count, small enough to keep each jsonb parameter a few MB. */
-const WRITE_CHUNK = 5000;
+/**
+ * Rows per statement: big enough that round trips do not count, small enough that one statement
+ * holds PGlite (one connection, shared with every request of the demo) for well under 100 ms.
+ */
+const WRITE_CHUNK = 1000;
 
 export type ScoredItem = { itemId: number; prediction: Prediction };
 

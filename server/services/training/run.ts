@@ -10,7 +10,7 @@ import { calibrations, modelVersions } from "@/db/schema";
 import type { TrainProgress } from "@/ml/train";
 import { recordAudit } from "@/server/services/audit";
 import { activateVersion, gateDecision } from "@/server/services/models";
-import { activeVersionId } from "@/server/services/models";
+import { activeVersionId, deleteArtifact, writeArtifact } from "@/server/services/models";
 import { takeMetricSnapshot } from "@/server/services/metrics";
 import { trainAndEvaluate, type PipelineResult } from "./pipeline";
 import { getProjectSettings } from "@/server/services/projects";
@@ -131,7 +131,6 @@ async function storeReady(
         .update(modelVersions)
         .set({
           status: "ready",
-          artifact: r.artifact.bytes,
           artifactSha256: r.artifact.sha256,
           backend: r.backend,
           trainMs: r.trainMs,
@@ -184,7 +183,12 @@ export async function runTraining(db: Db, versionId: number, opts: RunOptions = 
     await progress.flush();
     const hasActive = (await activeVersionId(db, run.projectId)) !== null;
     const gate = gateDecision({ hasActive, margin: settings.activationMargin, evidence: r.comparison });
-    if (!(await storeReady(db, versionId, run.projectId, r, metricsOf(r, gate)))) return { outcome: "noop", versionId };
+    // Parts first, in statements of their own; the version becomes ready (with the sha256 they are checked against) after.
+    await writeArtifact(db, versionId, r.artifact.bytes);
+    if (!(await storeReady(db, versionId, run.projectId, r, metricsOf(r, gate)))) {
+      await deleteArtifact(db, versionId);
+      return { outcome: "noop", versionId };
+    }
     await dispatchJob("labelErrors", { projectId: run.projectId, versionId });
     if (gate.passed)
       await activateVersion(db, { projectId: run.projectId, versionId, actorId: null, reason: "auto", details: gate });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { auditEvents, labels, modelVersions, predictions, projects } from "@/db/schema";
+import { auditEvents, labels, modelArtifactParts, modelVersions, predictions, projects } from "@/db/schema";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { deserializeModel, sha256Hex } from "@/ml";
 import { requestTraining } from "@/server/services/training/requests";
 import { runTraining } from "@/server/services/training/run";
 import { scoreProjectInline } from "@/server/services/scoring";
-import { loadVersion } from "@/server/services/models";
+import { ARTIFACT_PART_BYTES, loadVersion, readArtifact } from "@/server/services/models";
 import { thresholdFor, clearsThreshold } from "@/server/services/auto-accept";
 import { makeSyntheticProject } from "@/test/model-fixtures";
 
@@ -26,14 +26,22 @@ describe.each(dbTargets())("training runs on $name", (target) => {
     expect(out).toMatchObject({ outcome: "ready", activated: true });
     const [v] = await h.db.select().from(modelVersions).where(eq(modelVersions.id, req.versionId));
     expect(v!.status).toBe("ready");
-    expect(await sha256Hex(new Uint8Array(v!.artifact!))).toBe(v!.artifactSha256);
+    const artifact = (await readArtifact(h.db, req.versionId))!;
+    // Stored in parts (one short statement each), not as one multi-megabyte value.
+    const parts = await h.db
+      .select()
+      .from(modelArtifactParts)
+      .where(eq(modelArtifactParts.modelVersionId, req.versionId));
+    expect(parts).toHaveLength(Math.ceil(artifact.length / ARTIFACT_PART_BYTES));
+    expect(v!.artifact).toBeNull();
+    expect(await sha256Hex(artifact)).toBe(v!.artifactSha256);
     const summary = (v!.metrics as { summary: { accuracy: number } }).summary;
     expect(summary.accuracy).toBeGreaterThan(0.8);
     console.log(
-      `[measure] ${target.name}: ${v!.labelCount} training labels, run ${Math.round(ms)} ms (train ${v!.trainMs} ms), gold accuracy ${summary.accuracy.toFixed(3)}, artifact ${v!.artifact!.length} bytes`,
+      `[measure] ${target.name}: ${v!.labelCount} training labels, run ${Math.round(ms)} ms (train ${v!.trainMs} ms), gold accuracy ${summary.accuracy.toFixed(3)}, artifact ${artifact.length} bytes`,
     );
     // A flipped byte is refused.
-    const bad = new Uint8Array(v!.artifact!);
+    const bad = new Uint8Array(artifact);
     bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 1;
     await expect(deserializeModel(bad, v!.artifactSha256!)).rejects.toThrow(/sha256/);
     // A foreign blob (e.g. the server's pre-ml "LPM1" format) is refused by name, even with its own sha256.
