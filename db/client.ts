@@ -62,9 +62,19 @@ async function openPostgres(url: string, max: number): Promise<DbHandle> {
  * PGlite serves one statement or transaction at a time, in order, on the caller's thread, so
  * what one holds everybody else waits for. A call's hold is its end minus the later of its start
  * and the previous call's end (its own wait behind others is reported apart). Postgres has
- * log_min_duration_statement for the same question.
+ * log_min_duration_statement for the same question. Also logs when the thread itself was
+ * blocked that long (PGlite's statements run on it too; a block with no slow statement
+ * beside it is computing).
  */
 function logSlowStatements(client: PGliteClient, slowMs: number): void {
+  // The other way a request waits in one process: the thread busy with something else (a job's computing).
+  const TICK_MS = 50;
+  let expected = performance.now() + TICK_MS;
+  setInterval(() => {
+    const late = performance.now() - expected;
+    if (late >= slowMs) console.warn(`[event loop] blocked ${Math.round(late)} ms`);
+    expected = performance.now() + TICK_MS;
+  }, TICK_MS).unref();
   let lastEnd = 0;
   const report = (what: string, label: string, t0: number) => {
     const end = performance.now();

@@ -54,7 +54,7 @@ export const modelVersions = pgTable(
 );
 
 /**
- * A version's model blob in parts of ARTIFACT_PART_BYTES, in order. One multi-megabyte
+ * A version's model blob in parts of ARTIFACT_PART_BYTES (64 KiB), in order. One multi-megabyte
  * bytea took 1.5 s to write and 0.8 s to read on PGlite, holding its one connection
  * (every request of the demo) all along; parts are written and read one statement each.
  * Versions stored before parts existed keep their blob in model_versions.artifact.
