@@ -168,9 +168,7 @@ describe.skipIf(!env.ready)("dashboard readings in a real browser", () => {
     expect(new Set(costTicks).size).toBe(costTicks.length);
 
     // 91–93% is not drawn on a 0–100% axis.
-    const accTicks = await accuracy
-      .locator(".recharts-yAxis .recharts-cartesian-axis-tick-value")
-      .allTextContents();
+    const accTicks = await accuracy.locator(".recharts-yAxis .recharts-cartesian-axis-tick-value").allTextContents();
     expect(accTicks).not.toContain("0%");
     expect(accTicks.some((t) => /^(8\d|9\d)/.test(t))).toBe(true);
 

@@ -49,7 +49,7 @@ describe("CSV export → import", () => {
   });
 
   it("leaves a foreign file's leading quotes alone", async () => {
-    const text = 'id,title\nf1,"\'+SUM(1,2) Spiral Notebook"\nf2,\'quoted\n';
+    const text = "id,title\nf1,\"'+SUM(1,2) Spiral Notebook\"\nf2,'quoted\n";
     const back = await collect(csv(text));
     expect(back.map((r) => r.title)).toEqual(["'+SUM(1,2) Spiral Notebook", "'quoted"]);
   });

@@ -330,14 +330,7 @@ export function ConfusionsChart({ model, file }: { model: ActiveModel | null; fi
       >
         <CartesianGrid stroke={GRID_STROKE} horizontal={false} />
         <XAxis type="number" allowDecimals={false} tick={AXIS_TICK} tickLine={false} />
-        <YAxis
-          type="category"
-          dataKey="pair"
-          width={LABEL_WIDTH}
-          tick={ConfusionTick}
-          interval={0}
-          tickLine={false}
-        />
+        <YAxis type="category" dataKey="pair" width={LABEL_WIDTH} tick={ConfusionTick} interval={0} tickLine={false} />
         <Tooltip {...TOOLTIP_STYLE} formatter={(v) => [String(v), "Gold items"]} />
         <Bar name="Gold items" dataKey="count" fill="var(--color-danger)" fillOpacity={0.7} isAnimationActive={false} />
       </BarChart>
