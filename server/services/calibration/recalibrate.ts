@@ -22,6 +22,7 @@ import {
   type Scored,
 } from "@/ml/evaluate-labelled";
 import { getProjectSettings } from "@/server/services/projects";
+import { toEvidence } from "@/ml/certification";
 
 const HELD_OUT_SEED = 7919;
 
@@ -89,6 +90,14 @@ export async function recalibrate(db: Db, p: { projectId: number; reason: Recali
     before: { ece: before.ece, coverage: before.coverage, precision: before.precision },
     after: after2,
     curve: thresholds.curve,
+    // The settings page previews other targets on exactly this evidence, by the same rule.
+    evidence: toEvidence(afterScored, v.categoryIds.length),
+  };
+  const certified = {
+    global: thresholds.global,
+    perClass: thresholds.perClass,
+    targetPrecision: thresholds.targetPrecision,
+    reason: thresholds.reason ?? null,
   };
   const calibrationId = await applyCalibration(db, {
     projectId: p.projectId,
@@ -97,7 +106,7 @@ export async function recalibrate(db: Db, p: { projectId: number; reason: Recali
     actorId: p.actorId,
     kind: "recalibration",
     params: { ...cal },
-    thresholds: { global: thresholds.global, perClass: thresholds.perClass },
+    thresholds: certified,
     metrics,
   });
   if (calibrationId === null) return null;
@@ -106,7 +115,7 @@ export async function recalibrate(db: Db, p: { projectId: number; reason: Recali
     calibrationId,
     versionId: v.versionId,
     metrics,
-    thresholds: { global: thresholds.global, perClass: thresholds.perClass },
+    thresholds: certified,
   };
 }
 
@@ -117,7 +126,7 @@ export type NewCalibration = {
   actorId: number | null;
   kind: string;
   params: Record<string, unknown>;
-  thresholds: { global: number | null; perClass: (number | null)[] };
+  thresholds: { global: number | null; perClass: (number | null)[]; targetPrecision?: number; reason?: string | null };
   metrics: Record<string, unknown>;
   /** More changes that must commit or fail with this calibration. */
   also?: (tx: Tx) => Promise<void>;

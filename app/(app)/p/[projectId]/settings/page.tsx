@@ -6,6 +6,7 @@ import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { gateSection } from "../_lib/section";
 import { curveOfCalibration, parseVersionMetrics } from "../models/_lib/metrics";
+import { readEvidence } from "@/ml/certification";
 import { SettingsForm, type ActiveCurve } from "./_components/settings-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -46,10 +47,13 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
     // A recalibration's n counts its evidence (gold + audits); a training calibration's counts gold only.
     const calMetrics = (cal?.metrics ?? {}) as { n?: unknown; curve?: unknown };
     const evidence = Array.isArray(calMetrics.curve) ? calMetrics.n : undefined;
+    const certifiedTarget = cal?.thresholds.targetPrecision;
     active = {
       version: version.data.version,
       curve: curveOfCalibration(cal?.metrics, m),
-      evidence: typeof evidence === "number" ? evidence : m.splits ? m.splits.gold + m.splits.audits : null,
+      evidence: readEvidence((cal?.metrics as { evidence?: unknown } | undefined)?.evidence),
+      evidenceCount: typeof evidence === "number" ? evidence : m.splits ? m.splits.gold + m.splits.audits : null,
+      certifiedTarget: typeof certifiedTarget === "number" ? certifiedTarget : null,
       calibratedAt: dateFmt.format(new Date(cal?.createdAt ?? version.data.finishedAt ?? version.data.createdAt)),
     };
   }
