@@ -162,13 +162,13 @@ describe.skipIf(!env.ready)("dashboard readings in a real browser", () => {
       .getByTestId("chart-cost")
       .locator(".recharts-yAxis")
       .first()
-      .locator(".recharts-cartesian-axis-tick-value")
+      .locator(".recharts-cartesian-axis-tick text")
       .allTextContents();
     expect(costTicks.length).toBeGreaterThan(1);
     expect(new Set(costTicks).size).toBe(costTicks.length);
 
     // 91–93% is not drawn on a 0–100% axis.
-    const accTicks = await accuracy.locator(".recharts-yAxis .recharts-cartesian-axis-tick-value").allTextContents();
+    const accTicks = await accuracy.locator(".recharts-yAxis .recharts-cartesian-axis-tick text").allTextContents();
     expect(accTicks).not.toContain("0%");
     expect(accTicks.some((t) => /^(8\d|9\d)/.test(t))).toBe(true);
 

@@ -86,7 +86,8 @@ describe.skipIf(!env.ready)("settings preview and certification in a real browse
     await waitForAttr(page, "version-1", "data-status", "ready");
     await waitForAttr(page, "version-1", "data-active", "true");
 
-    await page.goto(`/p/${projectId}/settings`);
+    // Scoring and label-error jobs run in the server after activation: pages may be slow for a while.
+    await page.goto(`/p/${projectId}/settings`, { timeout: 120_000 });
     const readout = page.getByTestId("target-readout");
     await expectText(readout, "60");
     await expectText(page.getByTestId("certified-target"), "certified at 98.0%");
@@ -108,9 +109,9 @@ describe.skipIf(!env.ready)("settings preview and certification in a real browse
     await expectText(page.getByText("No unsaved changes."), "No unsaved changes.");
     await expectText(page.getByTestId("certified-target"), "The saved target, 60.0%, applies");
     await page.getByRole("button", { name: "Recalibrate at 60.0%" }).click();
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 120_000;
     for (;;) {
-      await page.reload();
+      await page.reload({ timeout: 120_000 });
       const certified = (await page.getByTestId("certified-target").textContent()) ?? "";
       if (certified.includes("certified at 60.0%")) break;
       if (Date.now() > deadline) throw new Error(`still: ${certified}`);
