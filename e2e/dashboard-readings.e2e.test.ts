@@ -157,25 +157,27 @@ describe.skipIf(!env.ready)("dashboard readings in a real browser", () => {
     expect(audited).toContain("100.0%");
     expect(audited).toMatch(/\b1 audit\b/);
 
-    // Every tick of the cost axis says something different.
+    // Every tick of the cost axis (the left one) says something different. Recharts draws tick labels in a layer
+    // of their own, one group per axis.
     const costTicks = await page
       .getByTestId("chart-cost")
-      .locator(".recharts-yAxis")
-      .first()
-      .locator(".recharts-cartesian-axis-tick text")
-      .allTextContents();
+      .locator(".recharts-yAxis-tick-labels")
+      .evaluateAll((groups) => {
+        const left = [...groups].sort((a, b) => a.getBoundingClientRect().x - b.getBoundingClientRect().x)[0];
+        return left ? [...left.querySelectorAll("text")].map((t) => t.textContent ?? "") : [];
+      });
     expect(costTicks.length).toBeGreaterThan(1);
     expect(new Set(costTicks).size).toBe(costTicks.length);
 
     // 91–93% is not drawn on a 0–100% axis.
-    const accTicks = await accuracy.locator(".recharts-yAxis .recharts-cartesian-axis-tick text").allTextContents();
+    const accTicks = await accuracy.locator(".recharts-yAxis-tick-labels text").allTextContents();
     expect(accTicks).not.toContain("0%");
     expect(accTicks.some((t) => /^(8\d|9\d)/.test(t))).toBe(true);
 
     // Confusion labels stay inside the chart.
     const confusions = page.getByTestId("chart-confusions");
     const box = (await confusions.locator(".recharts-surface").first().boundingBox())!;
-    const ticks = confusions.locator(".recharts-yAxis .recharts-cartesian-axis-tick text");
+    const ticks = confusions.locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-label");
     expect(await ticks.count()).toBe(2);
     for (let i = 0; i < (await ticks.count()); i++) {
       const t = (await ticks.nth(i).boundingBox())!;

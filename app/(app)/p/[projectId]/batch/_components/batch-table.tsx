@@ -39,7 +39,7 @@ export function BatchTable({ rows, stored, selected, focus, onRowClick, onCheckb
   return (
     // Fixed column shares: every column fits a wide card (long paths truncate inside their cell); below the
     // minimum width the grid scrolls inside the card instead of widening the page.
-    <div className="overflow-x-auto" data-testid="batch-grid-scroll">
+    <div className="relative overflow-x-auto" data-testid="batch-grid-scroll">
       <table
         role="grid"
         aria-multiselectable="true"
