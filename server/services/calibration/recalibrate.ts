@@ -132,6 +132,11 @@ export type NewCalibration = {
   also?: (tx: Tx) => Promise<void>;
 };
 
+function withoutEvidence(metrics: Record<string, unknown>): Record<string, unknown> {
+  const { evidence: _evidence, ...rest } = metrics;
+  return rest;
+}
+
 /** Writes the calibration and points the version at it, only if the version is still active. */
 export async function applyCalibration(db: Db, c: NewCalibration): Promise<number | null> {
   return db.transaction(async (tx) => {
@@ -166,7 +171,8 @@ export async function applyCalibration(db: Db, c: NewCalibration): Promise<numbe
       entityType: "model_version",
       entityId: c.versionId,
       before: { calibrationId: c.previousId },
-      after: { calibrationId: row.id, thresholds: c.thresholds, metrics: c.metrics },
+      // The certification evidence (one entry per gold and audited item) stays in the calibration row only.
+      after: { calibrationId: row.id, thresholds: c.thresholds, metrics: withoutEvidence(c.metrics) },
     });
     if (c.also) await c.also(tx);
     return row.id;

@@ -45,7 +45,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
     const m = parseVersionMetrics(version.data.metrics);
     const cal = version.data.calibration;
     // A recalibration's n counts its evidence (gold + audits); a training calibration's counts gold only.
-    const calMetrics = (cal?.metrics ?? {}) as { n?: unknown; curve?: unknown };
+    const calMetrics = (cal?.metrics ?? {}) as { n?: unknown; curve?: unknown; reason?: unknown };
     const evidence = Array.isArray(calMetrics.curve) ? calMetrics.n : undefined;
     const certifiedTarget = cal?.thresholds.targetPrecision;
     active = {
@@ -54,6 +54,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
       evidence: readEvidence((cal?.metrics as { evidence?: unknown } | undefined)?.evidence),
       evidenceCount: typeof evidence === "number" ? evidence : m.splits ? m.splits.gold + m.splits.audits : null,
       certifiedTarget: typeof certifiedTarget === "number" ? certifiedTarget : null,
+      tightened: calMetrics.reason === "audit_failure",
       calibratedAt: dateFmt.format(new Date(cal?.createdAt ?? version.data.finishedAt ?? version.data.createdAt)),
     };
   }

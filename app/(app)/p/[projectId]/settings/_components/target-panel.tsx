@@ -24,6 +24,8 @@ export type ActiveCurve = {
   evidenceCount: number | null;
   /** The target the current calibration was certified at (null: not recorded). */
   certifiedTarget: number | null;
+  /** The thresholds were raised after failed audits, above what the evidence certifies. */
+  tightened: boolean;
   calibratedAt: string;
 } | null;
 
@@ -62,7 +64,14 @@ export function TargetPanel({
       />
       <CardBody className="space-y-3">
         <p className="text-sm" data-testid="target-readout" aria-live="polite">
-          <Readout hasEvidence={active.evidence !== null} preview={preview} target={target} />
+          {active.tightened ? (
+            <>
+              The thresholds were raised after audits found too many wrong auto-accepts, so no preview would match them:
+              recalibrate to certify on the newest gold and audits and preview targets again.
+            </>
+          ) : (
+            <Readout hasEvidence={active.evidence !== null} preview={preview} target={target} />
+          )}
         </p>
         <CertifiedAt projectId={projectId} certified={active.certifiedTarget} saved={savedTarget} />
         {active.curve.length > 0 ? (
