@@ -87,7 +87,7 @@ describe.skipIf(!env.ready)("disputed labels in the batch grid", () => {
     );
     // Settled: the new human label leaves the filter (the grid, now empty, gives way to its empty state).
     await page.reload();
-    await page.getByText("No predictions match these filters").waitFor();
+    await page.getByText("No predictions: second opinion disagrees").waitFor();
     expect(page.url()).toMatch(/reason=disputed/);
     expect(await page.getByText(disputedTitle).count()).toBe(0);
   });

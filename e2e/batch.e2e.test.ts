@@ -11,6 +11,7 @@ import { modelVersions, predictions, projects } from "@/db/schema";
 import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, maybeScreenshot, startApp, type E2EApp } from "./harness";
 
 const REVIEWER = { email: "rev@example.test", password: "reviewer password 1", name: "Rita Reviewer" };
+const ENGINEER = { email: "eng@example.test", password: "engineer password 1", name: "Eli Engineer" };
 const XSS = `<img src=x onerror="window.__xss=1">`;
 const CATEGORIES = [
   "Produce > Fresh fruits",
@@ -54,6 +55,7 @@ describe.skipIf(!env.ready)("batch review in a real browser", () => {
         projectId = p.id;
         catIds = p.categoryIds;
         await s.member(p.id, rev.id, "reviewer");
+        await s.member(p.id, (await s.user(ENGINEER)).id, "ml_engineer");
         // 70 fruit predictions (60 of them ≥ 0.8), 50 spread over the other categories, one hostile title.
         const rows = Array.from({ length: 120 }, (_, i) => ({
           externalId: `sku-${1000 + i}`,
@@ -128,6 +130,10 @@ describe.skipIf(!env.ready)("batch review in a real browser", () => {
     for (let i = 0; i < 49; i++) await page.keyboard.press("Shift+ArrowDown");
     await expectText(page.getByTestId("batch-selected"), "50 selected");
     await page.keyboard.press("a");
+    // More than 20 rows: asked first.
+    const confirm = page.getByRole("dialog");
+    await expectText(confirm, "Approve 50 items?");
+    await confirm.getByRole("button", { name: "Approve 50" }).click();
     await expectText(
       page.getByRole("status").filter({ hasText: "decisions stored" }),
       "50 decisions stored: approved as predicted.",
@@ -182,5 +188,99 @@ describe.skipIf(!env.ready)("batch review in a real browser", () => {
     await page.waitForURL(/label=human/);
     await expectText(page.getByText(/Rows 1–\d+ of \d+/), "of 53");
     await page.context().close();
+  });
+
+  /** Elements wider than the window, for a failure message: the page must not scroll sideways. */
+  async function overflowing(page: Page): Promise<{ scrollWidth: number; culprits: string[] }> {
+    return page.evaluate(() => {
+      const w = document.documentElement.clientWidth;
+      const culprits = [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > w + 1)
+        // Content of a scroll box scrolls inside it, unless it is positioned against something outside the box.
+        .filter((el) => {
+          const box = el.closest("[data-testid=batch-grid-scroll], .overflow-x-auto");
+          return !box || (getComputedStyle(el).position === "absolute" && getComputedStyle(box).position === "static");
+        })
+        .slice(0, 8)
+        .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 80)}`);
+      return { scrollWidth: document.documentElement.scrollWidth, culprits };
+    });
+  }
+
+  it("asks before a large batch, undoes it as one action, fits at 1400 px and 800 px, and says why a filter is empty", async () => {
+    const page = await app.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await app.login(page, REVIEWER.email, REVIEWER.password);
+    await page.goto(`/p/${projectId}/batch?label=unlabelled`);
+    await page.getByRole("grid", { name: "Predictions" }).waitFor();
+
+    // At 1400 px every column, "Current label" included, is inside the card without scrolling.
+    const scroller = page.getByTestId("batch-grid-scroll");
+    const fits = await scroller.evaluate((el) => el.scrollWidth <= el.clientWidth);
+    expect(fits).toBe(true);
+    const header = (await page.getByRole("columnheader", { name: "Current label" }).boundingBox())!;
+    const box = (await scroller.boundingBox())!;
+    expect(header.x + header.width).toBeLessThanOrEqual(box.x + box.width + 1);
+
+    // Select the whole page (67 unlabelled rows): approving asks first; cancelling stores nothing.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.getByRole("checkbox", { name: "Select all on this page" }).check();
+    await expectText(page.getByTestId("batch-selected"), "67 selected");
+    await page.getByRole("button", { name: /^Approve 67/ }).click();
+    const confirm = page.getByRole("dialog");
+    await expectText(confirm, "Approve 67 items?");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await confirm.waitFor({ state: "hidden" });
+    const humanCount = async () => {
+      let n = 0;
+      let cursor: number | undefined;
+      do {
+        const res: ItemsPage = await query<ItemsPage>(page, "items.list", {
+          projectId,
+          labelSource: "human",
+          limit: 100,
+          ...(cursor ? { cursor } : {}),
+        });
+        n += res.items.length;
+        cursor = res.nextCursor ?? undefined;
+      } while (cursor);
+      return n;
+    };
+    expect(await humanCount()).toBe(53);
+    await page.getByRole("button", { name: /^Approve 67/ }).click();
+    await confirm.getByRole("button", { name: "Approve 67" }).click();
+    await expectText(page.getByRole("status").filter({ hasText: "decisions stored" }), "67 decisions stored");
+    expect(await humanCount()).toBe(120);
+
+    // Undo takes the whole batch back: the labels are what they were before it.
+    await page.getByRole("button", { name: "Undo 67" }).click();
+    await expectText(page.getByRole("status").filter({ hasText: "undone" }), "67 decisions undone");
+    expect(await humanCount()).toBe(53);
+    expect(await page.locator("tr[aria-selected]").filter({ hasText: "Approved" }).count()).toBe(0);
+
+    // An empty filter says which filter emptied it and what would fill it.
+    await page.goto(`/p/${projectId}/batch?reason=audit`);
+    await expectText(page.getByText("No predictions: awaiting audit"), "awaiting audit");
+    expect(await page.getByText("Widen the confidence range").count()).toBe(0);
+
+    // 800 px: the tab bar wraps in view and the grid scrolls inside its card, not the page.
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.goto(`/p/${projectId}/batch`);
+    await page.getByRole("grid", { name: "Predictions" }).waitFor();
+    expect(await overflowing(page)).toEqual({ scrollWidth: 800, culprits: [] });
+    for (const link of await page.getByRole("navigation", { name: "Project" }).getByRole("link").all()) {
+      const b = (await link.boundingBox())!;
+      expect(b.x + b.width).toBeLessThanOrEqual(800);
+    }
+    expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await page.context().close();
+
+    const engineer = await app.newPage();
+    await engineer.setViewportSize({ width: 800, height: 900 });
+    await app.login(engineer, ENGINEER.email, ENGINEER.password);
+    await engineer.goto(`/p/${projectId}/models`);
+    await engineer.getByRole("table", { name: "Model versions" }).waitFor();
+    expect(await overflowing(engineer)).toEqual({ scrollWidth: 800, culprits: [] });
+    await engineer.context().close();
   });
 });

@@ -9,13 +9,13 @@ import {
   fitBestCalibration,
   fitCalibration as fitMlCalibration,
   reliabilityDiagram,
-  selectThresholds,
   type Thresholds,
   type Calibration,
   type PredictOptions,
   type TextInput,
   type TrainedModel,
 } from "@/ml";
+import { certifyEvidence, toEvidence } from "./certification";
 
 /** Equal-width bins of the stored reliability diagram and its ECE (10, as versions have always been reported). */
 const RELIABILITY_BINS = 10;
@@ -26,7 +26,7 @@ const RELIABILITY_BINS = 10;
 const MIN_ITEMS_FOR_METHOD_CHOICE = 200;
 const MIN_ITEMS_FOR_TEMPERATURE = 10;
 
-export const CONFIDENCE_LEVEL = 0.95;
+export { CONFIDENCE_LEVEL } from "./certification";
 
 /** An item with a known category: a label, a gold item or an audit decision. */
 export type LabelledItem = { itemId: number; input: TextInput; categoryId: number };
@@ -90,14 +90,7 @@ export function fitCalibration(model: TrainedModel, rows: LabelledItem[], catego
  * would certify the wrong population.
  */
 export function certify(scored: Scored[], numClasses: number, targetPrecision: number): Thresholds {
-  return selectThresholds({
-    confidences: scored.map((s) => s.confidence),
-    predicted: scored.map((s) => s.predicted),
-    correct: scored.map((s) => s.correct),
-    numClasses,
-    targetPrecision,
-    confidenceLevel: CONFIDENCE_LEVEL,
-  });
+  return certifyEvidence(toEvidence(scored, numClasses), targetPrecision);
 }
 
 /** Share of rows the thresholds auto-accept, and how many of those are right. */

@@ -84,7 +84,10 @@ export const calibrations = pgTable(
       .references(() => modelVersions.id, { onDelete: "cascade" }),
     kind: text("kind").notNull(),
     params: jsonb("params").$type<Record<string, unknown>>().notNull(),
-    thresholds: jsonb("thresholds").$type<{ global: number | null; perClass: (number | null)[] }>().notNull(),
+    /** `targetPrecision` and `reason` (why nothing was certified) are absent on calibrations stored before they were kept. */
+    thresholds: jsonb("thresholds")
+      .$type<{ global: number | null; perClass: (number | null)[]; targetPrecision?: number; reason?: string | null }>()
+      .notNull(),
     metrics: jsonb("metrics").$type<Record<string, unknown>>().notNull(),
     createdAt: createdAt(),
   },

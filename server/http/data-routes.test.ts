@@ -54,7 +54,9 @@ describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
     expect(ok.headers.get("content-type")).toContain("text/csv");
     expect(ok.headers.get("content-disposition")).toMatch(/attachment; filename=".*-labels\.csv"/);
     const text = await ok.text();
-    expect(text.split("\n")[0]).toBe("id,title,category,split,source,annotator,model_version,labelled_at");
+    expect(text.split("\n")[0]).toBe(
+      "id,title,category,split,source,annotator,model_version,labelled_at,loupe_neutralised",
+    );
     expect(text.trim().split("\n")).toHaveLength(1 + 15);
 
     expect((await get(null)).status).toBe(401);

@@ -1,10 +1,11 @@
-/** Decisions: one leased item at a time, many from the batch grid, undo of one's own last, and one's own history. */
+/** Decisions: one leased item at a time, many from the batch grid, undo of one's own last decision or batch, and one's own history. */
 import { CAN } from "@/lib/constants";
 import { inProject, projectProcedure, router } from "../trpc";
 import {
   AnnotationsListMineInput,
   AnnotationsSubmitBatchInput,
   AnnotationsSubmitInput,
+  AnnotationsUndoBatchInput,
   AnnotationsUndoInput,
 } from "../schemas/annotations";
 import {
@@ -12,6 +13,7 @@ import {
   submitAnnotation,
   submitAnnotationBatch,
   undoAnnotation,
+  undoAnnotationBatch,
 } from "@/server/services/annotations";
 
 export const annotationsRouter = router({
@@ -26,6 +28,10 @@ export const annotationsRouter = router({
   undo: projectProcedure(CAN.annotate)
     .input(AnnotationsUndoInput)
     .mutation(({ ctx, input }) => undoAnnotation(ctx.db, inProject(ctx, input))),
+
+  undoBatch: projectProcedure(CAN.batchReview)
+    .input(AnnotationsUndoBatchInput)
+    .mutation(({ ctx, input }) => undoAnnotationBatch(ctx.db, inProject(ctx, input))),
 
   listMine: projectProcedure(CAN.annotate)
     .input(AnnotationsListMineInput)

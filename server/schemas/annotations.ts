@@ -51,6 +51,17 @@ export const AnnotationsUndoInput = z.object({
   annotationId: Id.optional(),
 });
 
+export const AnnotationsUndoBatchInput = z.object({
+  projectId: ProjectId,
+  idempotencyKey: IdempotencyKey,
+  /** The batch's decisions as submitBatch returned them; all are undone or none. */
+  annotationIds: z
+    .array(Id)
+    .min(1)
+    .max(500)
+    .refine((ids) => new Set(ids).size === ids.length, { message: "Each decision may appear only once" }),
+});
+
 export const AnnotationsListMineInput = z.object({
   projectId: ProjectId,
   limit: z.number().int().min(1).max(100).default(20),

@@ -4,7 +4,8 @@ import { cx } from "./cx";
 /** Dense data table primitives. Wrap in <Card> for a bordered panel. */
 export function Table({ children, className, caption }: { children: ReactNode; className?: string; caption?: string }) {
   return (
-    <div className={cx("overflow-x-auto", className)}>
+    // relative: absolutely positioned content (sr-only text) scrolls with the table instead of widening the page.
+    <div className={cx("relative overflow-x-auto", className)}>
       <table className="w-full border-collapse text-left text-sm">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         {children}

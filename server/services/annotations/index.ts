@@ -6,4 +6,6 @@ export type { SubmitAnnotationInput } from "./submit";
 export { submitAnnotationBatch } from "./submit-batch";
 export type { SubmitAnnotationBatchInput } from "./submit-batch";
 export { undoAnnotation } from "./undo";
+export { undoAnnotationBatch } from "./undo-batch";
+export type { UndoAnnotationBatchInput } from "./undo-batch";
 export type { UndoAnnotationInput } from "./undo";

@@ -22,6 +22,7 @@ import {
   type Scored,
 } from "@/ml/evaluate-labelled";
 import { getProjectSettings } from "@/server/services/projects";
+import { toEvidence } from "@/ml/certification";
 
 const HELD_OUT_SEED = 7919;
 
@@ -89,6 +90,14 @@ export async function recalibrate(db: Db, p: { projectId: number; reason: Recali
     before: { ece: before.ece, coverage: before.coverage, precision: before.precision },
     after: after2,
     curve: thresholds.curve,
+    // The settings page previews other targets on exactly this evidence, by the same rule.
+    evidence: toEvidence(afterScored, v.categoryIds.length),
+  };
+  const certified = {
+    global: thresholds.global,
+    perClass: thresholds.perClass,
+    targetPrecision: thresholds.targetPrecision,
+    reason: thresholds.reason ?? null,
   };
   const calibrationId = await applyCalibration(db, {
     projectId: p.projectId,
@@ -97,7 +106,7 @@ export async function recalibrate(db: Db, p: { projectId: number; reason: Recali
     actorId: p.actorId,
     kind: "recalibration",
     params: { ...cal },
-    thresholds: { global: thresholds.global, perClass: thresholds.perClass },
+    thresholds: certified,
     metrics,
   });
   if (calibrationId === null) return null;
@@ -106,7 +115,7 @@ export async function recalibrate(db: Db, p: { projectId: number; reason: Recali
     calibrationId,
     versionId: v.versionId,
     metrics,
-    thresholds: { global: thresholds.global, perClass: thresholds.perClass },
+    thresholds: certified,
   };
 }
 
@@ -117,11 +126,16 @@ export type NewCalibration = {
   actorId: number | null;
   kind: string;
   params: Record<string, unknown>;
-  thresholds: { global: number | null; perClass: (number | null)[] };
+  thresholds: { global: number | null; perClass: (number | null)[]; targetPrecision?: number; reason?: string | null };
   metrics: Record<string, unknown>;
   /** More changes that must commit or fail with this calibration. */
   also?: (tx: Tx) => Promise<void>;
 };
+
+function withoutEvidence(metrics: Record<string, unknown>): Record<string, unknown> {
+  const { evidence: _evidence, ...rest } = metrics;
+  return rest;
+}
 
 /** Writes the calibration and points the version at it, only if the version is still active. */
 export async function applyCalibration(db: Db, c: NewCalibration): Promise<number | null> {
@@ -157,7 +171,8 @@ export async function applyCalibration(db: Db, c: NewCalibration): Promise<numbe
       entityType: "model_version",
       entityId: c.versionId,
       before: { calibrationId: c.previousId },
-      after: { calibrationId: row.id, thresholds: c.thresholds, metrics: c.metrics },
+      // The certification evidence (one entry per gold and audited item) stays in the calibration row only.
+      after: { calibrationId: row.id, thresholds: c.thresholds, metrics: withoutEvidence(c.metrics) },
     });
     if (c.also) await c.also(tx);
     return row.id;

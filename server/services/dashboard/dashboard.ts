@@ -10,7 +10,7 @@ import { annotatorStats, labelsPerBucket, medianDecisionMs, throughputPerBucket 
 import { costSeries } from "./cost";
 import { agreementByAnnotator, agreementOf, peerPairs } from "./peer-agreement";
 import { resolveRange } from "./range";
-import { snapshotSeries, versionAccuracy } from "./trends";
+import { liveAuditedPrecision, snapshotSeries, versionAccuracy } from "./trends";
 
 export { getActiveModelQuality } from "./model-quality";
 
@@ -58,16 +58,21 @@ export async function getDashboardTrends(db: DbOrTx, p: RangeParams, now = new D
   const { precisionTarget } = await getProjectSettings(db, { projectId: p.projectId });
   const range = await resolveRange(db, p, now);
   const scope = { projectId: p.projectId, range };
-  const [versions, snapshots, suspects] = await Promise.all([
+  // A range that ends before now is read from its snapshots alone (a page passes its own "now" as the end, a moment ago).
+  const reachesNow = range.to.getTime() >= now.getTime() - 5 * 60_000;
+  const [versions, snapshots, suspects, auditedNow] = await Promise.all([
     versionAccuracy(db, scope),
     snapshotSeries(db, scope),
     suspectCounts(db, { projectId: p.projectId, ...range }),
+    reachesNow ? liveAuditedPrecision(db, p.projectId) : null,
   ]);
   return {
     range: { from: range.from, to: range.to, bucket: range.bucket },
     precisionTarget,
     versions,
     snapshots,
+    /** Audited precision of the active version now, when the range reaches now and it has been audited. */
+    auditedNow,
     suspects,
   };
 }

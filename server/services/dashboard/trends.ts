@@ -6,6 +6,7 @@
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { metricSnapshots, modelVersions, projects } from "@/db/schema";
+import { auditedPrecision } from "@/server/services/metrics";
 import { bucketSql, type ResolvedRange } from "./range";
 
 type Scope = { projectId: number; range: ResolvedRange };
@@ -119,6 +120,25 @@ export async function snapshotSeries(db: DbOrTx, s: Scope): Promise<SnapshotPoin
       modelVersion: r.modelVersion == null ? null : Number(r.modelVersion),
     };
   });
+}
+
+export type LiveAudited = Pick<SnapshotPoint, "auditedPrecision" | "auditedLower" | "auditedUpper" | "audits">;
+
+/**
+ * Audited precision of the active version now, read from the audit decisions themselves: snapshots are taken after
+ * training and hourly, so an audit made since the last one would otherwise read as "no audits yet". Null without
+ * an active version or an audit of it.
+ */
+export async function liveAuditedPrecision(db: DbOrTx, projectId: number): Promise<LiveAudited | null> {
+  const [p] = await db
+    .select({ active: projects.activeModelVersionId })
+    .from(projects)
+    .where(eq(projects.id, projectId))
+    .limit(1);
+  if (!p?.active) return null;
+  const a = await auditedPrecision(db, projectId, p.active);
+  if (a.n === 0) return null;
+  return { auditedPrecision: a.precision, auditedLower: a.lower, auditedUpper: a.upper, audits: a.n };
 }
 
 function num(v: number | string | null): number | null {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "csv-parse/sync";
 import { and, eq } from "drizzle-orm";
 import { auditEvents, items, labels, modelVersions } from "@/db/schema";
-import { EXPORT_COLUMNS } from "./format";
+import { CSV_HEADER } from "./format";
 import { exportLabelsText } from "@/server/services/exports/export-labels";
 import { importItems } from "@/server/services/imports";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
@@ -61,13 +61,14 @@ describe.each(dbTargets())("label export on $name", (target) => {
 
     const text = await exportLabelsText(h.db, { projectId: project.id, actorId: ann.id, format: "csv" });
     const [header, ...rows] = parse(text) as string[][];
-    expect(header).toEqual([...EXPORT_COLUMNS]);
+    expect(header).toEqual([...CSV_HEADER]);
     expect(rows.map((r) => r.slice(0, 7))).toEqual([
       ["'=cmd()", "'+SUM(1,2)", "Plain", "test", "import", "", ""],
       ["h1", "'@attack", "'=Evil > Cat", "pool", "human", "ann@example.test", ""],
       ["a1", "'-2 for 1", "Plain", "pool", "auto", "", "v3"],
     ]);
     for (const r of rows) expect(new Date(r[7]!).toISOString()).toBe(r[7]);
+    expect(rows.map((r) => r[8])).toEqual(["id title", "title category", "title"]);
     const audit = await h.db
       .select()
       .from(auditEvents)

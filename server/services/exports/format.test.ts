@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { EXPORT_COLUMNS, neutraliseCsvCell, toCsvChunks, toJsonlChunks, type LabelExportRow } from "./format";
+import { CSV_HEADER, neutraliseCsvCell, toCsvChunks, toJsonlChunks, type LabelExportRow } from "./format";
 import { parseImportStream } from "@/server/services/imports";
 import { asyncOf, collect } from "@/test/stream-helpers";
 
@@ -46,7 +46,7 @@ describe("toCsvChunks", () => {
     ];
     const out = await text(toCsvChunks(rows, { batchSize: 1 }));
     const records = parse(out) as string[][];
-    expect(records[0]).toEqual([...EXPORT_COLUMNS]);
+    expect(records[0]).toEqual([...CSV_HEADER]);
     expect(records[1]).toEqual([
       "demo-000001",
       "Sonora Wireless Headphones",
@@ -56,6 +56,7 @@ describe("toCsvChunks", () => {
       "ana@example.com",
       "",
       "2025-01-02T03:04:05.000Z",
+      "",
     ]);
     expect(records[2]).toEqual([
       '\'=HYPERLINK("x")',
@@ -66,6 +67,7 @@ describe("toCsvChunks", () => {
       "'@bob",
       "'\tv1",
       "2025-01-02T03:04:05.000Z",
+      "id title category source annotator model_version",
     ]);
     // No raw line may start with a formula trigger.
     for (const line of out.split("\n")) expect(line).not.toMatch(/^[=+\-@]/);

@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import type { Split } from "@/server/services/imports";
+import { NEUTRALISED_COLUMN, neutraliseCell, type Split } from "@/server/services/imports";
 
 /** One exported label with provenance. Values are as stored; formatting happens here. */
 export type LabelExportRow = {
@@ -48,9 +48,22 @@ export function toExportRecord(row: LabelExportRow): ExportRecord {
  * Spreadsheet apps evaluate cells starting with = + - @ (and tab/CR, which they strip
  * first) as formulas. A leading quote makes them plain text. Applied to every cell,
  * negative numbers included: the price is a visible quote, the benefit is no injection.
+ * Each row names its quoted cells in NEUTRALISED_COLUMN, so Loupe's import can take the quotes off again.
  */
-export function neutraliseCsvCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+export const neutraliseCsvCell = neutraliseCell;
+
+/** The CSV header: the export columns and the marker of neutralised cells. */
+export const CSV_HEADER = [...EXPORT_COLUMNS, NEUTRALISED_COLUMN] as const;
+
+function csvCells(record: ExportRecord): string[] {
+  const quoted: string[] = [];
+  const cells = EXPORT_COLUMNS.map((c) => {
+    const raw = record[c] ?? "";
+    const safe = neutraliseCell(raw);
+    if (safe !== raw) quoted.push(c);
+    return safe;
+  });
+  return [...cells, quoted.join(" ")];
 }
 
 /** CSV text chunks (header first), one chunk per `batchSize` rows so memory stays flat. */
@@ -59,11 +72,10 @@ export async function* toCsvChunks(
   opts: { header?: boolean; batchSize?: number } = {},
 ): AsyncGenerator<string> {
   const batchSize = opts.batchSize ?? 500;
-  if (opts.header ?? true) yield stringify([[...EXPORT_COLUMNS]]);
+  if (opts.header ?? true) yield stringify([[...CSV_HEADER]]);
   let batch: string[][] = [];
   for await (const row of rows) {
-    const record = toExportRecord(row);
-    batch.push(EXPORT_COLUMNS.map((c) => neutraliseCsvCell(record[c] ?? "")));
+    batch.push(csvCells(toExportRecord(row)));
     if (batch.length >= batchSize) {
       yield stringify(batch);
       batch = [];

@@ -16,6 +16,7 @@ import { splitSnapshot } from "./split";
 import { gateEvidence } from "./gate-evidence";
 import type { GateEvidence } from "@/server/services/models";
 import { certify, evaluateGold, fitCalibration, scoreLabelled, type GoldReport } from "@/ml/evaluate-labelled";
+import { toEvidence, type CertificationEvidence } from "@/ml/certification";
 
 export type PipelineOptions = { epochs?: number; signal?: AbortSignal; onProgress?: (p: TrainProgress) => void };
 
@@ -28,6 +29,8 @@ export type PipelineResult = {
   categoryIds: number[];
   calibration: Calibration;
   thresholds: Thresholds;
+  /** What the thresholds were certified on, kept so another target can be previewed by the same rule. */
+  evidence: CertificationEvidence;
   gold: GoldReport;
   /** The active version scored on the same gold snapshot. */
   baseline: { versionId: number; accuracy: number } | null;
@@ -91,11 +94,8 @@ export async function trainAndEvaluate(
   try {
     o.onProgress?.({ phase: "calibrate", epoch: 0, epochs: 0, loss: 0 });
     const calibration = fitCalibration(model, parts.calibration, snap.categoryIds);
-    const thresholds = certify(
-      await scoreLabelled(model, calibration, parts.certification, snap.categoryIds),
-      snap.categoryIds.length,
-      run.targetPrecision,
-    );
+    const certified = await scoreLabelled(model, calibration, parts.certification, snap.categoryIds);
+    const thresholds = certify(certified, snap.categoryIds.length, run.targetPrecision);
     o.onProgress?.({ phase: "evaluate", epoch: 0, epochs: 0, loss: 0 });
     const gold = evaluateGold(
       await scoreLabelled(model, calibration, snap.gold, snap.categoryIds),
@@ -123,6 +123,7 @@ export async function trainAndEvaluate(
       categoryIds: snap.categoryIds,
       calibration,
       thresholds,
+      evidence: toEvidence(certified, snap.categoryIds.length),
       gold,
       baseline,
       comparison,

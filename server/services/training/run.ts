@@ -123,8 +123,13 @@ async function storeReady(
           modelVersionId: versionId,
           kind: "training",
           params: { ...r.calibration },
-          thresholds: { global: r.thresholds.global, perClass: r.thresholds.perClass },
-          metrics: { ece: r.gold.ece, coverageAtTarget: r.gold.coverageAtTarget, n: r.gold.n },
+          thresholds: {
+            global: r.thresholds.global,
+            perClass: r.thresholds.perClass,
+            targetPrecision: r.thresholds.targetPrecision,
+            reason: r.thresholds.reason ?? null,
+          },
+          metrics: { ece: r.gold.ece, coverageAtTarget: r.gold.coverageAtTarget, n: r.gold.n, evidence: r.evidence },
         })
         .returning({ id: calibrations.id });
       const [row] = await tx

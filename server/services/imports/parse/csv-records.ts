@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
 import { ImportError, ImportFormatError } from "./errors";
+import { restoreNeutralised } from "./formula-guard";
 import type { RawRecord } from "./raw-record";
 
 const RESERVED = ["id", "title", "description", "category", "split"];
@@ -14,11 +15,18 @@ export async function* readCsvRecords(
   chunks: AsyncIterable<Uint8Array>,
   maxRecordChars: number,
 ): AsyncGenerator<RawRecord> {
+  // Lines of every record the parser has finished, counted as it parses: records it finished but we have not read
+  // yet are dropped when it fails, and its own error line is where it gave up, not where the bad record began.
+  let parsedLines = 0;
   const parser = parse({
     bom: true,
     info: true,
     relax_column_count: true, // column-count mismatches become row errors, not a fatal abort
     max_record_size: maxRecordChars,
+    on_record: (entry) => {
+      parsedLines += lineSpan(unpack(entry).record);
+      return entry;
+    },
   });
   const input = Readable.from(chunks);
   // pipe() doesn't forward errors; this carries ImportTooLargeError from the byte limiter.
@@ -46,13 +54,19 @@ export async function* readCsvRecords(
       header.forEach((name, i) => {
         fields[name] = record[i];
       });
-      yield { line, fields };
+      yield { line, fields: restoreNeutralised(fields) };
     }
   } catch (err) {
     if (err instanceof ImportError) throw err;
     if (err instanceof CsvError) {
-      const line = typeof err["lines"] === "number" ? err["lines"] : null;
-      throw new ImportFormatError(`invalid CSV: ${err.message}`, line);
+      const at = typeof err["lines"] === "number" ? err["lines"] : null;
+      if (err.code.includes("QUOTE")) {
+        // The record the quote belongs to starts after the last one parsed: report where it opened.
+        const opened = 1 + parsedLines + (typeof err["empty_lines"] === "number" ? err["empty_lines"] : 0);
+        const message = `invalid CSV: a quoted field opened here is not closed properly (the parser gave up at line ${at ?? "?"}: ${err.message})`;
+        throw new ImportFormatError(message, opened);
+      }
+      throw new ImportFormatError(`invalid CSV: ${err.message}`, at);
     }
     throw err;
   } finally {

@@ -3,3 +3,4 @@ export * from "./types";
 export { parseImportStream, validateImportStream } from "./parse-import";
 export { normaliseCategoryPath, type CategoryPathResult } from "./category-path";
 export { batchRows } from "./batch";
+export { NEUTRALISED_COLUMN, neutraliseCell } from "./formula-guard";

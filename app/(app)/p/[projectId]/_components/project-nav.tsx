@@ -9,7 +9,8 @@ type NavEntry = { key: string; label: string; segment: string; ready: boolean };
 export function ProjectNav({ projectId, sections }: { projectId: number; sections: NavEntry[] }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Project" className="-mb-px mt-3 flex gap-1 overflow-x-auto">
+    // Wraps on narrow windows: a scrolled tab bar hides its last tabs without a visible cue.
+    <nav aria-label="Project" className="-mb-px mt-3 flex flex-wrap gap-x-1">
       {sections.map((s) => {
         const href = projectHref(projectId, s.segment);
         const active = s.segment ? pathname === href || pathname.startsWith(`${href}/`) : pathname === href;

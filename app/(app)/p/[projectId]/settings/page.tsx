@@ -6,6 +6,7 @@ import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { gateSection } from "../_lib/section";
 import { curveOfCalibration, parseVersionMetrics } from "../models/_lib/metrics";
+import { readEvidence } from "@/ml/certification";
 import { SettingsForm, type ActiveCurve } from "./_components/settings-form";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -44,12 +45,16 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
     const m = parseVersionMetrics(version.data.metrics);
     const cal = version.data.calibration;
     // A recalibration's n counts its evidence (gold + audits); a training calibration's counts gold only.
-    const calMetrics = (cal?.metrics ?? {}) as { n?: unknown; curve?: unknown };
+    const calMetrics = (cal?.metrics ?? {}) as { n?: unknown; curve?: unknown; reason?: unknown };
     const evidence = Array.isArray(calMetrics.curve) ? calMetrics.n : undefined;
+    const certifiedTarget = cal?.thresholds.targetPrecision;
     active = {
       version: version.data.version,
       curve: curveOfCalibration(cal?.metrics, m),
-      evidence: typeof evidence === "number" ? evidence : m.splits ? m.splits.gold + m.splits.audits : null,
+      evidence: readEvidence((cal?.metrics as { evidence?: unknown } | undefined)?.evidence),
+      evidenceCount: typeof evidence === "number" ? evidence : m.splits ? m.splits.gold + m.splits.audits : null,
+      certifiedTarget: typeof certifiedTarget === "number" ? certifiedTarget : null,
+      tightened: calMetrics.reason === "audit_failure",
       calibratedAt: dateFmt.format(new Date(cal?.createdAt ?? version.data.finishedAt ?? version.data.createdAt)),
     };
   }

@@ -2,7 +2,8 @@
 /**
  * Batch review: filters (in the URL) over a keyset-paged grid of the active
  * model's predictions; select with mouse or keyboard; approve or correct the
- * selection in one annotations.submitBatch call (all or nothing).
+ * selection in one annotations.submitBatch call (all or nothing). A batch above
+ * CONFIRM_ABOVE rows asks first, and the last batch can be undone as one action.
  */
 import { useMemo, useRef, useState, useTransition, type MouseEvent } from "react";
 import Link from "next/link";
@@ -10,7 +11,7 @@ import { usePathname, useRouter } from "next/navigation";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
-import { errorCode } from "@/app/_lib/errors";
+import { errorCode, errorMessage } from "@/app/_lib/errors";
 import { projectHref } from "@/app/_lib/project-sections";
 import { Alert, ErrorAlert } from "@/app/_components/ui/alert";
 import { Button, Spinner } from "@/app/_components/ui/button";
@@ -18,7 +19,9 @@ import { Card } from "@/app/_components/ui/card";
 import { EmptyState } from "@/app/_components/ui/empty-state";
 import { formatCount } from "@/app/_components/ui/stat";
 import { useToast } from "@/app/_components/ui/toast";
-import { batchFiltersToQuery, isFiltered, type BatchFilters } from "../_lib/batch-filters";
+import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
+import { batchFiltersToQuery, type BatchFilters } from "../_lib/batch-filters";
+import { emptyGridText } from "../_lib/empty-grid";
 import {
   EMPTY_SELECTION,
   move,
@@ -40,6 +43,10 @@ import { useGridKeys } from "./use-grid-keys";
 type Page = RouterOutputs["batch"]["list"];
 type Facets = RouterOutputs["batch"]["facets"];
 type Cursor = NonNullable<Page["nextCursor"]>;
+
+/** Batches larger than this ask for confirmation: a mis-set filter should not label a page at one keystroke. */
+export const CONFIRM_ABOVE = 20;
+type StoredBatch = { annotationIds: number[]; itemIds: number[]; summary: string };
 
 export function BatchReview({
   projectId,
@@ -67,6 +74,8 @@ export function BatchReview({
   const [pickerOpen, setPickerOpen] = useState(false);
   const [failed, setFailed] = useState<{ batch: PendingBatch; error: unknown } | null>(null);
   const [lastResult, setLastResult] = useState<string | null>(null);
+  const [lastBatch, setLastBatch] = useState<StoredBatch | null>(null);
+  const [confirming, setConfirming] = useState<PendingBatch | null>(null);
   /** When the reviewer started on what is on screen: the batch's time spent. */
   const startedAt = useRef(Date.now());
 
@@ -97,6 +106,35 @@ export function BatchReview({
   const total = initialPage.total;
 
   const submit = useMutation(trpc.annotations.submitBatch.mutationOptions());
+  const undo = useMutation(trpc.annotations.undoBatch.mutationOptions());
+
+  const undoLast = async () => {
+    const batch = lastBatch;
+    if (!batch || undo.isPending) return;
+    try {
+      await undo.mutateAsync({ projectId, idempotencyKey: crypto.randomUUID(), annotationIds: batch.annotationIds });
+      setStored((prev) => {
+        const next = new Map(prev);
+        for (const id of batch.itemIds) next.delete(id);
+        return next;
+      });
+      setLastBatch(null);
+      const n = batch.annotationIds.length;
+      setLastResult(
+        `${formatCount(n)} ${n === 1 ? "decision" : "decisions"} undone: the labels are as they were before.`,
+      );
+      toast({ tone: "ok", title: `${formatCount(n)} undone`, description: "The labels are as they were before." });
+      void queryClient.invalidateQueries({ queryKey: trpc.batch.list.pathKey() });
+    } catch (error) {
+      toast({ tone: "danger", title: "Could not undo", description: errorMessage(error) });
+    }
+  };
+
+  /** Large batches are confirmed first. */
+  const propose = (batch: PendingBatch) => {
+    if (batch.decisions.length > CONFIRM_ABOVE) setConfirming(batch);
+    else void send(batch);
+  };
 
   const send = async (batch: PendingBatch) => {
     setFailed(null);
@@ -125,6 +163,11 @@ export function BatchReview({
       setSel((s) => ({ ...s, ids: new Set() }));
       startedAt.current = Date.now();
       const n = res.decisions.length;
+      setLastBatch({
+        annotationIds: res.decisions.map((d) => d.annotationId),
+        itemIds: res.decisions.map((d) => d.itemId),
+        summary: batch.summary,
+      });
       setLastResult(`${formatCount(n)} ${n === 1 ? "decision" : "decisions"} stored: ${batch.summary}.`);
       toast({
         tone: "ok",
@@ -148,7 +191,7 @@ export function BatchReview({
       target ? { itemId, action: "correct" as const, categoryId: target.id } : { itemId, action: "accept" as const },
     );
     const summary = target ? `corrected to ${target.path}` : "approved as predicted";
-    void send({ key: crypto.randomUUID(), modelVersionId, decisions, target, summary });
+    propose({ key: crypto.randomUUID(), modelVersionId, decisions, target, summary });
   };
 
   const selectedSuspects = rows.filter((r) => r.suspect !== null && r.label?.id != null && current.ids.has(r.itemId));
@@ -164,19 +207,20 @@ export function BatchReview({
       return [{ itemId: r.itemId, action: "correct" as const, categoryId: category.id }];
     });
     const summary = take === "label" ? "current labels kept" : "the suggested categories taken";
-    void send({ key: crypto.randomUUID(), modelVersionId, decisions, target: null, summary, paths });
+    propose({ key: crypto.randomUUID(), modelVersionId, decisions, target: null, summary, paths });
   };
 
   const goTo = (nextCursors: (Cursor | undefined)[]) => {
     setCursors(nextCursors);
     setSel(EMPTY_SELECTION);
     setLastResult(null);
+    setLastBatch(null);
     startedAt.current = Date.now();
   };
   const nextPage = () => data.nextCursor && !page.isPlaceholderData && goTo([...cursors, data.nextCursor]);
   const previousPage = () => pageIndex > 0 && goTo(cursors.slice(0, -1));
 
-  useGridKeys(!pickerOpen && rows.length > 0, {
+  useGridKeys(!pickerOpen && confirming === null && rows.length > 0, {
     move: (delta, extend) => setSel((s) => move(prune(s, keys), keys, delta, extend)),
     toggleFocused: () => setSel((s) => toggle(prune(s, keys), keys, s.focus)),
     selectAll: () => setSel((s) => toggleAll(prune(s, keys), keys)),
@@ -244,8 +288,21 @@ export function BatchReview({
         }
       />
       {lastResult ? (
-        <Alert tone="ok" className="mx-4 mt-3" title={lastResult}>
-          The rows stay marked below; they leave the grid when you change page or filters if they no longer match.
+        <Alert
+          tone="ok"
+          className="mx-4 mt-3"
+          title={lastResult}
+          action={
+            lastBatch ? (
+              <Button size="sm" onClick={() => void undoLast()} busy={undo.isPending}>
+                Undo {formatCount(lastBatch.annotationIds.length)}
+              </Button>
+            ) : undefined
+          }
+        >
+          {lastBatch
+            ? "The rows stay marked below; they leave the grid when you change page or filters if they no longer match. Undo restores every label this batch replaced."
+            : "The rows are open for review again."}
         </Alert>
       ) : null}
       {failed ? (
@@ -266,7 +323,8 @@ export function BatchReview({
 
       {rows.length === 0 ? (
         <EmptyGrid
-          filtered={isFiltered(filters)}
+          filters={filters}
+          categoryPath={facets.categories.find((c) => c.id === filters.categoryId)?.path ?? null}
           scored={facets.scored}
           version={data.modelVersion.version}
           onClear={() =>
@@ -312,6 +370,22 @@ export function BatchReview({
         </span>
       </div>
 
+      <ConfirmDialog
+        open={confirming !== null}
+        title={`${verbOf(confirming)} ${formatCount(confirming?.decisions.length ?? 0)} items?`}
+        confirmLabel={`${verbOf(confirming)} ${formatCount(confirming?.decisions.length ?? 0)}`}
+        onConfirm={() => {
+          const batch = confirming;
+          setConfirming(null);
+          if (batch) void send(batch);
+        }}
+        onCancel={() => setConfirming(null)}
+      >
+        {confirming
+          ? `${formatCount(confirming.decisions.length)} items will be ${confirming.summary}. You can undo the whole batch afterwards.`
+          : null}
+      </ConfirmDialog>
+
       {pickerOpen ? (
         <CategoryPicker
           categories={categories}
@@ -324,13 +398,17 @@ export function BatchReview({
   );
 }
 
+const verbOf = (b: PendingBatch | null) => (b?.target ? "Correct" : b?.paths ? "Settle" : "Approve");
+
 function EmptyGrid({
-  filtered,
+  filters,
+  categoryPath,
   scored,
   version,
   onClear,
 }: {
-  filtered: boolean;
+  filters: BatchFilters;
+  categoryPath: string | null;
   scored: number;
   version: number;
   onClear: () => void;
@@ -342,17 +420,14 @@ function EmptyGrid({
       </EmptyState>
     );
   }
-  return filtered ? (
+  const text = emptyGridText(filters, categoryPath);
+  return (
     <EmptyState
       className="m-4"
-      title="No predictions match these filters"
-      action={<Button onClick={onClear}>Clear filters</Button>}
+      title={text.title}
+      action={text.filtered ? <Button onClick={onClear}>Clear filters</Button> : undefined}
     >
-      Widen the confidence range or pick another category.
-    </EmptyState>
-  ) : (
-    <EmptyState className="m-4" title="Nothing to review">
-      The active model has no predictions on pool items.
+      {text.body}
     </EmptyState>
   );
 }

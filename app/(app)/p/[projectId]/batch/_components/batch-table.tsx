@@ -37,12 +37,14 @@ export function BatchTable({ rows, stored, selected, focus, onRowClick, onCheckb
   const someChecked = !allChecked && selectable.some((r) => selected.has(r.itemId));
 
   return (
-    <div className="overflow-x-auto">
+    // Fixed column shares: every column fits a wide card (long paths truncate inside their cell); below the
+    // minimum width the grid scrolls inside the card instead of widening the page.
+    <div className="relative overflow-x-auto" data-testid="batch-grid-scroll">
       <table
         role="grid"
         aria-multiselectable="true"
         aria-label="Predictions"
-        className="w-full border-collapse text-left text-sm"
+        className="w-full min-w-[56rem] table-fixed border-collapse text-left text-sm"
       >
         <thead className="border-b border-line bg-canvas/60 text-xs text-muted">
           <tr>
@@ -60,11 +62,11 @@ export function BatchTable({ rows, stored, selected, focus, onRowClick, onCheckb
               />
             </Th>
             <Th>Item</Th>
-            <Th>Predicted category</Th>
-            <Th className="w-36">Confidence</Th>
+            <Th className="w-[18%]">Predicted category</Th>
+            <Th className="w-32">Confidence</Th>
             <Th className="w-20 text-right">Margin</Th>
-            <Th>Runner-up</Th>
-            <Th>Current label</Th>
+            <Th className="w-[15%]">Runner-up</Th>
+            <Th className="w-[20%]">Current label</Th>
           </tr>
         </thead>
         <tbody className="divide-y divide-line">
@@ -102,7 +104,7 @@ export function BatchTable({ rows, stored, selected, focus, onRowClick, onCheckb
                     onChange={() => {}}
                   />
                 </td>
-                <td className="max-w-md px-3 py-1.5 align-middle">
+                <td className="px-3 py-1.5 align-middle">
                   <div className="truncate font-medium text-ink" title={r.title}>
                     {r.title}
                   </div>
@@ -110,14 +112,14 @@ export function BatchTable({ rows, stored, selected, focus, onRowClick, onCheckb
                     {r.externalId}
                   </div>
                 </td>
-                <td className="max-w-xs px-3 py-1.5 align-middle">
+                <td className="px-3 py-1.5 align-middle">
                   <CategoryText path={r.predicted.path} deleted={r.predicted.deleted} />
                 </td>
                 <td className="px-3 py-1.5 align-middle">
                   <ConfidenceBar value={r.confidence} />
                 </td>
                 <td className="px-3 py-1.5 text-right align-middle text-xs text-muted tabular-nums">{pct(r.margin)}</td>
-                <td className="max-w-[14rem] px-3 py-1.5 align-middle text-xs text-muted">
+                <td className="px-3 py-1.5 align-middle text-xs text-muted">
                   {second ? (
                     <span className="flex min-w-0 items-center gap-1.5">
                       <span className="truncate" title={second.path ?? undefined}>
@@ -129,7 +131,7 @@ export function BatchTable({ rows, stored, selected, focus, onRowClick, onCheckb
                     <span className="text-faint">—</span>
                   )}
                 </td>
-                <td className="max-w-xs px-3 py-1.5 align-middle">
+                <td className="overflow-hidden px-3 py-1.5 align-middle">
                   <LabelCell row={r} done={done} />
                 </td>
               </tr>

@@ -12,7 +12,7 @@ import {
   SOURCE_COLOURS,
   TOOLTIP_STYLE,
 } from "./chart-card";
-import { bucketLabel, hours, money, num, pct, seconds } from "../_lib/format";
+import { bucketLabel, hours, money, num, pct, seconds, unitCost } from "../_lib/format";
 
 type Activity = RouterOutputs["dashboard"]["activity"];
 
@@ -218,9 +218,10 @@ export function AnnotatorsChart({ activity, file }: { activity: Activity; file: 
   );
 }
 
-/** Small costs (cents per item) keep their third decimal on the axis. */
+/** Costs under 1 keep two significant digits, so ticks a hundredth of a cent apart still read differently. */
 function axisMoney(v: number): string {
-  return Math.abs(v) < 1 && v !== 0 ? String(Number(v.toFixed(3))) : money(v);
+  if (v === 0) return "0";
+  return Math.abs(v) < 1 ? String(Number(v.toPrecision(2))) : money(v);
 }
 
 export function CostChart({ activity, file }: { activity: Activity; file: string }) {
@@ -272,7 +273,7 @@ export function CostChart({ activity, file }: { activity: Activity; file: string
         <Tooltip
           {...TOOLTIP_STYLE}
           formatter={(v, name) => [
-            typeof v === "number" ? (name === "Cost per item" ? money(v) : hours(v)) : "–",
+            typeof v === "number" ? (name === "Cost per item" ? unitCost(v) : hours(v)) : "–",
             name,
           ]}
         />

@@ -10,7 +10,7 @@ import {
   ReliabilityChart,
 } from "./quality-charts";
 import { SuspectsChart } from "./suspects-chart";
-import { dateTime, hours, money, pct, seconds } from "../_lib/format";
+import { dateTime, hours, money, pct, seconds, unitCost } from "../_lib/format";
 
 type Props = {
   /** File name stem for CSV downloads: project slug and range. */
@@ -24,7 +24,8 @@ export function DashboardView({ file, activity, trends, activeModel }: Props) {
   const decisions = activity.throughput.reduce((s, t) => s + t.decisions, 0);
   const latest = [...trends.snapshots].reverse();
   const automation = latest.find((s) => s.automationRate !== null);
-  const audited = latest.find((s) => s.auditedPrecision !== null);
+  // The live figure when the range reaches now: an audit made since the last snapshot counts at once.
+  const audited = trends.auditedNow ?? latest.find((s) => s.auditedPrecision !== null);
   const total = activity.cost.total;
   const peers = activity.peerAgreement;
   return (
@@ -54,7 +55,7 @@ export function DashboardView({ file, activity, trends, activeModel }: Props) {
             value={audited ? pct(audited.auditedPrecision) : null}
             hint={
               audited
-                ? `${pct(audited.auditedLower)}–${pct(audited.auditedUpper)} · ${audited.audits} audits`
+                ? `${pct(audited.auditedLower)}–${pct(audited.auditedUpper)} · ${audited.audits} audit${audited.audits === 1 ? "" : "s"}`
                 : "no audits yet"
             }
           />
@@ -69,8 +70,8 @@ export function DashboardView({ file, activity, trends, activeModel }: Props) {
           />
           <Stat
             label="Cost per item"
-            value={total.costPerItem === null ? null : money(total.costPerItem)}
-            hint={`${money(total.humanCost)} of human time`}
+            value={total.costPerItem === null ? null : unitCost(total.costPerItem)}
+            hint={`${hours(total.humanHours)} of human time, costing ${money(total.humanCost)}`}
           />
           <Stat
             label="Hours saved"

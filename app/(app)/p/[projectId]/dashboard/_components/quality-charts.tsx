@@ -16,12 +16,12 @@ import {
 } from "recharts";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
 import { AXIS_TICK, CHART_STYLE, ChartCard, GRID_STROKE, LEGEND_STYLE, TOOLTIP_STYLE } from "./chart-card";
-import { bucketLabel, dateTime, pct } from "../_lib/format";
+import { bucketLabel, dateTime, pct, percentDomain } from "../_lib/format";
 
 type Trends = RouterOutputs["dashboard"]["trends"];
 type ActiveModel = NonNullable<RouterOutputs["dashboard"]["activeModel"]>;
 
-const percentAxis = (v: number) => `${Math.round(v * 100)}%`;
+const percentAxis = (v: number) => `${Number((v * 100).toFixed(1))}%`;
 const percentTip = (v: unknown) => (typeof v === "number" ? pct(v) : "–");
 
 export function AccuracyChart({ trends, file }: { trends: Trends; file: string }) {
@@ -49,7 +49,13 @@ export function AccuracyChart({ trends, file }: { trends: Trends; file: string }
       <LineChart responsive style={CHART_STYLE} data={data} margin={{ top: 8, right: 12, bottom: 4, left: -8 }}>
         <CartesianGrid stroke={GRID_STROKE} vertical={false} />
         <XAxis dataKey="label" tick={AXIS_TICK} tickLine={false} />
-        <YAxis domain={[0, 1]} tickFormatter={percentAxis} tick={AXIS_TICK} tickLine={false} />
+        <YAxis
+          domain={percentDomain(data.flatMap((d) => [d.accuracy, d.macroF1]))}
+          tickFormatter={percentAxis}
+          tick={AXIS_TICK}
+          tickLine={false}
+          allowDataOverflow
+        />
         <Tooltip
           {...TOOLTIP_STYLE}
           formatter={percentTip}
@@ -262,9 +268,33 @@ export function ReliabilityChart({ model, file }: { model: ActiveModel | null; f
   );
 }
 
-const MAX_LABEL = 46;
+/** Label width of the confusion axis; at 10 px a character is at most ~6.2 px wide, so a line holds 38 characters. */
+const LABEL_WIDTH = 250;
+const MAX_LABEL = 38;
 function shorten(s: string): string {
   return s.length > MAX_LABEL ? `…${s.slice(s.length - MAX_LABEL + 1)}` : s;
+}
+
+/**
+ * One confusion as two lines (true category, then the predicted one), each cut from the left to fit the axis, so
+ * the leaf names stay readable and nothing is drawn outside the chart; the full pair is the tick's tooltip.
+ */
+function ConfusionTick(props: { x?: number | string; y?: number | string; payload?: { value?: unknown } }) {
+  const x = Number(props.x ?? 0);
+  const y = Number(props.y ?? 0);
+  const pair = String(props.payload?.value ?? "");
+  const [truth = "", predicted = ""] = pair.split(" → ");
+  return (
+    <text x={x} y={y} textAnchor="end" fontSize={10} fill="var(--color-muted)">
+      <title>{pair}</title>
+      <tspan x={x} dy={-2}>
+        {shorten(truth)}
+      </tspan>
+      <tspan x={x} dy={11}>
+        {`→ ${shorten(predicted)}`}
+      </tspan>
+    </text>
+  );
 }
 
 export function ConfusionsChart({ model, file }: { model: ActiveModel | null; file: string }) {
@@ -294,20 +324,13 @@ export function ConfusionsChart({ model, file }: { model: ActiveModel | null; fi
       <BarChart
         responsive
         layout="vertical"
-        style={{ width: "100%", height: Math.max(160, data.length * 30 + 40) }}
+        style={{ width: "100%", height: Math.max(160, data.length * 36 + 40) }}
         data={data}
         margin={{ top: 4, right: 16, bottom: 4, left: 8 }}
       >
         <CartesianGrid stroke={GRID_STROKE} horizontal={false} />
         <XAxis type="number" allowDecimals={false} tick={AXIS_TICK} tickLine={false} />
-        <YAxis
-          type="category"
-          dataKey="pair"
-          width={260}
-          tick={{ ...AXIS_TICK, fontSize: 10 }}
-          tickFormatter={shorten}
-          tickLine={false}
-        />
+        <YAxis type="category" dataKey="pair" width={LABEL_WIDTH} tick={ConfusionTick} interval={0} tickLine={false} />
         <Tooltip {...TOOLTIP_STYLE} formatter={(v) => [String(v), "Gold items"]} />
         <Bar name="Gold items" dataKey="count" fill="var(--color-danger)" fillOpacity={0.7} isAnimationActive={false} />
       </BarChart>

@@ -2,7 +2,7 @@
 /**
  * Coverage against precision for the active version's current calibration,
  * with the chosen precision target drawn across it and the coverage that
- * target certifies read off, so a target is picked by looking at the trade.
+ * target certifies marked, so a target is picked by looking at the trade.
  */
 import {
   CartesianGrid,
@@ -16,11 +16,27 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { coverageForTarget, pct, type CurvePoint } from "../../models/_lib/metrics";
+import { pct, type CurvePoint } from "../../models/_lib/metrics";
 
-export function CoverageCurve({ curve, target }: { curve: CurvePoint[]; target: number }) {
+/** `certified`: the coverage certification grants at `target` (from the same rule as the read-off), or null. */
+export function CoverageCurve({
+  curve,
+  target,
+  certified,
+}: {
+  curve: CurvePoint[];
+  target: number;
+  certified: number | null;
+}) {
   const data = [...curve].sort((a, b) => a.coverage - b.coverage);
-  const hit = Number.isFinite(target) ? coverageForTarget(curve, target) : null;
+  // The curve point nearest the certified coverage, for the marker.
+  const hit =
+    certified === null || certified === 0
+      ? null
+      : data.reduce<CurvePoint | null>(
+          (best, p) => (!best || Math.abs(p.coverage - certified) < Math.abs(best.coverage - certified) ? p : best),
+          null,
+        );
   const lowest = Math.min(...data.map((p) => p.lowerBound), Number.isFinite(target) ? target : 1);
   const yMin = Math.max(0, Math.floor(lowest * 20) / 20);
   return (

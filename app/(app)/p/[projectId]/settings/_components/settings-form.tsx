@@ -9,14 +9,12 @@ import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { ErrorAlert } from "@/app/_components/ui/alert";
 import { Button } from "@/app/_components/ui/button";
-import { Card, CardBody, CardHeader } from "@/app/_components/ui/card";
-import { EmptyState } from "@/app/_components/ui/empty-state";
 import { Field, Input, Select } from "@/app/_components/ui/form";
 import { useToast } from "@/app/_components/ui/toast";
 import { fieldIssues } from "@/app/_lib/errors";
 import { useTRPC } from "@/app/_lib/trpc/client";
-import { coverageForTarget, fixed, pct, type CurvePoint } from "../../models/_lib/metrics";
-import { CoverageCurve } from "./coverage-curve";
+import { pct } from "../../models/_lib/metrics";
+import { TargetPanel, type ActiveCurve } from "./target-panel";
 import { GoldFields } from "./gold-fields";
 import { Section } from "./settings-section";
 import { buildPatch, toDraft, type Draft, type NumericKey, type Settings } from "./settings-draft";
@@ -28,12 +26,7 @@ const STRATEGIES: { value: Settings["strategy"]; label: string }[] = [
   { value: "random", label: "Random (baseline)" },
 ];
 
-export type ActiveCurve = {
-  version: number;
-  curve: CurvePoint[];
-  evidence: number | null;
-  calibratedAt: string;
-} | null;
+export type { ActiveCurve } from "./target-panel";
 
 export function SettingsForm({
   projectId,
@@ -252,55 +245,8 @@ export function SettingsForm({
       </div>
       {/* Below the app header, which is sticky too. */}
       <div className="lg:sticky lg:top-20">
-        <TargetPanel active={active} target={target} />
+        <TargetPanel projectId={projectId} active={active} target={target} savedTarget={saved.precisionTarget} />
       </div>
     </form>
-  );
-}
-
-function TargetPanel({ active, target }: { active: ActiveCurve; target: number }) {
-  if (!active || active.curve.length === 0) {
-    return (
-      <Card>
-        <CardHeader title="Coverage at this target" />
-        <CardBody>
-          <EmptyState title={active ? "No certification evidence" : "No active model yet"}>
-            {active
-              ? "The active version had no gold or audited items to certify thresholds on. Add labelled test items and retrain."
-              : "Train and activate a model on the Models page to see how much each precision target would auto-accept."}
-          </EmptyState>
-        </CardBody>
-      </Card>
-    );
-  }
-  const hit = Number.isFinite(target) ? coverageForTarget(active.curve, target) : null;
-  return (
-    <Card>
-      <CardHeader
-        title="Coverage at this target"
-        description={`Version ${active.version}, current calibration (${active.calibratedAt} UTC)${active.evidence ? `, on ${active.evidence} gold and audited items` : ""}.`}
-      />
-      <CardBody className="space-y-3">
-        <p className="text-sm" data-testid="target-readout" aria-live="polite">
-          {hit ? (
-            <>
-              At a precision target of <strong className="tabular-nums">{pct(target)}</strong> the model would
-              auto-accept about <strong className="tabular-nums text-ok">{pct(hit.coverage)}</strong> of items
-              (confidence ≥ {fixed(hit.threshold, 4)}; measured precision there {pct(hit.precision)}).
-            </>
-          ) : (
-            <>
-              At a precision target of <strong className="tabular-nums">{pct(target)}</strong> nothing can be certified:
-              every item goes to people.
-            </>
-          )}
-        </p>
-        <CoverageCurve curve={active.curve} target={target} />
-        <p className="text-xs text-muted">
-          One threshold for all categories; large categories get their own, so real coverage can differ a little. Saving
-          a new target takes effect at the next training or recalibration.
-        </p>
-      </CardBody>
-    </Card>
   );
 }
