@@ -9,6 +9,7 @@ import { env } from "@/server/env";
 import { readCookie, SESSION_COOKIE } from "@/server/auth/cookies";
 import { FROM_SESSION, type Context } from "@/server/trpc";
 import { MAX_TRPC_BATCH } from "@/lib/constants";
+import { BodyTooLargeError, boundedRequest } from "./body-limit";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
@@ -31,15 +32,23 @@ export function rejectUnsafeRequest(req: Request, extraOrigins: string[]): strin
   return null;
 }
 
-export async function handleTrpcRequest(req: Request): Promise<Response> {
+export async function handleTrpcRequest(original: Request): Promise<Response> {
   const e = env();
   const refusal = rejectUnsafeRequest(
-    req,
+    original,
     e.ALLOWED_ORIGINS.split(",")
       .map((s) => s.trim())
       .filter(Boolean),
   );
   if (refusal) return Response.json({ error: { message: refusal } }, { status: 403 });
+  // Before tRPC parses anything, and before the session is looked at: anonymous callers too.
+  let req: Request;
+  try {
+    req = await boundedRequest(original);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return Response.json({ error: { message: err.message } }, { status: 413 });
+    throw err;
+  }
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req,

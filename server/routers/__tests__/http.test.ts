@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDbHandle } from "@/server/db";
 import { env } from "@/server/env";
 import { MAX_TRPC_BATCH } from "@/lib/constants";
+import { MAX_TRPC_BODY_BYTES } from "@/server/http/body-limit";
 import { handleTrpcRequest } from "@/server/http/http";
 import { createSession, getSessionUser } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
@@ -107,5 +108,45 @@ describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
       }),
     );
     expect(small.status).toBe(200);
+  });
+
+  it("refuses a body over the cap with 413 before parsing it, on the Next route's handler, for anonymous callers", async () => {
+    await freshSession();
+    const headers = { "content-type": "application/json", origin: ORIGIN, host: "loupe.test:3000" };
+    // Streamed with no declared length: cut off while read, so a chunked upload cannot go round the cap.
+    let pulled = 0;
+    const chunk = new TextEncoder().encode("a".repeat(65_536));
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled += chunk.byteLength;
+        if (pulled > 64 * MAX_TRPC_BODY_BYTES) c.close();
+        else c.enqueue(chunk);
+      },
+    });
+    const streamed = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/auth.logout`, {
+        method: "POST",
+        headers: { ...headers, cookie },
+        body: endless,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(streamed.status).toBe(413);
+    expect(pulled).toBeLessThan(2 * MAX_TRPC_BODY_BYTES);
+    expect(await stillLoggedIn()).toBe(true);
+    // A declared length over the cap is refused without reading the body at all.
+    const declared = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/auth.login`, {
+        method: "POST",
+        headers: { ...headers, "content-length": String(50 * 1048576) },
+        body: "{}",
+      }),
+    );
+    expect(declared.status).toBe(413);
+    // Under the cap the body is parsed as before (the validator refuses the long password).
+    const under = await handleTrpcRequest(
+      post("auth.login", headers, JSON.stringify({ json: { email: "a@example.test", password: "x".repeat(500_000) } })),
+    );
+    expect(under.status).toBe(400);
   });
 });
