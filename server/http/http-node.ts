@@ -57,11 +57,12 @@ export async function serveTrpc(req: IncomingMessage, res: ServerResponse): Prom
 }
 
 /**
- * 413 before a byte of the body is read; the connection closes after the answer,
- * so the rest of the upload is not read either.
+ * 413 before a byte of the body is read. The rest of the upload is then discarded
+ * as it arrives (node:http drains an unread request), never held: closing the socket
+ * instead would reset it under a client still sending, which then never sees the 413.
  */
 export function refuseTooLarge(res: ServerResponse): void {
-  res.writeHead(413, { "content-type": "application/json", connection: "close" });
+  res.writeHead(413, { "content-type": "application/json" });
   res.end(JSON.stringify({ error: { message: new BodyTooLargeError(MAX_TRPC_BODY_BYTES).message } }));
 }
 
