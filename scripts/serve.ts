@@ -7,6 +7,7 @@
  *
  *   tsx scripts/serve.ts [-p PORT] [-H HOSTNAME]   (defaults: $PORT or 3000, all interfaces)
  */
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 
@@ -18,6 +19,9 @@ async function main(): Promise<void> {
   });
   // Before Next loads: it serves the build (dev: false) and expects a production NODE_ENV with it.
   (process.env as Record<string, string>).NODE_ENV = "production";
+  // Random per process, so no client can send it: the only way the socket's address reaches Next's routes.
+  const peerHeader = `x-loupe-peer-${randomBytes(8).toString("hex")}`;
+  process.env.LOUPE_PEER_HEADER = peerHeader;
   const [
     { default: next },
     { isTrpcPath, normalisedPath, refuseTooLarge, serveTrpc },
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = createServer((req, res) => {
+    req.headers[peerHeader] = req.socket.remoteAddress ?? "";
     // Routed on the path Next would route, so /api/./trpc/... and /api/%2e/trpc/... get the same cap.
     const routed = normalisedPath(req.url);
     const trpc = isTrpcPath(routed ?? undefined);
