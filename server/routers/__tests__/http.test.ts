@@ -149,4 +149,19 @@ describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
     );
     expect(under.status).toBe(400);
   });
+
+  it("treats a session cookie with a malformed % escape as no session: login, me and logout answer, never 500", async () => {
+    const cookie = "loupe_session=%E0%A4%A";
+    const me = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/auth.me`, { headers: { cookie, host: "loupe.test:3000" } }),
+    );
+    expect(me.status).toBe(401);
+    const headers = { cookie, "content-type": "application/json", origin: ORIGIN };
+    expect((await handleTrpcRequest(post("auth.logout", headers))).status).toBe(200);
+    const user = await makeUser(h.db);
+    const login = await handleTrpcRequest(
+      post("auth.login", headers, JSON.stringify({ json: { email: user.email, password: "not it" } })),
+    );
+    expect(login.status).toBe(401);
+  });
 });
