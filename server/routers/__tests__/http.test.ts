@@ -11,7 +11,9 @@ import { MAX_TRPC_BODY_BYTES } from "@/server/http/body-limit";
 import { handleTrpcRequest } from "@/server/http/http";
 import { createSession, getSessionUser } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
-import { makeUser } from "@/test/factories";
+import { addMember, makeItems, makeProject, makeUser } from "@/test/factories";
+import { items } from "@/db/schema";
+import { eq } from "drizzle-orm";
 import { TEST_ORIGIN, useDemoHttpEnv } from "@/test/http-env";
 
 const ORIGIN = TEST_ORIGIN;
@@ -163,5 +165,23 @@ describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
       post("auth.login", headers, JSON.stringify({ json: { email: user.email, password: "not it" } })),
     );
     expect(login.status).toBe(401);
+  });
+
+  it("never leaks a stack overflow's message: attributes stored too deep (before the import cap) answer a plain error", async () => {
+    await freshSession();
+    const user = (await getSessionUser(h.db, token, secret()))!;
+    const { project } = await makeProject(h.db);
+    await addMember(h.db, project.id, user.id, "admin");
+    const [item] = await makeItems(h.db, project.id, 1);
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 3_500; i++) deep = { a: deep };
+    await h.db.update(items).set({ attributes: { deep } }).where(eq(items.id, item!.id));
+    const input = encodeURIComponent(JSON.stringify({ json: { projectId: project.id, itemId: item!.id } }));
+    const res = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/items.get?input=${input}`, { headers: { cookie, host: "loupe.test:3000" } }),
+    );
+    const text = await res.text();
+    expect(text).not.toMatch(/call stack/i);
+    expect(res.status).toBeGreaterThanOrEqual(400);
   });
 });
