@@ -14,6 +14,7 @@ import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, makeItems, makeProject, makeUser } from "@/test/factories";
 import { items } from "@/db/schema";
 import { eq } from "drizzle-orm";
+import superjson from "superjson";
 import { TEST_ORIGIN, useDemoHttpEnv } from "@/test/http-env";
 
 const ORIGIN = TEST_ORIGIN;
@@ -183,5 +184,29 @@ describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
     const text = await res.text();
     expect(text).not.toMatch(/call stack/i);
     expect(res.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it("refuses a dashboard range from the year 0100 over HTTP with a 400, not millions of buckets", async () => {
+    await freshSession();
+    const user = (await getSessionUser(h.db, token, secret()))!;
+    const { project } = await makeProject(h.db);
+    await addMember(h.db, project.id, user.id, "manager");
+    const get = (proc: string, input: Record<string, unknown>) =>
+      handleTrpcRequest(
+        new Request(
+          `${ORIGIN}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`,
+          {
+            headers: { cookie, host: "loupe.test:3000" },
+          },
+        ),
+      );
+    const from = new Date("0100-01-01T00:00:00Z");
+    for (const proc of ["dashboard.activity", "dashboard.trends", "metrics.timeline"]) {
+      const res = await get(proc, { projectId: project.id, from });
+      expect(res.status, proc).toBe(400);
+      expect((await res.text()).length).toBeLessThan(10_000);
+    }
+    const ok = await get("dashboard.activity", { projectId: project.id, from: new Date(Date.now() - 86_400_000) });
+    expect(ok.status).toBe(200);
   });
 });
