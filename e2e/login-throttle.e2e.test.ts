@@ -1,7 +1,8 @@
 /**
  * Login throttling on `npm start`'s server, as an attacker would probe it: a tRPC
  * batch of guesses and rotated X-Forwarded-For headers (no proxy is trusted by
- * default) get no more guesses than the limit.
+ * default) get no more guesses than the limit; behind a proxy listed in
+ * TRUST_PROXY, each forwarded address is a client of its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FREE_PAIR_FAILURES, MAX_FAILURES_PER_CLIENT } from "@/server/services/auth";
@@ -59,5 +60,28 @@ describe.skipIf(!env.ready)("login throttling over HTTP", () => {
       MAX_FAILURES_PER_CLIENT,
     );
     expect(codes.slice(-5)).toEqual(Array(5).fill("TOO_MANY_REQUESTS"));
+  });
+});
+
+describe.skipIf(!env.ready)("login throttling behind a trusted proxy", () => {
+  let app: E2EApp;
+
+  beforeAll(async () => {
+    app = await startApp({ env: { TRUST_PROXY: "127.0.0.1/8,::1/128" } });
+  }, E2E_SETUP_TIMEOUT_MS);
+  afterAll(() => app?.stop());
+
+  it("keys each forwarded client apart when the peer is a trusted proxy", async () => {
+    const codes: string[] = [];
+    for (let i = 0; i < MAX_FAILURES_PER_CLIENT + 5; i++) {
+      const res = await fetch(`${app.baseUrl}/api/trpc/auth.login`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: app.baseUrl, "x-forwarded-for": `198.51.100.${i}` },
+        body: JSON.stringify({ json: { email: `forwarded-${i}@example.test`, password: "guess" } }),
+      });
+      codes.push(codeOf((await res.json()) as Answer));
+    }
+    // One failure per forwarded address: none of them reaches a limit.
+    expect(codes).toEqual(Array(MAX_FAILURES_PER_CLIENT + 5).fill("UNAUTHORIZED"));
   });
 });
