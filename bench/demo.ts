@@ -20,7 +20,7 @@ import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import { BATCH_REASONS } from "@/lib/constants";
 import { call, login, query, TrpcError, type Session } from "./lib/api-client";
-import { freePort } from "./lib/api-server";
+import { freePort, LOOPBACK_PROXY } from "./lib/api-server";
 import { markdownTable } from "./lib/report";
 import { percentile } from "./lib/api-load";
 
@@ -69,6 +69,8 @@ async function startDemo(dataDir: string, databaseUrl: string | undefined) {
     LOUPE_DATA_DIR: dataDir,
     LOUPE_DEMO_PASSWORD: PASSWORD,
     LOUPE_MODE: "demo",
+    // The bench's loopback client forwards one address per simulated person (lib/api-client.ts).
+    TRUST_PROXY: LOOPBACK_PROXY,
   };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;

@@ -217,6 +217,8 @@ function seedApi(db: Db): SeedApi {
 
 export type E2EApp = {
   baseUrl: string;
+  /** The web server's process id (for reading its memory use). */
+  pid: number;
   dataDir: string;
   /** The app's Postgres database (the e2e-postgres project); undefined on PGlite (`dataDir`/pglite). */
   databaseUrl?: string;
@@ -379,6 +381,7 @@ export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
   };
   return {
     baseUrl,
+    pid: child.pid!,
     dataDir,
     databaseUrl: database.url,
     browser: b,

@@ -34,6 +34,10 @@ export const IMPORT_LIMITS = {
   descriptionChars: 20_000,
   categoryChars: 500,
   categoryDepth: 6,
+  /** Attributes nested deeper would overflow recursive readers (JSON.stringify, superjson) when served. */
+  attributeDepth: 32,
+  /** Keys and array entries of one row's attributes, counted at every level. */
+  attributeKeys: 2_000,
 } as const;
 
 /**

@@ -7,8 +7,11 @@
  *
  *   tsx scripts/serve.ts [-p PORT] [-H HOSTNAME]   (defaults: $PORT or 3000, all interfaces)
  */
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
+
+const IMPORT_PATH = /^\/api\/projects\/[^/]+\/import\/?$/;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -16,14 +19,24 @@ async function main(): Promise<void> {
   });
   // Before Next loads: it serves the build (dev: false) and expects a production NODE_ENV with it.
   (process.env as Record<string, string>).NODE_ENV = "production";
-  const [{ default: next }, { isTrpcPath, serveTrpc }, { loadEnv }, { stopInlineWorker }, { closeDbHandle }] =
-    await Promise.all([
-      import("next"),
-      import("@/server/http/http-node"),
-      import("../server/env"),
-      import("../server/jobs"),
-      import("../server/db"),
-    ]);
+  // Random per process, so no client can send it: the only way the socket's address reaches Next's routes.
+  const peerHeader = `x-loupe-peer-${randomBytes(8).toString("hex")}`;
+  process.env.LOUPE_PEER_HEADER = peerHeader;
+  const [
+    { default: next },
+    { isTrpcPath, normalisedPath, refuseTooLarge, serveTrpc },
+    { declaredTooLarge },
+    { loadEnv },
+    { stopInlineWorker },
+    { closeDbHandle },
+  ] = await Promise.all([
+    import("next"),
+    import("@/server/http/http-node"),
+    import("@/server/http/body-limit"),
+    import("../server/env"),
+    import("../server/jobs"),
+    import("../server/db"),
+  ]);
   const port = values.port ? Number(values.port) : loadEnv().PORT;
   const hostname = values.hostname;
   const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port });
@@ -31,7 +44,17 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = createServer((req, res) => {
-    const served = isTrpcPath(req.url) ? serveTrpc(req, res) : handle(req, res);
+    req.headers[peerHeader] = req.socket.remoteAddress ?? "";
+    // Routed on the path Next would route, so /api/./trpc/... and /api/%2e/trpc/... get the same cap.
+    const routed = normalisedPath(req.url);
+    const trpc = isTrpcPath(routed ?? undefined);
+    // Only imports take more than the tRPC cap (they enforce their own, larger one); the rest
+    // (pages, server actions) is refused on its declared length before Next reads it.
+    if (!trpc && !IMPORT_PATH.test(routed?.split("?")[0] ?? "") && declaredTooLarge(req.headers["content-length"])) {
+      refuseTooLarge(res);
+      return;
+    }
+    const served = trpc ? serveTrpc(req, res) : handle(req, res);
     served.catch((err: unknown) => {
       console.error(`${req.method} ${req.url} failed:`, err);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

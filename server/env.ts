@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustProxy } from "./http/client-address";
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
@@ -24,6 +25,19 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Extra origins allowed to call mutations (comma separated), besides the request's own host. */
   ALLOWED_ORIGINS: z.string().default(""),
+  /** Proxies whose X-Forwarded-For is believed: empty (none), a hop count, or addresses/CIDRs (server/http/client-address.ts). */
+  TRUST_PROXY: z
+    .string()
+    .default("")
+    .superRefine((v, ctx) => {
+      try {
+        parseTrustProxy(v);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+      }
+    }),
+  /** Set by npm start's server (scripts/serve.ts): the per-process header carrying the socket's peer address. */
+  LOUPE_PEER_HEADER: z.string().optional(),
   LOUPE_WORKER: z.enum(["inline", "off"]).default("inline"),
   DEMO_SEED: z.coerce.number().int().default(42),
   DEMO_POOL_SIZE: z.coerce.number().int().min(100).max(500_000).default(20_000),

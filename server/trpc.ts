@@ -42,6 +42,7 @@ export type Access =
 export type Meta = { access: Access };
 
 // 2. Init --------------------------------------------------------------------
+const INTERNAL_MESSAGE = "Internal server error";
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
@@ -51,7 +52,9 @@ const t = initTRPC
       const cause = error.cause as { details?: unknown } | undefined;
       const zodIssues =
         error.code === "BAD_REQUEST" && error.cause instanceof z.ZodError ? error.cause.issues : undefined;
-      return { ...shape, data: { ...shape.data, stack: undefined, details: cause?.details, zodIssues } };
+      // Errors raised outside the procedures (serialising an answer) skip mapErrors: their message is internal too.
+      const message = error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_MESSAGE : shape.message;
+      return { ...shape, message, data: { ...shape.data, stack: undefined, details: cause?.details, zodIssues } };
     },
   });
 
@@ -64,6 +67,14 @@ const mapErrors = t.middleware(async ({ next }) => {
   if (result.ok) return result;
   const { error } = result;
   if (error.cause instanceof ServiceError) throw toTRPCError(error.cause);
+  // A stack overflow or an impossible length while handling input: too deep or too big, the caller's to fix.
+  if (error.cause instanceof RangeError) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: "Input is nested too deeply or too large",
+      cause: error.cause,
+    });
+  }
   // tRPC wraps unknown throws as INTERNAL_SERVER_ERROR carrying the original message: hide it.
   if (error.code === "INTERNAL_SERVER_ERROR") throw toTRPCError(error.cause ?? new Error(error.message));
   throw error;

@@ -6,6 +6,9 @@ import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import path from "node:path";
 
+/** TRUST_PROXY for bench servers: the bench's loopback client forwards each simulated person's address. */
+export const LOOPBACK_PROXY = "127.0.0.1/8,::1/128";
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
@@ -79,6 +82,8 @@ export async function startServer(
       SESSION_SECRET,
       LOUPE_WORKER: "off",
       NODE_ENV: "production",
+      // The bench client is a proxy on loopback forwarding one address per simulated person (api-client.ts).
+      TRUST_PROXY: LOOPBACK_PROXY,
     },
     cwd: appDir,
     stdio: ["ignore", "pipe", "pipe"],

@@ -18,11 +18,18 @@ export function clearedSessionCookie(secure: boolean): string {
   );
 }
 
+/** A value that does not decode (a malformed % escape) is no cookie: that browser can still log in and out. */
 export function readCookie(header: string | null | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim()) || null;
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim()) || null;
+      } catch {
+        return null;
+      }
+    }
   }
   return null;
 }

@@ -14,9 +14,9 @@ import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
 import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "./http";
+import { BodyTooLargeError, declaredTooLarge, MAX_TRPC_BODY_BYTES } from "./body-limit";
 
-/** Larger request bodies are refused with 413 (the biggest call, a 500-decision batch, is well under this). */
-export const MAX_TRPC_BODY_BYTES = 1 << 20;
+export { MAX_TRPC_BODY_BYTES };
 
 const gzip = promisify(gzipCallback);
 
@@ -24,7 +24,26 @@ export function isTrpcPath(url: string | undefined): boolean {
   return !!url && (url.startsWith(`${TRPC_ENDPOINT}/`) || url.startsWith(`${TRPC_ENDPOINT}?`));
 }
 
+/**
+ * The path as a router sees it: dot segments (also written %2e) resolved, as Next
+ * does before it picks a route, so `/api/./trpc/...` cannot go round a check made
+ * on the raw path (the query kept). Null when the URL does not parse.
+ */
+export function normalisedPath(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url, "http://localhost");
+    return u.pathname + u.search;
+  } catch {
+    return null;
+  }
+}
+
 export async function serveTrpc(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (declaredTooLarge(req.headers["content-length"])) {
+    refuseTooLarge(res);
+    return;
+  }
   let response: Response;
   try {
     response = await handleTrpcRequest(incomingMessageToRequest(req, res, { maxBodySize: MAX_TRPC_BODY_BYTES }));
@@ -35,6 +54,16 @@ export async function serveTrpc(req: IncomingMessage, res: ServerResponse): Prom
     return;
   }
   await writeResponse(req, res, response);
+}
+
+/**
+ * 413 before a byte of the body is read. The rest of the upload is then discarded
+ * as it arrives (node:http drains an unread request), never held: closing the socket
+ * instead would reset it under a client still sending, which then never sees the 413.
+ */
+export function refuseTooLarge(res: ServerResponse): void {
+  res.writeHead(413, { "content-type": "application/json" });
+  res.end(JSON.stringify({ error: { message: new BodyTooLargeError(MAX_TRPC_BODY_BYTES).message } }));
 }
 
 /** Smaller bodies go out as they are, as with Next's own compression (the `compression` middleware's threshold). */

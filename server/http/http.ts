@@ -9,6 +9,8 @@ import { env } from "@/server/env";
 import { readCookie, SESSION_COOKIE } from "@/server/auth/cookies";
 import { FROM_SESSION, type Context } from "@/server/trpc";
 import { MAX_TRPC_BATCH } from "@/lib/constants";
+import { BodyTooLargeError, boundedRequest } from "./body-limit";
+import { clientAddress, parseTrustProxy, type TrustProxy } from "./client-address";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
@@ -31,15 +33,23 @@ export function rejectUnsafeRequest(req: Request, extraOrigins: string[]): strin
   return null;
 }
 
-export async function handleTrpcRequest(req: Request): Promise<Response> {
+export async function handleTrpcRequest(original: Request): Promise<Response> {
   const e = env();
   const refusal = rejectUnsafeRequest(
-    req,
+    original,
     e.ALLOWED_ORIGINS.split(",")
       .map((s) => s.trim())
       .filter(Boolean),
   );
   if (refusal) return Response.json({ error: { message: refusal } }, { status: 403 });
+  // Before tRPC parses anything, and before the session is looked at: anonymous callers too.
+  let req: Request;
+  try {
+    req = await boundedRequest(original);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return Response.json({ error: { message: err.message } }, { status: 413 });
+    throw err;
+  }
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req,
@@ -52,20 +62,26 @@ export async function handleTrpcRequest(req: Request): Promise<Response> {
   });
 }
 
+let trustCache: { value: string; trust: TrustProxy } | undefined;
+function trustProxy(e: { TRUST_PROXY: string }): TrustProxy {
+  if (trustCache?.value !== e.TRUST_PROXY) trustCache = { value: e.TRUST_PROXY, trust: parseTrustProxy(e.TRUST_PROXY) };
+  return trustCache.trust;
+}
+
 async function createHttpContext(req: Request, resHeaders: Headers): Promise<Context> {
   const e = env();
   const { db } = await getDbHandle();
   const token = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
   // The procedure builders resolve the session (with the project role, in one statement).
   const user = token ? FROM_SESSION : null;
-  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const peer = e.LOUPE_PEER_HEADER ? req.headers.get(e.LOUPE_PEER_HEADER) : null;
   return {
     db,
     user,
     sessionToken: token,
     sessionSecret: e.sessionSecret,
     sessionTtlHours: e.SESSION_TTL_HOURS,
-    clientKey: forwarded || "local",
+    clientKey: clientAddress({ peer, forwardedFor: req.headers.get("x-forwarded-for"), trust: trustProxy(e) }),
     setCookie: (c) => resHeaders.append("set-cookie", c),
     secureCookies: new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https",
   };

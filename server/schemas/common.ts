@@ -21,3 +21,38 @@ export const ClientZone = {
   timeZone: z.string().max(64).refine(isTimeZone, "Unknown time zone").optional(),
   tzOffsetMinutes: z.number().int().min(-840).max(840).default(0),
 };
+
+const DAY_MS = 86_400_000;
+/** Earliest and latest instant any range accepts: outside them there is no activity, only bucket explosions. */
+export const MIN_INSTANT = new Date("1970-01-01T00:00:00Z");
+export const MAX_INSTANT = new Date("9999-12-31T00:00:00Z");
+export const Instant = z
+  .date()
+  .min(MIN_INSTANT, "Dates start at 1970-01-01")
+  .max(MAX_INSTANT, "Dates end at 9999-12-31");
+
+/**
+ * An optional `from`/`to` range (from inclusive, to exclusive) of at most `maxDays`,
+ * checked whichever fields are sent: a missing `to` is now, so a lone `from` cannot
+ * open a span of millennia. A lone `to` is bounded by the service, which starts at most
+ * `maxDays` before it.
+ */
+export function boundedRange<T extends z.ZodRawShape>(shape: T, maxDays: number, allowEqual = false) {
+  const fields = (x: unknown) => x as { from?: Date; to?: Date };
+  return z
+    .object({ ...shape, from: Instant.optional(), to: Instant.optional() })
+    .refine(
+      (x) => {
+        const { from, to = new Date() } = fields(x);
+        return !from || (allowEqual ? from <= to : from < to);
+      },
+      { message: "from must be before to (or before now when to is absent)", path: ["to"] },
+    )
+    .refine(
+      (x) => {
+        const { from, to = new Date() } = fields(x);
+        return !from || to.getTime() - from.getTime() <= maxDays * DAY_MS;
+      },
+      { message: `At most ${maxDays} days (a missing to means now)`, path: ["to"] },
+    );
+}

@@ -20,6 +20,14 @@ describe("loadEnv", () => {
     );
   });
 
+  it("accepts TRUST_PROXY as empty, a hop count or CIDRs (the benches' loopback), and refuses anything else", () => {
+    for (const v of ["", "1", "127.0.0.1/8,::1/128", "10.0.0.0/8, 192.168.1.1"]) {
+      expect(loadEnv({ TRUST_PROXY: v, LOUPE_DATA_DIR: dir }).TRUST_PROXY).toBe(v);
+    }
+    expect(() => loadEnv({ TRUST_PROXY: "everyone", LOUPE_DATA_DIR: dir })).toThrow(/TRUST_PROXY/);
+    expect(() => loadEnv({ TRUST_PROXY: "10.0.0.0/40", LOUPE_DATA_DIR: dir })).toThrow(/TRUST_PROXY/);
+  });
+
   it.each([
     ["short", "abc123XYZ"],
     ["a known default", "changeme"],

@@ -7,10 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDbHandle } from "@/server/db";
 import { env } from "@/server/env";
 import { MAX_TRPC_BATCH } from "@/lib/constants";
+import { MAX_TRPC_BODY_BYTES } from "@/server/http/body-limit";
 import { handleTrpcRequest } from "@/server/http/http";
 import { createSession, getSessionUser } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
-import { makeUser } from "@/test/factories";
+import { addMember, makeItems, makeProject, makeUser } from "@/test/factories";
+import { items } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import superjson from "superjson";
 import { TEST_ORIGIN, useDemoHttpEnv } from "@/test/http-env";
 
 const ORIGIN = TEST_ORIGIN;
@@ -107,5 +111,102 @@ describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
       }),
     );
     expect(small.status).toBe(200);
+  });
+
+  it("refuses a body over the cap with 413 before parsing it, on the Next route's handler, for anonymous callers", async () => {
+    await freshSession();
+    const headers = { "content-type": "application/json", origin: ORIGIN, host: "loupe.test:3000" };
+    // Streamed with no declared length: cut off while read, so a chunked upload cannot go round the cap.
+    let pulled = 0;
+    const chunk = new TextEncoder().encode("a".repeat(65_536));
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        pulled += chunk.byteLength;
+        if (pulled > 64 * MAX_TRPC_BODY_BYTES) c.close();
+        else c.enqueue(chunk);
+      },
+    });
+    const streamed = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/auth.logout`, {
+        method: "POST",
+        headers: { ...headers, cookie },
+        body: endless,
+        duplex: "half",
+      } as RequestInit),
+    );
+    expect(streamed.status).toBe(413);
+    expect(pulled).toBeLessThan(2 * MAX_TRPC_BODY_BYTES);
+    expect(await stillLoggedIn()).toBe(true);
+    // A declared length over the cap is refused without reading the body at all.
+    const declared = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/auth.login`, {
+        method: "POST",
+        headers: { ...headers, "content-length": String(50 * 1048576) },
+        body: "{}",
+      }),
+    );
+    expect(declared.status).toBe(413);
+    // Under the cap the body is parsed as before (the validator refuses the long password).
+    const under = await handleTrpcRequest(
+      post("auth.login", headers, JSON.stringify({ json: { email: "a@example.test", password: "x".repeat(500_000) } })),
+    );
+    expect(under.status).toBe(400);
+  });
+
+  it("treats a session cookie with a malformed % escape as no session: login, me and logout answer, never 500", async () => {
+    const cookie = "loupe_session=%E0%A4%A";
+    const me = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/auth.me`, { headers: { cookie, host: "loupe.test:3000" } }),
+    );
+    expect(me.status).toBe(401);
+    const headers = { cookie, "content-type": "application/json", origin: ORIGIN };
+    expect((await handleTrpcRequest(post("auth.logout", headers))).status).toBe(200);
+    const user = await makeUser(h.db);
+    const login = await handleTrpcRequest(
+      post("auth.login", headers, JSON.stringify({ json: { email: user.email, password: "not it" } })),
+    );
+    expect(login.status).toBe(401);
+  });
+
+  it("never leaks a stack overflow's message: attributes stored too deep (before the import cap) answer a plain error", async () => {
+    await freshSession();
+    const user = (await getSessionUser(h.db, token, secret()))!;
+    const { project } = await makeProject(h.db);
+    await addMember(h.db, project.id, user.id, "admin");
+    const [item] = await makeItems(h.db, project.id, 1);
+    let deep: unknown = "leaf";
+    for (let i = 0; i < 3_500; i++) deep = { a: deep };
+    await h.db.update(items).set({ attributes: { deep } }).where(eq(items.id, item!.id));
+    const input = encodeURIComponent(JSON.stringify({ json: { projectId: project.id, itemId: item!.id } }));
+    const res = await handleTrpcRequest(
+      new Request(`${ORIGIN}/api/trpc/items.get?input=${input}`, { headers: { cookie, host: "loupe.test:3000" } }),
+    );
+    const text = await res.text();
+    expect(text).not.toMatch(/call stack/i);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it("refuses a dashboard range from the year 0100 over HTTP with a 400, not millions of buckets", async () => {
+    await freshSession();
+    const user = (await getSessionUser(h.db, token, secret()))!;
+    const { project } = await makeProject(h.db);
+    await addMember(h.db, project.id, user.id, "manager");
+    const get = (proc: string, input: Record<string, unknown>) =>
+      handleTrpcRequest(
+        new Request(
+          `${ORIGIN}/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`,
+          {
+            headers: { cookie, host: "loupe.test:3000" },
+          },
+        ),
+      );
+    const from = new Date("0100-01-01T00:00:00Z");
+    for (const proc of ["dashboard.activity", "dashboard.trends", "metrics.timeline"]) {
+      const res = await get(proc, { projectId: project.id, from });
+      expect(res.status, proc).toBe(400);
+      expect((await res.text()).length).toBeLessThan(10_000);
+    }
+    const ok = await get("dashboard.activity", { projectId: project.id, from: new Date(Date.now() - 86_400_000) });
+    expect(ok.status).toBe(200);
   });
 });

@@ -9,3 +9,4 @@ export {
   sessionIdFor,
 } from "./sessions";
 export type { SessionUser } from "./sessions";
+export { FIRST_DELAY_MS, FREE_PAIR_FAILURES, MAX_FAILURES_PER_CLIENT } from "./throttle";

@@ -3,18 +3,16 @@
  * database keeps only its HMAC under the session secret.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { and, count, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import { executeRows, type Db } from "@/db/client";
-import { loginFailures, memberships, projects, sessions, users } from "@/db/schema";
+import { memberships, projects, sessions, users } from "@/db/schema";
 import type { Role } from "@/lib/constants";
-import { RateLimitedError, UnauthorizedError } from "@/server/errors";
+import { UnauthorizedError } from "@/server/errors";
 import { dummyHash, verifyPassword } from "@/server/auth/password";
+import { releaseAttempt, reserveAttempt } from "./throttle";
 
 export type SessionUser = { id: number; email: string; name: string; isAdmin: boolean };
 
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILURES_PER_EMAIL = 5;
-const MAX_FAILURES_PER_IP = 30;
 const GENERIC_LOGIN_ERROR = "Email or password is incorrect";
 const DISABLED_LOGIN_ERROR = "This account is disabled. Ask an administrator to enable it.";
 
@@ -108,34 +106,19 @@ export async function revokeSession(db: Db, p: { token: string; secret: string }
     .where(eq(sessions.id, sessionIdFor(token, secret)));
 }
 
-/** Throttled by email and by client address, with one message for every failure but a disabled account's. */
-export type VerifyCredentialsInput = { email: string; password: string; clientKey: string };
+/** Throttled per account and client and per client (./throttle.ts), with one message for every failure but a disabled account's. */
+export type VerifyCredentialsInput = { email: string; password: string; clientKey: string; now?: Date };
 
 export async function verifyCredentials(db: Db, p: VerifyCredentialsInput): Promise<SessionUser> {
   const { email, password, clientKey } = p;
   const normalised = email.trim().toLowerCase();
-  const since = new Date(Date.now() - FAILURE_WINDOW_MS);
-  const [byEmail, byIp] = await Promise.all([
-    countFailures(db, `email:${normalised}`, since),
-    countFailures(db, `ip:${clientKey}`, since),
-  ]);
-  if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) {
-    throw new RateLimitedError("Too many failed attempts. Try again in a few minutes.");
-  }
+  const reservation = await reserveAttempt(db, { email: normalised, clientKey, now: p.now ?? new Date() });
   const [user] = await db.select().from(users).where(eq(users.email, normalised)).limit(1);
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
   if (!user || !ok || user.disabledAt) {
-    await db.insert(loginFailures).values([{ key: `email:${normalised}` }, { key: `ip:${clientKey}` }]);
     // Only whoever knows the password learns the account is disabled: to a stranger every failure looks alike.
     throw new UnauthorizedError(user && ok ? DISABLED_LOGIN_ERROR : GENERIC_LOGIN_ERROR);
   }
+  await releaseAttempt(db, reservation);
   return { id: user.id, email: user.email, name: user.name, isAdmin: user.isAdmin };
-}
-
-async function countFailures(db: Db, key: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(loginFailures)
-    .where(and(eq(loginFailures.key, key), gt(loginFailures.at, since)));
-  return row?.n ?? 0;
 }

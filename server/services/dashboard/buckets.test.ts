@@ -10,6 +10,9 @@ describe("dashboard buckets and cost formula", () => {
     expect(truncUtc(t("2026-03-04T23:59:59"), "day").toISOString()).toBe("2026-03-04T00:00:00.000Z");
     // 2026-03-08 is a Sunday: its week starts on Monday 2026-03-02.
     expect(truncUtc(t("2026-03-08T12:00:00"), "week").toISOString()).toBe("2026-03-02T00:00:00.000Z");
+    // Years 0-99 stay themselves (Date.UTC would read them as 1900-1999).
+    expect(truncUtc(new Date("0050-06-15T12:00:00Z"), "day").toISOString()).toBe("0050-06-15T00:00:00.000Z");
+    expect(truncUtc(new Date("0099-12-31T23:00:00Z"), "week").getUTCFullYear()).toBe(99);
     expect(bucketKeys(t("2026-03-02T10:00:00"), t("2026-03-05T00:00:00"), "day")).toEqual([
       "2026-03-02",
       "2026-03-03",

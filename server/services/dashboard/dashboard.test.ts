@@ -146,4 +146,28 @@ describe.each(dbTargets())("dashboard aggregations on $name", (target) => {
       m.dashboard.activity({ projectId, from: t("2010-01-01T00:00:00"), to: t("2026-01-01T00:00:00") }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
+
+  it("refuses or clamps every unbounded range, whichever of from and to is sent", async () => {
+    const manager = await makeUser(h.db);
+    await addMember(h.db, projectId, manager.id, "manager");
+    const m = callerFor(h.db, manager);
+    const year100 = new Date("0100-01-01T00:00:00Z");
+    const bad = { code: "BAD_REQUEST" };
+    // A lone from means "until now": a millennia-long range, refused, as is any instant before 1970.
+    await expect(m.dashboard.activity({ projectId, from: year100 })).rejects.toMatchObject(bad);
+    await expect(m.dashboard.trends({ projectId, from: year100 })).rejects.toMatchObject(bad);
+    await expect(m.dashboard.activity({ projectId, from: t("2010-01-01T00:00:00") })).rejects.toMatchObject(bad);
+    await expect(
+      m.dashboard.activity({ projectId, from: year100, to: new Date("0101-01-01T00:00:00Z") }),
+    ).rejects.toMatchObject(bad);
+    await expect(m.dashboard.activity({ projectId, to: year100 })).rejects.toMatchObject(bad);
+    await expect(m.metrics.timeline({ projectId, from: year100 })).rejects.toMatchObject(bad);
+    await expect(m.metrics.timeline({ projectId, to: year100 })).rejects.toMatchObject(bad);
+    // A lone to far ahead starts at most ten years before it.
+    const ahead = await m.dashboard.activity({ projectId, to: new Date("9000-01-01T00:00:00Z") });
+    expect(ahead.labels.length).toBeLessThanOrEqual(524);
+    // Below the schema, the service clamps too.
+    const clamped = await resolveRange(h.db, { projectId, from: year100 }, t("2026-03-10T00:00:00"));
+    expect(clamped.keys.length).toBeLessThanOrEqual(524);
+  });
 });

@@ -23,7 +23,10 @@ export function bucketFor(from: Date, to: Date): Bucket {
 
 /** Start of the UTC day or ISO week (Monday) containing `d`: the same as Postgres' date_trunc in UTC. */
 export function truncUtc(d: Date, bucket: Bucket): Date {
-  const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  // Not Date.UTC(y, m, d): it reads years 0-99 as 1900-1999.
+  const midnight = new Date(d.getTime());
+  midnight.setUTCHours(0, 0, 0, 0);
+  const day = midnight.getTime();
   if (bucket === "day") return new Date(day);
   const sinceMonday = (new Date(day).getUTCDay() + 6) % 7;
   return new Date(day - sinceMonday * DAY);
@@ -56,7 +59,9 @@ export async function resolveRange(
   now = new Date(),
 ): Promise<ResolvedRange> {
   const to = p.to ?? now;
-  let from = p.from;
+  const earliest = to.getTime() - MAX_DASHBOARD_RANGE_DAYS * DAY;
+  // The schema refuses longer ranges; clamped here too so no caller can ask for millennia of buckets.
+  let from = p.from && new Date(Math.max(p.from.getTime(), earliest));
   if (!from) {
     const a = tableAs(annotations, "a");
     const l = tableAs(labels, "l");
@@ -75,7 +80,7 @@ export async function resolveRange(
       .from(projects)
       .where(eq(projects.id, p.projectId));
     if (!row) throw new NotFoundError("Project");
-    from = new Date(Math.max(Number(row.firstEpoch) * 1000, to.getTime() - MAX_DASHBOARD_RANGE_DAYS * DAY));
+    from = new Date(Math.max(Number(row.firstEpoch) * 1000, earliest));
     // An empty project created "now" still gets one bucket to draw.
     if (from.getTime() >= to.getTime()) from = new Date(to.getTime() - DAY);
   }

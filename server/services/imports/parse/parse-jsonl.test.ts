@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ImportFormatError, ImportValidationError } from "./errors";
 import { parseImportStream, validateImportStream } from "./parse-import";
 import { byteChunks, collect, thrown } from "@/test/stream-helpers";
+import { IMPORT_LIMITS } from "@/lib/constants";
 
 const jsonl = (...lines: string[]) => lines.join("\n") + "\n";
 
@@ -139,6 +140,31 @@ describe("parseImportStream (jsonl)", () => {
     const err = (await thrown(parseImportStream(src(), { format: "jsonl", failFast: true }))) as ImportValidationError;
     expect(err.totalErrors).toBe(1);
     expect(pulled).toBe(2);
+  });
+
+  it("caps the nesting depth and the number of keys of attributes, with an error by row", async () => {
+    const nest = (depth: number) => {
+      let v: unknown = "leaf";
+      for (let i = 0; i < depth; i++) v = { a: v };
+      return v;
+    };
+    const many = Object.fromEntries(Array.from({ length: IMPORT_LIMITS.attributeKeys + 1 }, (_, i) => [`k${i}`, i]));
+    const text = jsonl(
+      JSON.stringify({ id: "ok", title: "Fine", specs: nest(IMPORT_LIMITS.attributeDepth - 1) }),
+      JSON.stringify({ id: "deep", title: "Deep", specs: nest(IMPORT_LIMITS.attributeDepth + 1) }),
+      // Deep enough to overflow the stack of any recursive reader later (JSON.stringify, superjson).
+      `{"id":"deeper","title":"Deeper","specs":${"[".repeat(20_000)}${"]".repeat(20_000)}}`,
+      JSON.stringify({ id: "wide", title: "Wide", ...many }),
+    );
+    const report = await validateImportStream(byteChunks(text, 4096), { format: "jsonl" });
+    expect(report).toMatchObject({ ok: false, rows: 4, validRows: 1, totalErrors: 3 });
+    expect(report.errors.map((e) => [e.line, e.field])).toEqual([
+      [2, "attributes"],
+      [3, "attributes"],
+      [4, "attributes"],
+    ]);
+    expect(report.errors[0]?.message).toMatch(/nested deeper than/);
+    expect(report.errors[2]?.message).toMatch(/more than .* keys/);
   });
 
   it("validateImportStream reports without throwing on row errors", async () => {

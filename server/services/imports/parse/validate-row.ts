@@ -35,6 +35,9 @@ export function validateRecord(
     attributes[key] = value;
   }
 
+  const shape = attributeShapeError(attributes);
+  if (shape) fail("attributes", shape);
+
   if (errors.length > 0 || externalId === null || title === null || split === null) {
     return { ok: false, errors };
   }
@@ -42,6 +45,26 @@ export function validateRecord(
 }
 
 type Fail = (field: string, message: string) => null;
+
+/**
+ * Depth and size of the attributes, walked without recursion (the value may be nested
+ * thousands deep): null when within IMPORT_LIMITS, else why not.
+ */
+function attributeShapeError(attributes: Record<string, unknown>): string | null {
+  const { attributeDepth, attributeKeys } = IMPORT_LIMITS;
+  const stack: [unknown, number][] = [[attributes, 0]];
+  let keys = 0;
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > attributeDepth) return `nested deeper than ${attributeDepth} levels`;
+    const children = Array.isArray(value) ? value : Object.values(value);
+    keys += children.length;
+    if (keys > attributeKeys) return `more than ${attributeKeys} keys and entries in all`;
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+  return null;
+}
 
 function requiredText(value: unknown, field: string, max: number, fail: Fail, allowInteger: boolean): string | null {
   // Numeric ids are common in JSON exports; accept integers but not 1.5 or NaN.
