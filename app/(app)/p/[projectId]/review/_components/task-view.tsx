@@ -112,6 +112,7 @@ function ChoiceRow({ c, onChoose }: { c: NumberedChoice; onChoose: (c: NumberedC
       onClick={() => onChoose(c)}
       data-testid={`choice-${c.key}`}
       data-category-id={c.categoryId}
+      data-suggestion={c.isSuggestion ? "true" : "false"}
       className={cx(
         "group relative flex w-full items-center gap-3 overflow-hidden rounded-md border px-2.5 py-1.5 text-left text-sm transition-colors",
         c.isSuggestion ? "border-accent/40 bg-accent-soft/60" : "border-line hover:bg-canvas",
