@@ -134,9 +134,14 @@ describe.skipIf(!env.ready)("review page, the first hour (issue 13)", () => {
         const ann = await s.user(ANN);
         // Versions of another project first, so this project's row ids differ from its version numbers.
         const other = await s.project({ name: "Other", categories: ["X", "Y"] });
-        await s.db
-          .insert(modelVersions)
-          .values([1, 2, 3].map((version) => ({ projectId: other.id, version, trigger: "manual" as const })));
+        await s.db.insert(modelVersions).values(
+          [1, 2, 3].map((version) => ({
+            projectId: other.id,
+            version,
+            status: "ready" as const,
+            trigger: "manual" as const,
+          })),
+        );
         grocery = await seedScored(s, ann.id, {
           name: "Grocery",
           settings: { strategy: "margin" },
@@ -340,9 +345,10 @@ describe.skipIf(!env.ready)("review page, the first hour (issue 13)", () => {
       expect(await page.getByText("Audit of an auto-accept").count()).toBe(0);
       expect(await page.getByText(/labelled this item automatically/).count()).toBe(0);
       expect(await page.getByText("Current label").count()).toBe(0);
-      // The audited label is offered first, so Enter confirms it.
+      // The audited label is the suggestion, so Enter confirms it.
       const label = id === blind.ids.get("m") ? blind.cats[3] : blind.cats[1];
-      expect(await page.getByTestId("choice-1").getAttribute("data-category-id")).toBe(String(label));
+      const suggestion = page.locator('[data-testid^="choice-"][data-suggestion="true"]');
+      expect(await suggestion.getAttribute("data-category-id")).toBe(String(label));
       await page.keyboard.press("Enter");
       if (i === 0)
         await page.waitForFunction(
