@@ -16,6 +16,7 @@ import { DEFAULT_SETTINGS } from "@/server/services/projects";
 import { E2E_SETUP_TIMEOUT_MS, e2eEnvironment, expectText, startApp, type E2EApp, type SeedApi } from "./harness";
 
 const ANN = { email: "first-hour@example.test", password: "first hour password 1", name: "Fay Hour" };
+const ENG = { email: "audit-setting@example.test", password: "first hour password 2", name: "Ed Setting" };
 const CATS = [
   "Produce > Apples",
   "Produce > Citrus",
@@ -127,6 +128,7 @@ describe.skipIf(!env.ready)("review page, the first hour (issue 13)", () => {
   let emptyId = 0;
   let blind: Awaited<ReturnType<typeof seedScored>>;
   let revealed: Awaited<ReturnType<typeof seedScored>>;
+  let toggledId = 0;
 
   beforeAll(async () => {
     app = await startApp({
@@ -218,6 +220,14 @@ describe.skipIf(!env.ready)("review page, the first hour (issue 13)", () => {
           settings: { auditRate: 1, revealAuditSource: true },
           rows: auditRows,
         });
+        const eng = await s.user(ENG);
+        const toggled = await seedScored(s, ann.id, {
+          name: "Toggled audits",
+          settings: { auditRate: 1 },
+          rows: auditRows,
+        });
+        await s.member(toggled.projectId, eng.id, "ml_engineer");
+        toggledId = toggled.projectId;
       },
     });
     page = await app.newPage();
@@ -391,5 +401,28 @@ describe.skipIf(!env.ready)("review page, the first hour (issue 13)", () => {
     await page.getByTestId("review-title").waitFor();
     await expectText(page.getByText("Audit of an auto-accept"), "Audit of an auto-accept");
     await expectText(page.getByText(/labelled this item automatically/), "labelled this item automatically");
+  });
+
+  it("reveals audits once an ML engineer turns the setting on", async () => {
+    const eng = await app.newPage();
+    await app.login(eng, ENG.email, ENG.password);
+    await eng.goto(`/p/${toggledId}/review`);
+    await eng.getByTestId("review-title").waitFor();
+    expect(await eng.getByText("Audit of an auto-accept").count()).toBe(0);
+    await eng.goto(`/p/${toggledId}/settings`);
+    const box = eng.getByLabel("Tell auditors that the model labelled the item");
+    expect(await box.isChecked()).toBe(false);
+    await box.check();
+    // The seed's audit rate of 1 (every slot an audit) is beyond what the form accepts.
+    await eng.getByLabel("Audit rate").fill("0.5");
+    await eng.getByRole("button", { name: "Save settings" }).click();
+    await expectText(eng.getByText("No unsaved changes."), "No unsaved changes.");
+    // A fresh browser (no stored buffer): the item still leased to this person comes with its context as it is now.
+    await eng.context().close();
+    const again = await app.newPage();
+    await app.login(again, ENG.email, ENG.password);
+    await again.goto(`/p/${toggledId}/review`);
+    await expectText(again.getByText("Audit of an auto-accept"), "Audit of an auto-accept");
+    await again.context().close();
   });
 });
