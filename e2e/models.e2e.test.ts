@@ -111,10 +111,14 @@ async function waitForAttr(page: Page, testId: string, attr: string, value: stri
   );
 }
 
-/** Clicks Train now and records every progress phase the UI shows until the new version is ready. */
+/**
+ * Clicks Train now and records every progress phase the UI shows until the new version is ready.
+ * The table row's status agrees with the banner all along: "queued" only while the banner says queued.
+ */
 async function trainAndWatch(page: Page, version: number): Promise<string[]> {
   await page.getByRole("button", { name: "Train now" }).first().click();
   const seen = new Set<string>();
+  const disagreements: string[] = [];
   const deadline = Date.now() + 150_000;
   for (;;) {
     const phase = await page
@@ -126,11 +130,19 @@ async function trainAndWatch(page: Page, version: number): Promise<string[]> {
       .getByTestId(`version-${version}`)
       .getAttribute("data-status", { timeout: 250 })
       .catch(() => null);
+    const shown = await page.evaluate((v) => {
+      const phase = document.querySelector("[data-testid=training-progress]")?.getAttribute("data-phase") ?? null;
+      const row = document.querySelector(`[data-testid=version-${v}]`)?.getAttribute("data-status") ?? null;
+      return { phase, row };
+    }, version);
+    if (shown.phase && shown.phase !== "queued" && shown.row === "queued")
+      disagreements.push(`banner ${shown.phase}, table ${shown.row}`);
     if (status === "ready" || status === "failed") break;
     if (Date.now() > deadline)
       throw new Error(`version ${version} did not finish; phases seen: ${[...seen].join(", ")}`);
     await page.waitForTimeout(150);
   }
+  expect(disagreements, "the table's status follows the banner").toEqual([]);
   return [...seen];
 }
 
@@ -205,6 +217,11 @@ describe.skipIf(!env.ready)("models and settings in a real browser", () => {
     expect(await (await versionCell(page, 2)).getAttribute("data-status")).toBe("ready");
     const row2 = page.getByRole("row").filter({ has: page.getByTestId("version-2") });
     expect(await row2.textContent()).toMatch(/\d+\.\d%/);
+    // Same labels, same hold-out: the training count does not wander between versions.
+    await expectText(page.getByTestId("splits-2"), " · ");
+    const counts = (v: number) => page.getByTestId(`splits-${v}`).textContent();
+    expect(await counts(2)).toBe(await counts(1));
+    expect(await counts(1)).toMatch(/^\d+ · \d+ · 150$/);
     if ((await page.getByTestId("version-2").getAttribute("data-active")) !== "true") {
       await row2.getByRole("button", { name: "Activate version 2" }).click();
       await confirmDialog(page, "Activate");

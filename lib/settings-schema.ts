@@ -30,6 +30,7 @@ export const SettingsFields = z.object({
   /** null = automatic: EVALUATION_RATES in lib/constants.ts. */
   evaluationRate: share(0.5).nullable(),
   hideSuggestionOnEvaluation: z.boolean(),
+  revealAuditSource: z.boolean(),
   suspectRate: share(0.5),
   excludeSuspectsFromTraining: z.boolean(),
   leaseMinutes: count(1, 240, "minutes"),

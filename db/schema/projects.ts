@@ -25,6 +25,11 @@ export type ProjectSettings = {
   evaluationRate?: number | null;
   /** Evaluation items are shown without the model's suggestion (it would anchor people and grade the model by itself). */
   hideSuggestionOnEvaluation?: boolean;
+  /**
+   * Audits of auto-accepts tell the annotator that the model labelled the item (and show that label). Off by
+   * default: a blind audit measures the auto label's precision without the person deferring to it.
+   */
+  revealAuditSource?: boolean;
   /** Share of queue slots given to labels the label-error detector suspects. */
   suspectRate?: number;
   /** Labels suspected wrong and not yet reviewed are left out of training. */

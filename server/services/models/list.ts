@@ -29,6 +29,8 @@ const listCols = {
   createdAt: modelVersions.createdAt,
   finishedAt: modelVersions.finishedAt,
   summary: sql<Summary | null>`${modelVersions.metrics}->'summary'`,
+  /** Train, calibration hold-out, gold and audit counts (null before the run ends). */
+  splits: sql<Record<string, number> | null>`${modelVersions.metrics}->'splits'`,
 };
 
 /**

@@ -1,7 +1,8 @@
 /** Projects and what a user can see of them. */
-import { and, asc, count, eq, isNull } from "drizzle-orm";
+import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { categories, items, labels, memberships, projects, type ProjectSettings } from "@/db/schema";
+import { categories, items, labels, memberships, modelVersions, projects, type ProjectSettings } from "@/db/schema";
+import { tableAs } from "@/db/sql";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
 import type { Role } from "@/lib/constants";
@@ -41,6 +42,8 @@ export async function getProjectBySlug(db: Db, p: { slug: string }) {
 /** The project page's header: settings and the counts that say where the loop stands. */
 export type GetProjectOverviewInput = { projectId: number };
 
+const amv = tableAs(modelVersions, "amv");
+
 export async function getProjectOverview(db: Db, p: GetProjectOverviewInput) {
   const { projectId } = p;
   const [project] = await db
@@ -51,6 +54,10 @@ export async function getProjectOverview(db: Db, p: GetProjectOverviewInput) {
       description: projects.description,
       settings: projects.settings,
       activeModelVersionId: projects.activeModelVersionId,
+      /** The active version's number within the project, as every page shows it (not its row id). */
+      activeModelVersion: sql<
+        number | null
+      >`(select ${amv.t.version} from ${amv.from} where ${amv.t.id} = ${projects.activeModelVersionId})`,
       createdAt: projects.createdAt,
     })
     .from(projects)

@@ -6,14 +6,14 @@ import type { Settings } from "@/server/services/projects";
 import { sql, type SQL } from "drizzle-orm";
 import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { executeRows, type DbOrTx } from "@/db/client";
-import { annotations, categories, items, labels, predictions, users } from "@/db/schema";
+import { annotations, categories, items, labels, modelVersions, predictions, users } from "@/db/schema";
 import { tableAs } from "@/db/sql";
 import type { HeldLease } from "./claim";
 import type { QueueProject } from "./choose";
 import { decodeEmbedding } from "./candidates";
 import { suspectDetails, type SuspectDetail } from "./suspect-candidates";
 import { findNeighbours, type Neighbour, type NeighbourResult } from "./neighbours";
-import type { Strategy } from "./picking";
+import { strategyScore, type Strategy } from "./picking";
 
 const HISTORY_PER_ITEM = 10;
 
@@ -30,6 +30,8 @@ export type HandoffItem = {
   pick: { reason: string; strategy: Strategy; score: number | null };
   prediction: {
     modelVersionId: number;
+    /** The version's number within the project (what every page shows), not its row id. */
+    modelVersion: number;
     confidence: number;
     margin: number;
     entropy: number;
@@ -83,13 +85,14 @@ type ContextRow = {
   attributes: Record<string, unknown>;
   prediction: {
     modelVersionId: number;
+    modelVersion: number;
     confidence: number;
     margin: number;
     entropy: number;
     embedding: string | null;
     top: (Ref & { prob: number })[];
   } | null;
-  label: (Ref & { source: string; updatedAt: string }) | null;
+  label: (Ref & { source: string; updatedAt: string; confidence: number | null }) | null;
   history: (Ref & { annotationId: number; action: string; userName: string; createdAt: string })[];
 };
 
@@ -111,6 +114,7 @@ async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[])
   const a = tableAs(annotations, "a");
   const u = tableAs(users, "u");
   const hc = tableAs(categories, "hc");
+  const mv = tableAs(modelVersions, "mv");
   // The history subquery `h` returns annotation, user and category columns under their own names.
   const h = { a: alias(annotations, "h"), u: alias(users, "h"), c: alias(categories, "h") };
   const rows = await executeRows<{ ctx: ContextRow }>(
@@ -120,14 +124,16 @@ async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[])
       'id', ${i.t.id}, 'externalId', ${i.t.externalId}, 'title', ${i.t.title}, 'description', ${i.t.description},
         'attributes', ${i.t.attributes},
       'prediction', case when ${p.t.itemId} is null then null else jsonb_build_object(
-        'modelVersionId', ${p.t.modelVersionId}, 'confidence', ${p.t.confidence}, 'margin', ${p.t.margin}, 'entropy', ${p.t.entropy},
+        'modelVersionId', ${p.t.modelVersionId},
+        'modelVersion', (select ${mv.t.version} from ${mv.from} where ${mv.t.id} = ${p.t.modelVersionId}), 'confidence', ${p.t.confidence}, 'margin', ${p.t.margin}, 'entropy', ${p.t.entropy},
         'embedding', encode(${p.t.embedding}, 'base64'),
         'top', (select coalesce(jsonb_agg(jsonb_build_object('categoryId', t.e -> 'categoryId', 'prob',
           t.e -> 'prob', ${cat(tc.t)}) order by t.o), '[]'::jsonb)
                 from jsonb_array_elements(${p.t.top}) with ordinality as t(e, o)
                 left join ${tc.from} on ${tc.t.projectId} = ${pid} and ${tc.t.id} = (t.e ->> 'categoryId')::int)) end,
       'label', case when ${l.t.itemId} is null then null else jsonb_build_object(
-        'categoryId', ${l.t.categoryId}, 'source', ${l.t.source}, 'updatedAt', ${l.t.updatedAt}, ${cat(lc.t)}) end,
+        'categoryId', ${l.t.categoryId}, 'source', ${l.t.source}, 'updatedAt', ${l.t.updatedAt},
+        'confidence', ${l.t.confidence}, ${cat(lc.t)}) end,
       'history', (select coalesce(jsonb_agg(jsonb_build_object(
                     'annotationId', ${h.a.id}, 'action', ${h.a.action}, 'categoryId', ${h.a.categoryId},
                       'userName', ${h.u.name}, 'createdAt', ${h.a.createdAt}, ${cat(h.c)})
@@ -152,18 +158,43 @@ async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[])
   return new Map(rows.map(({ ctx }) => [ctx.id, typeof ctx === "string" ? JSON.parse(ctx) : ctx]));
 }
 
+/**
+ * A blind audit: the auto label under review is offered as the model's first
+ * suggestion (Enter confirms it, as the server's accept of an audit does), and
+ * nothing says the model already decided the item.
+ */
+function auditSuggestion(row: ContextRow): ContextRow["prediction"] {
+  const pred = row.prediction;
+  const l = row.label;
+  if (!pred || l?.source !== "auto" || l.categoryId === null) return pred;
+  const own = pred.top.find((t) => t.categoryId === l.categoryId);
+  const first = own ?? {
+    categoryId: l.categoryId,
+    path: l.path,
+    deleted: l.deleted,
+    prob: l.confidence ?? pred.confidence,
+  };
+  return { ...pred, top: [first, ...pred.top.filter((t) => t.categoryId !== l.categoryId)] };
+}
+
 function assemble(
   h: HeldLease,
   row: ContextRow,
   near: NeighbourResult | undefined,
-  settings: Pick<Settings, "strategy" | "hideSuggestionOnEvaluation">,
+  settings: Pick<Settings, "strategy" | "hideSuggestionOnEvaluation" | "revealAuditSource">,
 ): Omit<HandoffItem, "suspect"> {
   const strategy = settings.strategy;
+  const blindAudit = h.reason === "audit" && !settings.revealAuditSource;
   // An evaluation pick grades the model: a shown suggestion would anchor the person, so it is not even sent.
-  const pred = h.reason === "evaluation" && settings.hideSuggestionOnEvaluation ? null : row.prediction;
+  const pred =
+    h.reason === "evaluation" && settings.hideSuggestionOnEvaluation
+      ? null
+      : blindAudit
+        ? auditSuggestion(row)
+        : row.prediction;
   // A second opinion is blind: the first person's label and the item's history stay hidden until it is given.
-  // An evaluation pick too: its decision must be the person's own.
-  const blind = h.reason === "overlap" || h.reason === "evaluation";
+  // An evaluation pick too: its decision must be the person's own. A blind audit hides that the model decided it.
+  const blind = h.reason === "overlap" || h.reason === "evaluation" || blindAudit;
   const label = blind ? null : row.label;
   const history = blind ? [] : row.history;
   const nb = near ?? { basis: "none" as const, neighbours: [] };
@@ -177,10 +208,17 @@ function assemble(
       description: row.description,
       attributes: row.attributes,
     },
-    pick: { reason: h.reason, strategy, score: h.score },
+    // An audit is a uniform sample of auto-accepts: "random" is what it is, without saying of what.
+    pick: {
+      reason: blindAudit ? "random" : h.reason,
+      strategy,
+      // From the prediction on screen under the current strategy, so the number and its name agree.
+      score: h.reason === "uncertain" && row.prediction ? strategyScore(strategy, row.prediction) : h.score,
+    },
     prediction: pred
       ? {
           modelVersionId: pred.modelVersionId,
+          modelVersion: pred.modelVersion,
           confidence: pred.confidence,
           margin: pred.margin,
           entropy: pred.entropy,

@@ -51,7 +51,8 @@ describe.each(dbTargets())("queue audits, status and leases on $name", (target) 
   }
 
   it("audits: with probability auditRate a slot is an unaudited auto-accepted item of the audit sample (all of them at rate 1), deterministic under a seed", async () => {
-    const p = await modelProject(8, { auditRate: 1 });
+    // Revealed, so the audit reason and the auto label are sent (blind-audits.test.ts: the default).
+    const p = await modelProject(8, { auditRate: 1, revealAuditSource: true });
     const autos = p.items.slice(0, 3);
     // Auto-labelled as Speakers by an earlier model; the active one would say Headphones.
     for (const it of autos)

@@ -12,7 +12,14 @@ import { lowWaterMark, type LowWaterMark } from "./low-water";
 import { queueStatus, type QueueStatus } from "./status";
 import { MAX_NEXT } from "@/lib/constants";
 
-export type LeaseNextItemsInput = { projectId: number; actorId: number; n?: number; rng?: Rng };
+export type LeaseNextItemsInput = {
+  projectId: number;
+  actorId: number;
+  n?: number;
+  /** Held items the caller has loaded already: counted toward n, not sent again. */
+  known?: number[];
+  rng?: Rng;
+};
 export type LeaseNextItemsResult = QueueStatus & { items: HandoffItem[] };
 
 /** Claims can lose races against concurrent callers; a few rounds refill the shortfall. */
@@ -36,8 +43,8 @@ export async function leaseNextItems(db: Db, p: LeaseNextItemsInput): Promise<Le
   // Everyone ranks the same items first: under contention a whole round of
   // claims can lose to a caller that committed after our read. One more try
   // with a fresh transaction before telling the person there is nothing.
-  const { context } = first.held.length === 0 ? await leaseInTx(db, { ...p, evaluationRate }, rng) : first;
-  if (context) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: await context };
+  const { held, context } = first.held.length === 0 ? await leaseInTx(db, { ...p, evaluationRate }, rng) : first;
+  if (held.length > 0) return { status: "ok", leasedByOthers: 0, earliestExpiry: null, items: (await context) ?? [] };
   return { ...(await queueStatus(db, p.projectId, p.actorId)), items: [] };
 }
 
@@ -53,7 +60,9 @@ async function leaseInTx(db: Db, p: LeaseRound, rng: Rng): Promise<Leased> {
       // The handoff context reads nothing this transaction writes: it starts on
       // another connection now and overlaps the COMMIT (not awaited in here, so
       // a single-connection database simply runs it after the commit).
-      if (held.length > 0) context = buildHandoff(db, project, held);
+      const known = new Set(p.known ?? []);
+      const send = held.filter((h) => !known.has(h.itemId));
+      if (send.length > 0) context = buildHandoff(db, project, send);
       return held;
     });
     return { held, context };

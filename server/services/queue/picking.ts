@@ -19,7 +19,10 @@ export type ReviewCandidate = { id: number; prediction: CandidatePrediction };
 export type ColdStartCandidate = { id: number; input: { title: string; description: string | null } };
 
 /** The number the strategy ranks by, shown to the annotator as "why this item". */
-export function strategyScore(strategy: Strategy, p: Omit<CandidatePrediction, "embedding">): number | null {
+export function strategyScore(
+  strategy: Strategy,
+  p: Pick<CandidatePrediction, "confidence" | "margin" | "entropy">,
+): number | null {
   if (strategy === "margin") return p.margin;
   if (strategy === "least_confidence") return p.confidence;
   if (strategy === "entropy") return p.entropy;

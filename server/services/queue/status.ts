@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/db/client";
 import { annotations, items, leases } from "@/db/schema";
 import { tableAs } from "@/db/sql";
 import { startOfLocalDay, type ClientZone } from "@/lib/time";
-import { liveLease, openForUser } from "./open-items-sql";
+import { hasAnyLabel, liveLease, openForUser } from "./open-items-sql";
 
 export type QueueStatus =
   | { status: "ok"; leasedByOthers: number; earliestExpiry: null }
@@ -55,7 +55,7 @@ export async function getQueueStats(db: DbOrTx, p: GetQueueStatsInput): Promise<
         select 1 from ${lo.from} where ${lo.t.itemId} = ${items.id} and ${lo.t.expiresAt} > now() and ${lo.t.userId} <> ${p.actorId})`;
   const [open] = await db
     .select({
-      remaining: sql<number>`count(*) filter (where not ${liveLease})`,
+      remaining: sql<number>`count(*) filter (where not ${liveLease} and not ${hasAnyLabel})`,
       leasedByOthers: sql<number>`count(*) filter (where ${othersLease})`,
     })
     .from(items)

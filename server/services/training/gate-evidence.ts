@@ -4,9 +4,10 @@
  * else the audits (never trained on) and the new version's calibration
  * hold-out items that the active version did not train on either: labelled
  * after it was trained, or in its own hold-out (the split is a hash of item
- * and version, so it can be recomputed).
+ * and the seed stored with the version's splits, so it can be recomputed;
+ * versions stored without one drew it from their version number).
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { modelVersions } from "@/db/schema";
 import { scoreLabelled, type LabelledItem } from "@/ml/evaluate-labelled";
@@ -24,7 +25,11 @@ async function accuracyOn(v: Scorer, rows: LabelledItem[]): Promise<number> {
 
 async function trainedBy(db: Db, projectId: number, versionId: number) {
   const [row] = await db
-    .select({ version: modelVersions.version, startedAt: modelVersions.startedAt })
+    .select({
+      version: modelVersions.version,
+      startedAt: modelVersions.startedAt,
+      splitSeed: sql<number | null>`(${modelVersions.metrics}->'splits'->>'seed')::int`,
+    })
     .from(modelVersions)
     .where(and(eq(modelVersions.id, versionId), eq(modelVersions.projectId, projectId)));
   return row ?? null;
@@ -42,10 +47,11 @@ async function heldOutEvidence(
   if (!meta?.startedAt) return snap.audits;
   const gold = new Set(snap.gold.map((g) => g.itemId));
   const startedAt = meta.startedAt;
+  const seed = meta.splitSeed ?? meta.version;
   const unseen = parts.calibration.filter((r) => {
     if (gold.has(r.itemId)) return false;
     const at = snap.labelledAt.get(r.itemId);
-    return (at !== undefined && at > startedAt) || itemShare(r.itemId, meta.version) < CALIBRATION_SHARE;
+    return (at !== undefined && at > startedAt) || itemShare(r.itemId, seed) < CALIBRATION_SHARE;
   });
   return [...unseen, ...snap.audits];
 }

@@ -12,7 +12,7 @@ import { ValidationError } from "@/server/errors";
 import { MIN_TRAINING_ITEMS } from "@/lib/constants";
 import { loadActiveModel } from "@/server/services/models";
 import { readSnapshot, type LabelledItem } from "./snapshot";
-import { splitSnapshot } from "./split";
+import { splitSeedOf, splitSnapshot } from "./split";
 import { gateEvidence } from "./gate-evidence";
 import type { GateEvidence } from "@/server/services/models";
 import { certify, evaluateGold, fitCalibration, scoreLabelled, type GoldReport } from "@/ml/evaluate-labelled";
@@ -36,7 +36,8 @@ export type PipelineResult = {
   baseline: { versionId: number; accuracy: number } | null;
   /** Both versions scored on items neither was trained on, for the activation gate. */
   comparison: GateEvidence;
-  splits: { train: number; calibration: number; gold: number; audits: number };
+  /** calibration = holdOut + gold; seed: what drew the hold-out (recomputed by the next version's gate). */
+  splits: { train: number; calibration: number; holdOut: number; gold: number; audits: number; seed: number };
   warmStartedFrom: number | null;
 };
 
@@ -81,7 +82,8 @@ export async function trainAndEvaluate(
 ): Promise<PipelineResult> {
   const snap = await readSnapshot(db, run.projectId);
   if (snap.categoryIds.length < 2) throw new ValidationError("Training needs at least two categories");
-  const parts = splitSnapshot(snap, run.version);
+  const seed = splitSeedOf(run.projectId);
+  const parts = splitSnapshot(snap, seed);
   const { active, baseline } = await baselineOn(db, run.projectId, snap.gold);
   const sameCategories = active !== null && JSON.stringify(active.categoryIds) === JSON.stringify(snap.categoryIds);
   const { model, trainMs } = await fit(
@@ -130,8 +132,10 @@ export async function trainAndEvaluate(
       splits: {
         train: parts.train.length,
         calibration: parts.calibration.length,
+        holdOut: parts.calibration.length - snap.gold.length,
         gold: snap.gold.length,
         audits: snap.audits.length,
+        seed,
       },
       warmStartedFrom: sameCategories && model.training.warmStarted ? active.versionId : null,
     };

@@ -11,6 +11,14 @@ import { itemShare, type Snapshot } from "./snapshot";
 /** Share of the pool's human/import labels held out to fit the calibration. */
 export const CALIBRATION_SHARE = 0.15;
 
+/**
+ * The hold-out is drawn by one seed per project, the same for every version:
+ * an item once trained on stays in training, so the training count only falls
+ * when labels leave it (audited, turned gold, excluded as suspect). A seed per
+ * version re-drew the 15 % each time and the count wandered by a few dozen.
+ */
+export const splitSeedOf = (projectId: number): number => projectId;
+
 export type SnapshotSplit = { train: LabelledItem[]; calibration: LabelledItem[]; certification: LabelledItem[] };
 
 export function splitSnapshot(s: Pick<Snapshot, "pool" | "gold" | "audits">, seed: number): SnapshotSplit {

@@ -73,7 +73,7 @@ export default async function ProjectOverviewPage({ params, searchParams }: Prop
           {totalItems === 0
             ? "No items yet."
             : `${formatCount(labelled)} of ${formatCount(totalItems)} items labelled (${Math.round((labelled / totalItems) * 100)}%).`}{" "}
-          Active model: {o.activeModelVersionId ? `version #${o.activeModelVersionId}` : "none yet"}. Strategy:{" "}
+          Active model: {o.activeModelVersion !== null ? `v${o.activeModelVersion}` : "none yet"}. Strategy:{" "}
           {STRATEGY_LABEL[o.settings.strategy]}, batches of {o.settings.batchSize}, precision target{" "}
           {Math.round(o.settings.precisionTarget * 1000) / 10}%, audit rate{" "}
           {Math.round(o.settings.auditRate * 1000) / 10}%.

@@ -24,6 +24,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ project
       projectId={projectId}
       userId={user.id}
       hasModel={overview.activeModelVersionId !== null}
+      strategy={overview.settings.strategy}
+      poolItems={overview.itemCounts.pool}
       initialCategories={categories}
     />
   );

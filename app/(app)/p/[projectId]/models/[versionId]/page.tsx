@@ -14,7 +14,15 @@ import { projectHref } from "@/app/_lib/project-sections";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
 import { gateSection } from "../../_lib/section";
 import { categoryNames, nameOf } from "../_lib/category-names";
-import { duration, fixed, parseSummary, parseVersionMetrics, pct, type VersionMetrics } from "../_lib/metrics";
+import {
+  duration,
+  fixed,
+  parseSummary,
+  parseVersionMetrics,
+  pct,
+  splitCounts,
+  type VersionMetrics,
+} from "../_lib/metrics";
 import { ReliabilityChart } from "../_components/reliability-chart";
 import { VersionControls, VersionRunWatcher } from "../_components/version-controls";
 
@@ -141,6 +149,7 @@ function ReadyVersion({
   versions: { id: number; version: number }[];
 }) {
   const g = m.gold;
+  const splits = splitCounts(m.splits);
   const warmFrom = versions.find((x) => x.id === m.warmStartedFrom);
   const calMetrics = (v.calibration?.metrics ?? {}) as {
     ece?: unknown;
@@ -189,12 +198,19 @@ function ReadyVersion({
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1.5 text-sm">
               <dt className="text-muted">Training labels</dt>
               <dd className="tabular-nums">{v.labelCount === null ? "–" : formatCount(v.labelCount)}</dd>
-              {m.splits ? (
+              {splits ? (
                 <>
-                  <dt className="text-muted">Splits</dt>
+                  <dt className="text-muted">Labels by use</dt>
                   <dd className="tabular-nums">
-                    {formatCount(m.splits.train)} train · {formatCount(m.splits.calibration)} calibration ·{" "}
-                    {formatCount(m.splits.gold)} gold · {formatCount(m.splits.audits)} audits
+                    <span data-testid="split-counts">
+                      {formatCount(splits.train)} train · {formatCount(splits.holdOut)} calibration hold-out ·{" "}
+                      {formatCount(splits.gold)} gold · {formatCount(splits.audits)} audits
+                    </span>
+                    <span className="block text-xs text-muted">
+                      People&apos;s and imported pool labels train the model, except a fixed 15% held out to fit its
+                      calibration; gold items and audited auto-accepts are never trained on. Training can shrink between
+                      versions only when labels move out of it: audited, turned into gold or excluded as suspects.
+                    </span>
                   </dd>
                 </>
               ) : null}

@@ -18,7 +18,7 @@ import { formatCount } from "@/app/_components/ui/stat";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
 import { projectHref } from "@/app/_lib/project-sections";
-import { duration, fixed, parseSummary, pct } from "../_lib/metrics";
+import { duration, fixed, parseSummary, pct, splitCounts } from "../_lib/metrics";
 import { isOpenRun, RunProgress, type Progress } from "./run-progress";
 import { useVersionAction } from "./version-action";
 import { LoadMore } from "@/app/_components/ui/load-more";
@@ -183,6 +183,7 @@ export function ModelsManager({
           <VersionsTable
             projectId={projectId}
             versions={versions}
+            run={run ?? null}
             active={active}
             onAsk={(v) =>
               ask({
@@ -204,11 +205,14 @@ export function ModelsManager({
 function VersionsTable({
   projectId,
   versions,
+  run,
   active,
   onAsk,
 }: {
   projectId: number;
   versions: Version[];
+  /** The polled run: its status is newer than the list's (queued → training shows at once). */
+  run: Progress | null;
   active: VersionRef | null;
   onAsk: (v: Version) => void;
 }) {
@@ -219,7 +223,14 @@ function VersionsTable({
           <Th>Version</Th>
           <Th>Status</Th>
           <Th>Trigger</Th>
-          <Th className="text-right">Labels</Th>
+          <Th className="text-right">
+            <abbr
+              title="Labels trained on · pool labels held out to fit the calibration · gold items"
+              className="no-underline"
+            >
+              Train · calib. · gold
+            </abbr>
+          </Th>
           <Th>Backend</Th>
           <Th className="text-right">Training</Th>
           <Th className="text-right">Accuracy</Th>
@@ -233,8 +244,10 @@ function VersionsTable({
         </tr>
       </THead>
       <TBody>
-        {versions.map((v) => {
+        {versions.map((listed) => {
+          const v = run && run.id === listed.id && isOpenRun(run) ? { ...listed, status: run.status } : listed;
           const s = parseSummary(v.summary);
+          const sp = splitCounts(v.splits);
           return (
             <Tr key={v.id}>
               <Td
@@ -264,7 +277,13 @@ function VersionsTable({
                 ) : null}
               </Td>
               <Td className="text-muted">{TRIGGER_LABEL[v.trigger]}</Td>
-              <Td className="text-right tabular-nums">{v.labelCount === null ? "–" : formatCount(v.labelCount)}</Td>
+              <Td className="text-right whitespace-nowrap tabular-nums" data-testid={`splits-${v.version}`}>
+                {sp
+                  ? `${formatCount(sp.train)} · ${formatCount(sp.holdOut)} · ${formatCount(sp.gold)}`
+                  : v.labelCount === null
+                    ? "–"
+                    : formatCount(v.labelCount)}
+              </Td>
               <Td className="text-muted">{v.backend ?? "–"}</Td>
               <Td className="text-right tabular-nums">{duration(v.trainMs)}</Td>
               <Td className="text-right tabular-nums">{pct(s?.accuracy)}</Td>

@@ -55,7 +55,10 @@ const VersionMetricsSchema = z.object({
     .nullable()
     .catch(null),
   calibration: z.object({ method: z.string(), temperature: num.optional() }).nullable().catch(null),
-  splits: z.object({ train: num, calibration: num, gold: num, audits: num }).nullable().catch(null),
+  splits: z
+    .object({ train: num, calibration: num, holdOut: num.optional(), gold: num, audits: num })
+    .nullable()
+    .catch(null),
   gate: z
     .object({
       passed: z.boolean(),
@@ -133,4 +136,20 @@ export function pp(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "–";
   const v = x * 100;
   return `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(v).toFixed(digits)} pp`;
+}
+
+export const SplitsSchema = z
+  .object({ train: num, calibration: num, holdOut: num.optional(), gold: num, audits: num })
+  .nullable()
+  .catch(null);
+
+/**
+ * What a version learned from and was checked on: train, the pool labels held
+ * out to fit its calibration, gold and audits (versions stored before the
+ * hold-out was recorded by itself count it as calibration minus gold).
+ */
+export function splitCounts(raw: unknown): { train: number; holdOut: number; gold: number; audits: number } | null {
+  const s = SplitsSchema.parse(raw ?? null);
+  if (!s) return null;
+  return { train: s.train, holdOut: s.holdOut ?? Math.max(0, s.calibration - s.gold), gold: s.gold, audits: s.audits };
 }

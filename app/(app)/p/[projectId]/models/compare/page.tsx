@@ -66,9 +66,19 @@ export default async function ComparePage({ params, searchParams }: Props) {
     active && !loaded.some((v) => v.id === active.id)
       ? [...loaded, { id: active.id, version: active.version, active: true }]
       : loaded;
-  // Default: the active version against the newest other one.
-  const a = idParam(sp.a) ?? active?.id ?? ready[1]?.id ?? null;
-  const b = idParam(sp.b) ?? ready.find((v) => v.id !== a)?.id ?? null;
+  // Default: the newest version against the active one (or the one before it when the newest is active).
+  const newest = ready.reduce<(typeof ready)[number] | undefined>(
+    (m, v) => (!m || v.version > m.version ? v : m),
+    undefined,
+  );
+  const other = active && active.id !== newest?.id ? active : ready.filter((v) => v.id !== newest?.id)[0];
+  const picked: [number | null, number | null] = [
+    idParam(sp.a) ?? other?.id ?? null,
+    idParam(sp.b) ?? newest?.id ?? null,
+  ];
+  // Always old → new, so a change is signed from the older version and an improvement shows green.
+  const versionOf = (id: number | null) => ready.find((v) => v.id === id)?.version ?? 0;
+  const [a, b] = versionOf(picked[0]) > versionOf(picked[1]) ? [picked[1], picked[0]] : picked;
 
   const header = (
     <div className="mb-5">
@@ -79,7 +89,8 @@ export default async function ComparePage({ params, searchParams }: Props) {
       </nav>
       <h1 className="mt-0.5 text-lg font-semibold tracking-tight">Compare versions</h1>
       <p className="mt-0.5 text-sm text-muted">
-        Both measured on the gold set as it was when each was trained. Green is better for B, red is worse.
+        Both measured on the gold set as it was when each was trained. A is the older version, B the newer: changes are
+        signed from A, green where B is better, red where it is worse.
       </p>
     </div>
   );
@@ -158,7 +169,10 @@ export default async function ComparePage({ params, searchParams }: Props) {
           <CardBody>{picker}</CardBody>
         </Card>
         <Card>
-          <CardHeader title={`v${c.a.version} → v${c.b.version}`} description="Metric changes from A to B." />
+          <CardHeader
+            title={`v${c.a.version} → v${c.b.version}`}
+            description="Changes from the older version to the newer one."
+          />
           <Table caption="Metric deltas">
             <THead>
               <tr>

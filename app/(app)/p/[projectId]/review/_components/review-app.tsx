@@ -22,8 +22,9 @@ import {
   recentCategories,
   type NumberedChoice,
 } from "../_lib/review-choices";
+import { DigitMemory } from "../_lib/review-digits";
 import { browserTabEnv, openTabStorage, storageKey } from "../_lib/review-storage";
-import type { Action, ReviewTransport } from "../_lib/review-types";
+import type { Action, HistoryEntry, ReviewTransport } from "../_lib/review-types";
 import { CategorySearch, Kbd, type CategoryOption } from "./category-search";
 import { ChoicesPanel, HistoryPanel, ItemPanel, NeighboursPanel } from "./task-view";
 import { KeyLegend, Notices, QueueEmpty, SessionProgress } from "./review-status";
@@ -32,7 +33,35 @@ import { KeyLegend, Notices, QueueEmpty, SessionProgress } from "./review-status
 export const NEXT_ITEM_MEASURE = "loupe:review:next-item";
 const MAX_MEASURES = 5_000;
 
-type Props = { projectId: number; userId: number; hasModel: boolean; initialCategories: CategoryOption[] };
+type Strategy = "least_confidence" | "margin" | "entropy" | "random";
+type Props = {
+  projectId: number;
+  userId: number;
+  hasModel: boolean;
+  strategy: Strategy;
+  /** Pool items in the project: none at all is its own empty state. */
+  poolItems: number;
+  initialCategories: CategoryOption[];
+};
+
+/** What the queue serves first, as the project's sampling strategy decides. */
+const STRATEGY_LINE: Record<Strategy, string> = {
+  margin: "Items whose top two categories are closest first.",
+  least_confidence: "Items the model is least confident about first.",
+  entropy: "Items the model is most uncertain about first.",
+  random: "Items in random order (the project samples at random).",
+};
+
+const leafOf = (path: string) => path.split(" > ").pop() ?? path;
+
+/** "Accepted Toasters", "Corrected to Toasters", "None fits", "Skipped". */
+export function describeDecision(h: Pick<HistoryEntry, "action" | "categoryPath">): string {
+  const cat = h.categoryPath ? leafOf(h.categoryPath) : "";
+  if (h.action === "accept") return `Accepted ${cat}`.trim();
+  if (h.action === "correct") return `Corrected to ${cat}`.trim();
+  if (h.action === "reject") return "None fits";
+  return "Skipped";
+}
 
 /**
  * The engine's own client: decisions go batched (one request per outbox
@@ -78,7 +107,7 @@ export function ReviewApp(props: Props) {
     let cancelled = false;
     let teardown: (() => void) | null = null;
     const transport: ReviewTransport = {
-      next: (n) => client.queue.next.mutate({ projectId, n }),
+      next: (n, known) => client.queue.next.mutate({ projectId, n, known }),
       submit: (input) => client.annotations.submit.mutate({ ...input, projectId }),
       undo: (input) => client.annotations.undo.mutate({ ...input, projectId }),
       extend: (leaseTokens) => client.queue.extend.mutate({ projectId, leaseTokens }),
@@ -153,6 +182,8 @@ function ReviewSession({
   categories,
   projectId,
   hasModel,
+  strategy,
+  poolItems,
 }: Props & { engine: ReviewEngine; categories: CategoryOption[] }) {
   const trpc = useTRPC();
   const state = useSyncExternalStore(engine.subscribe, engine.getState, engine.getState);
@@ -165,7 +196,17 @@ function ReviewSession({
   const task = state.buffer[0] ?? null;
   const live = useMemo(() => new Map(categories.map((c) => [c.id, c.path])), [categories]);
   const recent = useMemo(() => recentCategories(state.history), [state.history]);
-  const choices = useMemo(() => (task ? numberedChoices(task, recent, live) : []), [task, recent, live]);
+  const [digits] = useState(() => new DigitMemory());
+  const choices = useMemo(
+    () => (task ? digits.assign(task.handoff.item.id, numberedChoices(task, recent, live)) : []),
+    [task, recent, live, digits],
+  );
+  /** What the last undo took back, until the next decision. */
+  const [undone, setUndone] = useState<string | null>(null);
+  const undoLast = useCallback(() => {
+    const last = engine.getState().history.at(-1);
+    if (engine.undo() && last) setUndone(`Undid: ${describeDecision(last)} on “${last.task.handoff.item.title}”`);
+  }, [engine]);
   const suggestion = offeredSuggestion(choices);
 
   useEffect(() => {
@@ -194,7 +235,10 @@ function ReviewSession({
     (action: Action, category: { id: number; path: string } | null, startedAt: number) => {
       const from = engine.getState().buffer[0]?.handoff.item.id;
       if (from === undefined) return;
-      if (engine.decide(action, category)) pendingMeasure.current = { start: startedAt, fromId: from };
+      if (engine.decide(action, category)) {
+        pendingMeasure.current = { start: startedAt, fromId: from };
+        setUndone(null);
+      }
     },
     [engine],
   );
@@ -236,7 +280,12 @@ function ReviewSession({
       const t = e.timeStamp;
       const now = engine.getState();
       const current = now.buffer[0];
-      const options = current ? numberedChoices(current, recentCategories(now.history), latest.current.live) : [];
+      const options = current
+        ? digits.assign(
+            current.handoff.item.id,
+            numberedChoices(current, recentCategories(now.history), latest.current.live),
+          )
+        : [];
       if (e.key === "Enter") {
         const s = offeredSuggestion(options);
         if (s) choose(s, t);
@@ -253,16 +302,18 @@ function ReviewSession({
       } else if (e.key === "s" || e.key === "S") {
         act("skip", null, t);
       } else if (e.key === "u" || e.key === "U") {
-        engine.undo();
+        undoLast();
       } else return;
       e.preventDefault();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [choose, act, engine]);
+  }, [choose, act, engine, digits, undoLast]);
 
   const waiting = state.outbox.filter((o) => o.kind === "submit").length;
   const stamp = () => performance.now();
+  const last = state.history.at(-1);
+  const lastLine = undone ?? (last ? `Last: ${describeDecision(last)} (u to undo)` : "");
   return (
     <div ref={mainRef} tabIndex={-1} className="outline-none" aria-label="Review">
       <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
@@ -270,7 +321,7 @@ function ReviewSession({
           <h1 className="text-lg font-semibold tracking-tight">Review</h1>
           <p className="mt-0.5 text-sm text-muted">
             {hasModel
-              ? "Most uncertain items first. Confirm or correct the model's suggestion."
+              ? `${STRATEGY_LINE[strategy]} Confirm or correct the model's suggestion.`
               : "No model yet: label a first sample so one can be trained."}
           </p>
         </div>
@@ -296,7 +347,12 @@ function ReviewSession({
             <>
               <ItemPanel task={task} />
               <ChoicesPanel task={task} choices={choices} onChoose={(c) => choose(c, stamp())} />
-              <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Decision">
+              {/* Sticky: with nine choices and a long description the buttons stay on a 900 px screen. */}
+              <div
+                className="sticky bottom-0 z-10 -mx-1 flex flex-wrap items-center gap-2 rounded-md border border-line bg-surface/95 px-1 py-2 shadow-xs backdrop-blur"
+                role="group"
+                aria-label="Decision"
+              >
                 <Button
                   variant="primary"
                   disabled={!suggestion}
@@ -313,16 +369,30 @@ function ReviewSession({
                 <Button variant="ghost" onClick={() => act("skip", null, stamp())}>
                   Skip <Kbd>s</Kbd>
                 </Button>
-                <Button variant="ghost" disabled={state.history.length === 0} onClick={() => engine.undo()}>
+                <Button variant="ghost" disabled={state.history.length === 0} onClick={undoLast}>
                   Undo <Kbd>u</Kbd>
                 </Button>
-                <span className="ml-auto text-xs text-muted" data-testid="buffer-size">
+                <span className="min-w-0 truncate text-xs text-ink/80" data-testid="last-decision" aria-live="polite">
+                  {lastLine}
+                </span>
+                <span
+                  className="ml-auto text-xs text-muted"
+                  data-testid="buffer-size"
+                  data-loaded={Math.max(0, state.buffer.length - 1)}
+                >
                   {state.buffer.length > 1 ? `${state.buffer.length - 1} more loaded` : ""}
                 </span>
               </div>
             </>
           ) : (
-            <QueueEmpty queue={state.queue} waiting={waiting} hasModel={hasModel} />
+            <>
+              {lastLine ? (
+                <p className="mb-2 text-xs text-ink/80" data-testid="last-decision">
+                  {lastLine}
+                </p>
+              ) : null}
+              <QueueEmpty queue={state.queue} waiting={waiting} hasModel={hasModel} poolItems={poolItems} />
+            </>
           )}
         </div>
         <aside className="space-y-4" aria-label="Context">

@@ -128,7 +128,17 @@ function timeOf(d: Date): string {
   return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
 }
 
-export function QueueEmpty({ queue, waiting, hasModel }: { queue: QueueInfo; waiting: number; hasModel: boolean }) {
+export function QueueEmpty({
+  queue,
+  waiting,
+  hasModel,
+  poolItems,
+}: {
+  queue: QueueInfo;
+  waiting: number;
+  hasModel: boolean;
+  poolItems: number;
+}) {
   if (queue.status === "loading" || queue.status === "ok") {
     return (
       <EmptyState
@@ -147,6 +157,13 @@ export function QueueEmpty({ queue, waiting, hasModel }: { queue: QueueInfo; wai
       >
         The next one frees at {timeOf(queue.earliestExpiry)} if its reviewer does not finish it. This page checks again
         by itself.
+      </EmptyState>
+    );
+  }
+  if (poolItems === 0) {
+    return (
+      <EmptyState title="No items to review yet" className="bg-surface">
+        This project has no pool items. Once a catalogue is imported (Data page), its items appear here one at a time.
       </EmptyState>
     );
   }

@@ -68,7 +68,7 @@ export function ChoicesPanel({
           auditedLabel(task)
             ? "Enter confirms the automatic label; pick another category if it is wrong."
             : pred
-              ? `Calibrated probabilities from model version ${pred.modelVersionId}`
+              ? `Calibrated probabilities from model v${pred.modelVersion}`
               : task.handoff.pick.reason === "evaluation"
                 ? "The model's suggestion is hidden on evaluation picks, so that it cannot sway you: pick a category below or press / to search."
                 : "No suggestion for this item: pick a category below or press / to search."
@@ -111,6 +111,8 @@ function ChoiceRow({ c, onChoose }: { c: NumberedChoice; onChoose: (c: NumberedC
       disabled={!c.available}
       onClick={() => onChoose(c)}
       data-testid={`choice-${c.key}`}
+      data-category-id={c.categoryId}
+      data-suggestion={c.isSuggestion ? "true" : "false"}
       className={cx(
         "group relative flex w-full items-center gap-3 overflow-hidden rounded-md border px-2.5 py-1.5 text-left text-sm transition-colors",
         c.isSuggestion ? "border-accent/40 bg-accent-soft/60" : "border-line hover:bg-canvas",

@@ -130,27 +130,7 @@ export function explainPick(task: Task): PickExplanation {
       tone: "neutral",
     };
   }
-  if (pick.reason === "uncertain") {
-    const s = pick.score;
-    const metric =
-      s === null
-        ? ""
-        : pick.strategy === "margin"
-          ? `margin ${fmt(s)}`
-          : pick.strategy === "least_confidence"
-            ? `confidence ${Math.round(s * 100)}%`
-            : `entropy ${fmt(s)}`;
-    return {
-      label: metric ? `Uncertain: ${metric}` : "Uncertain",
-      detail:
-        pick.strategy === "margin"
-          ? "The model's top two categories are close; a label here teaches it the most."
-          : pick.strategy === "entropy"
-            ? "The model spreads its belief over several categories; a label here teaches it the most."
-            : "The model is not confident in its best guess; a label here teaches it the most.",
-      tone: "accent",
-    };
-  }
+  if (pick.reason === "uncertain") return explainUncertain(pick.strategy, pick.score);
   if (pick.reason === "suspect") {
     const s = task.handoff.suspect;
     return {
@@ -186,6 +166,51 @@ export function explainPick(task: Task): PickExplanation {
         detail: "This item arrived after the current model scored the pool, so there is no suggestion yet.",
         tone: "neutral",
       };
+}
+
+/** Below this margin the top two are "close"; above it the item is only the least sure of what is left. */
+const CLOSE_MARGIN = 0.2;
+/** Above this confidence the best guess is not "unsure" any more. */
+const UNSURE_CONFIDENCE = 0.7;
+
+/**
+ * The margin in percentage points between the top two, to one decimal under 10
+ * (the most uncertain items sit within a point of each other, which two
+ * decimals of a probability rounded to "0.00").
+ */
+function marginPoints(m: number): string {
+  const pts = Math.max(0, m) * 100;
+  return pts < 10 ? `${pts.toFixed(1)} points` : `${Math.round(pts)} points`;
+}
+
+function explainUncertain(strategy: Task["handoff"]["pick"]["strategy"], s: number | null): PickExplanation {
+  const tone = "accent" as const;
+  if (s === null) return { label: "Uncertain", detail: "Picked for review by the model's uncertainty.", tone };
+  if (strategy === "margin") {
+    const close = s < CLOSE_MARGIN;
+    return {
+      label: `Uncertain: top two ${marginPoints(s)} apart`,
+      detail: close
+        ? "The model's top two categories are close; a label here teaches it the most."
+        : "The most uncertain item left, though the model clearly prefers its first category.",
+      tone,
+    };
+  }
+  if (strategy === "least_confidence") {
+    return {
+      label: `Uncertain: confidence ${Math.round(s * 100)}%`,
+      detail:
+        s < UNSURE_CONFIDENCE
+          ? "The model is not confident in its best guess; a label here teaches it the most."
+          : "The least confident item left, though the model is fairly sure of its best guess.",
+      tone,
+    };
+  }
+  return {
+    label: `Uncertain: entropy ${fmt(s)}`,
+    detail: "The model spreads its belief over several categories; a label here teaches it the most.",
+    tone,
+  };
 }
 
 /** "97%" / "<1%": calibrated probabilities as people read them. */

@@ -40,6 +40,7 @@ function handoff(id: number, opts: { top?: number[] } = {}): Handoff {
     pick: { reason: "uncertain", strategy: "margin", score: 0.04 },
     suspect: null,
     prediction: {
+      modelVersion: 1,
       modelVersionId: 1,
       confidence: 0.5,
       margin: 0.04,

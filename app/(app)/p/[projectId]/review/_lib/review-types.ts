@@ -97,7 +97,8 @@ export type ReviewState = {
 
 /** What the page sends and receives; an interface so the engine can be tested without a server. */
 export type ReviewTransport = {
-  next: (n: number) => Promise<NextResult>;
+  /** `known`: items already loaded here, whose context the server need not send again. */
+  next: (n: number, known: number[]) => Promise<NextResult>;
   submit: (input: Omit<SubmitInput, "projectId">) => Promise<SubmitResult>;
   undo: (input: Omit<UndoInput, "projectId">) => Promise<UndoResult>;
   extend: (leaseTokens: string[]) => Promise<ExtendResult>;

@@ -87,6 +87,12 @@ export function GoldFields({ draft, set, errorOf, num }: Props) {
         label="Hide the model's suggestion on evaluation picks"
         hint="A shown suggestion anchors people, and the gold set would grade the model with its own answers."
       />
+      <Check
+        checked={Boolean(draft.revealAuditSource)}
+        onChange={set("revealAuditSource")}
+        label="Tell auditors that the model labelled the item"
+        hint="Off: an audit looks like any other item, so people check the auto label instead of deferring to it."
+      />
       <Field
         id="s-suspectRate"
         label="Suspected wrong labels"

@@ -23,7 +23,12 @@ export const NUMERIC = [
 ] as const satisfies readonly (keyof Settings)[];
 export type NumericKey = (typeof NUMERIC)[number];
 
-const BOOLEAN = ["diversity", "hideSuggestionOnEvaluation", "excludeSuspectsFromTraining"] as const;
+const BOOLEAN = [
+  "diversity",
+  "hideSuggestionOnEvaluation",
+  "revealAuditSource",
+  "excludeSuspectsFromTraining",
+] as const;
 
 export function toDraft(s: Settings): Draft {
   return {
