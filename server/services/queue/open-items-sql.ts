@@ -21,9 +21,6 @@ const ll = tableAs(leases, "ll");
 export const hasTrustedLabel = sql`exists (select 1 from ${tl.from} where ${tl.t.itemId} = ${items.id}
   and ${tl.t.source} in ('human', 'import'))`;
 
-/** Any current label, the model's too: what "to review" leaves out (audits of auto labels are extra work on top). */
-export const hasAnyLabel = sql`exists (select 1 from ${tl.from} where ${tl.t.itemId} = ${items.id})`;
-
 /** A skip that was later undone no longer hides the item. */
 export const skippedBy = (projectId: number, userId: number): SQL => sql`exists (
   select 1 from ${skip.from}

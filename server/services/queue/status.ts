@@ -1,10 +1,11 @@
 /** What the queue tells a person when it has nothing for them, and the header counts. */
 import { and, count, eq, gt, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { annotations, items, leases } from "@/db/schema";
+import { alias } from "drizzle-orm/pg-core";
+import { annotations, items, labels, leases } from "@/db/schema";
 import { tableAs } from "@/db/sql";
 import { startOfLocalDay, type ClientZone } from "@/lib/time";
-import { hasAnyLabel, liveLease, openForUser } from "./open-items-sql";
+import { openForUser } from "./open-items-sql";
 
 export type QueueStatus =
   | { status: "ok"; leasedByOthers: number; earliestExpiry: null }
@@ -49,16 +50,18 @@ export type GetQueueStatsInput = ClientZone & { projectId: number; actorId: numb
 /** The review header: what is left, held by others and by me, and what was done today (the caller's day). */
 export async function getQueueStats(db: DbOrTx, p: GetQueueStatsInput): Promise<QueueStats> {
   const since = startOfLocalDay(p.now ?? new Date(), p);
-  const lo = tableAs(leases, "lo");
-  // A nested fragment: drizzle writes the columns of a one-table select's own fields unqualified, which would drop the alias.
-  const othersLease = sql`exists (
-        select 1 from ${lo.from} where ${lo.t.itemId} = ${items.id} and ${lo.t.expiresAt} > now() and ${lo.t.userId} <> ${p.actorId})`;
+  // Joins, not per-item subqueries in the FILTERs (those ran once per pool item: 0.2-1 s on PGlite at 20k items).
+  // One lease and one label at most per item (both keyed by item), so the joins never multiply rows.
+  const lq = alias(leases, "lq");
+  const lb = alias(labels, "lb");
   const [open] = await db
     .select({
-      remaining: sql<number>`count(*) filter (where not ${liveLease} and not ${hasAnyLabel})`,
-      leasedByOthers: sql<number>`count(*) filter (where ${othersLease})`,
+      remaining: sql<number>`count(*) filter (where ${lq.itemId} is null and ${lb.itemId} is null)`,
+      leasedByOthers: sql<number>`count(*) filter (where ${lq.userId} <> ${p.actorId})`,
     })
     .from(items)
+    .leftJoin(lq, and(eq(lq.itemId, items.id), gt(lq.expiresAt, sql`now()`)))
+    .leftJoin(lb, eq(lb.itemId, items.id))
     .where(openForUser(p.projectId, p.actorId));
   const [mine] = await db
     .select({ n: count() })
