@@ -14,16 +14,11 @@ import { TBody, THead, Table, Td, Th, Tr } from "@/app/_components/ui/table";
 import { diffLines, diffText } from "../_lib/diff";
 import { auditFiltersToInput, auditFiltersToQuery, type AuditFilters } from "../_lib/filters";
 import { LoadMore } from "@/app/_components/ui/load-more";
+import { formatWhen } from "../_lib/when";
 
 type AuditPage = RouterOutputs["audit"]["list"];
 type Facets = RouterOutputs["audit"]["facets"];
 const PAGE_SIZE = 50;
-const WHEN = new Intl.DateTimeFormat("en-US", {
-  dateStyle: "medium",
-  timeStyle: "medium",
-  timeZone: "UTC",
-  hour12: false,
-});
 
 export function AuditLog({
   projectId,
@@ -147,7 +142,7 @@ export function AuditLog({
             {rows.map((e) => (
               <Tr key={e.id}>
                 <Td className="align-top whitespace-nowrap text-muted tabular-nums">
-                  {WHEN.format(new Date(e.createdAt))}
+                  {formatWhen(new Date(e.createdAt))}
                 </Td>
                 <Td className="max-w-36 truncate align-top" title={e.actorName ?? undefined}>
                   {e.actorName ?? <span className="text-muted">System</span>}
