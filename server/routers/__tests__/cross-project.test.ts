@@ -67,6 +67,10 @@ export const CROSS_PROJECT_ROWS: Row[] = [
     path: "annotations.undo",
     input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), annotationId: b.annotationId }),
   },
+  {
+    path: "annotations.undoBatch",
+    input: (a, b) => ({ projectId: a, idempotencyKey: randomUUID(), annotationIds: [b.annotationId] }),
+  },
   { path: "batch.list", input: (a, b) => ({ projectId: a, categoryId: b.categoryId }) },
   { path: "models.get", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
   { path: "models.progress", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },

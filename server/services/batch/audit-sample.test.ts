@@ -25,7 +25,7 @@ describe.each(dbTargets())("the audit sample on $name", (target) => {
   const setAuditRate = (auditRate: number) =>
     h.db
       .update(projects)
-      .set({ settings: { ...TEST_SETTINGS, auditRate } })
+      .set({ settings: { ...TEST_SETTINGS, auditRate, revealAuditSource: true } })
       .where(eq(projects.id, projectId));
 
   const awaiting = async () => {

@@ -39,7 +39,7 @@ describe.each(dbTargets())("queue handoff for the first hour on $name", (target)
   }
 
   it("sends an audit blind: a random pick, no label or history, the auto label first; accept confirms it", async () => {
-    const p = await project({ auditRate: 0.5 });
+    const p = await project({ auditRate: 1 });
     const audited = p.items[5]!;
     // Auto-labelled as the runner-up: the active model now prefers the first category.
     await setLabel(h.db, {
