@@ -1,8 +1,9 @@
 /** Pieces every kind of decision shares: stored results, categories, suggestions, the current label. */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { DbOrTx } from "@/db/client";
+import type { Db, DbOrTx, Tx } from "@/db/client";
 import { annotations, categories, items, modelVersions, predictions, projects, type PreviousLabel } from "@/db/schema";
-import { NotFoundError, ValidationError } from "@/server/errors";
+import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
+import { forgetLowWaterMarks } from "@/server/services/queue";
 
 export type DecisionAction = "accept" | "correct" | "reject" | "skip";
 
@@ -211,4 +212,29 @@ async function versionSuggestions(
       out.set(r.itemId, { categoryId: r.categoryId, confidence: r.confidence, modelVersionId: r.version });
   }
   return out;
+}
+
+/**
+ * Runs an undo once. The unique index on undoes_annotation_id decides a race between
+ * two undos of the same decision: the loser replays the winner's answer when it was
+ * the same request (same idempotency key), else gets a conflict. The item is open
+ * again afterwards, so the queue's low-water mark may have passed it.
+ */
+export async function undoOnce<R>(
+  db: Db,
+  projectId: number,
+  run: (tx: Tx) => Promise<R>,
+  replay: (db: Db) => Promise<R | null>,
+  alreadyUndone: string,
+): Promise<R> {
+  try {
+    const undone = await db.transaction(run);
+    forgetLowWaterMarks(db, projectId);
+    return undone;
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const replayed = await replay(db);
+    if (replayed) return replayed;
+    throw new ConflictError(alreadyUndone);
+  }
 }

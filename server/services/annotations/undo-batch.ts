@@ -11,8 +11,7 @@ import { ConflictError, NotFoundError, ValidationError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
 import { lockLabels, restoreLabel, snapshotOf } from "@/server/services/labels";
 import { reopenSuspects } from "@/server/services/label-errors";
-import { forgetLowWaterMarks } from "@/server/services/queue";
-import { findByKeys, isUniqueViolation, leavesLabel } from "./decision-shared";
+import { findByKeys, leavesLabel, undoOnce } from "./decision-shared";
 
 /** Longer than a single undo's window: a reviewer checks a large batch before noticing a wrong filter. */
 export const BATCH_UNDO_WINDOW_MS = 10 * 60 * 1000;
@@ -32,16 +31,13 @@ const keyFor = (key: string, annotationId: number) => `${key}:${annotationId}`;
 export async function undoAnnotationBatch(db: Db, p: UndoAnnotationBatchInput): Promise<UndoAnnotationBatchResult> {
   if (new Set(p.annotationIds).size !== p.annotationIds.length)
     throw new ValidationError("Each decision may appear only once");
-  try {
-    const res = await db.transaction((tx) => undoInTx(tx, p));
-    forgetLowWaterMarks(db, p.projectId);
-    return res;
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const replay = await storedUndos(db, p);
-    if (replay) return replay;
-    throw new ConflictError("Some of these decisions have already been undone");
-  }
+  return undoOnce(
+    db,
+    p.projectId,
+    (tx) => undoInTx(tx, p),
+    (d) => storedUndos(d, p),
+    "Some of these decisions have already been undone",
+  );
 }
 
 async function undoInTx(tx: Tx, p: UndoAnnotationBatchInput): Promise<UndoAnnotationBatchResult> {

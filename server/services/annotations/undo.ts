@@ -10,9 +10,8 @@ import { tableAs } from "@/db/sql";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
 import { lockLabels, restoreLabel, snapshotOf } from "@/server/services/labels";
-import { findByKeys, isUniqueViolation, leavesLabel, requireItems } from "./decision-shared";
+import { findByKeys, leavesLabel, requireItems, undoOnce } from "./decision-shared";
 import { claimForUser } from "@/server/services/queue";
-import { forgetLowWaterMarks } from "@/server/services/queue";
 import { getProjectSettings } from "@/server/services/projects";
 import { reopenSuspects } from "@/server/services/label-errors";
 
@@ -33,19 +32,14 @@ export type UndoAnnotationResult = {
   lease: { token: string; expiresAt: Date } | null;
 };
 
-export async function undoAnnotation(db: Db, p: UndoAnnotationInput): Promise<UndoAnnotationResult> {
-  try {
-    const undone = await db.transaction((tx) => undoInTx(tx, p));
-    // The item is open again: the queue's low-water mark may have passed it.
-    forgetLowWaterMarks(db, p.projectId);
-    return undone;
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const replay = await storedUndo(db, p);
-    if (replay) return replay;
-    // The unique index on undoes_annotation_id: another undo of the same decision won.
-    throw new ConflictError("That decision has already been undone");
-  }
+export function undoAnnotation(db: Db, p: UndoAnnotationInput): Promise<UndoAnnotationResult> {
+  return undoOnce(
+    db,
+    p.projectId,
+    (tx) => undoInTx(tx, p),
+    (d) => storedUndo(d, p),
+    "That decision has already been undone",
+  );
 }
 
 async function undoInTx(tx: Tx, p: UndoAnnotationInput): Promise<UndoAnnotationResult> {
