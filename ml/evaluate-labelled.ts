@@ -6,8 +6,6 @@
 import {
   evaluate,
   expectedCalibrationError,
-  fitBestCalibration,
-  fitCalibration as fitMlCalibration,
   reliabilityDiagram,
   type Thresholds,
   type Calibration,
@@ -16,6 +14,7 @@ import {
   type TrainedModel,
 } from "@/ml";
 import { certifyEvidence, toEvidence } from "./certification";
+import type { ModelScorer } from "./scorer";
 
 /** Equal-width bins of the stored reliability diagram and its ECE (10, as versions have always been reported). */
 const RELIABILITY_BINS = 10;
@@ -33,28 +32,23 @@ export type LabelledItem = { itemId: number; input: TextInput; categoryId: numbe
 
 export type Scored = { itemId: number; truth: number; predicted: number; confidence: number; correct: boolean };
 
-/**
- * Cached models are shared between jobs: the calibration is set and used in one
- * synchronous stretch (TrainedModel.predict does not yield), so jobs cannot mix them up.
- */
+/** Predictions of a model of this thread under `cal` (the model's own calibration is left as it is). */
 export function predictWith(model: TrainedModel, cal: Calibration, inputs: TextInput[], opts: PredictOptions) {
-  model.setCalibration(cal);
-  return model.predict(inputs, opts);
+  return model.predict(inputs, { ...opts, calibration: cal });
 }
 
 /** Predictions of `model` under `cal` on items whose category is in the model's output. */
 export async function scoreLabelled(
-  model: TrainedModel,
+  model: ModelScorer,
   cal: Calibration,
   rows: LabelledItem[],
   categoryIds: number[],
 ): Promise<Scored[]> {
   const index = new Map(categoryIds.map((c, i) => [c, i]));
   const known = rows.filter((r) => index.has(r.categoryId));
-  const preds = await predictWith(
-    model,
-    cal,
+  const preds = await model.predict(
     known.map((r) => r.input),
+    cal,
     { topK: 1 },
   );
   return known.map((r, i) => {
@@ -70,18 +64,19 @@ export async function scoreLabelled(
  * fitBestCalibration (temperature, +bias or +isotonic, chosen by 2-fold held-out
  * ECE) when the split is big enough, temperature alone on small splits, none on tiny ones.
  */
-export function fitCalibration(model: TrainedModel, rows: LabelledItem[], categoryIds: number[]): Calibration {
+export async function fitCalibration(
+  model: ModelScorer,
+  rows: LabelledItem[],
+  categoryIds: number[],
+): Promise<Calibration> {
   const index = new Map(categoryIds.map((c, i) => [c, i]));
   const known = rows.filter((r) => index.has(r.categoryId));
   if (known.length < MIN_ITEMS_FOR_TEMPERATURE) return { method: "none", temperature: 1 };
-  const args = {
-    logits: model.logits(known.map((r) => r.input)),
-    labels: known.map((r) => index.get(r.categoryId)!),
-    numClasses: model.numClasses,
-  };
-  return known.length >= MIN_ITEMS_FOR_METHOD_CHOICE
-    ? fitBestCalibration(args).calibration
-    : fitMlCalibration({ ...args, method: "temperature" }).calibration;
+  return model.fitCalibration(
+    known.map((r) => r.input),
+    known.map((r) => index.get(r.categoryId)!),
+    known.length >= MIN_ITEMS_FOR_METHOD_CHOICE ? "best" : "temperature",
+  );
 }
 
 /**

@@ -33,7 +33,13 @@ export type TrainingFigures = {
   aborted: boolean;
 };
 
-export type PredictOptions = { topK?: number; batchSize?: number; withEmbedding?: boolean };
+export type PredictOptions = {
+  topK?: number;
+  batchSize?: number;
+  withEmbedding?: boolean;
+  /** Overrides the model's own calibration for this call (callers sharing one model each pass theirs). */
+  calibration?: Calibration;
+};
 
 export class TrainedModel {
   readonly config: ModelConfig;
@@ -89,7 +95,7 @@ export class TrainedModel {
       const logits = tf.tidy(() => this.head.logits(tf.tensor2d(bag, [batchSize(part), this.config.dim])));
       const preds = predictionsFromLogits(
         logits,
-        this.calibration,
+        opts.calibration ?? this.calibration,
         opts.topK ?? 3,
         opts.withEmbedding ? bag : undefined,
         this.config.dim,

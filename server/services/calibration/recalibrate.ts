@@ -51,7 +51,7 @@ async function heldOutEce(v: LoadedVersion, evidence: LabelledItem[]): Promise<n
     [halves[0], halves[1]],
     [halves[1], halves[0]],
   ] as const) {
-    const cal = fitCalibration(v.model, fitOn, v.categoryIds);
+    const cal = await fitCalibration(v.model, fitOn, v.categoryIds);
     if (cal.method === "none") return null;
     scored.push(...(await scoreLabelled(v.model, cal, scoreOn, v.categoryIds)));
   }
@@ -59,8 +59,8 @@ async function heldOutEce(v: LoadedVersion, evidence: LabelledItem[]): Promise<n
 }
 
 /** Refit on the evidence; with too little of it to fit anything the current calibration stays. */
-function refit(v: LoadedVersion, evidence: LabelledItem[]): Calibration {
-  const cal = fitCalibration(v.model, evidence, v.categoryIds);
+async function refit(v: LoadedVersion, evidence: LabelledItem[]): Promise<Calibration> {
+  const cal = await fitCalibration(v.model, evidence, v.categoryIds);
   return cal.method === "none" ? v.calibration : cal;
 }
 
@@ -71,7 +71,7 @@ export async function recalibrate(db: Db, p: { projectId: number; reason: Recali
   const { gold, audits } = await readEvidence(db, p.projectId);
   const evidence = [...gold, ...audits];
   const before = await measure(v, v.calibration, evidence, v.perClass);
-  const cal = refit(v, evidence);
+  const cal = await refit(v, evidence);
   const afterScored = await scoreLabelled(v.model, cal, evidence, v.categoryIds);
   const thresholds = certify(afterScored, v.categoryIds.length, settings.precisionTarget);
   // The curve is kept so the settings page can show what another precision target would cover under this calibration.

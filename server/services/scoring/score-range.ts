@@ -6,7 +6,6 @@ import { autoAcceptRange } from "@/server/services/auto-accept";
 import { loadVersion } from "@/server/services/models";
 import { scoringRanges, type ScoreRange } from "@/server/services/models";
 import { writePredictions } from "./write-predictions";
-import { predictWith } from "@/ml/evaluate-labelled";
 import { toTextInput } from "@/server/services/training";
 
 /** A job for a version or calibration that is no longer current is stale: a newer plan covers the range. */
@@ -30,7 +29,7 @@ export async function scoreRange(
     .from(items)
     .where(and(eq(items.projectId, r.projectId), between(items.id, r.fromId, r.toId)))
     .orderBy(items.id);
-  const preds = await predictWith(v.model, v.calibration, rows.map(toTextInput), { topK: 3, withEmbedding: true });
+  const preds = await v.model.predict(rows.map(toTextInput), v.calibration, { topK: 3, withEmbedding: true });
   await writePredictions(
     db,
     { projectId: r.projectId, versionId: v.versionId, categoryIds: v.categoryIds },

@@ -11,12 +11,13 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { modelVersions } from "@/db/schema";
 import { scoreLabelled, type LabelledItem } from "@/ml/evaluate-labelled";
-import type { Calibration, TrainedModel } from "@/ml";
+import type { Calibration } from "@/ml";
+import type { ModelScorer } from "@/ml/scorer";
 import { MIN_GATE_EVIDENCE, type GateEvidence, type LoadedVersion } from "@/server/services/models";
 import { itemShare, type Snapshot } from "./snapshot";
 import { CALIBRATION_SHARE, type SnapshotSplit } from "./split";
 
-type Scorer = { model: TrainedModel; calibration: Calibration; categoryIds: number[] };
+type Scorer = { model: ModelScorer; calibration: Calibration; categoryIds: number[] };
 
 async function accuracyOn(v: Scorer, rows: LabelledItem[]): Promise<number> {
   const scored = await scoreLabelled(v.model, v.calibration, rows, v.categoryIds);

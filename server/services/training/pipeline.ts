@@ -1,16 +1,10 @@
 /** One training run's computation: snapshot → train → calibrate → certify → evaluate → artifact. */
 import type { Db } from "@/db/client";
-import {
-  serializeModel,
-  trainModel,
-  type Calibration,
-  type Thresholds,
-  type TrainedModel,
-  type TrainProgress,
-} from "@/ml";
+import type { Calibration, Thresholds, TrainProgress } from "@/ml";
+import type { RemoteModel } from "@/ml/compute";
 import { ValidationError } from "@/server/errors";
 import { MIN_TRAINING_ITEMS } from "@/lib/constants";
-import { loadActiveModel } from "@/server/services/models";
+import { compute, loadActiveModel } from "@/server/services/models";
 import { readSnapshot, type LabelledItem } from "./snapshot";
 import { splitSeedOf, splitSnapshot } from "./split";
 import { gateEvidence } from "./gate-evidence";
@@ -44,7 +38,7 @@ export type PipelineResult = {
 async function fit(
   train: LabelledItem[],
   categoryIds: number[],
-  warm: TrainedModel | undefined,
+  warm: RemoteModel | undefined,
   seed: number,
   o: PipelineOptions,
 ) {
@@ -56,13 +50,15 @@ async function fit(
   if (rows.length < MIN_TRAINING_ITEMS)
     throw new ValidationError(`Training needs at least ${MIN_TRAINING_ITEMS} labelled pool items (has ${rows.length})`);
   const t0 = performance.now();
-  const model = await trainModel(
+  // In the compute thread: the thread that serves requests (and, in the demo, the database) never trains.
+  const model = await compute().train(
     {
       inputs: rows.map((r) => r.input),
       labels: rows.map((r) => r.label),
       numClasses: categoryIds.length,
     },
-    { seed, epochs: o.epochs, warmStart: warm, onProgress: o.onProgress, signal: o.signal },
+    { seed, epochs: o.epochs, warmStart: warm },
+    { onProgress: o.onProgress, signal: o.signal },
   );
   return { model, trainMs: Math.round(performance.now() - t0) };
 }
@@ -95,7 +91,7 @@ export async function trainAndEvaluate(
   );
   try {
     o.onProgress?.({ phase: "calibrate", epoch: 0, epochs: 0, loss: 0 });
-    const calibration = fitCalibration(model, parts.calibration, snap.categoryIds);
+    const calibration = await fitCalibration(model, parts.calibration, snap.categoryIds);
     const certified = await scoreLabelled(model, calibration, parts.certification, snap.categoryIds);
     const thresholds = certify(certified, snap.categoryIds.length, run.targetPrecision);
     o.onProgress?.({ phase: "evaluate", epoch: 0, epochs: 0, loss: 0 });
@@ -113,9 +109,7 @@ export async function trainAndEvaluate(
     });
     // The blob carries the training-time calibration and thresholds too (self-describing);
     // the calibrations row stays the one that counts, since recalibration changes it without a new blob.
-    model.setCalibration(calibration);
-    model.setThresholds(thresholds);
-    const artifact = await serializeModel(model);
+    const artifact = await model.serialize(calibration, thresholds);
     return {
       artifact,
       backend: model.backend,
@@ -140,6 +134,6 @@ export async function trainAndEvaluate(
       warmStartedFrom: sameCategories && model.training.warmStarted ? active.versionId : null,
     };
   } finally {
-    model.dispose();
+    await model.release();
   }
 }
