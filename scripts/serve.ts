@@ -71,6 +71,10 @@ async function main(): Promise<void> {
       res.end("Internal server error");
     });
   });
+  // Idle keep-alive sockets are closed by the server only well after any client would reuse them:
+  // a close racing a client's next request on the same socket fails that request ("fetch failed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, hostname, resolve);
