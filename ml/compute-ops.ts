@@ -10,7 +10,7 @@ import type { PredictOptions, TrainingFigures } from "./model";
 import type { ModelStore } from "./model-store";
 import { packPredictions, type PackedPredictions } from "./packed-predictions";
 import type { Calibration } from "./prediction";
-import { calibrationOnLogits, type CalibrationFitting } from "./scorer";
+import { calibrationOnLogits, type CalibrationFitting } from "./certified-calibration";
 import { serializeModel, type SerializedModel } from "./serialize";
 import type { Thresholds } from "./thresholds";
 import { trainModel, type TrainData, type TrainOptions, type TrainProgress } from "./train";

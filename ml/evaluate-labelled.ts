@@ -14,17 +14,12 @@ import {
   type TrainedModel,
 } from "@/ml";
 import { certifyEvidence, toEvidence } from "./certification";
+import { fittingFor } from "./certified-calibration";
+import { IDENTITY_CALIBRATION } from "./prediction";
 import type { ModelScorer } from "./scorer";
 
 /** Equal-width bins of the stored reliability diagram and its ECE (10, as versions have always been reported). */
 const RELIABILITY_BINS = 10;
-/**
- * Below this many calibration items temperature alone is fitted: the method choice needs two halves big enough for
- * isotonic blocks (≥ 50).
- */
-const MIN_ITEMS_FOR_METHOD_CHOICE = 200;
-const MIN_ITEMS_FOR_TEMPERATURE = 10;
-
 export { CONFIDENCE_LEVEL } from "./certification";
 
 /** An item with a known category: a label, a gold item or an audit decision. */
@@ -71,11 +66,12 @@ export async function fitCalibration(
 ): Promise<Calibration> {
   const index = new Map(categoryIds.map((c, i) => [c, i]));
   const known = rows.filter((r) => index.has(r.categoryId));
-  if (known.length < MIN_ITEMS_FOR_TEMPERATURE) return { method: "none", temperature: 1 };
+  const how = fittingFor(known.length);
+  if (how === "none") return IDENTITY_CALIBRATION;
   return model.fitCalibration(
     known.map((r) => r.input),
     known.map((r) => index.get(r.categoryId)!),
-    known.length >= MIN_ITEMS_FOR_METHOD_CHOICE ? "best" : "temperature",
+    how,
   );
 }
 
@@ -122,13 +118,19 @@ export function calibrationFigures(rows: readonly Scored[]) {
 export type GoldReport = ReturnType<typeof evaluateGold>;
 
 /** Gold-set report (ml's evaluate); class indices are mapped back to category ids for the UI. */
-export function evaluateGold(scored: Scored[], categoryIds: number[], perClassThresholds: readonly (number | null)[]) {
+/** `calibrationOn`: the items whose reliability is reported (default all; those the calibration was not fitted on). */
+export function evaluateGold(
+  scored: Scored[],
+  categoryIds: number[],
+  perClassThresholds: readonly (number | null)[],
+  calibrationOn: readonly Scored[] = scored,
+) {
   const ev = evaluate({
     predicted: scored.map((s) => s.predicted),
     labels: scored.map((s) => s.truth),
     numClasses: categoryIds.length,
   });
-  const cal = calibrationFigures(scored);
+  const cal = calibrationFigures(calibrationOn);
   const cov = coverageAt(scored, perClassThresholds);
   return {
     n: scored.length,

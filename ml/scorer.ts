@@ -3,14 +3,12 @@
  * given calibration, raw logits, and a calibration fitted on labelled inputs. A model of
  * this thread and one that lives in the compute thread (ml/compute.ts) both answer it.
  */
-import { fitCalibration as fitOnLogits } from "./calibration";
-import { fitBestCalibration } from "./calibration-select";
+import { calibrationOnLogits, type CalibrationFitting } from "./certified-calibration";
 import type { TextInput } from "./features";
 import type { PredictOptions, TrainedModel } from "./model";
 import type { Calibration, Prediction } from "./prediction";
 
-/** "best": temperature, +bias or +isotonic chosen by held-out ECE; "temperature": temperature alone. */
-export type CalibrationFitting = "best" | "temperature";
+export type { CalibrationFitting };
 
 export interface ModelScorer {
   readonly numClasses: number;
@@ -23,18 +21,6 @@ export interface ModelScorer {
     labels: readonly number[],
     how: CalibrationFitting,
   ): Promise<Calibration>;
-}
-
-export function calibrationOnLogits(
-  logits: Float32Array,
-  labels: readonly number[],
-  numClasses: number,
-  how: CalibrationFitting,
-): Calibration {
-  const args = { logits, labels, numClasses };
-  return how === "best"
-    ? fitBestCalibration(args).calibration
-    : fitOnLogits({ ...args, method: "temperature" }).calibration;
 }
 
 /** A model of this thread as a scorer (the calibration goes with each call, so scorers may share a model). */

@@ -49,7 +49,7 @@ async function heldOutEvidence(
   const gold = new Set(snap.gold.map((g) => g.itemId));
   const startedAt = meta.startedAt;
   const seed = meta.splitSeed ?? meta.version;
-  const unseen = parts.calibration.filter((r) => {
+  const unseen = parts.holdOut.filter((r) => {
     if (gold.has(r.itemId)) return false;
     const at = snap.labelledAt.get(r.itemId);
     return (at !== undefined && at > startedAt) || itemShare(r.itemId, seed) < CALIBRATION_SHARE;

@@ -8,8 +8,16 @@ import { compute, loadActiveModel } from "@/server/services/models";
 import { readSnapshot, type LabelledItem } from "./snapshot";
 import { splitSeedOf, splitSnapshot } from "./split";
 import { gateEvidence } from "./gate-evidence";
-import type { GateEvidence } from "@/server/services/models";
-import { certify, evaluateGold, fitCalibration, scoreLabelled, type GoldReport } from "@/ml/evaluate-labelled";
+import type { AutomationEvidence, GateEvidence, LoadedVersion } from "@/server/services/models";
+import {
+  certify,
+  coverageAt,
+  evaluateGold,
+  fitCalibration,
+  scoreLabelled,
+  type GoldReport,
+  type Scored,
+} from "@/ml/evaluate-labelled";
 import { toEvidence, type CertificationEvidence } from "@/ml/certification";
 
 export type PipelineOptions = { epochs?: number; signal?: AbortSignal; onProgress?: (p: TrainProgress) => void };
@@ -30,8 +38,21 @@ export type PipelineResult = {
   baseline: { versionId: number; accuracy: number } | null;
   /** Both versions scored on items neither was trained on, for the activation gate. */
   comparison: GateEvidence;
-  /** calibration = holdOut + gold; seed: what drew the hold-out (recomputed by the next version's gate). */
-  splits: { train: number; calibration: number; holdOut: number; gold: number; audits: number; seed: number };
+  /** What each version's thresholds auto-accept of the certifying gold (null without an active version). */
+  automation: AutomationEvidence | null;
+  /**
+   * calibration = what fitted it (hold-out, non-certifying gold, audits); certifying: the gold the thresholds
+   * were certified on; seed: what drew the hold-out and the gold's parts (the next version's gate recomputes them).
+   */
+  splits: {
+    train: number;
+    calibration: number;
+    holdOut: number;
+    gold: number;
+    certifying: number;
+    audits: number;
+    seed: number;
+  };
   warmStartedFrom: number | null;
 };
 
@@ -63,12 +84,30 @@ async function fit(
   return { model, trainMs: Math.round(performance.now() - t0) };
 }
 
+/** The active version on the gold snapshot: its accuracy, and its scores kept for the automation comparison. */
 async function baselineOn(db: Db, projectId: number, gold: LabelledItem[]) {
   const active = await loadActiveModel(db, projectId);
-  if (!active || gold.length === 0) return { active, baseline: null };
-  const scored = await scoreLabelled(active.model, active.calibration, gold, active.categoryIds);
-  const accuracy = scored.length ? scored.filter((s) => s.correct).length / gold.length : 0;
-  return { active, baseline: { versionId: active.versionId, accuracy } };
+  if (!active || gold.length === 0) return { active, baseline: null, activeOnGold: [] };
+  const activeOnGold = await scoreLabelled(active.model, active.calibration, gold, active.categoryIds);
+  const accuracy = activeOnGold.length ? activeOnGold.filter((s) => s.correct).length / gold.length : 0;
+  return { active, baseline: { versionId: active.versionId, accuracy }, activeOnGold };
+}
+
+/** What each version's certified thresholds accept of today's certifying gold (the active one under its current calibration). */
+function automationOn(
+  active: LoadedVersion | null,
+  activeOnGold: Scored[],
+  certifying: LabelledItem[],
+  trained: { coverage: number },
+): AutomationEvidence | null {
+  if (!active || certifying.length === 0) return null;
+  const ids = new Set(certifying.map((c) => c.itemId));
+  const scored = activeOnGold.filter((s) => ids.has(s.itemId));
+  return {
+    n: certifying.length,
+    newCoverage: trained.coverage,
+    activeCoverage: scored.length ? coverageAt(scored, active.perClass).accepted / certifying.length : 0,
+  };
 }
 
 export async function trainAndEvaluate(
@@ -80,7 +119,7 @@ export async function trainAndEvaluate(
   if (snap.categoryIds.length < 2) throw new ValidationError("Training needs at least two categories");
   const seed = splitSeedOf(run.projectId);
   const parts = splitSnapshot(snap, seed);
-  const { active, baseline } = await baselineOn(db, run.projectId, snap.gold);
+  const { active, baseline, activeOnGold } = await baselineOn(db, run.projectId, snap.gold);
   const sameCategories = active !== null && JSON.stringify(active.categoryIds) === JSON.stringify(snap.categoryIds);
   const { model, trainMs } = await fit(
     parts.train,
@@ -95,10 +134,18 @@ export async function trainAndEvaluate(
     const certified = await scoreLabelled(model, calibration, parts.certification, snap.categoryIds);
     const thresholds = certify(certified, snap.categoryIds.length, run.targetPrecision);
     o.onProgress?.({ phase: "evaluate", epoch: 0, epochs: 0, loss: 0 });
+    // Calibration figures on the certifying gold only: the rest of the gold fitted the calibration.
     const gold = evaluateGold(
       await scoreLabelled(model, calibration, snap.gold, snap.categoryIds),
       snap.categoryIds,
       thresholds.perClass,
+      certified,
+    );
+    const automation = automationOn(
+      active,
+      activeOnGold,
+      parts.certification,
+      coverageAt(certified, thresholds.perClass),
     );
     const comparison = await gateEvidence(db, {
       projectId: run.projectId,
@@ -123,11 +170,13 @@ export async function trainAndEvaluate(
       gold,
       baseline,
       comparison,
+      automation,
       splits: {
         train: parts.train.length,
         calibration: parts.calibration.length,
-        holdOut: parts.calibration.length - snap.gold.length,
+        holdOut: parts.holdOut.length,
         gold: snap.gold.length,
+        certifying: parts.certification.length,
         audits: snap.audits.length,
         seed,
       },
