@@ -3,7 +3,8 @@
  *   [--targets 0.9,0.95,0.98] [--json]`
  *
  * Does the auto-accept certificate hold on data it has not seen? One model is trained on pool
- * labels (`--train-labels` of them, default all but four evidence samples' worth). For each of
+ * labels (`--train-labels` of them, default all but four evidence samples' worth; 15% of those held out
+ * of training to help fit the calibration, as a training run does). For each of
  * `--seeds` draws, a fresh random sample of `--evidence` pool items the model never saw plays
  * the part of the project's gold, and calibration and certification run on it by each method below, and the thresholds are applied to the
  * test split, which nothing has seen: realised precision under the target counts as a failure.
@@ -16,7 +17,8 @@
  */
 import { parseArgs } from "node:util";
 import * as ml from "@/ml";
-import { calibrateAndCertify, type CertifiedCalibration } from "@/ml/certified-calibration";
+import { calibrateAndCertify, evidenceShare, type CertifiedCalibration } from "@/ml/certified-calibration";
+import { CALIBRATION_SHARE } from "@/server/services/training";
 import { createRng, permutation } from "@/ml/rng";
 import { loadRows } from "./lib/loop-setup";
 import { markdownTable } from "./lib/report";
@@ -60,9 +62,25 @@ const pick = (s: Split, idx: ArrayLike<number>): Split => ({
   labels: Array.from(idx, (i) => s.labels[i]!),
 });
 
-/** The method before: one calibration and one certification on the same evidence, the larger scheme kept. */
-function before(logits: Float32Array, labels: number[], k: number, target: number): CertifiedCalibration {
-  const calibration = ml.fitBestCalibration({ logits, labels, numClasses: k }).calibration;
+/**
+ * The method before: calibration fitted on the hold-out and all the evidence, thresholds certified on that same
+ * evidence, per-class or global kept by which accepts more.
+ */
+function before(
+  logits: Float32Array,
+  labels: number[],
+  k: number,
+  target: number,
+  extra: { logits: Float32Array; labels: number[] },
+): CertifiedCalibration {
+  const all = new Float32Array(logits.length + extra.logits.length);
+  all.set(logits);
+  all.set(extra.logits, logits.length);
+  const calibration = ml.fitBestCalibration({
+    logits: all,
+    labels: [...labels, ...extra.labels],
+    numClasses: k,
+  }).calibration;
   const preds = ml.predictionsFromLogitArray(logits, k, calibration);
   const thresholds = ml.selectThresholds({
     confidences: preds.map((p) => p.confidence),
@@ -71,7 +89,7 @@ function before(logits: Float32Array, labels: number[], k: number, target: numbe
     numClasses: k,
     targetPrecision: target,
   });
-  return { calibration, thresholds, fitted: labels.length, certifiedOn: labels.length };
+  return { calibration, thresholds, fitted: labels.length + extra.labels.length, certifiedOn: labels.length };
 }
 
 function onTest(c: CertifiedCalibration, testLogits: Float32Array, test: Split, k: number) {
@@ -107,12 +125,22 @@ async function main() {
   log(
     `${a.data}: ${k} classes; training on ${train.labels.length} pool labels; evidence ${nEvidence} drawn per seed from ${reservoir.labels.length} unseen pool items; test ${d.test.labels.length}`,
   );
-  const model = await ml.trainModel({ ...train, numClasses: k }, { seed: 1 });
+  // As a training run does: a fixed 15% of the labels is held out of training to help fit the calibration.
+  const held = (i: number) => evidenceShare(i + 1, 77) < CALIBRATION_SHARE;
+  const fitOnly = pick(train, train.labels.map((_, i) => i).filter(held));
+  const trainOn = pick(
+    train,
+    train.labels.map((_, i) => i).filter((i) => !held(i)),
+  );
+  const model = await ml.trainModel({ ...trainOn, numClasses: k }, { seed: 1 });
+  const fitExtra = { logits: model.logits(fitOnly.inputs), labels: fitOnly.labels };
   const resLogits = model.logits(reservoir.inputs);
   const testLogits = model.logits(d.test.inputs);
   const raw = ml.predictionsFromLogitArray(testLogits, k, { method: "none", temperature: 1 });
   const accuracy = raw.filter((p, i) => top(p) === d.test.labels[i]).length / raw.length;
-  log(`model: test accuracy ${(100 * accuracy).toFixed(1)}%`);
+  log(
+    `model: test accuracy ${(100 * accuracy).toFixed(1)}%; ${fitOnly.labels.length} held-out labels help fit calibrations`,
+  );
 
   type Acc = { fail: number; coverage: number[]; precision: number[]; oracle: number[]; ece: number[]; runs: number };
   const acc = new Map<string, Acc>();
@@ -129,8 +157,8 @@ async function main() {
     const labels = Array.from(order, (i) => reservoir.labels[i]!);
     for (const t of targets) {
       const runs: Record<Method, CertifiedCalibration> = {
-        product: calibrateAndCertify({ ids, logits: lg, labels, numClasses: k, targetPrecision: t, seed: s }),
-        before: before(lg, labels, k, t),
+        product: calibrateAndCertify({ ids, logits: lg, labels, numClasses: k, targetPrecision: t, seed: s, fitExtra }),
+        before: before(lg, labels, k, t, fitExtra),
       };
       for (const m of METHODS) {
         const r = onTest(runs[m], testLogits, d.test, k);
