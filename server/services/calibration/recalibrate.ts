@@ -14,14 +14,7 @@ import { loadActiveModel, type LoadedVersion } from "@/server/services/models";
 import { planScoring } from "@/server/services/models";
 import { readEvidence, splitSeedOf, type LabelledItem } from "@/server/services/training";
 import { certifies } from "@/ml/certified-calibration";
-import {
-  calibrationFigures,
-  certify,
-  coverageAt,
-  fitCalibration,
-  scoreLabelled,
-  type Scored,
-} from "@/ml/evaluate-labelled";
+import { calibrationFigures, certify, coverageAt, fitCalibration, scoreLabelled } from "@/ml/evaluate-labelled";
 import { getProjectSettings } from "@/server/services/projects";
 import { toEvidence } from "@/ml/certification";
 
