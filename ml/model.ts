@@ -31,6 +31,10 @@ export type TrainingFigures = {
   warmStarted: boolean;
   stoppedEarly: boolean;
   aborted: boolean;
+  /** "wasm-simd" or "tfjs" (absent in models trained before the fast engine existed). */
+  engine?: string;
+  /** Threads that trained it (1 is reproducible under the seed; 2 is Hogwild). */
+  threads?: number;
 };
 
 export type PredictOptions = { topK?: number; batchSize?: number; withEmbedding?: boolean };

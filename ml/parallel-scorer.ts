@@ -1,13 +1,11 @@
-import { Worker } from "node:worker_threads";
-import { createRequire } from "node:module";
+import { type Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { BackendPreference } from "./backend";
 import type { TextInput } from "./features";
 import type { PredictOptions } from "./model";
 import { type PackedPredictions, unpackPredictions } from "./packed-predictions";
 import type { Prediction } from "./prediction";
+import { spawnModuleWorker } from "./worker-spawn";
 
 export type ParallelScorer = {
   workers: number;
@@ -16,20 +14,8 @@ export type ParallelScorer = {
   close(): Promise<void>;
 };
 
-/**
- * The worker source is TypeScript when run from the repo: register tsx's
- * loader inside the worker first (tsx is an app dependency). A compiled
- * build (.js next to this file) is loaded directly.
- */
 function spawnScoreWorker(workerData: unknown): Worker {
-  const self = import.meta.url;
-  const url = new URL(self.endsWith(".ts") ? "./score-worker.ts" : "./score-worker.js", self);
-  if (!url.pathname.endsWith(".ts")) return new Worker(url, { workerData });
-  // The ESM entry of tsx/esm/api (its CJS twin cannot register hooks from an eval worker).
-  const tsxPkg = createRequire(self).resolve("tsx/package.json");
-  const tsxApi = pathToFileURL(path.join(path.dirname(tsxPkg), "dist/esm/api/index.mjs")).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData });
+  return spawnModuleWorker(import.meta.url, "score-worker", workerData);
 }
 
 type Reply = {
