@@ -31,6 +31,8 @@ export type EngineInput = {
   batchSize: number;
   lr: number;
   headLr: number;
+  /** Row-wise Adagrad on the table (one squared-gradient sum per row) instead of per weight. */
+  rowwiseAdagrad: boolean;
 };
 
 export function headSnapshot(head: Head): WeightBlob[] {
@@ -64,7 +66,8 @@ export class ReferenceEngine implements TrainEngine {
       const y = Int32Array.from(idx, (i) => a.trainLabels[i] as number);
       const w = Float32Array.from(idx, (i) => a.weights[i] as number);
       const { loss, gradBag } = headTrainStep(a.head, this.opt, bag, y, w);
-      a.table.adagradStep(part, gradBag, a.lr);
+      if (a.rowwiseAdagrad) a.table.adagradStepRowwise(part, gradBag, a.lr);
+      else a.table.adagradStep(part, gradBag, a.lr);
       lossSum += loss;
       batches++;
     }

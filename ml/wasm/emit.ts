@@ -53,6 +53,11 @@ export const w = {
   storeF32: (addr: Code, v: Code): Code => [...addr, ...v, 0x38, ...memarg(2)],
   fadd: (a: Code, b: Code): Code => [...a, ...b, 0x92],
   fne: (a: Code, b: Code): Code => [...a, ...b, 0x5c],
+  fmul: (a: Code, b: Code): Code => [...a, ...b, 0x94],
+  fdiv: (a: Code, b: Code): Code => [...a, ...b, 0x95],
+  fsqrt: (a: Code): Code => [...a, 0x91],
+  shrU: (a: Code, b: Code): Code => [...a, ...b, 0x76],
+  fconvU: (a: Code): Code => [...a, 0xb3],
   // 128-bit lanes: four float32 (alignment hint 4 bytes: rows are float-aligned, not 16-aligned).
   vload: (addr: Code): Code => [...addr, ...simd(0x00, ...memarg(2))],
   vstore: (addr: Code, v: Code): Code => [...addr, ...v, ...simd(0x0b, ...memarg(2))],

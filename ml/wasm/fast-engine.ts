@@ -61,6 +61,7 @@ export class FastEngine implements TrainEngine {
         classes: numClasses,
         batch: a.batchSize,
         threads: this.threads,
+        rowwise: a.rowwiseAdagrad,
       },
       this.threads > 1,
     );

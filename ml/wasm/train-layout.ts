@@ -23,6 +23,8 @@ export type TrainLayout = {
   valOrder: number;
   tab: number;
   acc: number;
+  /** Row-wise Adagrad keeps one sum per row (acc is buckets floats), else one per weight. */
+  rowwise: boolean;
   buckets: number;
   /** Head parameters, contiguous: W (classes × dim, row-major) then b (classes, zero-padded to 4). */
   params: number;
@@ -46,6 +48,7 @@ export type LayoutInput = {
   classes: number;
   batch: number;
   threads: number;
+  rowwise: boolean;
 };
 
 const VAL_CHUNK = 512;
@@ -61,7 +64,7 @@ export function layoutTraining(inp: LayoutInput, shared: boolean): { arena: Aren
   const sizes = {
     feats: padded((n + 1) * 4) + 2 * padded(inp.train.ids.length * 4) + 3 * padded(n * 4),
     val: padded((nVal + 1) * 4) + 2 * padded(val.ids.length * 4) + 2 * padded(nVal * 4),
-    table: 2 * padded(inp.buckets * rb),
+    table: padded(inp.buckets * rb) + padded(inp.buckets * (inp.rowwise ? 4 : rb)),
     head: 3 * padded(paramFloats * 4),
     scratch: threads * (2 * padded(batch * rb) + 2 * padded(batch * classes * 4) + padded(paramFloats * 4)),
     valScratch: padded(VAL_CHUNK * rb) + padded(VAL_CHUNK * classes * 4),
@@ -94,7 +97,8 @@ export function layoutTraining(inp: LayoutInput, shared: boolean): { arena: Aren
     valOrder: put(identity(nVal)),
     // The table and its Adagrad sums start at zero: a fresh WebAssembly memory is zero-filled.
     tab: arena.alloc(inp.buckets * rb),
-    acc: arena.alloc(inp.buckets * rb),
+    acc: arena.alloc(inp.buckets * (inp.rowwise ? 4 : rb)),
+    rowwise: inp.rowwise,
     buckets: inp.buckets,
     params: arena.alloc(paramFloats * 4),
     paramFloats,

@@ -24,6 +24,8 @@ export class TrainStepper {
   private readonly Z: Float32Array;
   private readonly G: Float32Array;
   private readonly grad: Float32Array;
+  private readonly bag: Arena["k"]["bag"];
+  private readonly adagrad: Arena["k"]["adagrad"];
   /** Adam steps taken (bias correction); Hogwild threads count every thread's steps. */
   steps = 0;
 
@@ -39,6 +41,9 @@ export class TrainStepper {
     this.Z = arena.f32(s.Z, layout.batch * layout.classes);
     this.G = arena.f32(s.G, layout.batch * layout.classes);
     this.grad = arena.f32(s.grad, layout.paramFloats);
+    const by16 = layout.rb % 64 === 0;
+    this.bag = by16 ? arena.k.bag16 : arena.k.bag;
+    this.adagrad = !layout.rowwise ? arena.k.adagrad : by16 ? arena.k.adagradRow16 : arena.k.adagradRow;
   }
 
   /** One optimiser step over order[j0..j1) (at most `batch` items); returns the batch loss. */
@@ -48,7 +53,7 @@ export class TrainStepper {
     const C = L.classes;
     const W = L.params;
     const b = L.params + C * L.dim * 4;
-    a.k.bag(L.order, j0, j1, L.offs, L.ids, L.wts, L.tab, L.rb, s.X);
+    this.bag(L.order, j0, j1, L.offs, L.ids, L.wts, L.tab, L.rb, s.X);
     a.k.logits(W, b, s.X, m, C, L.rb, s.Z);
     const loss = this.softmaxGrad(j0, m);
     a.k.backward(W, s.X, s.G, m, C, L.rb, s.grad, s.gX);
@@ -67,7 +72,7 @@ export class TrainStepper {
       1 - BETA2 ** t,
       ADAM_EPS,
     );
-    a.k.adagrad(L.order, j0, j1, L.offs, L.ids, L.wts, L.tab, L.acc, L.rb, s.gX, rates.lr, ADAGRAD_EPS);
+    this.adagrad(L.order, j0, j1, L.offs, L.ids, L.wts, L.tab, L.acc, L.rb, s.gX, rates.lr, ADAGRAD_EPS);
     return loss;
   }
 
@@ -91,12 +96,17 @@ export class TrainStepper {
       const o = r * C;
       let mx = -Infinity;
       for (let c = 0; c < C; c++) mx = Math.max(mx, Z[o + c] as number);
+      // One exp per logit: G holds e^(z − max) until the sum is known.
       let sum = 0;
-      for (let c = 0; c < C; c++) sum += Math.exp((Z[o + c] as number) - mx);
-      const lse = mx + Math.log(sum);
-      loss += wi * (lse - (Z[o + y] as number));
       for (let c = 0; c < C; c++) {
-        const g = wi * (Math.exp((Z[o + c] as number) - lse) - (c === y ? 1 : 0));
+        const e = Math.exp((Z[o + c] as number) - mx);
+        G[o + c] = e;
+        sum += e;
+      }
+      loss += wi * (mx + Math.log(sum) - (Z[o + y] as number));
+      const inv = 1 / sum;
+      for (let c = 0; c < C; c++) {
+        const g = wi * ((G[o + c] as number) * inv - (c === y ? 1 : 0));
         G[o + c] = g;
         grad[gb + c] = (grad[gb + c] as number) + g;
       }
@@ -114,7 +124,7 @@ export class TrainStepper {
     let loss = 0;
     for (let s = 0; s < L.nVal; s += L.valChunk) {
       const e = Math.min(L.nVal, s + L.valChunk);
-      a.k.bag(L.valOrder, s, e, L.valOffs, L.valIds, L.valWts, L.tab, L.rb, L.valX);
+      this.bag(L.valOrder, s, e, L.valOffs, L.valIds, L.valWts, L.tab, L.rb, L.valX);
       a.k.logits(L.params, L.params + C * L.dim * 4, L.valX, e - s, C, L.rb, L.valZ);
       for (let r = 0; r < e - s; r++) {
         const o = r * C;
