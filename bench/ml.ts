@@ -71,7 +71,10 @@ type BackendFigures = {
 /** Throughput on a secondary backend: 2 fixed epochs, no early stopping. */
 async function throughputOn(backend: string, train: Split, test: Split, numClasses: number): Promise<BackendFigures> {
   await ml.initBackend(backend as ml.BackendPreference);
-  const m = await ml.trainModel({ ...train, numClasses }, { seed, epochs: 2, validationFraction: 0 });
+  const m = await ml.trainModel(
+    { ...train, numClasses },
+    { seed, epochs: 2, validationFraction: 0, engine: "reference" },
+  );
   const p = await timePredict(m, test.inputs);
   m.dispose();
   return {
@@ -82,6 +85,49 @@ async function throughputOn(backend: string, train: Split, test: Split, numClass
     predictItemsPerSec: p.perSec,
     note: "throughput only (2 epochs)",
   };
+}
+
+type EngineFigures = { engine: string; trainItemEpochsPerSec: number; predictItemsPerSec: number };
+
+/**
+ * The hot loops outside tfjs beside the tfjs way, same data, same run, one thread: training
+ * (2 epochs, no validation, features hashed beforehand) and scoring of hashed items.
+ */
+async function engineComparison(train: Split, test: Split, numClasses: number): Promise<EngineFigures[]> {
+  const cfg = ml.DEFAULT_FEATURES;
+  const feats = ml.featurize(train.inputs, cfg);
+  const testFeats = ml.featurize(Array.from({ length: 5 }, () => test.inputs).flat(), cfg);
+  const out: EngineFigures[] = [];
+  for (const engine of ["fast", "reference"] as const) {
+    const t0 = performance.now();
+    const m = await ml.trainOnFeatures(feats, train.labels, numClasses, cfg, {
+      seed,
+      epochs: 2,
+      minSteps: 0,
+      validationFraction: 0,
+      engine,
+    });
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const predictEngine = engine === "fast" ? "auto" : "reference";
+    m.predictFeatures(testFeats.offsets.length > 2000 ? firstRows(testFeats, 2000) : testFeats, {
+      engine: predictEngine,
+    });
+    const t1 = performance.now();
+    m.predictFeatures(testFeats, { engine: predictEngine });
+    const predictSeconds = (performance.now() - t1) / 1000;
+    out.push({
+      engine: engine === "fast" ? "WebAssembly SIMD kernels" : "tfjs head (reference)",
+      trainItemEpochsPerSec: (train.labels.length * 2) / trainSeconds,
+      predictItemsPerSec: (testFeats.offsets.length - 1) / predictSeconds,
+    });
+    m.dispose();
+  }
+  return out;
+}
+
+function firstRows(b: ml.SparseBatch, n: number): ml.SparseBatch {
+  const end = b.offsets[n] as number;
+  return { offsets: b.offsets.subarray(0, n + 1), ids: b.ids.subarray(0, end), weights: b.weights.subarray(0, end) };
 }
 
 async function parallelThroughput(model: ml.TrainedModel, inputs: ml.TextInput[], workers: number): Promise<number> {
@@ -292,6 +338,9 @@ async function main(): Promise<void> {
   const stream = Number(args.stream) > 0 ? await streamMemory(model, test.inputs, Number(args.stream)) : null;
   for (const b of backends.slice(1)) perBackend.push(await throughputOn(b, train, test, numClasses));
   await ml.initBackend(primary as ml.BackendPreference);
+  log("hot loops: SIMD kernels vs the tfjs way ...");
+  const engines = await engineComparison(train, test, numClasses);
+  await ml.initBackend(primary as ml.BackendPreference);
   const peer = args["skip-peer"] ? null : peerFigures(train, test, numClasses);
   report({
     ds,
@@ -310,6 +359,7 @@ async function main(): Promise<void> {
     stream,
     peer,
     vsFastText,
+    engines,
     how: cs.how,
   });
 }
@@ -406,6 +456,7 @@ type ReportArgs = {
   stream: Awaited<ReturnType<typeof streamMemory>> | null;
   peer: ReturnType<typeof peerFigures> | null;
   vsFastText: SideBySide;
+  engines: EngineFigures[];
 };
 
 function report(r: ReportArgs): void {
@@ -432,6 +483,7 @@ function report(r: ReportArgs): void {
     ours: r.vsFastText.ours,
     fasttext: r.vsFastText.fasttext,
     ratios: r.vsFastText.ratios,
+    engines: r.engines,
     peakRssMb: peakRssMb(),
     loadAverage: loadavg(),
     tfjsNode: r.perBackend.some((b) => b.backend === "tensorflow") ? "installed" : "not installed (probed at run time)",
@@ -508,6 +560,13 @@ function report(r: ReportArgs): void {
           num(b.predictItemsPerSec),
           b.note,
         ]),
+      ),
+  );
+  log(
+    "\nHot loops outside tfjs vs the tfjs way (same data, 1 thread; train: 2 epochs on hashed items; predict: hashed test ×5):\n" +
+      markdownTable(
+        ["engine", "train item-epochs/s", "predict items/s"],
+        r.engines.map((e) => [e.engine, num(e.trainItemEpochsPerSec), num(e.predictItemsPerSec)]),
       ),
   );
   logSideBySide(r.vsFastText);

@@ -121,7 +121,8 @@ export class FastEngine implements TrainEngine {
 
   finish(): { table: EmbeddingTable; head: Head } {
     const { L, a } = this;
-    const table = new EmbeddingTable(L.buckets, L.dim, this.arena.f32(L.tab, L.buckets * L.dim).slice());
+    // A view: TrainedModel copies the table into its scorer's memory (the shape is the same one the SIMD scorer takes).
+    const table = new EmbeddingTable(L.buckets, L.dim, this.arena.f32(L.tab, L.buckets * L.dim));
     const head = Head.fromWeights(a.head.shape, readHead(this.params(), L.dim, L.classes));
     a.head.dispose();
     return { table, head };

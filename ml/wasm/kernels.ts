@@ -60,64 +60,55 @@ const bag = fn(
     ]),
 );
 
+const bagKernel = (name: string, vectors: number) =>
+  fn(
+    name,
+    [i32("order"), i32("j0"), i32("j1"), i32("offs"), i32("ids"), i32("wts"), i32("tab"), i32("rb"), i32("out")],
+    [
+      i32("j"),
+      i32("i"),
+      i32("p"),
+      i32("p0"),
+      i32("e"),
+      i32("o"),
+      i32("r"),
+      i32("q"),
+      ["wv", V128],
+      ...Array.from({ length: vectors }, (_, v): [string, ValType] => [`a${v}`, V128]),
+    ],
+    (l) => {
+      const acc = Array.from({ length: vectors }, (_, v) => l[`a${v}`] as number);
+      return w.loop(l.j!, w.get(l.j0!), w.get(l.j1!), 1, [
+        ...w.set(l.i!, itemAt(l.order!, l.j!)),
+        ...w.set(l.o!, w.add(w.get(l.out!), w.mul(w.sub(w.get(l.j!), w.get(l.j0!)), w.get(l.rb!)))),
+        ...w.set(l.p0!, w.loadI32(w.add(w.get(l.offs!), w.mul(w.get(l.i!), w.i32(4))))),
+        ...w.set(l.e!, w.loadI32(w.add(w.get(l.offs!), w.mul(w.add(w.get(l.i!), w.i32(1)), w.i32(4))))),
+        ...w.loop(l.q!, w.i32(0), w.get(l.rb!), 16 * vectors, [
+          ...acc.flatMap((a) => w.set(a, ZERO4)),
+          ...w.loop(l.p!, w.get(l.p0!), w.get(l.e!), 1, [
+            ...w.set(
+              l.r!,
+              w.add(
+                w.add(w.get(l.tab!), w.get(l.q!)),
+                w.mul(w.loadI32(w.add(w.get(l.ids!), w.mul(w.get(l.p!), w.i32(4)))), w.get(l.rb!)),
+              ),
+            ),
+            ...w.set(l.wv!, w.vsplat(w.loadF32(w.add(w.get(l.wts!), w.mul(w.get(l.p!), w.i32(4)))))),
+            ...acc.flatMap((a, v) =>
+              w.set(a, w.vadd(w.get(a), w.vmul(w.get(l.wv!), w.vload(w.add(w.get(l.r!), w.i32(16 * v)))))),
+            ),
+          ]),
+          ...acc.flatMap((a, v) => w.vstore(w.add(w.add(w.get(l.o!), w.get(l.q!)), w.i32(16 * v)), w.get(a))),
+        ]),
+      ]);
+    },
+  );
 /**
  * The same bag for rows of a multiple of 16 floats, one cache line (16 floats) of every feature
  * row per pass into four register accumulators: the row loads of a pass do not wait on each
  * other (the plain loop's running sum in memory chains them), so the cache misses overlap.
  */
-const bag16 = fn(
-  "bag16",
-  [i32("order"), i32("j0"), i32("j1"), i32("offs"), i32("ids"), i32("wts"), i32("tab"), i32("rb"), i32("out")],
-  [
-    i32("j"),
-    i32("i"),
-    i32("p"),
-    i32("p0"),
-    i32("e"),
-    i32("o"),
-    i32("r"),
-    i32("q"),
-    ["wv", V128],
-    ["a0", V128],
-    ["a1", V128],
-    ["a2", V128],
-    ["a3", V128],
-  ],
-  (l) => {
-    const acc = (a: number, off: number): Code =>
-      w.set(a, w.vadd(w.get(a), w.vmul(w.get(l.wv!), w.vload(w.add(w.get(l.r!), w.i32(off))))));
-    return w.loop(l.j!, w.get(l.j0!), w.get(l.j1!), 1, [
-      ...w.set(l.i!, itemAt(l.order!, l.j!)),
-      ...w.set(l.o!, w.add(w.get(l.out!), w.mul(w.sub(w.get(l.j!), w.get(l.j0!)), w.get(l.rb!)))),
-      ...w.set(l.p0!, w.loadI32(w.add(w.get(l.offs!), w.mul(w.get(l.i!), w.i32(4))))),
-      ...w.set(l.e!, w.loadI32(w.add(w.get(l.offs!), w.mul(w.add(w.get(l.i!), w.i32(1)), w.i32(4))))),
-      ...w.loop(l.q!, w.i32(0), w.get(l.rb!), 64, [
-        ...w.set(l.a0!, ZERO4),
-        ...w.set(l.a1!, ZERO4),
-        ...w.set(l.a2!, ZERO4),
-        ...w.set(l.a3!, ZERO4),
-        ...w.loop(l.p!, w.get(l.p0!), w.get(l.e!), 1, [
-          ...w.set(
-            l.r!,
-            w.add(
-              w.add(w.get(l.tab!), w.get(l.q!)),
-              w.mul(w.loadI32(w.add(w.get(l.ids!), w.mul(w.get(l.p!), w.i32(4)))), w.get(l.rb!)),
-            ),
-          ),
-          ...w.set(l.wv!, w.vsplat(w.loadF32(w.add(w.get(l.wts!), w.mul(w.get(l.p!), w.i32(4)))))),
-          ...acc(l.a0!, 0),
-          ...acc(l.a1!, 16),
-          ...acc(l.a2!, 32),
-          ...acc(l.a3!, 48),
-        ]),
-        ...w.vstore(w.add(w.get(l.o!), w.get(l.q!)), w.get(l.a0!)),
-        ...w.vstore(w.add(w.add(w.get(l.o!), w.get(l.q!)), w.i32(16)), w.get(l.a1!)),
-        ...w.vstore(w.add(w.add(w.get(l.o!), w.get(l.q!)), w.i32(32)), w.get(l.a2!)),
-        ...w.vstore(w.add(w.add(w.get(l.o!), w.get(l.q!)), w.i32(48)), w.get(l.a3!)),
-      ]),
-    ]);
-  },
-);
+const bag16 = bagKernel("bag16", 4);
 
 /** out[i·C + c] = b[c] + W[c] · X[i] for i < n, c < C (W row-major C × dim). */
 const logits = fn(
