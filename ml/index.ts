@@ -15,7 +15,7 @@ export {
   type ReliabilityBin,
 } from "./calibration";
 export { calibrateModel } from "./calibrate-model";
-export { crossFitLogits, crossFitFeatures } from "./cross-fit";
+export { crossFitLogits, crossFitFeatures, type CrossFitOptions } from "./cross-fit";
 export {
   confidentJointFlags,
   findLabelErrors,
