@@ -1,4 +1,4 @@
-import type { SparseBatch } from "./features";
+import { type SparseBatch, addDense } from "./features";
 
 /**
  * The hashed-n-gram embedding table, kept as a plain Float32Array.
@@ -47,6 +47,7 @@ export class EmbeddingTable {
         for (let k = 0; k < d; k++) res[o + k] = (res[o + k] as number) + w * (tab[r + k] as number);
       }
     }
+    addDense(batch, res, d);
     return res;
   }
 

@@ -39,6 +39,11 @@ export type SparseBatch = {
   offsets: Int32Array;
   ids: Int32Array;
   weights: Float32Array;
+  /**
+   * Optional frozen dense input, one row of the table's width per item, added to the item's bag
+   * (e.g. projected pretrained word vectors). Never trained; hashed features alone leave it out.
+   */
+  dense?: Float32Array;
 };
 
 const WORD_RE = /[\p{L}\p{N}]+/gu;
@@ -188,7 +193,24 @@ export function selectRows(batch: SparseBatch, idx: ArrayLike<number>): SparseBa
     p += b - a;
     offsets[k + 1] = p;
   }
-  return { offsets, ids, weights };
+  if (!batch.dense) return { offsets, ids, weights };
+  const dim = batch.dense.length / Math.max(1, batch.offsets.length - 1);
+  const dense = new Float32Array(idx.length * dim);
+  for (let k = 0; k < idx.length; k++) {
+    const r = idx[k] as number;
+    dense.set(batch.dense.subarray(r * dim, (r + 1) * dim), k * dim);
+  }
+  return { offsets, ids, weights, dense };
+}
+
+/** Adds a batch's frozen dense rows (if any) to bags laid out [n × dim] from `row0`. */
+export function addDense(batch: SparseBatch, bags: Float32Array, dim: number, from = 0, count?: number): void {
+  const d = batch.dense;
+  if (!d) return;
+  const n = count ?? batch.offsets.length - 1 - from;
+  if (d.length !== (batch.offsets.length - 1) * dim)
+    throw new Error(`dense input has ${d.length} values, expected ${(batch.offsets.length - 1) * dim}`);
+  for (let i = 0, o = from * dim; i < n * dim; i++, o++) bags[i] = (bags[i] as number) + (d[o] as number);
 }
 
 export function batchSize(batch: SparseBatch): number {

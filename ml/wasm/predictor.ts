@@ -1,4 +1,4 @@
-import type { SparseBatch } from "../features";
+import { type SparseBatch, addDense } from "../features";
 import type { WeightBlob } from "../head";
 import { Arena, padded } from "./arena";
 
@@ -83,6 +83,7 @@ export class Predictor {
       ids.set(batch.ids.subarray(base, end));
       wts.set(batch.weights.subarray(base, end));
       this.bag(this.order, 0, m, this.offs, this.ids, this.wts, this.table.byteOffset, dim * 4, this.X);
+      addDense(batch, arena.f32(this.X, m * dim), dim, s, m);
       arena.k.logits(this.W, this.b, this.X, m, classes, dim * 4, this.Z);
       each(s, m, arena.f32(this.Z, m * classes), arena.f32(this.X, m * dim));
       s = e;

@@ -35,6 +35,9 @@ export type TrainLayout = {
   scratch: { X: number; Z: number; G: number; gX: number; grad: number }[];
   valX: number;
   valZ: number;
+  /** Frozen dense rows added to the bags (n × dim, nVal × dim), 0 when the items have none. */
+  dense: number;
+  valDense: number;
 };
 
 export type LayoutInput = {
@@ -68,6 +71,7 @@ export function layoutTraining(inp: LayoutInput, shared: boolean): { arena: Aren
     head: 3 * padded(paramFloats * 4),
     scratch: threads * (2 * padded(batch * rb) + 2 * padded(batch * classes * 4) + padded(paramFloats * 4)),
     valScratch: padded(VAL_CHUNK * rb) + padded(VAL_CHUNK * classes * 4),
+    dense: padded((inp.train.dense?.length ?? 0) * 4) + padded((val.dense?.length ?? 0) * 4),
   };
   const arena = Arena.create(Object.values(sizes).reduce((a, b) => a + b, 0) + 1024, shared);
   const put = (src: Int32Array | Float32Array): number => {
@@ -113,6 +117,8 @@ export function layoutTraining(inp: LayoutInput, shared: boolean): { arena: Aren
     })),
     valX: arena.alloc(VAL_CHUNK * rb),
     valZ: arena.alloc(VAL_CHUNK * classes * 4),
+    dense: inp.train.dense ? put(inp.train.dense) : 0,
+    valDense: val.dense ? put(val.dense) : 0,
   };
   return { arena, layout };
 }

@@ -54,6 +54,7 @@ export class TrainStepper {
     const W = L.params;
     const b = L.params + C * L.dim * 4;
     this.bag(L.order, j0, j1, L.offs, L.ids, L.wts, L.tab, L.rb, s.X);
+    if (L.dense) this.addDense(L.dense, L.n, this.order, j0, m, s.X);
     a.k.logits(W, b, s.X, m, C, L.rb, s.Z);
     const loss = this.softmaxGrad(j0, m);
     a.k.backward(W, s.X, s.G, m, C, L.rb, s.grad, s.gX);
@@ -114,6 +115,17 @@ export class TrainStepper {
     return loss;
   }
 
+  /** X[r] += dense[order[j0 + r]] for r < m (the frozen input; few floats next to the bag's work). */
+  private addDense(dense: number, rows: number, order: Int32Array, j0: number, m: number, Xp: number): void {
+    const D = this.L.dim;
+    const src = this.a.f32(dense, rows * D);
+    const X = this.a.f32(Xp, m * D);
+    for (let r = 0; r < m; r++) {
+      const o = (order[j0 + r] as number) * D;
+      for (let k = 0; k < D; k++) X[r * D + k] = (X[r * D + k] as number) + (src[o + k] as number);
+    }
+  }
+
   /** Accuracy and mean cross-entropy on the validation items (current weights). */
   validate(): { accuracy: number; loss: number } {
     const { a, L } = this;
@@ -125,6 +137,7 @@ export class TrainStepper {
     for (let s = 0; s < L.nVal; s += L.valChunk) {
       const e = Math.min(L.nVal, s + L.valChunk);
       this.bag(L.valOrder, s, e, L.valOffs, L.valIds, L.valWts, L.tab, L.rb, L.valX);
+      if (L.valDense) this.addDense(L.valDense, L.nVal, a.i32(L.valOrder, L.nVal), s, e - s, L.valX);
       a.k.logits(L.params, L.params + C * L.dim * 4, L.valX, e - s, C, L.rb, L.valZ);
       for (let r = 0; r < e - s; r++) {
         const o = r * C;
