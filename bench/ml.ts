@@ -87,6 +87,34 @@ async function throughputOn(backend: string, train: Split, test: Split, numClass
   };
 }
 
+type LevelFigures = { depth: number; labels: number; accuracy: number; oracleCoverage: Record<string, number> };
+
+/**
+ * Accuracy and oracle coverage per taxonomy level: at a level above the leaves the prediction is
+ * the most likely ancestor (its probability the sum over its categories), at the leaves the top
+ * category. The truth is the true category's path cut to the level.
+ */
+function levelFigures(preds: ml.Prediction[], test: Split, categories: string[], tax: ml.Taxonomy): LevelFigures[] {
+  return tax.levels.map((level) => {
+    const leaf = level.names.length === tax.numClasses;
+    const guess = preds.map((p) => {
+      if (leaf) return { path: categories[p.top[0]?.classIndex ?? -1] ?? "", prob: p.confidence };
+      const a = p.ancestors?.find((x) => x.depth === level.depth);
+      return { path: a?.path ?? "", prob: a?.prob ?? 0 };
+    });
+    const correct = guess.map((g, i) => g.path === ml.ancestorAt(categories[test.labels[i]!]!, level.depth));
+    const conf = guess.map((g) => g.prob);
+    return {
+      depth: level.depth,
+      labels: level.names.length,
+      accuracy: correct.filter(Boolean).length / Math.max(1, correct.length),
+      oracleCoverage: Object.fromEntries(
+        TARGETS.map((t) => [String(t), ml.oracleCoverage(conf, correct, t).oracleCoverage]),
+      ),
+    };
+  });
+}
+
 type EngineFigures = { engine: string; trainItemEpochsPerSec: number; predictItemsPerSec: number };
 
 /**
@@ -284,7 +312,9 @@ async function main(): Promise<void> {
   const calLogits = await cs.calLogits(model);
   const calib = ml.fitBestCalibration({ logits: calLogits, labels: cal.labels, numClasses, seed });
   model.setCalibration(calib.calibration);
-  const testPreds = await model.predict(test.inputs);
+  const taxonomy = ml.buildTaxonomy(ds.categories);
+  const testPreds = await model.predict(test.inputs, { taxonomy });
+  const levels = levelFigures(testPreds, test, ds.categories, taxonomy);
   const calPreds = ml.predictionsFromLogitArray(calLogits, numClasses, calib.calibration);
   const top = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
   const evalAfter = ml.evaluate({
@@ -360,6 +390,7 @@ async function main(): Promise<void> {
     peer,
     vsFastText,
     engines,
+    levels,
     how: cs.how,
   });
 }
@@ -457,6 +488,7 @@ type ReportArgs = {
   peer: ReturnType<typeof peerFigures> | null;
   vsFastText: SideBySide;
   engines: EngineFigures[];
+  levels: LevelFigures[];
 };
 
 function report(r: ReportArgs): void {
@@ -484,6 +516,7 @@ function report(r: ReportArgs): void {
     fasttext: r.vsFastText.fasttext,
     ratios: r.vsFastText.ratios,
     engines: r.engines,
+    levels: r.levels,
     peakRssMb: peakRssMb(),
     loadAverage: loadavg(),
     tfjsNode: r.perBackend.some((b) => b.backend === "tensorflow") ? "installed" : "not installed (probed at run time)",
@@ -567,6 +600,18 @@ function report(r: ReportArgs): void {
       markdownTable(
         ["engine", "train item-epochs/s", "predict items/s"],
         r.engines.map((e) => [e.engine, num(e.trainItemEpochsPerSec), num(e.predictItemsPerSec)]),
+      ),
+  );
+  log(
+    "\nPer taxonomy level (test; above the leaves the prediction is the most likely ancestor, its probability summed over its categories):\n" +
+      markdownTable(
+        ["level", "labels", "accuracy", ...TARGETS.map((t) => `oracle coverage @ ${t}`)],
+        r.levels.map((l) => [
+          l.depth,
+          l.labels,
+          pct(l.accuracy),
+          ...TARGETS.map((t) => pct(l.oracleCoverage[String(t)])),
+        ]),
       ),
   );
   logSideBySide(r.vsFastText);

@@ -60,3 +60,15 @@ export {
 } from "./evaluate";
 export { serializeModel, deserializeModel, sha256Hex, type SerializedModel } from "./serialize";
 export { createParallelScorer, type ParallelScorer } from "./parallel-scorer";
+export {
+  buildTaxonomy,
+  levelProbabilities,
+  likelyAncestors,
+  confidentAncestor,
+  ancestorAt,
+  isUnder,
+  PATH_SEPARATOR,
+  type Taxonomy,
+  type TaxonomyLevel,
+  type AncestorProbability,
+} from "./taxonomy";

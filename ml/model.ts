@@ -3,6 +3,7 @@ import { EmbeddingTable } from "./embedding-table";
 import { type FeatureConfig, type SparseBatch, type TextInput, batchSize, featurize, selectRows } from "./features";
 import { type Head } from "./head";
 import { predictionsFromRows } from "./predict-rows";
+import type { Taxonomy } from "./taxonomy";
 import { type Calibration, IDENTITY_CALIBRATION, type Prediction, predictionsFromLogits } from "./prediction";
 import type { Thresholds } from "./thresholds";
 import { timeSlicer } from "./time-slice";
@@ -45,6 +46,8 @@ export type PredictOptions = {
   withEmbedding?: boolean;
   /** "reference": bag in typed arrays, head and softmax in tfjs (the SIMD path's yardstick). */
   engine?: "auto" | "reference";
+  /** The categories' paths as a taxonomy (ml/taxonomy.ts): adds each prediction's likely ancestors. */
+  taxonomy?: Taxonomy;
 };
 
 export class TrainedModel {
@@ -107,9 +110,26 @@ export class TrainedModel {
       const { dim, numClasses } = this.config;
       this.predictor.forEachChunk(batch, (_s, m, Z, X) => {
         const emb = opts.withEmbedding ? X : undefined;
-        for (const p of predictionsFromRows(Z, m, numClasses, this.calibration, opts.topK ?? 3, emb, dim)) out.push(p);
+        const preds = predictionsFromRows(Z, m, numClasses, this.calibration, opts.topK ?? 3, emb, dim, opts.taxonomy);
+        for (const p of preds) out.push(p);
       });
       return out;
+    }
+    if (opts.taxonomy) {
+      // The tfjs logits, the same row post-processing (ancestor sums need every class's probability).
+      const logits = this.logitsFeatures(batch, 4096, "reference");
+      const bag = opts.withEmbedding ? this.table.bag(batch) : undefined;
+      const { dim, numClasses } = this.config;
+      return predictionsFromRows(
+        logits,
+        batchSize(batch),
+        numClasses,
+        this.calibration,
+        opts.topK ?? 3,
+        bag,
+        dim,
+        opts.taxonomy,
+      );
     }
     const bs = opts.batchSize ?? 2048;
     const n = batchSize(batch);

@@ -1,4 +1,5 @@
 import { type Calibration, type Prediction, applyConfidenceMap } from "./prediction";
+import { type Taxonomy, likelyAncestors } from "./taxonomy";
 
 const xlogx = (v: number) => (v > 0 ? v * Math.log(v) : 0);
 
@@ -15,7 +16,11 @@ export function predictionsFromRows(
   topK: number,
   embeddings?: Float32Array,
   dim = 0,
+  taxonomy?: Taxonomy,
 ): Prediction[] {
+  if (taxonomy && taxonomy.numClasses !== C)
+    throw new Error(`taxonomy has ${taxonomy.numClasses} categories, the model ${C}`);
+  const probs = taxonomy ? new Float64Array(C) : null;
   const k = Math.max(1, Math.min(C, Math.max(topK, 2)));
   const shown = Math.max(1, Math.min(topK, C));
   const invT = 1 / cal.temperature;
@@ -54,6 +59,14 @@ export function predictionsFromRows(
     const p2 = k > 1 ? (vals[1] as number) : 0;
     const pred: Prediction = { top, confidence: p1, margin: Math.max(0, p1 - p2), entropy };
     if (embeddings) pred.embedding = normalisedRow(embeddings, i * dim, dim);
+    if (probs && taxonomy) {
+      // The calibrated distribution the top-k came from (after the top-label map, if any).
+      const p0 = Math.fround((e[topIdx[0] as number] as number) / sum);
+      const s = cal.confidenceMap && p0 < 1 ? (1 - (vals[0] as number)) / (1 - p0) : 1;
+      for (let c = 0; c < C; c++) probs[c] = ((e[c] as number) / sum) * s;
+      probs[topIdx[0] as number] = vals[0] as number;
+      pred.ancestors = likelyAncestors(probs, taxonomy);
+    }
     out[i] = pred;
   }
   return out;
