@@ -5,7 +5,7 @@ import { type FoldJob, type FoldReply, type FoldResult, trainFold } from "./cros
 import { type SparseBatch, type TextInput, featurize } from "./features";
 import { createRng, permutation } from "./rng";
 import { type TrainOptions, resolveFeatureConfig } from "./train";
-import { spawnModuleWorker } from "./worker-spawn";
+import { moduleWorkerAvailable, spawnModuleWorker } from "./worker-spawn";
 
 export type CrossFitOptions = TrainOptions & {
   /**
@@ -54,7 +54,10 @@ export async function crossFitFeatures(
     kept: perm.filter((_, i) => i % folds !== f),
     opts: portable,
   }));
-  const workers = Math.min(folds, wanted ?? (n >= PARALLEL_MIN_ITEMS ? Math.min(2, availableParallelism()) : 1));
+  const parallel = moduleWorkerAvailable(import.meta.url, "cross-fit-worker");
+  const workers = !parallel
+    ? 1
+    : Math.min(folds, wanted ?? (n >= PARALLEL_MIN_ITEMS ? Math.min(2, availableParallelism()) : 1));
   const logits = new Float32Array(n * numClasses);
   let done = 0;
   const collect = (job: FoldJob, r: FoldResult) => {

@@ -3,7 +3,7 @@ import { Head, type WeightBlob } from "../head";
 import { timeSlicer } from "../time-slice";
 import type { EngineInput, EngineSnapshot, TrainEngine } from "../train-engine";
 import type { Arena } from "./arena";
-import { HogwildPool } from "./hogwild";
+import { HogwildPool, hogwildAvailable } from "./hogwild";
 import { type TrainLayout, layoutTraining } from "./train-layout";
 import { TrainStepper } from "./train-step";
 
@@ -47,7 +47,8 @@ export class FastEngine implements TrainEngine {
     private readonly a: EngineInput,
     threads: number,
   ) {
-    this.threads = Math.max(1, Math.min(2, Math.floor(threads)));
+    // Two threads need the worker module on disk; bundled code trains on one (and says so in its figures).
+    this.threads = hogwildAvailable() ? Math.max(1, Math.min(2, Math.floor(threads))) : 1;
     const { dim, numClasses } = a.head.shape;
     const { arena, layout } = layoutTraining(
       {

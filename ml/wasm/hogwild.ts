@@ -1,6 +1,8 @@
 import type { Worker } from "node:worker_threads";
 import { timeSlicer } from "../time-slice";
-import { spawnModuleWorker } from "../worker-spawn";
+import { moduleWorkerAvailable, spawnModuleWorker } from "../worker-spawn";
+
+export const hogwildAvailable = (): boolean => moduleWorkerAvailable(import.meta.url, "hogwild-worker");
 import type { Arena } from "./arena";
 import type { TrainLayout } from "./train-layout";
 import type { StepRates, TrainStepper } from "./train-step";
