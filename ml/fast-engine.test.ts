@@ -1,27 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateCatalogue } from "../server/demo/catalogue";
+import { demoSplits } from "./__tests__/demo-splits";
 import { initBackend } from "./backend";
 import { evaluate } from "./evaluate";
-import { type TextInput, featurize } from "./features";
+import { featurize } from "./features";
 import type { TrainedModel } from "./model";
 import type { Calibration } from "./prediction";
 import { type TrainOptions, trainModel } from "./train";
 import { emitModule } from "./wasm/emit";
 import { kernelModule } from "./wasm/kernels";
 
-type Split = { inputs: TextInput[]; labels: number[] };
-function demo(): { train: Split; test: Split; numClasses: number } {
-  const cat = generateCatalogue({ seed: 5, poolSize: 3000, testSize: 600 });
-  const index = new Map(cat.categories.map((c, i) => [c, i]));
-  const train: Split = { inputs: [], labels: [] };
-  const test: Split = { inputs: [], labels: [] };
-  for (const it of cat.items) {
-    const part = it.split === "test" ? test : train;
-    part.inputs.push({ title: it.title, description: it.description, attributes: it.attributes });
-    part.labels.push(index.get(it.category) as number);
-  }
-  return { train, test, numClasses: cat.categories.length };
-}
+const demo = () => demoSplits({ seed: 5, poolSize: 3000, testSize: 600 });
 
 const OPTS: TrainOptions = { buckets: 1 << 14, dim: 32, epochs: 3, seed: 9, minSteps: 0 };
 let d: ReturnType<typeof demo>;

@@ -183,26 +183,20 @@ const backward = fn(
     ]),
 );
 
+/** The row updates' parameters: which items (order[j0..j1)), their features, the table and its sums, dLoss/dBag, rate. */
+const UPDATE_PARAMS: [string, ValType][] = [
+  ...["order", "j0", "j1", "offs", "ids", "wts", "tab", "acc", "rb", "gBag"].map(i32),
+  ["lr", F32],
+  ["eps", F32],
+];
+
 /**
  * Sparse Adagrad on the rows item order[j] touched, per occurrence, in order:
  * g = wts[p] · gBag[j−j0]; acc += g²; tab −= lr · g / (√acc + eps).
  */
 const adagrad = fn(
   "adagrad",
-  [
-    i32("order"),
-    i32("j0"),
-    i32("j1"),
-    i32("offs"),
-    i32("ids"),
-    i32("wts"),
-    i32("tab"),
-    i32("acc"),
-    i32("rb"),
-    i32("gBag"),
-    ["lr", F32],
-    ["eps", F32],
-  ],
+  UPDATE_PARAMS,
   [
     i32("j"),
     i32("i"),
@@ -254,20 +248,7 @@ const adagrad = fn(
 const adagradRowKernel = (name: string, unroll: 1 | 4) =>
   fn(
     name,
-    [
-      i32("order"),
-      i32("j0"),
-      i32("j1"),
-      i32("offs"),
-      i32("ids"),
-      i32("wts"),
-      i32("tab"),
-      i32("acc"),
-      i32("rb"),
-      i32("gBag"),
-      ["lr", F32],
-      ["eps", F32],
-    ],
+    UPDATE_PARAMS,
     [
       i32("j"),
       i32("i"),
