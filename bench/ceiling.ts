@@ -16,6 +16,7 @@
 import { parseArgs } from "node:util";
 import { initBackend, oracleCoverage, trainModel, type TrainedModel } from "@/ml";
 import { certify, coverageAt, fitCalibration, scoreLabelled } from "@/ml/evaluate-labelled";
+import { localScorer } from "@/ml/scorer";
 import { CALIBRATION_SHARE } from "@/server/services/training";
 import { itemShare, type LabelledItem } from "@/server/services/training";
 import { singleTestCeiling } from "./lib/loop-measure";
@@ -60,8 +61,9 @@ async function main() {
   const isCal = (r: LabelledItem) => itemShare(r.itemId, 1) < CALIBRATION_SHARE;
 
   /** Per target: calibration fitted once, certification and coverage per target. */
-  const report = async (name: string, m: TrainedModel, labelled: LabelledItem[]) => {
-    const cal = fitCalibration(m, [...labelled.filter(isCal), ...gold], categoryIds);
+  const report = async (name: string, trained: TrainedModel, labelled: LabelledItem[]) => {
+    const m = localScorer(trained);
+    const cal = await fitCalibration(m, [...labelled.filter(isCal), ...gold], categoryIds);
     const scored = await scoreLabelled(m, cal, gold, categoryIds);
     const taken = new Set(labelled.map((r) => r.itemId));
     const rest = pool.filter((r) => !taken.has(r.itemId));

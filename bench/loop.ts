@@ -20,7 +20,7 @@
 import { parseArgs } from "node:util";
 import { modelVersions } from "@/db/schema";
 import { eq } from "drizzle-orm";
-import { modelCache } from "@/server/services/models";
+import { clearLoadedModels } from "@/server/services/models";
 import { DEFAULT_SETTINGS } from "@/server/services/projects";
 import { annotate, emptyTally } from "./lib/loop-annotators";
 import { analyze, openBenchDb } from "./lib/loop-db";
@@ -86,7 +86,7 @@ async function runTarget(rows: BenchRow[], target: number): Promise<TargetRun> {
   const bench = await openBenchDb("loupe_bench_loop", 12);
   const { handle } = bench;
   const db = handle.db;
-  modelCache.clear(); // free the previous run's models (the cache is keyed by database, so this is memory, not correctness)
+  await clearLoadedModels(); // free the previous run's models (the cache is keyed by database, so this is memory, not correctness)
   const time = { setup: 0, annotate: 0, tick: 0, jobsWait: 0, measure: 0 };
   try {
     let t0 = performance.now();

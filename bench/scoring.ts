@@ -23,7 +23,7 @@ import { loadVersion } from "@/server/services/models";
 import { applyCalibration } from "@/server/services/calibration";
 import { scoreProjectInline } from "@/server/services/scoring";
 import { toTextInput } from "@/server/services/training";
-import { modelCache } from "@/server/services/models";
+import { clearLoadedModels } from "@/server/services/models";
 import { planScoring } from "@/server/services/models";
 import { startWorker } from "@/server/jobs";
 import { analyze, openBenchDb } from "./lib/loop-db";
@@ -64,7 +64,7 @@ async function mlOnly(h: DbHandle, projectId: number, versionId: number) {
     .from(items)
     .where(eq(items.projectId, projectId));
   const t0 = performance.now();
-  await v.model.predict(rows.map(toTextInput), { topK: 3, withEmbedding: true });
+  await v.model.predict(rows.map(toTextInput), v.calibration, { topK: 3, withEmbedding: true });
   return rows.length / ((performance.now() - t0) / 1000);
 }
 
@@ -104,7 +104,7 @@ async function viaWorker(h: DbHandle, p: { projectId: number; versionId: number 
 
 async function rescore(h: DbHandle, p: { projectId: number; versionId: number }, round: number) {
   const calibrationId = await freshCalibration(h, p);
-  if (round === 0) modelCache.clear();
+  if (round === 0) await clearLoadedModels();
   const t0 = performance.now();
   const r = await scoreProjectInline(h.db, { ...p, calibrationId });
   const s = (performance.now() - t0) / 1000;
@@ -133,4 +133,4 @@ async function runOn(kind: "postgres" | "pglite") {
 
 const which = a.db === "both" ? (["postgres", "pglite"] as const) : [a.db as "postgres" | "pglite"];
 for (const k of which) await runOn(k);
-modelCache.clear();
+await clearLoadedModels();

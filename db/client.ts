@@ -124,6 +124,40 @@ function logSlowStatements(client: PGliteClient, slowMs: number): void {
   }) as typeof client.transaction;
 }
 
+/**
+ * PGlite executes on the caller's thread and its promises settle as microtasks, so a loop of
+ * statements (a model's parts, a rescore's batches) would run start to end without the event
+ * loop ever taking another request's I/O in between, however short each statement. Every
+ * statement (and every statement inside a transaction) therefore ends with a macrotask hop.
+ */
+function giveWayAfterStatements(client: PGliteClient): void {
+  const hop = () => new Promise<void>((r) => setImmediate(r));
+  type Call = (...a: unknown[]) => Promise<unknown>;
+  const after =
+    (call: Call): Call =>
+    async (...a) => {
+      try {
+        return await call(...a);
+      } finally {
+        await hop();
+      }
+    };
+  const transaction = client.transaction.bind(client);
+  client.query = after(client.query.bind(client) as Call) as typeof client.query;
+  client.exec = after(client.exec.bind(client) as Call) as typeof client.exec;
+  client.transaction = (async (cb: (tx: { query: Call }) => Promise<unknown>) => {
+    try {
+      return await (transaction as (cb: (tx: never) => Promise<unknown>) => Promise<unknown>)(async (tx) => {
+        const t = tx as { query: Call };
+        t.query = after(t.query.bind(t));
+        return cb(t);
+      });
+    } finally {
+      await hop();
+    }
+  }) as typeof client.transaction;
+}
+
 /** dataDir undefined or "memory://" = in-memory database (tests). */
 async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
@@ -135,6 +169,7 @@ async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
   await client.waitReady;
   const slowMs = Number(process.env.LOUPE_SLOW_QUERY_MS ?? "");
   if (slowMs > 0) logSlowStatements(client, slowMs);
+  giveWayAfterStatements(client);
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
     db,

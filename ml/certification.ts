@@ -40,7 +40,11 @@ export function readEvidence(raw: unknown): CertificationEvidence | null {
   return { numClasses: r.numClasses, confidence: r.confidence, predicted: r.predicted, correct: r.correct };
 }
 
-/** The thresholds certification grants at `targetPrecision` on this evidence. */
+/**
+ * The thresholds certification grants at `targetPrecision` on this evidence: one global threshold on calibrated
+ * confidence, by the fixed-sequence scan at 95%. Never a scheme picked after seeing which accepts more (per-class
+ * or global, each at 95%, the larger kept): that choice made the guarantee weaker than it said.
+ */
 export function certifyEvidence(e: CertificationEvidence, targetPrecision: number): Thresholds {
   return selectThresholds({
     confidences: e.confidence,
@@ -49,6 +53,7 @@ export function certifyEvidence(e: CertificationEvidence, targetPrecision: numbe
     numClasses: e.numClasses,
     targetPrecision,
     confidenceLevel: CONFIDENCE_LEVEL,
+    mode: "global",
   });
 }
 

@@ -5,7 +5,7 @@ import { type FoldJob, type FoldReply, type FoldResult, trainFold } from "./cros
 import { type SparseBatch, type TextInput, featurize } from "./features";
 import { createRng, permutation } from "./rng";
 import { type TrainOptions, resolveFeatureConfig } from "./train";
-import { moduleWorkerAvailable, spawnModuleWorker } from "./worker-spawn";
+import { siblingWorker, type WorkerFactory } from "./spawn-worker";
 
 export type CrossFitOptions = TrainOptions & {
   /**
@@ -54,8 +54,8 @@ export async function crossFitFeatures(
     kept: perm.filter((_, i) => i % folds !== f),
     opts: portable,
   }));
-  const parallel = moduleWorkerAvailable(import.meta.url, "cross-fit-worker");
-  const workers = !parallel
+  const spawn = siblingWorker(import.meta.url, "cross-fit-worker");
+  const workers = !spawn
     ? 1
     : Math.min(folds, wanted ?? (n >= PARALLEL_MIN_ITEMS ? Math.min(2, availableParallelism()) : 1));
   const logits = new Float32Array(n * numClasses);
@@ -77,7 +77,7 @@ export async function crossFitFeatures(
       signal?.throwIfAborted();
       collect(job, await trainFold(job));
     }
-  } else await runOnWorkers(jobs, workers, collect, signal);
+  } else if (spawn) await runOnWorkers(jobs, workers, spawn, collect, signal);
   return { logits, folds, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -85,12 +85,11 @@ export async function crossFitFeatures(
 async function runOnWorkers(
   jobs: FoldJob[],
   count: number,
+  spawn: WorkerFactory,
   collect: (job: FoldJob, r: FoldResult) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const pool: Worker[] = Array.from({ length: count }, () =>
-    spawnModuleWorker(import.meta.url, "cross-fit-worker", { backend: currentBackend() }),
-  );
+  const pool: Worker[] = Array.from({ length: count }, () => spawn({ backend: currentBackend() }));
   const stop = () => void Promise.all(pool.map((w) => w.terminate()));
   signal?.addEventListener("abort", stop, { once: true });
   try {

@@ -6,8 +6,6 @@
 import {
   evaluate,
   expectedCalibrationError,
-  fitBestCalibration,
-  fitCalibration as fitMlCalibration,
   reliabilityDiagram,
   type Thresholds,
   type Calibration,
@@ -16,16 +14,12 @@ import {
   type TrainedModel,
 } from "@/ml";
 import { certifyEvidence, toEvidence } from "./certification";
+import { fittingFor } from "./certified-calibration";
+import { IDENTITY_CALIBRATION } from "./prediction";
+import type { ModelScorer } from "./scorer";
 
 /** Equal-width bins of the stored reliability diagram and its ECE (10, as versions have always been reported). */
 const RELIABILITY_BINS = 10;
-/**
- * Below this many calibration items temperature alone is fitted: the method choice needs two halves big enough for
- * isotonic blocks (≥ 50).
- */
-const MIN_ITEMS_FOR_METHOD_CHOICE = 200;
-const MIN_ITEMS_FOR_TEMPERATURE = 10;
-
 export { CONFIDENCE_LEVEL } from "./certification";
 
 /** An item with a known category: a label, a gold item or an audit decision. */
@@ -33,28 +27,23 @@ export type LabelledItem = { itemId: number; input: TextInput; categoryId: numbe
 
 export type Scored = { itemId: number; truth: number; predicted: number; confidence: number; correct: boolean };
 
-/**
- * Cached models are shared between jobs: the calibration is set and used in one
- * synchronous stretch (TrainedModel.predict does not yield), so jobs cannot mix them up.
- */
+/** Predictions of a model of this thread under `cal` (the model's own calibration is left as it is). */
 export function predictWith(model: TrainedModel, cal: Calibration, inputs: TextInput[], opts: PredictOptions) {
-  model.setCalibration(cal);
-  return model.predict(inputs, opts);
+  return model.predict(inputs, { ...opts, calibration: cal });
 }
 
 /** Predictions of `model` under `cal` on items whose category is in the model's output. */
 export async function scoreLabelled(
-  model: TrainedModel,
+  model: ModelScorer,
   cal: Calibration,
   rows: LabelledItem[],
   categoryIds: number[],
 ): Promise<Scored[]> {
   const index = new Map(categoryIds.map((c, i) => [c, i]));
   const known = rows.filter((r) => index.has(r.categoryId));
-  const preds = await predictWith(
-    model,
-    cal,
+  const preds = await model.predict(
     known.map((r) => r.input),
+    cal,
     { topK: 1 },
   );
   return known.map((r, i) => {
@@ -70,18 +59,20 @@ export async function scoreLabelled(
  * fitBestCalibration (temperature, +bias or +isotonic, chosen by 2-fold held-out
  * ECE) when the split is big enough, temperature alone on small splits, none on tiny ones.
  */
-export function fitCalibration(model: TrainedModel, rows: LabelledItem[], categoryIds: number[]): Calibration {
+export async function fitCalibration(
+  model: ModelScorer,
+  rows: LabelledItem[],
+  categoryIds: number[],
+): Promise<Calibration> {
   const index = new Map(categoryIds.map((c, i) => [c, i]));
   const known = rows.filter((r) => index.has(r.categoryId));
-  if (known.length < MIN_ITEMS_FOR_TEMPERATURE) return { method: "none", temperature: 1 };
-  const args = {
-    logits: model.logits(known.map((r) => r.input)),
-    labels: known.map((r) => index.get(r.categoryId)!),
-    numClasses: model.numClasses,
-  };
-  return known.length >= MIN_ITEMS_FOR_METHOD_CHOICE
-    ? fitBestCalibration(args).calibration
-    : fitMlCalibration({ ...args, method: "temperature" }).calibration;
+  const how = fittingFor(known.length);
+  if (how === "none") return IDENTITY_CALIBRATION;
+  return model.fitCalibration(
+    known.map((r) => r.input),
+    known.map((r) => index.get(r.categoryId)!),
+    how,
+  );
 }
 
 /**
@@ -127,13 +118,19 @@ export function calibrationFigures(rows: readonly Scored[]) {
 export type GoldReport = ReturnType<typeof evaluateGold>;
 
 /** Gold-set report (ml's evaluate); class indices are mapped back to category ids for the UI. */
-export function evaluateGold(scored: Scored[], categoryIds: number[], perClassThresholds: readonly (number | null)[]) {
+/** `calibrationOn`: the items whose reliability is reported (default all; those the calibration was not fitted on). */
+export function evaluateGold(
+  scored: Scored[],
+  categoryIds: number[],
+  perClassThresholds: readonly (number | null)[],
+  calibrationOn: readonly Scored[] = scored,
+) {
   const ev = evaluate({
     predicted: scored.map((s) => s.predicted),
     labels: scored.map((s) => s.truth),
     numClasses: categoryIds.length,
   });
-  const cal = calibrationFigures(scored);
+  const cal = calibrationFigures(calibrationOn);
   const cov = coverageAt(scored, perClassThresholds);
   return {
     n: scored.length,

@@ -48,6 +48,8 @@ export type PredictOptions = {
   engine?: "auto" | "reference";
   /** The categories' paths as a taxonomy (ml/taxonomy.ts): adds each prediction's likely ancestors. */
   taxonomy?: Taxonomy;
+  /** Overrides the model's own calibration for this call (callers sharing one model each pass theirs). */
+  calibration?: Calibration;
 };
 
 export class TrainedModel {
@@ -105,12 +107,13 @@ export class TrainedModel {
   /** Scores already-hashed items (the bench caches features across rounds). */
   predictFeatures(batch: SparseBatch, opts: PredictOptions = {}): Prediction[] {
     this.assertLive();
+    const cal = opts.calibration ?? this.calibration;
     if (this.predictor && opts.engine !== "reference") {
       const out: Prediction[] = [];
       const { dim, numClasses } = this.config;
       this.predictor.forEachChunk(batch, (_s, m, Z, X) => {
         const emb = opts.withEmbedding ? X : undefined;
-        const preds = predictionsFromRows(Z, m, numClasses, this.calibration, opts.topK ?? 3, emb, dim, opts.taxonomy);
+        const preds = predictionsFromRows(Z, m, numClasses, cal, opts.topK ?? 3, emb, dim, opts.taxonomy);
         for (const p of preds) out.push(p);
       });
       return out;
@@ -120,16 +123,7 @@ export class TrainedModel {
       const logits = this.logitsFeatures(batch, 4096, "reference");
       const bag = opts.withEmbedding ? this.table.bag(batch) : undefined;
       const { dim, numClasses } = this.config;
-      return predictionsFromRows(
-        logits,
-        batchSize(batch),
-        numClasses,
-        this.calibration,
-        opts.topK ?? 3,
-        bag,
-        dim,
-        opts.taxonomy,
-      );
+      return predictionsFromRows(logits, batchSize(batch), numClasses, cal, opts.topK ?? 3, bag, dim, opts.taxonomy);
     }
     const bs = opts.batchSize ?? 2048;
     const n = batchSize(batch);
@@ -140,7 +134,7 @@ export class TrainedModel {
       const logits = tf.tidy(() => this.head.logits(tf.tensor2d(bag, [batchSize(part), this.config.dim])));
       const preds = predictionsFromLogits(
         logits,
-        this.calibration,
+        cal,
         opts.topK ?? 3,
         opts.withEmbedding ? bag : undefined,
         this.config.dim,

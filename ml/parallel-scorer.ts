@@ -1,11 +1,11 @@
-import { type Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import type { BackendPreference } from "./backend";
 import type { TextInput } from "./features";
 import type { PredictOptions } from "./model";
 import { type PackedPredictions, unpackPredictions } from "./packed-predictions";
+import { siblingWorker } from "./spawn-worker";
 import type { Prediction } from "./prediction";
-import { spawnModuleWorker } from "./worker-spawn";
 
 export type ParallelScorer = {
   workers: number;
@@ -15,7 +15,9 @@ export type ParallelScorer = {
 };
 
 function spawnScoreWorker(workerData: unknown): Worker {
-  return spawnModuleWorker(import.meta.url, "score-worker", workerData);
+  const spawn = siblingWorker(import.meta.url, "score-worker");
+  if (!spawn) throw new Error("the scorer's worker source was not found next to ml/parallel-scorer");
+  return spawn(workerData);
 }
 
 type Reply = {

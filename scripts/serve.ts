@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     { isTrpcPath, normalisedPath, refuseTooLarge, serveTrpc },
     { declaredTooLarge },
     { loadEnv },
-    { stopInlineWorker },
+    { startInlineWorker, stopInlineWorker },
     { closeDbHandle },
   ] = await Promise.all([
     import("next"),
@@ -37,7 +37,17 @@ async function main(): Promise<void> {
     import("../server/jobs"),
     import("../server/db"),
   ]);
-  const port = values.port ? Number(values.port) : loadEnv().PORT;
+  const config = loadEnv();
+  void config.sessionSecret; // outside the demo: refuse to serve (or run jobs) without a strong secret
+  const port = values.port ? Number(values.port) : config.PORT;
+  // The jobs start here, from this (tsx) copy of the server code, before Next's instrumentation
+  // would start them from its bundle: here the model work has a compute thread of its own
+  // (ml/compute.ts), where the bundle would compute on the thread that serves every request.
+  if (config.LOUPE_WORKER === "inline") {
+    await startInlineWorker().catch((err: unknown) =>
+      console.error("Loupe: the inline job worker failed to start:", err),
+    );
+  }
   const hostname = values.hostname;
   const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port });
   const handle = app.getRequestHandler();
@@ -61,6 +71,10 @@ async function main(): Promise<void> {
       res.end("Internal server error");
     });
   });
+  // Idle keep-alive sockets are closed by the server only well after any client would reuse them:
+  // a close racing a client's next request on the same socket fails that request ("fetch failed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, hostname, resolve);

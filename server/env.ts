@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   /** Set by npm start's server (scripts/serve.ts): the per-process header carrying the socket's peer address. */
   LOUPE_PEER_HEADER: z.string().optional(),
   LOUPE_WORKER: z.enum(["inline", "off"]).default("inline"),
+  /** Where models train and predict: a compute thread of their own, or the calling thread. */
+  LOUPE_COMPUTE: z.enum(["thread", "inline"]).default("thread"),
   DEMO_SEED: z.coerce.number().int().default(42),
   DEMO_POOL_SIZE: z.coerce.number().int().min(100).max(500_000).default(20_000),
   DEMO_TEST_SIZE: z.coerce.number().int().min(50).max(100_000).default(2_000),

@@ -8,7 +8,6 @@
 import { and, eq, inArray, max } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { items, labels, labelSuspects } from "@/db/schema";
-import { predictWith } from "@/ml/evaluate-labelled";
 import { getEvaluationStatus } from "@/server/services/evaluation";
 import { loadActiveModel } from "@/server/services/models";
 import type { BenchRow, GoldSource } from "./loop-setup";
@@ -33,10 +32,9 @@ async function offlineAccuracy(db: Db, projectId: number, rows: BenchRow[], trut
   if (rows.length === 0) return null;
   const v = await loadActiveModel(db, projectId);
   if (!v) return null;
-  const preds = await predictWith(
-    v.model,
-    v.calibration,
+  const preds = await v.model.predict(
     rows.map((r) => ({ title: r.title, description: r.description })),
+    v.calibration,
     { topK: 1 },
   );
   let right = 0;

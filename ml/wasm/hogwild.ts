@@ -1,8 +1,8 @@
 import type { Worker } from "node:worker_threads";
 import { timeSlicer } from "../time-slice";
-import { moduleWorkerAvailable, spawnModuleWorker } from "../worker-spawn";
+import { siblingWorker } from "../spawn-worker";
 
-export const hogwildAvailable = (): boolean => moduleWorkerAvailable(import.meta.url, "hogwild-worker");
+export const hogwildAvailable = (): boolean => siblingWorker(import.meta.url, "hogwild-worker") !== null;
 import type { Arena } from "./arena";
 import type { TrainLayout } from "./train-layout";
 import type { StepRates, TrainStepper } from "./train-step";
@@ -29,11 +29,9 @@ export class HogwildPool {
 
   static async start(arena: Arena, layout: TrainLayout, rates: StepRates): Promise<HogwildPool> {
     if (!arena.shared) throw new Error("Hogwild needs a shared arena");
-    const worker = spawnModuleWorker(import.meta.url, "hogwild-worker", {
-      mem: arena.mem,
-      layout,
-      rates,
-    } satisfies HogwildInit);
+    const spawn = siblingWorker(import.meta.url, "hogwild-worker");
+    if (!spawn) throw new Error("Hogwild: the worker's source is not on disk beside ml/wasm/hogwild");
+    const worker = spawn({ mem: arena.mem, layout, rates } satisfies HogwildInit);
     await new Promise<void>((resolve, reject) => {
       worker.once("message", (m: HogwildReply) =>
         m.ready ? resolve() : reject(new Error(m.error ?? "worker failed")),

@@ -13,7 +13,7 @@ import { createTestDb, type TestDb } from "@/test/db";
 import { requestTraining } from "@/server/services/training";
 import { runTraining } from "@/server/services/training";
 import { loadVersion } from "@/server/services/models";
-import { modelCache } from "@/server/services/models";
+import { clearLoadedModels } from "@/server/services/models";
 import { rollbackVersion } from "@/server/services/models";
 import { startWorker } from "@/server/jobs/runner";
 import { makeSyntheticProject } from "@/test/model-fixtures";
@@ -87,7 +87,7 @@ describe.skipIf(!url)("worker killed with SIGKILL during training (postgres)", (
       .from(modelVersions)
       .where(eq(modelVersions.id, v2));
     expect(dead).toEqual({ status: "training", artifact: null });
-    modelCache.clear();
+    await clearLoadedModels();
     const loaded = await loadVersion(h.db, s.project.id, v1); // throws on a sha256 mismatch
     expect(loaded.categoryIds).toHaveLength(3);
 

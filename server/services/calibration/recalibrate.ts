@@ -12,7 +12,8 @@ import type { Calibration } from "@/ml";
 import { recordAudit } from "@/server/services/audit";
 import { loadActiveModel, type LoadedVersion } from "@/server/services/models";
 import { planScoring } from "@/server/services/models";
-import { itemShare, readEvidence, type LabelledItem } from "@/server/services/training";
+import { readEvidence, splitSeedOf, type LabelledItem } from "@/server/services/training";
+import { certifies } from "@/ml/certified-calibration";
 import {
   calibrationFigures,
   certify,
@@ -23,8 +24,6 @@ import {
 } from "@/ml/evaluate-labelled";
 import { getProjectSettings } from "@/server/services/projects";
 import { toEvidence } from "@/ml/certification";
-
-const HELD_OUT_SEED = 7919;
 
 export type RecalibrateReason = JobData["recalibrate"]["reason"];
 
@@ -38,57 +37,38 @@ async function measure(
   return { scored, ece: calibrationFigures(scored).ece, ...coverageAt(scored, perClass) };
 }
 
-/**
- * ECE of the refit measured on items it was not fitted on: two halves of the
- * evidence, each scored under the calibration fitted on the other (the in-sample
- * ECE of a refit is optimistic, isotonic most of all). Null when a half is too small to fit.
- */
-async function heldOutEce(v: LoadedVersion, evidence: LabelledItem[]): Promise<number | null> {
-  const inA = (r: LabelledItem) => itemShare(r.itemId, HELD_OUT_SEED) < 0.5;
-  const halves = [evidence.filter(inA), evidence.filter((r) => !inA(r))] as const;
-  const scored: Scored[] = [];
-  for (const [fitOn, scoreOn] of [
-    [halves[0], halves[1]],
-    [halves[1], halves[0]],
-  ] as const) {
-    const cal = fitCalibration(v.model, fitOn, v.categoryIds);
-    if (cal.method === "none") return null;
-    scored.push(...(await scoreLabelled(v.model, cal, scoreOn, v.categoryIds)));
-  }
-  return calibrationFigures(scored).ece;
-}
-
 /** Refit on the evidence; with too little of it to fit anything the current calibration stays. */
-function refit(v: LoadedVersion, evidence: LabelledItem[]): Calibration {
-  const cal = fitCalibration(v.model, evidence, v.categoryIds);
+async function refit(v: LoadedVersion, evidence: LabelledItem[]): Promise<Calibration> {
+  const cal = await fitCalibration(v.model, evidence, v.categoryIds);
   return cal.method === "none" ? v.calibration : cal;
 }
 
+/**
+ * As training does it: the calibration is refitted on the non-certifying gold and the audits, and
+ * the thresholds are recertified on the certifying gold, which fitted nothing (so its ECE is a held-out one).
+ */
 export async function recalibrate(db: Db, p: { projectId: number; reason: RecalibrateReason; actorId: number | null }) {
   const v = await loadActiveModel(db, p.projectId);
   if (!v) return null;
   const settings = await getProjectSettings(db, { projectId: p.projectId });
   const { gold, audits } = await readEvidence(db, p.projectId);
-  const evidence = [...gold, ...audits];
-  const before = await measure(v, v.calibration, evidence, v.perClass);
-  const cal = refit(v, evidence);
-  const afterScored = await scoreLabelled(v.model, cal, evidence, v.categoryIds);
+  const seed = splitSeedOf(p.projectId);
+  const certifying = gold.filter((g) => certifies(g.itemId, seed));
+  const fitOn = [...gold.filter((g) => !certifies(g.itemId, seed)), ...audits];
+  const before = await measure(v, v.calibration, certifying, v.perClass);
+  const cal = await refit(v, fitOn);
+  const afterScored = await scoreLabelled(v.model, cal, certifying, v.categoryIds);
   const thresholds = certify(afterScored, v.categoryIds.length, settings.precisionTarget);
   // The curve is kept so the settings page can show what another precision target would cover under this calibration.
-  const after = await measure(v, cal, evidence, thresholds.perClass);
-  const after2 = {
-    ece: after.ece,
-    eceHeldOut: await heldOutEce(v, evidence),
-    coverage: after.coverage,
-    precision: after.precision,
-  };
+  const after = await measure(v, cal, certifying, thresholds.perClass);
   const metrics = {
     reason: p.reason,
-    n: evidence.length,
+    n: certifying.length,
+    fitted: fitOn.length,
     gold: gold.length,
     audits: audits.length,
     before: { ece: before.ece, coverage: before.coverage, precision: before.precision },
-    after: after2,
+    after: { ece: after.ece, eceHeldOut: after.ece, coverage: after.coverage, precision: after.precision },
     curve: thresholds.curve,
     // The settings page previews other targets on exactly this evidence, by the same rule.
     evidence: toEvidence(afterScored, v.categoryIds.length),

@@ -7,7 +7,8 @@ import { and, desc, eq, gt, inArray, or } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { labels, labelSuspects, modelVersions, projects } from "@/db/schema";
 import { MIN_TRAINING_ITEMS } from "@/lib/constants";
-import { crossFitLabelErrors, LABEL_ERROR_FOLDS, type LabelErrorFlag } from "@/ml";
+import { LABEL_ERROR_FOLDS, type LabelErrorFlag } from "@/ml";
+import { compute } from "@/server/services/models";
 import { recordAudit } from "@/server/services/audit";
 import { readDetectionSnapshot, type DetectionSnapshot } from "./read-labelled";
 
@@ -154,9 +155,11 @@ export async function detectLabelErrors(
   const short = tooLittle(snap);
   if (short) return none(snap.rows.length, short);
   // The training run's options: its seed (the version number) and the default epochs.
-  const run = await crossFitLabelErrors(
+  // In the compute thread: five trainings must not hold the thread that serves requests.
+  const run = await compute().labelErrors(
     { inputs: snap.rows.map((r) => r.input), labels: classIndices(snap), numClasses: snap.categoryIds.length },
-    { seed: version.version, epochs: o.epochs, signal: o.signal },
+    { seed: version.version, epochs: o.epochs },
+    { signal: o.signal },
   );
   const at = { projectId: p.projectId, versionId: version.id };
   const stored = await store(db, at, toSuspects(snap, run.flags, at), {

@@ -8,7 +8,7 @@ import { runTraining } from "@/server/services/training";
 import { scoreProjectInline } from "@/server/services/scoring";
 import { loadVersion } from "@/server/services/models/load";
 import { clearsThreshold, thresholdFor } from "@/server/services/auto-accept";
-import { modelCache } from "@/server/services/models/cache";
+import { clearLoadedModels } from "@/server/services/models";
 import { makeSyntheticProject, type Synthetic } from "@/test/model-fixtures";
 
 describe.each(dbTargets())("activation, rollback and recalibration on $name", (target) => {
@@ -73,7 +73,7 @@ describe.each(dbTargets())("activation, rollback and recalibration on $name", (t
     // Rollback (no version given = the newest ready one before the active), then predictions follow.
     await callerFor(h.db, eng).models.rollback({ projectId: s.project.id });
     expect(await active()).toBe(v1);
-    modelCache.clear(); // load from the database again: the sha256 is verified
+    await clearLoadedModels(); // load from the database again: the sha256 is verified
     const loaded = await loadVersion(h.db, s.project.id, v1);
     await scoreProjectInline(h.db, { projectId: s.project.id, versionId: v1, calibrationId: loaded.calibrationId });
     const [n] = await h.db

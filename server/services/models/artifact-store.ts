@@ -4,24 +4,32 @@
  * connection, shared with every request of the demo) for long. The sha256 on the
  * version row is what a loaded blob is verified against (ml's deserializeModel).
  */
-import { and, asc, eq, gte } from "drizzle-orm";
+import { and, asc, eq, gte, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { modelArtifactParts, modelVersions } from "@/db/schema";
 
-/** 64 KiB: tens of milliseconds to write or read on PGlite (bytea costs about 0.4 µs a byte there); a 7 MB model is ~110 statements. */
+/** 64 KiB: a few milliseconds to write or read on PGlite; a 7 MB model is ~110 statements. */
 export const ARTIFACT_PART_BYTES = 64 * 1024;
+
+/**
+ * Parts cross the driver as base64 text, decoded and encoded by the database: PGlite's own
+ * bytea parameter and result coding costs 4-5x more JavaScript time (22 vs 6 ms to write a part,
+ * 11 vs 2 ms to read one), spent on the thread that serves the demo's requests.
+ */
+const asBytea = (part: Uint8Array) => sql`decode(${Buffer.from(part).toString("base64")}, 'base64')`;
+const asBase64 = sql<string>`encode(${modelArtifactParts.bytes}, 'base64')`;
 
 /** Writes the blob's parts (replacing any from an earlier attempt of the same run). */
 export async function writeArtifact(db: DbOrTx, versionId: number, bytes: Uint8Array): Promise<void> {
   let part = 0;
   for (let at = 0; at < bytes.length || part === 0; at += ARTIFACT_PART_BYTES, part++) {
-    const slice = bytes.slice(at, Math.min(bytes.length, at + ARTIFACT_PART_BYTES));
+    const slice = bytes.subarray(at, Math.min(bytes.length, at + ARTIFACT_PART_BYTES));
     await db
       .insert(modelArtifactParts)
-      .values({ modelVersionId: versionId, part, bytes: slice })
+      .values({ modelVersionId: versionId, part, bytes: asBytea(slice) })
       .onConflictDoUpdate({
         target: [modelArtifactParts.modelVersionId, modelArtifactParts.part],
-        set: { bytes: slice },
+        set: { bytes: asBytea(slice) },
       });
   }
   await db
@@ -50,11 +58,11 @@ export async function readArtifact(db: DbOrTx, versionId: number): Promise<Uint8
   const chunks: Uint8Array[] = [];
   for (const { part } of parts) {
     const [row] = await db
-      .select({ bytes: modelArtifactParts.bytes })
+      .select({ base64: asBase64 })
       .from(modelArtifactParts)
       .where(and(eq(modelArtifactParts.modelVersionId, versionId), eq(modelArtifactParts.part, part)));
     if (!row) return null; // deleted meanwhile (the version was removed)
-    chunks.push(new Uint8Array(row.bytes));
+    chunks.push(new Uint8Array(Buffer.from(row.base64, "base64")));
   }
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;

@@ -34,4 +34,23 @@ describe("gateDecision", () => {
     expect(d.reason).toContain(`(7; ${MIN_GATE_EVIDENCE} needed)`);
     expect(d.evidence.kind).toBe("none");
   });
+
+  it("keeps an active version whose thresholds auto-accept when the new one certifies none", () => {
+    const e = ev("gold", 500, 0.92, 0.9);
+    const stop = gateDecision({
+      hasActive: true,
+      margin: 0.01,
+      evidence: e,
+      automation: { n: 350, newCoverage: 0, activeCoverage: 0.6 },
+    });
+    expect(stop.passed).toBe(false);
+    expect(stop.reason).toContain("certifies no auto-accept threshold");
+    expect(stop.reason).toContain("60.0% of 350 certifying gold items");
+    // Less coverage but some, or an active version that accepted nothing either: accuracy decides.
+    for (const automation of [
+      { n: 350, newCoverage: 0.3, activeCoverage: 0.6 },
+      { n: 350, newCoverage: 0, activeCoverage: 0 },
+    ])
+      expect(gateDecision({ hasActive: true, margin: 0.01, evidence: e, automation }).passed).toBe(true);
+  });
 });

@@ -6,6 +6,9 @@
  * calibration hold-out items the active version never trained on, with the
  * audits. Without enough of either, the new version (trained on more labels)
  * is activated and the version page says so: never "no gold, never activate".
+ * Nor does a version that certifies no threshold replace one whose certified
+ * thresholds auto-accept: automation would stop until the next version (an
+ * engineer can still activate it by hand).
  */
 
 /** Items both versions must be scored on before a comparison is trusted. */
@@ -18,13 +21,38 @@ export type GateEvidence = {
   activeAccuracy: number | null;
 };
 
-export type GateInput = { hasActive: boolean; margin: number; evidence: GateEvidence };
-export type GateDecision = { passed: boolean; reason: string; evidence: GateEvidence };
+/** Share of the certifying gold each version's thresholds auto-accept (the active one's as certified earlier). */
+export type AutomationEvidence = { n: number; newCoverage: number; activeCoverage: number };
+
+export type GateInput = {
+  hasActive: boolean;
+  margin: number;
+  evidence: GateEvidence;
+  automation?: AutomationEvidence | null;
+};
+export type GateDecision = {
+  passed: boolean;
+  reason: string;
+  evidence: GateEvidence;
+  automation?: AutomationEvidence | null;
+};
 
 const points = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(Math.round(x * 1000) / 10).toFixed(1)}`;
 const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)}%`;
 
 export function gateDecision(g: GateInput): GateDecision {
+  const accuracy = accuracyGate(g);
+  const a = g.automation;
+  if (!accuracy.passed || !g.hasActive || !a || a.newCoverage > 0 || a.activeCoverage === 0) return accuracy;
+  return {
+    passed: false,
+    reason: `${accuracy.reason}; but it certifies no auto-accept threshold at the target, while the active version's thresholds accept ${pct(a.activeCoverage)} of ${a.n} certifying gold items: the active version stays, so automation does not stop`,
+    evidence: accuracy.evidence,
+    automation: a,
+  };
+}
+
+function accuracyGate(g: GateInput): GateDecision {
   const e = g.evidence;
   if (!g.hasActive) return { passed: true, reason: "no active version yet", evidence: e };
   if (e.kind === "none" || e.newAccuracy === null || e.activeAccuracy === null) {

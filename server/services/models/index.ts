@@ -1,8 +1,8 @@
 export { activateVersion, rollbackVersion } from "./activation";
 export { gateDecision, MIN_GATE_EVIDENCE } from "./gate";
-export type { GateDecision, GateEvidence } from "./gate";
+export type { AutomationEvidence, GateDecision, GateEvidence } from "./gate";
 export { ARTIFACT_PART_BYTES, deleteArtifact, readArtifact, writeArtifact } from "./artifact-store";
-export { modelCache } from "./cache";
+export { clearLoadedModels, compute } from "./compute";
 export { compareModels, getModel, getTrainingProgress, listModels } from "./list";
 export { activeVersionId, currentCalibration, loadActiveModel, loadVersion } from "./load";
 export type { LoadedVersion } from "./load";

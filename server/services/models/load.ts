@@ -1,15 +1,16 @@
-/** Loading a version's model (sha256 verified, cached per process) with its current calibration. */
+/** Loading a version's model (sha256 verified, held by the compute thread) with its current calibration. */
 import { readArtifact } from "./artifact-store";
 import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { calibrations, modelVersions, projects } from "@/db/schema";
-import { deserializeModel, type Calibration, type TrainedModel } from "@/ml";
+import type { Calibration } from "@/ml";
+import type { RemoteModel } from "@/ml/compute";
 import { NotFoundError } from "@/server/errors";
-import { modelCache } from "./cache";
+import { compute, modelKey } from "./compute";
 
 export type LoadedVersion = {
   versionId: number;
-  model: TrainedModel;
+  model: RemoteModel;
   categoryIds: number[];
   calibrationId: number | null;
   calibration: Calibration;
@@ -59,8 +60,9 @@ export function asCalibration(params: Record<string, unknown> | undefined): Cali
 
 /**
  * Only ready versions load. The sha256 comes from the version row on every call:
- * a cached model is reused only under that same sha256, and a model loaded from
+ * a held model is reused only under that same sha256, and a model loaded from
  * bytes is verified against it by ml's deserializeModel before any byte is used.
+ * The artifact is read in this thread (the database's) only when the compute does not hold the model.
  */
 export async function loadVersion(db: DbOrTx, projectId: number, versionId: number): Promise<LoadedVersion> {
   const [v] = await db
@@ -74,11 +76,15 @@ export async function loadVersion(db: DbOrTx, projectId: number, versionId: numb
     .where(and(eq(modelVersions.id, versionId), eq(modelVersions.projectId, projectId)))
     .limit(1);
   if (!v || v.status !== "ready" || !v.sha || !v.categoryIds) throw new NotFoundError("Ready model version");
-  const sha = v.sha;
-  const model = await modelCache.get({ db, versionId, sha256: sha }, async () => {
-    const artifact = await readArtifact(db, versionId);
-    if (!artifact) throw new NotFoundError("Model artifact");
-    return deserializeModel(artifact, sha);
+  const model = await compute().model({
+    key: modelKey(db, versionId, v.sha),
+    sha256: v.sha,
+    numClasses: v.categoryIds.length,
+    bytes: async () => {
+      const artifact = await readArtifact(db, versionId);
+      if (!artifact) throw new NotFoundError("Model artifact");
+      return artifact;
+    },
   });
   const cal = await currentCalibration(db, projectId, versionId);
   return {

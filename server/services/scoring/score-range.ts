@@ -6,8 +6,7 @@ import { autoAcceptRange } from "@/server/services/auto-accept";
 import { loadVersion } from "@/server/services/models";
 import { scoringRanges, type ScoreRange } from "@/server/services/models";
 import { writePredictions } from "./write-predictions";
-import { predictWith } from "@/ml/evaluate-labelled";
-import { buildTaxonomy, PATH_SEPARATOR, type Taxonomy } from "@/ml";
+import { buildTaxonomy, PATH_SEPARATOR, type Taxonomy } from "@/ml/taxonomy";
 import { categoryPathsOf } from "@/server/services/categories";
 import { toTextInput } from "@/server/services/training";
 
@@ -33,11 +32,7 @@ export async function scoreRange(
     .where(and(eq(items.projectId, r.projectId), between(items.id, r.fromId, r.toId)))
     .orderBy(items.id);
   const taxonomy = await taxonomyOf(db, r.projectId, v.categoryIds);
-  const preds = await predictWith(v.model, v.calibration, rows.map(toTextInput), {
-    topK: 3,
-    withEmbedding: true,
-    taxonomy,
-  });
+  const preds = await v.model.predict(rows.map(toTextInput), v.calibration, { topK: 3, withEmbedding: true, taxonomy });
   await writePredictions(
     db,
     { projectId: r.projectId, versionId: v.versionId, categoryIds: v.categoryIds },

@@ -11,12 +11,13 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { modelVersions } from "@/db/schema";
 import { scoreLabelled, type LabelledItem } from "@/ml/evaluate-labelled";
-import type { Calibration, TrainedModel } from "@/ml";
+import type { Calibration } from "@/ml";
+import type { ModelScorer } from "@/ml/scorer";
 import { MIN_GATE_EVIDENCE, type GateEvidence, type LoadedVersion } from "@/server/services/models";
 import { itemShare, type Snapshot } from "./snapshot";
 import { CALIBRATION_SHARE, type SnapshotSplit } from "./split";
 
-type Scorer = { model: TrainedModel; calibration: Calibration; categoryIds: number[] };
+type Scorer = { model: ModelScorer; calibration: Calibration; categoryIds: number[] };
 
 async function accuracyOn(v: Scorer, rows: LabelledItem[]): Promise<number> {
   const scored = await scoreLabelled(v.model, v.calibration, rows, v.categoryIds);
@@ -48,7 +49,7 @@ async function heldOutEvidence(
   const gold = new Set(snap.gold.map((g) => g.itemId));
   const startedAt = meta.startedAt;
   const seed = meta.splitSeed ?? meta.version;
-  const unseen = parts.calibration.filter((r) => {
+  const unseen = parts.holdOut.filter((r) => {
     if (gold.has(r.itemId)) return false;
     const at = snap.labelledAt.get(r.itemId);
     return (at !== undefined && at > startedAt) || itemShare(r.itemId, seed) < CALIBRATION_SHARE;

@@ -187,7 +187,12 @@ export async function runTraining(db: Db, versionId: number, opts: RunOptions = 
     );
     await progress.flush();
     const hasActive = (await activeVersionId(db, run.projectId)) !== null;
-    const gate = gateDecision({ hasActive, margin: settings.activationMargin, evidence: r.comparison });
+    const gate = gateDecision({
+      hasActive,
+      margin: settings.activationMargin,
+      evidence: r.comparison,
+      automation: r.automation,
+    });
     // Parts first, in statements of their own; the version becomes ready (with the sha256 they are checked against) after.
     await writeArtifact(db, versionId, r.artifact.bytes);
     if (!(await storeReady(db, versionId, run.projectId, r, metricsOf(r, gate)))) {

@@ -44,7 +44,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
   if (version?.ok) {
     const m = parseVersionMetrics(version.data.metrics);
     const cal = version.data.calibration;
-    // A recalibration's n counts its evidence (gold + audits); a training calibration's counts gold only.
+    // What the thresholds were certified on: a recalibration's n; a training run's certifying gold (earlier versions: gold + audits).
     const calMetrics = (cal?.metrics ?? {}) as { n?: unknown; curve?: unknown; reason?: unknown };
     const evidence = Array.isArray(calMetrics.curve) ? calMetrics.n : undefined;
     const certifiedTarget = cal?.thresholds.targetPrecision;
@@ -52,7 +52,12 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
       version: version.data.version,
       curve: curveOfCalibration(cal?.metrics, m),
       evidence: readEvidence((cal?.metrics as { evidence?: unknown } | undefined)?.evidence),
-      evidenceCount: typeof evidence === "number" ? evidence : m.splits ? m.splits.gold + m.splits.audits : null,
+      evidenceCount:
+        typeof evidence === "number"
+          ? evidence
+          : m.splits
+            ? (m.splits.certifying ?? m.splits.gold + m.splits.audits)
+            : null,
       certifiedTarget: typeof certifiedTarget === "number" ? certifiedTarget : null,
       tightened: calMetrics.reason === "audit_failure",
       calibratedAt: dateFmt.format(new Date(cal?.createdAt ?? version.data.finishedAt ?? version.data.createdAt)),

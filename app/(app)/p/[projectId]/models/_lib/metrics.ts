@@ -56,7 +56,14 @@ const VersionMetricsSchema = z.object({
     .catch(null),
   calibration: z.object({ method: z.string(), temperature: num.optional() }).nullable().catch(null),
   splits: z
-    .object({ train: num, calibration: num, holdOut: num.optional(), gold: num, audits: num })
+    .object({
+      train: num,
+      calibration: num,
+      holdOut: num.optional(),
+      gold: num,
+      certifying: num.optional(),
+      audits: num,
+    })
     .nullable()
     .catch(null),
   gate: z
@@ -139,7 +146,7 @@ export function pp(x: number | null | undefined, digits = 1): string {
 }
 
 export const SplitsSchema = z
-  .object({ train: num, calibration: num, holdOut: num.optional(), gold: num, audits: num })
+  .object({ train: num, calibration: num, holdOut: num.optional(), gold: num, certifying: num.optional(), audits: num })
   .nullable()
   .catch(null);
 
@@ -148,8 +155,17 @@ export const SplitsSchema = z
  * out to fit its calibration, gold and audits (versions stored before the
  * hold-out was recorded by itself count it as calibration minus gold).
  */
-export function splitCounts(raw: unknown): { train: number; holdOut: number; gold: number; audits: number } | null {
+export function splitCounts(
+  raw: unknown,
+): { train: number; holdOut: number; gold: number; certifying: number | null; audits: number } | null {
   const s = SplitsSchema.parse(raw ?? null);
   if (!s) return null;
-  return { train: s.train, holdOut: s.holdOut ?? Math.max(0, s.calibration - s.gold), gold: s.gold, audits: s.audits };
+  return {
+    train: s.train,
+    holdOut: s.holdOut ?? Math.max(0, s.calibration - s.gold),
+    gold: s.gold,
+    // Versions trained before the gold was split certified on all of it and the audits.
+    certifying: s.certifying ?? null,
+    audits: s.audits,
+  };
 }
