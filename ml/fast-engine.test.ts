@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { demoSplits } from "./__tests__/demo-splits";
 import { initBackend } from "./backend";
 import { evaluate } from "./evaluate";
-import { featurize } from "./features";
+import { type FeatureConfig, featurize } from "./features";
+import { createRng } from "./rng";
 import type { TrainedModel } from "./model";
 import type { Calibration } from "./prediction";
 import { type TrainOptions, trainModel } from "./train";
@@ -16,6 +17,7 @@ let d: ReturnType<typeof demo>;
 let fast: TrainedModel;
 let reference: TrainedModel;
 
+const featuresOf = (m: TrainedModel): FeatureConfig => m.config.features;
 const accuracy = (m: TrainedModel, preds: Awaited<ReturnType<TrainedModel["predict"]>>) =>
   evaluate({ predicted: preds.map((p) => p.top[0]?.classIndex ?? -1), labels: d.test.labels, numClasses: m.numClasses })
     .accuracy;
@@ -75,6 +77,37 @@ describe("the SIMD training engine", () => {
     const data = { ...d.train, numClasses: d.numClasses };
     await expect(trainModel(data, { ...OPTS, engine: "reference", threads: 2 })).rejects.toThrow("fast engine");
     await expect(trainModel(data, { ...OPTS, dim: 30, engine: "fast" })).rejects.toThrow("multiple of 4");
+  });
+});
+
+describe("a frozen dense input", () => {
+  it("is added to every bag, trained around (never trained) and scored alike by both engines", async () => {
+    // Items with no words at all: only their dense rows (a fixed random direction per class, plus noise) say the class.
+    const { trainOnFeatures } = await import("./train");
+    const K = 4;
+    const dim = 16;
+    const n = 800;
+    const rng = createRng(3);
+    const dirs = Array.from({ length: K }, () => Float32Array.from({ length: dim }, () => rng() - 0.5));
+    const labels = Array.from({ length: n }, (_, i) => i % K);
+    const dense = new Float32Array(n * dim);
+    labels.forEach((y, i) => {
+      for (let k = 0; k < dim; k++) dense[i * dim + k] = (dirs[y]![k] as number) + (rng() - 0.5) * 0.3;
+    });
+    const feats = { offsets: new Int32Array(n + 1), ids: new Int32Array(0), weights: new Float32Array(0), dense };
+    const cfg = { ...featuresOf(fast), buckets: 1 << 10 };
+    const opts = { seed: 1, dim, epochs: 6, minSteps: 600, validationFraction: 0 };
+    for (const engine of ["fast", "reference"] as const) {
+      const m = await trainOnFeatures(feats, labels, K, cfg, { ...opts, engine });
+      const right = m.predictFeatures(feats).filter((p, i) => p.top[0]?.classIndex === labels[i]).length;
+      expect(right / n).toBeGreaterThan(0.95);
+      // The table stayed untouched: there were no hashed features to train.
+      expect(m.table.data.every((v) => v === 0)).toBe(true);
+      // Without its dense rows the same items are indistinguishable.
+      const bare = m.predictFeatures({ ...feats, dense: undefined });
+      expect(new Set(bare.map((p) => p.top[0]?.classIndex)).size).toBe(1);
+      m.dispose();
+    }
   });
 });
 
