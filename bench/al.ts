@@ -4,7 +4,7 @@
  * --budget labels, per strategy. Test accuracy learning curves; labels needed
  * vs random; coverage at 0.95/0.98 precision certified on a random audit sample.
  *
- *   npm run bench:al -- --data FILE [--batch 100] [--budget 5000] [--quick] [--json]
+ *   npm run bench:al -- --data FILE|demo [--batch 100] [--budget 5000] [--quick] [--word-vectors SCALE] [--json]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -14,7 +14,8 @@ import * as ml from "../ml/index";
 import { featurize, selectRows, type SparseBatch } from "../ml/features";
 import { createRng, permutation } from "../ml/rng";
 import { resolveFeatureConfig } from "../ml/train";
-import { buildDataset, readJsonl } from "./lib/data";
+import { buildDataset, readRows } from "./lib/data";
+import { denseRows, loadWordVectors, vocabularyOf, type WordVectors } from "./lib/word-vectors";
 import { markdownTable, pct, peakRssMb } from "./lib/report";
 import { lineChartSvg } from "./lib/svg";
 import { spawnTsWorker } from "./lib/ts-worker";
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     out: { type: "string", default: "bench/out" },
     workers: { type: "string", default: "2" },
     quick: { type: "boolean", default: false },
+    "word-vectors": { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -57,8 +59,9 @@ type Labelled = { feats: SparseBatch; labels: Int32Array };
 type Ctx = {
   K: number;
   pool: Labelled & { inputs: ml.TextInput[] };
-  test: Labelled;
+  test: Labelled & { inputs: ml.TextInput[] };
   audit: Labelled;
+  wordVectors: WordVectors | null;
   cfg: ml.FeatureConfig;
 };
 type Row = {
@@ -75,7 +78,7 @@ type Row = {
 
 function load(): Ctx {
   if (!args.data) throw new Error("usage: npm run bench:al -- --data FILE [--batch N] [--budget N] [--quick] [--json]");
-  const ds = buildDataset(readJsonl(args.data), {
+  const ds = buildDataset(readRows(args.data), {
     categoryDepth: Number(args["category-depth"]),
     minClassSize: Number(args["min-class-size"]),
   });
@@ -86,7 +89,9 @@ function load(): Ctx {
   const testN = Math.min(ds.test.labels.length, TEST_LIMIT);
   const pick = <T>(arr: T[], idx: ArrayLike<number>) => Array.from(idx as ArrayLike<number>, (i) => arr[i] as T);
   const poolInputs = pick(ds.pool.inputs, poolIdx);
-  return {
+  const auditInputs = pick(ds.pool.inputs, auditIdx);
+  const testInputs = ds.test.inputs.slice(0, testN);
+  const ctx: Ctx = {
     K: ds.categories.length,
     cfg,
     pool: {
@@ -94,15 +99,31 @@ function load(): Ctx {
       feats: featurize(poolInputs, cfg),
       labels: Int32Array.from(pick(ds.pool.labels, poolIdx)),
     },
-    audit: {
-      feats: featurize(pick(ds.pool.inputs, auditIdx), cfg),
-      labels: Int32Array.from(pick(ds.pool.labels, auditIdx)),
-    },
+    audit: { feats: featurize(auditInputs, cfg), labels: Int32Array.from(pick(ds.pool.labels, auditIdx)) },
     test: {
-      feats: featurize(ds.test.inputs.slice(0, testN), cfg),
+      inputs: testInputs,
+      feats: featurize(testInputs, cfg),
       labels: Int32Array.from(ds.test.labels.slice(0, testN)),
     },
+    wordVectors: null,
   };
+  if (args["word-vectors"] !== undefined) attachWordVectors(ctx, [poolInputs, auditInputs, testInputs]);
+  return ctx;
+}
+
+/** The frozen pretrained-vector input (bench/lib/word-vectors.ts), added to every item's bag. */
+function attachWordVectors(ctx: Ctx, inputs: ml.TextInput[][]): void {
+  const scale = Number(args["word-vectors"]);
+  const wv = loadWordVectors(vocabularyOf(inputs.flat()));
+  ctx.wordVectors = wv;
+  const dim = TRAIN_OPTS.dim ?? 64;
+  const parts = [ctx.pool, ctx.audit, ctx.test];
+  parts.forEach((p, i) => {
+    const { dense, coverage } = denseRows(inputs[i] as ml.TextInput[], wv, dim, scale);
+    p.feats.dense = dense;
+    if (i === 0 && !job)
+      log(`word vectors: scale ${scale}, ${wv.lookup.size} words known, ${pct(coverage)} of pool items have one`);
+  });
 }
 
 const topOf = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
@@ -274,6 +295,7 @@ async function main(): Promise<void> {
   );
   const full = await ml.trainOnFeatures(ctx.pool.feats, ctx.pool.labels, ctx.K, ctx.cfg, FULL_OPTS);
   const fullRow = await measure(ctx, full, "full pool", ctx.pool.labels.length, full.training.trainSeconds);
+  const scoring = scoringCost(ctx, full);
   full.dispose();
   log(`full pool (${ctx.pool.labels.length} labels): accuracy ${pct(fullRow.accuracy)}`);
   const items = ctx.pool.inputs.map((input, id) => ({ id, input }));
@@ -284,7 +306,7 @@ async function main(): Promise<void> {
   if (workers > 1) curves = await runOnWorkers(deal(strategies, workers), coldStart);
   else for (const s of strategies) curves[s] = await runStrategy(ctx, s, coldStart);
   const ordered = Object.fromEntries(strategies.map((s) => [s, curves[s] ?? []]));
-  summarise(ctx, ordered, fullRow, (performance.now() - t0) / 1000);
+  summarise(ctx, ordered, fullRow, (performance.now() - t0) / 1000, scoring);
 }
 
 async function workerMain(j: WorkerJob): Promise<void> {
@@ -295,7 +317,39 @@ async function workerMain(j: WorkerJob): Promise<void> {
   parentPort?.postMessage({ curves });
 }
 
-function summarise(ctx: Ctx, curves: Record<string, Row[]>, fullRow: Row, seconds: number): void {
+/**
+ * Scoring from text, hashing included, on the test items (×3): hashed n-grams alone, and with
+ * the word-vector input (lookup, mean, projection) when it is on. Same model, same run.
+ */
+function scoringCost(ctx: Ctx, model: ml.TrainedModel) {
+  const inputs = [ctx.test.inputs, ctx.test.inputs, ctx.test.inputs].flat();
+  const time = (withVectors: boolean) => {
+    const t0 = performance.now();
+    const feats = featurize(inputs, ctx.cfg);
+    if (withVectors && ctx.wordVectors)
+      feats.dense = denseRows(inputs, ctx.wordVectors, TRAIN_OPTS.dim ?? 64, Number(args["word-vectors"])).dense;
+    model.predictFeatures(feats, { topK: 3 });
+    return inputs.length / ((performance.now() - t0) / 1000);
+  };
+  time(false);
+  const hashedOnly = time(false);
+  const withWordVectors = ctx.wordVectors ? time(true) : null;
+  log(
+    `scoring from text: ${hashedOnly.toFixed(0)} items/s hashed n-grams only` +
+      (withWordVectors
+        ? `, ${withWordVectors.toFixed(0)} items/s with word vectors (${((1 - withWordVectors / hashedOnly) * 100).toFixed(1)}% slower)`
+        : ""),
+  );
+  return { hashedOnly, withWordVectors };
+}
+
+function summarise(
+  ctx: Ctx,
+  curves: Record<string, Row[]>,
+  fullRow: Row,
+  seconds: number,
+  scoring: ReturnType<typeof scoringCost>,
+): void {
   const random = curves.random ?? [];
   const randomFinal = random.at(-1)?.accuracy ?? NaN;
   const goal95 = 0.95 * fullRow.accuracy;
@@ -415,6 +469,8 @@ function summarise(ctx: Ctx, curves: Record<string, Row[]>, fullRow: Row, second
         budget: BUDGET,
         quick,
         fullPoolAccuracy: fullRow.accuracy,
+        wordVectors: args["word-vectors"] === undefined ? null : Number(args["word-vectors"]),
+        scoringItemsPerSec: scoring,
         randomFinalAccuracy: randomFinal,
         summary,
         curves,

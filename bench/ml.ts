@@ -2,14 +2,16 @@
  * bench:ml — train on the pool split, report on the test split of a JSONL file
  * in the shared data format. Figures, not a timed test. See bench/README.md.
  *
- *   npm run bench:ml -- --data FILE [--category-depth N] [--min-class-size N] [--json]
+ *   npm run bench:ml -- --data FILE|demo [--category-depth N] [--min-class-size N] [--threads 1|2]
+ *                       [--fasttext PATH [--fasttext-lr 0.5] [--fasttext-epochs N]] [--json]
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import * as ml from "../ml/index";
 import { createRng, permutation } from "../ml/rng";
-import { buildDataset, readJsonl, type Dataset } from "./lib/data";
+import { buildDataset, readRows, type Dataset } from "./lib/data";
+import { runFastText, type FastTextRun } from "./lib/fasttext";
 import { runNaturalBayes } from "./lib/peer";
 import { markdownTable, num, pct, peakRssMb } from "./lib/report";
 
@@ -25,6 +27,10 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "1" },
     stream: { type: "string", default: "0" },
     "skip-peer": { type: "boolean", default: false },
+    threads: { type: "string", default: "1" },
+    fasttext: { type: "string" },
+    "fasttext-lr": { type: "string", default: "0.5" },
+    "fasttext-epochs": { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -65,7 +71,10 @@ type BackendFigures = {
 /** Throughput on a secondary backend: 2 fixed epochs, no early stopping. */
 async function throughputOn(backend: string, train: Split, test: Split, numClasses: number): Promise<BackendFigures> {
   await ml.initBackend(backend as ml.BackendPreference);
-  const m = await ml.trainModel({ ...train, numClasses }, { seed, epochs: 2, validationFraction: 0 });
+  const m = await ml.trainModel(
+    { ...train, numClasses },
+    { seed, epochs: 2, validationFraction: 0, engine: "reference" },
+  );
   const p = await timePredict(m, test.inputs);
   m.dispose();
   return {
@@ -76,6 +85,77 @@ async function throughputOn(backend: string, train: Split, test: Split, numClass
     predictItemsPerSec: p.perSec,
     note: "throughput only (2 epochs)",
   };
+}
+
+type LevelFigures = { depth: number; labels: number; accuracy: number; oracleCoverage: Record<string, number> };
+
+/**
+ * Accuracy and oracle coverage per taxonomy level: at a level above the leaves the prediction is
+ * the most likely ancestor (its probability the sum over its categories), at the leaves the top
+ * category. The truth is the true category's path cut to the level.
+ */
+function levelFigures(preds: ml.Prediction[], test: Split, categories: string[], tax: ml.Taxonomy): LevelFigures[] {
+  return tax.levels.map((level) => {
+    const leaf = level.names.length === tax.numClasses;
+    const guess = preds.map((p) => {
+      if (leaf) return { path: categories[p.top[0]?.classIndex ?? -1] ?? "", prob: p.confidence };
+      const a = p.ancestors?.find((x) => x.depth === level.depth);
+      return { path: a?.path ?? "", prob: a?.prob ?? 0 };
+    });
+    const correct = guess.map((g, i) => g.path === ml.ancestorAt(categories[test.labels[i]!]!, level.depth));
+    const conf = guess.map((g) => g.prob);
+    return {
+      depth: level.depth,
+      labels: level.names.length,
+      accuracy: correct.filter(Boolean).length / Math.max(1, correct.length),
+      oracleCoverage: Object.fromEntries(
+        TARGETS.map((t) => [String(t), ml.oracleCoverage(conf, correct, t).oracleCoverage]),
+      ),
+    };
+  });
+}
+
+type EngineFigures = { engine: string; trainItemEpochsPerSec: number; predictItemsPerSec: number };
+
+/**
+ * The hot loops outside tfjs beside the tfjs way, same data, same run, one thread: training
+ * (2 epochs, no validation, features hashed beforehand) and scoring of hashed items.
+ */
+async function engineComparison(train: Split, test: Split, numClasses: number): Promise<EngineFigures[]> {
+  const cfg = ml.DEFAULT_FEATURES;
+  const feats = ml.featurize(train.inputs, cfg);
+  const testFeats = ml.featurize(Array.from({ length: 5 }, () => test.inputs).flat(), cfg);
+  const out: EngineFigures[] = [];
+  for (const engine of ["fast", "reference"] as const) {
+    const t0 = performance.now();
+    const m = await ml.trainOnFeatures(feats, train.labels, numClasses, cfg, {
+      seed,
+      epochs: 2,
+      minSteps: 0,
+      validationFraction: 0,
+      engine,
+    });
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const predictEngine = engine === "fast" ? "auto" : "reference";
+    m.predictFeatures(testFeats.offsets.length > 2000 ? firstRows(testFeats, 2000) : testFeats, {
+      engine: predictEngine,
+    });
+    const t1 = performance.now();
+    m.predictFeatures(testFeats, { engine: predictEngine });
+    const predictSeconds = (performance.now() - t1) / 1000;
+    out.push({
+      engine: engine === "fast" ? "WebAssembly SIMD kernels" : "tfjs head (reference)",
+      trainItemEpochsPerSec: (train.labels.length * 2) / trainSeconds,
+      predictItemsPerSec: (testFeats.offsets.length - 1) / predictSeconds,
+    });
+    m.dispose();
+  }
+  return out;
+}
+
+function firstRows(b: ml.SparseBatch, n: number): ml.SparseBatch {
+  const end = b.offsets[n] as number;
+  return { offsets: b.offsets.subarray(0, n + 1), ids: b.ids.subarray(0, end), weights: b.weights.subarray(0, end) };
 }
 
 async function parallelThroughput(model: ml.TrainedModel, inputs: ml.TextInput[], workers: number): Promise<number> {
@@ -202,7 +282,7 @@ async function main(): Promise<void> {
     throw new Error(
       "usage: npm run bench:ml -- --data FILE [--category-depth N] [--min-class-size N] [--cross-fit K] [--json]",
     );
-  const ds = buildDataset(readJsonl(args.data), {
+  const ds = buildDataset(readRows(args.data), {
     categoryDepth: Number(args["category-depth"]),
     minClassSize: Number(args["min-class-size"]),
   });
@@ -215,19 +295,26 @@ async function main(): Promise<void> {
   log(
     `data: ${args.data} — ${numClasses} classes, train ${train.labels.length}, calibration ${cal.labels.length} (${cs.how}), test ${test.labels.length}, dropped ${ds.dropped}`,
   );
-  log(`training on ${primary} ...`);
+  const threads = Number(args.threads);
+  log(`training on ${primary}, ${threads} thread(s) ...`);
+  const trainStart = performance.now();
   const model = await ml.trainModel(
     { ...train, numClasses },
     {
       seed,
+      threads,
       onProgress: (p) => log(`  epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)} val acc ${pct(p.valAccuracy)}`),
     },
   );
+  // End to end, hashing included (fastText's clock also covers reading and building its dictionary).
+  const trainWallSeconds = (performance.now() - trainStart) / 1000;
   const raw = await timePredict(model, test.inputs);
   const calLogits = await cs.calLogits(model);
   const calib = ml.fitBestCalibration({ logits: calLogits, labels: cal.labels, numClasses, seed });
   model.setCalibration(calib.calibration);
-  const testPreds = await model.predict(test.inputs);
+  const taxonomy = ml.buildTaxonomy(ds.categories);
+  const testPreds = await model.predict(test.inputs, { taxonomy });
+  const levels = levelFigures(testPreds, test, ds.categories, taxonomy);
   const calPreds = ml.predictionsFromLogitArray(calLogits, numClasses, calib.calibration);
   const top = (p: ml.Prediction) => p.top[0]?.classIndex ?? -1;
   const evalAfter = ml.evaluate({
@@ -268,8 +355,21 @@ async function main(): Promise<void> {
     itemsPerSec: await parallelThroughput(model, big, 2),
     singleThreadItemsPerSec: (await timePredict(model, big)).perSec,
   };
+  const vsFastText = sideBySide({
+    train,
+    test,
+    numClasses,
+    model,
+    trainWallSeconds,
+    ours: evalAfter,
+    predictItemsPerSec: parallel.singleThreadItemsPerSec,
+    threads,
+  });
   const stream = Number(args.stream) > 0 ? await streamMemory(model, test.inputs, Number(args.stream)) : null;
   for (const b of backends.slice(1)) perBackend.push(await throughputOn(b, train, test, numClasses));
+  await ml.initBackend(primary as ml.BackendPreference);
+  log("hot loops: SIMD kernels vs the tfjs way ...");
+  const engines = await engineComparison(train, test, numClasses);
   await ml.initBackend(primary as ml.BackendPreference);
   const peer = args["skip-peer"] ? null : peerFigures(train, test, numClasses);
   report({
@@ -288,8 +388,71 @@ async function main(): Promise<void> {
     parallel,
     stream,
     peer,
+    vsFastText,
+    engines,
+    levels,
     how: cs.how,
   });
+}
+
+type Side = { accuracy: number; macroF1: number; trainItemEpochsPerSec: number; predictItemsPerSec: number };
+type SideBySide = {
+  threads: number;
+  ours: Side;
+  fasttext: (Side & { run: Omit<FastTextRun, "predicted"> }) | null;
+  ratios: { train: number; predict: number; accuracy: number } | null;
+};
+
+/** Ours beside the fastText CLI on the same split, features, dim, epochs and thread count. */
+function sideBySide(a: {
+  train: Split;
+  test: Split;
+  numClasses: number;
+  model: ml.TrainedModel;
+  trainWallSeconds: number;
+  ours: ml.Evaluation;
+  predictItemsPerSec: number;
+  threads: number;
+}): SideBySide {
+  const t = a.model.training;
+  const ours: Side = {
+    accuracy: a.ours.accuracy,
+    macroF1: a.ours.macroF1,
+    trainItemEpochsPerSec: (t.items * t.epochsRun) / a.trainWallSeconds,
+    predictItemsPerSec: a.predictItemsPerSec,
+  };
+  if (!args.fasttext) return { threads: a.threads, ours, fasttext: null, ratios: null };
+  const epochs = Number(args["fasttext-epochs"] ?? t.epochsRun);
+  log(`training fastText (${args.fasttext}), ${epochs} epochs, ${a.threads} thread(s) ...`);
+  const run = runFastText(a.train, a.test, {
+    bin: args.fasttext,
+    dim: a.model.config.dim,
+    epochs,
+    lr: Number(args["fasttext-lr"]),
+    buckets: a.model.config.features.buckets,
+    threads: a.threads,
+    seed,
+    predictRepeat: 5,
+  });
+  const e = ml.evaluate({ predicted: run.predicted, labels: a.test.labels, numClasses: a.numClasses });
+  const { predicted: _, ...figures } = run;
+  const fasttext = {
+    accuracy: e.accuracy,
+    macroF1: e.macroF1,
+    trainItemEpochsPerSec: run.trainItemEpochsPerSec,
+    predictItemsPerSec: run.predictItemsPerSec,
+    run: figures,
+  };
+  return {
+    threads: a.threads,
+    ours,
+    fasttext,
+    ratios: {
+      train: ours.trainItemEpochsPerSec / fasttext.trainItemEpochsPerSec,
+      predict: ours.predictItemsPerSec / fasttext.predictItemsPerSec,
+      accuracy: ours.accuracy / fasttext.accuracy,
+    },
+  };
 }
 
 function peerFigures(train: Split, test: Split, numClasses: number) {
@@ -323,6 +486,9 @@ type ReportArgs = {
   parallel: { workers: number; itemsPerSec: number; singleThreadItemsPerSec: number };
   stream: Awaited<ReturnType<typeof streamMemory>> | null;
   peer: ReturnType<typeof peerFigures> | null;
+  vsFastText: SideBySide;
+  engines: EngineFigures[];
+  levels: LevelFigures[];
 };
 
 function report(r: ReportArgs): void {
@@ -345,6 +511,12 @@ function report(r: ReportArgs): void {
     stream: r.stream,
     peer: r.peer ? { ...r.peer, accuracyRatio: r.evalAfter.accuracy / r.peer.accuracy } : null,
     training: r.model.training,
+    threads: r.vsFastText.threads,
+    ours: r.vsFastText.ours,
+    fasttext: r.vsFastText.fasttext,
+    ratios: r.vsFastText.ratios,
+    engines: r.engines,
+    levels: r.levels,
     peakRssMb: peakRssMb(),
     loadAverage: loadavg(),
     tfjsNode: r.perBackend.some((b) => b.backend === "tensorflow") ? "installed" : "not installed (probed at run time)",
@@ -423,7 +595,59 @@ function report(r: ReportArgs): void {
         ]),
       ),
   );
+  log(
+    "\nHot loops outside tfjs vs the tfjs way (same data, 1 thread; train: 2 epochs on hashed items; predict: hashed test ×5):\n" +
+      markdownTable(
+        ["engine", "train item-epochs/s", "predict items/s"],
+        r.engines.map((e) => [e.engine, num(e.trainItemEpochsPerSec), num(e.predictItemsPerSec)]),
+      ),
+  );
+  log(
+    "\nPer taxonomy level (test; above the leaves the prediction is the most likely ancestor, its probability summed over its categories):\n" +
+      markdownTable(
+        ["level", "labels", "accuracy", ...TARGETS.map((t) => `oracle coverage @ ${t}`)],
+        r.levels.map((l) => [
+          l.depth,
+          l.labels,
+          pct(l.accuracy),
+          ...TARGETS.map((t) => pct(l.oracleCoverage[String(t)])),
+        ]),
+      ),
+  );
+  logSideBySide(r.vsFastText);
   if (args.json) console.log(JSON.stringify(out));
+}
+
+function logSideBySide(v: SideBySide): void {
+  const f = v.fasttext;
+  const notRun = "not run (--fasttext PATH)";
+  const ratio = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(2));
+  log(
+    `\nSide by side with fastText, ${v.threads} thread(s) (ratios ours / fastText):\n` +
+      markdownTable(
+        ["figure", "ours", "fastText", "ratio"],
+        [
+          ["test accuracy", pct(v.ours.accuracy), f ? pct(f.accuracy) : notRun, ratio(v.ratios?.accuracy)],
+          ["test macro-F1", pct(v.ours.macroF1), f ? pct(f.macroF1) : notRun, "—"],
+          [
+            "train item-epochs/s",
+            num(v.ours.trainItemEpochsPerSec),
+            f ? num(f.trainItemEpochsPerSec) : notRun,
+            ratio(v.ratios?.train),
+          ],
+          [
+            "predict items/s (1 thread)",
+            num(v.ours.predictItemsPerSec),
+            f ? num(f.predictItemsPerSec) : notRun,
+            ratio(v.ratios?.predict),
+          ],
+        ],
+      ),
+  );
+  if (f)
+    log(
+      `  fastText: dim ${f.run.settings.dim}, ${f.run.settings.epochs} epochs, lr ${f.run.settings.lr}, ${f.run.settings.buckets} buckets, train ${f.run.trainSeconds.toFixed(1)} s, model load ${f.run.loadSeconds.toFixed(2)} s (left out of predict)`,
+    );
 }
 
 main().catch((e: unknown) => {

@@ -1,4 +1,4 @@
-import type { SparseBatch } from "./features";
+import { type SparseBatch, addDense } from "./features";
 
 /**
  * The hashed-n-gram embedding table, kept as a plain Float32Array.
@@ -47,6 +47,7 @@ export class EmbeddingTable {
         for (let k = 0; k < d; k++) res[o + k] = (res[o + k] as number) + w * (tab[r + k] as number);
       }
     }
+    addDense(batch, res, d);
     return res;
   }
 
@@ -69,6 +70,35 @@ export class EmbeddingTable {
           acc[r + k] = a;
           tab[r + k] = (tab[r + k] as number) - (lr * g) / (Math.sqrt(a) + eps);
         }
+      }
+    }
+  }
+
+  /**
+   * Row-wise Adagrad: one squared-gradient sum per row (mean of g² over the row), so the step is
+   * a scaled axpy without a square root per weight, and the optimiser state is rows floats, not
+   * rows × dim. Per occurrence, in order: acc[r] += w² · mean(gBag²); row −= lr · w · gBag / (√acc[r] + eps).
+   */
+  adagradStepRowwise(batch: SparseBatch, gradBag: Float32Array, lr: number, eps = 1e-8): void {
+    if (!this.accum || this.accum.length !== this.rows) this.accum = new Float32Array(this.rows);
+    const acc = this.accum;
+    const tab = this.data;
+    const d = this.dim;
+    const { offsets, ids, weights } = batch;
+    const n = offsets.length - 1;
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      let ss = 0;
+      for (let k = 0; k < d; k++) ss += (gradBag[o + k] as number) ** 2;
+      const meanSq = ss / d;
+      for (let p = offsets[i] as number, e = offsets[i + 1] as number; p < e; p++) {
+        const id = ids[p] as number;
+        const w = weights[p] as number;
+        const a = (acc[id] as number) + w * w * meanSq;
+        acc[id] = a;
+        const scale = (lr * w) / (Math.sqrt(a) + eps);
+        const r = id * d;
+        for (let k = 0; k < d; k++) tab[r + k] = (tab[r + k] as number) - scale * (gradBag[o + k] as number);
       }
     }
   }

@@ -15,7 +15,7 @@ export {
   type ReliabilityBin,
 } from "./calibration";
 export { calibrateModel } from "./calibrate-model";
-export { crossFitLogits, crossFitFeatures } from "./cross-fit";
+export { crossFitLogits, crossFitFeatures, type CrossFitOptions } from "./cross-fit";
 export {
   confidentJointFlags,
   findLabelErrors,
@@ -60,3 +60,15 @@ export {
 } from "./evaluate";
 export { serializeModel, deserializeModel, sha256Hex, type SerializedModel } from "./serialize";
 export { createParallelScorer, type ParallelScorer } from "./parallel-scorer";
+export {
+  buildTaxonomy,
+  levelProbabilities,
+  likelyAncestors,
+  confidentAncestor,
+  ancestorAt,
+  isUnder,
+  PATH_SEPARATOR,
+  type Taxonomy,
+  type TaxonomyLevel,
+  type AncestorProbability,
+} from "./taxonomy";

@@ -2,11 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateCatalogue } from "../server/demo/catalogue";
+import { demoSplits } from "./__tests__/demo-splits";
 import { initBackend } from "./backend";
 import { calibrateModel } from "./calibrate-model";
 import { evaluate } from "./evaluate";
-import type { TextInput } from "./features";
 import type { TrainedModel } from "./model";
 import { crossFitLogits } from "./cross-fit";
 import { createParallelScorer } from "./parallel-scorer";
@@ -17,27 +16,15 @@ import { trainModel } from "./train";
 // Small tables and few epochs keep the suite fast; accuracy bars are far above chance, not tuned figures.
 const FAST = { buckets: 1 << 15, dim: 24, epochs: 4, seed: 3, minSteps: 0 };
 
-type Split = { inputs: TextInput[]; labels: number[] };
-function demoSplits(): { train: Split; test: Split; numClasses: number } {
-  const cat = generateCatalogue({ seed: 11, poolSize: 4000, testSize: 800 });
-  const index = new Map(cat.categories.map((c, i) => [c, i]));
-  const train: Split = { inputs: [], labels: [] };
-  const test: Split = { inputs: [], labels: [] };
-  for (const it of cat.items) {
-    const part = it.split === "test" ? test : train;
-    part.inputs.push({ title: it.title, description: it.description, attributes: it.attributes });
-    part.labels.push(index.get(it.category) as number);
-  }
-  return { train, test, numClasses: cat.categories.length };
-}
+const demoData = () => demoSplits({ seed: 11, poolSize: 4000, testSize: 800 });
 
-let demo: ReturnType<typeof demoSplits>;
+let demo: ReturnType<typeof demoData>;
 let model: TrainedModel;
 const progress: number[] = [];
 
 beforeAll(async () => {
   await initBackend();
-  demo = demoSplits();
+  demo = demoData();
   model = await trainModel(
     { ...demo.train, numClasses: demo.numClasses },
     { ...FAST, onProgress: (p) => progress.push(p.epoch) },

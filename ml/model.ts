@@ -1,10 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
-import { type EmbeddingTable } from "./embedding-table";
+import { EmbeddingTable } from "./embedding-table";
 import { type FeatureConfig, type SparseBatch, type TextInput, batchSize, featurize, selectRows } from "./features";
 import { type Head } from "./head";
+import { predictionsFromRows } from "./predict-rows";
+import type { Taxonomy } from "./taxonomy";
 import { type Calibration, IDENTITY_CALIBRATION, type Prediction, predictionsFromLogits } from "./prediction";
 import type { Thresholds } from "./thresholds";
 import { timeSlicer } from "./time-slice";
+import { Predictor } from "./wasm/predictor";
 
 export type ModelConfig = {
   features: FeatureConfig;
@@ -31,12 +34,20 @@ export type TrainingFigures = {
   warmStarted: boolean;
   stoppedEarly: boolean;
   aborted: boolean;
+  /** "wasm-simd" or "tfjs" (absent in models trained before the fast engine existed). */
+  engine?: string;
+  /** Threads that trained it (1 is reproducible under the seed; 2 is Hogwild). */
+  threads?: number;
 };
 
 export type PredictOptions = {
   topK?: number;
   batchSize?: number;
   withEmbedding?: boolean;
+  /** "reference": bag in typed arrays, head and softmax in tfjs (the SIMD path's yardstick). */
+  engine?: "auto" | "reference";
+  /** The categories' paths as a taxonomy (ml/taxonomy.ts): adds each prediction's likely ancestors. */
+  taxonomy?: Taxonomy;
   /** Overrides the model's own calibration for this call (callers sharing one model each pass theirs). */
   calibration?: Calibration;
 };
@@ -49,12 +60,22 @@ export class TrainedModel {
   calibration: Calibration = IDENTITY_CALIBRATION;
   thresholds: Thresholds | null = null;
   private disposed = false;
+  /** SIMD scoring, when the head has no hidden layer and dim is a multiple of 4. */
+  private readonly predictor: Predictor | null = null;
 
   constructor(config: ModelConfig, table: EmbeddingTable, head: Head, training: TrainingFigures) {
     this.config = config;
-    this.table = table;
     this.head = head;
     this.training = training;
+    if (config.hidden === 0 && config.dim % 4 === 0) {
+      // The table moves into the scorer's memory (one copy); this.table is a view of it.
+      this.predictor = new Predictor(table.rows, config.dim, config.numClasses);
+      this.predictor.table.set(table.data);
+      this.predictor.setHead(
+        head.vars.map((v) => ({ name: v.name, shape: v.shape, data: v.dataSync() as Float32Array })),
+      );
+      this.table = new EmbeddingTable(table.rows, config.dim, this.predictor.table);
+    } else this.table = table;
   }
 
   get numClasses(): number {
@@ -86,6 +107,24 @@ export class TrainedModel {
   /** Scores already-hashed items (the bench caches features across rounds). */
   predictFeatures(batch: SparseBatch, opts: PredictOptions = {}): Prediction[] {
     this.assertLive();
+    const cal = opts.calibration ?? this.calibration;
+    if (this.predictor && opts.engine !== "reference") {
+      const out: Prediction[] = [];
+      const { dim, numClasses } = this.config;
+      this.predictor.forEachChunk(batch, (_s, m, Z, X) => {
+        const emb = opts.withEmbedding ? X : undefined;
+        const preds = predictionsFromRows(Z, m, numClasses, cal, opts.topK ?? 3, emb, dim, opts.taxonomy);
+        for (const p of preds) out.push(p);
+      });
+      return out;
+    }
+    if (opts.taxonomy) {
+      // The tfjs logits, the same row post-processing (ancestor sums need every class's probability).
+      const logits = this.logitsFeatures(batch, 4096, "reference");
+      const bag = opts.withEmbedding ? this.table.bag(batch) : undefined;
+      const { dim, numClasses } = this.config;
+      return predictionsFromRows(logits, batchSize(batch), numClasses, cal, opts.topK ?? 3, bag, dim, opts.taxonomy);
+    }
     const bs = opts.batchSize ?? 2048;
     const n = batchSize(batch);
     const out: Prediction[] = [];
@@ -95,7 +134,7 @@ export class TrainedModel {
       const logits = tf.tidy(() => this.head.logits(tf.tensor2d(bag, [batchSize(part), this.config.dim])));
       const preds = predictionsFromLogits(
         logits,
-        opts.calibration ?? this.calibration,
+        cal,
         opts.topK ?? 3,
         opts.withEmbedding ? bag : undefined,
         this.config.dim,
@@ -107,10 +146,14 @@ export class TrainedModel {
   }
 
   /** Raw (uncalibrated) logits [n × numClasses], row-major: input to calibration fitting. */
-  logitsFeatures(batch: SparseBatch, bs = 4096): Float32Array {
+  logitsFeatures(batch: SparseBatch, bs = 4096, engine: "auto" | "reference" = "auto"): Float32Array {
     this.assertLive();
     const n = batchSize(batch);
     const out = new Float32Array(n * this.numClasses);
+    if (this.predictor && engine !== "reference") {
+      this.predictor.forEachChunk(batch, (s, _m, Z) => out.set(Z, s * this.numClasses));
+      return out;
+    }
     for (let s = 0; s < n; s += bs) {
       const part = selectRows(batch, range(s, Math.min(n, s + bs)));
       const bag = this.table.bag(part);

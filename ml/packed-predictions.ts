@@ -9,6 +9,8 @@ export type PackedPredictions = {
   prob: Float32Array;
   stats: Float64Array; // confidence, margin, entropy per item (margin is a float64 difference)
   embedding: Float32Array;
+  /** Per item, when scored with a taxonomy: its likely ancestors (a few small objects; structured-cloned). */
+  ancestors?: NonNullable<Prediction["ancestors"]>[];
   buffers: ArrayBuffer[];
 };
 
@@ -27,6 +29,7 @@ export function packPredictions(preds: Prediction[], topK: number, dim: number):
     stats.set([p.confidence, p.margin, p.entropy], i * 3);
     if (dim && p.embedding) embedding.set(p.embedding, i * dim);
   });
+  const withAncestors = preds.some((p) => p.ancestors !== undefined);
   return {
     n,
     k,
@@ -35,6 +38,7 @@ export function packPredictions(preds: Prediction[], topK: number, dim: number):
     prob,
     stats,
     embedding,
+    ...(withAncestors ? { ancestors: preds.map((p) => p.ancestors ?? []) } : {}),
     buffers: [classIndex.buffer, prob.buffer, stats.buffer, embedding.buffer] as ArrayBuffer[],
   };
 }
@@ -54,6 +58,8 @@ export function unpackPredictions(p: PackedPredictions): Prediction[] {
       entropy: p.stats[i * 3 + 2] as number,
     };
     if (p.dim) pred.embedding = p.embedding.slice(i * p.dim, (i + 1) * p.dim);
+    const anc = p.ancestors?.[i];
+    if (anc) pred.ancestors = anc;
     out[i] = pred;
   }
   return out;

@@ -11,6 +11,11 @@ export type Prediction = {
   entropy: number;
   /** L2-normalised item embedding, for nearest-neighbour similarity. */
   embedding?: Float32Array;
+  /**
+   * With a taxonomy: the most likely ancestor at each level above the leaves, top level first,
+   * its probability the sum over its categories (calibrated).
+   */
+  ancestors?: { path: string; depth: number; prob: number }[];
 };
 
 /** Post-hoc calibration of logits: softmax(logits / temperature + bias). */

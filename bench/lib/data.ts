@@ -1,8 +1,16 @@
 import { readFileSync } from "node:fs";
 import type { TextInput } from "../../ml/features";
+import { generateCatalogue } from "../../server/demo/catalogue";
 
-/** One line of the shared JSONL data format. */
-export type Row = { id: string; title: string; description: string | null; category: string; split: string };
+/** One line of the shared JSONL data format (attributes: the demo catalogue's extra fields). */
+export type Row = {
+  id: string;
+  title: string;
+  description: string | null;
+  category: string;
+  split: string;
+  attributes?: Record<string, string>;
+};
 
 export type Dataset = {
   categories: string[];
@@ -14,6 +22,11 @@ export type Dataset = {
 /** Category truncated to its first `depth` " > " levels (0 = full). */
 function atDepth(cat: string, depth: number): string {
   return depth > 0 ? cat.split(" > ").slice(0, depth).join(" > ") : cat;
+}
+
+/** `demo` is the demo catalogue (generateCatalogue, seed 42: 20k pool, 2k test); anything else a JSONL file. */
+export function readRows(data: string): Row[] {
+  return data === "demo" ? generateCatalogue({ seed: 42 }).items : readJsonl(data);
 }
 
 export function readJsonl(file: string): Row[] {
@@ -53,7 +66,7 @@ export function buildDataset(rows: Row[], opts: { categoryDepth?: number; minCla
     }
     const part = r.split === "test" ? ds.test : ds.pool;
     part.ids.push(r.id);
-    part.inputs.push({ title: r.title, description: r.description });
+    part.inputs.push({ title: r.title, description: r.description, attributes: r.attributes ?? null });
     part.labels.push(y);
   }
   return ds;

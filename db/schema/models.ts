@@ -112,6 +112,11 @@ export const predictions = pgTable(
     margin: doublePrecision("margin").notNull(),
     entropy: doublePrecision("entropy").notNull(),
     top: jsonb("top").$type<{ categoryId: number; prob: number }[]>().notNull(),
+    /**
+     * The most likely ancestor path per taxonomy level above the leaves, top level first, with its
+     * probability (the sum over its categories). Null before issue 17's scoring, or in a flat taxonomy.
+     */
+    ancestors: jsonb("ancestors").$type<{ path: string; prob: number }[]>(),
     embedding: bytea("embedding"),
     scoredAt: createdAt(),
   },

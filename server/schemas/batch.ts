@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BATCH_LABEL_STATES, BATCH_REASONS, BATCH_SORTS } from "@/lib/constants";
 import { Id, ProjectId } from "./common";
+import { CategoryPath } from "./categories";
 
 const Probability = z.number().min(0).max(1);
 
@@ -15,6 +16,8 @@ export const BatchListInput = z
     projectId: ProjectId,
     /** The active model's predicted category. */
     categoryId: Id.optional(),
+    /** A parent path ("Frozen"): predictions of any category at or under it. */
+    within: CategoryPath.trim().optional(),
     minConfidence: Probability.optional(),
     maxConfidence: Probability.optional(),
     reason: z.enum(BATCH_REASONS).default("all"),

@@ -7,14 +7,19 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { categories, items, predictions } from "@/db/schema";
 import { type ActiveVersion, activeVersion } from "./filters-sql";
+import { PATH_SEPARATOR } from "@/ml/taxonomy";
 
 /** Far above any real taxonomy in this product; beyond it the list says it was cut. */
 export const FACET_LIMIT = 5_000;
 
 export type BatchFacet = { id: number; path: string; deleted: boolean; predicted: number };
+/** A parent path (a proper prefix of category paths), with the pool items predicted under it. */
+export type BatchParentFacet = { path: string; depth: number; predicted: number };
 export type BatchFacets = {
   modelVersion: ActiveVersion | null;
   categories: BatchFacet[];
+  /** Every level above the leaves, by path: what the "within" filter offers. Empty for a flat taxonomy. */
+  parents: BatchParentFacet[];
   /** Pool items the active model has scored (0 while scoring has not reached the pool yet). */
   scored: number;
   truncated: boolean;
@@ -40,7 +45,33 @@ export async function listBatchFacets(db: Db, p: ListBatchFacetsInput): Promise<
     .filter((c) => !c.deleted || c.predicted > 0);
   let scored = 0;
   for (const n of counts.values()) scored += n;
-  return { modelVersion: version, categories: listed, scored, truncated: rows.length > FACET_LIMIT };
+  return {
+    modelVersion: version,
+    categories: listed,
+    parents: parentFacets(listed),
+    scored,
+    truncated: rows.length > FACET_LIMIT,
+  };
+}
+
+/** Proper prefixes of the listed paths, each with the sum of its categories' predictions, by path. */
+export function parentFacets(cats: readonly { path: string; predicted: number }[]): BatchParentFacet[] {
+  const byPath = new Map<string, BatchParentFacet>();
+  for (const c of cats) {
+    const segs = c.path.split(PATH_SEPARATOR);
+    for (let d = 1; d < segs.length; d++) {
+      const path = segs.slice(0, d).join(PATH_SEPARATOR);
+      const f = byPath.get(path) ?? { path, depth: d, predicted: 0 };
+      f.predicted += c.predicted;
+      byPath.set(path, f);
+    }
+  }
+  // A category that is itself a parent counts its own predictions too.
+  for (const c of cats) {
+    const f = byPath.get(c.path);
+    if (f) f.predicted += c.predicted;
+  }
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /**

@@ -9,6 +9,7 @@ import { NotFoundError } from "@/server/errors";
 import { tableAs } from "@/db/sql";
 import { awaitingAudit as awaitingAuditLabel, disputedLabel } from "@/server/services/labels";
 import type { BATCH_LABEL_STATES, BATCH_REASONS, BATCH_SORTS } from "@/lib/constants";
+import { PATH_SEPARATOR } from "@/ml/taxonomy";
 
 export type BatchSort = (typeof BATCH_SORTS)[number];
 export type BatchReason = (typeof BATCH_REASONS)[number];
@@ -16,6 +17,8 @@ export type BatchLabelState = (typeof BATCH_LABEL_STATES)[number];
 
 export type BatchFilters = {
   categoryId?: number;
+  /** A parent path: predicted categories equal to it or under it ("Frozen" → "Frozen > …"). */
+  within?: string;
   minConfidence?: number;
   maxConfidence?: number;
   reason: BatchReason;
@@ -83,12 +86,25 @@ export function suspected(projectId: number): SQL<boolean> {
   )`;
 }
 
+/**
+ * The predicted category is the parent itself or one of its descendants. A set of category ids
+ * (the project's categories are few) that the planner turns into an index probe per id.
+ */
+function predictedWithin(projectId: number, parent: string): SQL {
+  const c = tableAs(categories, "wc");
+  return sql`${predictions.categoryId} in (
+    select ${c.t.id} from ${c.from}
+    where ${c.t.projectId} = ${projectId} and (${c.t.path} = ${parent} or starts_with(${c.t.path}, ${parent + PATH_SEPARATOR}))
+  )`;
+}
+
 /** Where clauses over predictions ⋈ items ⋈ labels (left). */
 export function filterClauses(projectId: number, versionId: number, f: BatchFilters, auditRate: number): SQL[] {
   const where: (SQL | undefined)[] = [
     eq(predictions.modelVersionId, versionId),
     eq(predictions.projectId, projectId),
     f.categoryId === undefined ? undefined : eq(predictions.categoryId, f.categoryId),
+    f.within === undefined ? undefined : predictedWithin(projectId, f.within),
     f.minConfidence === undefined ? undefined : gte(predictions.confidence, f.minConfidence),
     f.maxConfidence === undefined ? undefined : lte(predictions.confidence, f.maxConfidence),
   ];

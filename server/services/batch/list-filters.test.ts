@@ -151,6 +151,30 @@ describe.each(dbTargets())("batch grid filters and sorting on $name", (target) =
     await expect(api.batch.list({ projectId, limit: 201 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
+  it("filters by a parent category: predictions at or under it, never a mere prefix of a name", async () => {
+    // cats: Audio > Headphones (i % 3 = 0), Audio > Speakers (1), Computers > Keyboards (2).
+    expect(await titles({ within: "Audio", sort: "confidence_asc" })).toEqual(pool((i) => i % 3 !== 2));
+    expect(await titles({ within: "Computers", sort: "confidence_asc" })).toEqual(pool((i) => i % 3 === 2));
+    expect(await titles({ within: "Audio > Speakers", sort: "confidence_asc" })).toEqual(pool((i) => i % 3 === 1));
+    expect(await titles({ within: "Aud" })).toEqual([]);
+    expect(await titles({ within: "%" })).toEqual([]);
+    expect(await titles({ within: "Audio", reason: "auto_accepted", sort: "confidence_asc" })).toEqual(["p1"]);
+    const audio = await api.batch.list({ projectId, within: "Audio", limit: 5 });
+    expect(audio.total).toEqual({ count: 16, capped: false });
+    const seen: string[] = [];
+    let cursor: { value: number; itemId: number } | undefined;
+    do {
+      const page = await api.batch.list({ projectId, within: "Audio", sort: "margin_asc", limit: 3, cursor });
+      seen.push(...page.items.map((r) => r.title));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && seen.length < 100);
+    expect([...seen].sort()).toEqual(pool((i) => i % 3 !== 2).sort());
+    await expect(api.batch.list({ projectId, within: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(api.batch.list({ projectId, within: "x".repeat(501) })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+  });
+
   it("sorts by confidence and margin, ties broken by item id", async () => {
     const asc = pool(() => true);
     expect(await titles({ sort: "confidence_asc" })).toEqual(asc);
@@ -188,5 +212,9 @@ describe.each(dbTargets())("batch grid filters and sorting on $name", (target) =
       [...cats].sort((a, b) => a.path.localeCompare(b.path)).map((c) => [c.path, 8]),
     );
     expect(f.truncated).toBe(false);
+    expect(f.parents).toEqual([
+      { path: "Audio", depth: 1, predicted: 16 },
+      { path: "Computers", depth: 1, predicted: 8 },
+    ]);
   });
 });

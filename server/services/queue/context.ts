@@ -36,6 +36,8 @@ export type HandoffItem = {
     margin: number;
     entropy: number;
     top: (CategoryRef & { prob: number })[];
+    /** Most likely ancestor per taxonomy level above the leaves, top level first (empty when flat or not scored so). */
+    ancestors: { path: string; prob: number }[];
   } | null;
   currentLabel: (CategoryRef & { source: string; updatedAt: Date }) | null;
   neighbours: {
@@ -91,6 +93,7 @@ type ContextRow = {
     entropy: number;
     embedding: string | null;
     top: (Ref & { prob: number })[];
+    ancestors: { path: string; prob: number }[] | null;
   } | null;
   label: (Ref & { source: string; updatedAt: string; confidence: number | null }) | null;
   history: (Ref & { annotationId: number; action: string; userName: string; createdAt: string })[];
@@ -126,7 +129,7 @@ async function loadContextRows(db: DbOrTx, project: QueueProject, ids: number[])
       'prediction', case when ${p.t.itemId} is null then null else jsonb_build_object(
         'modelVersionId', ${p.t.modelVersionId},
         'modelVersion', (select ${mv.t.version} from ${mv.from} where ${mv.t.id} = ${p.t.modelVersionId}), 'confidence', ${p.t.confidence}, 'margin', ${p.t.margin}, 'entropy', ${p.t.entropy},
-        'embedding', encode(${p.t.embedding}, 'base64'),
+        'embedding', encode(${p.t.embedding}, 'base64'), 'ancestors', ${p.t.ancestors},
         'top', (select coalesce(jsonb_agg(jsonb_build_object('categoryId', t.e -> 'categoryId', 'prob',
           t.e -> 'prob', ${cat(tc.t)}) order by t.o), '[]'::jsonb)
                 from jsonb_array_elements(${p.t.top}) with ordinality as t(e, o)
@@ -223,6 +226,7 @@ function assemble(
           margin: pred.margin,
           entropy: pred.entropy,
           top: pred.top.map((t) => ({ ...ref(t), prob: t.prob })),
+          ancestors: pred.ancestors ?? [],
         }
       : null,
     currentLabel: label ? { ...ref(label), source: label.source, updatedAt: new Date(label.updatedAt) } : null,

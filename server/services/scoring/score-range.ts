@@ -6,6 +6,8 @@ import { autoAcceptRange } from "@/server/services/auto-accept";
 import { loadVersion } from "@/server/services/models";
 import { scoringRanges, type ScoreRange } from "@/server/services/models";
 import { writePredictions } from "./write-predictions";
+import { buildTaxonomy, PATH_SEPARATOR, type Taxonomy } from "@/ml/taxonomy";
+import { categoryPathsOf } from "@/server/services/categories";
 import { toTextInput } from "@/server/services/training";
 
 /** A job for a version or calibration that is no longer current is stale: a newer plan covers the range. */
@@ -29,7 +31,8 @@ export async function scoreRange(
     .from(items)
     .where(and(eq(items.projectId, r.projectId), between(items.id, r.fromId, r.toId)))
     .orderBy(items.id);
-  const preds = await v.model.predict(rows.map(toTextInput), v.calibration, { topK: 3, withEmbedding: true });
+  const taxonomy = await taxonomyOf(db, r.projectId, v.categoryIds);
+  const preds = await v.model.predict(rows.map(toTextInput), v.calibration, { topK: 3, withEmbedding: true, taxonomy });
   await writePredictions(
     db,
     { projectId: r.projectId, versionId: v.versionId, categoryIds: v.categoryIds },
@@ -40,6 +43,12 @@ export async function scoreRange(
   );
   const aa = await autoAcceptRange(db, { projectId: r.projectId, version: v, fromId: r.fromId, toId: r.toId });
   return { scored: rows.length, ...aa, skipped: false };
+}
+
+/** The version's categories as a taxonomy, when their paths have more than one level. */
+async function taxonomyOf(db: Db, projectId: number, categoryIds: number[]): Promise<Taxonomy | undefined> {
+  const paths = await categoryPathsOf(db, projectId, categoryIds);
+  return paths.some((p) => p.includes(PATH_SEPARATOR)) ? buildTaxonomy(paths) : undefined;
 }
 
 /** Every range of the active version, inline (tests, CLI, and a web process without a worker). */

@@ -41,6 +41,7 @@ function rowJson(categoryIds: readonly number[], s: ScoredItem): string {
     margin: p.margin,
     entropy: p.entropy,
     top,
+    ancestors: p.ancestors?.map((a) => ({ path: a.path, prob: a.prob })) ?? null,
     embedding: embeddingBase64(p.embedding),
   });
 }
@@ -67,17 +68,19 @@ export async function writePredictions(
         pr.margin,
         pr.entropy,
         pr.top,
+        pr.ancestors,
         pr.embedding,
         pr.scoredAt,
       )}
       select ${p.versionId}, x.item_id, ${p.projectId}, x.category_id, x.confidence, x.margin, x.entropy, x.top,
-        decode(x.embedding, 'base64'), now()
+        x.ancestors, decode(x.embedding, 'base64'), now()
       from jsonb_to_recordset(${json}::jsonb) as x(item_id integer, category_id integer, confidence float8,
-        margin float8, entropy float8, top jsonb, embedding text)
+        margin float8, entropy float8, top jsonb, ancestors jsonb, embedding text)
       on conflict (${col(pr.modelVersionId)}, ${col(pr.itemId)}) do update set
         ${col(pr.categoryId)} = ${excluded(pr.categoryId)}, ${col(pr.confidence)} = ${excluded(pr.confidence)},
         ${col(pr.margin)} = ${excluded(pr.margin)}, ${col(pr.entropy)} = ${excluded(pr.entropy)},
-        ${col(pr.top)} = ${excluded(pr.top)}, ${col(pr.embedding)} = ${excluded(pr.embedding)},
+        ${col(pr.top)} = ${excluded(pr.top)}, ${col(pr.ancestors)} = ${excluded(pr.ancestors)},
+        ${col(pr.embedding)} = ${excluded(pr.embedding)},
           ${col(pr.scoredAt)} = ${excluded(pr.scoredAt)}`);
   }
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
-import { auditEvents, labels, modelArtifactParts, modelVersions, predictions, projects } from "@/db/schema";
+import { auditEvents, categories, labels, modelArtifactParts, modelVersions, predictions, projects } from "@/db/schema";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { deserializeModel, sha256Hex } from "@/ml";
 import { requestTraining } from "@/server/services/training/requests";
@@ -62,6 +62,18 @@ describe.each(dbTargets())("training runs on $name", (target) => {
     const preds = await h.db.select().from(predictions).where(eq(predictions.modelVersionId, req.versionId));
     expect(preds).toHaveLength(totals.scored);
     expect(preds[0]!.embedding!.length).toBeGreaterThan(0);
+    // Paths have two levels: each prediction stores its most likely parent, summed over its categories.
+    const pathOf = new Map(
+      (await h.db.select({ id: categories.id, path: categories.path }).from(categories)).map((c) => [c.id, c.path]),
+    );
+    for (const x of preds) {
+      expect(x.ancestors).toHaveLength(1);
+      const parent = x.ancestors![0]!;
+      expect(parent.prob).toBeGreaterThanOrEqual(x.confidence - 1e-6);
+      expect(parent.prob).toBeLessThanOrEqual(1 + 1e-6);
+      expect(pathOf.get(x.categoryId)!.split(" > ").length).toBe(2);
+      expect(parent.path.includes(" > ")).toBe(false);
+    }
 
     // Auto labels only above their class threshold, never on human/import labels.
     const loaded = await loadVersion(h.db, s.project.id, req.versionId);

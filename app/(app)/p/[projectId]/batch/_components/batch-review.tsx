@@ -330,6 +330,7 @@ export function BatchReview({
           onClear={() =>
             setFilters({
               ...filters,
+              within: undefined,
               categoryId: undefined,
               minConfidence: undefined,
               maxConfidence: undefined,

@@ -1,11 +1,12 @@
 "use client";
-/** The filter bar: predicted category, confidence range, reason, label state, sort, page size. */
+/** The filter bar: parent, predicted category, confidence range, reason, label state, sort, page size. */
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
 import { Button } from "@/app/_components/ui/button";
 import { Input, Select } from "@/app/_components/ui/form";
 import { formatCount } from "@/app/_components/ui/stat";
 import { DEFAULT_FILTERS, PAGE_SIZES, isFiltered, toPercent, type BatchFilters } from "../_lib/batch-filters";
+import { isUnder } from "@/ml/taxonomy";
 
 type Facets = RouterOutputs["batch"]["facets"];
 
@@ -30,6 +31,11 @@ const SORTS: Record<BatchFilters["sort"], string> = {
   margin_asc: "Smallest margin first",
   margin_desc: "Largest margin first",
 };
+
+function categoryUnder(facets: Facets, categoryId: number | undefined, parent: string): boolean {
+  const c = facets.categories.find((x) => x.id === categoryId);
+  return c !== undefined && isUnder(c.path, parent);
+}
 
 /** "80" or "80.5" (percent) → 0.8; blank → undefined; anything else → null (invalid). */
 function parsePercent(text: string): number | undefined | null {
@@ -71,6 +77,31 @@ export function BatchToolbar({
       aria-label="Filter predictions"
       className="flex flex-wrap items-end gap-x-3 gap-y-2 border-b border-line px-4 py-3"
     >
+      {facets.parents.length > 0 ? (
+        <Labelled id="batch-within" label="Within">
+          <Select
+            id="batch-within"
+            className="w-48"
+            value={filters.within ?? ""}
+            onChange={(e) => {
+              const within = e.target.value || undefined;
+              // A predicted category outside the new parent would empty the grid: drop it.
+              const keep = within === undefined || categoryUnder(facets, filters.categoryId, within);
+              onChange({ ...filters, within, categoryId: keep ? filters.categoryId : undefined });
+            }}
+          >
+            <option value="">Every parent</option>
+            {facets.parents
+              .filter((p) => p.predicted > 0 || p.path === filters.within)
+              .map((p) => (
+                <option key={p.path} value={p.path}>
+                  {"\u2003".repeat(p.depth - 1)}
+                  {p.path.split(" > ").pop()} ({formatCount(p.predicted)})
+                </option>
+              ))}
+          </Select>
+        </Labelled>
+      ) : null}
       <Labelled id="batch-category" label="Predicted category">
         <Select
           id="batch-category"
@@ -81,6 +112,7 @@ export function BatchToolbar({
           <option value="">All categories ({formatCount(facets.scored)})</option>
           {facets.categories
             .filter((c) => c.predicted > 0 || c.id === filters.categoryId)
+            .filter((c) => filters.within === undefined || isUnder(c.path, filters.within))
             .map((c) => (
               <option key={c.id} value={c.id}>
                 {c.path}

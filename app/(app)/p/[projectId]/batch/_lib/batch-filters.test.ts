@@ -17,6 +17,15 @@ describe("batch filters in the URL", () => {
     expect(parseBatchFilters(new URLSearchParams(q.slice(1)))).toEqual(f);
   });
 
+  it("carries a parent path, escaped, and drops a blank or oversized one", () => {
+    const f = { ...DEFAULT_FILTERS, within: "Frozen & Cold > Ice" };
+    const q = batchFiltersToQuery(f);
+    expect(q).toBe("?within=Frozen+%26+Cold+%3E+Ice");
+    expect(parseBatchFilters(new URLSearchParams(q.slice(1)))).toEqual(f);
+    expect(parseBatchFilters({ within: "  " }).within).toBeUndefined();
+    expect(parseBatchFilters({ within: "x".repeat(501) }).within).toBeUndefined();
+  });
+
   it("drops malformed values instead of failing", () => {
     expect(
       parseBatchFilters({ cat: "x", min: "-3", max: "abc", reason: "<script>", label: "", sort: "id", size: "5000" }),

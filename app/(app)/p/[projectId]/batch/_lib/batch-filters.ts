@@ -1,5 +1,5 @@
 /**
- * Batch-review filters live in the URL (?cat=&min=&max=&reason=&label=&sort=&size=),
+ * Batch-review filters live in the URL (?within=&cat=&min=&max=&reason=&label=&sort=&size=),
  * so a filtered view can be shared and survives a reload. Anything malformed is dropped.
  */
 import { BATCH_SORTS } from "@/lib/constants";
@@ -14,6 +14,8 @@ export const PAGE_SIZES = [50, 100, 200] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
 
 export type BatchFilters = {
+  /** A parent path: predictions of any category at or under it. */
+  within?: string;
   categoryId?: number;
   minConfidence?: number;
   maxConfidence?: number;
@@ -51,7 +53,9 @@ export function parseBatchFilters(sp: Search): BatchFilters {
   let max = probability(first(sp, "max"));
   if (min !== undefined && max !== undefined && min > max) [min, max] = [max, min];
   const size = Number(first(sp, "size"));
+  const within = first(sp, "within")?.trim();
   return {
+    ...(within && within.length <= 500 ? { within } : {}),
     ...(Number.isSafeInteger(cat) && cat > 0 && cat <= 2_147_483_647 ? { categoryId: cat } : {}),
     ...(min !== undefined ? { minConfidence: min } : {}),
     ...(max !== undefined ? { maxConfidence: max } : {}),
@@ -69,6 +73,7 @@ export function toPercent(p: number): string {
 
 export function batchFiltersToQuery(f: BatchFilters): string {
   const sp = new URLSearchParams();
+  if (f.within !== undefined) sp.set("within", f.within);
   if (f.categoryId !== undefined) sp.set("cat", String(f.categoryId));
   if (f.minConfidence !== undefined) sp.set("min", toPercent(f.minConfidence));
   if (f.maxConfidence !== undefined) sp.set("max", toPercent(f.maxConfidence));
@@ -83,6 +88,7 @@ export function batchFiltersToQuery(f: BatchFilters): string {
 export function isFiltered(f: BatchFilters): boolean {
   return (
     f.categoryId !== undefined ||
+    f.within !== undefined ||
     f.minConfidence !== undefined ||
     f.maxConfidence !== undefined ||
     f.reason !== "all" ||

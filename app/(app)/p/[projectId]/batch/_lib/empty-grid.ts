@@ -43,6 +43,7 @@ export function emptyGridText(
   if (reason) parts.push(reason.label);
   const label = LABEL[f.labelState];
   if (label) parts.push(label);
+  if (f.within !== undefined) parts.push(`within ${f.within}`);
   if (f.categoryId !== undefined) parts.push(`predicted ${categoryPath ?? "in the chosen category"}`);
   if (f.minConfidence !== undefined || f.maxConfidence !== undefined)
     parts.push(`confidence ${pct(f.minConfidence ?? 0)}–${pct(f.maxConfidence ?? 1)}`);
@@ -51,7 +52,7 @@ export function emptyGridText(
   const hints: string[] = [];
   if (reason) hints.push(reason.why);
   if (f.minConfidence !== undefined || f.maxConfidence !== undefined) hints.push("Widen the confidence range.");
-  if (f.categoryId !== undefined) hints.push("Pick another category.");
+  if (f.categoryId !== undefined || f.within !== undefined) hints.push("Pick another category.");
   if (label) hints.push("Choose another label state.");
   return { title: `No predictions: ${parts.join(" · ")}`, body: hints.join(" "), filtered: true };
 }

@@ -7,6 +7,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import Fuse from "fuse.js";
 import { cx } from "@/app/_components/ui/cx";
+import { insideFirst } from "../_lib/review-choices";
 
 export type CategoryOption = { id: number; path: string };
 type Indexed = CategoryOption & { segments: string[]; leaf: string };
@@ -16,11 +17,14 @@ const MAX_RESULTS = 50;
 export function CategorySearch({
   categories,
   recent,
+  within,
   onPick,
   onClose,
 }: {
   categories: CategoryOption[];
   recent: CategoryOption[];
+  /** The parent the model is sure of: categories inside it are listed first, in their own order. */
+  within?: string | null;
   onPick: (c: CategoryOption) => void;
   onClose: () => void;
 }) {
@@ -59,10 +63,19 @@ export function CategorySearch({
       const live = new Set(categories.map((c) => c.id));
       const rec = recent.filter((r) => live.has(r.id));
       const recIds = new Set(rec.map((r) => r.id));
-      return [...rec, ...categories.filter((c) => !recIds.has(c.id))].slice(0, MAX_RESULTS);
+      return insideFirst([...rec, ...categories.filter((c) => !recIds.has(c.id))], (c) => c.path, within ?? null).slice(
+        0,
+        MAX_RESULTS,
+      );
     }
-    return fuse.search(q, { limit: MAX_RESULTS }).map((r) => ({ id: r.item.id, path: r.item.path }));
-  }, [query, fuse, categories, recent]);
+    // Matches inside the parent first (each group in match order), so the aisle is one or two keys away.
+    const hits = fuse.search(q, { limit: within ? MAX_RESULTS * 4 : MAX_RESULTS });
+    return insideFirst(
+      hits.map((r) => ({ id: r.item.id, path: r.item.path })),
+      (c) => c.path,
+      within ?? null,
+    ).slice(0, MAX_RESULTS);
+  }, [query, fuse, categories, recent, within]);
 
   useEffect(() => inputRef.current?.focus(), []);
   useEffect(() => setActive(0), [query]);

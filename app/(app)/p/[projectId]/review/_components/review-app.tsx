@@ -17,6 +17,7 @@ import { useTRPC } from "@/app/_lib/trpc/client";
 import { ReviewEngine } from "../_lib/review-engine";
 import {
   acceptedSuggestion,
+  likelyParent,
   numberedChoices,
   offeredSuggestion,
   recentCategories,
@@ -408,6 +409,7 @@ function ReviewSession({
         <CategorySearch
           categories={categories}
           recent={recent.map((r) => ({ id: r.categoryId, path: r.path }))}
+          within={likelyParent(task)?.path ?? null}
           onPick={pickFromSearch}
           onClose={closeSearch}
         />

@@ -3,7 +3,7 @@
 import { Badge, SourceBadge, type LabelSource } from "@/app/_components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/app/_components/ui/card";
 import { cx } from "@/app/_components/ui/cx";
-import { auditedLabel, explainPick, percent, type NumberedChoice } from "../_lib/review-choices";
+import { auditedLabel, explainPick, likelyParent, percent, type NumberedChoice } from "../_lib/review-choices";
 import type { Task } from "../_lib/review-types";
 import { Kbd, PathText } from "./category-search";
 
@@ -58,6 +58,7 @@ export function ChoicesPanel({
   onChoose: (c: NumberedChoice) => void;
 }) {
   const pred = task.handoff.prediction;
+  const parent = auditedLabel(task) ? null : likelyParent(task);
   const model = choices.filter((c) => c.source === "model" || c.source === "suspect");
   const more = choices.filter((c) => c.source !== "model" && c.source !== "suspect");
   return (
@@ -75,6 +76,17 @@ export function ChoicesPanel({
         }
       />
       <CardBody className="space-y-1.5">
+        {parent ? (
+          <p
+            className="mb-2 flex flex-wrap items-baseline gap-x-2 rounded-md bg-accent-soft/60 px-2.5 py-1.5 text-sm"
+            data-testid="likely-parent"
+            data-path={parent.path}
+          >
+            <PathText path={parent.path} className="font-medium" />
+            <span className="tabular-nums">{percent(parent.prob)}</span>
+            <span className="text-muted">· which subcategory?</span>
+          </p>
+        ) : null}
         {model.map((c) => (
           <ChoiceRow key={c.categoryId} c={c} onChoose={onChoose} />
         ))}

@@ -2,6 +2,7 @@
  * What the digit keys pick and what "why this item" says, from a task's
  * handoff context. Pure, so the page and its tests agree.
  */
+import { confidentAncestor, isUnder, type AncestorProbability } from "@/ml/taxonomy";
 import type { HistoryEntry, Task } from "./review-types";
 
 export const MAX_CHOICES = 9;
@@ -22,15 +23,36 @@ export type NumberedChoice = {
 };
 
 /**
+ * The parent the model is sure of while unsure of the leaf ("Frozen 96% · which subcategory?"):
+ * the deepest ancestor whose probability (the sum over its categories) reaches 0.8 while the top
+ * category's does not. Null for flat taxonomies, sure leaves, or predictions scored before it.
+ */
+export function likelyParent(task: Task): AncestorProbability | null {
+  const p = task.handoff.prediction;
+  if (!p || p.ancestors.length === 0) return null;
+  return confidentAncestor(
+    p.confidence,
+    p.ancestors.map((a, i) => ({ ...a, depth: i + 1 })),
+  );
+}
+
+/** Stable: options inside `parent` first (when there is one), the rest after in their order. */
+export function insideFirst<T>(options: readonly T[], pathOf: (o: T) => string, parent: string | null): T[] {
+  if (!parent) return [...options];
+  return [...options.filter((o) => isUnder(pathOf(o), parent)), ...options.filter((o) => !isUnder(pathOf(o), parent))];
+}
+
+/**
  * The model's top-k first, then the categories of the nearest labelled items,
- * then what this person chose recently; each category once, at most nine.
+ * then what this person chose recently; each category once, at most nine. When the model is
+ * sure of the parent only, the alternatives inside that parent come before the others.
  */
 export function numberedChoices(
   task: Task,
   recent: { categoryId: number; path: string }[],
   live: ReadonlyMap<number, string> | null,
 ): NumberedChoice[] {
-  const out: NumberedChoice[] = [];
+  const all: NumberedChoice[] = [];
   const seen = new Set<number>();
   const deleted = new Set(task.repick?.deletedPaths ?? []);
   const add = (
@@ -41,11 +63,11 @@ export function numberedChoices(
     isSuggestion: boolean,
     flaggedDeleted: boolean,
   ) => {
-    if (categoryId === null || path === null || seen.has(categoryId) || out.length >= MAX_CHOICES) return;
+    if (categoryId === null || path === null || seen.has(categoryId)) return;
     seen.add(categoryId);
     const available = !flaggedDeleted && !deleted.has(path) && (live === null || live.has(categoryId));
-    out.push({
-      key: String(out.length + 1),
+    all.push({
+      key: "",
       categoryId,
       path: live?.get(categoryId) ?? path,
       source,
@@ -69,7 +91,15 @@ export function numberedChoices(
   for (const n of task.handoff.neighbours.items)
     add(n.label.categoryId, n.label.path, "neighbour", null, false, n.label.deleted);
   for (const r of recent) add(r.categoryId, r.path, "recent", null, false, false);
-  return out;
+  // What Enter takes and what a suspect pick is about stay first; the alternatives follow, parent's first.
+  const lead = all.filter(
+    (c) => c.isSuggestion || c.source === "suspect" || (audited && c.categoryId === audited.categoryId),
+  );
+  const rest = all.filter((c) => !lead.includes(c));
+  const parent = likelyParent(task)?.path ?? null;
+  return [...lead, ...insideFirst(rest, (c) => c.path, parent)]
+    .slice(0, MAX_CHOICES)
+    .map((c, i) => ({ ...c, key: String(i + 1) }));
 }
 
 /**

@@ -46,6 +46,7 @@ function handoff(id: number, opts: { top?: number[] } = {}): Handoff {
       margin: 0.04,
       entropy: 1,
       top: top.map((c, i) => ({ categoryId: c, path: `Cat ${c}`, deleted: false, prob: 0.5 - i * 0.2 })),
+      ancestors: [],
     },
     currentLabel: null,
     neighbours: {
