@@ -1,7 +1,7 @@
 /** What the loop bench reports per round, read from the database and checked against the oracle. */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { items, labels, modelVersions, projects } from "@/db/schema";
+import { annotations, items, labels, modelVersions, projects } from "@/db/schema";
 import { oracleCoverage } from "@/ml/evaluate";
 import { wilsonInterval, wilsonLower } from "@/ml/stats";
 import { auditedPrecision } from "@/server/services/metrics";
@@ -81,13 +81,28 @@ export async function measureRound(
     .where(and(eq(modelVersions.projectId, p.projectId), eq(modelVersions.status, "ready")));
   const summary = (v?.metrics?.summary ?? {}) as { accuracy?: number | null };
   const t = p.tally;
-  const all = wilsonInterval(t.auditsAccepted, t.audits);
+  // Audits are blind (the annotator sees a random pick), so they are counted where the server recorded them.
+  const [au] = await db
+    .select({
+      n: sql<number>`count(*)::int`,
+      accepted: sql<number>`(count(*) filter (where ${annotations.action} = 'accept'))::int`,
+    })
+    .from(annotations)
+    .where(
+      and(
+        eq(annotations.projectId, p.projectId),
+        eq(annotations.reason, "audit"),
+        inArray(annotations.action, ["accept", "correct", "reject"]),
+      ),
+    );
+  const audits = { n: au?.n ?? 0, accepted: au?.accepted ?? 0 };
+  const all = wilsonInterval(audits.accepted, audits.n);
   const categorised = human + auto.length;
   return {
     round: p.round,
     seconds: (performance.now() - p.started) / 1000,
     humanDecisions: t.decisions,
-    audits: t.audits,
+    audits: audits.n,
     humanLabelsPool: human,
     autoLabels: auto.length,
     automation: auto.length / p.poolSize,
@@ -96,7 +111,7 @@ export async function measureRound(
     decisionsPer1000: categorised ? (1000 * t.decisions) / categorised : null,
     autoTruePrecision: auto.length ? autoRight / auto.length : null,
     auditedActive: v ? await auditedPrecision(db, p.projectId, v.id) : null,
-    auditedAll: { n: t.audits, precision: t.audits ? t.auditsAccepted / t.audits : null, ...all },
+    auditedAll: { n: audits.n, precision: audits.n ? audits.accepted / audits.n : null, ...all },
     activeVersion: v?.version ?? null,
     versions,
     testAccuracy: summary.accuracy ?? null,

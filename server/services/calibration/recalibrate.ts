@@ -12,8 +12,7 @@ import type { Calibration } from "@/ml";
 import { recordAudit } from "@/server/services/audit";
 import { loadActiveModel, type LoadedVersion } from "@/server/services/models";
 import { planScoring } from "@/server/services/models";
-import { readEvidence, splitSeedOf, type LabelledItem } from "@/server/services/training";
-import { certifies } from "@/ml/certified-calibration";
+import { readSnapshot, splitSeedOf, splitSnapshot, type LabelledItem } from "@/server/services/training";
 import { calibrationFigures, certify, coverageAt, fitCalibration, scoreLabelled } from "@/ml/evaluate-labelled";
 import { getProjectSettings } from "@/server/services/projects";
 import { toEvidence } from "@/ml/certification";
@@ -37,17 +36,18 @@ async function refit(v: LoadedVersion, evidence: LabelledItem[]): Promise<Calibr
 }
 
 /**
- * As training does it: the calibration is refitted on the non-certifying gold and the audits, and
- * the thresholds are recertified on the certifying gold, which fitted nothing (so its ECE is a held-out one).
+ * As training does it (one split rule): the calibration is refitted on the pool labels held out of training and
+ * the audits, and the threshold is recertified on the gold, which fitted nothing (so its ECE is a held-out one).
  */
 export async function recalibrate(db: Db, p: { projectId: number; reason: RecalibrateReason; actorId: number | null }) {
   const v = await loadActiveModel(db, p.projectId);
   if (!v) return null;
   const settings = await getProjectSettings(db, { projectId: p.projectId });
-  const { gold, audits } = await readEvidence(db, p.projectId);
-  const seed = splitSeedOf(p.projectId);
-  const certifying = gold.filter((g) => certifies(g.itemId, seed));
-  const fitOn = [...gold.filter((g) => !certifies(g.itemId, seed)), ...audits];
+  const snap = await readSnapshot(db, p.projectId);
+  const parts = splitSnapshot(snap, splitSeedOf(p.projectId));
+  const { gold, audits } = snap;
+  const certifying = parts.certification;
+  const fitOn = parts.calibration;
   const before = await measure(v, v.calibration, certifying, v.perClass);
   const cal = await refit(v, fitOn);
   const afterScored = await scoreLabelled(v.model, cal, certifying, v.categoryIds);

@@ -5,16 +5,10 @@
  */
 import { EVALUATION_RATES } from "@/lib/constants";
 import { certificationMinimum } from "@/ml";
-import { CERTIFICATION_SHARE } from "@/ml/certified-calibration";
 
-/**
- * Gold items below which no threshold can be certified at the target, even if the model were always right:
- * certification's minimum in certifying items, of which the gold holds CERTIFICATION_SHARE.
- */
+/** Gold items below which no threshold can be certified at the target, even if the model were always right. */
 export function goldNeeded(precisionTarget: number): { perfectRecord: number; firstLook: number } {
-  const m = certificationMinimum(precisionTarget);
-  const gold = (certifying: number) => Math.ceil(certifying / CERTIFICATION_SHARE);
-  return { perfectRecord: gold(m.perfectRecord), firstLook: gold(m.firstLook) };
+  return certificationMinimum(precisionTarget);
 }
 
 export type EvaluationRateInput = {

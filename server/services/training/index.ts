@@ -1,4 +1,4 @@
-export { CALIBRATION_SHARE, splitSeedOf } from "./split";
+export { CALIBRATION_SHARE, splitSeedOf, splitSnapshot } from "./split";
 export { failStaleRuns, listQueuedRuns, maybeScheduledRetrain, maybeTriggerRetrain, requestTraining } from "./requests";
 export { runTraining } from "./run";
 export { itemShare, readEvidence, readSnapshot, toTextInput } from "./snapshot";

@@ -3,13 +3,11 @@
  * imported pool labels train the model except a hashed share held out to fit
  * its calibration; gold items and audit decisions are never trained on, since
  * they are the random-sample evidence that certifies thresholds and gates
- * activation. Gold is split once more, by a fixed hash per item: the
- * certifying part (ml's CERTIFICATION_SHARE) certifies the threshold and
- * nothing else, the rest fits the calibration with the hold-out and the
- * audits, so no certifying label shapes the confidences it certifies.
+ * activation. The gold certifies the threshold and fits nothing; the
+ * calibration is fitted on the hold-out and the audits, so no certifying label
+ * shapes the confidences it certifies (ml/certified-calibration.ts).
  */
 import type { LabelledItem } from "@/ml/evaluate-labelled";
-import { certifies } from "@/ml/certified-calibration";
 import { itemShare, type Snapshot } from "./snapshot";
 
 /** Share of the pool's human/import labels held out to fit the calibration. */
@@ -20,7 +18,6 @@ export const CALIBRATION_SHARE = 0.15;
  * an item once trained on stays in training, so the training count only falls
  * when labels leave it (audited, turned gold, excluded as suspect). A seed per
  * version re-drew the 15 % each time and the count wandered by a few dozen.
- * The same seed keeps each gold item certifying or fitting for good.
  */
 export const splitSeedOf = (projectId: number): number => projectId;
 
@@ -28,9 +25,9 @@ export type SnapshotSplit = {
   train: LabelledItem[];
   /** Pool labels held out of training (fit the calibration; the gate's unseen evidence). */
   holdOut: LabelledItem[];
-  /** What the calibration is fitted on: the hold-out, the non-certifying gold and the audits. */
+  /** What the calibration is fitted on: the hold-out and the audits. */
   calibration: LabelledItem[];
-  /** What thresholds are certified on: the certifying gold only. */
+  /** What thresholds are certified on: the gold, which fits nothing. */
   certification: LabelledItem[];
 };
 
@@ -39,7 +36,5 @@ export function splitSnapshot(s: Pick<Snapshot, "pool" | "gold" | "audits">, see
   const pool = s.pool.filter((r) => !audited.has(r.itemId));
   const train = pool.filter((r) => itemShare(r.itemId, seed) >= CALIBRATION_SHARE);
   const holdOut = pool.filter((r) => itemShare(r.itemId, seed) < CALIBRATION_SHARE);
-  const certification = s.gold.filter((g) => certifies(g.itemId, seed));
-  const goldFit = s.gold.filter((g) => !certifies(g.itemId, seed));
-  return { train, holdOut, calibration: [...holdOut, ...goldFit, ...s.audits], certification };
+  return { train, holdOut, calibration: [...holdOut, ...s.audits], certification: s.gold };
 }

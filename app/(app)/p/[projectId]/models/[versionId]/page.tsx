@@ -205,16 +205,13 @@ function ReadyVersion({
                   <dd className="tabular-nums">
                     <span data-testid="split-counts">
                       {formatCount(splits.train)} train · {formatCount(splits.holdOut)} calibration hold-out ·{" "}
-                      {formatCount(splits.gold)} gold
-                      {splits.certifying === null ? "" : ` (${formatCount(splits.certifying)} certifying)`} ·{" "}
-                      {formatCount(splits.audits)} audits
+                      {formatCount(splits.gold)} gold · {formatCount(splits.audits)} audits
                     </span>
                     <span className="block text-xs text-muted">
                       People&apos;s and imported pool labels train the model, except a fixed 15% held out to fit its
-                      calibration; gold items and audited auto-accepts are never trained on. A fixed 70% of the gold
-                      certifies the auto-accept threshold and fits nothing; the rest fits the calibration with the
-                      hold-out and the audits. Training can shrink between versions only when labels move out of it:
-                      audited, turned into gold or excluded as suspects.
+                      calibration, with the audited auto-accepts; gold items are never trained on and certify the
+                      auto-accept threshold without fitting anything. Training can shrink between versions only when
+                      labels move out of it: audited, turned into gold or excluded as suspects.
                     </span>
                   </dd>
                 </>
@@ -245,7 +242,7 @@ function ReadyVersion({
                   <dd className="tabular-nums">
                     ECE {fixed(typeof calMetrics.after.ece === "number" ? calMetrics.after.ece : null)}
                     {typeof calMetrics.fitted === "number"
-                      ? ` on the certifying gold, which the refit (on ${formatCount(calMetrics.fitted)} other gold items and audits) never saw`
+                      ? ` on the gold, which the refit (on ${formatCount(calMetrics.fitted)} held-out labels and audits) never saw`
                       : ` on the evidence it was fitted on${typeof calMetrics.after.eceHeldOut === "number" ? `, ${fixed(calMetrics.after.eceHeldOut)} held out (2-fold)` : ""}`}
                     , coverage {pct(typeof calMetrics.after.coverage === "number" ? calMetrics.after.coverage : null)}
                   </dd>

@@ -164,7 +164,7 @@ export function splitCounts(
     train: s.train,
     holdOut: s.holdOut ?? Math.max(0, s.calibration - s.gold),
     gold: s.gold,
-    // Versions trained before the gold was split certified on all of it and the audits.
+    // What the threshold was certified on (versions trained before it was recorded: gold and audits).
     certifying: s.certifying ?? null,
     audits: s.audits,
   };
