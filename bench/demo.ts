@@ -55,7 +55,7 @@ async function timed<T>(proc: string, fn: () => Promise<T>): Promise<T | undefin
     return r;
   } catch (e) {
     timings.push({ proc, at, ms: now() - at, ok: false });
-    const key = `${proc}: ${e instanceof TrpcError ? e.code : (e as Error).message.slice(0, 80)}`;
+    const key = `${proc}: ${e instanceof TrpcError ? `${e.code} ` : ""}${(e as Error).message.slice(0, 80)}`;
     errors[key] = (errors[key] ?? 0) + 1;
     return undefined;
   }
@@ -130,9 +130,13 @@ async function annotator(base: string, s: Session, projectId: number, categoryId
     }
     const it = buffer.shift()!;
     await sleep(800 + Math.random() * 1200);
-    const suggested = it.prediction?.top[0]?.categoryId ?? it.currentLabel?.categoryId ?? null;
+    // "accept" takes the model's suggestion only; with none on screen (an evaluation pick hides it, a suspect
+    // shows the current label) the page sends the kept category as a correction, and so does this person.
+    const suggested = it.prediction?.top[0]?.categoryId ?? null;
     const accept = suggested !== null && Math.random() < 0.8;
-    const other = it.prediction?.top[1]?.categoryId ?? categoryIds[Math.floor(Math.random() * categoryIds.length)];
+    const keep = suggested === null && it.currentLabel ? it.currentLabel.categoryId : null;
+    const other =
+      keep ?? it.prediction?.top[1]?.categoryId ?? categoryIds[Math.floor(Math.random() * categoryIds.length)];
     await timed("annotations.submit", () =>
       call(
         base,
