@@ -82,7 +82,7 @@ export function previewCertification(e: CertificationEvidence, targetPrecision: 
     accepted++;
     if (e.correct[i]) right++;
   }
-  const needed = certificationMinimum(targetPrecision, CONFIDENCE_LEVEL).firstLook;
+  const needed = certificationMinimum(targetPrecision, CONFIDENCE_LEVEL).perfectRecord;
   return {
     n,
     needed,

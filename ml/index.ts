@@ -35,6 +35,7 @@ export {
 export { fitBestCalibration, type CalibrationChoice } from "./calibration-select";
 export {
   certificationMinimum,
+  firstLookAt,
   selectThresholds,
   isAutoAccepted,
   type Thresholds,

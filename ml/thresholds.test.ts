@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "./rng";
 import { clopperPearsonLower, normalQuantile, wilsonLower } from "./stats";
-import { isAutoAccepted, selectThresholds } from "./thresholds";
+import { certificationMinimum, firstLookAt, isAutoAccepted, selectThresholds } from "./thresholds";
 
 /** Items whose chance of being right is known: P(correct | conf) = conf^0.5 · cap. */
 function sample(n: number, seed: number, cap = 1) {
@@ -171,6 +171,56 @@ describe("selectThresholds", () => {
     // Below MULTI_START_MIN_ITEMS the one scan from the top keeps the whole budget and stops at the noise.
     const small = selectThresholds({ ...args, ...noisySample(3000, 21) });
     expect(small.global).toBeNull();
+  });
+
+  it("first looks at half a small evidence set, never before a perfect record could pass nor after 4× that", () => {
+    expect(certificationMinimum(0.98)).toEqual({ perfectRecord: 133, firstLook: 532 });
+    expect(firstLookAt(600, 0.98)).toBe(300);
+    expect(firstLookAt(100, 0.98)).toBe(133);
+    expect(firstLookAt(5000, 0.98)).toBe(532);
+  });
+
+  it("certifies on a gold set built in the queue (600 items at 0.98) whose top half is clean", () => {
+    // The top 320 right, the rest right 4 times in 5: a first look at 532 would see ~45 errors and stop there.
+    const n = 600;
+    const confidences = Array.from({ length: n }, (_, i) => 1 - i / n);
+    const correct = confidences.map((_, i) => i < 320 || i % 5 !== 0);
+    const t = selectThresholds({
+      confidences,
+      correct,
+      predicted: confidences.map(() => 0),
+      numClasses: 1,
+      targetPrecision: 0.98,
+    });
+    expect(t.global).not.toBeNull();
+    expect(confidences.filter((c) => c >= (t.global as number)).length).toBeGreaterThanOrEqual(300);
+  });
+
+  it("keeps its guarantee on small sets, where the first look comes at half of them", () => {
+    // P(correct | conf) = 1 − (1 − conf)³ / 2: the true precision of {conf ≥ t} is 1 − (1 − t)³ / 8, so 0.95 holds
+    // down to t ≈ 0.263; 300 items at 0.95 look first at 150 (half), not at 208 (4 × 52).
+    const target = 0.95;
+    expect(firstLookAt(300, target)).toBe(150);
+    let held = 0;
+    let certified = 0;
+    const trials = 60;
+    for (let s = 0; s < trials; s++) {
+      const rng = createRng(700 + s);
+      const confidences = Array.from({ length: 300 }, () => rng());
+      const correct = confidences.map((c) => rng() < 1 - (1 - c) ** 3 / 2);
+      const t = selectThresholds({
+        confidences,
+        correct,
+        predicted: confidences.map(() => 0),
+        numClasses: 1,
+        targetPrecision: target,
+      });
+      if (t.global === null) continue;
+      certified++;
+      if (1 - (1 - t.global) ** 3 / 8 >= target) held++;
+    }
+    expect(certified).toBeGreaterThan(20);
+    expect(held / certified).toBeGreaterThanOrEqual(0.85);
   });
 
   it("keeps its guarantee with three starts: the certified precision meets the target in ≥ ~95% of draws", () => {

@@ -65,9 +65,9 @@ const LATER_STARTS = [1 / 8, 1 / 4];
 
 /**
  * The least evidence any threshold can be certified on: `perfectRecord` items
- * all right pass the bound at the target; the scan's first look comes after
- * `firstLook` accepted items (4× that, so that a few errors do not end it), so
- * fewer evidence items than `firstLook` can certify nothing at all.
+ * all right pass the bound at the target, so fewer evidence items can certify
+ * nothing at all. `firstLook` (4× that) is where the scan first looks on a
+ * large evidence set, so that a few errors at the top do not end it.
  */
 export function certificationMinimum(
   target: number,
@@ -80,10 +80,23 @@ export function certificationMinimum(
 }
 
 /**
+ * Where the scan first looks on `n` evidence items: at half of them, never
+ * before a perfect record could pass and never after `firstLook`. It depends on
+ * the count only, never on the labels, so the scan stays a fixed sequence. A
+ * fixed first look at `firstLook` left a gold set being built in the queue
+ * (600 items at 0.98) certifying ~9% of the pool where half of it certifies ~70%
+ * with no more misses (simulated on the loop's own training); on sets of
+ * 2 × `firstLook` and more nothing changes.
+ */
+export function firstLookAt(n: number, target: number, level = 0.95, bound: BoundMethod = "wilson"): number {
+  const m = certificationMinimum(target, level, bound);
+  return Math.max(m.perfectRecord, Math.min(m.firstLook, Math.ceil(n / 2)));
+}
+
+/**
  * Certified threshold by fixed-sequence testing: candidate thresholds are
  * visited from high to low confidence, every `N / steps` accepted items,
- * starting at a count fixed in advance (4× the smallest count a perfect
- * record could pass with); the scan stops at the first candidate whose lower bound misses the
+ * starting at a count fixed by N alone (`firstLookAt`); the scan stops at the first candidate whose lower bound misses the
  * target and returns the last one that passed (null if none). Because the
  * order and the candidates do not depend on the labels, the chance that the
  * returned threshold's true precision is below target stays ≤ 1 − level no
@@ -105,8 +118,7 @@ export function certifiedThreshold(
   const multi = n >= MULTI_START_MIN_ITEMS;
   const scanLevel = multi ? 1 - (1 - level) / (1 + LATER_STARTS.length) : level;
   const step = Math.max(1, Math.ceil(n / steps));
-  // First look where even a few errors can pass: one error in the first kMin items would end the scan.
-  const first = Math.max(step, Math.min(certificationMinimum(target, scanLevel, bound).firstLook, 4 * (n + 1)));
+  const first = Math.max(step, firstLookAt(n, target, scanLevel, bound));
   // A later start that falls before the first look is the same scan: run it once (the budget split stays as it is).
   const starts = multi
     ? [...new Set([first, ...LATER_STARTS.map((f) => Math.max(first, Math.round(n * f)))])]

@@ -144,7 +144,7 @@ export async function applyCalibration(db: Db, c: NewCalibration): Promise<numbe
       entityType: "model_version",
       entityId: c.versionId,
       before: { calibrationId: c.previousId },
-      // The certification evidence (one entry per gold and audited item) stays in the calibration row only.
+      // The certification evidence (one entry per certifying gold item) stays in the calibration row only.
       after: { calibrationId: row.id, thresholds: c.thresholds, metrics: withoutEvidence(c.metrics) },
     });
     if (c.also) await c.also(tx);

@@ -88,7 +88,7 @@ describe.each(dbTargets())("the loop without imported gold on $name", (target) =
       const status = await getEvaluationStatus(h.db, { projectId: pid });
       expect(status.gold.imported).toBe(0);
       expect(status.gold.fromEvaluation).toBe(reasons.get("evaluation"));
-      expect(status.gold.fromEvaluation).toBeGreaterThanOrEqual(status.needed.firstLook);
+      expect(status.gold.fromEvaluation).toBeGreaterThanOrEqual(status.needed.perfectRecord);
       expect(status.blocking).toBeNull();
       const [auto] = await h.db
         .select({ n: count() })

@@ -18,7 +18,7 @@ export type Blocking =
 
 export type EvaluationStatus = {
   gold: { imported: number; fromEvaluation: number; total: number; awaitingAgreement: number };
-  /** Audit decisions: certification evidence besides the gold set. */
+  /** Audit decisions: they help fit the calibration and watch precision; the gold alone certifies. */
   audits: number;
   needed: { perfectRecord: number; firstLook: number };
   precisionTarget: number;
@@ -102,11 +102,11 @@ function blockingOf(s: {
   if (s.evidence < s.needed)
     return {
       code: "too_little_gold",
-      message: `Too little gold to certify ${pct} precision: ${s.evidence} gold and audited items, at least ${s.needed} needed. Evaluation picks in the queue add to it.`,
+      message: `Too little gold to certify ${pct} precision: ${s.evidence} gold items, at least ${s.needed} needed. Evaluation picks in the queue add to it.`,
     };
   return {
     code: "no_threshold",
-    message: `No confidence threshold reaches ${pct} precision on ${s.evidence} gold and audited items yet: the model is not accurate enough at any confidence level, or more gold is needed.`,
+    message: `No confidence threshold reaches ${pct} precision on ${s.evidence} gold items yet: the model is not accurate enough at any confidence level, or more gold is needed.`,
   };
 }
 
@@ -140,8 +140,8 @@ export async function getEvaluationStatus(db: DbOrTx, p: { projectId: number }):
       categories: cats,
       active: cert.active,
       certified: cert.certified,
-      evidence: total + audits,
-      needed: needed.firstLook,
+      evidence: total,
+      needed: needed.perfectRecord,
       target: settings.precisionTarget,
     }),
   };

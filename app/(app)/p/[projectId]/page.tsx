@@ -45,7 +45,7 @@ export default async function ProjectOverviewPage({ params, searchParams }: Prop
   const steps = firstSteps({
     ...o,
     retrainEveryLabels: o.settings.retrainEveryLabels,
-    gold: gold.ok ? { total: gold.data.gold.total, needed: gold.data.needed.firstLook } : { total: 0, needed: 1 },
+    gold: gold.ok ? { total: gold.data.gold.total, needed: gold.data.needed.perfectRecord } : { total: 0, needed: 1 },
   });
 
   return (

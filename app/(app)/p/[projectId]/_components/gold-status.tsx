@@ -29,10 +29,14 @@ export function GoldStatus({ status }: { status: Status }) {
           />
           <Stat
             label={`Needed for ${pct(status.precisionTarget)}`}
-            value={needed.firstLook}
-            hint={`gold and audited items, at the least (${formatCount(needed.perfectRecord)} right in a row pass the bound)`}
+            value={needed.perfectRecord}
+            hint={`gold items at the least, all right; certification first looks at half the gold (at most ${formatCount(needed.firstLook)} items), so more gold certifies more`}
           />
-          <Stat label="Audits" value={status.audits} hint="decisions on auto labels, also evidence" />
+          <Stat
+            label="Audits"
+            value={status.audits}
+            hint="decisions on auto labels: they refit the calibration and watch precision"
+          />
           <Stat
             label="Evaluation picks"
             value={pct(rate.rate)}
@@ -58,8 +62,7 @@ export function GoldStatus({ status }: { status: Status }) {
             </Alert>
           ) : (
             <Alert tone="ok" title="Automation is on">
-              The active version has thresholds certified at {pct(status.precisionTarget)} precision on the gold set and
-              audits.
+              The active version has thresholds certified at {pct(status.precisionTarget)} precision on the gold set.
             </Alert>
           )}
         </div>

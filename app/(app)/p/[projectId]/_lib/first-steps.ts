@@ -69,7 +69,7 @@ export function firstSteps(s: FirstStepsInput): FirstStep[] {
       key: "gold",
       title: "Build the gold set",
       done: s.gold.total >= s.gold.needed,
-      detail: `${n(s.gold.total, "gold item", "gold items")} of the ${s.gold.needed.toLocaleString("en-US")} the precision target needs: import items with split "test", or decide the evaluation picks the queue mixes in.`,
+      detail: `${n(s.gold.total, "gold item", "gold items")} of the ${s.gold.needed.toLocaleString("en-US")} the precision target needs before anything can be certified: import items with split "test", or decide the evaluation picks the queue mixes in.`,
       segment: "review",
     },
     {

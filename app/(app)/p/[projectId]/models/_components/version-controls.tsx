@@ -36,7 +36,8 @@ export function VersionControls({
         toast({
           tone: "ok",
           title: r.queued ? "Recalibration queued" : "Recalibrated",
-          description: "Thresholds were refitted on the newest gold and audit labels.",
+          description:
+            "Calibration refitted on the newest held-out labels and audits, thresholds certified on the newest gold.",
         });
         router.refresh();
       },
@@ -48,7 +49,7 @@ export function VersionControls({
       <Button
         onClick={() => recalibrate.mutate({ projectId })}
         busy={recalibrate.isPending}
-        title="Refit temperature and thresholds on the newest gold and audit labels"
+        title="Refit the calibration on held-out labels and audits, and certify thresholds on the newest gold"
       >
         Recalibrate
       </Button>

@@ -47,7 +47,7 @@ export function TargetPanel({
         <CardBody>
           <EmptyState title={active ? "No certification evidence" : "No active model yet"}>
             {active
-              ? "The active version had no gold or audited items to certify thresholds on. Add labelled test items and retrain."
+              ? "The active version had no gold items to certify thresholds on. Add labelled test items and retrain."
               : "Train and activate a model on the Models page to see how much each precision target would auto-accept."}
           </EmptyState>
         </CardBody>
@@ -60,14 +60,14 @@ export function TargetPanel({
     <Card>
       <CardHeader
         title="Coverage at this target"
-        description={`Version ${active.version}, current calibration (${active.calibratedAt} UTC)${n ? `, on ${n} gold and audited items` : ""}.`}
+        description={`Version ${active.version}, current calibration (${active.calibratedAt} UTC)${n ? `, certified on ${n} gold items` : ""}.`}
       />
       <CardBody className="space-y-3">
         <p className="text-sm" data-testid="target-readout" aria-live="polite">
           {active.tightened ? (
             <>
               The thresholds were raised after audits found too many wrong auto-accepts, so no preview would match them:
-              recalibrate to certify on the newest gold and audits and preview targets again.
+              recalibrate to refit on the newest audits, certify on the newest gold and preview targets again.
             </>
           ) : (
             <Readout hasEvidence={active.evidence !== null} preview={preview} target={target} />
@@ -115,7 +115,7 @@ function Readout({
     return (
       <>
         At a precision target of {at} nothing can be certified: the gold set is too small. Certification needs at least{" "}
-        <strong className="tabular-nums">{preview.needed}</strong> gold and audited items at this target, and there are{" "}
+        <strong className="tabular-nums">{preview.needed}</strong> gold items at this target, and there are{" "}
         <strong className="tabular-nums">{preview.n}</strong>. Every item goes to people until more gold comes in
         (import items with split “test”, or let evaluation picks build it).
       </>
