@@ -10,6 +10,7 @@ import type { Db } from "@/db/client";
 import { items, labels, labelSuspects } from "@/db/schema";
 import { getEvaluationStatus } from "@/server/services/evaluation";
 import { loadActiveModel } from "@/server/services/models";
+import { toTextInput } from "@/server/services/training";
 import type { BenchRow, GoldSource } from "./loop-setup";
 
 export type LabelErrorFigures = {
@@ -33,7 +34,8 @@ async function offlineAccuracy(db: Db, projectId: number, rows: BenchRow[], trut
   const v = await loadActiveModel(db, projectId);
   if (!v) return null;
   const preds = await v.model.predict(
-    rows.map((r) => ({ title: r.title, description: r.description })),
+    // The same input the product builds from a stored item (attributes included: the demo's specs carry signal).
+    rows.map((r) => toTextInput({ title: r.title, description: r.description, attributes: r.attributes ?? {} })),
     v.calibration,
     { topK: 1 },
   );
