@@ -5,10 +5,11 @@
  * same handler the Next route uses. Next still runs instrumentation.ts, so the
  * inline job worker starts as under `next start`.
  *
- *   tsx scripts/serve.ts [-p PORT] [-H HOSTNAME]   (defaults: $PORT or 3000, all interfaces)
+ *   tsx scripts/serve.ts [-p PORT] [-H HOSTNAME]   (defaults: $PORT or 3000; $HOST, else loopback
+ *                                                  in the demo and every interface in production)
  */
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import { parseArgs } from "node:util";
 
 const IMPORT_PATH = /^\/api\/projects\/[^/]+\/import\/?$/;
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     { default: next },
     { isTrpcPath, normalisedPath, refuseTooLarge, serveTrpc },
     { declaredTooLarge },
-    { loadEnv },
+    { listenHost, loadEnv },
     { startInlineWorker, stopInlineWorker },
     { closeDbHandle },
   ] = await Promise.all([
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
       console.error("Loupe: the inline job worker failed to start:", err),
     );
   }
-  const hostname = values.hostname;
+  const hostname = values.hostname ?? listenHost(config);
   const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     server.once("error", reject);
     server.listen(port, hostname, resolve);
   });
-  console.log(`Loupe web server listening on http://${hostname ?? "localhost"}:${port}`);
+  console.log(`Loupe web server ${whereListening(server.address(), port, config.mode)}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -105,6 +106,16 @@ async function main(): Promise<void> {
       void stop(signal);
     });
   }
+}
+
+/** What the server really bound, said plainly: "localhost" when only loopback listens, never when everyone can connect. */
+function whereListening(address: ReturnType<Server["address"]>, port: number, mode: string): string {
+  const bound = typeof address === "object" && address ? address.address : "";
+  if (bound === "::" || bound === "0.0.0.0" || bound === "")
+    return `listening on every interface, port ${port} (http://localhost:${port} on this machine)`;
+  const host = bound.includes(":") ? `[${bound}]` : bound;
+  const hint = mode === "demo" && /^(127\.|::1$)/.test(bound) ? " (this machine only; set HOST to serve others)" : "";
+  return `listening on http://${host}:${port}${hint}`;
 }
 
 main().catch((err: unknown) => {
