@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     { listenHost, loadEnv },
     { startInlineWorker, stopInlineWorker },
     { closeDbHandle },
+    { API_CSP, HSTS, SECURITY_HEADERS, servedOverHttps },
   ] = await Promise.all([
     import("next"),
     import("@/server/http/http-node"),
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     import("../server/env"),
     import("../server/jobs"),
     import("../server/db"),
+    import("../lib/security-headers"),
   ]);
   const config = loadEnv();
   void config.sessionSecret; // outside the demo: refuse to serve (or run jobs) without a strong secret
@@ -59,12 +61,18 @@ async function main(): Promise<void> {
     // Routed on the path Next would route, so /api/./trpc/... and /api/%2e/trpc/... get the same cap.
     const routed = normalisedPath(req.url);
     const trpc = isTrpcPath(routed ?? undefined);
+    // Next sets these on what it serves; the answers given here without Next need them too.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (servedOverHttps("http:", req.headers["x-forwarded-proto"]?.toString()))
+      res.setHeader("strict-transport-security", HSTS);
     // Only imports take more than the tRPC cap (they enforce their own, larger one); the rest
     // (pages, server actions) is refused on its declared length before Next reads it.
     if (!trpc && !IMPORT_PATH.test(routed?.split("?")[0] ?? "") && declaredTooLarge(req.headers["content-length"])) {
+      res.setHeader("content-security-policy", API_CSP);
       refuseTooLarge(res);
       return;
     }
+    if (trpc) res.setHeader("content-security-policy", API_CSP);
     const served = trpc ? serveTrpc(req, res) : handle(req, res);
     served.catch((err: unknown) => {
       console.error(`${req.method} ${req.url} failed:`, err);
