@@ -14,6 +14,8 @@ const EnvSchema = z.object({
    * a small (2–4 core) database shared by a web process and a worker.
    */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Postgres: statements answering a request are cancelled after this long (0 = never); jobs are not limited. */
+  LOUPE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
   LOUPE_DATA_DIR: z.string().min(1).default(".data"),
   LOUPE_MODE: z.enum(["demo", "production"]).optional(),
   SESSION_SECRET: z.string().optional(),

@@ -4,7 +4,7 @@
  */
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/routers/_app";
-import { getDbHandle } from "@/server/db";
+import { getRequestDb } from "@/server/db";
 import { env } from "@/server/env";
 import { readCookie, SESSION_COOKIE } from "@/server/auth/cookies";
 import { FROM_SESSION, type Context } from "@/server/trpc";
@@ -85,7 +85,7 @@ function trustProxy(e: { TRUST_PROXY: string }): TrustProxy {
 
 async function createHttpContext(req: Request, resHeaders: Headers): Promise<Context> {
   const e = env();
-  const { db } = await getDbHandle();
+  const { db } = await getRequestDb();
   const token = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
   // The procedure builders resolve the session (with the project role, in one statement).
   const user = token ? FROM_SESSION : null;

@@ -13,7 +13,7 @@ import { forbidden, notFound, redirect } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { appRouter } from "@/server/routers/_app";
 import { createCallerFactory } from "@/server/trpc";
-import { getDbHandle } from "@/server/db";
+import { getRequestDb } from "@/server/db";
 import { env } from "@/server/env";
 import { SESSION_COOKIE } from "@/server/auth/cookies";
 import { getSessionUser } from "@/server/services/auth";
@@ -28,7 +28,7 @@ const REQUEST_PATH_HEADER = "x-loupe-path";
 
 export const getCaller = cache(async (): Promise<ServerCaller> => {
   const e = env();
-  const { db } = await getDbHandle();
+  const { db } = await getRequestDb();
   const token = (await cookies()).get(SESSION_COOKIE)?.value ?? null;
   const user = token ? await getSessionUser(db, token, e.sessionSecret) : null;
   return createCaller({
