@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { TRPCReactProvider } from "./_lib/trpc/client";
 import { ToastProvider } from "./_components/ui/toast";
@@ -11,7 +12,9 @@ export const metadata: Metadata = {
   icons: { shortcut: "/favicon.ico", apple: "/apple-touch-icon.png" },
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request, so Next can put this request's CSP nonce (proxy.ts) on its scripts.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-dvh">

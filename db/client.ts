@@ -32,18 +32,30 @@ export type DbHandle = {
   close: () => Promise<void>;
 };
 
-export type OpenOptions = { url?: string; dataDir?: string; maxConnections?: number };
+export type OpenOptions = {
+  url?: string;
+  dataDir?: string;
+  maxConnections?: number;
+  /** Postgres only: every statement on these connections is cancelled after this long (0 or absent: never). */
+  statementTimeoutMs?: number;
+};
 
 export async function openDb(opts: OpenOptions): Promise<DbHandle> {
-  return opts.url ? openPostgres(opts.url, opts.maxConnections ?? 10) : openPglite(opts.dataDir);
+  return opts.url
+    ? openPostgres(opts.url, opts.maxConnections ?? 10, opts.statementTimeoutMs ?? 0)
+    : openPglite(opts.dataDir);
 }
 
-async function openPostgres(url: string, max: number): Promise<DbHandle> {
+async function openPostgres(url: string, max: number, statementTimeoutMs: number): Promise<DbHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { preparingClient } = await import("./postgres-prepared");
   // force_custom_plan: prepared statements (postgres-prepared.ts) are still planned per execution.
-  const client = postgres(url, { max, onnotice: () => {}, connection: { plan_cache_mode: "force_custom_plan" } });
+  const connection = {
+    plan_cache_mode: "force_custom_plan",
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+  };
+  const client = postgres(url, { max, onnotice: () => {}, connection });
   const db = drizzle({ client: preparingClient(client), schema }) as unknown as Db;
   return {
     db,

@@ -236,6 +236,8 @@ export type E2EApp = {
 export type StartOptions = {
   seed?: (s: SeedApi) => Promise<void>;
   env?: Record<string, string>;
+  /** `-H` for the server; null leaves it out, so the server picks (HOST, or loopback in the demo). */
+  host?: string | null;
 };
 
 async function freePort(): Promise<number> {
@@ -323,7 +325,14 @@ export async function startApp(opts: StartOptions = {}): Promise<E2EApp> {
   // `npm start`'s web server: the browser tests go through the production request path.
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "scripts/serve.ts"), "-p", String(port), "-H", "127.0.0.1"],
+    [
+      "--import",
+      "tsx",
+      path.join(ROOT, "scripts/serve.ts"),
+      "-p",
+      String(port),
+      ...(opts.host === null ? [] : ["-H", opts.host ?? "127.0.0.1"]),
+    ],
     {
       cwd: ROOT,
       detached: true,

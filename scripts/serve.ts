@@ -5,10 +5,11 @@
  * same handler the Next route uses. Next still runs instrumentation.ts, so the
  * inline job worker starts as under `next start`.
  *
- *   tsx scripts/serve.ts [-p PORT] [-H HOSTNAME]   (defaults: $PORT or 3000, all interfaces)
+ *   tsx scripts/serve.ts [-p PORT] [-H HOSTNAME]   (defaults: $PORT or 3000; $HOST, else loopback
+ *                                                  in the demo and every interface in production)
  */
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import { parseArgs } from "node:util";
 
 const IMPORT_PATH = /^\/api\/projects\/[^/]+\/import\/?$/;
@@ -26,9 +27,10 @@ async function main(): Promise<void> {
     { default: next },
     { isTrpcPath, normalisedPath, refuseTooLarge, serveTrpc },
     { declaredTooLarge },
-    { loadEnv },
+    { listenHost, loadEnv },
     { startInlineWorker, stopInlineWorker },
     { closeDbHandle },
+    { API_CSP, HSTS, SECURITY_HEADERS, servedOverHttps },
   ] = await Promise.all([
     import("next"),
     import("@/server/http/http-node"),
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     import("../server/env"),
     import("../server/jobs"),
     import("../server/db"),
+    import("../lib/security-headers"),
   ]);
   const config = loadEnv();
   void config.sessionSecret; // outside the demo: refuse to serve (or run jobs) without a strong secret
@@ -48,7 +51,7 @@ async function main(): Promise<void> {
       console.error("Loupe: the inline job worker failed to start:", err),
     );
   }
-  const hostname = values.hostname;
+  const hostname = values.hostname ?? listenHost(config);
   const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -58,12 +61,18 @@ async function main(): Promise<void> {
     // Routed on the path Next would route, so /api/./trpc/... and /api/%2e/trpc/... get the same cap.
     const routed = normalisedPath(req.url);
     const trpc = isTrpcPath(routed ?? undefined);
+    // Next sets these on what it serves; the answers given here without Next need them too.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (servedOverHttps("http:", req.headers["x-forwarded-proto"]?.toString()))
+      res.setHeader("strict-transport-security", HSTS);
     // Only imports take more than the tRPC cap (they enforce their own, larger one); the rest
     // (pages, server actions) is refused on its declared length before Next reads it.
     if (!trpc && !IMPORT_PATH.test(routed?.split("?")[0] ?? "") && declaredTooLarge(req.headers["content-length"])) {
+      res.setHeader("content-security-policy", API_CSP);
       refuseTooLarge(res);
       return;
     }
+    if (trpc) res.setHeader("content-security-policy", API_CSP);
     const served = trpc ? serveTrpc(req, res) : handle(req, res);
     served.catch((err: unknown) => {
       console.error(`${req.method} ${req.url} failed:`, err);
@@ -79,7 +88,7 @@ async function main(): Promise<void> {
     server.once("error", reject);
     server.listen(port, hostname, resolve);
   });
-  console.log(`Loupe web server listening on http://${hostname ?? "localhost"}:${port}`);
+  console.log(`Loupe web server ${whereListening(server.address(), port, config.mode)}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -105,6 +114,16 @@ async function main(): Promise<void> {
       void stop(signal);
     });
   }
+}
+
+/** What the server really bound, said plainly: "localhost" when only loopback listens, never when everyone can connect. */
+function whereListening(address: ReturnType<Server["address"]>, port: number, mode: string): string {
+  const bound = typeof address === "object" && address ? address.address : "";
+  if (bound === "::" || bound === "0.0.0.0" || bound === "")
+    return `listening on every interface, port ${port} (http://localhost:${port} on this machine)`;
+  const host = bound.includes(":") ? `[${bound}]` : bound;
+  const hint = mode === "demo" && /^(127\.|::1$)/.test(bound) ? " (this machine only; set HOST to serve others)" : "";
+  return `listening on http://${host}:${port}${hint}`;
 }
 
 main().catch((err: unknown) => {

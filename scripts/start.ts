@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { demoCredentialsFile, keepDemoFilesPrivate, writePrivateFile } from "../server/private-file";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { loadEnv } from "../server/env";
@@ -65,12 +66,12 @@ async function seedIfDemo(): Promise<void> {
     }
     if (seeded.created) {
       printDemoCredentials(seeded.users);
-      const file = path.join(path.dirname(env.pgliteDir), "demo-credentials.txt");
-      writeFileSync(file, seeded.users.map((u) => `${u.role}\t${u.email}\t${u.password}`).join("\n") + "\n", {
-        mode: 0o600,
-      });
+      const file = demoCredentialsFile(env.LOUPE_DATA_DIR);
+      writePrivateFile(file, seeded.users.map((u) => `${u.role}\t${u.email}\t${u.password}`).join("\n") + "\n");
       console.log(`(also saved to ${file})`);
     }
+    // Every start, not only the first: a file left readable by others is closed again.
+    keepDemoFilesPrivate(env.LOUPE_DATA_DIR);
   } finally {
     await handle.close();
   }
@@ -88,8 +89,9 @@ async function main(): Promise<void> {
   void env.sessionSecret; // fail before building when production mode has no strong secret
   ensureBuilt();
   await seedIfDemo();
+  // Where it listens is said by the server once it is bound (HOST, or loopback in the demo).
   console.log(
-    `Loupe (${env.mode}, ${env.DATABASE_URL ? "Postgres" : `PGlite at ${env.pgliteDir}`}) on http://localhost:${env.PORT}`,
+    `Loupe (${env.mode}, ${env.DATABASE_URL ? "Postgres" : `PGlite at ${env.pgliteDir}`}): starting the web server`,
   );
   // The web server: Next for pages, tRPC straight from node:http (scripts/serve.ts).
   const child = spawn(

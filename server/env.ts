@@ -1,9 +1,10 @@
 /** The only reader of process.env: validated once, typed everywhere. */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustProxy } from "./http/client-address";
+import { keepPrivate, sessionSecretFile, writePrivateFile } from "./private-file";
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
@@ -13,6 +14,8 @@ const EnvSchema = z.object({
    * a small (2–4 core) database shared by a web process and a worker.
    */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Postgres: statements answering a request are cancelled after this long (0 = never); jobs are not limited. */
+  LOUPE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
   LOUPE_DATA_DIR: z.string().min(1).default(".data"),
   LOUPE_MODE: z.enum(["demo", "production"]).optional(),
   SESSION_SECRET: z.string().optional(),
@@ -23,6 +26,8 @@ const EnvSchema = z.object({
     .max(24 * 90)
     .default(24 * 7),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Address npm start's server listens on; unset: loopback in the demo, every interface in production (listenHost). */
+  HOST: z.string().trim().min(1).max(255).optional(),
   /** Extra origins allowed to call mutations (comma separated), besides the request's own host. */
   ALLOWED_ORIGINS: z.string().default(""),
   /** Proxies whose X-Forwarded-For is believed: empty (none), a hop count, or addresses/CIDRs (server/http/client-address.ts). */
@@ -81,12 +86,24 @@ function resolveSecret(given: string | undefined, mode: "demo" | "production", d
   if (mode === "production") {
     throw new Error("SESSION_SECRET is required outside the demo (set LOUPE_MODE=demo only for local trials).");
   }
-  const file = path.resolve(dataDir, "session-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const file = sessionSecretFile(dataDir);
+  if (existsSync(file)) {
+    keepPrivate(file);
+    return readFileSync(file, "utf8").trim();
+  }
   mkdirSync(path.dirname(file), { recursive: true });
   const secret = randomBytes(32).toString("hex");
-  writeFileSync(file, secret, { mode: 0o600 });
+  writePrivateFile(file, secret);
   return secret;
+}
+
+/**
+ * Where npm start's web server listens. The demo (generated secret, passwords printed and
+ * saved in a file) is for this machine: loopback unless HOST says otherwise. Production
+ * listens on every interface unless HOST narrows it (undefined = every interface).
+ */
+export function listenHost(e: Pick<Env, "HOST" | "mode">): string | undefined {
+  return e.HOST ?? (e.mode === "demo" ? "127.0.0.1" : undefined);
 }
 
 let cached: Env | undefined;

@@ -44,9 +44,24 @@ export class RateLimitedError extends ServiceError {
   }
 }
 
+/** Postgres' query_canceled: here, a request's statement that ran past LOUPE_STATEMENT_TIMEOUT_MS. */
+export function isStatementTimeout(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === "57014") return true;
+  }
+  return false;
+}
+
 export function toTRPCError(err: unknown): TRPCError {
   if (err instanceof TRPCError) return err;
   if (err instanceof ServiceError) return new TRPCError({ code: err.code, message: err.message, cause: err });
+  if (isStatementTimeout(err)) {
+    return new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: "That took the database too long; try again, or narrow the request",
+      cause: err,
+    });
+  }
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error", cause: err });
 }
 

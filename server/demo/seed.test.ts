@@ -89,13 +89,16 @@ describe.each(dbTargets())("seedDemoProject on $name", (target) => {
   });
 
   it("uses a given password for every account, and refuses a short one", async () => {
-    await h.db.delete(projects).where(eq(projects.slug, "demo"));
-    // eslint-disable-next-line drizzle/enforce-delete-with-where -- the test empties the table on purpose
-    await h.db.delete(users);
-    await expect(seedDemoProject(h.db, { poolSize: 100, testSize: 50, password: "short" })).rejects.toMatchObject({
-      code: "BAD_REQUEST",
-    });
-    const seeded = await seedDemoProject(h.db, { poolSize: 100, testSize: 50, password: "a-long-demo-password" });
-    expect(seeded.created && seeded.users.every((u) => u.password === "a-long-demo-password")).toBe(true);
+    // A database of its own: the demo project's history (audit events) cannot be deleted to start over.
+    const other = await createTestDb(target);
+    try {
+      await expect(seedDemoProject(other.db, { poolSize: 100, testSize: 50, password: "short" })).rejects.toMatchObject(
+        { code: "BAD_REQUEST" },
+      );
+      const seeded = await seedDemoProject(other.db, { poolSize: 100, testSize: 50, password: "a-long-demo-password" });
+      expect(seeded.created && seeded.users.every((u) => u.password === "a-long-demo-password")).toBe(true);
+    } finally {
+      await other.drop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, parseTrustProxy } from "./client-address";
+import { clientAddress, parseTrustProxy, peerIsTrustedProxy } from "./client-address";
 
 const addr = (trustProxy: string, peer: string | null, forwardedFor: string | null = null) =>
   clientAddress({ peer, forwardedFor, trust: parseTrustProxy(trustProxy) });
@@ -27,6 +27,15 @@ describe("client address behind proxies", () => {
     // The client's own spoofed entry, left of a real one, is not believed.
     expect(addr("10.0.0.0/8", "10.0.0.2", "6.6.6.6, 198.51.100.9, 10.0.0.1")).toBe("198.51.100.9");
     expect(addr("10.0.0.1", "10.0.0.1", "198.51.100.9")).toBe("198.51.100.9");
+  });
+
+  it("believes a forwarded host only from a trusted proxy", () => {
+    const trustedPeer = (t: string, peer: string | null) => peerIsTrustedProxy({ peer, trust: parseTrustProxy(t) });
+    expect(trustedPeer("", "127.0.0.1")).toBe(false);
+    expect(trustedPeer("1", null)).toBe(false);
+    expect(trustedPeer("1", "203.0.113.5")).toBe(true);
+    expect(trustedPeer("127.0.0.1/8", "::ffff:127.0.0.1")).toBe(true);
+    expect(trustedPeer("127.0.0.1/8", "203.0.113.5")).toBe(false);
   });
 
   it("refuses a malformed setting", () => {

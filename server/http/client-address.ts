@@ -53,6 +53,18 @@ function trusted(list: BlockList, addr: string): boolean {
 }
 
 /**
+ * Whether the socket's peer is a proxy the operator trusts, so that the headers it
+ * forwards (X-Forwarded-Host for the Origin check) may be believed. A hop count trusts
+ * whatever sits next to the server; unknown peers (a server other than npm start's) never.
+ */
+export function peerIsTrustedProxy(p: { peer: string | null; trust: TrustProxy }): boolean {
+  const peer = p.peer ? plain(p.peer) : null;
+  if (!peer || p.trust.kind === "none") return false;
+  if (p.trust.kind === "hops") return p.trust.hops > 0;
+  return trusted(p.trust.list, peer);
+}
+
+/**
  * The client's address: the peer, unless it is a trusted proxy, in which case the
  * entry it forwarded, and so on leftwards while the entries are trusted. Without a
  * known peer (a server other than npm start's), "unknown".

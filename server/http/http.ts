@@ -4,24 +4,28 @@
  */
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/routers/_app";
-import { getDbHandle } from "@/server/db";
+import { getRequestDb } from "@/server/db";
 import { env } from "@/server/env";
 import { readCookie, SESSION_COOKIE } from "@/server/auth/cookies";
 import { FROM_SESSION, type Context } from "@/server/trpc";
 import { MAX_TRPC_BATCH } from "@/lib/constants";
 import { BodyTooLargeError, boundedRequest } from "./body-limit";
-import { clientAddress, parseTrustProxy, type TrustProxy } from "./client-address";
+import { clientAddress, parseTrustProxy, peerIsTrustedProxy, type TrustProxy } from "./client-address";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
-/** Mutations (POST) must be same-origin JSON: blocks form posts and text/plain from other sites. */
-export function rejectUnsafeRequest(req: Request, extraOrigins: string[]): string | null {
+/**
+ * Mutations (POST) must be same-origin JSON: blocks form posts and text/plain from other sites.
+ * The host compared with the Origin is the Host header, or X-Forwarded-Host only when the
+ * request came through a trusted proxy (TRUST_PROXY): anyone else could name any host there.
+ */
+export function rejectUnsafeRequest(req: Request, extraOrigins: string[], fromTrustedProxy = false): string | null {
   if (req.method !== "POST") return null;
   const type = (req.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") return "Mutations require Content-Type: application/json";
   const origin = req.headers.get("origin");
   if (origin) {
-    const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+    const host = (fromTrustedProxy ? forwardedHost(req) : null) ?? req.headers.get("host");
     let originHost: string;
     try {
       originHost = new URL(origin).host;
@@ -33,6 +37,16 @@ export function rejectUnsafeRequest(req: Request, extraOrigins: string[]): strin
   return null;
 }
 
+/** The entry the nearest proxy wrote (proxies that append put theirs last). */
+function forwardedHost(req: Request): string | null {
+  const entries = (req.headers.get("x-forwarded-host") ?? "").split(",").map((s) => s.trim());
+  return entries[entries.length - 1] || null;
+}
+
+function peerOf(req: Request, e: { LOUPE_PEER_HEADER?: string }): string | null {
+  return e.LOUPE_PEER_HEADER ? req.headers.get(e.LOUPE_PEER_HEADER) : null;
+}
+
 export async function handleTrpcRequest(original: Request): Promise<Response> {
   const e = env();
   const refusal = rejectUnsafeRequest(
@@ -40,6 +54,7 @@ export async function handleTrpcRequest(original: Request): Promise<Response> {
     e.ALLOWED_ORIGINS.split(",")
       .map((s) => s.trim())
       .filter(Boolean),
+    peerIsTrustedProxy({ peer: peerOf(original, e), trust: trustProxy(e) }),
   );
   if (refusal) return Response.json({ error: { message: refusal } }, { status: 403 });
   // Before tRPC parses anything, and before the session is looked at: anonymous callers too.
@@ -70,11 +85,11 @@ function trustProxy(e: { TRUST_PROXY: string }): TrustProxy {
 
 async function createHttpContext(req: Request, resHeaders: Headers): Promise<Context> {
   const e = env();
-  const { db } = await getDbHandle();
+  const { db } = await getRequestDb();
   const token = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
   // The procedure builders resolve the session (with the project role, in one statement).
   const user = token ? FROM_SESSION : null;
-  const peer = e.LOUPE_PEER_HEADER ? req.headers.get(e.LOUPE_PEER_HEADER) : null;
+  const peer = peerOf(req, e);
   return {
     db,
     user,

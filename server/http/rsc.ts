@@ -9,11 +9,11 @@
 import "server-only";
 import { cache } from "react";
 import { cookies, headers } from "next/headers";
-import { notFound, redirect } from "next/navigation";
+import { forbidden, notFound, redirect } from "next/navigation";
 import { TRPCError } from "@trpc/server";
 import { appRouter } from "@/server/routers/_app";
 import { createCallerFactory } from "@/server/trpc";
-import { getDbHandle } from "@/server/db";
+import { getRequestDb } from "@/server/db";
 import { env } from "@/server/env";
 import { SESSION_COOKIE } from "@/server/auth/cookies";
 import { getSessionUser } from "@/server/services/auth";
@@ -28,7 +28,7 @@ const REQUEST_PATH_HEADER = "x-loupe-path";
 
 export const getCaller = cache(async (): Promise<ServerCaller> => {
   const e = env();
-  const { db } = await getDbHandle();
+  const { db } = await getRequestDb();
   const token = (await cookies()).get(SESSION_COOKIE)?.value ?? null;
   const user = token ? await getSessionUser(db, token, e.sessionSecret) : null;
   return createCaller({
@@ -68,10 +68,11 @@ export async function settle<T>(call: Promise<T>): Promise<Settled<T>> {
   }
 }
 
-/** Like `settle` but anything other than success throws (FORBIDDEN included, to error.tsx). */
+/** Like `settle` but anything other than success throws: FORBIDDEN as the 403 page, the rest to error.tsx. */
 export async function unwrap<T>(call: Promise<T>): Promise<T> {
   const r = await settle(call);
   if (r.ok) return r.data;
+  if (r.code === "FORBIDDEN") forbidden();
   throw new TRPCError({ code: r.code, message: r.message });
 }
 

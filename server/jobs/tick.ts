@@ -7,6 +7,7 @@ import { eq, lt } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { Db } from "@/db/client";
 import { calibrations, modelVersions, projects } from "@/db/schema";
+import { pruneAuthRecords } from "@/server/services/auth";
 import { onAuditRecorded } from "@/server/services/auto-accept";
 import { maybeHourlySnapshot } from "@/server/services/metrics";
 import { failStaleRuns, listQueuedRuns, maybeScheduledRetrain, maybeTriggerRetrain } from "@/server/services/training";
@@ -54,4 +55,5 @@ export async function runTick(db: Db, boss: PgBoss | null, o: TickOptions = {}) 
   }
   for (const projectId of await staleCalibrations(db, now))
     await dispatchJob("recalibrate", { projectId, reason: "schedule", actorId: null });
+  await pruneAuthRecords(db, { now }).catch((err) => console.error("[tick] pruning sessions:", err));
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadEnv } from "@/server/env";
+import { listenHost, loadEnv } from "@/server/env";
 
 const dir = mkdtempSync(path.join(tmpdir(), "loupe-env-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,6 +18,14 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ DATABASE_URL: "postgres://db.example/loupe", LOUPE_DATA_DIR: dir }).sessionSecret).toThrow(
       /SESSION_SECRET is required/,
     );
+  });
+
+  it("listens on loopback in the demo unless HOST is set, and on every interface in production unless HOST narrows it", () => {
+    const host = (src: Record<string, string>) => listenHost(loadEnv({ LOUPE_DATA_DIR: dir, ...src }));
+    expect(host({})).toBe("127.0.0.1");
+    expect(host({ LOUPE_MODE: "demo", HOST: "0.0.0.0" })).toBe("0.0.0.0");
+    expect(host({ DATABASE_URL: "postgres://db.example/loupe" })).toBeUndefined();
+    expect(host({ LOUPE_MODE: "production", HOST: "10.0.0.5" })).toBe("10.0.0.5");
   });
 
   it("accepts TRUST_PROXY as empty, a hop count or CIDRs (the benches' loopback), and refuses anything else", () => {

@@ -8,7 +8,7 @@ import { setDbHandle } from "@/server/db";
 import { env } from "@/server/env";
 import { MAX_TRPC_BATCH } from "@/lib/constants";
 import { MAX_TRPC_BODY_BYTES } from "@/server/http/body-limit";
-import { handleTrpcRequest } from "@/server/http/http";
+import { handleTrpcRequest, rejectUnsafeRequest } from "@/server/http/http";
 import { createSession, getSessionUser } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, makeItems, makeProject, makeUser } from "@/test/factories";
@@ -27,6 +27,22 @@ function post(pathAndQuery: string, headers: Record<string, string>, body = JSON
     body,
   });
 }
+
+describe("the Origin check", () => {
+  it("compares with X-Forwarded-Host (the entry of the nearest proxy) only for a request from a trusted proxy", () => {
+    const req = new Request("http://internal:3000/api/trpc/auth.logout", {
+      method: "POST",
+      headers: {
+        host: "internal:3000",
+        origin: "https://loupe.example",
+        "content-type": "application/json",
+        "x-forwarded-host": "spoofed.example, loupe.example",
+      },
+    });
+    expect(rejectUnsafeRequest(req, [], false)).toMatch(/Cross-site/);
+    expect(rejectUnsafeRequest(req, [], true)).toBeNull();
+  });
+});
 
 describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
   let h: TestDb;
@@ -57,6 +73,14 @@ describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
   ])("refuses a %s POST with 403 before the resolver runs", async (_, headers: Record<string, string>) => {
     await freshSession();
     const res = await handleTrpcRequest(post("auth.logout", { cookie, ...headers }));
+    expect(res.status).toBe(403);
+    expect(await stillLoggedIn()).toBe(true);
+  });
+
+  it("does not take the host the Origin is checked against from X-Forwarded-Host sent by a client", async () => {
+    await freshSession();
+    const spoofed = { cookie, "content-type": "application/json", origin: "https://evil.example" };
+    const res = await handleTrpcRequest(post("auth.logout", { ...spoofed, "x-forwarded-host": "evil.example" }));
     expect(res.status).toBe(403);
     expect(await stillLoggedIn()).toBe(true);
   });
@@ -208,5 +232,13 @@ describe.each(dbTargets())("tRPC over HTTP on $name", (target) => {
     }
     const ok = await get("dashboard.activity", { projectId: project.id, from: new Date(Date.now() - 86_400_000) });
     expect(ok.status).toBe(200);
+    // The audit log's filter takes the same instants: a date the database cannot hold is a 400, not a 500.
+    const ancient = new Date("-005000-01-01T00:00:00Z");
+    for (const range of [{ from: ancient }, { to: ancient }, { from: new Date("+200000-01-01T00:00:00Z") }]) {
+      const res = await get("audit.list", { projectId: project.id, ...range });
+      expect(res.status, JSON.stringify(range)).toBe(400);
+      expect(await res.text()).toMatch(/Dates (start|end) at/);
+    }
+    expect((await get("audit.list", { projectId: project.id, from: new Date(0) })).status).toBe(200);
   });
 });

@@ -118,10 +118,15 @@ describe.each(dbTargets())("undo and my decisions on $name", (target) => {
       action: "reject",
       timeSpentMs: 1,
     });
-    await h.db
-      .update(annotations)
-      .set({ createdAt: sql`now() - interval '5 minutes'` })
-      .where(eq(annotations.projectId, t.pid));
+    // Decisions are append-only (a trigger); only to fake the passing of time, the table's owner lifts it here.
+    await h.db.transaction(async (tx) => {
+      await tx.execute(sql`alter table ${annotations} disable trigger annotations_append_only`);
+      await tx
+        .update(annotations)
+        .set({ createdAt: sql`now() - interval '5 minutes'` })
+        .where(eq(annotations.projectId, t.pid));
+      await tx.execute(sql`alter table ${annotations} enable trigger annotations_append_only`);
+    });
     const before = await snapshotDb(h);
     await expect(t.ann.annotations.undo({ projectId: t.pid, idempotencyKey: key() })).rejects.toMatchObject({
       code: "CONFLICT",

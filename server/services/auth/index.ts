@@ -10,3 +10,4 @@ export {
 } from "./sessions";
 export type { SessionUser } from "./sessions";
 export { FIRST_DELAY_MS, FREE_PAIR_FAILURES, MAX_FAILURES_PER_CLIENT } from "./throttle";
+export { pruneAuthRecords } from "./prune";

@@ -35,6 +35,20 @@ describe.each(dbTargets())("label export on $name", (target) => {
     return row!.id;
   }
 
+  it("CSV neutralises a formula written with a full-width or compatibility sign (checked under NFKC)", async () => {
+    const { project } = await makeProject(h.db, { categories: ["Plain"] });
+    const titles = ['＝HYPERLINK("http://evil.example","x")', "＋1+1", "﹦cmd()", "Ｐlain full-width letter"];
+    await importInto(project.id, jsonl(titles.map((title, i) => ({ id: `w${i}`, title, category: "Plain" }))));
+    const text = await exportLabelsText(h.db, { projectId: project.id, actorId: null, format: "csv" });
+    const [, ...rows] = parse(text) as string[][];
+    expect(rows.map((r) => [r[1], r[8]])).toEqual([
+      [`'${titles[0]}`, "title"],
+      [`'${titles[1]}`, "title"],
+      [`'${titles[2]}`, "title"],
+      [titles[3], ""],
+    ]);
+  });
+
   it("CSV neutralises formula cells and carries provenance (source, annotator, model version, time)", async () => {
     const { project, categories: cats } = await makeProject(h.db, { categories: ["=Evil > Cat", "Plain"] });
     await importInto(

@@ -22,7 +22,23 @@ async function text(chunks: AsyncIterable<string>): Promise<string> {
 }
 
 describe("neutraliseCsvCell", () => {
-  it.each(["=SUM(A1:A2)", "+1", "-1", "-5.3", "@cmd", "\tx", "\rx", "=", "-"])("prefixes %j", (v) => {
+  it.each([
+    "=SUM(A1:A2)",
+    "+1",
+    "-1",
+    "-5.3",
+    "@cmd",
+    "\tx",
+    "\rx",
+    "=",
+    "-",
+    "＝cmd()",
+    "＋1",
+    "－1",
+    "＠x",
+    "﹦1",
+    "⁼1",
+  ])("prefixes %j", (v) => {
     expect(neutraliseCsvCell(v)).toBe(`'${v}`);
   });
   it.each(["plain", "1-2", "a=b", " =x", "'quoted", "", "5"])("leaves %j alone", (v) => {

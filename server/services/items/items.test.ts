@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { leases } from "@/db/schema";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, callerFor, makeProject, makeUser } from "@/test/factories";
 import { addAnnotation, insertItems, setLabel } from "@/server/routers/__tests__/fixtures";
@@ -110,5 +111,31 @@ describe.each(dbTargets())("items on $name", (target) => {
       code: "NOT_FOUND",
       message: "Project not found",
     });
+  });
+
+  it("an annotator reads no gold label, nor a colleague's first opinion on an item they hold as a second opinion", async () => {
+    const gold = ids["Gold headphones"]!;
+    expect((await api.items.get({ projectId, itemId: gold })).label).toBeNull();
+    expect((await api.items.list({ projectId, split: "test" })).items[0]!.label).toBeNull();
+    expect((await reviewer.items.get({ projectId, itemId: gold })).label).toMatchObject({ source: "import" });
+
+    const itemId = ids["Plain mug"]!;
+    const colleague = await makeUser(h.db, { name: "Col League" });
+    await addMember(h.db, projectId, colleague.id, "annotator");
+    await setLabel(h, { projectId, itemId, categoryId: cats[1]!.id, source: "human", userId: colleague.id });
+    const first = await addAnnotation(h, { projectId, itemId, userId: colleague.id, categoryId: cats[1]!.id });
+    await h.db
+      .insert(leases)
+      .values({ itemId, projectId, userId: annotatorId, reason: "overlap", expiresAt: new Date(Date.now() + 600_000) });
+    const held = await api.items.get({ projectId, itemId });
+    expect(held.label).toBeNull();
+    expect(held.history).toEqual([]);
+    expect((await api.items.list({ projectId, search: "mug" })).items[0]!.label).toBeNull();
+    // Nor through a label filter.
+    expect(await titles({ categoryId: cats[1]!.id })).not.toContain("Plain mug");
+    expect(await titles({ labelSource: "human" })).not.toContain("Plain mug");
+    const seen = await reviewer.items.get({ projectId, itemId });
+    expect(seen.label).toMatchObject({ source: "human", categoryId: cats[1]!.id });
+    expect(seen.history.map((x) => x.id)).toEqual([first]);
   });
 });

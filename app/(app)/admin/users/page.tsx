@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
 import { getCaller, requireMe, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { UsersManager } from "./_components/users-manager";
@@ -9,7 +9,8 @@ export const metadata: Metadata = { title: "Users" };
 
 export default async function AdminUsersPage() {
   const { user } = await requireMe();
-  if (!user.isAdmin) return <AccessDenied />;
+  // An HTTP 403 with ../../forbidden.tsx.
+  if (!user.isAdmin) forbidden();
   const caller = await getCaller();
   const first = await settle(caller.users.list({ limit: 100 }));
   return (

@@ -9,8 +9,16 @@ export const NEUTRALISED_COLUMN = "loupe_neutralised";
 
 const TRIGGER = /^[=+\-@\t\r]/;
 
+/**
+ * Also under NFKC: spreadsheets (Excel with an East Asian input method, LibreOffice) read a
+ * full-width "＝" or "＋", or a small or superscript sign, as the ASCII one and run the formula.
+ */
+function startsFormula(value: string): boolean {
+  return TRIGGER.test(value) || TRIGGER.test(value.normalize("NFKC"));
+}
+
 export function neutraliseCell(value: string): string {
-  return TRIGGER.test(value) ? `'${value}` : value;
+  return startsFormula(value) ? `'${value}` : value;
 }
 
 /** The record without the marker column, the named cells' added quote removed. */
@@ -20,7 +28,7 @@ export function restoreNeutralised(fields: Record<string, unknown>): Record<stri
   const names = typeof marker === "string" ? marker.split(" ").filter(Boolean) : [];
   for (const name of names) {
     const v = rest[name];
-    if (typeof v === "string" && v.startsWith("'") && TRIGGER.test(v.slice(1))) rest[name] = v.slice(1);
+    if (typeof v === "string" && v.startsWith("'") && startsFormula(v.slice(1))) rest[name] = v.slice(1);
   }
   return rest;
 }

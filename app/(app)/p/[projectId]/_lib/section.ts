@@ -1,23 +1,16 @@
 /**
- * For project pages: the project, the caller's role, and whether that role
- * may open the section. Usage in a page:
+ * For project pages: the project and the caller's role in it, or, when that role may not
+ * open the section, Next's forbidden(): an HTTP 403 with ../forbidden.tsx, which says
+ * which roles would. Usage in a page:
  *
- *   const gate = await gateSection((await params).projectId, "review");
- *   if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+ *   const { project } = await requireSection((await params).projectId, "review");
  */
+import { forbidden } from "next/navigation";
 import { requireProject, type MyProject } from "@/server/http/rsc";
-import type { Role } from "@/lib/constants";
-import { projectHref, rolesFor, sectionAllows, sectionByKey } from "@/app/_lib/project-sections";
+import { sectionAllows, sectionByKey } from "@/app/_lib/project-sections";
 
-export type SectionGate = { project: MyProject; allowed: boolean; needed: Role[]; backHref: string };
-
-export async function gateSection(projectIdParam: string, sectionKey: string): Promise<SectionGate> {
+export async function requireSection(projectIdParam: string, sectionKey: string): Promise<{ project: MyProject }> {
   const project = await requireProject(projectIdParam);
-  const section = sectionByKey(sectionKey);
-  return {
-    project,
-    allowed: sectionAllows(section, project.role),
-    needed: rolesFor(section),
-    backHref: projectHref(project.id),
-  };
+  if (!sectionAllows(sectionByKey(sectionKey), project.role)) forbidden();
+  return { project };
 }

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { getCaller, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
-import { gateSection } from "../_lib/section";
+import { requireSection } from "../_lib/section";
 import { AuditLog } from "./_components/audit-log";
 import { auditFiltersToInput, parseAuditFilters } from "./_lib/filters";
 
@@ -15,8 +14,7 @@ type Props = {
 };
 
 export default async function AuditPage({ params, searchParams }: Props) {
-  const gate = await gateSection((await params).projectId, "audit");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection((await params).projectId, "audit");
   const projectId = gate.project.id;
   const filters = parseAuditFilters(await searchParams);
   const caller = await getCaller();

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { getCaller, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
-import { gateSection } from "../_lib/section";
+import { requireSection } from "../_lib/section";
 import { BatchReview } from "./_components/batch-review";
 import { batchFiltersToQuery, parseBatchFilters } from "./_lib/batch-filters";
 
@@ -15,8 +14,7 @@ type Props = {
 };
 
 export default async function BatchReviewPage({ params, searchParams }: Props) {
-  const gate = await gateSection((await params).projectId, "batch");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection((await params).projectId, "batch");
   const projectId = gate.project.id;
   const parsed = parseBatchFilters(await searchParams);
   const caller = await getCaller();

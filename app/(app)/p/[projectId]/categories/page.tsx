@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { getCaller, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
-import { gateSection } from "../_lib/section";
+import { requireSection } from "../_lib/section";
 import { CategoriesManager, type CategoryRow } from "./_components/categories-manager";
 import { TaxonomyImport } from "./_components/taxonomy-import";
 
@@ -13,8 +12,7 @@ export const metadata: Metadata = { title: "Categories" };
 const MAX_PAGES = 50;
 
 export default async function CategoriesPage({ params }: { params: Promise<{ projectId: string }> }) {
-  const gate = await gateSection((await params).projectId, "categories");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection((await params).projectId, "categories");
   const projectId = gate.project.id;
   const caller = await getCaller();
   const header = (

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { getCaller, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
-import { gateSection } from "../_lib/section";
+import { requireSection } from "../_lib/section";
 import { DashboardView } from "./_components/dashboard-view";
 import { RangePicker } from "./_components/range-picker";
 import { dayKey, parseRange, rangeLabel, rangeSlug, rangeToInput } from "./_lib/range";
@@ -16,8 +15,7 @@ type Props = {
 };
 
 export default async function DashboardPage({ params, searchParams }: Props) {
-  const gate = await gateSection((await params).projectId, "dashboard");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection((await params).projectId, "dashboard");
   const project = gate.project;
   const range = parseRange(await searchParams);
   const now = new Date();

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import { getCaller, roleCan, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { Stat } from "@/app/_components/ui/stat";
-import { gateSection } from "../_lib/section";
+import { requireSection } from "../_lib/section";
 import { ExportPanel } from "./_components/export-panel";
 import { ImportHistory } from "./_components/import-history";
 import { ImportPanel } from "./_components/import-panel";
@@ -12,8 +11,7 @@ import { ImportPanel } from "./_components/import-panel";
 export const metadata: Metadata = { title: "Data" };
 
 export default async function DataPage({ params }: { params: Promise<{ projectId: string }> }) {
-  const gate = await gateSection((await params).projectId, "data");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection((await params).projectId, "data");
   const { project } = gate;
   const canImport = roleCan(project.role, "importData");
   const canExport = roleCan(project.role, "exportData");

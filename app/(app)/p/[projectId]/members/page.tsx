@@ -1,16 +1,14 @@
 import type { Metadata } from "next";
 import { getCaller, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
-import { gateSection } from "../_lib/section";
+import { requireSection } from "../_lib/section";
 import { MembersManager } from "./_components/members-manager";
 
 export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage({ params }: { params: Promise<{ projectId: string }> }) {
-  const gate = await gateSection((await params).projectId, "members");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection((await params).projectId, "members");
   const caller = await getCaller();
   const first = await settle(caller.members.list({ projectId: gate.project.id, limit: 100 }));
   return (

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getCaller, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { buttonClasses } from "@/app/_components/ui/button";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { projectHref } from "@/app/_lib/project-sections";
-import { gateSection } from "../_lib/section";
+import { requireSection } from "../_lib/section";
 import { ModelsManager } from "./_components/models-manager";
 import { GoldStatus } from "../_components/gold-status";
 import { MIN_TRAINING_ITEMS } from "@/lib/constants";
@@ -14,8 +13,7 @@ import { MIN_TRAINING_ITEMS } from "@/lib/constants";
 export const metadata: Metadata = { title: "Models" };
 
 export default async function ModelsPage({ params }: { params: Promise<{ projectId: string }> }) {
-  const gate = await gateSection((await params).projectId, "models");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection((await params).projectId, "models");
   const projectId = gate.project.id;
   const caller = await getCaller();
   const [list, progress, overview, gold] = await Promise.all([

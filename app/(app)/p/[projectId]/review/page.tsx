@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { getCaller, requireMe, unwrap } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
-import { gateSection } from "../_lib/section";
+import { requireSection } from "../_lib/section";
 import { ReviewApp } from "./_components/review-app";
 
 export const metadata: Metadata = { title: "Review" };
@@ -10,8 +9,7 @@ export const metadata: Metadata = { title: "Review" };
 const MAX_CATEGORY_PAGES = 50;
 
 export default async function ReviewPage({ params }: { params: Promise<{ projectId: string }> }) {
-  const gate = await gateSection((await params).projectId, "review");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection((await params).projectId, "review");
   const caller = await getCaller();
   const projectId = gate.project.id;
   const [{ user }, overview, categories] = await Promise.all([

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import { GoldStatus } from "../_components/gold-status";
 import { getCaller, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
-import { gateSection } from "../_lib/section";
+import { requireSection } from "../_lib/section";
 import { curveOfCalibration, parseVersionMetrics } from "../models/_lib/metrics";
 import { readEvidence } from "@/ml/certification";
 import { SettingsForm, type ActiveCurve } from "./_components/settings-form";
@@ -14,8 +13,7 @@ export const metadata: Metadata = { title: "Settings" };
 const dateFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function SettingsPage({ params }: { params: Promise<{ projectId: string }> }) {
-  const gate = await gateSection((await params).projectId, "settings");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection((await params).projectId, "settings");
   const projectId = gate.project.id;
   const caller = await getCaller();
   const [overview, gold] = await Promise.all([

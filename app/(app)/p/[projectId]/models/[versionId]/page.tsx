@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getCaller, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { Badge } from "@/app/_components/ui/badge";
 import { buttonClasses } from "@/app/_components/ui/button";
@@ -12,7 +11,7 @@ import { Stat, formatCount } from "@/app/_components/ui/stat";
 import { Table, TBody, Td, Th, THead, Tr } from "@/app/_components/ui/table";
 import { projectHref } from "@/app/_lib/project-sections";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
-import { gateSection } from "../../_lib/section";
+import { requireSection } from "../../_lib/section";
 import { categoryNames, nameOf } from "../_lib/category-names";
 import {
   duration,
@@ -39,8 +38,7 @@ const GATE_EVIDENCE = {
 
 export default async function VersionPage({ params }: Props) {
   const { projectId: pid, versionId: vid } = await params;
-  const gate = await gateSection(pid, "models");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection(pid, "models");
   const versionId = /^[1-9][0-9]{0,9}$/.test(vid) ? Number(vid) : NaN;
   if (!Number.isSafeInteger(versionId) || versionId > 2_147_483_647) notFound();
   const projectId = gate.project.id;

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getCaller, settle } from "@/server/http/rsc";
-import { AccessDenied } from "@/app/_components/access-denied";
 import { Alert } from "@/app/_components/ui/alert";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardBody, CardHeader } from "@/app/_components/ui/card";
@@ -10,7 +9,7 @@ import { Field, Select } from "@/app/_components/ui/form";
 import { Table, TBody, Td, Th, THead, Tr } from "@/app/_components/ui/table";
 import { cx } from "@/app/_components/ui/cx";
 import { projectHref } from "@/app/_lib/project-sections";
-import { gateSection } from "../../_lib/section";
+import { requireSection } from "../../_lib/section";
 import { categoryNames, nameOf } from "../_lib/category-names";
 import { fixed, parseVersionMetrics, pct, pp } from "../_lib/metrics";
 
@@ -45,8 +44,7 @@ function idParam(v: string | string[] | undefined): number | null {
 }
 
 export default async function ComparePage({ params, searchParams }: Props) {
-  const gate = await gateSection((await params).projectId, "models");
-  if (!gate.allowed) return <AccessDenied role={gate.project.role} needed={gate.needed} backHref={gate.backHref} />;
+  const gate = await requireSection((await params).projectId, "models");
   const projectId = gate.project.id;
   const sp = await searchParams;
   const caller = await getCaller();
