@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Extra origins allowed to call mutations (comma separated), besides the request's own host. */
   ALLOWED_ORIGINS: z.string().default(""),
+  /** Calls per minute per API token in each web process (a burst of a minute's worth is allowed). */
+  API_TOKEN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Proxies whose X-Forwarded-For is believed: empty (none), a hop count, or addresses/CIDRs (server/http/client-address.ts). */
   TRUST_PROXY: z
     .string()

@@ -7,7 +7,7 @@ import { inProject, projectProcedure, router } from "../trpc";
 
 export const dataRouter = router({
   /** Whole file in one transaction; a bad row → BAD_REQUEST with details.errors (line, field, message; first 100). */
-  importFile: projectProcedure(CAN.importData)
+  importFile: projectProcedure(CAN.importData, "write")
     .input(DataImportFileInput)
     .mutation(({ ctx, input }) =>
       importItems(ctx.db, {
@@ -20,12 +20,12 @@ export const dataRouter = router({
       }),
     ),
 
-  imports: projectProcedure(CAN.importData)
+  imports: projectProcedure(CAN.importData, "read")
     .input(DataImportsInput)
     .query(({ ctx, input }) => listImports(ctx.db, inProject(ctx, input))),
 
   /** A mutation because it writes an audit event; returns the text (bounded, see MAX_EXPORT_TEXT_BYTES). */
-  exportLabels: projectProcedure(CAN.exportData)
+  exportLabels: projectProcedure(CAN.exportData, "read")
     .input(DataExportLabelsInput)
     .mutation(async ({ ctx, input }) => {
       const text = await exportLabelsText(ctx.db, inProject(ctx, input));

@@ -5,11 +5,11 @@ import { ItemsGetInput, ItemsListInput } from "../schemas/items";
 import { getItem, listItems } from "@/server/services/items";
 
 export const itemsRouter = router({
-  list: projectProcedure(CAN.view)
+  list: projectProcedure(CAN.view, "read")
     .input(ItemsListInput)
     .query(({ ctx, input }) => listItems(ctx.db, { ...inProject(ctx, input), viewerRole: ctx.project.role })),
 
-  get: projectProcedure(CAN.view)
+  get: projectProcedure(CAN.view, "read")
     .input(ItemsGetInput)
     .query(({ ctx, input }) => getItem(ctx.db, { ...inProject(ctx, input), viewerRole: ctx.project.role })),
 });
