@@ -1,0 +1,77 @@
+/**
+ * The REST API's own shapes (/api/v1): path and query parameters (text on the
+ * wire, coerced here) and the documented responses. Request bodies reuse the
+ * tRPC input schemas, so both APIs validate alike; responses are stripped to
+ * these schemas, so the OpenAPI document says exactly what is sent.
+ */
+import { z } from "zod";
+import { CategoriesCreateInput } from "./categories";
+import { RollbackInput } from "./models";
+
+const MAX_ID = 2_147_483_647;
+const PathId = z.coerce.number().int().positive().max(MAX_ID);
+
+export const ProjectPath = z.object({ projectId: PathId });
+export const VersionPath = z.object({ projectId: PathId, versionId: PathId });
+
+export const CategoriesQuery = z.object({
+  includeDeleted: z.enum(["true", "false"]).optional(),
+  cursor: PathId.optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+export const CategoryBody = CategoriesCreateInput.omit({ projectId: true });
+export const RollbackBody = RollbackInput.omit({ projectId: true });
+
+const Instant = z.iso.datetime({ offset: true });
+const SourceCounts = z.object({ human: z.number().int(), auto: z.number().int(), import: z.number().int() });
+
+export const Category = z
+  .object({
+    id: z.number().int(),
+    path: z.string(),
+    name: z.string(),
+    deletedAt: Instant.nullable(),
+    createdAt: Instant,
+  })
+  .meta({ id: "Category" });
+
+export const CategoryPage = z.object({
+  categories: z.array(Category.extend({ labelCounts: SourceCounts.extend({ total: z.number().int() }) })),
+  nextCursor: z.number().int().nullable(),
+});
+
+export const ProjectStatus = z
+  .object({
+    id: z.number().int(),
+    slug: z.string(),
+    name: z.string(),
+    itemCounts: z.object({ pool: z.number().int(), test: z.number().int() }),
+    labelCounts: SourceCounts,
+    categoryCount: z.number().int(),
+    activeModelVersion: z.number().int().nullable(),
+  })
+  .meta({ id: "ProjectStatus" });
+
+export const TrainingRequested = z.object({
+  versionId: z.number().int(),
+  version: z.number().int(),
+  created: z.boolean().meta({ description: "false: a run was already queued or running; this is that one" }),
+});
+
+export const Activation = z.object({
+  versionId: z.number().int(),
+  calibrationId: z.number().int().nullable(),
+  changed: z.boolean(),
+});
+
+/** RFC 9457 problem details; `errors` names each bad field (a dotted path). */
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "Problem" });
