@@ -1,8 +1,14 @@
 /** Import and export of items and labels. */
 import { CAN } from "@/lib/constants";
-import { DataExportLabelsInput, DataImportFileInput, DataImportsInput, MAX_TRPC_IMPORT_BYTES } from "../schemas/data";
+import {
+  DataExportLabelsInput,
+  DataImportFileInput,
+  DataImportsInput,
+  DataUpsertItemsInput,
+  MAX_TRPC_IMPORT_BYTES,
+} from "../schemas/data";
 import { exportLabelsText } from "@/server/services/exports";
-import { importItems, listImports, textSource } from "@/server/services/imports";
+import { importItems, listImports, textSource, upsertItems } from "@/server/services/imports";
 import { inProject, projectProcedure, router } from "../trpc";
 
 export const dataRouter = router({
@@ -19,6 +25,11 @@ export const dataRouter = router({
         maxBytes: MAX_TRPC_IMPORT_BYTES,
       }),
     ),
+
+  /** A batch of items, upserted by external id with the import's validation, all or nothing. */
+  upsertItems: projectProcedure(CAN.importData, "write")
+    .input(DataUpsertItemsInput)
+    .mutation(({ ctx, input }) => upsertItems(ctx.db, inProject(ctx, input))),
 
   imports: projectProcedure(CAN.importData, "read")
     .input(DataImportsInput)

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { CategoriesCreateInput } from "./categories";
 import { RollbackInput } from "./models";
+import { DataUpsertItemsInput } from "./data";
 
 const MAX_ID = 2_147_483_647;
 const PathId = z.coerce.number().int().positive().max(MAX_ID);
@@ -22,6 +23,17 @@ export const CategoriesQuery = z.object({
 
 export const CategoryBody = CategoriesCreateInput.omit({ projectId: true });
 export const RollbackBody = RollbackInput.omit({ projectId: true });
+export const UpsertItemsBody = DataUpsertItemsInput.omit({ projectId: true });
+
+export const UpsertResult = z.object({
+  importId: z.number().int().meta({ description: "The run in the project's import history" }),
+  rows: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  labels: z.number().int().meta({ description: "Import labels written from `category`" }),
+  humanLabelsKept: z.number().int().meta({ description: "Items whose human label was kept over `category`" }),
+  categoriesCreated: z.number().int(),
+});
 
 const Instant = z.iso.datetime({ offset: true });
 const SourceCounts = z.object({ human: z.number().int(), auto: z.number().int(), import: z.number().int() });

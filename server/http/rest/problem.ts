@@ -36,7 +36,18 @@ export function problemFromError(err: unknown): Response {
   }
   const status = getHTTPStatusCodeFromError(err);
   if (err.cause instanceof z.ZodError) return problem(status, "The input is invalid", fieldErrors(err.cause));
-  const details = (err.cause as { details?: { field?: unknown } } | undefined)?.details;
+  const details = (err.cause as { details?: { field?: unknown; errors?: unknown } } | undefined)?.details;
+  if (Array.isArray(details?.errors)) return problem(status, err.message, rowErrors(details.errors as RowError[]));
   const field = typeof details?.field === "string" ? details.field : null;
   return problem(status, err.message, field ? [{ field, message: err.message }] : undefined);
+}
+
+type RowError = { line: number; field: string | null; message: string };
+
+/** An upsert's rows are its `items`: line n is items[n - 1] (line 0: the batch as a whole). */
+function rowErrors(errors: RowError[]): FieldError[] {
+  return errors.map((e) => ({
+    field: e.line > 0 ? `items.${e.line - 1}${e.field ? `.${e.field}` : ""}` : "items",
+    message: e.message,
+  }));
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { validate, compileErrors } from "@readme/openapi-parser";
-import { categories } from "@/db/schema";
+import { categories, items, labels } from "@/db/schema";
 import type { TokenScope } from "@/lib/constants";
 import { setDbHandle } from "@/server/db";
 import { createApiToken, revokeApiToken } from "@/server/services/api-tokens";
@@ -122,6 +122,56 @@ describe.each(dbTargets())("REST on $name", (target) => {
     expect(badPath.status).toBe(400);
     expect(((await badPath.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("projectId");
     expect(await count()).toBe(before);
+  });
+
+  it("upserts items by external id with the import's validation: all or nothing, the same batch twice changes nothing", async () => {
+    const { projectId, token } = await setup();
+    const write = await token(["write"]);
+    const itemsOf = async () =>
+      h.db
+        .select({ externalId: items.externalId, title: items.title, attributes: items.attributes })
+        .from(items)
+        .where(eq(items.projectId, projectId));
+    const batch = [
+      { id: "sku-1", title: "Over-ear headphones", category: "Audio > Headphones", brand: "Acme" },
+      { id: 2, title: "Mechanical keyboard", split: "test" },
+    ];
+    const first = await call("POST", `/projects/${projectId}/items`, write.token, { items: batch });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ rows: 2, created: 2, updated: 0, labels: 1 });
+    const stored = await itemsOf();
+    expect(stored.map((i) => i.externalId).sort()).toEqual(["2", "sku-1"]);
+    expect(stored.find((i) => i.externalId === "sku-1")!.attributes).toEqual({ brand: "Acme" });
+    const again = await call("POST", `/projects/${projectId}/items`, write.token, { items: batch });
+    expect(await again.json()).toMatchObject({ rows: 2, created: 0, updated: 2 });
+    expect(await itemsOf()).toEqual(expect.arrayContaining(stored));
+
+    // One bad row (an unknown category, a blank title) and nothing of the batch is written; the fields are named.
+    const bad = await call("POST", `/projects/${projectId}/items`, write.token, {
+      items: [
+        { id: "sku-3", title: "Speaker" },
+        { id: "sku-4", title: "Radio", category: "Nope > Missing" },
+        { id: "sku-5", title: "   " },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    const fields = ((await bad.json()) as { errors: { field: string }[] }).errors.map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(["items.2.title"]));
+    expect((await itemsOf()).length).toBe(2);
+    const unknownOnly = await call("POST", `/projects/${projectId}/items`, write.token, {
+      items: [{ id: "sku-6", title: "Radio", category: "Nope > Missing" }],
+    });
+    expect(unknownOnly.status).toBe(400);
+    expect(((await unknownOnly.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("items.0.category");
+    expect((await itemsOf()).length).toBe(2);
+    expect((await h.db.select().from(labels).where(eq(labels.projectId, projectId))).length).toBe(1);
+
+    const read = await token(["read"]);
+    expect((await call("POST", `/projects/${projectId}/items`, read.token, { items: batch })).status).toBe(403);
+    const tooMany = Array.from({ length: 1_001 }, (_, i) => ({ id: `x${i}`, title: "t" }));
+    const big = await call("POST", `/projects/${projectId}/items`, write.token, { items: tooMany });
+    expect(big.status).toBe(400);
+    expect(((await big.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("items");
   });
 
   it("needs the ml scope and the role to train; 401 without or with a revoked token; 404 and 405 for unknown routes", async () => {

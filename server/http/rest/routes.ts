@@ -17,6 +17,8 @@ import {
   ProjectStatus,
   RollbackBody,
   TrainingRequested,
+  UpsertItemsBody,
+  UpsertResult,
   VersionPath,
 } from "@/server/schemas/rest";
 
@@ -89,6 +91,17 @@ export const REST_ROUTES: RestRoute[] = [
     status: 201,
     response: Category,
     call: (c, { params, body }) => c.categories.create({ ...params, ...body }),
+  }),
+  route({
+    method: "post",
+    path: "/projects/{projectId}/items",
+    procedure: "data.upsertItems",
+    summary: "Upsert up to 1,000 items by external id: the import's validation, all of them or none",
+    params: ProjectPath,
+    body: UpsertItemsBody,
+    status: 200,
+    response: UpsertResult,
+    call: (c, { params, body }) => c.data.upsertItems({ ...params, ...body }),
   }),
   route({
     method: "post",
