@@ -8,6 +8,7 @@ import { z } from "zod";
 import { CategoriesCreateInput } from "./categories";
 import { RollbackInput } from "./models";
 import { DataUpsertItemsInput } from "./data";
+import { ItemsPredictionsInput } from "./items";
 
 const MAX_ID = 2_147_483_647;
 const PathId = z.coerce.number().int().positive().max(MAX_ID);
@@ -24,6 +25,32 @@ export const CategoriesQuery = z.object({
 export const CategoryBody = CategoriesCreateInput.omit({ projectId: true });
 export const RollbackBody = RollbackInput.omit({ projectId: true });
 export const UpsertItemsBody = DataUpsertItemsInput.omit({ projectId: true });
+
+export const PredictionsBody = ItemsPredictionsInput.omit({ projectId: true });
+
+export const ItemPredictions = z.object({
+  items: z.array(
+    z.object({
+      externalId: z.string(),
+      found: z.boolean().meta({ description: "false: no item with this external id in the project" }),
+      prediction: z
+        .object({
+          category: z.string().nullable(),
+          confidence: z.number(),
+          modelVersion: z.number().int(),
+          top: z.array(z.object({ category: z.string().nullable(), prob: z.number() })),
+        })
+        .nullable()
+        .meta({ description: "The active version's; null before it scored the item" }),
+      label: z
+        .object({
+          category: z.string().nullable().meta({ description: "null: a person said no category fits" }),
+          source: z.enum(["human", "auto", "import"]),
+        })
+        .nullable(),
+    }),
+  ),
+});
 
 export const UpsertResult = z.object({
   importId: z.number().int().meta({ description: "The run in the project's import history" }),

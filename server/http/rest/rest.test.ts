@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { validate, compileErrors } from "@readme/openapi-parser";
-import { categories, items, labels } from "@/db/schema";
+import { categories, items, labels, modelVersions, predictions, projects } from "@/db/schema";
 import type { TokenScope } from "@/lib/constants";
 import { setDbHandle } from "@/server/db";
 import { createApiToken, revokeApiToken } from "@/server/services/api-tokens";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
-import { addMember, makeProject, makeUser } from "@/test/factories";
+import { addMember, makeItems, makeProject, makeUser } from "@/test/factories";
 import { TEST_ORIGIN, useDemoHttpEnv } from "@/test/http-env";
 import { handleRestRequest } from "./handler";
 import { accessOf, openApiDocument } from "./openapi";
@@ -172,6 +172,63 @@ describe.each(dbTargets())("REST on $name", (target) => {
     const big = await call("POST", `/projects/${projectId}/items`, write.token, { items: tooMany });
     expect(big.status).toBe(400);
     expect(((await big.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("items");
+  });
+
+  it("reads the active version's predictions and the current labels by external id", async () => {
+    const { owner, token } = await setup();
+    const { project, categories: cats } = await makeProject(h.db);
+    await addMember(h.db, project.id, owner.id, "manager");
+    const [a, b] = await makeItems(h.db, project.id, 2);
+    const [version] = await h.db
+      .insert(modelVersions)
+      .values({ projectId: project.id, version: 1, status: "ready", trigger: "manual" })
+      .returning({ id: modelVersions.id });
+    await h.db.update(projects).set({ activeModelVersionId: version!.id }).where(eq(projects.id, project.id));
+    const [c0, c1] = [cats[0]!, cats[1]!];
+    await h.db.insert(predictions).values({
+      modelVersionId: version!.id,
+      itemId: a!.id,
+      projectId: project.id,
+      categoryId: c0.id,
+      confidence: 0.9,
+      margin: 0.8,
+      entropy: 0.1,
+      top: [
+        { categoryId: c0.id, prob: 0.9 },
+        { categoryId: c1.id, prob: 0.1 },
+      ],
+    });
+    await h.db.insert(labels).values({ itemId: b!.id, projectId: project.id, categoryId: c1.id, source: "import" });
+    const read = await token(["read"]);
+    const res = await call("POST", `/projects/${project.id}/predictions`, read.token, {
+      externalIds: [a!.externalId, b!.externalId, "missing"],
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      items: [
+        {
+          externalId: a!.externalId,
+          found: true,
+          prediction: {
+            category: c0.path,
+            confidence: 0.9,
+            modelVersion: 1,
+            top: [
+              { category: c0.path, prob: 0.9 },
+              { category: c1.path, prob: 0.1 },
+            ],
+          },
+          label: null,
+        },
+        { externalId: b!.externalId, found: true, prediction: null, label: { category: c1.path, source: "import" } },
+        { externalId: "missing", found: false, prediction: null, label: null },
+      ],
+    });
+    // Another project's items are not found through this one.
+    const { project: other } = await makeProject(h.db);
+    await addMember(h.db, other.id, owner.id, "manager");
+    const mine = await call("POST", `/projects/${other.id}/predictions`, read.token, { externalIds: [a!.externalId] });
+    expect(((await mine.json()) as { items: { found: boolean }[] }).items[0]!.found).toBe(false);
   });
 
   it("needs the ml scope and the role to train; 401 without or with a revoked token; 404 and 405 for unknown routes", async () => {
