@@ -22,6 +22,25 @@ export const CAN = {
   manageMembers: ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
+/**
+ * What an API token may be used for. read: every query; write: changes to data
+ * (items, labels, categories, imports, reviews); ml: training, activation,
+ * rollback, recalibration and model settings. A token never grants more than
+ * its owner's roles at the moment of use.
+ */
+export const TOKEN_SCOPES = ["read", "write", "ml"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+/**
+ * What a procedure needs from an API token: one of the scopes, or "session":
+ * never callable with a token (accounts, memberships, the tokens themselves),
+ * so a leaked token cannot mint tokens or grant anyone access.
+ */
+export type ProcedureScope = TokenScope | "session";
+/** Every token starts with this, so secret scanners and people can recognise one. */
+export const API_TOKEN_PREFIX = "loupe_pat_";
+/** Longest a token may live; null (never expires) is allowed too. */
+export const API_TOKEN_MAX_DAYS = 3650;
+
 /** Bounds of an import file and of each field, checked while streaming. */
 export const IMPORT_LIMITS = {
   maxBytes: 200 * 1024 * 1024,

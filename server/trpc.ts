@@ -7,23 +7,33 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import type { Role } from "@/lib/constants";
+import type { ProcedureScope, Role } from "@/lib/constants";
 import { getSessionUser, getSessionUserWithRole, roleInProject, type SessionUser } from "@/server/services/auth";
+import { resolveApiToken, takeTokenCall, type ApiTokenGrant } from "@/server/services/api-tokens";
+import { withApiToken } from "@/server/services/audit";
 import { ServiceError, toTRPCError } from "./errors";
 
 // 1. Context -----------------------------------------------------------------
 /**
- * `Context.user` for HTTP requests: the procedure builders look the session up
- * themselves, with the caller's project role in the same statement, instead
- * of the context spending a round trip on the user before the role.
+ * `Context.user` for HTTP requests: the procedure builders look the session (or
+ * the API token) up themselves, with the caller's project role in the same
+ * statement, instead of the context spending a round trip on the user before the role.
  */
 export const FROM_SESSION = Symbol("from-session");
 
 export type Context = {
   db: Db;
-  /** The caller; FROM_SESSION means "resolve sessionToken" (see requireUser and projectProcedure). */
+  /** The caller; FROM_SESSION means "resolve bearerToken or else sessionToken" (see requireUser and projectProcedure). */
   user: SessionUser | null | typeof FROM_SESSION;
   sessionToken: string | null;
+  /**
+   * An API token from `Authorization: Bearer`. When set, the session cookie is
+   * ignored: the call has exactly the token's rights (its scopes, its projects,
+   * its owner's current roles), never the browser's.
+   */
+  bearerToken?: string | null;
+  /** Calls per minute per API token (API_TOKEN_RATE_PER_MINUTE); default DEFAULT_TOKEN_RATE_PER_MINUTE. */
+  apiTokenRatePerMinute?: number;
   sessionSecret: string;
   sessionTtlHours: number;
   /** Client address, for login throttling. */
@@ -33,11 +43,17 @@ export type Context = {
   secureCookies: boolean;
 };
 
+/**
+ * Who may call a procedure: the kind of caller, the project roles, and the
+ * token scope an API token needs for it ("session": no token may call it).
+ */
 export type Access =
   | { kind: "public" }
-  | { kind: "authenticated" }
-  | { kind: "instance_admin" }
-  | { kind: "project"; roles: readonly Role[] };
+  | ({ scope: ProcedureScope } & (
+      { kind: "authenticated" } | { kind: "instance_admin" } | { kind: "project"; roles: readonly Role[] }
+    ));
+
+export const DEFAULT_TOKEN_RATE_PER_MINUTE = 600;
 
 export type Meta = { access: Access };
 
@@ -84,52 +100,101 @@ const mapErrors = t.middleware(async ({ next }) => {
 export const publicProcedure = t.procedure.meta({ access: { kind: "public" } }).use(mapErrors);
 
 const notLoggedIn = () => new TRPCError({ code: "UNAUTHORIZED", message: "Please log in" });
+const badToken = () => new TRPCError({ code: "UNAUTHORIZED", message: "The API token is invalid, expired or revoked" });
 
-async function resolveUser(ctx: Context): Promise<SessionUser | null> {
-  if (ctx.user !== FROM_SESSION) return ctx.user;
-  return ctx.sessionToken ? getSessionUser(ctx.db, ctx.sessionToken, ctx.sessionSecret) : null;
+/** Who is calling, and through which API token (null: a session or a server-side caller). */
+type Caller = { user: SessionUser; grant: ApiTokenGrant | null };
+
+async function resolveCaller(ctx: Context): Promise<Caller | null> {
+  if (ctx.user !== FROM_SESSION) return ctx.user ? { user: ctx.user, grant: null } : null;
+  if (ctx.bearerToken != null) {
+    const found = await resolveApiToken(ctx.db, { token: ctx.bearerToken });
+    if (!found) throw badToken();
+    return { user: found.user, grant: found.grant };
+  }
+  const user = ctx.sessionToken ? await getSessionUser(ctx.db, ctx.sessionToken, ctx.sessionSecret) : null;
+  return user ? { user, grant: null } : null;
 }
 
-const requireUser = t.middleware(async ({ ctx, next }) => {
-  const user = await resolveUser(ctx);
-  if (!user) throw notLoggedIn();
-  return next({ ctx: { ...ctx, user } });
-});
+/**
+ * What a token may do here: the call counts against its throttle, then it needs
+ * the procedure's scope and, if it is limited to some projects, this project.
+ * The owner's role is checked as for a session, by the caller of this.
+ */
+function admitToken(ctx: Context, grant: ApiTokenGrant, scope: ProcedureScope, projectId?: number): void {
+  if (!takeTokenCall(grant.throttleKey, ctx.apiTokenRatePerMinute ?? DEFAULT_TOKEN_RATE_PER_MINUTE)) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many calls with this API token; slow down" });
+  }
+  if (scope === "session") {
+    throw new TRPCError({ code: "FORBIDDEN", message: "API tokens cannot do that: log in to Loupe in a browser" });
+  }
+  if (!grant.scopes.includes(scope)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `This API token lacks the "${scope}" scope` });
+  }
+  if (projectId !== undefined && grant.projectIds && !grant.projectIds.includes(projectId)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This API token is not valid for this project" });
+  }
+}
 
-export const authedProcedure = t.procedure
-  .meta({ access: { kind: "authenticated" } })
-  .use(mapErrors)
-  .use(requireUser);
+/** The rest of the call runs as acting through the token, so every audit event it records names it. */
+function asCaller<T>(grant: ApiTokenGrant | null, run: () => T): T {
+  return grant ? withApiToken(grant.id, run) : run();
+}
 
-export const instanceAdminProcedure = t.procedure
-  .meta({ access: { kind: "instance_admin" } })
-  .use(mapErrors)
-  .use(requireUser)
-  .use(({ ctx, next }) => {
-    if (!ctx.user.isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "Only administrators can do that" });
-    return next();
+function requireUser(scope: ProcedureScope) {
+  return t.middleware(async ({ ctx, next }) => {
+    const caller = await resolveCaller(ctx);
+    if (!caller) throw notLoggedIn();
+    if (caller.grant) admitToken(ctx, caller.grant, scope);
+    const { user, grant } = caller;
+    return asCaller(grant, () => next({ ctx: { ...ctx, user, apiToken: grant } }));
   });
+}
+
+/** Any signed-in caller; `scope` is what an API token needs for it. */
+export function authedProcedure(scope: ProcedureScope) {
+  return t.procedure
+    .meta({ access: { kind: "authenticated", scope } })
+    .use(mapErrors)
+    .use(requireUser(scope));
+}
+
+export function instanceAdminProcedure(scope: ProcedureScope) {
+  return t.procedure
+    .meta({ access: { kind: "instance_admin", scope } })
+    .use(mapErrors)
+    .use(requireUser(scope))
+    .use(({ ctx, next }) => {
+      if (!ctx.user.isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "Only administrators can do that" });
+      return next();
+    });
+}
 
 const ProjectRef = z.object({ projectId: z.number().int().positive() });
 
-/** Resolves the caller's role in `input.projectId` before the input is parsed in full. */
-export function projectProcedure(roles: readonly Role[]) {
+/**
+ * Resolves the caller's role in `input.projectId` before the input is parsed in
+ * full. `scope` is what an API token needs for it, on top of the role.
+ */
+export function projectProcedure(roles: readonly Role[], scope: ProcedureScope) {
   return t.procedure
-    .meta({ access: { kind: "project", roles } })
+    .meta({ access: { kind: "project", roles, scope } })
     .use(mapErrors)
     .use(async ({ ctx, next, getRawInput }) => {
       const ref = ProjectRef.safeParse(await getRawInput());
       if (!ref.success) {
         // Logged out comes before a bad input, as for every other builder.
-        if (!(await resolveUser(ctx))) throw notLoggedIn();
+        if (!(await resolveCaller(ctx))) throw notLoggedIn();
         throw new TRPCError({ code: "BAD_REQUEST", message: "projectId is required" });
       }
-      const { user, role } = await userAndRole(ctx, ref.data.projectId);
+      const projectId = ref.data.projectId;
+      const { user, role, grant } = await userAndRole(ctx, projectId);
       if (!role) throw new TRPCError({ code: "NOT_FOUND", message: "Project not found" });
+      if (grant) admitToken(ctx, grant, scope, projectId);
       if (!roles.includes(role)) {
         throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${role}) cannot do that in this project` });
       }
-      return next({ ctx: { ...ctx, user, project: { id: ref.data.projectId, role } } });
+      return asCaller(grant, () => next({ ctx: { ...ctx, user, apiToken: grant, project: { id: projectId, role } } }));
     });
 }
 
@@ -145,15 +210,22 @@ export function inProject<I extends object>(
   return { ...input, projectId: ctx.project.id, actorId: ctx.user.id };
 }
 
-/** One statement for an HTTP request (session + role), the role alone for a caller that knows its user. */
-async function userAndRole(ctx: Context, projectId: number): Promise<{ user: SessionUser; role: Role | null }> {
+type UserAndRole = { user: SessionUser; role: Role | null; grant: ApiTokenGrant | null };
+
+/** One statement for an HTTP request (session or token + role), the role alone for a caller that knows its user. */
+async function userAndRole(ctx: Context, projectId: number): Promise<UserAndRole> {
   if (ctx.user !== FROM_SESSION) {
     if (!ctx.user) throw notLoggedIn();
-    return { user: ctx.user, role: await roleInProject(ctx.db, ctx.user, projectId) };
+    return { user: ctx.user, role: await roleInProject(ctx.db, ctx.user, projectId), grant: null };
+  }
+  if (ctx.bearerToken != null) {
+    const found = await resolveApiToken(ctx.db, { token: ctx.bearerToken, projectId });
+    if (!found) throw badToken();
+    return found;
   }
   const found = ctx.sessionToken
     ? await getSessionUserWithRole(ctx.db, ctx.sessionToken, ctx.sessionSecret, projectId)
     : null;
   if (!found) throw notLoggedIn();
-  return found;
+  return { ...found, grant: null };
 }

@@ -25,6 +25,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="rounded px-2 py-1 text-muted hover:bg-canvas hover:text-ink">
               Projects
             </Link>
+            <Link href="/account/tokens" className="rounded px-2 py-1 text-muted hover:bg-canvas hover:text-ink">
+              API tokens
+            </Link>
             {user.isAdmin ? (
               <Link href="/admin/users" className="rounded px-2 py-1 text-muted hover:bg-canvas hover:text-ink">
                 Users

@@ -1,7 +1,7 @@
 /** What happened over time: metric snapshots, the audit trail, import runs. */
 import { bigint, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { ts, createdAt } from "./columns";
-import { users } from "./accounts";
+import { apiTokens, users } from "./accounts";
 import { projects } from "./projects";
 
 export const metricSnapshots = pgTable(
@@ -31,6 +31,8 @@ export const auditEvents = pgTable(
     entityId: text("entity_id"),
     before: jsonb("before"),
     after: jsonb("after"),
+    /** Set when the change was made through an API token (which one). */
+    apiTokenId: integer("api_token_id").references(() => apiTokens.id),
     createdAt: createdAt(),
   },
   (t) => [

@@ -15,16 +15,28 @@ import { clientAddress, parseTrustProxy, peerIsTrustedProxy, type TrustProxy } f
 export const TRPC_ENDPOINT = "/api/trpc";
 
 /**
+ * The API token of `Authorization: Bearer <token>`, or null when the request
+ * sends no bearer credentials (another scheme is not ours: the cookie applies).
+ */
+export function bearerTokenOf(req: Request): string | null {
+  const header = req.headers.get("authorization");
+  const match = header ? /^Bearer[ \t]+(.*)$/i.exec(header.trim()) : null;
+  return match ? (match[1] ?? "").trim() : null;
+}
+
+/**
  * Mutations (POST) must be same-origin JSON: blocks form posts and text/plain from other sites.
  * The host compared with the Origin is the Host header, or X-Forwarded-Host only when the
  * request came through a trusted proxy (TRUST_PROXY): anyone else could name any host there.
+ * A bearer request needs no Origin check: it does not use the cookie (a browser
+ * cannot be made to attach someone's token cross-site), so there is nothing to forge.
  */
 export function rejectUnsafeRequest(req: Request, extraOrigins: string[], fromTrustedProxy = false): string | null {
   if (req.method !== "POST") return null;
   const type = (req.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") return "Mutations require Content-Type: application/json";
   const origin = req.headers.get("origin");
-  if (origin) {
+  if (origin && bearerTokenOf(req) === null) {
     const host = (fromTrustedProxy ? forwardedHost(req) : null) ?? req.headers.get("host");
     let originHost: string;
     try {
@@ -86,14 +98,18 @@ function trustProxy(e: { TRUST_PROXY: string }): TrustProxy {
 async function createHttpContext(req: Request, resHeaders: Headers): Promise<Context> {
   const e = env();
   const { db } = await getRequestDb();
-  const token = readCookie(req.headers.get("cookie"), SESSION_COOKIE);
-  // The procedure builders resolve the session (with the project role, in one statement).
-  const user = token ? FROM_SESSION : null;
+  const bearer = bearerTokenOf(req);
+  // With a bearer token the cookie is not read at all: the call has the token's rights only.
+  const token = bearer === null ? readCookie(req.headers.get("cookie"), SESSION_COOKIE) : null;
+  // The procedure builders resolve the session or token (with the project role, in one statement).
+  const user = token || bearer !== null ? FROM_SESSION : null;
   const peer = peerOf(req, e);
   return {
     db,
     user,
     sessionToken: token,
+    bearerToken: bearer,
+    apiTokenRatePerMinute: e.API_TOKEN_RATE_PER_MINUTE,
     sessionSecret: e.sessionSecret,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     clientKey: clientAddress({ peer, forwardedFor: req.headers.get("x-forwarded-for"), trust: trustProxy(e) }),

@@ -15,6 +15,7 @@ import { auditRouter } from "./audit";
 import { dashboardRouter } from "./dashboard";
 import { batchRouter } from "./batch";
 import { evaluationRouter } from "./evaluation";
+import { tokensRouter } from "./tokens";
 
 export const appRouter = router({
   auth: authRouter,
@@ -32,6 +33,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   batch: batchRouter,
   evaluation: evaluationRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -17,23 +17,23 @@ import {
 } from "@/server/services/annotations";
 
 export const annotationsRouter = router({
-  submit: projectProcedure(CAN.annotate)
+  submit: projectProcedure(CAN.annotate, "write")
     .input(AnnotationsSubmitInput)
     .mutation(({ ctx, input }) => submitAnnotation(ctx.db, inProject(ctx, input))),
 
-  submitBatch: projectProcedure(CAN.batchReview)
+  submitBatch: projectProcedure(CAN.batchReview, "write")
     .input(AnnotationsSubmitBatchInput)
     .mutation(({ ctx, input }) => submitAnnotationBatch(ctx.db, inProject(ctx, input))),
 
-  undo: projectProcedure(CAN.annotate)
+  undo: projectProcedure(CAN.annotate, "write")
     .input(AnnotationsUndoInput)
     .mutation(({ ctx, input }) => undoAnnotation(ctx.db, inProject(ctx, input))),
 
-  undoBatch: projectProcedure(CAN.batchReview)
+  undoBatch: projectProcedure(CAN.batchReview, "write")
     .input(AnnotationsUndoBatchInput)
     .mutation(({ ctx, input }) => undoAnnotationBatch(ctx.db, inProject(ctx, input))),
 
-  listMine: projectProcedure(CAN.annotate)
+  listMine: projectProcedure(CAN.annotate, "read")
     .input(AnnotationsListMineInput)
     .query(({ ctx, input }) => listMyDecisions(ctx.db, inProject(ctx, input))),
 });

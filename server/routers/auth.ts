@@ -25,8 +25,8 @@ export const authRouter = router({
     return { ok: true };
   }),
 
-  me: authedProcedure.query(async ({ ctx }) => ({
+  me: authedProcedure("read").query(async ({ ctx }) => ({
     user: ctx.user,
-    projects: await listMyProjects(ctx.db, { actor: ctx.user }),
+    projects: await listMyProjects(ctx.db, { actor: ctx.user, onlyProjectIds: ctx.apiToken?.projectIds }),
   })),
 });

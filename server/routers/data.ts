@@ -1,13 +1,19 @@
 /** Import and export of items and labels. */
 import { CAN } from "@/lib/constants";
-import { DataExportLabelsInput, DataImportFileInput, DataImportsInput, MAX_TRPC_IMPORT_BYTES } from "../schemas/data";
+import {
+  DataExportLabelsInput,
+  DataImportFileInput,
+  DataImportsInput,
+  DataUpsertItemsInput,
+  MAX_TRPC_IMPORT_BYTES,
+} from "../schemas/data";
 import { exportLabelsText } from "@/server/services/exports";
-import { importItems, listImports, textSource } from "@/server/services/imports";
+import { importItems, listImports, textSource, upsertItems } from "@/server/services/imports";
 import { inProject, projectProcedure, router } from "../trpc";
 
 export const dataRouter = router({
   /** Whole file in one transaction; a bad row → BAD_REQUEST with details.errors (line, field, message; first 100). */
-  importFile: projectProcedure(CAN.importData)
+  importFile: projectProcedure(CAN.importData, "write")
     .input(DataImportFileInput)
     .mutation(({ ctx, input }) =>
       importItems(ctx.db, {
@@ -20,12 +26,17 @@ export const dataRouter = router({
       }),
     ),
 
-  imports: projectProcedure(CAN.importData)
+  /** A batch of items, upserted by external id with the import's validation, all or nothing. */
+  upsertItems: projectProcedure(CAN.importData, "write")
+    .input(DataUpsertItemsInput)
+    .mutation(({ ctx, input }) => upsertItems(ctx.db, inProject(ctx, input))),
+
+  imports: projectProcedure(CAN.importData, "read")
     .input(DataImportsInput)
     .query(({ ctx, input }) => listImports(ctx.db, inProject(ctx, input))),
 
   /** A mutation because it writes an audit event; returns the text (bounded, see MAX_EXPORT_TEXT_BYTES). */
-  exportLabels: projectProcedure(CAN.exportData)
+  exportLabels: projectProcedure(CAN.exportData, "read")
     .input(DataExportLabelsInput)
     .mutation(async ({ ctx, input }) => {
       const text = await exportLabelsText(ctx.db, inProject(ctx, input));

@@ -5,7 +5,7 @@ import { EvaluationStatusInput } from "../schemas/evaluation";
 import { getEvaluationStatus } from "@/server/services/evaluation";
 
 export const evaluationRouter = router({
-  status: projectProcedure(CAN.view)
+  status: projectProcedure(CAN.view, "read")
     .input(EvaluationStatusInput)
     .query(({ ctx, input }) => getEvaluationStatus(ctx.db, inProject(ctx, input))),
 });

@@ -5,16 +5,16 @@ import { MembersListInput, MembersRemoveInput, MembersSetInput } from "../schema
 import { listMembers, removeMember, setMember } from "@/server/services/projects";
 
 export const membersRouter = router({
-  list: projectProcedure(CAN.manageMembers)
+  list: projectProcedure(CAN.manageMembers, "read")
     .input(MembersListInput)
     .query(({ ctx, input }) => listMembers(ctx.db, inProject(ctx, input))),
 
   /** Adds by email or changes a member's role by user id. */
-  set: projectProcedure(CAN.manageMembers)
+  set: projectProcedure(CAN.manageMembers, "session")
     .input(MembersSetInput)
     .mutation(({ ctx, input }) => setMember(ctx.db, inProject(ctx, input))),
 
-  remove: projectProcedure(CAN.manageMembers)
+  remove: projectProcedure(CAN.manageMembers, "session")
     .input(MembersRemoveInput)
     .mutation(({ ctx, input }) => removeMember(ctx.db, inProject(ctx, input))),
 });

@@ -22,8 +22,8 @@ import {
 } from "@/server/services/models";
 import { requestTraining } from "@/server/services/training";
 
-const read = projectProcedure(CAN.viewMetrics);
-const manage = projectProcedure(CAN.manageModels);
+const read = projectProcedure(CAN.viewMetrics, "read");
+const manage = projectProcedure(CAN.manageModels, "ml");
 
 export const modelsRouter = router({
   list: read.input(ListModelsInput).query(({ ctx, input }) => listModels(ctx.db, inProject(ctx, input))),

@@ -6,9 +6,11 @@ import { createProject, getProjectOverview, listMyProjects, updateProjectSetting
 
 export const projectsRouter = router({
   /** The caller's projects with their role (every project, as admin, for instance admins). */
-  list: authedProcedure.query(({ ctx }) => listMyProjects(ctx.db, { actor: ctx.user })),
+  list: authedProcedure("read").query(({ ctx }) =>
+    listMyProjects(ctx.db, { actor: ctx.user, onlyProjectIds: ctx.apiToken?.projectIds }),
+  ),
 
-  get: projectProcedure(CAN.view)
+  get: projectProcedure(CAN.view, "read")
     .input(ProjectsGetInput)
     .query(async ({ ctx, input }) => ({
       ...(await getProjectOverview(ctx.db, inProject(ctx, input))),
@@ -16,11 +18,11 @@ export const projectsRouter = router({
     })),
 
   /** No membership is created: instance admins act as admin in every project. */
-  create: instanceAdminProcedure
+  create: instanceAdminProcedure("write")
     .input(ProjectsCreateInput)
     .mutation(({ ctx, input }) => createProject(ctx.db, { ...input, actorId: ctx.user.id })),
 
-  updateSettings: projectProcedure(CAN.manageModels)
+  updateSettings: projectProcedure(CAN.manageModels, "ml")
     .input(ProjectsUpdateSettingsInput)
     .mutation(({ ctx, input }) => updateProjectSettings(ctx.db, inProject(ctx, input))),
 });

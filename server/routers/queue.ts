@@ -6,19 +6,19 @@ import { extendLeases, getQueueStats, leaseNextItems, releaseLeases } from "@/se
 
 export const queueRouter = router({
   /** A mutation: it hands out leases. */
-  next: projectProcedure(CAN.annotate)
+  next: projectProcedure(CAN.annotate, "write")
     .input(QueueNextInput)
     .mutation(({ ctx, input }) => leaseNextItems(ctx.db, inProject(ctx, input))),
 
-  release: projectProcedure(CAN.annotate)
+  release: projectProcedure(CAN.annotate, "write")
     .input(QueueReleaseInput)
     .mutation(({ ctx, input }) => releaseLeases(ctx.db, inProject(ctx, input))),
 
-  extend: projectProcedure(CAN.annotate)
+  extend: projectProcedure(CAN.annotate, "write")
     .input(QueueExtendInput)
     .mutation(({ ctx, input }) => extendLeases(ctx.db, inProject(ctx, input))),
 
-  stats: projectProcedure(CAN.view)
+  stats: projectProcedure(CAN.view, "read")
     .input(QueueStatsInput)
     .query(({ ctx, input }) => getQueueStats(ctx.db, inProject(ctx, input))),
 });

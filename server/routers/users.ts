@@ -4,18 +4,20 @@ import { UsersCreateInput, UsersListInput, UsersResetPasswordInput, UsersSetDisa
 import { createUser, listUsers, resetUserPassword, setUserDisabled } from "@/server/services/users";
 
 export const usersRouter = router({
-  list: instanceAdminProcedure.input(UsersListInput).query(({ ctx, input }) => listUsers(ctx.db, input)),
+  list: instanceAdminProcedure("session")
+    .input(UsersListInput)
+    .query(({ ctx, input }) => listUsers(ctx.db, input)),
 
   /** `generatedPassword` is returned once and never stored in clear. */
-  create: instanceAdminProcedure
+  create: instanceAdminProcedure("session")
     .input(UsersCreateInput)
     .mutation(({ ctx, input }) => createUser(ctx.db, { ...input, actorId: ctx.user.id })),
 
-  setDisabled: instanceAdminProcedure
+  setDisabled: instanceAdminProcedure("session")
     .input(UsersSetDisabledInput)
     .mutation(({ ctx, input }) => setUserDisabled(ctx.db, { ...input, actorId: ctx.user.id })),
 
-  resetPassword: instanceAdminProcedure
+  resetPassword: instanceAdminProcedure("session")
     .input(UsersResetPasswordInput)
     .mutation(({ ctx, input }) => resetUserPassword(ctx.db, { ...input, actorId: ctx.user.id })),
 });

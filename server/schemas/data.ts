@@ -39,3 +39,27 @@ export const DataImportQuery = z.object({
 });
 
 export const RouteProjectId = ProjectId;
+
+/** Items per upsert call: a batch is one transaction, like a file. */
+export const MAX_UPSERT_ITEMS = 1_000;
+
+/**
+ * One item as the import reads it (`id`, `title`, `description`, `category` as
+ * "A > B > C", `split`; any other field is kept as an attribute). The import's
+ * own row validator checks it again, field by field, as for a file.
+ */
+export const UpsertItem = z
+  .object({
+    id: z.union([z.string().min(1).max(200), z.number().int()]),
+    title: z.string().min(1).max(2_000),
+    description: z.string().max(20_000).nullable().optional(),
+    category: z.string().max(500).nullable().optional(),
+    split: z.enum(["pool", "test"]).optional(),
+  })
+  .catchall(z.unknown());
+
+export const DataUpsertItemsInput = z.object({
+  projectId: ProjectId,
+  items: z.array(UpsertItem).min(1).max(MAX_UPSERT_ITEMS),
+  unknownCategories: UnknownCategories.default("reject"),
+});

@@ -14,3 +14,9 @@ export const ItemsListInput = z.object({
 });
 
 export const ItemsGetInput = z.object({ projectId: ProjectId, itemId: Id });
+
+/** External ids to look up: as many as an upsert batch. */
+export const ItemsPredictionsInput = z.object({
+  projectId: ProjectId,
+  externalIds: z.array(z.string().min(1).max(200)).min(1).max(1_000),
+});

@@ -84,6 +84,8 @@ export const CROSS_PROJECT_ROWS: Row[] = [
  */
 export const NOT_PROJECT_SCOPED: Record<string, string> = {
   "audit.list": "actorId is a user id used as a filter on A's own events; it cannot select B's rows",
+  "items.predictions":
+    "externalIds are the catalogue's own strings, looked up in A only (B's answer found: false, asserted in server/http/rest/rest.test.ts)",
 };
 
 async function seedProjectB(h: DbHandle & { db: Db }, member: SessionUser): Promise<ProjectB> {

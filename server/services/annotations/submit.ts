@@ -10,6 +10,7 @@ import { annotations, auditEvents, leases, type PreviousLabel } from "@/db/schem
 import { col, cols } from "@/db/sql";
 import { humanLabelFromAnnotation, lockLabels, snapshotOf } from "@/server/services/labels";
 import { ConflictError } from "@/server/errors";
+import { currentApiTokenId } from "@/server/services/audit";
 import {
   type DecisionResult,
   findByKeys,
@@ -161,9 +162,9 @@ async function storeDecision(
     ), d as (
       delete from ${leases} where ${leases.itemId} = ${p.itemId} and ${leases.projectId} = ${p.projectId}
     ), e as (
-      insert into ${ev} ${cols(ev.projectId, ev.actorId, ev.action, ev.entityType, ev.entityId, ev.before, ev.after)}
+      insert into ${ev} ${cols(ev.projectId, ev.actorId, ev.action, ev.entityType, ev.entityId, ev.before, ev.after, ev.apiTokenId)}
       select ${p.projectId}, ${p.actorId}, ${`annotation.${p.action}`}, 'item', ${String(p.itemId)}, ${json(previous)}::jsonb,
-        jsonb_build_object('annotationId', ${ins.id}) || ${json({ label, reason })}::jsonb
+        jsonb_build_object('annotationId', ${ins.id}) || ${json({ label, reason })}::jsonb, ${currentApiTokenId()}::int
       from a
     )
     select jsonb_build_object('id', ${ins.id}, 'itemId', ${ins.itemId}, 'action', ${ins.action}, 'categoryId', ${ins.categoryId},

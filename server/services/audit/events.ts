@@ -2,6 +2,7 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { auditEvents, users } from "@/db/schema";
+import { currentApiTokenId } from "./via-token";
 
 export type AuditInput = {
   projectId: number | null;
@@ -23,6 +24,7 @@ export async function recordAudit(db: DbOrTx, e: AuditInput): Promise<void> {
     entityId: e.entityId == null ? null : String(e.entityId),
     before: e.before ?? null,
     after: e.after ?? null,
+    apiTokenId: currentApiTokenId(),
   });
 }
 
@@ -59,6 +61,7 @@ export async function listAuditEvents(db: DbOrTx, f: ListAuditEventsInput) {
       createdAt: auditEvents.createdAt,
       actorId: auditEvents.actorId,
       actorName: users.name,
+      apiTokenId: auditEvents.apiTokenId,
     })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorId))

@@ -1,2 +1,3 @@
 export { listAuditEvents, recordAudit } from "./events";
 export { listAuditFacets } from "./facets";
+export { currentApiTokenId, withApiToken } from "./via-token";

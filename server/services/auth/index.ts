@@ -4,6 +4,7 @@ export {
   createSession,
   getSessionUser,
   getSessionUserWithRole,
+  projectRoleSql,
   revokeSession,
   roleInProject,
   sessionIdFor,

@@ -55,7 +55,7 @@ export async function getSessionUser(db: Db, token: string, secret: string): Pro
  * A user's role in a project, as SQL: instance admins act as project admins
  * wherever the project exists; others need a membership. Null otherwise.
  */
-function projectRoleSql(projectId: number, userId: SQL | number, isAdmin: SQL | boolean): SQL<Role | null> {
+export function projectRoleSql(projectId: number, userId: SQL | number, isAdmin: SQL | boolean): SQL<Role | null> {
   return sql<Role | null>`case when ${isAdmin}
     then (select 'admin' from ${projects} where ${projects.id} = ${projectId})
     else (select ${memberships.role}::text from ${memberships} where ${memberships.projectId} = ${projectId}

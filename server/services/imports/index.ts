@@ -10,3 +10,4 @@ export {
 } from "./parse/index";
 export type { ImportFormat, ImportRow, ImportRowError, Split } from "./parse/index";
 export { ensureCategories } from "./writer";
+export { upsertItems } from "./upsert-items";

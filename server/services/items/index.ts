@@ -1,1 +1,2 @@
 export { getItem, listItems } from "./items";
+export { predictionsFor } from "./predictions";

@@ -1,5 +1,5 @@
 /** Projects and what a user can see of them. */
-import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { categories, items, labels, memberships, modelVersions, projects, type ProjectSettings } from "@/db/schema";
 import { tableAs } from "@/db/sql";
@@ -11,21 +11,26 @@ import { DEFAULT_SETTINGS, withDefaults, type Settings } from "./settings";
 
 export type ProjectSummary = { id: number; slug: string; name: string; description: string; role: Role };
 
-export type ListMyProjectsInput = { actor: Pick<SessionUser, "id" | "isAdmin"> };
+export type ListMyProjectsInput = {
+  actor: Pick<SessionUser, "id" | "isAdmin">;
+  /** Only these (an API token limited to some projects); null or omitted: all of them. */
+  onlyProjectIds?: number[] | null;
+};
 
 /** The actor's projects with their role (every project, as admin, for instance admins). */
 export async function listMyProjects(db: Db, p: ListMyProjectsInput): Promise<ProjectSummary[]> {
   const user = p.actor;
   const base = { id: projects.id, slug: projects.slug, name: projects.name, description: projects.description };
+  const only = p.onlyProjectIds ? inArray(projects.id, p.onlyProjectIds) : undefined;
   if (user.isAdmin) {
-    const rows = await db.select(base).from(projects).orderBy(asc(projects.id));
+    const rows = await db.select(base).from(projects).where(only).orderBy(asc(projects.id));
     return rows.map((r) => ({ ...r, role: "admin" as const }));
   }
   return db
     .select({ ...base, role: memberships.role })
     .from(memberships)
     .innerJoin(projects, eq(projects.id, memberships.projectId))
-    .where(eq(memberships.userId, user.id))
+    .where(and(eq(memberships.userId, user.id), only))
     .orderBy(asc(projects.id));
 }
 

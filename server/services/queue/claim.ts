@@ -9,6 +9,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { auditEvents, labels, leases, labelSuspects } from "@/db/schema";
 import { cols, excluded, tableAs } from "@/db/sql";
 import { secondOpinionGiven } from "@/server/services/labels";
+import { currentApiTokenId } from "@/server/services/audit";
 
 export type PickReason = "uncertain" | "audit" | "cold_start" | "random" | "overlap" | "evaluation" | "suspect";
 export type Pick = { itemId: number; reason: PickReason; score: number | null };
@@ -117,9 +118,10 @@ export async function keepClaims(
         )
       returning ${dl.t.itemId}
     ), logged as (
-      insert into ${ev} ${cols(ev.projectId, ev.actorId, ev.action, ev.entityType, ev.after)}
+      insert into ${ev} ${cols(ev.projectId, ev.actorId, ev.action, ev.entityType, ev.after, ev.apiTokenId)}
       select ${projectId}, ${userId}, 'lease.claim', 'lease',
-        jsonb_build_object('items', jsonb_agg(jsonb_build_object('itemId', c.item_id, 'reason', c.reason) order by c.ord))
+        jsonb_build_object('items', jsonb_agg(jsonb_build_object('itemId', c.item_id, 'reason', c.reason) order by c.ord)),
+        ${currentApiTokenId()}::int
       from (values ${given}) as c(item_id, reason, ord)
       where c.item_id not in (select ${gone.itemId} from gone)
       having count(*) > 0
