@@ -54,7 +54,7 @@ export function GoldFields({ draft, set, errorOf, num }: Props) {
         error={err}
         hint={
           automatic
-            ? `Automatic: ${pct(EVALUATION_RATES.building)} of queue slots while the gold set is smaller than the precision target needs, then ${pct(EVALUATION_RATES.maintenance)}.`
+            ? `Automatic: ${pct(EVALUATION_RATES.building)} of queue slots while the gold set is under 4× the least the precision target can certify on (532 at 0.98), and beyond that while nothing is certified; then ${pct(EVALUATION_RATES.maintenance)}.`
             : `${pct(Number(draft.evaluationRate))} of queue slots are uniform random picks whose decisions become gold (never trained on).`
         }
       >
