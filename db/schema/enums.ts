@@ -23,3 +23,5 @@ export const pickReasonEnum = pgEnum("pick_reason", [
 export const suspectStatusEnum = pgEnum("suspect_status", ["open", "confirmed", "kept", "superseded"]);
 export const modelStatusEnum = pgEnum("model_status", ["queued", "training", "ready", "failed", "cancelled"]);
 export const modelTriggerEnum = pgEnum("model_trigger", ["manual", "labels", "schedule", "initial"]);
+/** pending: waiting for its first or next attempt; failed: retries exhausted (a person may resend). */
+export const webhookDeliveryStatusEnum = pgEnum("webhook_delivery_status", ["pending", "succeeded", "failed"]);

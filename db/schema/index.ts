@@ -11,3 +11,4 @@ export * from "./items";
 export * from "./models";
 export * from "./activity";
 export * from "./label-suspects";
+export * from "./integrations";
