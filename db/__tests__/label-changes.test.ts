@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { executeRows } from "@/db/client";
+import { LABEL_CURSOR_START, labelChangesAfter, readLabelChanges } from "@/server/services/labels";
 
 describe.each(dbTargets())("label_changes triggers on $name", (target) => {
   let db: TestDb;
@@ -40,5 +41,25 @@ describe.each(dbTargets())("label_changes triggers on $name", (target) => {
       [3, 2, "auto", false],
       [2, null, null, true],
     ]);
+  });
+
+  it("pages through the log with a cursor, each change once, and stays put when nothing is new", async () => {
+    const seen: number[] = [];
+    let cursor = LABEL_CURSOR_START;
+    for (let i = 0; i < 10; i++) {
+      const page = await readLabelChanges(db.db, { projectId: 1, after: cursor, limit: 2 });
+      seen.push(...page.changes.map((c) => c.changeId));
+      cursor = page.next;
+      if (!page.hasMore) break;
+    }
+    expect(seen).toHaveLength(5);
+    expect(new Set(seen).size).toBe(5);
+    const again = await readLabelChanges(db.db, { projectId: 1, after: cursor, limit: 2 });
+    expect(again).toMatchObject({ changes: [], next: cursor, hasMore: false });
+    expect(await labelChangesAfter(db.db, { projectId: 1, after: LABEL_CURSOR_START })).toMatchObject({
+      count: 5,
+      latest: cursor,
+    });
+    await expect(readLabelChanges(db.db, { projectId: 1, after: "x", limit: 2 })).rejects.toThrow(/cursor/);
   });
 });

@@ -12,3 +12,12 @@ export { applyAutoLabels, revokeVersionAutoLabels } from "./write-auto";
 export type { AutoLabelRange } from "./write-auto";
 export { humanLabelFromAnnotation, writeHumanLabels } from "./write-human";
 export { writeImportLabels } from "./write-import";
+export {
+  LABEL_CHANGE_COUNT_CAP,
+  LABEL_CURSOR_START,
+  formatLabelCursor,
+  labelChangesAfter,
+  parseLabelCursor,
+  readLabelChanges,
+} from "./changes";
+export type { LabelChange, LabelCursor } from "./changes";
