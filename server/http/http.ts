@@ -36,17 +36,41 @@ export function rejectUnsafeRequest(req: Request, extraOrigins: string[], fromTr
   const type = (req.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") return "Mutations require Content-Type: application/json";
   const origin = req.headers.get("origin");
-  if (origin && bearerTokenOf(req) === null) {
-    const host = (fromTrustedProxy ? forwardedHost(req) : null) ?? req.headers.get("host");
-    let originHost: string;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      return "Malformed Origin header";
-    }
-    if (originHost !== host && !extraOrigins.includes(origin)) return "Cross-site request refused";
-  }
+  if (origin && bearerTokenOf(req) === null) return originRefusal(req, origin, extraOrigins, fromTrustedProxy);
   return null;
+}
+
+function originRefusal(req: Request, origin: string, extraOrigins: string[], fromTrustedProxy: boolean): string | null {
+  const host = (fromTrustedProxy ? forwardedHost(req) : null) ?? req.headers.get("host");
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return "Malformed Origin header";
+  }
+  return originHost !== host && !extraOrigins.includes(origin) ? "Cross-site request refused" : null;
+}
+
+/**
+ * A form POST (a download that is audited) may only come from Loupe's own pages: browsers
+ * always send Origin with a POST, so a missing one is refused as well as a foreign one.
+ */
+export function rejectCrossSiteForm(req: Request): string | null {
+  const origin = req.headers.get("origin");
+  if (!origin) return "This request must come from a Loupe page (no Origin header)";
+  const e = env();
+  return originRefusal(
+    req,
+    origin,
+    allowedOrigins(e),
+    peerIsTrustedProxy({ peer: peerOf(req, e), trust: trustProxy(e) }),
+  );
+}
+
+function allowedOrigins(e: { ALLOWED_ORIGINS: string }): string[] {
+  return e.ALLOWED_ORIGINS.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** The entry the nearest proxy wrote (proxies that append put theirs last). */
@@ -63,9 +87,7 @@ export async function handleTrpcRequest(original: Request): Promise<Response> {
   const e = env();
   const refusal = rejectUnsafeRequest(
     original,
-    e.ALLOWED_ORIGINS.split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    allowedOrigins(e),
     peerIsTrustedProxy({ peer: peerOf(original, e), trust: trustProxy(e) }),
   );
   if (refusal) return Response.json({ error: { message: refusal } }, { status: 403 });
