@@ -25,6 +25,13 @@ const EnvSchema = z.object({
     .min(1)
     .max(24 * 90)
     .default(24 * 7),
+  /** A session nobody used for this long is over (idle timeout; the absolute one is SESSION_TTL_HOURS). */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(60 * 24 * 30)
+    .default(480),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Address npm start's server listens on; unset: loopback in the demo, every interface in production (listenHost). */
   HOST: z.string().trim().min(1).max(255).optional(),

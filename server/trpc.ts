@@ -36,6 +36,8 @@ export type Context = {
   apiTokenRatePerMinute?: number;
   sessionSecret: string;
   sessionTtlHours: number;
+  /** Idle timeout of the sessions this context creates (SESSION_IDLE_MINUTES); the default when absent. */
+  sessionIdleMinutes?: number;
   /** Client address, for login throttling. */
   clientKey: string;
   /** Adds a Set-Cookie header to the response (absent in server-side callers). */

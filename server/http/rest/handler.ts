@@ -100,6 +100,7 @@ export async function handleRestRequest(req: Request): Promise<Response> {
     apiTokenRatePerMinute: e.API_TOKEN_RATE_PER_MINUTE,
     sessionSecret: e.sessionSecret,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     clientKey: "rest",
     secureCookies: false,
   });
