@@ -135,6 +135,7 @@ async function createHttpContext(req: Request, resHeaders: Headers): Promise<Con
     sessionSecret: e.sessionSecret,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    costlyCallsPerMinute: e.COSTLY_CALLS_PER_MINUTE,
     clientKey: clientAddress({ peer, forwardedFor: req.headers.get("x-forwarded-for"), trust: trustProxy(e) }),
     setCookie: (c) => resHeaders.append("set-cookie", c),
     secureCookies: new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https",

@@ -36,7 +36,7 @@ export const dataRouter = router({
     .query(({ ctx, input }) => listImports(ctx.db, inProject(ctx, input))),
 
   /** A mutation because it writes an audit event; returns the text (bounded, see MAX_EXPORT_TEXT_BYTES). */
-  exportLabels: projectProcedure(CAN.exportData, "read")
+  exportLabels: projectProcedure(CAN.exportData, "read", { costly: true })
     .input(DataExportLabelsInput)
     .mutation(async ({ ctx, input }) => {
       const text = await exportLabelsText(ctx.db, inProject(ctx, input));

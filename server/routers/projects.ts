@@ -10,7 +10,7 @@ export const projectsRouter = router({
     listMyProjects(ctx.db, { actor: ctx.user, onlyProjectIds: ctx.apiToken?.projectIds }),
   ),
 
-  get: projectProcedure(CAN.view, "read")
+  get: projectProcedure(CAN.view, "read", { costly: true })
     .input(ProjectsGetInput)
     .query(async ({ ctx, input }) => ({
       ...(await getProjectOverview(ctx.db, inProject(ctx, input))),

@@ -101,6 +101,7 @@ export async function handleRestRequest(req: Request): Promise<Response> {
     sessionSecret: e.sessionSecret,
     sessionTtlHours: e.SESSION_TTL_HOURS,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    costlyCallsPerMinute: e.COSTLY_CALLS_PER_MINUTE,
     clientKey: "rest",
     secureCookies: false,
   });
