@@ -151,4 +151,59 @@ describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
     expect(await bad.json()).toMatchObject({ error: { errors: [{ line: 1, field: "title", message: "required" }] } });
     expect(await projectCounts(h, project.id)).toEqual({ ...before, failedImports: 1 });
   });
+
+  it("spools a slow upload before importing: other statements run meanwhile, and an upload over the cap writes nothing", async () => {
+    const { project } = await makeProject(h.db);
+    const ml = await member(project.id, "ml_engineer");
+    const lines = jsonl(manyLines(30)).split("\n").filter(Boolean);
+    let sent = 0;
+    const slow = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        if (sent === lines.length) return c.close();
+        await new Promise((r) => setTimeout(r, 40));
+        c.enqueue(new TextEncoder().encode(`${lines[sent++]}\n`));
+      },
+    });
+    const uploading = handleImportRequest(
+      new Request(`http://localhost/api/projects/${project.id}/import`, {
+        method: "POST",
+        body: slow,
+        duplex: "half",
+        headers: { cookie: ml, [UPLOAD_FILENAME_HEADER]: "slow.jsonl" },
+      } as RequestInit),
+      deps(),
+      String(project.id),
+    );
+    // Mid-upload another user's write goes through at once (PGlite has one connection:
+    // an import transaction open during the upload would hold it until the last byte).
+    await new Promise((r) => setTimeout(r, 200));
+    await makeUser(h.db);
+    expect(sent).toBeLessThan(lines.length);
+    const res = await uploading;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ rows: 30, created: 30 });
+
+    const before = await projectCounts(h, project.id);
+    let chunks = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        chunks += 1;
+        c.enqueue(new TextEncoder().encode(`${"y".repeat(65_536)}\n`));
+      },
+    });
+    const tooBig = await handleImportRequest(
+      new Request(`http://localhost/api/projects/${project.id}/import?format=jsonl`, {
+        method: "POST",
+        body: endless,
+        duplex: "half",
+        headers: { cookie: ml, [UPLOAD_FILENAME_HEADER]: "endless.jsonl" },
+      } as RequestInit),
+      deps(),
+      String(project.id),
+    );
+    expect(tooBig.status).toBe(413);
+    // Reading stopped at the cap (give or take what the stream buffers ahead).
+    expect(chunks * 65_537).toBeLessThanOrEqual(MAX_UPLOAD_BYTES + 1_048_576);
+    expect(await projectCounts(h, project.id)).toEqual(before);
+  });
 });
