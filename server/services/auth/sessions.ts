@@ -80,13 +80,15 @@ export async function getSessionUser(db: Db, token: string, secret: string): Pro
 
 /**
  * A user's role in a project, as SQL: instance admins act as project admins
- * wherever the project exists; others need a membership. Null otherwise.
+ * wherever the project exists and is not archived; others need a membership. Null otherwise.
  */
 export function projectRoleSql(projectId: number, userId: SQL | number, isAdmin: SQL | boolean): SQL<Role | null> {
+  // An archived project is no one's: every project procedure answers "not found".
   return sql<Role | null>`case when ${isAdmin}
-    then (select 'admin' from ${projects} where ${projects.id} = ${projectId})
-    else (select ${memberships.role}::text from ${memberships} where ${memberships.projectId} = ${projectId}
-      and ${memberships.userId} = ${userId})
+    then (select 'admin' from ${projects} where ${projects.id} = ${projectId} and ${projects.archivedAt} is null)
+    else (select ${memberships.role}::text from ${memberships}
+      join ${projects} on ${projects.id} = ${memberships.projectId} and ${projects.archivedAt} is null
+      where ${memberships.projectId} = ${projectId} and ${memberships.userId} = ${userId})
   end`;
 }
 
