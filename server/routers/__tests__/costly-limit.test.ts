@@ -22,7 +22,7 @@ it("marks the procedures that scan a project as costly", () => {
   const costly = Object.entries(procedures)
     .filter(([, p]) => p._def.meta?.costly)
     .map(([path]) => path);
-  for (const path of ["items.list", "queue.stats", "projects.get", "batch.list", "audit.list", "data.exportLabels"])
+  for (const path of ["items.list", "queue.stats", "projects.get", "batch.list", "audit.list"])
     expect(costly).toContain(path);
   expect(costly.filter((p) => p.startsWith("dashboard.") || p.startsWith("metrics.")).length).toBeGreaterThanOrEqual(4);
   expect(costly).not.toContain("queue.next");
