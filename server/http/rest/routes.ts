@@ -14,6 +14,8 @@ import {
   CategoryBody,
   CategoryPage,
   ItemPredictions,
+  LabelChangePage,
+  LabelChangesQuery,
   PredictionsBody,
   ProjectPath,
   ProjectStatus,
@@ -115,6 +117,18 @@ export const REST_ROUTES: RestRoute[] = [
     status: 200,
     response: ItemPredictions,
     call: (c, { params, body }) => c.items.predictions({ ...params, ...body }),
+  }),
+  route({
+    method: "get",
+    path: "/projects/{projectId}/labels",
+    procedure: "labels.changes",
+    summary:
+      "Label changes after a cursor, oldest first, each once: every change of a current label (tombstones for removed ones) with its provenance",
+    params: ProjectPath,
+    query: LabelChangesQuery,
+    status: 200,
+    response: LabelChangePage,
+    call: (c, { params, query }) => c.labels.changes({ ...params, since: query.since, limit: query.limit ?? 1_000 }),
   }),
   route({
     method: "post",
