@@ -45,6 +45,8 @@ type RouteOf<P extends Schema, Q, B> = {
   body?: B;
   status: 200 | 201 | 202;
   response: Schema;
+  /** The procedure already returns plain JSON values (no Dates): skip the JSON round trip (large pages). */
+  plainJson?: boolean;
   call: (caller: RestCaller, input: { params: z.infer<P>; query: Infer<Q>; body: Infer<B> }) => Promise<unknown>;
 };
 
@@ -128,6 +130,7 @@ export const REST_ROUTES: RestRoute[] = [
     query: LabelChangesQuery,
     status: 200,
     response: LabelChangePage,
+    plainJson: true,
     call: (c, { params, query }) => c.labels.changes({ ...params, since: query.since, limit: query.limit ?? 1_000 }),
   }),
   route({
