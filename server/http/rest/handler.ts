@@ -108,7 +108,7 @@ export async function handleRestRequest(req: Request): Promise<Response> {
   try {
     const out = await route.call(caller, { params: params.data, query: query?.data, body } as never);
     // Through JSON first (dates become ISO strings), then stripped to the documented shape.
-    const shaped = route.response.parse(JSON.parse(JSON.stringify(out)));
+    const shaped = route.response.parse(route.plainJson ? out : JSON.parse(JSON.stringify(out)));
     return Response.json(shaped, { status: route.status });
   } catch (err) {
     return problemFromError(err);
