@@ -11,6 +11,7 @@ import type { ProcedureScope, Role } from "@/lib/constants";
 import { getSessionUser, getSessionUserWithRole, roleInProject, type SessionUser } from "@/server/services/auth";
 import { resolveApiToken, takeTokenCall, type ApiTokenGrant } from "@/server/services/api-tokens";
 import { withApiToken } from "@/server/services/audit";
+import { ProjectId } from "@/server/schemas/common";
 import { ServiceError, toTRPCError } from "./errors";
 
 // 1. Context -----------------------------------------------------------------
@@ -170,7 +171,9 @@ export function instanceAdminProcedure(scope: ProcedureScope) {
     });
 }
 
-const ProjectRef = z.object({ projectId: z.number().int().positive() });
+// The same bounds as every input schema's projectId: 2^31 got past a bare positive int and made
+// the role lookup fail in Postgres ("out of range for type integer"), a 500 on every project procedure.
+const ProjectRef = z.object({ projectId: ProjectId });
 
 /**
  * Resolves the caller's role in `input.projectId` before the input is parsed in
