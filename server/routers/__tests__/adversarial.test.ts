@@ -1,0 +1,250 @@
+/**
+ * The adversarial input suite: every procedure of the app router (read from the
+ * router itself, as the access matrix does, so a new procedure is covered
+ * without editing this file) gets bad inputs generated from its zod input
+ * schema (test/adversarial-inputs.ts), sent through the HTTP entry
+ * (handleTrpcRequest: body limit, superjson, tRPC's HTTP error mapping) by a
+ * caller allowed to call it: the project's admin (a role every project
+ * procedure admits), or an instance admin for instance-admin procedures.
+ *
+ * Every probe must get a 4xx with a message, never a 500. A probe the input
+ * schema refuses must leave the database fingerprint unchanged; a probe the
+ * schema accepts (a Unicode title, an unknown key that is stripped) may do what
+ * a valid call does, but if the service then refuses it, nothing may have changed.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import superjson from "superjson";
+import type { z } from "zod";
+import { appRouter } from "@/server/routers/_app";
+import { setDbHandle } from "@/server/db";
+import { env } from "@/server/env";
+import { handleTrpcRequest } from "@/server/http/http";
+import { createSession, getSessionUser, type SessionUser } from "@/server/services/auth";
+import { createApiToken } from "@/server/services/api-tokens";
+import type { Access } from "@/server/trpc";
+import { type Deep, probesFor, replaceDeep, type IdKind, type IdSets, type Probe } from "@/test/adversarial-inputs";
+import { createTestDb, dbTargets, type TestDb } from "@/test/db";
+import { snapshotDb, type DbSnapshot } from "@/test/db-snapshot";
+import { addMember, makeProject, makeUser } from "@/test/factories";
+import { TEST_HOST, TEST_ORIGIN, useDemoHttpEnv } from "@/test/http-env";
+import { activateModel } from "@/test/queue-fixtures";
+import { addAnnotation, insertItems } from "./fixtures";
+
+useDemoHttpEnv("loupe-adversarial-");
+
+type ProcDef = { type: "query" | "mutation" | "subscription"; inputs: z.ZodType[]; meta?: { access?: Access } };
+const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcDef }>)
+  .map(([path, p]) => ({ path, type: p._def.type, inputs: p._def.inputs, access: p._def.meta?.access }))
+  .filter((p) => p.type !== "subscription");
+
+/** Raise these as the API grows: a walker that silently stops generating must fail. */
+const MIN_PROCEDURES = 50;
+const MIN_PROBES_PER_DATABASE = 3_500;
+/** Keys superjson refuses to send; a hostile client is not so polite, so they go in as text. */
+const POLLUTING = ["__proto__", "constructor", "prototype"];
+
+/**
+ * Bookkeeping a refused call may write: a token's last use; a refused login is counted; a
+ * refused import is logged as a failed run in the import history (import-items.ts, logRefusedRun).
+ */
+const IGNORE_COLUMNS = { api_tokens: ["last_used_at"] };
+const BOOKKEEPING_TABLES: Record<string, string[]> = {
+  "auth.login": ["login_failures"],
+  "data.importFile": ["imports"],
+  "data.upsertItems": ["imports"],
+};
+
+type Outcome = { status: number; code: string; message: string };
+
+/** The request body (or query input) a client would send for a probe, as text. */
+function wireText(probe: Probe): string {
+  // superjson carries NaN, Infinity, dates and undefined as the client would send them;
+  // a 10k-deep value is spliced in as text (see Deep).
+  const deep: Deep[] = [];
+  const marked = replaceDeep(
+    probe.input,
+    (d) => `\u0001deep${deep.push(d) - 1}\u0001`,
+    (k) => (POLLUTING.includes(k) ? `\u0001${k}` : k),
+  );
+  let body = JSON.stringify(superjson.serialize(marked));
+  deep.forEach((d, i) => (body = body.replace(`"\\u0001deep${i}\\u0001"`, () => d.toJson())));
+  for (const k of POLLUTING) body = body.replaceAll(`"\\u0001${k}"`, `"${k}"`);
+  return body;
+}
+
+function requestFor(path: string, type: "query" | "mutation", body: string, cookie: string): Request {
+  const headers = { host: TEST_HOST, cookie };
+  if (type === "query")
+    return new Request(`${TEST_ORIGIN}/api/trpc/${path}?input=${encodeURIComponent(body)}`, { headers });
+  return new Request(`${TEST_ORIGIN}/api/trpc/${path}`, {
+    method: "POST",
+    headers: { ...headers, origin: TEST_ORIGIN, "content-type": "application/json" },
+    body,
+  });
+}
+
+async function send(req: Request): Promise<Outcome> {
+  const res = await handleTrpcRequest(req);
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = null;
+  }
+  const error = (parsed as { error?: { json?: { message?: string; data?: { code?: string } }; message?: string } })
+    ?.error;
+  return {
+    status: res.status,
+    code: error?.json?.data?.code ?? (res.ok ? "OK" : "?"),
+    message: error?.json?.message ?? error?.message ?? "",
+  };
+}
+
+function without(s: DbSnapshot, tables: string[]): DbSnapshot {
+  return Object.fromEntries(Object.entries(s).filter(([t]) => !tables.includes(t)));
+}
+
+/**
+ * What the input schema makes of a probe's text, decoded as the server decodes it
+ * (superjson drops a "__proto__" key, for one); no parser: anything goes.
+ */
+function schemaAccepts(inputs: z.ZodType[], body: string): boolean {
+  let value: unknown;
+  try {
+    value = superjson.deserialize(JSON.parse(body) as Parameters<typeof superjson.deserialize>[0]);
+  } catch {
+    return false;
+  }
+  return inputs.every((s) => s.safeParse(value).success);
+}
+
+const short = (p: Probe) => p.what.slice(0, 120);
+
+describe.each(dbTargets())("adversarial inputs on $name", (target) => {
+  let h: TestDb;
+  let member: SessionUser;
+  let instanceAdmin: SessionUser;
+  let ids: IdSets;
+  const cookies = new Map<number, string>();
+  const tried = new Map<string, number>();
+  const accepted: string[] = [];
+
+  async function cookieFor(user: SessionUser): Promise<string> {
+    const known = cookies.get(user.id);
+    if (known && (await getSessionUser(h.db, known.split("=")[1] ?? "", env().sessionSecret))) return known;
+    const { token } = await createSession(h.db, { userId: user.id, secret: env().sessionSecret, ttlHours: 1 });
+    const cookie = `loupe_session=${token}`;
+    cookies.set(user.id, cookie);
+    return cookie;
+  }
+
+  /** A project with items, categories, an annotation, a model version and a member who is no one else's. */
+  async function seedProject(name: string, admin: SessionUser | null) {
+    const { project, categories } = await makeProject(h.db, { name });
+    const itemRows = await insertItems(h, project.id, ["one", "two", "three"]);
+    await insertItems(h, project.id, ["test one"], "test");
+    const other = await makeUser(h.db);
+    await addMember(h.db, project.id, other.id, "annotator");
+    if (admin) await addMember(h.db, project.id, admin.id, "admin");
+    const annotationId = await addAnnotation(h, {
+      projectId: project.id,
+      itemId: itemRows[0]!.id,
+      userId: other.id,
+      categoryId: categories[0]!.id,
+    });
+    const modelId = await activateModel(
+      h.db,
+      project.id,
+      categories.map((c) => c.id),
+    );
+    const token = await createApiToken(h.db, {
+      actor: admin ?? other,
+      name: "adv",
+      scopes: ["read"],
+      expiresInDays: 1,
+    });
+    const ref: Record<IdKind, number> = {
+      project: project.id,
+      item: itemRows[0]!.id,
+      category: categories[0]!.id,
+      user: other.id,
+      annotation: annotationId,
+      model: modelId,
+      token: token.id,
+    };
+    return ref;
+  }
+
+  beforeAll(async () => {
+    h = await createTestDb(target);
+    setDbHandle(h);
+    member = await makeUser(h.db, { email: "adversary@example.test" });
+    instanceAdmin = await makeUser(h.db, { isAdmin: true });
+    const targetIds = await seedProject(`Target ${randomBytes(3).toString("hex")}`, member);
+    const otherIds = await seedProject(`Other ${randomBytes(3).toString("hex")}`, null);
+    ids = { target: targetIds, other: otherIds };
+  });
+  afterAll(async () => {
+    const total = [...tried.values()].reduce((a, b) => a + b, 0);
+    console.log(
+      `adversarial inputs on ${target.name}: ${total} probes over ${tried.size} procedures; ` +
+        `${accepted.length} accepted as valid by their schema and service`,
+    );
+    if (process.env.ADVERSARIAL_LOG) console.log(accepted.join("\n"));
+    await h?.drop();
+  });
+
+  it("has every role admit the caller it uses", () => {
+    for (const p of PROCEDURES) if (p.access?.kind === "project") expect(p.access.roles, p.path).toContain("admin");
+  });
+
+  it.each(PROCEDURES)("$path ($type)", async ({ path, type, inputs, access }) => {
+    const caller = access?.kind === "instance_admin" ? instanceAdmin : member;
+    const probes = probesFor(inputs[0] ?? null, ids);
+    tried.set(path, probes.length);
+    const ignoreTables = BOOKKEEPING_TABLES[path] ?? [];
+    const snap = async () => without(await snapshotDb(h, IGNORE_COLUMNS), ignoreTables);
+    const failures: string[] = [];
+
+    // Probes the schema refuses run back to back around one fingerprint; each probe it
+    // accepts gets fingerprints of its own, so a valid call's effect is not mistaken for a leak.
+    let before = await snap();
+    for (const probe of probes) {
+      const body = wireText(probe);
+      const valid = schemaAccepts(inputs, body);
+      if (valid) before = await snap();
+      const got = await send(requestFor(path, type as "query" | "mutation", body, await cookieFor(caller)));
+      const ok = got.status === 200;
+      // 401 is a refusal only for a public procedure (a wrong password): anywhere else the caller's session was lost.
+      const unauthorised = got.status === 401 && access?.kind !== "public";
+      if (!ok && (got.status < 400 || got.status >= 500 || unauthorised))
+        failures.push(`${short(probe)} → ${got.status} ${got.code} ${got.message}`);
+      else if (!ok && !got.message.trim()) failures.push(`${short(probe)} → ${got.status} without a message`);
+      else if (ok && !valid) failures.push(`${short(probe)} → 200 though the schema refuses it`);
+      if (ok) accepted.push(`${path}: ${short(probe)}`);
+      if (valid) {
+        const after = await snap();
+        if (!ok && JSON.stringify(after) !== JSON.stringify(before))
+          failures.push(`${short(probe)} → ${got.status} but changed ${changed(before, after)}`);
+        before = after;
+      }
+    }
+    const after = await snap();
+    if (JSON.stringify(after) !== JSON.stringify(before))
+      failures.push(`refused probes changed ${changed(before, after)}`);
+    expect(failures, `${path}: ${probes.length} probes`).toEqual([]);
+  });
+
+  it("tried enough inputs to mean something", () => {
+    expect(tried.size).toBeGreaterThanOrEqual(MIN_PROCEDURES);
+    expect([...tried.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(MIN_PROBES_PER_DATABASE);
+  });
+});
+
+function changed(a: DbSnapshot, b: DbSnapshot): string {
+  return Object.keys({ ...a, ...b })
+    .filter((t) => JSON.stringify(a[t]) !== JSON.stringify(b[t]))
+    .join(", ");
+}
