@@ -145,8 +145,15 @@ export class Deep {
 }
 const DEEP_OBJECT = new Deep("object", DEPTH);
 const DEEP_ARRAY = new Deep("array", DEPTH);
-/** JSON text nested 10k deep, for string fields that are parsed as JSON (import content). */
-const DEEP_JSON_TEXT = `{"id":"deep","title":"Deep","attrs":${DEEP_OBJECT.toJson()}}\n`;
+/** Deep, but not deep enough to overflow while parsing: what once imported fine and broke every later read. */
+const MEDIUM_DEPTHS = [1_000, 3_000];
+/** JSON text nested deep, for string fields that are parsed as JSON (import content). */
+const deepJsonText = (depth: number) =>
+  `{"id":"deep-${depth}","title":"Deep","attrs":${new Deep("object", depth).toJson()}}\n`;
+const DEEP_JSON_TEXTS: [string, string][] = [DEPTH, ...MEDIUM_DEPTHS].map((d) => [
+  `${d}-deep JSON text`,
+  deepJsonText(d),
+]);
 
 /** `value` with every Deep marker replaced by what `swap` makes of it and keys renamed (a copy; leaves shared). */
 export function replaceDeep(
@@ -234,7 +241,8 @@ function badValues(s: z.ZodType, name: string, ids: IdSets): [string, unknown][]
     case "string": {
       out.push(["1 MB string", BIG_ASCII], ["1 M RTL overrides (3 MB)", BIG_RTL]);
       for (const [label, v] of UNICODE) out.push([label, v]);
-      if ((facts(core).minLength ?? 0) <= 1 && MB <= 52_428_800) out.push(["10k-deep JSON text", DEEP_JSON_TEXT]);
+      const { maxLength } = facts(core) as { maxLength?: number };
+      if (maxLength === undefined || maxLength >= 20_000) out.push(...DEEP_JSON_TEXTS);
       break;
     }
     case "enum": {
@@ -275,6 +283,8 @@ function badValues(s: z.ZodType, name: string, ids: IdSets): [string, unknown][]
     case "unknown":
     case "any":
       out.push(["10k-deep object", DEEP_OBJECT], ["10k-deep array", DEEP_ARRAY]);
+      for (const d of MEDIUM_DEPTHS)
+        out.push([`${d}-deep object`, new Deep("object", d)], [`${d}-deep array`, new Deep("array", d)]);
       break;
   }
   return out;
