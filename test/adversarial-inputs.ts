@@ -14,7 +14,10 @@ export type Probe = { what: string; input: unknown };
 
 /** The ids a valid-looking input refers to, by kind: the target project's and another project's. */
 export type IdKind = "project" | "item" | "category" | "user" | "annotation" | "model" | "token";
-export type IdSets = { target: Record<IdKind, number>; other: Record<IdKind, number> };
+/** Ids held as text: a lease's token, an annotation's idempotency key, an item's external id. */
+export type TextIdKind = "lease" | "idempotency" | "external";
+export type IdRefs = Record<IdKind, number> & Record<TextIdKind, string>;
+export type IdSets = { target: IdRefs; other: IdRefs };
 
 type Def = {
   type: string;
@@ -56,8 +59,11 @@ function facts(s: z.ZodType): { minLength?: number; format?: string; minimum?: n
   }
 }
 
-/** Which kind of id a numeric field holds, by its name (the schemas name ids consistently). */
-export function idKindOf(name: string): IdKind | null {
+/** Which kind of id a field holds, by its name (the schemas name ids consistently). */
+export function idKindOf(name: string): IdKind | TextIdKind | null {
+  if (name === "leaseToken" || name === "leaseTokens") return "lease";
+  if (name === "idempotencyKey") return "idempotency";
+  if (name === "externalIds") return "external";
   if (name === "projectId" || name === "projectIds") return "project";
   if (name === "itemId" || name === "known" || name === "cursor") return "item";
   if (name === "categoryId") return "category";
@@ -81,6 +87,7 @@ export function validValue(s: z.ZodType, name: string, ids: IdSets): unknown {
       if (name === "email") return `adv-${serial}@example.test`;
       if (name === "slug") return `adv-${serial}`;
       if (name === "timeZone") return "UTC";
+      if (kind) return ids.target[kind];
       if (f.format === "uuid") return randomUUID();
       if (f.format === "email") return `adv-${serial}@example.test`;
       return `adv ${serial}`.padEnd(f.minLength ?? 0, "x");
@@ -241,6 +248,7 @@ function badValues(s: z.ZodType, name: string, ids: IdSets): [string, unknown][]
     case "string": {
       out.push(["1 MB string", BIG_ASCII], ["1 M RTL overrides (3 MB)", BIG_RTL]);
       for (const [label, v] of UNICODE) out.push([label, v]);
+      if (kind) out.push([`another project's ${kind}`, ids.other[kind]]);
       const { maxLength } = facts(core) as { maxLength?: number };
       if (maxLength === undefined || maxLength >= 20_000) out.push(...DEEP_JSON_TEXTS);
       break;
@@ -270,7 +278,7 @@ function badValues(s: z.ZodType, name: string, ids: IdSets): [string, unknown][]
       out.push(["10k-deep array", DEEP_ARRAY]);
       if (element) {
         const elementKind = unwrap(element);
-        if (kind && defOf(elementKind.core).type === "number")
+        if (kind && ["number", "string"].includes(defOf(elementKind.core).type))
           out.push([`another project's ${kind} id`, [ids.other[kind]]]);
         for (const [label, v] of badValues(element, "", ids).slice(0, 40)) out.push([`element: ${label}`, [v]]);
       }

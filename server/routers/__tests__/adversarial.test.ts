@@ -12,7 +12,7 @@
  * schema accepts (a Unicode title, an unknown key that is stripped) may do what
  * a valid call does, but if the service then refuses it, nothing may have changed.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import superjson from "superjson";
 import type { z } from "zod";
@@ -23,13 +23,13 @@ import { handleTrpcRequest } from "@/server/http/http";
 import { createSession, getSessionUser, type SessionUser } from "@/server/services/auth";
 import { createApiToken } from "@/server/services/api-tokens";
 import type { Access } from "@/server/trpc";
-import { type Deep, probesFor, replaceDeep, type IdKind, type IdSets, type Probe } from "@/test/adversarial-inputs";
+import { type Deep, probesFor, replaceDeep, type IdRefs, type IdSets, type Probe } from "@/test/adversarial-inputs";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { snapshotDb, type DbSnapshot } from "@/test/db-snapshot";
 import { addMember, makeProject, makeUser } from "@/test/factories";
 import { TEST_HOST, TEST_ORIGIN, useDemoHttpEnv } from "@/test/http-env";
 import { activateModel } from "@/test/queue-fixtures";
-import { addAnnotation, insertItems } from "./fixtures";
+import { insertItems } from "./fixtures";
 
 useDemoHttpEnv("loupe-adversarial-");
 
@@ -148,12 +148,19 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
     const other = await makeUser(h.db);
     await addMember(h.db, project.id, other.id, "annotator");
     if (admin) await addMember(h.db, project.id, admin.id, "admin");
-    const annotationId = await addAnnotation(h, {
-      projectId: project.id,
-      itemId: itemRows[0]!.id,
-      userId: other.id,
-      categoryId: categories[0]!.id,
-    });
+    // The project's own admin made the annotation and holds the lease: an undo or a release of them is valid.
+    const holder = admin ?? other;
+    const idempotency = randomUUID();
+    const { rows: made } = await h.executeSql(
+      "insert into annotations (project_id, item_id, user_id, category_id, action, idempotency_key) values ($1, $2, $3, $4, 'correct', $5) returning id",
+      [project.id, itemRows[0]!.id, holder.id, categories[0]!.id, idempotency],
+    );
+    const annotationId = Number(made[0]!.id);
+    const { rows: leased } = await h.executeSql(
+      "insert into leases (item_id, project_id, user_id, reason, expires_at) values ($1, $2, $3, 'random', now() + interval '1 hour') returning token",
+      [itemRows[1]!.id, project.id, holder.id],
+    );
+    const { rows: ext } = await h.executeSql("select external_id from items where id = $1", [itemRows[0]!.id]);
     const modelId = await activateModel(
       h.db,
       project.id,
@@ -165,7 +172,10 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
       scopes: ["read"],
       expiresInDays: 1,
     });
-    const ref: Record<IdKind, number> = {
+    const ref: IdRefs = {
+      lease: String(leased[0]!.token),
+      idempotency,
+      external: String(ext[0]!.external_id),
       project: project.id,
       item: itemRows[0]!.id,
       category: categories[0]!.id,
@@ -211,6 +221,8 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
     // Probes the schema refuses run back to back around one fingerprint; each probe it
     // accepts gets fingerprints of its own, so a valid call's effect is not mistaken for a leak.
     let before = await snap();
+    const otherProject = async () => projectFingerprint(h, ids.other.project);
+    const otherBefore = await otherProject();
     for (const probe of probes) {
       const body = wireText(probe);
       const valid = schemaAccepts(inputs, body);
@@ -234,6 +246,9 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
     const after = await snap();
     if (JSON.stringify(after) !== JSON.stringify(before))
       failures.push(`refused probes changed ${changed(before, after)}`);
+    // Accepted or not, nothing sent in the target project's name may touch the other project.
+    if (type === "mutation" && (await otherProject()) !== otherBefore)
+      failures.push(`a probe changed the other project's rows`);
     expect(failures, `${path}: ${probes.length} probes`).toEqual([]);
   });
 
@@ -262,6 +277,20 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
     expect([...tried.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(MIN_PROBES_PER_DATABASE);
   });
 });
+
+/** A fingerprint of one project's rows: every table with a project_id column, those rows only. */
+async function projectFingerprint(h: TestDb, projectId: number): Promise<string> {
+  const { rows: tables } = await h.executeSql(
+    "select table_name as name from information_schema.columns where table_schema = 'public' and column_name = 'project_id' order by 1",
+    [],
+  );
+  const parts = tables.map((t) => {
+    const name = String(t.name).replace(/"/g, '""');
+    return `select '${name}' as t, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from "public"."${name}" x where project_id = ${projectId}`;
+  });
+  const { rows } = await h.executeSql(parts.join("\nunion all\n"), []);
+  return JSON.stringify(rows);
+}
 
 function changed(a: DbSnapshot, b: DbSnapshot): string {
   return Object.keys({ ...a, ...b })
