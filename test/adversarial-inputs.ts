@@ -9,8 +9,11 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 
-/** One bad input: what it probes (for messages) and the value sent as the procedure's input. */
-export type Probe = { what: string; input: unknown };
+/**
+ * One bad input: what it probes (for messages) and the value sent as the procedure's input,
+ * or the exact text sent on the wire (`raw`: a broken envelope rather than a broken value).
+ */
+export type Probe = { what: string; input: unknown; raw?: string };
 
 /** The ids a valid-looking input refers to, by kind: the target project's and another project's. */
 export type IdKind = "project" | "item" | "category" | "user" | "annotation" | "model" | "token";
@@ -337,6 +340,44 @@ function removeKey(root: unknown, path: (string | number)[]): unknown {
       k === String(head) ? (rest.length ? [[k, removeKey(v, rest)]] : []) : [[k, v]],
     ),
   );
+}
+
+/**
+ * Broken superjson envelopes around an otherwise valid input: what the HTTP layer
+ * decodes before any schema sees the value (meta annotations that point nowhere, at
+ * the prototype, at types no schema takes, or at each other).
+ */
+export function wireProbes(schema: z.ZodType | null, ids: IdSets): Probe[] {
+  const core = schema ? unwrap(schema).core : null;
+  const base = core && defOf(core).type === "object" ? validObject(core, ids) : {};
+  const json = JSON.stringify(base);
+  const first = Object.keys(base)[0] ?? "projectId";
+  const envelope = (meta: unknown) => `{"json":${json},"meta":${JSON.stringify(meta)}}`;
+  return [
+    { what: "wire: not JSON", input: null, raw: '{"json":' },
+    { what: "wire: JSON without the envelope", input: null, raw: json },
+    { what: "wire: meta path to nowhere", input: null, raw: envelope({ values: { "no.such.path": ["Date"] } }) },
+    { what: "wire: meta __proto__ path", input: null, raw: envelope({ values: { "__proto__.isAdmin": ["Date"] } }) },
+    { what: `wire: ${first} as bigint`, input: null, raw: envelope({ values: { [first]: ["bigint"] } }) },
+    { what: `wire: ${first} as regexp`, input: null, raw: envelope({ values: { [first]: ["regexp"] } }) },
+    {
+      what: `wire: ${first} as unknown class`,
+      input: null,
+      raw: envelope({ values: { [first]: [["class", "Nope"]] } }),
+    },
+    {
+      what: `wire: ${first} as unknown custom`,
+      input: null,
+      raw: envelope({ values: { [first]: [["custom", "Nope"]] } }),
+    },
+    { what: `wire: ${first} as a Map`, input: null, raw: envelope({ values: { [first]: ["map"] } }) },
+    {
+      what: "wire: referential equality to itself",
+      input: null,
+      raw: envelope({ referentialEqualities: { [first]: [first] } }),
+    },
+    { what: "wire: meta of the wrong shape", input: null, raw: envelope({ values: [1, 2, 3] }) },
+  ];
 }
 
 function setAt(root: unknown, path: (string | number)[], value: unknown, remove = false): unknown {

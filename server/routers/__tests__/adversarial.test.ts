@@ -23,7 +23,15 @@ import { handleTrpcRequest } from "@/server/http/http";
 import { createSession, getSessionUser, type SessionUser } from "@/server/services/auth";
 import { createApiToken } from "@/server/services/api-tokens";
 import type { Access } from "@/server/trpc";
-import { type Deep, probesFor, replaceDeep, type IdRefs, type IdSets, type Probe } from "@/test/adversarial-inputs";
+import {
+  type Deep,
+  probesFor,
+  replaceDeep,
+  wireProbes,
+  type IdRefs,
+  type IdSets,
+  type Probe,
+} from "@/test/adversarial-inputs";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { snapshotDb, type DbSnapshot } from "@/test/db-snapshot";
 import { addMember, makeProject, makeUser } from "@/test/factories";
@@ -40,7 +48,7 @@ const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record
 
 /** Raise these as the API grows: a walker that silently stops generating must fail. */
 const MIN_PROCEDURES = 50;
-const MIN_PROBES_PER_DATABASE = 3_500;
+const MIN_PROBES_PER_DATABASE = 4_000;
 /** Keys superjson refuses to send; a hostile client is not so polite, so they go in as text. */
 const POLLUTING = ["__proto__", "constructor", "prototype"];
 
@@ -59,6 +67,7 @@ type Outcome = { status: number; code: string; message: string };
 
 /** The request body (or query input) a client would send for a probe, as text. */
 function wireText(probe: Probe): string {
+  if (probe.raw !== undefined) return probe.raw;
   // superjson carries NaN, Infinity, dates and undefined as the client would send them;
   // a 10k-deep value is spliced in as text (see Deep).
   const deep: Deep[] = [];
@@ -131,13 +140,15 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
   const tried = new Map<string, number>();
   const accepted: string[] = [];
 
-  async function cookieFor(user: SessionUser): Promise<string> {
+  /** The user's session cookie, and whether it had to be made anew (an accepted auth.logout ends it). */
+  async function cookieFor(user: SessionUser): Promise<{ cookie: string; fresh: boolean }> {
     const known = cookies.get(user.id);
-    if (known && (await getSessionUser(h.db, known.split("=")[1] ?? "", env().sessionSecret))) return known;
+    if (known && (await getSessionUser(h.db, known.split("=")[1] ?? "", env().sessionSecret)))
+      return { cookie: known, fresh: false };
     const { token } = await createSession(h.db, { userId: user.id, secret: env().sessionSecret, ttlHours: 1 });
     const cookie = `loupe_session=${token}`;
     cookies.set(user.id, cookie);
-    return cookie;
+    return { cookie, fresh: true };
   }
 
   /** A project with items, categories, an annotation, a model version and a member who is no one else's. */
@@ -212,7 +223,7 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
 
   it.each(PROCEDURES)("$path ($type)", async ({ path, type, inputs, access }) => {
     const caller = access?.kind === "instance_admin" ? instanceAdmin : member;
-    const probes = probesFor(inputs[0] ?? null, ids);
+    const probes = [...probesFor(inputs[0] ?? null, ids), ...wireProbes(inputs[0] ?? null, ids)];
     tried.set(path, probes.length);
     const ignoreTables = BOOKKEEPING_TABLES[path] ?? [];
     const snap = async () => without(await snapshotDb(h, IGNORE_COLUMNS), ignoreTables);
@@ -220,15 +231,21 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
 
     // Probes the schema refuses run back to back around one fingerprint; each probe it
     // accepts gets fingerprints of its own, so a valid call's effect is not mistaken for a leak.
+    await cookieFor(caller);
     let before = await snap();
     const otherProject = async () => projectFingerprint(h, ids.other.project);
     const otherBefore = await otherProject();
+    let lastOk = false;
     for (const probe of probes) {
       const body = wireText(probe);
       const valid = schemaAccepts(inputs, body);
-      if (valid) before = await snap();
-      const got = await send(requestFor(path, type as "query" | "mutation", body, await cookieFor(caller)));
+      const { cookie, fresh } = await cookieFor(caller);
+      // The new session is this test's own write; only an accepted call may have ended the old one.
+      if (fresh && !lastOk) failures.push(`${short(probe)}: a refused probe before it ended the caller's session`);
+      if (valid || fresh) before = await snap();
+      const got = await send(requestFor(path, type as "query" | "mutation", body, cookie));
       const ok = got.status === 200;
+      lastOk = ok;
       // 401 is a refusal only for a public procedure (a wrong password): anywhere else the caller's session was lost.
       const unauthorised = got.status === 401 && access?.kind !== "public";
       if (!ok && (got.status < 400 || got.status >= 500 || unauthorised))
@@ -266,7 +283,7 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
     const failures: string[] = [];
     for (const [path, type, input] of reads) {
       const body = wireText({ what: path, input });
-      const got = await send(requestFor(path, type, body, await cookieFor(member)));
+      const got = await send(requestFor(path, type, body, (await cookieFor(member)).cookie));
       if (got.status >= 500) failures.push(`${path} ${JSON.stringify(input)} → ${got.status} ${got.message}`);
     }
     expect(failures).toEqual([]);
