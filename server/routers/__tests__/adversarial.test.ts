@@ -63,6 +63,10 @@ const BOOKKEEPING_TABLES: Record<string, string[]> = {
   "data.upsertItems": ["imports"],
 };
 
+/** What a refusal must not tell the caller: the engine's or the database's own words. */
+const LEAKS =
+  /call stack|Failed query|syntax error|violates|duplicate key|relation "|out of range for type|invalid byte sequence|at Object\.|node_modules/i;
+
 type Outcome = { status: number; code: string; message: string };
 
 /** The request body (or query input) a client would send for a probe, as text. */
@@ -251,6 +255,7 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
       if (!ok && (got.status < 400 || got.status >= 500 || unauthorised))
         failures.push(`${short(probe)} → ${got.status} ${got.code} ${got.message}`);
       else if (!ok && !got.message.trim()) failures.push(`${short(probe)} → ${got.status} without a message`);
+      else if (!ok && LEAKS.test(got.message)) failures.push(`${short(probe)} → ${got.status} leaks: ${got.message}`);
       else if (ok && !valid) failures.push(`${short(probe)} → 200 though the schema refuses it`);
       if (ok) accepted.push(`${path}: ${short(probe)}`);
       if (valid) {
