@@ -90,6 +90,8 @@ export function validValue(s: z.ZodType, name: string, ids: IdSets): unknown {
       if (name === "email") return `adv-${serial}@example.test`;
       if (name === "slug") return `adv-${serial}`;
       if (name === "timeZone") return "UTC";
+      // A new key, so a submit is a new decision rather than the replay of a stored one.
+      if (kind === "idempotency") return randomUUID();
       if (kind) return ids.target[kind];
       if (f.format === "uuid") return randomUUID();
       if (f.format === "email") return `adv-${serial}@example.test`;
@@ -313,7 +315,7 @@ const EXTRA_KEYS: [string, Record<string, unknown>][] = [
  * whole input replaced, then each field of the top-level object (and of the
  * objects inside its arrays and objects) broken one at a time in an otherwise valid input.
  */
-export function probesFor(schema: z.ZodType | null, ids: IdSets): Probe[] {
+export function probesFor(schema: z.ZodType | null, ids: IdSets, overrides: Record<string, unknown> = {}): Probe[] {
   const probes: Probe[] = [
     { what: "input null", input: null },
     { what: "input a string", input: "x" },
@@ -324,7 +326,7 @@ export function probesFor(schema: z.ZodType | null, ids: IdSets): Probe[] {
   if (!schema) return [...probes, { what: "input with unknown keys", input: { zzUnknown: 1, projectId: 1 } }];
   const { core } = unwrap(schema);
   if (defOf(core).type !== "object") return probes;
-  const base = validObject(core, ids);
+  const base = { ...validObject(core, ids), ...overrides };
   probes.push({ what: "input {}", input: {} });
   walkObject(core, base, [], ids, probes);
   return probes;

@@ -67,6 +67,36 @@ const BOOKKEEPING_TABLES: Record<string, string[]> = {
 const LEAKS =
   /call stack|Failed query|syntax error|violates|duplicate key|relation "|out of range for type|invalid byte sequence|at Object\.|node_modules/i;
 
+/**
+ * Where the first enum value and the required fields alone make a base input the service
+ * refuses, whatever the probed field holds: what makes it one it would take.
+ */
+const BASE_OVERRIDES: Record<string, (ids: IdSets) => Record<string, unknown>> = {
+  // "accept" needs a model suggestion on the item; a correction names its category.
+  "annotations.submit": (ids) => ({ action: "correct", categoryId: ids.target.category }),
+};
+
+/** The lease again when it is gone, and only then (a live lease is left as it is). */
+const REGRANT_SQL = `insert into leases (item_id, project_id, user_id, reason, expires_at, token)
+  values ($1, $2, $3, 'random', now() + interval '1 hour', $4)
+  on conflict (item_id) do nothing
+  returning token`;
+
+/**
+ * Each probe a decision of its own: a new idempotency key in place of the base input's, which
+ * every probe shares (a stored key makes the call a replay, whatever else it holds).
+ */
+function freshKey(body: string, probe: Probe): string {
+  const key = (probe.input as { idempotencyKey?: unknown } | null)?.idempotencyKey;
+  return typeof key === "string" && /^[0-9a-f-]{36}$/.test(key) ? body.split(key).join(randomUUID()) : body;
+}
+
+/** The item's lease, held by the user with this token (taken over, or made anew). */
+const LEASE_SQL = `insert into leases (item_id, project_id, user_id, reason, expires_at, token)
+  values ($1, $2, $3, 'random', now() + interval '1 hour', $4)
+  on conflict (item_id) do update set user_id = excluded.user_id, token = excluded.token, expires_at = excluded.expires_at
+  returning token`;
+
 type Outcome = { status: number; code: string; message: string };
 
 /** The request body (or query input) a client would send for a probe, as text. */
@@ -142,6 +172,7 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
   let ids: IdSets;
   const cookies = new Map<number, string>();
   const tried = new Map<string, number>();
+  let headerProbes = 0;
   const accepted: string[] = [];
 
   /** The user's session cookie, and whether it had to be made anew (an accepted auth.logout ends it). */
@@ -171,10 +202,7 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
       [project.id, itemRows[0]!.id, holder.id, categories[0]!.id, idempotency],
     );
     const annotationId = Number(made[0]!.id);
-    const { rows: leased } = await h.executeSql(
-      "insert into leases (item_id, project_id, user_id, reason, expires_at) values ($1, $2, $3, 'random', now() + interval '1 hour') returning token",
-      [itemRows[1]!.id, project.id, holder.id],
-    );
+    const { rows: leased } = await h.executeSql(LEASE_SQL, [itemRows[0]!.id, project.id, holder.id, randomUUID()]);
     const { rows: ext } = await h.executeSql("select external_id from items where id = $1", [itemRows[0]!.id]);
     const modelId = await activateModel(
       h.db,
@@ -212,9 +240,9 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
     ids = { target: targetIds, other: otherIds };
   });
   afterAll(async () => {
-    const total = [...tried.values()].reduce((a, b) => a + b, 0);
+    const total = [...tried.values()].reduce((a, b) => a + b, headerProbes);
     console.log(
-      `adversarial inputs on ${target.name}: ${total} probes over ${tried.size} procedures; ` +
+      `adversarial inputs on ${target.name}: ${total} probes over ${tried.size} procedures (${headerProbes} of them session headers); ` +
         `${accepted.length} accepted as valid by their schema and service`,
     );
     if (process.env.ADVERSARIAL_LOG) console.log(accepted.join("\n"));
@@ -227,7 +255,10 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
 
   it.each(PROCEDURES)("$path ($type)", async ({ path, type, inputs, access }) => {
     const caller = access?.kind === "instance_admin" ? instanceAdmin : member;
-    const probes = [...probesFor(inputs[0] ?? null, ids), ...wireProbes(inputs[0] ?? null, ids)];
+    const probes = [
+      ...probesFor(inputs[0] ?? null, ids, BASE_OVERRIDES[path]?.(ids)),
+      ...wireProbes(inputs[0] ?? null, ids),
+    ];
     tried.set(path, probes.length);
     const ignoreTables = BOOKKEEPING_TABLES[path] ?? [];
     const snap = async () => without(await snapshotDb(h, IGNORE_COLUMNS), ignoreTables);
@@ -236,12 +267,25 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
     // Probes the schema refuses run back to back around one fingerprint; each probe it
     // accepts gets fingerprints of its own, so a valid call's effect is not mistaken for a leak.
     await cookieFor(caller);
+    // The target's lease again (an accepted release or submit of an earlier procedure ends it), so a submit can get past it.
+    await h.executeSql(LEASE_SQL, [ids.target.item, ids.target.project, member.id, ids.target.lease]);
     let before = await snap();
     const otherProject = async () => projectFingerprint(h, ids.other.project);
     const otherBefore = await otherProject();
     let lastOk = false;
     for (const probe of probes) {
-      const body = wireText(probe);
+      const body = freshKey(wireText(probe), probe);
+      // An accepted decision ends the lease: give it back, so the next probe reaches the decision too.
+      const { rows: regranted } = await h.executeSql(REGRANT_SQL, [
+        ids.target.item,
+        ids.target.project,
+        member.id,
+        ids.target.lease,
+      ]);
+      if (regranted.length > 0) {
+        if (!lastOk) failures.push(`${short(probe)}: a refused probe before it ended the lease`);
+        before = await snap();
+      }
       const valid = schemaAccepts(inputs, body);
       const { cookie, fresh } = await cookieFor(caller);
       // The new session is this test's own write; only an accepted call may have ended the old one.
@@ -272,6 +316,27 @@ describe.each(dbTargets())("adversarial inputs on $name", (target) => {
     if (type === "mutation" && (await otherProject()) !== otherBefore)
       failures.push(`a probe changed the other project's rows`);
     expect(failures, `${path}: ${probes.length} probes`).toEqual([]);
+  });
+
+  it("answers a hostile session cookie or bearer token with a 401, never a 500", async () => {
+    const cookies = ["%00", "a%00b", "%E2%80%AE", "%F0%9F%99%82", "%", "%zz", "x".repeat(8_000), "=", "a.b.c", "ÿ"];
+    const bearers = ["loupe_pat_", "loupe_pat_\u00ff", "x".repeat(8_000), "Bearer", "a b"];
+    const requests = [
+      ...cookies.map((c) => ({ what: `cookie ${c.slice(0, 20)}`, headers: { cookie: `loupe_session=${c}` } })),
+      ...bearers.map((b) => ({ what: `bearer ${b.slice(0, 20)}`, headers: { authorization: `Bearer ${b}` } })),
+    ];
+    const failures: string[] = [];
+    for (const { what, headers } of requests) {
+      for (const path of ["auth.me", "projects.list"]) {
+        const input = encodeURIComponent(JSON.stringify({ json: null }));
+        const res = await handleTrpcRequest(
+          new Request(`${TEST_ORIGIN}/api/trpc/${path}?input=${input}`, { headers: { host: TEST_HOST, ...headers } }),
+        );
+        if (res.status !== 401) failures.push(`${path} with ${what} → ${res.status}`);
+      }
+    }
+    headerProbes = requests.length * 2;
+    expect(failures).toEqual([]);
   });
 
   it("leaves nothing behind that breaks a later read of what was accepted", async () => {
