@@ -11,6 +11,7 @@ import type { ProcedureScope, Role } from "@/lib/constants";
 import { getSessionUser, getSessionUserWithRole, roleInProject, type SessionUser } from "@/server/services/auth";
 import { resolveApiToken, takeTokenCall, type ApiTokenGrant } from "@/server/services/api-tokens";
 import { withApiToken } from "@/server/services/audit";
+import { ProjectId, unstorableTextAt } from "@/server/schemas/common";
 import { ServiceError, toTRPCError } from "./errors";
 
 // 1. Context -----------------------------------------------------------------
@@ -104,8 +105,26 @@ const mapErrors = t.middleware(async ({ next }) => {
   throw error;
 });
 
+/**
+ * NUL and unpaired surrogates in any string of the input: 400 naming the field, before the
+ * input schema runs. Last in every builder, so a logged-out caller still hears that first.
+ */
+const refuseUnstorableText = t.middleware(async ({ next, getRawInput }) => {
+  const at = unstorableTextAt(await getRawInput());
+  if (at !== null) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `${at}: text cannot contain NUL characters or unpaired surrogates`,
+    });
+  }
+  return next();
+});
+
 // 3. Procedure builders ---------------------------------------------------------
-export const publicProcedure = t.procedure.meta({ access: { kind: "public" } }).use(mapErrors);
+export const publicProcedure = t.procedure
+  .meta({ access: { kind: "public" } })
+  .use(mapErrors)
+  .use(refuseUnstorableText);
 
 const notLoggedIn = () => new TRPCError({ code: "UNAUTHORIZED", message: "Please log in" });
 const badToken = () => new TRPCError({ code: "UNAUTHORIZED", message: "The API token is invalid, expired or revoked" });
@@ -164,7 +183,8 @@ export function authedProcedure(scope: ProcedureScope) {
   return t.procedure
     .meta({ access: { kind: "authenticated", scope } })
     .use(mapErrors)
-    .use(requireUser(scope));
+    .use(requireUser(scope))
+    .use(refuseUnstorableText);
 }
 
 export function instanceAdminProcedure(scope: ProcedureScope) {
@@ -175,10 +195,13 @@ export function instanceAdminProcedure(scope: ProcedureScope) {
     .use(({ ctx, next }) => {
       if (!ctx.user.isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "Only administrators can do that" });
       return next();
-    });
+    })
+    .use(refuseUnstorableText);
 }
 
-const ProjectRef = z.object({ projectId: z.number().int().positive() });
+// The same bounds as every input schema's projectId: 2^31 got past a bare positive int and made
+// the role lookup fail in Postgres ("out of range for type integer"), a 500 on every project procedure.
+const ProjectRef = z.object({ projectId: ProjectId });
 
 /**
  * Resolves the caller's role in `input.projectId` before the input is parsed in
@@ -204,7 +227,8 @@ export function projectProcedure(roles: readonly Role[], scope: ProcedureScope, 
       }
       if (opts.costly) admitCostlyCall(ctx, user);
       return asCaller(grant, () => next({ ctx: { ...ctx, user, apiToken: grant, project: { id: projectId, role } } }));
-    });
+    })
+    .use(refuseUnstorableText);
 }
 
 /**

@@ -56,3 +56,30 @@ export function boundedRange<T extends z.ZodRawShape>(shape: T, maxDays: number,
       { message: `At most ${maxDays} days (a missing to means now)`, path: ["to"] },
     );
 }
+
+/** NUL, or half of a surrogate pair: Postgres refuses the first in text and jsonb, and the second in jsonb. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Where in an input (a path like "items.0.title", or "input") a string or key holds
+ * text no database column can keep, or null. Checked for every procedure before its
+ * schema (server/trpc.ts), so no field can forget it: such text used to reach the
+ * database and come back as a 500. Iterative, so a deeply nested input cannot overflow the stack.
+ */
+export function unstorableTextAt(input: unknown): string | null {
+  const stack: { value: unknown; path: string }[] = [{ value: input, path: "" }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: string };
+    if (typeof value === "string") {
+      if (UNSTORABLE.test(value)) return path || "input";
+    } else if (value && typeof value === "object") {
+      for (const [key, v] of Object.entries(value)) {
+        const at = path ? `${path}.${key}` : key;
+        if (UNSTORABLE.test(key)) return at;
+        stack.push({ value: v, path: at });
+      }
+    }
+  }
+  return null;
+}

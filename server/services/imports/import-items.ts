@@ -155,7 +155,7 @@ export async function* textSource(text: string, sliceChars = 65_536): AsyncGener
 function runColumns(meta: RunMeta) {
   return {
     projectId: meta.projectId,
-    filename: meta.filename.slice(0, 255),
+    filename: storable(meta.filename.slice(0, 255)),
     format: meta.format,
     createdById: meta.actorId,
   };
@@ -176,9 +176,23 @@ async function logRefusedRun(
   meta: RunMeta,
   errors: readonly { line: number; field: string | null; message: string }[],
 ) {
-  await db
-    .insert(imports)
-    .values({ ...runColumns(meta), status: "failed", errors: [...errors], finishedAt: new Date() });
+  const kept = errors.map((e) => ({
+    ...e,
+    field: e.field === null ? null : storable(e.field),
+    message: storable(e.message),
+  }));
+  await db.insert(imports).values({ ...runColumns(meta), status: "failed", errors: kept, finishedAt: new Date() });
+}
+
+/**
+ * Text the database can keep: no NUL, no half of a surrogate pair (U+FFFD instead). A refused
+ * line's JSON error quotes it ("Unexpected token '\ud83d'": V8 cuts an emoji in half), and
+ * a filename cut at 255 can split a pair: either made the log of the refused run a 500.
+ */
+function storable(text: string): string {
+  return text
+    .replaceAll("\u0000", "")
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
 async function assertProject(db: DbOrTx, projectId: number): Promise<void> {
