@@ -66,12 +66,14 @@ const MIN_PROBES_PER_DATABASE = 5_000;
 const POLLUTING = ["__proto__", "constructor", "prototype"];
 
 /**
- * Bookkeeping a refused call may write: a token's last use; a refused login is counted; a
+ * Bookkeeping a refused call may write: a token's last use; a refused login (or a wrong
+ * current password when changing it) is counted; a
  * refused import is logged as a failed run in the import history (import-items.ts, logRefusedRun).
  */
 const IGNORE_COLUMNS = { api_tokens: ["last_used_at"] };
 const BOOKKEEPING_TABLES: Record<string, string[]> = {
   "auth.login": ["login_failures"],
+  "auth.changePassword": ["login_failures"],
   "data.importFile": ["imports"],
   "data.upsertItems": ["imports"],
 };
