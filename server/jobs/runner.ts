@@ -4,10 +4,11 @@
  */
 import type PgBoss from "pg-boss";
 import type { DbHandle } from "@/db/client";
+import type { DeliveryOptions } from "@/server/services/webhooks";
 import { refreshStatistics } from "@/db/statistics";
 import { createBoss } from "./boss";
 import { setJobSender, type JobSender } from "./dispatch";
-import { handleLabelErrors, handleRecalibrate, handleScore, handleTrain } from "./handlers";
+import { handleLabelErrors, handleRecalibrate, handleScore, handleTrain, handleWebhook } from "./handlers";
 import { QUEUE_NAMES, queueOf, sendOptions } from "./queues";
 import { runTick, type TickOptions } from "./tick";
 
@@ -19,6 +20,10 @@ export type WorkerOptions = {
   schedule?: boolean;
   scoreWorkers?: number;
   tick?: TickOptions;
+  /** Webhook sending (tests: private targets, fast retries); unset fields come from the environment. */
+  webhooks?: Partial<DeliveryOptions>;
+  /** Parallel webhook senders in this process (a slow receiver holds one for up to its timeout). */
+  webhookWorkers?: number;
 };
 
 export type RunningWorker = { boss: PgBoss; tick: () => Promise<void>; stop: () => Promise<void> };
@@ -67,6 +72,9 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
     });
     scoreWorkerIds.push(id);
   }
+  // Sending writes a row or two: no statistics refresh after each.
+  for (let i = 0; i < (o.webhookWorkers ?? 2); i++)
+    await boss.work(QUEUE_NAMES.webhook, polling, async ([job]) => job && handleWebhook(db, job, o.webhooks));
   const tick = () => thenRefresh(runTick(db, boss, o.tick));
   await boss.work(QUEUE_NAMES.tick, polling, async () => tick());
   if (o.schedule ?? true) await boss.schedule(QUEUE_NAMES.tick, "* * * * *", {}, { singletonKey: "tick" });
