@@ -40,7 +40,7 @@ export const QUEUES: PgBoss.Queue[] = [
   { name: QUEUE_NAMES.recalibrate, policy: "stately", expireInSeconds: 900, retryLimit: 2, retryDelay: 30 },
   { name: QUEUE_NAMES.score, policy: "standard", expireInSeconds: 900, retryLimit: 3, retryDelay: 10 },
   { name: QUEUE_NAMES.labelErrors, policy: "stately", expireInSeconds: 3600, retryLimit: 1, retryDelay: 60 },
-  { name: QUEUE_NAMES.webhook, policy: "standard", expireInSeconds: 120, retryLimit: 0 },
+  { name: QUEUE_NAMES.webhook, policy: "standard", expireInSeconds: 120, retryLimit: 0, retryDelay: 0 },
   { name: QUEUE_NAMES.tick, policy: "stately", expireInSeconds: 600, retryLimit: 0 },
 ];
 

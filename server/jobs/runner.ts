@@ -22,8 +22,8 @@ export type WorkerOptions = {
   tick?: TickOptions;
   /** Webhook sending (tests: private targets, fast retries); unset fields come from the environment. */
   webhooks?: Partial<DeliveryOptions>;
-  /** Parallel webhook senders in this process (a slow receiver holds one for up to its timeout). */
-  webhookWorkers?: number;
+  /** Webhook deliveries sent at once by this process (each may wait up to its timeout). */
+  webhookBatch?: number;
 };
 
 export type RunningWorker = { boss: PgBoss; tick: () => Promise<void>; stop: () => Promise<void> };
@@ -72,9 +72,15 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
     });
     scoreWorkerIds.push(id);
   }
-  // Sending writes a row or two: no statistics refresh after each.
-  for (let i = 0; i < (o.webhookWorkers ?? 2); i++)
-    await boss.work(QUEUE_NAMES.webhook, polling, async ([job]) => job && handleWebhook(db, job, o.webhooks));
+  // Deliveries go out in parallel batches (a slow receiver holds up its own request only), and the
+  // worker fetches again at once after a batch, as the score worker does. No statistics refresh: a row or two each.
+  let hookWorker: string | undefined;
+  // eslint-disable-next-line prefer-const
+  hookWorker = await boss.work(QUEUE_NAMES.webhook, { ...polling, batchSize: o.webhookBatch ?? 8 }, async (jobs) => {
+    const settled = await Promise.allSettled(jobs.map((job) => handleWebhook(db, job, o.webhooks)));
+    for (const s of settled) if (s.status === "rejected") console.error("[worker] webhook delivery:", s.reason);
+    if (hookWorker && jobs.length > 0) boss.notifyWorker(hookWorker);
+  });
   const tick = () => thenRefresh(runTick(db, boss, o.tick));
   await boss.work(QUEUE_NAMES.tick, polling, async () => tick());
   if (o.schedule ?? true) await boss.schedule(QUEUE_NAMES.tick, "* * * * *", {}, { singletonKey: "tick" });
