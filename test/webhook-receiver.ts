@@ -5,7 +5,10 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
+import type { Db } from "@/db/client";
+import { annotations, calibrations, categories, items, modelVersions } from "@/db/schema";
 
 export type Received = {
   path: string;
@@ -86,4 +89,43 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * What makes the audit-failure rule fire on `versionId` (which must be active): a calibration
+ * over the project's categories, then `failed` audits whose people corrected the auto label.
+ */
+export async function failAudits(db: Db, p: { projectId: number; versionId: number; userId: number; failed: number }) {
+  const cats = await db.select({ id: categories.id }).from(categories).where(eq(categories.projectId, p.projectId));
+  const catIds = cats.map((c) => c.id);
+  const [cal] = await db
+    .insert(calibrations)
+    .values({
+      projectId: p.projectId,
+      modelVersionId: p.versionId,
+      kind: "training",
+      params: {},
+      thresholds: { global: 0.9, perClass: catIds.map(() => 0.9) },
+      metrics: {},
+    })
+    .returning({ id: calibrations.id });
+  await db
+    .update(modelVersions)
+    .set({ categoryIds: catIds, currentCalibrationId: cal?.id })
+    .where(eq(modelVersions.id, p.versionId));
+  const audited = await db.select({ id: items.id }).from(items).where(eq(items.projectId, p.projectId)).limit(p.failed);
+  await db.insert(annotations).values(
+    audited.map((it, i) => ({
+      projectId: p.projectId,
+      itemId: it.id,
+      userId: p.userId,
+      action: "correct" as const,
+      categoryId: catIds[1],
+      suggestedCategoryId: catIds[0],
+      suggestedConfidence: 0.95,
+      modelVersionId: p.versionId,
+      reason: "audit" as const,
+      idempotencyKey: `audit-${p.versionId}-${i}`,
+    })),
+  );
 }

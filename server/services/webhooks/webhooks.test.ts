@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
-import { annotations, calibrations, items, modelVersions, webhookDeliveries } from "@/db/schema";
+import { WEBHOOK_EVENTS } from "@/lib/constants";
+import { modelVersions, webhookDeliveries } from "@/db/schema";
 import { startWorker, type RunningWorker } from "@/server/jobs/runner";
 import { importItems, textSource } from "@/server/services/imports";
 import { onAuditRecorded } from "@/server/services/auto-accept";
@@ -15,20 +16,13 @@ import { failStaleRuns } from "@/server/services/training";
 import type { SessionUser } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, callerFor, makeProject, makeUser } from "@/test/factories";
-import { startReceiver, waitFor, type Receiver } from "@/test/webhook-receiver";
+import { failAudits, startReceiver, waitFor, type Receiver } from "@/test/webhook-receiver";
 import { webhookTick } from "./index";
 
 // The receiver listens on 127.0.0.1: this file runs with private targets allowed, as the README says tests do.
 process.env.LOUPE_WEBHOOKS_ALLOW_PRIVATE = "true";
 
-const ALL = [
-  "labels.changed",
-  "model.activated",
-  "model.rolled_back",
-  "audit.failed",
-  "import.finished",
-  "training.failed",
-] as const;
+const ALL = WEBHOOK_EVENTS;
 
 describe.each(dbTargets())("webhooks on $name", (target) => {
   let h: TestDb;
@@ -113,38 +107,7 @@ describe.each(dbTargets())("webhooks on $name", (target) => {
     await expect(importJsonl(A, [{ id: "bad" }])).rejects.toThrow();
     await importJsonl(B, [{ id: "b1", title: "B item", category: "Audio > Speakers" }]);
     // audit.failed: v1 (active again) with a calibration, then three failed audits of its auto labels.
-    const cats = await caller().categories.list({ projectId: A });
-    const catIds = cats.categories.map((c) => c.id);
-    const [cal] = await h.db
-      .insert(calibrations)
-      .values({
-        projectId: A,
-        modelVersionId: v1!.id,
-        kind: "training",
-        params: {},
-        thresholds: { global: 0.9, perClass: catIds.map(() => 0.9) },
-        metrics: {},
-      })
-      .returning({ id: calibrations.id });
-    await h.db
-      .update(modelVersions)
-      .set({ categoryIds: catIds, currentCalibrationId: cal!.id })
-      .where(eq(modelVersions.id, v1!.id));
-    const itemRows = await h.db.select({ id: items.id }).from(items).where(eq(items.projectId, A)).limit(3);
-    await h.db.insert(annotations).values(
-      itemRows.map((it, i) => ({
-        projectId: A,
-        itemId: it.id,
-        userId: admin.id,
-        action: "correct" as const,
-        categoryId: catIds[1],
-        suggestedCategoryId: catIds[0],
-        suggestedConfidence: 0.95,
-        modelVersionId: v1!.id,
-        reason: "audit" as const,
-        idempotencyKey: `audit-${i}`,
-      })),
-    );
+    await failAudits(h.db, { projectId: A, versionId: v1!.id, userId: admin.id, failed: 3 });
     expect((await onAuditRecorded(h.db, A)).action).toBe("tightened");
     // training.failed: a run whose worker stopped beating.
     const [v3] = await h.db
