@@ -15,8 +15,9 @@ import type { WebhookDeliveryStatus } from "@/lib/constants";
 
 const STATUS_TONE: Record<WebhookDeliveryStatus, Tone> = { pending: "warn", succeeded: "ok", failed: "danger" };
 const timeFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
-/** While a delivery is still being tried, the log refreshes itself this often. */
+/** While a delivery is still being tried, the log refreshes itself this often; otherwise every IDLE_REFRESH_MS. */
 const PENDING_REFRESH_MS = 2000;
+const IDLE_REFRESH_MS = 30_000;
 
 export function WebhookDeliveries({ projectId, urls }: { projectId: number; urls: Map<number, string> }) {
   const trpc = useTRPC();
@@ -30,7 +31,7 @@ export function WebhookDeliveries({ projectId, urls }: { projectId: number; urls
         refetchInterval: (q) =>
           q.state.data?.pages.some((p) => p.deliveries.some((d) => d.status === "pending"))
             ? PENDING_REFRESH_MS
-            : false,
+            : IDLE_REFRESH_MS,
       },
     ),
   );
@@ -50,7 +51,12 @@ export function WebhookDeliveries({ projectId, urls }: { projectId: number; urls
         title="Delivery log"
         description="Every message, its attempts and the receiver's last answer (at most 1 KB of it is kept)."
         actions={
-          <Button size="sm" busy={log.isFetching} onClick={() => void log.refetch()}>
+          <Button
+            size="sm"
+            aria-label="Refresh the delivery log"
+            busy={log.isFetching}
+            onClick={() => void log.refetch()}
+          >
             Refresh
           </Button>
         }
