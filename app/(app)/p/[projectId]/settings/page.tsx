@@ -77,9 +77,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         </div>
       ) : null}
       <SettingsForm projectId={projectId} initial={overview.data.settings} active={active} />
-      {(await requireMe()).user.isAdmin ? <ArchiveProject projectId={projectId} name={overview.data.name} /> : null}
       {/* Project admins only (instance admins act as one): the procedures refuse anyone else. */}
       {gate.project.role === "admin" ? <WebhooksSection projectId={projectId} /> : null}
+      {(await requireMe()).user.isAdmin ? <ArchiveProject projectId={projectId} name={overview.data.name} /> : null}
     </>
   );
 }
