@@ -20,6 +20,8 @@ export const CAN = {
   exportData: ["ml_engineer", "manager", "admin"],
   readAudit: ["manager", "admin"],
   manageMembers: ["admin"],
+  /** Webhook subscriptions carry a signing secret and make the server call out: admins only. */
+  manageWebhooks: ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 /**
@@ -88,3 +90,19 @@ export const BATCH_LABEL_STATES = ["any", "unlabelled", "human", "auto", "import
  * good the model is, so gold, not training labels, is what the loop is short of.
  */
 export const EVALUATION_RATES = { building: 0.5, maintenance: 0.02 } as const;
+
+/**
+ * What a webhook can subscribe to. labels.changed is batched (at most one message a
+ * minute per webhook) and carries `since`/`until` cursors of the label pull API.
+ */
+export const WEBHOOK_EVENTS = [
+  "labels.changed",
+  "model.activated",
+  "model.rolled_back",
+  "audit.failed",
+  "import.finished",
+  "training.failed",
+] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];

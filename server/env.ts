@@ -54,6 +54,13 @@ const EnvSchema = z.object({
     }),
   /** Set by npm start's server (scripts/serve.ts): the per-process header carrying the socket's peer address. */
   LOUPE_PEER_HEADER: z.string().optional(),
+  /** Webhooks may target private, loopback and link-local addresses (tests, a receiver on the same network). */
+  LOUPE_WEBHOOKS_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0", ""])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  /** First retry of a failed webhook delivery after this long; each next one waits 5x longer. */
+  LOUPE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   LOUPE_WORKER: z.enum(["inline", "off"]).default("inline"),
   /** Where models train and predict: a compute thread of their own, or the calling thread. */
   LOUPE_COMPUTE: z.enum(["thread", "inline"]).default("thread"),

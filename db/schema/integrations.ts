@@ -97,5 +97,10 @@ export const webhookDeliveries = pgTable(
   (t) => [
     uniqueIndex("webhook_deliveries_message_uq").on(t.webhookId, t.messageId),
     index("webhook_deliveries_webhook_created_idx").on(t.webhookId, t.createdAt),
+    // The tick and each emitting change look for due pending deliveries: only those are indexed.
+    index("webhook_deliveries_pending_idx")
+      .on(t.projectId, t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_project_idx").on(t.projectId, t.id),
   ],
 );

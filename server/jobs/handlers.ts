@@ -4,7 +4,8 @@ import { recalibrate } from "@/server/services/calibration";
 import { detectLabelErrors } from "@/server/services/label-errors";
 import { scoreRange } from "@/server/services/scoring";
 import { runTraining } from "@/server/services/training";
-import { LabelErrorsPayload, RecalibratePayload, ScorePayload, TrainPayload } from "./payloads";
+import { attemptDelivery, type DeliveryOptions } from "@/server/services/webhooks";
+import { LabelErrorsPayload, RecalibratePayload, ScorePayload, TrainPayload, WebhookPayload } from "./payloads";
 import { TRAIN_ABORT_MARGIN_SECONDS, TRAIN_EXPIRE_SECONDS } from "./queues";
 
 export type HandlerOptions = { epochs?: number; stopSignal?: AbortSignal };
@@ -28,4 +29,10 @@ export async function handleScore(db: Db, job: { data: unknown }) {
 
 export async function handleLabelErrors(db: Db, job: { data: unknown }, o: HandlerOptions = {}) {
   return detectLabelErrors(db, LabelErrorsPayload.parse(job.data), { epochs: o.epochs, signal: o.stopSignal });
+}
+
+/** One delivery attempt; a failure is recorded and rescheduled by the service, never thrown to pg-boss. */
+export async function handleWebhook(db: Db, job: { data: unknown }, o: Partial<DeliveryOptions> = {}) {
+  const data = WebhookPayload.parse(job.data);
+  return { outcome: await attemptDelivery(db, data.deliveryId, o) };
 }

@@ -27,11 +27,19 @@ export const ScorePayload = z.object({
 /** Label-error detection after a training run stored this ready version. */
 export const LabelErrorsPayload = z.object({ projectId: id, versionId: id });
 
+/** One attempt of one webhook delivery; `notBeforeMs` schedules a retry (epoch ms). */
+export const WebhookPayload = z.object({
+  projectId: id,
+  deliveryId: id,
+  notBeforeMs: z.number().int().nonnegative().optional(),
+});
+
 export const JOB_PAYLOADS = {
   train: TrainPayload,
   recalibrate: RecalibratePayload,
   score: ScorePayload,
   labelErrors: LabelErrorsPayload,
+  webhook: WebhookPayload,
 } as const;
 
 export type JobName = keyof typeof JOB_PAYLOADS;

@@ -12,6 +12,10 @@
  *   every labelled item after each training run (minutes on a large catalogue), so a
  *   generous 1 h expiry. A late job detects for the newest ready version (the one
  *   waiting slot may have dropped that version's own job).
+ * - webhook: `standard`, one job per delivery attempt; the delivery row is claimed
+ *   before sending, so a duplicate or redelivered job is a no-op. Retries are the
+ *   service's own (a new job with startAfter, backoff in the row), not pg-boss's:
+ *   the handler records a failed attempt and returns. 2 min expiry > the 10 s request.
  * - tick: `stately`, scheduled every minute: label/schedule triggers, stale
  *   runs, audit checks, hourly snapshots. Every step is idempotent.
  */
@@ -27,6 +31,7 @@ export const QUEUE_NAMES = {
   recalibrate: "loupe-recalibrate",
   score: "loupe-score",
   labelErrors: "loupe-label-errors",
+  webhook: "loupe-webhook",
   tick: "loupe-tick",
 } as const;
 
@@ -35,6 +40,7 @@ export const QUEUES: PgBoss.Queue[] = [
   { name: QUEUE_NAMES.recalibrate, policy: "stately", expireInSeconds: 900, retryLimit: 2, retryDelay: 30 },
   { name: QUEUE_NAMES.score, policy: "standard", expireInSeconds: 900, retryLimit: 3, retryDelay: 10 },
   { name: QUEUE_NAMES.labelErrors, policy: "stately", expireInSeconds: 3600, retryLimit: 1, retryDelay: 60 },
+  { name: QUEUE_NAMES.webhook, policy: "standard", expireInSeconds: 120, retryLimit: 0, retryDelay: 0 },
   { name: QUEUE_NAMES.tick, policy: "stately", expireInSeconds: 600, retryLimit: 0 },
 ];
 
@@ -43,7 +49,7 @@ export function queueOf(name: JobName): string {
 }
 
 /** Per-job options: singleton keys give the stately policies their per-project scope. */
-export function sendOptions(name: JobName, data: { projectId: number }): PgBoss.SendOptions {
+export function sendOptions(name: JobName, data: { projectId: number; notBeforeMs?: number }): PgBoss.SendOptions {
   const q = QUEUES.find((x) => x.name === queueOf(name));
   if (!q) throw new Error(`no queue for job ${name}`);
   const base: PgBoss.SendOptions = {
@@ -51,5 +57,6 @@ export function sendOptions(name: JobName, data: { projectId: number }): PgBoss.
     retryLimit: q.retryLimit,
     retryDelay: q.retryDelay,
   };
+  if (name === "webhook") return data.notBeforeMs ? { ...base, startAfter: new Date(data.notBeforeMs) } : base;
   return name === "score" ? base : { ...base, singletonKey: `project-${data.projectId}` };
 }

@@ -4,10 +4,11 @@
  */
 import type PgBoss from "pg-boss";
 import type { DbHandle } from "@/db/client";
+import type { DeliveryOptions } from "@/server/services/webhooks";
 import { refreshStatistics } from "@/db/statistics";
 import { createBoss } from "./boss";
 import { setJobSender, type JobSender } from "./dispatch";
-import { handleLabelErrors, handleRecalibrate, handleScore, handleTrain } from "./handlers";
+import { handleLabelErrors, handleRecalibrate, handleScore, handleTrain, handleWebhook } from "./handlers";
 import { QUEUE_NAMES, queueOf, sendOptions } from "./queues";
 import { runTick, type TickOptions } from "./tick";
 
@@ -19,6 +20,10 @@ export type WorkerOptions = {
   schedule?: boolean;
   scoreWorkers?: number;
   tick?: TickOptions;
+  /** Webhook sending (tests: private targets, fast retries); unset fields come from the environment. */
+  webhooks?: Partial<DeliveryOptions>;
+  /** Webhook deliveries sent at once by this process (each may wait up to its timeout). */
+  webhookBatch?: number;
 };
 
 export type RunningWorker = { boss: PgBoss; tick: () => Promise<void>; stop: () => Promise<void> };
@@ -67,6 +72,15 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
     });
     scoreWorkerIds.push(id);
   }
+  // Deliveries go out in parallel batches (a slow receiver holds up its own request only), and the
+  // worker fetches again at once after a batch, as the score worker does. No statistics refresh: a row or two each.
+  let hookWorker: string | undefined;
+  // eslint-disable-next-line prefer-const
+  hookWorker = await boss.work(QUEUE_NAMES.webhook, { ...polling, batchSize: o.webhookBatch ?? 8 }, async (jobs) => {
+    const settled = await Promise.allSettled(jobs.map((job) => handleWebhook(db, job, o.webhooks)));
+    for (const s of settled) if (s.status === "rejected") console.error("[worker] webhook delivery:", s.reason);
+    if (hookWorker && jobs.length > 0) boss.notifyWorker(hookWorker);
+  });
   const tick = () => thenRefresh(runTick(db, boss, o.tick));
   await boss.work(QUEUE_NAMES.tick, polling, async () => tick());
   if (o.schedule ?? true) await boss.schedule(QUEUE_NAMES.tick, "* * * * *", {}, { singletonKey: "tick" });

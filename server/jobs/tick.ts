@@ -10,6 +10,7 @@ import { calibrations, modelVersions, projects } from "@/db/schema";
 import { pruneAuthRecords } from "@/server/services/auth";
 import { onAuditRecorded } from "@/server/services/auto-accept";
 import { maybeHourlySnapshot } from "@/server/services/metrics";
+import { webhookTick } from "@/server/services/webhooks";
 import { failStaleRuns, listQueuedRuns, maybeScheduledRetrain, maybeTriggerRetrain } from "@/server/services/training";
 import { dispatchJob } from "./dispatch";
 import { QUEUE_NAMES } from "./queues";
@@ -58,5 +59,6 @@ export async function runTick(db: Db, boss: PgBoss | null, o: TickOptions = {}) 
   }
   for (const projectId of await staleCalibrations(db, now))
     await dispatchJob("recalibrate", { projectId, reason: "schedule", actorId: null });
+  await webhookTick(db, now).catch((err) => console.error("[tick] webhooks:", err));
   await pruneAuthRecords(db, { now }).catch((err) => console.error("[tick] pruning sessions:", err));
 }

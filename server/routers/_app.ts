@@ -17,6 +17,7 @@ import { batchRouter } from "./batch";
 import { evaluationRouter } from "./evaluation";
 import { tokensRouter } from "./tokens";
 import { labelsRouter } from "./labels";
+import { webhooksRouter } from "./webhooks";
 
 export const appRouter = router({
   auth: authRouter,
@@ -36,6 +37,7 @@ export const appRouter = router({
   evaluation: evaluationRouter,
   tokens: tokensRouter,
   labels: labelsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,6 +14,7 @@ import { auditsFail } from "./audit-failure-rule";
 import { applyCalibration } from "@/server/services/calibration";
 import { currentCalibration } from "@/server/services/models";
 import { getProjectSettings } from "@/server/services/projects";
+import { emitWebhookEvent, sendProjectDeliveries } from "@/server/services/webhooks";
 
 /** Audits since the last calibration after which a recalibration job is sent. */
 export const RECALIBRATE_EVERY_AUDITS = 50;
@@ -102,7 +103,17 @@ async function revokeAutoLabels(tx: Tx, projectId: number, versionId: number, st
       audits: stats,
     },
   });
-  return gone.length;
+  const deliveries = await emitWebhookEvent(tx, {
+    projectId,
+    type: "audit.failed",
+    data: {
+      versionId,
+      audits: stats,
+      revokedAutoLabels: gone.length,
+      action: "thresholds raised; the version's auto labels went back to review",
+    },
+  });
+  return { revoked: gone.length, announced: deliveries.length };
 }
 
 export async function tightenAfterAuditFailure(
@@ -117,7 +128,7 @@ export async function tightenAfterAuditFailure(
   const raised = perClass.filter((t): t is number => t !== null);
   const global =
     a.cal.thresholds.global === null ? null : raised.length ? Math.max(a.cal.thresholds.global, ...raised) : null;
-  let revoked = 0;
+  let revoked = { revoked: 0, announced: 0 };
   const calibrationId = await applyCalibration(db, {
     projectId,
     versionId: a.versionId,
@@ -129,7 +140,8 @@ export async function tightenAfterAuditFailure(
     metrics: { reason: "audit_failure", audits: stats, before: a.cal.thresholds },
     also: async (tx) => void (revoked = await revokeAutoLabels(tx, projectId, a.versionId, stats)),
   });
-  return { calibrationId, perClass, revoked };
+  if (revoked.announced > 0) await sendProjectDeliveries(db, projectId);
+  return { calibrationId, perClass, revoked: revoked.revoked };
 }
 
 /** Call after an audit decision is stored (the annotations service does; the worker tick does too). */

@@ -13,6 +13,7 @@ import { parseImportStream, type ImportFormat, type ImportRow, type ImportSource
 import { IMPORT_LIMITS } from "@/lib/constants";
 import { NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
+import { emitWebhookEvent, sendProjectDeliveries } from "@/server/services/webhooks";
 import { toImportRejection, unknownCategoriesError } from "./errors";
 import { createImportWriter, type UnknownCategoryPolicy, type WriteCounts } from "./writer";
 
@@ -60,11 +61,13 @@ export async function importItems(db: Db, p: ImportItemsInput): Promise<ImportRe
     });
     // A bulk load leaves the planner guessing (the queue query took 25 s on 5k fresh rows before statistics).
     await refreshStatistics(db);
+    await sendProjectDeliveries(db, p.projectId);
     return result;
   } catch (err) {
     const rejection = toImportRejection(err);
     if (!rejection) throw err;
     await logRefusedRun(db, p, rejection.errors);
+    await sendProjectDeliveries(db, p.projectId);
     throw rejection;
   }
 }
@@ -117,6 +120,11 @@ export async function importRowsInTx(
     entityType: "import",
     entityId: importId,
     after: { filename: meta.filename, format: meta.format, unknownCategories: meta.unknownCategories, ...counts },
+  });
+  await emitWebhookEvent(tx, {
+    projectId: meta.projectId,
+    type: "import.finished",
+    data: { importId, status: "succeeded", filename: meta.filename, format: meta.format, ...counts },
   });
   return { importId, ...counts, bytes, ms: Date.now() - started };
 }
@@ -181,7 +189,25 @@ async function logRefusedRun(
     field: e.field === null ? null : storable(e.field),
     message: storable(e.message),
   }));
-  await db.insert(imports).values({ ...runColumns(meta), status: "failed", errors: kept, finishedAt: new Date() });
+  await db.transaction(async (tx) => {
+    const [run] = await tx
+      .insert(imports)
+      .values({ ...runColumns(meta), status: "failed", errors: kept, finishedAt: new Date() })
+      .returning({ id: imports.id });
+    await emitWebhookEvent(tx, {
+      projectId: meta.projectId,
+      type: "import.finished",
+      data: {
+        importId: run?.id ?? null,
+        status: "failed",
+        filename: storable(meta.filename),
+        format: meta.format,
+        errorCount: errors.length,
+        // The first few, as the import history shows them; the rest are in Loupe.
+        errors: kept.slice(0, 10),
+      },
+    });
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Db } from "@/db/client";
 import { modelVersions, projects } from "@/db/schema";
 import { ConflictError, NotFoundError } from "@/server/errors";
 import { recordAudit } from "@/server/services/audit";
+import { emitWebhookEvent, sendProjectDeliveries } from "@/server/services/webhooks";
 import { planScoring } from "./rescore-plan";
 
 export type ActivationReason = "auto" | "manual" | "rollback";
@@ -15,6 +16,7 @@ export async function activateVersion(
   db: Db,
   p: { projectId: number; versionId: number; actorId: number | null; reason: ActivationReason; details?: unknown },
 ) {
+  let announced = 0;
   const result = await db.transaction(async (tx) => {
     // Row lock: two activations of one project serialise instead of interleaving.
     const [proj] = await tx
@@ -46,8 +48,15 @@ export async function activateVersion(
       before: { activeModelVersionId: proj.active },
       after: { activeModelVersionId: v.id, reason: p.reason, details: p.details ?? null },
     });
+    const deliveries = await emitWebhookEvent(tx, {
+      projectId: p.projectId,
+      type: p.reason === "rollback" ? "model.rolled_back" : "model.activated",
+      data: { versionId: v.id, version: v.version, previousVersionId: proj.active, reason: p.reason },
+    });
+    announced = deliveries.length;
     return { versionId: v.id, calibrationId: v.calibrationId, changed: true };
   });
+  if (announced > 0) await sendProjectDeliveries(db, p.projectId);
   if (result.changed)
     await planScoring(db, { projectId: p.projectId, versionId: result.versionId, calibrationId: result.calibrationId });
   return result;

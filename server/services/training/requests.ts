@@ -8,6 +8,7 @@ import type { Db, DbOrTx } from "@/db/client";
 import { labels, modelVersions } from "@/db/schema";
 import { dispatchJob } from "@/server/jobs/dispatch";
 import { recordAudit } from "@/server/services/audit";
+import { emitWebhookEvent, sendProjectDeliveries } from "@/server/services/webhooks";
 import { getProjectSettings } from "@/server/services/projects";
 
 type Trigger = (typeof modelVersions.$inferSelect)["trigger"];
@@ -122,7 +123,7 @@ export async function failStaleRuns(
   staleAfterMs: number,
 ): Promise<{ versionId: number; jobId: string | null }[]> {
   const cutoff = new Date(Date.now() - staleAfterMs);
-  return db.transaction(async (tx) => {
+  const failed = await db.transaction(async (tx) => {
     const rows = await tx
       .update(modelVersions)
       .set({
@@ -144,6 +145,7 @@ export async function failStaleRuns(
       .returning({
         id: modelVersions.id,
         projectId: modelVersions.projectId,
+        version: modelVersions.version,
         jobId: sql<string | null>`${modelVersions.progress}->>'jobId'`,
       });
     for (const r of rows) {
@@ -155,9 +157,17 @@ export async function failStaleRuns(
         entityId: r.id,
         after: { reason: "stale" },
       });
+      const error = "The training worker stopped (no heartbeat)";
+      await emitWebhookEvent(tx, {
+        projectId: r.projectId,
+        type: "training.failed",
+        data: { versionId: r.id, version: r.version, error },
+      });
     }
-    return rows.map((r) => ({ versionId: r.id, jobId: r.jobId }));
+    return rows;
   });
+  for (const projectId of new Set(failed.map((r) => r.projectId))) await sendProjectDeliveries(db, projectId);
+  return failed.map((r) => ({ versionId: r.id, jobId: r.jobId }));
 }
 
 /** Queued runs (whose job may never have been sent) for the tick to dispatch again. */

@@ -9,6 +9,7 @@ import type { Db } from "@/db/client";
 import { calibrations, modelVersions } from "@/db/schema";
 import type { TrainProgress } from "@/ml/train";
 import { recordAudit } from "@/server/services/audit";
+import { emitWebhookEvent, sendProjectDeliveries } from "@/server/services/webhooks";
 import { activateVersion, gateDecision } from "@/server/services/models";
 import { activeVersionId, deleteArtifact, writeArtifact } from "@/server/services/models";
 import { takeMetricSnapshot } from "@/server/services/metrics";
@@ -39,23 +40,27 @@ async function claim(db: Db, versionId: number, jobId: string | undefined) {
 }
 
 export async function failRun(db: Db, versionId: number, error: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  const failed = await db.transaction(async (tx) => {
     const [row] = await tx
       .update(modelVersions)
       .set({ status: "failed", error: error.slice(0, 2000), finishedAt: new Date(), progress: { phase: "failed" } })
       .where(and(eq(modelVersions.id, versionId), eq(modelVersions.status, "training")))
-      .returning({ projectId: modelVersions.projectId });
-    if (row)
-      await recordAudit(tx, {
-        projectId: row.projectId,
-        actorId: null,
-        action: "model.run_failed",
-        entityType: "model_version",
-        entityId: versionId,
-        after: { error },
-      });
-    return row !== undefined;
+      .returning({ projectId: modelVersions.projectId, version: modelVersions.version });
+    if (!row) return null;
+    await recordAudit(tx, {
+      projectId: row.projectId,
+      actorId: null,
+      action: "model.run_failed",
+      entityType: "model_version",
+      entityId: versionId,
+      after: { error },
+    });
+    const data = { versionId, version: row.version, error: error.slice(0, 500) };
+    await emitWebhookEvent(tx, { projectId: row.projectId, type: "training.failed", data });
+    return row;
   });
+  if (failed) await sendProjectDeliveries(db, failed.projectId);
+  return failed !== null;
 }
 
 /** Progress writes are chained so they land in order and the run can wait for the last one. */

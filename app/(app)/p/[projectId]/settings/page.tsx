@@ -8,6 +8,7 @@ import { curveOfCalibration, parseVersionMetrics } from "../models/_lib/metrics"
 import { readEvidence } from "@/ml/certification";
 import { SettingsForm, type ActiveCurve } from "./_components/settings-form";
 import { ArchiveProject } from "./_components/archive-project";
+import { WebhooksSection } from "./_components/webhooks-section";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -76,6 +77,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         </div>
       ) : null}
       <SettingsForm projectId={projectId} initial={overview.data.settings} active={active} />
+      {/* Project admins only (instance admins act as one): the procedures refuse anyone else. */}
+      {gate.project.role === "admin" ? <WebhooksSection projectId={projectId} /> : null}
       {(await requireMe()).user.isAdmin ? <ArchiveProject projectId={projectId} name={overview.data.name} /> : null}
     </>
   );
