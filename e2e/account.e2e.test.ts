@@ -34,7 +34,7 @@ describe.skipIf(!env.ready)("account security in a real browser", () => {
     await here.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
     await here.getByLabel("New password again").fill(NEW_PASSWORD);
     await here.getByRole("button", { name: "Change password" }).click();
-    await here.getByText("Email or password is incorrect").waitFor();
+    await here.getByText("this is not your current password").waitFor();
 
     await here.getByLabel("Current password").fill(USER.password);
     await here.getByRole("button", { name: "Change password" }).click();

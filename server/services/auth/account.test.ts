@@ -72,7 +72,7 @@ describe.each(dbTargets())("account security on $name", (target) => {
     const common = { user, clientKey: "test-client", secret: TEST_SECRET, ttlHours: 24, idleMinutes: 30 };
 
     await expect(changePassword(h.db, { ...common, currentPassword: "wrong guess!!", newPassword })).rejects.toThrow(
-      /incorrect/,
+      /currentPassword: this is not your current password/,
     );
     await expect(
       changePassword(h.db, { ...common, currentPassword: oldPassword, newPassword: oldPassword }),

@@ -1,6 +1,6 @@
 /** What a signed-in person does to their own account: change the password, log out everywhere. */
 import type { Db } from "@/db/client";
-import { ValidationError } from "@/server/errors";
+import { UnauthorizedError, ValidationError } from "@/server/errors";
 import { resetUserPassword } from "@/server/services/users";
 import { recordAudit } from "@/server/services/audit";
 import { createSession, revokeUserSessions, verifyCredentials, type SessionUser } from "./sessions";
@@ -24,7 +24,14 @@ export async function changePassword(db: Db, p: ChangePasswordInput): Promise<{ 
   if (p.newPassword === p.currentPassword) {
     throw new ValidationError("newPassword: choose a password other than the current one");
   }
-  await verifyCredentials(db, { email: p.user.email, password: p.currentPassword, clientKey: p.clientKey });
+  // A 401 would read as "your session ended" to the page: the caller is signed in, the field is wrong.
+  await verifyCredentials(db, { email: p.user.email, password: p.currentPassword, clientKey: p.clientKey }).catch(
+    (err: unknown) => {
+      throw err instanceof UnauthorizedError
+        ? new ValidationError("currentPassword: this is not your current password")
+        : err;
+    },
+  );
   await resetUserPassword(db, { actorId: p.user.id, userId: p.user.id, password: p.newPassword, kind: "change" });
   return createSession(db, { userId: p.user.id, secret: p.secret, ttlHours: p.ttlHours, idleMinutes: p.idleMinutes });
 }
