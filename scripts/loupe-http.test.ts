@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +20,7 @@ import { createApiToken, revokeApiToken } from "@/server/services/api-tokens";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, makeProject, makeUser } from "@/test/factories";
 import { useDemoHttpEnv } from "@/test/http-env";
-import { loupe } from "./loupe.test-helpers";
+import { loupe, tinyCatalogue } from "./loupe.test-helpers";
 
 useDemoHttpEnv("loupe-cli-http-");
 
@@ -109,10 +109,37 @@ describe.each(dbTargets())("loupe --url on $name", (target) => {
   );
 
   it(
+    "imports items in batches over REST with a write token, after checking the whole file here",
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "loupe-cli-http-"));
+      const items = path.join(dir, "items.jsonl");
+      writeFileSync(items, tinyCatalogue());
+      const bad = path.join(dir, "bad.jsonl");
+      writeFileSync(bad, '{"id":"a","title":"fine"}\n{"id":"b"}\n');
+      const write = await token(["read", "write"]);
+      const refused = await loupe(env, "import", bad, "--url", url, "--token", write.token, "-p", slug);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/nothing was sent[\s\S]*line 2/);
+      const r = await loupe(env, "import", items, "--url", url, "--token", write.token, "-p", slug, "--json");
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ rows: 70, created: 70, labels: 60 });
+      const again = await loupe(env, "import", items, "--url", url, "--token", write.token, "-p", slug, "--json");
+      expect(JSON.parse(again.stdout)).toMatchObject({ rows: 70, created: 0, updated: 70 });
+      const status = await loupe(env, "status", "--url", url, "--token", write.token, "-p", slug, "--json");
+      expect(JSON.parse(status.stdout)).toMatchObject({ itemCounts: { pool: 55, test: 15 } });
+      rmSync(dir, { recursive: true, force: true });
+    },
+    SLOW,
+  );
+
+  it(
     "says what needs the database, refuses a revoked token (401), and a missing token is a usage error",
     async () => {
       const t = await token(["read"]);
       const tokens = await loupe(env, "token", "list", "--url", url, "--token", t.token);
+      expect(
+        (await loupe(env, "export", "-p", slug, "--format", "csv", "--url", url, "--token", t.token)).stderr,
+      ).toContain("only with direct database access");
       expect(tokens.code).toBe(1);
       expect(tokens.stderr).toContain("only with direct database access");
       await revokeApiToken(h.db, { actor: owner, tokenId: t.id });

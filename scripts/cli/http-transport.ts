@@ -10,7 +10,8 @@
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/routers/_app";
-import { CliError, DB_ONLY, type ProjectRef, type ProjectStatus, type Transport } from "./transport";
+import { importOverHttp } from "./http-import";
+import { CliError, DB_ONLY, type ItemImport, type ProjectRef, type ProjectStatus, type Transport } from "./transport";
 
 type Problem = { title?: string; detail?: string; errors?: { field: string; message: string }[] };
 
@@ -100,8 +101,10 @@ class HttpTransport implements Transport {
     return this.call(() => this.trpc.categories.import.mutate({ ...input, projectId }));
   }
 
-  importItems(): never {
-    throw DB_ONLY("import");
+  importItems(projectId: number, input: ItemImport) {
+    return importOverHttp(input, (items) =>
+      this.rest("POST", `/projects/${projectId}/items`, { items, unknownCategories: input.unknownCategories }),
+    );
   }
 
   exportLabels(): never {
