@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const TSX = path.resolve("node_modules/.bin/tsx");
+export const TSX = path.resolve("node_modules/.bin/tsx");
 export const SECRET = "9d2f6b1a7c3e5f8a0b4d6e2c9a1f3b5d7e9c0a2b4d6f8e1c";
 
 export type CliRun = { code: number; stdout: string; stderr: string };

@@ -2,6 +2,7 @@
  * `npm run loupe` end to end: the real CLI as a child process against a fresh
  * PGlite folder and a fresh Postgres database (exit codes, --json, stderr).
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,7 +11,7 @@ import { and, eq } from "drizzle-orm";
 import { openDb, type DbHandle } from "@/db/client";
 import { auditEvents, categories } from "@/db/schema";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
-import { loupe, SECRET, tinyCatalogue } from "./loupe.test-helpers";
+import { loupe, SECRET, tinyCatalogue, TSX } from "./loupe.test-helpers";
 
 const SLOW = 180_000;
 
@@ -226,7 +227,7 @@ describe.each(dbTargets())("loupe CLI on $name", (target) => {
   );
 
   it(
-    "reads status and versions; trains (waiting, on PGlite in this process) and activates a version",
+    "reads status and versions; trains and waits (a worker on Postgres, in-process on PGlite), activates, rolls back",
     async () => {
       const status = await json<{ itemCounts: object; labelCounts: object; categoryCount: number }>(
         ...["status", "--project", "shop"],
@@ -240,32 +241,48 @@ describe.each(dbTargets())("loupe CLI on $name", (target) => {
       const refused = await cli("train", "--project", "shop", "--as", "ann@example.test");
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain("Your role (annotator) cannot do that");
+      // On Postgres the CLI queues the run and a worker trains it (its first tick sends the queued run);
+      // on PGlite nothing else may open the folder, so `train --wait` trains in the CLI's own process.
+      let worker: ChildProcess | undefined;
       if (target.name === "postgres") {
-        // No worker runs here: the run is queued for one (npm run worker).
         const queued = await json<{ version: number; created: boolean }>(
-          "train",
-          "-p",
-          "shop",
-          "--as",
-          "ml2@example.test",
+          ...["train", "-p", "shop", "--as", "ml2@example.test"],
         );
         expect(queued).toMatchObject({ version: 1, created: true });
         const versions = await json<{ version: number; status: string }[]>("versions", "-p", "shop");
         expect(versions).toEqual([expect.objectContaining({ version: 1, status: "queued" })]);
-        return;
+        worker = spawn(TSX, ["scripts/worker.ts", "--poll", "1"], { env, stdio: "ignore" });
       }
-      const trained = await json<{ version: number; status: string; active: boolean }>(
-        ...["train", "--wait", "-p", "shop", "--as", "ml2@example.test"],
-      );
-      expect(trained).toMatchObject({ version: 1, status: "ready" });
-      const active = await json<{ activeModelVersion: number | null }>("status", "-p", "shop");
-      expect(active.activeModelVersion).toBe(trained.active ? 1 : null);
+      try {
+        const trained = await json<{ version: number; status: string; active: boolean }>(
+          ...["train", "--wait", "-p", "shop", "--as", "ml2@example.test"],
+        );
+        expect(trained).toMatchObject({ version: 1, status: "ready" });
+      } finally {
+        worker?.kill("SIGTERM");
+      }
       const act = await json<{ version: number }>("activate", "1", "-p", "shop", "--as", "ml2@example.test");
       expect(act.version).toBe(1);
       expect((await json<{ activeModelVersion: number }>("status", "-p", "shop")).activeModelVersion).toBe(1);
       expect((await cli("activate", "9", "-p", "shop")).stderr).toContain("No version 9");
       const text = await cli("versions", "-p", "shop");
       expect(text.stdout).toMatch(/^\* v1\tready/);
+      const noOlder = await cli("rollback", "-p", "shop", "--as", "ml2@example.test");
+      expect(noOlder.code).toBe(1);
+      if (target.name === "postgres") return;
+      expect((await json<{ version: number }>("train", "--wait", "-p", "shop")).version).toBe(2);
+      expect((await json<{ version: number }>("activate", "2", "-p", "shop", "--as", "ml2@example.test")).version).toBe(
+        2,
+      );
+      const back = await json<{ version: number; changed: boolean }>(
+        "rollback",
+        "-p",
+        "shop",
+        "--as",
+        "ml2@example.test",
+      );
+      expect(back).toMatchObject({ version: 1, changed: true });
+      expect((await json<{ activeModelVersion: number }>("status", "-p", "shop")).activeModelVersion).toBe(1);
     },
     SLOW,
   );

@@ -12,7 +12,7 @@ export const userCommands: Command[] = [
     name: "user create",
     usage:
       'user create --email a@b.c --name "Ann" [--admin] [--password-stdin] [--project SLUG --role ROLE]\n' +
-      "  the password comes from stdin (--password-stdin), else LOUPE_NEW_USER_PASSWORD, else is generated and shown once",
+      "    the password comes from stdin (--password-stdin), else LOUPE_NEW_USER_PASSWORD, else is generated and shown once",
     /** Parsed by user-create-args itself. */
     passThrough: true,
     run: async ({ t, args, out }) => {
