@@ -2,6 +2,7 @@
  * `npm run bench:api -- [--annotators 100] [--think-ms 3000] [--warmup-seconds 5] [--seconds 30]
  *                       [--max-decisions 50000] [--n 1] [--pool 20000] [--timeline]
  *                       [--samples FILE] [--keep-db] [--servers 1] [--compare] [--rounds 1] [--json]`
+ * `npm run bench:api -- --rest [...]`: the REST API's bulk upsert and label pull, see bench/api-rest.ts.
  *
  * Starts `npm start`'s web server (scripts/serve.ts) on a free loopback port against a fresh Postgres database
  * (LOUPE_MODE=production, generated SESSION_SECRET, LOUPE_WORKER=off), seeds the
@@ -19,6 +20,7 @@
  * Reports p50/p99 per procedure and phase, decisions/s, errors and duplicate leases.
  */
 import { parseArgs } from "node:util";
+import { runRestBench } from "./api-rest";
 import { sql } from "drizzle-orm";
 import { login, type Session } from "./lib/api-client";
 import { writeFileSync } from "node:fs";
@@ -32,7 +34,10 @@ import { categories, items } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { normaliseCategoryPath } from "@/server/services/imports";
 
+// --rest: the REST API's bulk upsert and label pull instead (bench/api-rest.ts, its own options).
+const REST = process.argv.includes("--rest");
 const { values: a } = parseArgs({
+  args: REST ? [] : process.argv.slice(2),
   options: {
     annotators: { type: "string", default: "100" },
     seconds: { type: "string", default: "30" },
@@ -332,7 +337,7 @@ async function main() {
   }
 }
 
-main().then(
+(REST ? runRestBench(process.argv.slice(2)) : main()).then(
   () => process.exit(0),
   (err) => {
     console.error(err);

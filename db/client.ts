@@ -173,11 +173,14 @@ function giveWayAfterStatements(client: PGliteClient): void {
 /** dataDir undefined or "memory://" = in-memory database (tests). */
 async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const { drizzle } = await import("drizzle-orm/pglite");
   const inMemory = !dataDir || dataDir.startsWith("memory://");
   // PGlite fails with ENOENT when the parent folder is missing.
   if (!inMemory) mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  const client = inMemory ? new PGlite() : new PGlite(path.resolve(dataDir));
+  // pg_trgm: the title search index (migration 0015).
+  const extensions = { pg_trgm };
+  const client = inMemory ? new PGlite({ extensions }) : new PGlite(path.resolve(dataDir), { extensions });
   await client.waitReady;
   const slowMs = Number(process.env.LOUPE_SLOW_QUERY_MS ?? "");
   if (slowMs > 0) logSlowStatements(client, slowMs);

@@ -54,7 +54,7 @@ describe.skipIf(!env.ready)("CSV round trip in a real browser", () => {
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      page.getByRole("link", { name: "Download CSV" }).click(),
+      page.getByRole("button", { name: "Download CSV" }).click(),
     ]);
     const exported = readFileSync((await download.path())!);
     // Still safe to open in a spreadsheet: the formula-like title is quoted in the file.

@@ -119,7 +119,7 @@ describe.skipIf(!env.ready)("data page in a real browser", () => {
     await maybeScreenshot(page, "audit");
     // A manager exports but does not import.
     await page.goto(`/p/${projectId}/data`);
-    await page.getByRole("link", { name: "Download CSV" }).waitFor();
+    await page.getByRole("button", { name: "Download CSV" }).waitFor();
     expect(await page.getByRole("button", { name: "Import", exact: true }).count()).toBe(0);
     await page.context().close();
   });

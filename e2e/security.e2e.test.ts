@@ -79,7 +79,10 @@ describe.skipIf(!env.ready)("security headers, 403 pages and the demo's address"
   it("sends the API's answers nosniff and a CSP that allows nothing, on the node front, Next's routes and a 413", async () => {
     const answers = await Promise.all([
       fetch(`${app.baseUrl}/api/trpc/auth.me`),
-      fetch(`${app.baseUrl}/api/projects/${projectId}/export?format=csv`),
+      fetch(`${app.baseUrl}/api/projects/${projectId}/export?format=csv`, {
+        method: "POST",
+        headers: { origin: app.baseUrl },
+      }),
       declaredTooLarge(`${app.baseUrl}/api/trpc/auth.login`),
     ]);
     const [me, exported, tooLarge] = answers;

@@ -25,6 +25,13 @@ const EnvSchema = z.object({
     .min(1)
     .max(24 * 90)
     .default(24 * 7),
+  /** A session nobody used for this long is over (idle timeout; the absolute one is SESSION_TTL_HOURS). */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(60 * 24 * 30)
+    .default(480),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Address npm start's server listens on; unset: loopback in the demo, every interface in production (listenHost). */
   HOST: z.string().trim().min(1).max(255).optional(),
@@ -32,6 +39,8 @@ const EnvSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(""),
   /** Calls per minute per API token in each web process (a burst of a minute's worth is allowed). */
   API_TOKEN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Calls per minute per user (and web process) to the procedures that scan a project: search, counts, charts, audit log. */
+  COSTLY_CALLS_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(600),
   /** Proxies whose X-Forwarded-For is believed: empty (none), a hop count, or addresses/CIDRs (server/http/client-address.ts). */
   TRUST_PROXY: z
     .string()

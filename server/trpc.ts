@@ -36,6 +36,13 @@ export type Context = {
   apiTokenRatePerMinute?: number;
   sessionSecret: string;
   sessionTtlHours: number;
+  /**
+   * Calls a minute each user may make to procedures that scan a project (COSTLY_CALLS_PER_MINUTE);
+   * absent for server-side callers (tests, benches, the CLI), which are not limited.
+   */
+  costlyCallsPerMinute?: number;
+  /** Idle timeout of the sessions this context creates (SESSION_IDLE_MINUTES); the default when absent. */
+  sessionIdleMinutes?: number;
   /** Client address, for login throttling. */
   clientKey: string;
   /** Adds a Set-Cookie header to the response (absent in server-side callers). */
@@ -55,7 +62,8 @@ export type Access =
 
 export const DEFAULT_TOKEN_RATE_PER_MINUTE = 600;
 
-export type Meta = { access: Access };
+/** `costly`: counted against the per-user budget of heavy reads (admitCostlyCall). */
+export type Meta = { access: Access; costly?: boolean };
 
 // 2. Init --------------------------------------------------------------------
 const INTERNAL_MESSAGE = "Internal server error";
@@ -176,9 +184,9 @@ const ProjectRef = z.object({ projectId: z.number().int().positive() });
  * Resolves the caller's role in `input.projectId` before the input is parsed in
  * full. `scope` is what an API token needs for it, on top of the role.
  */
-export function projectProcedure(roles: readonly Role[], scope: ProcedureScope) {
+export function projectProcedure(roles: readonly Role[], scope: ProcedureScope, opts: { costly?: boolean } = {}) {
   return t.procedure
-    .meta({ access: { kind: "project", roles, scope } })
+    .meta({ access: { kind: "project", roles, scope }, costly: opts.costly ?? false })
     .use(mapErrors)
     .use(async ({ ctx, next, getRawInput }) => {
       const ref = ProjectRef.safeParse(await getRawInput());
@@ -194,8 +202,24 @@ export function projectProcedure(roles: readonly Role[], scope: ProcedureScope) 
       if (!roles.includes(role)) {
         throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${role}) cannot do that in this project` });
       }
+      if (opts.costly) admitCostlyCall(ctx, user);
       return asCaller(grant, () => next({ ctx: { ...ctx, user, apiToken: grant, project: { id: projectId, role } } }));
     });
+}
+
+/**
+ * Reads that scan a project (counts, search, charts, the audit log) are open to low roles
+ * and batchable: each user gets a budget of them per minute and web process, so one
+ * account, or a script holding its session, cannot keep the database busy for everyone.
+ */
+function admitCostlyCall(ctx: Context, user: SessionUser): void {
+  if (ctx.costlyCallsPerMinute === undefined) return;
+  if (!takeTokenCall(`costly:${user.id}:${user.email}`, ctx.costlyCallsPerMinute)) {
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message: "Too many heavy requests (searches, counts, charts) in a minute; wait a moment and try again",
+    });
+  }
 }
 
 /**

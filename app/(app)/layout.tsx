@@ -28,6 +28,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <Link href="/account/tokens" className="rounded px-2 py-1 text-muted hover:bg-canvas hover:text-ink">
               API tokens
             </Link>
+            <Link href="/account" className="rounded px-2 py-1 text-muted hover:bg-canvas hover:text-ink">
+              Account
+            </Link>
             {user.isAdmin ? (
               <Link href="/admin/users" className="rounded px-2 py-1 text-muted hover:bg-canvas hover:text-ink">
                 Users

@@ -1,16 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireMe } from "@/server/http/rsc";
+import { getCaller, requireMe, settle } from "@/server/http/rsc";
 import { RoleBadge } from "@/app/_components/ui/badge";
 import { EmptyState } from "@/app/_components/ui/empty-state";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { projectHref } from "@/app/_lib/project-sections";
 import { CreateProjectForm } from "./_components/create-project-form";
+import { ArchivedProjects } from "./_components/archived-projects";
 
 export const metadata: Metadata = { title: "Projects" };
 
 export default async function ProjectsPage() {
   const { user, projects } = await requireMe();
+  const archived = user.isAdmin ? await settle((await getCaller()).projects.archived()) : null;
   return (
     <>
       <PageHeader
@@ -51,6 +53,7 @@ export default async function ProjectsPage() {
           ))}
         </ul>
       )}
+      {archived?.ok ? <ArchivedProjects projects={archived.data} /> : null}
     </>
   );
 }

@@ -26,6 +26,13 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     expiresAt: ts("expires_at").notNull(),
     revokedAt: ts("revoked_at"),
+    /**
+     * Idle timeout: a session unused for `idle_minutes` is over. Kept per session (the
+     * setting when it began), so checking it needs no configuration; `last_seen_at` is
+     * moved at most once a minute.
+     */
+    idleMinutes: integer("idle_minutes").notNull().default(480),
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );

@@ -24,7 +24,7 @@ export const auditEvents = pgTable(
   "audit_events",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    projectId: integer("project_id").references(() => projects.id, { onDelete: "cascade" }),
+    projectId: integer("project_id").references(() => projects.id, { onDelete: "restrict" }),
     actorId: integer("actor_id").references(() => users.id),
     action: text("action").notNull(),
     entityType: text("entity_type").notNull(),

@@ -81,12 +81,13 @@ export const annotations = pgTable(
   "annotations",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    // History is never dropped with its project or item (they are archived, not deleted).
     projectId: integer("project_id")
       .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
+      .references(() => projects.id, { onDelete: "restrict" }),
     itemId: integer("item_id")
       .notNull()
-      .references(() => items.id, { onDelete: "cascade" }),
+      .references(() => items.id, { onDelete: "restrict" }),
     userId: integer("user_id")
       .notNull()
       .references(() => users.id),

@@ -50,6 +50,12 @@ export const projects = pgTable("projects", {
   /** Swapped in one statement on activation/rollback; null until a model passes. */
   activeModelVersionId: integer("active_model_version_id"),
   createdAt: createdAt(),
+  /**
+   * Projects are archived, never deleted (their history is append-only): an archived
+   * project answers "not found" to everyone but instance admins restoring it, and its
+   * jobs stop. Null = live.
+   */
+  archivedAt: ts("archived_at"),
 });
 
 export const memberships = pgTable(

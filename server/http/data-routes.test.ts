@@ -6,6 +6,7 @@ import { createSession } from "@/server/services/auth";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, makeProject, makeUser, TEST_SECRET } from "@/test/factories";
 import { jsonl, manyLines, projectCounts } from "@/test/import-helpers";
+import { snapshotDb } from "@/test/db-snapshot";
 
 describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
   let h: TestDb;
@@ -43,9 +44,18 @@ describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
     expect(await res.json()).toMatchObject({ rows: 20, created: 20 });
 
     const manager = await member(project.id, "manager");
-    const get = (cookie: string | null, pid = project.id, qs = "format=csv") =>
+    const get = (cookie: string | null, pid = project.id, form = "format=csv") =>
       handleExportRequest(
-        new Request(`http://localhost/api/projects/${pid}/export?${qs}`, { headers: cookie ? { cookie } : {} }),
+        new Request(`http://localhost/api/projects/${pid}/export`, {
+          method: "POST",
+          body: form,
+          headers: {
+            host: "localhost",
+            origin: "http://localhost",
+            "content-type": "application/x-www-form-urlencoded",
+            ...(cookie ? { cookie } : {}),
+          },
+        }),
         deps(),
         String(pid),
       );
@@ -64,6 +74,39 @@ describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
     const other = await makeProject(h.db);
     expect((await get(manager, other.project.id)).status).toBe(404);
     expect((await get(manager, project.id, "format=xlsx")).status).toBe(400);
+    const allSources = await get(manager, project.id, "format=jsonl&source=&split=");
+    expect(allSources.status).toBe(200);
+    expect((await allSources.text()).trim().split("\n")).toHaveLength(15);
+  });
+
+  it("runs an export only for a same-origin POST: it writes an audit event", async () => {
+    const { project } = await makeProject(h.db);
+    const manager = await member(project.id, "manager");
+    const send = (init: RequestInit) =>
+      handleExportRequest(
+        new Request(`http://localhost/api/projects/${project.id}/export?format=csv`, init),
+        deps(),
+        String(project.id),
+      );
+    const before = await snapshotDb(h);
+    const viaGet = await send({ headers: { cookie: manager } });
+    expect(viaGet.status).toBe(405);
+    expect(viaGet.headers.get("allow")).toBe("POST");
+    const noOrigin = await send({ method: "POST", headers: { cookie: manager, host: "localhost" } });
+    expect(noOrigin.status).toBe(403);
+    const foreign = await send({
+      method: "POST",
+      headers: { cookie: manager, host: "localhost", origin: "https://evil.example" },
+    });
+    expect(foreign.status).toBe(403);
+    expect(await snapshotDb(h)).toEqual(before);
+    const ok = await send({
+      method: "POST",
+      headers: { cookie: manager, host: "localhost", origin: "http://localhost" },
+    });
+    expect(ok.status).toBe(200);
+    await ok.text();
+    expect(await snapshotDb(h)).not.toEqual(before);
   });
 
   it("refuses uploads: without the custom header, by role, and over the size limit before reading the body", async () => {
@@ -107,5 +150,60 @@ describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { errors: [{ line: 1, field: "title", message: "required" }] } });
     expect(await projectCounts(h, project.id)).toEqual({ ...before, failedImports: 1 });
+  });
+
+  it("spools a slow upload before importing: other statements run meanwhile, and an upload over the cap writes nothing", async () => {
+    const { project } = await makeProject(h.db);
+    const ml = await member(project.id, "ml_engineer");
+    const lines = jsonl(manyLines(30)).split("\n").filter(Boolean);
+    let sent = 0;
+    const slow = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        if (sent === lines.length) return c.close();
+        await new Promise((r) => setTimeout(r, 40));
+        c.enqueue(new TextEncoder().encode(`${lines[sent++]}\n`));
+      },
+    });
+    const uploading = handleImportRequest(
+      new Request(`http://localhost/api/projects/${project.id}/import`, {
+        method: "POST",
+        body: slow,
+        duplex: "half",
+        headers: { cookie: ml, [UPLOAD_FILENAME_HEADER]: "slow.jsonl" },
+      } as RequestInit),
+      deps(),
+      String(project.id),
+    );
+    // Mid-upload another user's write goes through at once (PGlite has one connection:
+    // an import transaction open during the upload would hold it until the last byte).
+    await new Promise((r) => setTimeout(r, 200));
+    await makeUser(h.db);
+    expect(sent).toBeLessThan(lines.length);
+    const res = await uploading;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ rows: 30, created: 30 });
+
+    const before = await projectCounts(h, project.id);
+    let chunks = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(c) {
+        chunks += 1;
+        c.enqueue(new TextEncoder().encode(`${"y".repeat(65_536)}\n`));
+      },
+    });
+    const tooBig = await handleImportRequest(
+      new Request(`http://localhost/api/projects/${project.id}/import?format=jsonl`, {
+        method: "POST",
+        body: endless,
+        duplex: "half",
+        headers: { cookie: ml, [UPLOAD_FILENAME_HEADER]: "endless.jsonl" },
+      } as RequestInit),
+      deps(),
+      String(project.id),
+    );
+    expect(tooBig.status).toBe(413);
+    // Reading stopped at the cap (give or take what the stream buffers ahead).
+    expect(chunks * 65_537).toBeLessThanOrEqual(MAX_UPLOAD_BYTES + 1_048_576);
+    expect(await projectCounts(h, project.id)).toEqual(before);
   });
 });

@@ -1,5 +1,7 @@
 /**
- * GET /api/projects/:projectId/export: the label export, streamed. Framework-free
+ * POST /api/projects/:projectId/export: the label export, streamed. A POST because it
+ * writes an audit event (a GET could be fired by a link or a prefetch); the options come
+ * as form fields (the UI's form) or in the query string, and only from Loupe's own pages. Framework-free
  * (Request in, Response out) so the Next route file stays one line and tests
  * call it directly.
  */
@@ -7,12 +9,25 @@ import { CAN } from "@/lib/constants";
 import { DataExportQuery } from "@/server/schemas/data";
 import { exportLabels } from "@/server/services/exports";
 import { authoriseProjectRequest, type HttpDeps } from "./authorise";
+import { rejectCrossSiteForm } from "./http";
 import { errorResponse, jsonError } from "./responses";
 
+/** Form fields or query string: the same few options, no file. */
+const MAX_FORM_BYTES = 4096;
+
 export async function handleExportRequest(req: Request, deps: HttpDeps, rawProjectId: string): Promise<Response> {
+  if (req.method !== "POST")
+    return Response.json(
+      { error: { message: "Exports are requested with POST (the export is audited)" } },
+      { status: 405, headers: { allow: "POST", "cache-control": "no-store" } },
+    );
+  const refusal = rejectCrossSiteForm(req);
+  if (refusal) return jsonError(403, refusal);
   const auth = await authoriseProjectRequest(req, deps, rawProjectId, CAN.exportData);
   if (!auth.ok) return auth.response;
-  const query = DataExportQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  const fields = await exportFields(req);
+  if (fields === null) return jsonError(413, `Export options are limited to ${MAX_FORM_BYTES} bytes`);
+  const query = DataExportQuery.safeParse(fields);
   if (!query.success)
     return jsonError(400, "format must be csv or jsonl; source human, auto or import; split pool or test");
   const file = await exportLabels(deps.db, { ...query.data, projectId: auth.projectId, actorId: auth.user.id }).catch(
@@ -47,4 +62,34 @@ function toByteStream(chunks: AsyncGenerator<string>, signal: AbortSignal): Read
       await chunks.return(undefined);
     },
   });
+}
+
+/** The query string, overridden by url-encoded form fields; null when the body is too large. */
+async function exportFields(req: Request): Promise<Record<string, string> | null> {
+  const fields = Object.fromEntries(new URL(req.url).searchParams);
+  const type = (req.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded" || !req.body) return fields;
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_FORM_BYTES) return null;
+  const text = await readAtMost(req.body, MAX_FORM_BYTES);
+  if (text === null) return null;
+  // An empty select ("all sources") is no filter.
+  const form = [...new URLSearchParams(text)].filter(([, v]) => v !== "");
+  return { ...fields, ...Object.fromEntries(form) };
+}
+
+async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promise<string | null> {
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString("utf8");
 }

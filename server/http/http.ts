@@ -36,17 +36,41 @@ export function rejectUnsafeRequest(req: Request, extraOrigins: string[], fromTr
   const type = (req.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") return "Mutations require Content-Type: application/json";
   const origin = req.headers.get("origin");
-  if (origin && bearerTokenOf(req) === null) {
-    const host = (fromTrustedProxy ? forwardedHost(req) : null) ?? req.headers.get("host");
-    let originHost: string;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      return "Malformed Origin header";
-    }
-    if (originHost !== host && !extraOrigins.includes(origin)) return "Cross-site request refused";
-  }
+  if (origin && bearerTokenOf(req) === null) return originRefusal(req, origin, extraOrigins, fromTrustedProxy);
   return null;
+}
+
+function originRefusal(req: Request, origin: string, extraOrigins: string[], fromTrustedProxy: boolean): string | null {
+  const host = (fromTrustedProxy ? forwardedHost(req) : null) ?? req.headers.get("host");
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return "Malformed Origin header";
+  }
+  return originHost !== host && !extraOrigins.includes(origin) ? "Cross-site request refused" : null;
+}
+
+/**
+ * A form POST (a download that is audited) may only come from Loupe's own pages: browsers
+ * always send Origin with a POST, so a missing one is refused as well as a foreign one.
+ */
+export function rejectCrossSiteForm(req: Request): string | null {
+  const origin = req.headers.get("origin");
+  if (!origin) return "This request must come from a Loupe page (no Origin header)";
+  const e = env();
+  return originRefusal(
+    req,
+    origin,
+    allowedOrigins(e),
+    peerIsTrustedProxy({ peer: peerOf(req, e), trust: trustProxy(e) }),
+  );
+}
+
+function allowedOrigins(e: { ALLOWED_ORIGINS: string }): string[] {
+  return e.ALLOWED_ORIGINS.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** The entry the nearest proxy wrote (proxies that append put theirs last). */
@@ -63,9 +87,7 @@ export async function handleTrpcRequest(original: Request): Promise<Response> {
   const e = env();
   const refusal = rejectUnsafeRequest(
     original,
-    e.ALLOWED_ORIGINS.split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    allowedOrigins(e),
     peerIsTrustedProxy({ peer: peerOf(original, e), trust: trustProxy(e) }),
   );
   if (refusal) return Response.json({ error: { message: refusal } }, { status: 403 });
@@ -112,6 +134,8 @@ async function createHttpContext(req: Request, resHeaders: Headers): Promise<Con
     apiTokenRatePerMinute: e.API_TOKEN_RATE_PER_MINUTE,
     sessionSecret: e.sessionSecret,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    costlyCallsPerMinute: e.COSTLY_CALLS_PER_MINUTE,
     clientKey: clientAddress({ peer, forwardedFor: req.headers.get("x-forwarded-for"), trust: trustProxy(e) }),
     setCookie: (c) => resHeaders.append("set-cookie", c),
     secureCookies: new URL(req.url).protocol === "https:" || req.headers.get("x-forwarded-proto") === "https",

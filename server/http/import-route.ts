@@ -1,13 +1,15 @@
 /**
- * Streaming upload: POST /api/projects/:projectId/import with the file as the raw body.
- * The declared Content-Length is checked before reading, and the bytes are counted while
- * streaming (a missing or lying header changes nothing), into the same import service.
+ * Upload: POST /api/projects/:projectId/import with the file as the raw body. The declared
+ * Content-Length is checked before reading, and the bytes are counted while the body is
+ * spooled to a temporary file (a missing or lying header changes nothing); then the same
+ * import service reads the file in one short transaction (./spool.ts says why).
  */
 import { type ImportFormat } from "@/server/services/imports";
 import { IMPORT_LIMITS, UPLOAD_FILENAME_HEADER } from "@/lib/constants";
 import { CAN } from "@/lib/constants";
 import { DataImportQuery } from "@/server/schemas/data";
 import { authoriseProjectRequest, type HttpDeps } from "./authorise";
+import { SpoolTooLargeError, spoolUpload, type Spooled } from "./spool";
 import { errorResponse, jsonError } from "./responses";
 import { importItems } from "@/server/services/imports";
 import { ImportRejectedError, WHOLE_FILE_LINE } from "@/server/services/imports";
@@ -26,11 +28,18 @@ export async function handleImportRequest(req: Request, deps: HttpDeps, rawProje
   const format = query.success ? (query.data.format ?? formatFromName(filename)) : undefined;
   if (!query.success || !format || !req.body)
     return jsonError(400, "Send the file as the body, with format=jsonl|csv (or a .jsonl/.csv filename)");
+  let spooled: Spooled;
+  try {
+    spooled = await spoolUpload(req.body, MAX_UPLOAD_BYTES);
+  } catch (err) {
+    if (err instanceof SpoolTooLargeError) return jsonError(413, err.message);
+    throw err;
+  }
   try {
     const report = await importItems(deps.db, {
       projectId: auth.projectId,
       actorId: auth.user.id,
-      source: bodyChunks(req.body),
+      source: spooled.chunks(),
       format,
       filename,
       unknownCategories: query.data.unknownCategories,
@@ -41,6 +50,8 @@ export async function handleImportRequest(req: Request, deps: HttpDeps, rawProje
     if (!(err instanceof ImportRejectedError)) return errorResponse(err);
     const tooLarge = err.errors.length === 1 && err.errors[0]?.line === WHOLE_FILE_LINE;
     return jsonError(tooLarge ? 413 : 400, err.message, { errors: err.errors, totalErrors: err.totalErrors });
+  } finally {
+    await spooled.remove();
   }
 }
 
@@ -57,18 +68,4 @@ function decodeFilename(raw: string | null): string | null {
 function formatFromName(name: string): ImportFormat | undefined {
   const lower = name.toLowerCase();
   return lower.endsWith(".csv") ? "csv" : lower.endsWith(".jsonl") || lower.endsWith(".ndjson") ? "jsonl" : undefined;
-}
-
-/** Reads the body chunk by chunk; releasing the reader when the import stops early cancels the upload. */
-async function* bodyChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
 }

@@ -37,6 +37,8 @@ export const getCaller = cache(async (): Promise<ServerCaller> => {
     sessionToken: token,
     sessionSecret: e.sessionSecret,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    costlyCallsPerMinute: e.COSTLY_CALLS_PER_MINUTE,
     clientKey: "rsc",
     // No setCookie: server components cannot write cookies; login/logout go through /api/trpc.
     secureCookies: false,

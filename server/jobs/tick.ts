@@ -3,7 +3,7 @@
  * repairs what a dead process left behind and fires label/schedule triggers.
  * Every step is idempotent, so an extra tick changes nothing.
  */
-import { eq, lt } from "drizzle-orm";
+import { and, eq, isNull, lt } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { Db } from "@/db/client";
 import { calibrations, modelVersions, projects } from "@/db/schema";
@@ -35,7 +35,9 @@ async function staleCalibrations(db: Db, now: Date): Promise<number[]> {
     .from(projects)
     .innerJoin(modelVersions, eq(modelVersions.id, projects.activeModelVersionId))
     .innerJoin(calibrations, eq(calibrations.id, modelVersions.currentCalibrationId))
-    .where(lt(calibrations.createdAt, new Date(now.getTime() - RECALIBRATE_EVERY_MS)));
+    .where(
+      and(isNull(projects.archivedAt), lt(calibrations.createdAt, new Date(now.getTime() - RECALIBRATE_EVERY_MS))),
+    );
   return rows.map((r) => r.projectId);
 }
 
@@ -49,7 +51,8 @@ async function projectChecks(db: Db, projectId: number, now: Date) {
 export async function runTick(db: Db, boss: PgBoss | null, o: TickOptions = {}) {
   const now = o.now ?? new Date();
   await repairRuns(db, boss, o.staleRunMs ?? STALE_RUN_MS);
-  const ids = await db.select({ id: projects.id }).from(projects);
+  // Archived projects keep their history and do nothing more.
+  const ids = await db.select({ id: projects.id }).from(projects).where(isNull(projects.archivedAt));
   for (const { id } of ids) {
     await projectChecks(db, id, now).catch((err) => console.error(`[tick] project ${id}:`, err));
   }

@@ -16,6 +16,7 @@ import { dashboardRouter } from "./dashboard";
 import { batchRouter } from "./batch";
 import { evaluationRouter } from "./evaluation";
 import { tokensRouter } from "./tokens";
+import { labelsRouter } from "./labels";
 
 export const appRouter = router({
   auth: authRouter,
@@ -34,6 +35,7 @@ export const appRouter = router({
   batch: batchRouter,
   evaluation: evaluationRouter,
   tokens: tokensRouter,
+  labels: labelsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,7 @@
 /** Logging in and out, and who the caller is. */
 import { authedProcedure, publicProcedure, router } from "../trpc";
-import { LoginInput } from "../schemas/auth";
-import { logIn, logOut } from "@/server/services/auth";
+import { ChangePasswordInput, LoginInput } from "../schemas/auth";
+import { changePassword, DEFAULT_SESSION_IDLE_MINUTES, logIn, logOut, logOutEverywhere } from "@/server/services/auth";
 import { listMyProjects } from "@/server/services/projects";
 import { sessionCookie, clearedSessionCookie } from "../auth/cookies";
 
@@ -14,9 +14,33 @@ export const authRouter = router({
       previousToken: ctx.sessionToken,
       secret: ctx.sessionSecret,
       ttlHours: ctx.sessionTtlHours,
+      idleMinutes: ctx.sessionIdleMinutes,
     });
     ctx.setCookie?.(sessionCookie(token, expiresAt, ctx.secureCookies));
     return { user };
+  }),
+
+  /** Needs the current password; ends every session of the user and gives this browser a new one. */
+  changePassword: authedProcedure("session")
+    .input(ChangePasswordInput)
+    .mutation(async ({ ctx, input }) => {
+      const { token, expiresAt } = await changePassword(ctx.db, {
+        ...input,
+        user: ctx.user,
+        clientKey: ctx.clientKey,
+        secret: ctx.sessionSecret,
+        ttlHours: ctx.sessionTtlHours,
+        idleMinutes: ctx.sessionIdleMinutes ?? DEFAULT_SESSION_IDLE_MINUTES,
+      });
+      ctx.setCookie?.(sessionCookie(token, expiresAt, ctx.secureCookies));
+      return { ok: true };
+    }),
+
+  /** Ends every session of the caller, this one included. */
+  logoutEverywhere: authedProcedure("session").mutation(async ({ ctx }) => {
+    const result = await logOutEverywhere(ctx.db, { user: ctx.user });
+    ctx.setCookie?.(clearedSessionCookie(ctx.secureCookies));
+    return result;
   }),
 
   logout: publicProcedure.mutation(async ({ ctx }) => {

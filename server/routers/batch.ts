@@ -5,11 +5,11 @@ import { BatchFacetsInput, BatchListInput } from "../schemas/batch";
 import { listBatch, listBatchFacets } from "@/server/services/batch";
 
 export const batchRouter = router({
-  list: projectProcedure(CAN.batchReview, "read")
+  list: projectProcedure(CAN.batchReview, "read", { costly: true })
     .input(BatchListInput)
     .query(({ ctx, input }) => listBatch(ctx.db, inProject(ctx, input))),
 
-  facets: projectProcedure(CAN.batchReview, "read")
+  facets: projectProcedure(CAN.batchReview, "read", { costly: true })
     .input(BatchFacetsInput)
     .query(({ ctx, input }) => listBatchFacets(ctx.db, inProject(ctx, input))),
 });

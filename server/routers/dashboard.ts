@@ -4,7 +4,7 @@ import { inProject, projectProcedure, router } from "../trpc";
 import { DashboardActiveModelInput, DashboardActivityInput, DashboardTrendsInput } from "../schemas/dashboard";
 import { getActiveModelQuality, getDashboardActivity, getDashboardTrends } from "@/server/services/dashboard";
 
-const read = projectProcedure(CAN.viewMetrics, "read");
+const read = projectProcedure(CAN.viewMetrics, "read", { costly: true });
 
 export const dashboardRouter = router({
   activity: read

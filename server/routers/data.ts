@@ -1,13 +1,6 @@
 /** Import and export of items and labels. */
 import { CAN } from "@/lib/constants";
-import {
-  DataExportLabelsInput,
-  DataImportFileInput,
-  DataImportsInput,
-  DataUpsertItemsInput,
-  MAX_TRPC_IMPORT_BYTES,
-} from "../schemas/data";
-import { exportLabelsText } from "@/server/services/exports";
+import { DataImportFileInput, DataImportsInput, DataUpsertItemsInput, MAX_TRPC_IMPORT_BYTES } from "../schemas/data";
 import { importItems, listImports, textSource, upsertItems } from "@/server/services/imports";
 import { inProject, projectProcedure, router } from "../trpc";
 
@@ -34,12 +27,4 @@ export const dataRouter = router({
   imports: projectProcedure(CAN.importData, "read")
     .input(DataImportsInput)
     .query(({ ctx, input }) => listImports(ctx.db, inProject(ctx, input))),
-
-  /** A mutation because it writes an audit event; returns the text (bounded, see MAX_EXPORT_TEXT_BYTES). */
-  exportLabels: projectProcedure(CAN.exportData, "read")
-    .input(DataExportLabelsInput)
-    .mutation(async ({ ctx, input }) => {
-      const text = await exportLabelsText(ctx.db, inProject(ctx, input));
-      return { format: input.format, text };
-    }),
 });

@@ -5,7 +5,7 @@ import { ItemsGetInput, ItemsListInput, ItemsPredictionsInput } from "../schemas
 import { getItem, listItems, predictionsFor } from "@/server/services/items";
 
 export const itemsRouter = router({
-  list: projectProcedure(CAN.view, "read")
+  list: projectProcedure(CAN.view, "read", { costly: true })
     .input(ItemsListInput)
     .query(({ ctx, input }) => listItems(ctx.db, { ...inProject(ctx, input), viewerRole: ctx.project.role })),
 

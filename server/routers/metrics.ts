@@ -4,7 +4,7 @@ import { inProject, projectProcedure, router } from "../trpc";
 import { CurrentMetricsInput, TimelineInput } from "../schemas/metrics";
 import { getCurrentMetrics, listMetricTimeline } from "@/server/services/metrics";
 
-const read = projectProcedure(CAN.viewMetrics, "read");
+const read = projectProcedure(CAN.viewMetrics, "read", { costly: true });
 
 export const metricsRouter = router({
   timeline: read.input(TimelineInput).query(({ ctx, input }) => listMetricTimeline(ctx.db, inProject(ctx, input))),

@@ -18,7 +18,7 @@ export const queueRouter = router({
     .input(QueueExtendInput)
     .mutation(({ ctx, input }) => extendLeases(ctx.db, inProject(ctx, input))),
 
-  stats: projectProcedure(CAN.view, "read")
+  stats: projectProcedure(CAN.view, "read", { costly: true })
     .input(QueueStatsInput)
     .query(({ ctx, input }) => getQueueStats(ctx.db, inProject(ctx, input))),
 });

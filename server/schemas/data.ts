@@ -18,14 +18,7 @@ export const DataImportFileInput = z.object({
 
 export const DataImportsInput = z.object({ projectId: ProjectId, cursor: Cursor, limit: Limit });
 
-export const DataExportLabelsInput = z.object({
-  projectId: ProjectId,
-  format: z.enum(["csv", "jsonl"]),
-  source: z.enum(["human", "auto", "import"]).optional(),
-  split: z.enum(["pool", "test"]).optional(),
-});
-
-/** Query string of the streaming download route (GET /api/projects/:projectId/export). */
+/** Options of the streaming download route (POST /api/projects/:projectId/export): form fields or query string. */
 export const DataExportQuery = z.object({
   format: z.enum(["csv", "jsonl"]).default("csv"),
   source: z.enum(["human", "auto", "import"]).optional(),

@@ -23,3 +23,5 @@ export const ProjectsCreateInput = z.object({
 });
 
 export const ProjectsUpdateSettingsInput = z.object({ projectId: ProjectId, settings: SettingsPatch });
+
+export const ProjectsArchiveInput = z.object({ projectId: ProjectId, archived: z.boolean() });

@@ -104,6 +104,38 @@ export const Activation = z.object({
   changed: z.boolean(),
 });
 
+export const LabelChangesQuery = z.object({
+  since: z
+    .string()
+    .min(1)
+    .max(60)
+    .optional()
+    .meta({ description: "`next` of the previous page; omitted: from the start (every label that exists)" }),
+  limit: z.coerce.number().int().min(1).max(10_000).optional().meta({ description: "Default 1,000" }),
+});
+
+export const LabelChangePage = z.object({
+  changes: z.array(
+    z.object({
+      changeId: z.number().int(),
+      externalId: z.string(),
+      category: z
+        .string()
+        .nullable()
+        .meta({ description: "The category's path; null: a person said no category fits, or a tombstone" }),
+      deleted: z.boolean().meta({ description: "true: a tombstone, the item has no label any more" }),
+      source: z.enum(["human", "auto", "import"]).nullable(),
+      annotationId: z.number().int().nullable(),
+      modelVersionId: z.number().int().nullable(),
+      confidence: z.number().nullable(),
+      userId: z.number().int().nullable(),
+      changedAt: Instant,
+    }),
+  ),
+  next: z.string().meta({ description: "The cursor to send as `since` next time (unchanged when nothing is new)" }),
+  hasMore: z.boolean().meta({ description: "true: more changes are visible now; ask again at once" }),
+});
+
 /** RFC 9457 problem details; `errors` names each bad field (a dotted path). */
 export const Problem = z
   .object({

@@ -100,13 +100,15 @@ export async function handleRestRequest(req: Request): Promise<Response> {
     apiTokenRatePerMinute: e.API_TOKEN_RATE_PER_MINUTE,
     sessionSecret: e.sessionSecret,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    costlyCallsPerMinute: e.COSTLY_CALLS_PER_MINUTE,
     clientKey: "rest",
     secureCookies: false,
   });
   try {
     const out = await route.call(caller, { params: params.data, query: query?.data, body } as never);
     // Through JSON first (dates become ISO strings), then stripped to the documented shape.
-    const shaped = route.response.parse(JSON.parse(JSON.stringify(out)));
+    const shaped = route.response.parse(route.plainJson ? out : JSON.parse(JSON.stringify(out)));
     return Response.json(shaped, { status: route.status });
   } catch (err) {
     return problemFromError(err);

@@ -231,6 +231,82 @@ describe.each(dbTargets())("REST on $name", (target) => {
     expect(((await mine.json()) as { items: { found: boolean }[] }).items[0]!.found).toBe(false);
   });
 
+  it("pulls label changes after a cursor with their provenance, each once, and names `since` when it is bad", async () => {
+    const { owner, projectId, token } = await setup();
+    const write = await token(["write"]);
+    const read = await token(["read"]);
+    const upsert = await call("POST", `/projects/${projectId}/items`, write.token, {
+      items: [
+        { id: "a", title: "Headphones", category: "Audio > Headphones" },
+        { id: "b", title: "Speaker", category: "Audio > Speakers" },
+        { id: "c", title: "Keyboard", category: "Computers > Keyboards" },
+        { id: "d", title: "Unlabelled" },
+      ],
+    });
+    expect(upsert.status).toBe(200);
+    const [b] = await h.db.select({ id: items.id }).from(items).where(eq(items.externalId, "b"));
+    const [c] = await h.db.select({ id: items.id }).from(items).where(eq(items.externalId, "c"));
+    // A person says no category fits b; c loses its label.
+    await h.db
+      .update(labels)
+      .set({ categoryId: null, source: "human", userId: owner.id })
+      .where(eq(labels.itemId, b!.id));
+    await h.db.delete(labels).where(eq(labels.itemId, c!.id));
+
+    type Page = {
+      changes: {
+        changeId: number;
+        externalId: string;
+        category: string | null;
+        deleted: boolean;
+        source: string | null;
+        userId: number | null;
+        changedAt: string;
+      }[];
+      next: string;
+      hasMore: boolean;
+    };
+    const seen: Page["changes"] = [];
+    let since: string | null = null;
+    // On Postgres a change shows once no older transaction on the server is open (another test's, say).
+    for (let i = 0; i < 200 && seen.length < 5; i++) {
+      const q: string = since === null ? "?limit=2" : `?limit=2&since=${since}`;
+      const res = await call("GET", `/projects/${projectId}/labels${q}`, read.token);
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as Page;
+      seen.push(...page.changes);
+      since = page.next;
+      if (!page.hasMore) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(seen.map((ch) => [ch.externalId, ch.category, ch.source, ch.deleted])).toEqual([
+      ["a", "Audio > Headphones", "import", false],
+      ["b", "Audio > Speakers", "import", false],
+      ["c", "Computers > Keyboards", "import", false],
+      ["b", null, "human", false],
+      ["c", null, null, true],
+    ]);
+    expect(seen[3]!.userId).toBe(owner.id);
+    expect(new Date(seen[0]!.changedAt).getTime()).not.toBeNaN();
+    expect(new Set(seen.map((ch) => ch.changeId)).size).toBe(5);
+    const again = await call("GET", `/projects/${projectId}/labels?since=${since}`, read.token);
+    expect(await again.json()).toEqual({ changes: [], next: since, hasMore: false });
+
+    for (const bad of ["nope", "1-99999999999999999999", "1-9999999999999999999", "9999999999999999999-1"]) {
+      const res = await call("GET", `/projects/${projectId}/labels?since=${bad}`, read.token);
+      expect(res.status, bad).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("since");
+    }
+    const tooMany = await call("GET", `/projects/${projectId}/labels?limit=10001`, read.token);
+    expect(tooMany.status).toBe(400);
+    expect(((await tooMany.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("limit");
+
+    // An annotator may not export labels; another project's labels are not found.
+    const { projectId: theirs, token: annotatorToken } = await setup("annotator");
+    expect((await call("GET", `/projects/${theirs}/labels`, (await annotatorToken(["read"])).token)).status).toBe(403);
+    expect((await call("GET", `/projects/${theirs}/labels`, read.token)).status).toBe(404);
+  });
+
   it("needs the ml scope and the role to train; 401 without or with a revoked token; 404 and 405 for unknown routes", async () => {
     const { owner, projectId, token } = await setup();
     const write = await token(["write"]);

@@ -14,6 +14,8 @@ import {
   CategoryBody,
   CategoryPage,
   ItemPredictions,
+  LabelChangePage,
+  LabelChangesQuery,
   PredictionsBody,
   ProjectPath,
   ProjectStatus,
@@ -43,6 +45,8 @@ type RouteOf<P extends Schema, Q, B> = {
   body?: B;
   status: 200 | 201 | 202;
   response: Schema;
+  /** The procedure already returns plain JSON values (no Dates): skip the JSON round trip (large pages). */
+  plainJson?: boolean;
   call: (caller: RestCaller, input: { params: z.infer<P>; query: Infer<Q>; body: Infer<B> }) => Promise<unknown>;
 };
 
@@ -115,6 +119,19 @@ export const REST_ROUTES: RestRoute[] = [
     status: 200,
     response: ItemPredictions,
     call: (c, { params, body }) => c.items.predictions({ ...params, ...body }),
+  }),
+  route({
+    method: "get",
+    path: "/projects/{projectId}/labels",
+    procedure: "labels.changes",
+    summary:
+      "Label changes after a cursor, oldest first, each once: every change of a current label (tombstones for removed ones) with its provenance",
+    params: ProjectPath,
+    query: LabelChangesQuery,
+    status: 200,
+    response: LabelChangePage,
+    plainJson: true,
+    call: (c, { params, query }) => c.labels.changes({ ...params, since: query.since, limit: query.limit ?? 1_000 }),
   }),
   route({
     method: "post",

@@ -1,11 +1,15 @@
 export { logIn, logOut } from "./login";
+export { changePassword, logOutEverywhere } from "./account";
+export type { ChangePasswordInput } from "./account";
 export type { LogInInput } from "./login";
 export {
+  DEFAULT_SESSION_IDLE_MINUTES,
   createSession,
   getSessionUser,
   getSessionUserWithRole,
   projectRoleSql,
   revokeSession,
+  revokeUserSessions,
   roleInProject,
   sessionIdFor,
 } from "./sessions";

@@ -11,12 +11,18 @@ export type LogInInput = {
   previousToken: string | null;
   secret: string;
   ttlHours: number;
+  idleMinutes?: number;
 };
 
 export async function logIn(db: Db, p: LogInInput): Promise<{ user: SessionUser; token: string; expiresAt: Date }> {
   const user = await verifyCredentials(db, p);
   if (p.previousToken) await revokeSession(db, { token: p.previousToken, secret: p.secret });
-  const session = await createSession(db, { userId: user.id, secret: p.secret, ttlHours: p.ttlHours });
+  const session = await createSession(db, {
+    userId: user.id,
+    secret: p.secret,
+    ttlHours: p.ttlHours,
+    idleMinutes: p.idleMinutes,
+  });
   return { user, ...session };
 }
 

@@ -4,7 +4,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
-import { executeRows, type Db } from "@/db/client";
+import { executeRows, type Db, type DbOrTx } from "@/db/client";
 import { memberships, projects, sessions, users } from "@/db/schema";
 import type { Role } from "@/lib/constants";
 import { UnauthorizedError } from "@/server/errors";
@@ -20,46 +20,75 @@ export function sessionIdFor(token: string, secret: string): string {
   return createHmac("sha256", secret).update(token).digest("hex");
 }
 
-export type CreateSessionInput = { userId: number; secret: string; ttlHours: number };
+/** A work day: a session nobody used for this long is over (SESSION_IDLE_MINUTES). */
+export const DEFAULT_SESSION_IDLE_MINUTES = 480;
+/** last_seen_at is written at most this often per session, not on every request. */
+const SEEN_RESOLUTION_MS = 60_000;
 
-export async function createSession(db: Db, p: CreateSessionInput) {
+export type CreateSessionInput = { userId: number; secret: string; ttlHours: number; idleMinutes?: number };
+
+export async function createSession(db: DbOrTx, p: CreateSessionInput) {
   const { userId, secret, ttlHours } = p;
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
-  await db.insert(sessions).values({ id: sessionIdFor(token, secret), userId, expiresAt });
+  await db.insert(sessions).values({
+    id: sessionIdFor(token, secret),
+    userId,
+    expiresAt,
+    idleMinutes: p.idleMinutes ?? DEFAULT_SESSION_IDLE_MINUTES,
+  });
   return { token, expiresAt };
 }
 
 const sessionUserColumns = { id: users.id, email: users.email, name: users.name, isAdmin: users.isAdmin };
 
-/** The session is known, not revoked, not expired, and its user not disabled (join sessions to users). */
+/**
+ * The session is known, not revoked, not expired, used within its idle timeout, and its
+ * user not disabled (join sessions to users).
+ */
 const liveSession = (token: string, secret: string) =>
   and(
     eq(sessions.id, sessionIdFor(token, secret)),
     isNull(sessions.revokedAt),
     gt(sessions.expiresAt, new Date()),
+    sql`${sessions.lastSeenAt} > now() - ${sessions.idleMinutes} * interval '1 minute'`,
     isNull(users.disabledAt),
   );
 
+/** Moves the idle clock of a session that was just used (if it last moved over a minute ago). */
+async function touched<R extends { sessionId: string; lastSeenAt: Date }>(db: Db, row: R | undefined) {
+  if (!row) return undefined;
+  const { sessionId, lastSeenAt, ...rest } = row;
+  if (Date.now() - lastSeenAt.getTime() > SEEN_RESOLUTION_MS) {
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(sessions.id, sessionId));
+  }
+  return rest;
+}
+
 export async function getSessionUser(db: Db, token: string, secret: string): Promise<SessionUser | null> {
   const [row] = await db
-    .select(sessionUserColumns)
+    .select({ ...sessionUserColumns, sessionId: sessions.id, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(liveSession(token, secret))
     .limit(1);
-  return row ?? null;
+  return (await touched(db, row)) ?? null;
 }
 
 /**
  * A user's role in a project, as SQL: instance admins act as project admins
- * wherever the project exists; others need a membership. Null otherwise.
+ * wherever the project exists and is not archived; others need a membership. Null otherwise.
  */
 export function projectRoleSql(projectId: number, userId: SQL | number, isAdmin: SQL | boolean): SQL<Role | null> {
+  // An archived project is no one's: every project procedure answers "not found".
   return sql<Role | null>`case when ${isAdmin}
-    then (select 'admin' from ${projects} where ${projects.id} = ${projectId})
-    else (select ${memberships.role}::text from ${memberships} where ${memberships.projectId} = ${projectId}
-      and ${memberships.userId} = ${userId})
+    then (select 'admin' from ${projects} where ${projects.id} = ${projectId} and ${projects.archivedAt} is null)
+    else (select ${memberships.role}::text from ${memberships}
+      join ${projects} on ${projects.id} = ${memberships.projectId} and ${projects.archivedAt} is null
+      where ${memberships.projectId} = ${projectId} and ${memberships.userId} = ${userId})
   end`;
 }
 
@@ -84,18 +113,31 @@ export async function getSessionUserWithRole(
   secret: string,
   projectId: number,
 ): Promise<{ user: SessionUser; role: Role | null } | null> {
-  const [row] = await db
+  const [found] = await db
     .select({
       ...sessionUserColumns,
+      sessionId: sessions.id,
+      lastSeenAt: sessions.lastSeenAt,
       role: projectRoleSql(projectId, sql`${users.id}`, sql`${users.isAdmin}`),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(liveSession(token, secret))
     .limit(1);
+  const row = await touched(db, found);
   if (!row) return null;
   const { role, ...user } = row;
   return { user, role };
+}
+
+/** Ends every live session of a user (log out everywhere, a password change or reset). */
+export async function revokeUserSessions(db: DbOrTx, userId: number): Promise<number> {
+  const ended = await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return ended.length;
 }
 
 export async function revokeSession(db: Db, p: { token: string; secret: string }): Promise<void> {

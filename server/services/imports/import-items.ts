@@ -31,6 +31,8 @@ type RunMeta = {
   filename: string;
   format: ImportFormat | "generated";
   unknownCategories: UnknownCategoryPolicy;
+  /** At most IMPORT_BATCH_SIZE rows, so one write per table (see the lock in importRowsInTx). */
+  singleBatch?: boolean;
   onProgress?: (p: ImportProgress) => void;
 };
 
@@ -80,9 +82,18 @@ export async function importRowsInTx(
 ): Promise<ImportResult> {
   // One import at a time per project: two files upserting the same ids in different
   // orders would otherwise deadlock each other on Postgres.
-  await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY}, ${meta.projectId})`);
+  // A single-batch run (an API upsert) writes each table in one statement that locks rows in
+  // key order (writer.ts), so such runs cannot deadlock each other: they share the lock and
+  // run side by side, and only wait for (or hold off) a multi-batch file import.
+  await tx.execute(
+    meta.singleBatch
+      ? sql`select pg_advisory_xact_lock_shared(${IMPORT_LOCK_KEY}, ${meta.projectId})`
+      : sql`select pg_advisory_xact_lock(${IMPORT_LOCK_KEY}, ${meta.projectId})`,
+  );
   const writer = await createImportWriter(tx, meta);
+  let batches = 0;
   const bytes = await inBatches(rows, IMPORT_BATCH_SIZE, async (batch) => {
+    if (meta.singleBatch && ++batches > 1) throw new Error("import: a single-batch run got more than one batch");
     await writer.write(batch);
     meta.onProgress?.({ rows: writer.counts.rows, elapsedMs: Date.now() - started });
   });

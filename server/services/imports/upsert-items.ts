@@ -5,7 +5,7 @@
  * batch again changes nothing but the update count). Line n is items[n - 1].
  */
 import type { Db } from "@/db/client";
-import { importItems, textSource, type ImportResult } from "./import-items";
+import { IMPORT_BATCH_SIZE, importItems, textSource, type ImportResult } from "./import-items";
 import type { UnknownCategoryPolicy } from "./writer";
 
 export type UpsertItemsInput = {
@@ -25,5 +25,6 @@ export async function upsertItems(db: Db, p: UpsertItemsInput): Promise<ImportRe
     format: "jsonl",
     filename: `api: ${p.items.length} items`,
     unknownCategories: p.unknownCategories,
+    singleBatch: p.items.length <= IMPORT_BATCH_SIZE,
   });
 }

@@ -44,7 +44,8 @@ export async function createImportWriter(tx: DbOrTx, opts: WriterOptions): Promi
     if (opts.unknownCategories === "reject") {
       for (const [path, line] of missing) if (!unknown.has(path)) unknown.set(path, line);
     } else if (missing.size > 0) {
-      counts.categoriesCreated += await ensureCategories(tx, opts.projectId, [...missing.keys()], categoryIds);
+      // Sorted, so concurrent single-batch runs lock new paths in one order (import-items.ts).
+      counts.categoriesCreated += await ensureCategories(tx, opts.projectId, [...missing.keys()].sort(), categoryIds);
     }
     // Once the import is doomed (it will be rolled back), skip the writes but keep reading to list every unknown path.
     if (unknown.size > 0) return;
@@ -117,6 +118,8 @@ async function upsertItems(
     sql`insert into ${i} ${cols(i.projectId, i.externalId, i.title, i.description, i.attributes, i.split)}
         select ${projectId}, x.external_id, x.title, x.description, coalesce(x.attributes, '{}'::jsonb), x.split
         from jsonb_to_recordset(${json}::jsonb) as x(external_id text, title text, description text, attributes jsonb, split item_split)
+        -- Rows locked in key order, so concurrent single-batch upserts cannot deadlock (import-items.ts).
+        order by x.external_id
         on conflict (${col(i.projectId)}, ${col(i.externalId)}) do update set
           ${col(i.title)} = ${excluded(i.title)}, ${col(i.description)} = ${excluded(i.description)},
           ${col(i.attributes)} = ${excluded(i.attributes)}, ${col(i.split)} = ${excluded(i.split)}, ${col(i.updatedAt)} = now()

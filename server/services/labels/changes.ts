@@ -7,7 +7,7 @@
  * after their cursors and is never skipped; each change is returned once per cursor walk.
  * A long transaction holds the log back (not forward) until it ends.
  */
-import { and, asc, desc, eq, gt, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
 import { labelChanges } from "@/db/schema";
 import { ValidationError } from "@/server/errors";
@@ -28,16 +28,19 @@ export type LabelChange = {
   changedAt: Date;
 };
 
-type Position = { tx: bigint; id: number };
+export type Position = { tx: bigint; id: number };
 
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
 const CURSOR_RE = /^(\d{1,19})-(\d{1,19})$/;
 
 export function parseLabelCursor(cursor: string): Position {
   const m = CURSOR_RE.exec(cursor);
   if (!m?.[1] || !m[2]) throw new ValidationError(`cursor: "${cursor.slice(0, 40)}" is not a cursor this API gave`);
   const id = Number(m[2]);
-  if (!Number.isSafeInteger(id)) throw new ValidationError("cursor: out of range");
-  return { tx: BigInt(m[1]), id };
+  const tx = BigInt(m[1]);
+  // Beyond bigint the database would fail the cast (a 500), so refuse it here.
+  if (!Number.isSafeInteger(id) || tx > MAX_BIGINT) throw new ValidationError("cursor: out of range");
+  return { tx, id };
 }
 
 export const formatLabelCursor = (p: Position): LabelCursor => `${p.tx}-${p.id}`;
@@ -46,6 +49,18 @@ export const formatLabelCursor = (p: Position): LabelCursor => `${p.tx}-${p.id}`
 export const LABEL_CURSOR_START: LabelCursor = "0-0";
 
 const visibleBelow = sql`(pg_snapshot_xmin(pg_current_snapshot())::text)::bigint`;
+
+/**
+ * The project's visible changes after a position. A row comparison, so the (project, tx, id)
+ * index starts at the cursor instead of filtering every earlier row of the project.
+ */
+export function visibleChangesAfter(projectId: number, from: Position) {
+  return and(
+    eq(labelChanges.projectId, projectId),
+    lt(labelChanges.tx, visibleBelow),
+    sql`(${labelChanges.tx}, ${labelChanges.id}) > (${from.tx.toString()}::bigint, ${from.id}::bigint)`,
+  );
+}
 
 /**
  * Up to `limit` changes after `after`, oldest first, and the cursor to continue from
@@ -71,13 +86,7 @@ export async function readLabelChanges(
       changedAt: labelChanges.changedAt,
     })
     .from(labelChanges)
-    .where(
-      and(
-        eq(labelChanges.projectId, p.projectId),
-        lt(labelChanges.tx, visibleBelow),
-        or(gt(labelChanges.tx, from.tx), and(eq(labelChanges.tx, from.tx), gt(labelChanges.id, from.id))),
-      ),
-    )
+    .where(visibleChangesAfter(p.projectId, from))
     .orderBy(asc(labelChanges.tx), asc(labelChanges.id))
     .limit(p.limit + 1);
   const hasMore = rows.length > p.limit;
@@ -102,11 +111,7 @@ export async function labelChangesAfter(
   p: { projectId: number; after: LabelCursor },
 ): Promise<{ count: number; capped: boolean; latest: LabelCursor }> {
   const from = parseLabelCursor(p.after);
-  const where = and(
-    eq(labelChanges.projectId, p.projectId),
-    lt(labelChanges.tx, visibleBelow),
-    or(gt(labelChanges.tx, from.tx), and(eq(labelChanges.tx, from.tx), gt(labelChanges.id, from.id))),
-  );
+  const where = visibleChangesAfter(p.projectId, from);
   const [last] = await db
     .select({ tx: labelChanges.tx, id: labelChanges.id })
     .from(labelChanges)

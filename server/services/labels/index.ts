@@ -21,3 +21,5 @@ export {
   readLabelChanges,
 } from "./changes";
 export type { LabelChange, LabelCursor } from "./changes";
+export { PULL_LIMIT_DEFAULT, PULL_LIMIT_MAX, pullLabelChanges } from "./pull";
+export type { PulledLabelChange } from "./pull";

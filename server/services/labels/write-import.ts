@@ -23,6 +23,7 @@ export async function writeImportLabels(
     sql`insert into ${l} ${cols(l.itemId, l.projectId, l.categoryId, l.source)}
         select x.item_id, ${projectId}, x.category_id, 'import'
         from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as x(item_id integer, category_id integer)
+        order by x.item_id
         on conflict (${col(l.itemId)}) do update set
           ${col(l.categoryId)} = ${excluded(l.categoryId)}, ${col(l.source)} = ${excluded(l.source)},
           ${col(l.annotationId)} = null, ${col(l.modelVersionId)} = null, ${col(l.confidence)} = null,

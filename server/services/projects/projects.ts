@@ -21,7 +21,7 @@ export type ListMyProjectsInput = {
 export async function listMyProjects(db: Db, p: ListMyProjectsInput): Promise<ProjectSummary[]> {
   const user = p.actor;
   const base = { id: projects.id, slug: projects.slug, name: projects.name, description: projects.description };
-  const only = p.onlyProjectIds ? inArray(projects.id, p.onlyProjectIds) : undefined;
+  const only = and(isNull(projects.archivedAt), p.onlyProjectIds ? inArray(projects.id, p.onlyProjectIds) : undefined);
   if (user.isAdmin) {
     const rows = await db.select(base).from(projects).where(only).orderBy(asc(projects.id));
     return rows.map((r) => ({ ...r, role: "admin" as const }));

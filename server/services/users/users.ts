@@ -162,8 +162,16 @@ async function revokeAll(tx: DbOrTx, userId: number): Promise<void> {
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
 }
 
-/** A reset also ends the user's sessions: whoever held the old password is logged out. */
-export type ResetUserPasswordInput = { actorId: number | null; userId: number; password?: string };
+/**
+ * A reset (by an admin) or a change (by the user, who proved the old one first) also ends
+ * the user's sessions: whoever held the old password is logged out.
+ */
+export type ResetUserPasswordInput = {
+  actorId: number | null;
+  userId: number;
+  password?: string;
+  kind?: "reset" | "change";
+};
 
 export async function resetUserPassword(db: Db, p: ResetUserPasswordInput) {
   if (p.password !== undefined) checkPassword(p.password);
@@ -178,7 +186,7 @@ export async function resetUserPassword(db: Db, p: ResetUserPasswordInput) {
     await recordAudit(tx, {
       projectId: null,
       actorId: p.actorId,
-      action: "user.reset_password",
+      action: p.kind === "change" ? "user.change_password" : "user.reset_password",
       entityType: "user",
       entityId: p.userId,
     });

@@ -15,6 +15,12 @@ export default async function TokensPage() {
       <PageHeader
         title="API tokens"
         description="Personal access tokens let a pipeline call Loupe as you: send one as “Authorization: Bearer …”. A token never grants more than your roles at the moment it is used."
+        actions={
+          // A full page load (not a client navigation): the reference's script runs on load.
+          <a href="/docs/api" className="text-sm font-medium text-accent hover:underline">
+            REST API reference
+          </a>
+        }
       />
       {first.ok ? (
         <TokensManager

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { GoldStatus } from "../_components/gold-status";
-import { getCaller, settle } from "@/server/http/rsc";
+import { getCaller, requireMe, settle } from "@/server/http/rsc";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { requireSection } from "../_lib/section";
 import { curveOfCalibration, parseVersionMetrics } from "../models/_lib/metrics";
 import { readEvidence } from "@/ml/certification";
 import { SettingsForm, type ActiveCurve } from "./_components/settings-form";
+import { ArchiveProject } from "./_components/archive-project";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -75,6 +76,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
         </div>
       ) : null}
       <SettingsForm projectId={projectId} initial={overview.data.settings} active={active} />
+      {(await requireMe()).user.isAdmin ? <ArchiveProject projectId={projectId} name={overview.data.name} /> : null}
     </>
   );
 }

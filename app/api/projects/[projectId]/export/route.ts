@@ -7,7 +7,11 @@ import { handleExportRequest } from "@/server/http/export-route";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export async function GET(req: Request, ctx: { params: Promise<{ projectId: string }> }): Promise<Response> {
+async function exportRoute(req: Request, ctx: { params: Promise<{ projectId: string }> }): Promise<Response> {
   const { db } = await getDbHandle();
   return handleExportRequest(req, { db, sessionSecret: env().sessionSecret }, (await ctx.params).projectId);
 }
+
+/** GET answers 405: the export is audited, so only a same-origin POST runs it. */
+export const GET = exportRoute;
+export const POST = exportRoute;

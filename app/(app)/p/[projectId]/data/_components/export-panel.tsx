@@ -8,14 +8,14 @@ type Format = "csv" | "jsonl";
 type Source = "" | "human" | "auto" | "import";
 type Split = "" | "pool" | "test";
 
-/** A plain download link to the streaming export route: any size, memory stays flat, the export is audited. */
+/**
+ * A plain form POST to the streaming export route: the browser downloads the answer (any
+ * size, memory stays flat). POST, not a link, because every export is audited.
+ */
 export function ExportPanel({ projectId }: { projectId: number }) {
   const [format, setFormat] = useState<Format>("csv");
   const [source, setSource] = useState<Source>("");
   const [split, setSplit] = useState<Split>("");
-  const query = new URLSearchParams({ format });
-  if (source) query.set("source", source);
-  if (split) query.set("split", split);
   return (
     <Card>
       <CardHeader
@@ -23,15 +23,25 @@ export function ExportPanel({ projectId }: { projectId: number }) {
         description="Every labelled item with its provenance: category, split, source, annotator, model version and when. In CSV, cells that a spreadsheet would run as formulas are prefixed with a quote."
       />
       <CardBody>
-        <div className="flex flex-wrap items-end gap-3">
+        <form method="post" action={`/api/projects/${projectId}/export`} className="flex flex-wrap items-end gap-3">
           <Field id="export-format" label="Format" className="w-32">
-            <Select id="export-format" value={format} onChange={(e) => setFormat(e.target.value as Format)}>
+            <Select
+              id="export-format"
+              name="format"
+              value={format}
+              onChange={(e) => setFormat(e.target.value as Format)}
+            >
               <option value="csv">CSV</option>
               <option value="jsonl">JSONL</option>
             </Select>
           </Field>
           <Field id="export-source" label="Label source" className="w-40">
-            <Select id="export-source" value={source} onChange={(e) => setSource(e.target.value as Source)}>
+            <Select
+              id="export-source"
+              name="source"
+              value={source}
+              onChange={(e) => setSource(e.target.value as Source)}
+            >
               <option value="">All sources</option>
               <option value="human">Human</option>
               <option value="auto">Auto (model)</option>
@@ -39,20 +49,16 @@ export function ExportPanel({ projectId }: { projectId: number }) {
             </Select>
           </Field>
           <Field id="export-split" label="Split" className="w-40">
-            <Select id="export-split" value={split} onChange={(e) => setSplit(e.target.value as Split)}>
+            <Select id="export-split" name="split" value={split} onChange={(e) => setSplit(e.target.value as Split)}>
               <option value="">Pool and test</option>
               <option value="pool">Pool</option>
               <option value="test">Test (gold)</option>
             </Select>
           </Field>
-          <a
-            href={`/api/projects/${projectId}/export?${query.toString()}`}
-            download
-            className={buttonClasses("primary", "md")}
-          >
+          <button type="submit" className={buttonClasses("primary", "md")}>
             Download {format.toUpperCase()}
-          </a>
-        </div>
+          </button>
+        </form>
       </CardBody>
     </Card>
   );
