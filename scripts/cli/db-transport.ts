@@ -9,7 +9,7 @@
  */
 import { createReadStream } from "node:fs";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { DbHandle } from "@/db/client";
 import { projects } from "@/db/schema";
 import { CAN, type Role } from "@/lib/constants";
@@ -96,16 +96,16 @@ class DbTransport implements Transport {
     return this.user;
   }
 
+  /** An archived project is not found, as for everyone on the server. */
   async project(ref: string): Promise<ProjectRef> {
+    const id = /^\d+$/.test(ref) ? Number(ref) : (await findProjectBySlugOrName(this.db, ref))?.id;
     const cols = { id: projects.id, slug: projects.slug, name: projects.name };
-    const found = /^\d+$/.test(ref)
-      ? (
-          await this.db
-            .select(cols)
-            .from(projects)
-            .where(eq(projects.id, Number(ref)))
-        )[0]
-      : await findProjectBySlugOrName(this.db, ref);
+    const [found] = id
+      ? await this.db
+          .select(cols)
+          .from(projects)
+          .where(and(eq(projects.id, id), isNull(projects.archivedAt)))
+      : [];
     if (!found) throw new CliError(`No project "${ref}"`);
     return found;
   }
