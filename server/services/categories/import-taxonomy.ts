@@ -13,7 +13,8 @@ import { parseTaxonomy, type TaxonomyFormat, type TaxonomyLineError } from "./pa
 
 export type ImportTaxonomyInput = {
   projectId: number;
-  actorId: number;
+  /** null: the command line without --as. */
+  actorId: number | null;
   text: string;
   format: TaxonomyFormat;
   /** Also create every parent path of each line as a category of its own. */

@@ -7,6 +7,7 @@ export {
   neutraliseCell,
   normaliseCategoryPath,
   parseImportStream,
+  validateImportStream,
 } from "./parse/index";
 export type { ImportFormat, ImportRow, ImportRowError, Split } from "./parse/index";
 export { ensureCategories } from "./writer";

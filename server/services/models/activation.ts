@@ -63,7 +63,10 @@ export async function activateVersion(
 }
 
 /** Rolls back to `versionId`, or to the newest ready version older than the active one. */
-export async function rollbackVersion(db: Db, p: { projectId: number; versionId?: number; actorId: number }) {
+export async function rollbackVersion(
+  db: Db,
+  p: { projectId: number; versionId?: number; actorId: number | null /* null: the command line */ },
+) {
   let target = p.versionId;
   if (target === undefined) {
     const [active] = await db

@@ -99,7 +99,8 @@ export async function getProjectOverview(db: Db, p: GetProjectOverviewInput) {
 }
 
 export type CreateProjectInput = {
-  actorId: number;
+  /** null: the command line (`npm run loupe -- project create` without --as). */
+  actorId: number | null;
   slug: string;
   name: string;
   description?: string;
