@@ -9,13 +9,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { incomingMessageToRequest } from "@trpc/server/adapters/node-http";
-import { modelVersions } from "@/db/schema";
+import { auditEvents, labels, modelVersions } from "@/db/schema";
 import type { TokenScope } from "@/lib/constants";
 import { setDbHandle } from "@/server/db";
 import { serveTrpc } from "@/server/http/http-node";
 import { handleRestRequest, REST_PREFIX } from "@/server/http/rest/handler";
+import { handleExportRequest } from "@/server/http/export-route";
 import { createApiToken, revokeApiToken } from "@/server/services/api-tokens";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, makeProject, makeUser } from "@/test/factories";
@@ -26,8 +27,14 @@ useDemoHttpEnv("loupe-cli-http-");
 
 const SLOW = 180_000;
 
-async function serveRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const response = await handleRestRequest(incomingMessageToRequest(req, res, { maxBodySize: 1024 * 1024 }));
+const EXPORT_PATH = /^\/api\/projects\/([^/?]+)\/export(?:\?|$)/;
+
+async function serveRest(req: IncomingMessage, res: ServerResponse, h: TestDb): Promise<void> {
+  const request = incomingMessageToRequest(req, res, { maxBodySize: 1024 * 1024 });
+  const exportOf = EXPORT_PATH.exec(req.url ?? "");
+  const response = exportOf?.[1]
+    ? await handleExportRequest(request, { db: h.db, sessionSecret: "unused-by-bearer-calls" }, exportOf[1])
+    : await handleRestRequest(request);
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
 }
@@ -52,7 +59,8 @@ describe.each(dbTargets())("loupe --url on $name", (target) => {
     slug = project.slug;
     token = (scopes) => createApiToken(h.db, { actor: owner, name: "cli", scopes, expiresInDays: 1 });
     server = createServer((req, res) => {
-      const served = req.url?.startsWith(`${REST_PREFIX}/`) ? serveRest(req, res) : serveTrpc(req, res);
+      const rest = req.url?.startsWith(`${REST_PREFIX}/`) || EXPORT_PATH.test(req.url ?? "");
+      const served = rest ? serveRest(req, res, h) : serveTrpc(req, res);
       served.catch(() => res.destroy());
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -137,9 +145,23 @@ describe.each(dbTargets())("loupe --url on $name", (target) => {
     async () => {
       const t = await token(["read"]);
       const tokens = await loupe(env, "token", "list", "--url", url, "--token", t.token);
-      expect(
-        (await loupe(env, "export", "-p", slug, "--format", "csv", "--url", url, "--token", t.token)).stderr,
-      ).toContain("only with direct database access");
+      // The export streams from the server with a read token, the same file as from the database.
+      const exported = await loupe(env, "export", "-p", slug, "--format", "csv", "--url", url, "--token", t.token);
+      expect(exported.code).toBe(0);
+      const lines = exported.stdout.trim().split("\n");
+      expect(lines[0]).toMatch(/^id,title,category,/);
+      const [{ n } = { n: -1 }] = await h.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(labels)
+        .where(eq(labels.projectId, projectId));
+      expect(lines.length - 1).toBe(n);
+      const [audit] = await h.db
+        .select({ tokenId: auditEvents.apiTokenId })
+        .from(auditEvents)
+        .where(eq(auditEvents.action, "data.export"))
+        .orderBy(desc(auditEvents.id))
+        .limit(1);
+      expect(audit?.tokenId).toBe(t.id);
       expect(tokens.code).toBe(1);
       expect(tokens.stderr).toContain("only with direct database access");
       await revokeApiToken(h.db, { actor: owner, tokenId: t.id });

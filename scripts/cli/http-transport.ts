@@ -11,7 +11,15 @@ import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/routers/_app";
 import { importOverHttp } from "./http-import";
-import { CliError, DB_ONLY, type ItemImport, type ProjectRef, type ProjectStatus, type Transport } from "./transport";
+import {
+  CliError,
+  DB_ONLY,
+  type ItemImport,
+  type LabelExport,
+  type ProjectRef,
+  type ProjectStatus,
+  type Transport,
+} from "./transport";
 
 type Problem = { title?: string; detail?: string; errors?: { field: string; message: string }[] };
 
@@ -107,8 +115,35 @@ class HttpTransport implements Transport {
     );
   }
 
-  exportLabels(): never {
-    throw DB_ONLY("export");
+  /** The same streamed export the page downloads, authorised by the token (read scope). */
+  async exportLabels(projectId: number, input: LabelExport): Promise<AsyncIterable<string>> {
+    const query = new URLSearchParams({ format: input.format });
+    if (input.source) query.set("source", input.source);
+    if (input.split) query.set("split", input.split);
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}/api/projects/${projectId}/export?${query.toString()}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${this.token}` },
+      });
+    } catch (err) {
+      throw new CliError(`Cannot reach ${this.base}: ${(err as Error).message}`);
+    }
+    if (!res.ok || !res.body) {
+      const json = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+      throw new CliError(`${res.status} ${json?.error?.message ?? res.statusText}`);
+    }
+    const reader = res.body.getReader();
+    return (async function* () {
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        yield decoder.decode(value, { stream: true });
+      }
+      const rest = decoder.decode();
+      if (rest) yield rest;
+    })();
   }
 
   train(projectId: number) {

@@ -5,14 +5,51 @@
  * in, 403 for a role without the right.
  */
 import type { Db } from "@/db/client";
-import type { Role } from "@/lib/constants";
+import type { Role, TokenScope } from "@/lib/constants";
+import { resolveApiToken, takeTokenCall } from "@/server/services/api-tokens";
 import { readCookie, SESSION_COOKIE } from "@/server/auth/cookies";
 import { RouteProjectId } from "@/server/schemas/data";
 import { getSessionUser, roleInProject, type SessionUser } from "@/server/services/auth";
 import { jsonError } from "./responses";
 
 export type HttpDeps = { db: Db; sessionSecret: string };
-type Authorised = { ok: true; user: SessionUser; projectId: number } | { ok: false; response: Response };
+type Authorised =
+  { ok: true; user: SessionUser; projectId: number; apiTokenId: number | null } | { ok: false; response: Response };
+
+/**
+ * The same for a route that pipelines may call with `Authorization: Bearer`: the token must be
+ * live, hold `scope`, be valid for the project and not be over its rate; then the owner's
+ * current role decides, as for a session. Without a bearer header the cookie applies.
+ */
+export async function authoriseProjectRequestOrToken(
+  req: Request,
+  deps: HttpDeps & { tokenRatePerMinute: number },
+  rawProjectId: string,
+  roles: readonly Role[],
+  scope: TokenScope,
+): Promise<Authorised> {
+  const bearer = bearerOf(req);
+  if (bearer === null) return authoriseProjectRequest(req, deps, rawProjectId, roles);
+  const id = RouteProjectId.safeParse(Number(rawProjectId));
+  const found = await resolveApiToken(deps.db, { token: bearer, projectId: id.success ? id.data : undefined });
+  if (!found) return { ok: false, response: jsonError(401, "The API token is invalid, expired or revoked") };
+  if (!takeTokenCall(found.grant.throttleKey, deps.tokenRatePerMinute))
+    return { ok: false, response: jsonError(429, "Too many calls with this API token; slow down") };
+  if (!found.grant.scopes.includes(scope))
+    return { ok: false, response: jsonError(403, `This API token lacks the "${scope}" scope`) };
+  if (!id.success || !found.role) return { ok: false, response: jsonError(404, "Project not found") };
+  if (found.grant.projectIds && !found.grant.projectIds.includes(id.data))
+    return { ok: false, response: jsonError(403, "This API token is not valid for this project") };
+  if (!roles.includes(found.role))
+    return { ok: false, response: jsonError(403, `Your role (${found.role}) cannot do that in this project`) };
+  return { ok: true, user: found.user, projectId: id.data, apiTokenId: found.grant.id };
+}
+
+function bearerOf(req: Request): string | null {
+  const header = req.headers.get("authorization");
+  const match = header ? /^Bearer[ \t]+(.*)$/i.exec(header.trim()) : null;
+  return match ? (match[1] ?? "").trim() : null;
+}
 
 export async function authoriseProjectRequest(
   req: Request,
@@ -28,5 +65,5 @@ export async function authoriseProjectRequest(
   if (!id.success || !role) return { ok: false, response: jsonError(404, "Project not found") };
   if (!roles.includes(role))
     return { ok: false, response: jsonError(403, `Your role (${role}) cannot do that in this project`) };
-  return { ok: true, user, projectId: id.data };
+  return { ok: true, user, projectId: id.data, apiTokenId: null };
 }

@@ -7,6 +7,7 @@ import { createTestDb, dbTargets, type TestDb } from "@/test/db";
 import { addMember, makeProject, makeUser, TEST_SECRET } from "@/test/factories";
 import { jsonl, manyLines, projectCounts } from "@/test/import-helpers";
 import { snapshotDb } from "@/test/db-snapshot";
+import { createApiToken } from "@/server/services/api-tokens";
 
 describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
   let h: TestDb;
@@ -205,5 +206,33 @@ describe.each(dbTargets())("import/export HTTP routes on $name", (target) => {
     // Reading stopped at the cap (give or take what the stream buffers ahead).
     expect(chunks * 65_537).toBeLessThanOrEqual(MAX_UPLOAD_BYTES + 1_048_576);
     expect(await projectCounts(h, project.id)).toEqual(before);
+  });
+
+  it("lets a pipeline export with a bearer token: read scope, the project, the owner's role; no Origin needed", async () => {
+    const { project } = await makeProject(h.db);
+    const other = await makeProject(h.db);
+    const manager = await makeUser(h.db);
+    await addMember(h.db, project.id, manager.id, "manager");
+    await addMember(h.db, other.project.id, manager.id, "manager");
+    const annotator = await makeUser(h.db);
+    await addMember(h.db, project.id, annotator.id, "annotator");
+    const tokenOf = async (actor: typeof manager, scopes: ("read" | "write" | "ml")[], projectIds?: number[]) =>
+      (await createApiToken(h.db, { actor, name: "pipe", scopes, expiresInDays: 1, projectIds })).token;
+    const send = (token: string) =>
+      handleExportRequest(
+        new Request(`http://localhost/api/projects/${project.id}/export?format=jsonl`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}` },
+        }),
+        deps(),
+        String(project.id),
+      );
+    const ok = await send(await tokenOf(manager, ["read"]));
+    expect(ok.status).toBe(200);
+    await ok.text();
+    expect((await send(await tokenOf(manager, ["write", "ml"]))).status).toBe(403);
+    expect((await send(await tokenOf(manager, ["read"], [other.project.id]))).status).toBe(403);
+    expect((await send(await tokenOf(annotator, ["read"]))).status).toBe(403);
+    expect((await send("loupe_pat_not-a-real-token")).status).toBe(401);
   });
 });

@@ -8,29 +8,45 @@
 import { CAN } from "@/lib/constants";
 import { DataExportQuery } from "@/server/schemas/data";
 import { exportLabels } from "@/server/services/exports";
-import { authoriseProjectRequest, type HttpDeps } from "./authorise";
+import { withApiToken } from "@/server/services/audit";
+import { DEFAULT_TOKEN_RATE_PER_MINUTE } from "@/server/trpc";
+import { authoriseProjectRequestOrToken, type HttpDeps } from "./authorise";
 import { rejectCrossSiteForm } from "./http";
 import { errorResponse, jsonError } from "./responses";
 
 /** Form fields or query string: the same few options, no file. */
 const MAX_FORM_BYTES = 4096;
 
-export async function handleExportRequest(req: Request, deps: HttpDeps, rawProjectId: string): Promise<Response> {
+export async function handleExportRequest(
+  req: Request,
+  deps: HttpDeps & { tokenRatePerMinute?: number },
+  rawProjectId: string,
+): Promise<Response> {
   if (req.method !== "POST")
     return Response.json(
       { error: { message: "Exports are requested with POST (the export is audited)" } },
       { status: 405, headers: { allow: "POST", "cache-control": "no-store" } },
     );
-  const refusal = rejectCrossSiteForm(req);
+  // A bearer token is not sent by a browser on its own, so there is nothing to forge: no Origin needed.
+  const bearer = /^Bearer[ \t]/i.test(req.headers.get("authorization") ?? "");
+  const refusal = bearer ? null : rejectCrossSiteForm(req);
   if (refusal) return jsonError(403, refusal);
-  const auth = await authoriseProjectRequest(req, deps, rawProjectId, CAN.exportData);
+  const auth = await authoriseProjectRequestOrToken(
+    req,
+    { ...deps, tokenRatePerMinute: deps.tokenRatePerMinute ?? DEFAULT_TOKEN_RATE_PER_MINUTE },
+    rawProjectId,
+    CAN.exportData,
+    "read",
+  );
   if (!auth.ok) return auth.response;
   const fields = await exportFields(req);
   if (fields === null) return jsonError(413, `Export options are limited to ${MAX_FORM_BYTES} bytes`);
   const query = DataExportQuery.safeParse(fields);
   if (!query.success)
     return jsonError(400, "format must be csv or jsonl; source human, auto or import; split pool or test");
-  const file = await exportLabels(deps.db, { ...query.data, projectId: auth.projectId, actorId: auth.user.id }).catch(
+  const run = () => exportLabels(deps.db, { ...query.data, projectId: auth.projectId, actorId: auth.user.id });
+  // Through a token, the export's audit event names it.
+  const file = await (auth.apiTokenId === null ? run() : withApiToken(auth.apiTokenId, run)).catch(
     (err: unknown) => err as Error,
   );
   if (file instanceof Error) return errorResponse(file);

@@ -9,7 +9,12 @@ export const runtime = "nodejs";
 
 async function exportRoute(req: Request, ctx: { params: Promise<{ projectId: string }> }): Promise<Response> {
   const { db } = await getDbHandle();
-  return handleExportRequest(req, { db, sessionSecret: env().sessionSecret }, (await ctx.params).projectId);
+  const e = env();
+  return handleExportRequest(
+    req,
+    { db, sessionSecret: e.sessionSecret, tokenRatePerMinute: e.API_TOKEN_RATE_PER_MINUTE },
+    (await ctx.params).projectId,
+  );
 }
 
 /** GET answers 405: the export is audited, so only a same-origin POST runs it. */
