@@ -67,12 +67,21 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  * schema (server/trpc.ts), so no field can forget it: such text used to reach the
  * database and come back as a 500. Iterative, so a deeply nested input cannot overflow the stack.
  */
+function lineOf(path: string, text: string, index: number): string {
+  if (!text.includes("\n")) return path;
+  let line = 1;
+  for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) line++;
+  return `${path}, line ${line}`;
+}
+
 export function unstorableTextAt(input: unknown): string | null {
   const stack: { value: unknown; path: string }[] = [{ value: input, path: "" }];
   while (stack.length > 0) {
     const { value, path } = stack.pop() as { value: unknown; path: string };
     if (typeof value === "string") {
-      if (UNSTORABLE.test(value)) return path || "input";
+      const bad = UNSTORABLE.exec(value);
+      // A file's text (a taxonomy, an import) names the line, as the import's own errors do.
+      if (bad) return lineOf(path || "input", value, bad.index);
     } else if (value && typeof value === "object") {
       for (const [key, v] of Object.entries(value)) {
         const at = path ? `${path}.${key}` : key;

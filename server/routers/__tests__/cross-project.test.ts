@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TRPCError } from "@trpc/server";
 import type { Db, DbHandle } from "@/db/client";
-import { modelVersions } from "@/db/schema";
+import { modelVersions, webhookDeliveries, webhooks } from "@/db/schema";
 import { appRouter } from "@/server/routers/_app";
 import type { SessionUser } from "@/server/services/auth";
 import type { Access } from "@/server/trpc";
@@ -29,6 +29,8 @@ type ProjectB = {
   memberUserId: number;
   annotationId: number;
   modelVersionId: number;
+  webhookId: number;
+  deliveryId: number;
 };
 
 type Row = { path: string; input: (a: number, b: ProjectB) => Record<string, unknown> };
@@ -76,6 +78,12 @@ export const CROSS_PROJECT_ROWS: Row[] = [
   { path: "models.progress", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
   { path: "models.activate", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
   { path: "models.rollback", input: (a, b) => ({ projectId: a, versionId: b.modelVersionId }) },
+  {
+    path: "webhooks.update",
+    input: (a, b) => ({ projectId: a, webhookId: b.webhookId, url: "https://hooks.example/a" }),
+  },
+  { path: "webhooks.delete", input: (a, b) => ({ projectId: a, webhookId: b.webhookId }) },
+  { path: "webhooks.resend", input: (a, b) => ({ projectId: a, deliveryId: b.deliveryId }) },
 ];
 
 /**
@@ -83,6 +91,8 @@ export const CROSS_PROJECT_ROWS: Row[] = [
  * with the reason. Keep this short: most ids belong in CROSS_PROJECT_ROWS.
  */
 export const NOT_PROJECT_SCOPED: Record<string, string> = {
+  "webhooks.deliveries":
+    "webhookId only filters A's own deliveries (the query is scoped to A first): B's webhook id selects nothing",
   "audit.list": "actorId is a user id used as a filter on A's own events; it cannot select B's rows",
   "items.predictions":
     "externalIds are the catalogue's own strings, looked up in A only (B's answer found: false, asserted in server/http/rest/rest.test.ts)",
@@ -122,7 +132,27 @@ async function seedProjectB(h: DbHandle & { db: Db }, member: SessionUser): Prom
     memberUserId: member.id,
     annotationId,
   };
-  return { ...b, modelVersionId: mv!.id };
+  const [hook] = await h.db
+    .insert(webhooks)
+    .values({
+      projectId: project.id,
+      url: "https://hooks.example/b",
+      secret: "whsec_dGVzdA==",
+      events: ["model.activated"],
+    })
+    .returning({ id: webhooks.id });
+  const [delivery] = await h.db
+    .insert(webhookDeliveries)
+    .values({
+      webhookId: hook!.id,
+      projectId: project.id,
+      messageId: `msg_${randomUUID()}`,
+      eventType: "model.activated",
+      payload: {},
+      status: "failed",
+    })
+    .returning({ id: webhookDeliveries.id });
+  return { ...b, modelVersionId: mv!.id, webhookId: hook!.id, deliveryId: delivery!.id };
 }
 
 type ProcInfo = { path: string; access?: Access; inputs: unknown[] };

@@ -193,7 +193,7 @@ describe.each(dbTargets())("categories.import on $name", (target) => {
       api.categories.import({ projectId, text: "Frozen\nBad\u0000name", format: "text", dryRun: false }),
     ).rejects.toMatchObject({
       code: "BAD_REQUEST",
-      message: "Nothing imported: line 2: contains a NUL character (U+0000)",
+      message: "text, line 2: text cannot contain NUL characters or unpaired surrogates",
     });
     await expect(
       api.categories.import({ projectId, text: "x".repeat(1024 * 1024 + 1), format: "text", dryRun: true }),

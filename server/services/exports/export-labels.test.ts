@@ -76,13 +76,14 @@ describe.each(dbTargets())("label export on $name", (target) => {
     const text = await exportLabelsText(h.db, { projectId: project.id, actorId: ann.id, format: "csv" });
     const [header, ...rows] = parse(text) as string[][];
     expect(header).toEqual([...CSV_HEADER]);
+    // Rows come in item order; a batch's items are written in external-id order (imports/writer.ts).
     expect(rows.map((r) => r.slice(0, 7))).toEqual([
       ["'=cmd()", "'+SUM(1,2)", "Plain", "test", "import", "", ""],
-      ["h1", "'@attack", "'=Evil > Cat", "pool", "human", "ann@example.test", ""],
       ["a1", "'-2 for 1", "Plain", "pool", "auto", "", "v3"],
+      ["h1", "'@attack", "'=Evil > Cat", "pool", "human", "ann@example.test", ""],
     ]);
     for (const r of rows) expect(new Date(r[7]!).toISOString()).toBe(r[7]);
-    expect(rows.map((r) => r[8])).toEqual(["id title", "title category", "title"]);
+    expect(rows.map((r) => r[8])).toEqual(["id title", "title", "title category"]);
     const audit = await h.db
       .select()
       .from(auditEvents)

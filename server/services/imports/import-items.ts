@@ -16,6 +16,7 @@ import { recordAudit } from "@/server/services/audit";
 import { emitWebhookEvent, sendProjectDeliveries } from "@/server/services/webhooks";
 import { toImportRejection, unknownCategoriesError } from "./errors";
 import { createImportWriter, type UnknownCategoryPolicy, type WriteCounts } from "./writer";
+import { storable } from "./storable";
 
 /** Rows per INSERT: ~12k bind parameters for items, well under Postgres' 65,535. */
 export const IMPORT_BATCH_SIZE = 2_000;
@@ -208,17 +209,6 @@ async function logRefusedRun(
       },
     });
   });
-}
-
-/**
- * Text the database can keep: no NUL, no half of a surrogate pair (U+FFFD instead). A refused
- * line's JSON error quotes it ("Unexpected token '\ud83d'": V8 cuts an emoji in half), and
- * a filename cut at 255 can split a pair: either made the log of the refused run a 500.
- */
-function storable(text: string): string {
-  return text
-    .replaceAll("\u0000", "")
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
 async function assertProject(db: DbOrTx, projectId: number): Promise<void> {
