@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { modelVersions, projects } from "@/db/schema";
@@ -41,7 +40,9 @@ describe.skipIf(!url)("worker killed with SIGKILL during training (postgres)", (
     h = await createTestDb({ name: "postgres", url });
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) child.kill("SIGKILL");
+    // Still running only if it neither exited nor was killed (a killed child's exitCode stays null).
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      process.kill(-child.pid, "SIGKILL");
     await h?.drop();
   });
 
@@ -51,7 +52,10 @@ describe.skipIf(!url)("worker killed with SIGKILL during training (postgres)", (
     expect(await runTraining(h.db, v1, { epochs: 3 })).toMatchObject({ outcome: "ready", activated: true });
     const v2 = (await requestTraining(h.db, { projectId: s.project.id, trigger: "manual", actorId: null })).versionId;
 
-    child = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/worker.ts", "--epochs", "200", "--poll", "0.5"], {
+    // node itself with tsx as a loader, in a process group of its own: the `tsx` command would run the
+    // worker in a child process that a SIGKILL of the wrapper leaves running (and heartbeating).
+    child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", "--epochs", "200", "--poll", "0.5"], {
+      detached: true,
       env: {
         ...process.env,
         DATABASE_URL: h.url,
@@ -73,8 +77,9 @@ describe.skipIf(!url)("worker killed with SIGKILL during training (postgres)", (
     }).catch((e) => {
       throw new Error(`${e.message}\nworker output:\n${output}`);
     });
-    child.kill("SIGKILL");
-    await new Promise((r) => child!.once("exit", r));
+    const exited = new Promise((r) => child!.once("exit", r));
+    process.kill(-child.pid!, "SIGKILL");
+    await exited;
     console.log(`[measure] killed worker at epoch ${mid.progress?.epoch}/${mid.progress?.epochs}`);
 
     const [p] = await h.db
