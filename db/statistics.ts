@@ -69,3 +69,44 @@ export async function refreshStatistics(db: Db): Promise<string[]> {
   }
   return stale;
 }
+
+/** Per database handle: the refresh running now, and whether another was asked for meanwhile. */
+const background = new WeakMap<Db, { running: Promise<void>; again: boolean }>();
+
+/** A burst of small writes is re-checked at most this often (each analysis samples 6,000 rows per table). */
+export const BACKGROUND_REFRESH_INTERVAL_MS = 3_000;
+
+const pause = (ms: number) =>
+  new Promise<void>((resolve) => {
+    // Unreferenced: a process that is done (a CLI command, a test file) does not wait for the next check.
+    setTimeout(resolve, ms).unref();
+  });
+
+/**
+ * A refresh after the caller's answer instead of before it, for frequent small writes
+ * (API upserts of at most a batch each). Calls while one runs coalesce into one more run,
+ * started at least BACKGROUND_REFRESH_INTERVAL_MS after the previous one: a stream of
+ * upserts costs a size check every few seconds rather than a check (and often an
+ * analysis, while a table grows from empty) after each. The promise settles when a run
+ * that started after this call has finished; it never rejects.
+ */
+export function refreshStatisticsSoon(db: Db): Promise<void> {
+  const current = background.get(db);
+  if (current) {
+    current.again = true;
+    return current.running;
+  }
+  const state = { running: Promise.resolve(), again: false };
+  state.running = (async () => {
+    for (;;) {
+      const started = Date.now();
+      state.again = false;
+      await refreshStatistics(db).catch((err: unknown) => console.error("[db] refreshing statistics:", err));
+      if (!state.again) break;
+      await pause(BACKGROUND_REFRESH_INTERVAL_MS - (Date.now() - started));
+    }
+    background.delete(db);
+  })();
+  background.set(db, state);
+  return state.running;
+}

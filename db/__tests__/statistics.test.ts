@@ -8,10 +8,11 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeRows } from "@/db/client";
 import { items } from "@/db/schema";
-import { isStale, refreshStatistics, tableSizes } from "@/db/statistics";
+import { isStale, refreshStatistics, refreshStatisticsSoon, tableSizes } from "@/db/statistics";
+import { upsertItems } from "@/server/services/imports";
 import { seedDemoProject } from "@/server/demo/seed";
 import { createTestDb, dbTargets, type TestDb } from "@/test/db";
-import { makeProject } from "@/test/factories";
+import { makeProject, makeUser } from "@/test/factories";
 
 async function estimatedRows(h: TestDb, table: string): Promise<number> {
   const [r] = await executeRows<{ n: number }>(
@@ -55,6 +56,32 @@ describe.each(dbTargets())("refreshStatistics ($name)", (target) => {
     expect(await refreshStatistics(h.db)).toContain("items");
     expect(await estimatedRows(h, "items")).toBeGreaterThan(2500);
     expect(await refreshStatistics(h.db)).not.toContain("items");
+  });
+
+  it("refreshes soon after an API upsert, one run for a burst of them", async () => {
+    const { project } = await makeProject(h.db, { categories: ["A > B"] });
+    await refreshStatistics(h.db);
+    const owner = await makeUser(h.db);
+    const batch = (b: number) =>
+      Array.from({ length: 1000 }, (_, i) => ({
+        id: `api-${b}-${i}`,
+        title: `API product ${b} ${i}`,
+        category: "A > B",
+      }));
+    await Promise.all(
+      [0, 1, 2].map((b) =>
+        upsertItems(h.db, { projectId: project.id, actorId: owner.id, items: batch(b), unknownCategories: "reject" }),
+      ),
+    );
+    const runs = [refreshStatisticsSoon(h.db), refreshStatisticsSoon(h.db)];
+    // Both calls wait for the same coalesced run.
+    expect(runs[0]).toBe(runs[1]);
+    await Promise.all(runs);
+    const stale = (await tableSizes(h.db)).filter(isStale).map((t) => t.name);
+    expect(stale).not.toContain("items");
+    expect(stale).not.toContain("labels");
+    // Analysed at least once since it was empty (a later growth under the threshold may not be).
+    expect(await estimatedRows(h, "labels")).toBeGreaterThan(900);
   });
 
   it("leaves the seeded demo analysed", async () => {

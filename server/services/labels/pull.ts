@@ -63,17 +63,25 @@ export async function pullLabelChanges(
         ), shown as (
           select * from page order by tx, id limit ${limit}
         )
-        select coalesce(json_agg(json_build_object(
-            'changeId', s.id, 'externalId', i.external_id, 'category', c.path, 'deleted', s.deleted,
-            'source', s.source, 'annotationId', s.annotation_id, 'modelVersionId', s.model_version_id,
-            'confidence', s.confidence, 'userId', s.user_id,
-            'changedAt', to_char(s.changed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-          ) order by s.tx, s.id), '[]')::text as changes,
+        -- Concatenated rather than json_build_object: the same JSON at half the cost per row (measured).
+        -- Strings and the float go through to_json (quoting, escapes, NaN); the rest are ids, booleans and an enum.
+        select '[' || coalesce(string_agg(concat(
+            '{"changeId":', s.id, ',"externalId":', to_json(i.external_id),
+            ',"category":', coalesce(to_json(c.path)::text, 'null'), ',"deleted":', s.deleted::text,
+            ',"source":', coalesce('"' || s.source::text || '"', 'null'),
+            ',"annotationId":', coalesce(s.annotation_id::text, 'null'),
+            ',"modelVersionId":', coalesce(s.model_version_id::text, 'null'),
+            ',"confidence":', coalesce(to_json(s.confidence)::text, 'null'),
+            ',"userId":', coalesce(s.user_id::text, 'null'),
+            ',"changedAt":"', to_char(s.changed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), '"}'
+          ), ',' order by s.tx, s.id), '') || ']' as changes,
           (select count(*)::int from page) as n,
           (select tx::text from shown order by tx desc, id desc limit 1) as last_tx,
           (select id from shown order by tx desc, id desc limit 1) as last_id
         from shown s
-        join ${items} i on i.id = s.item_id
+        -- The page's items by their ids (an index lookup), not a hash of every item of the project per page.
+        join (select ${items.id} as id, ${items.externalId} as external_id from ${items}
+              where ${items.id} = any(array(select item_id from shown))) i on i.id = s.item_id
         left join ${categories} c on c.id = s.category_id`,
   );
   const changes = JSON.parse(row?.changes ?? "[]") as PulledLabelChange[];

@@ -19,9 +19,12 @@ import { CALIBRATION_SHARE, type SnapshotSplit } from "./split";
 
 type Scorer = { model: ModelScorer; calibration: Calibration; categoryIds: number[] };
 
-async function accuracyOn(v: Scorer, rows: LabelledItem[]): Promise<number> {
+/** Whether `v` gets each row right (a row of a category `v` does not know is wrong). */
+async function correctOn(v: Scorer, rows: LabelledItem[]): Promise<boolean[]> {
+  const known = new Set(v.categoryIds);
   const scored = await scoreLabelled(v.model, v.calibration, rows, v.categoryIds);
-  return rows.length ? scored.filter((s) => s.correct).length / rows.length : 0;
+  let next = 0;
+  return rows.map((r) => (known.has(r.categoryId) ? (scored[next++]?.correct ?? false) : false));
 }
 
 async function trainedBy(db: Db, projectId: number, versionId: number) {
@@ -65,10 +68,16 @@ export async function gateEvidence(
   const onGold = p.snap.gold.length >= MIN_GATE_EVIDENCE;
   const rows = onGold ? p.snap.gold : await heldOutEvidence(db, p.projectId, p.active, p.snap, p.parts);
   if (rows.length < MIN_GATE_EVIDENCE) return { kind: "none", n: rows.length, newAccuracy: null, activeAccuracy: null };
+  const byNew = await correctOn(p.trained, rows);
+  const byActive = await correctOn(p.active, rows);
+  const count = (f: (n: boolean, a: boolean) => boolean) =>
+    rows.filter((_, i) => f(byNew[i] === true, byActive[i] === true)).length;
   return {
     kind: onGold ? "gold" : "held-out",
     n: rows.length,
-    newAccuracy: await accuracyOn(p.trained, rows),
-    activeAccuracy: await accuracyOn(p.active, rows),
+    newAccuracy: count((n) => n) / rows.length,
+    activeAccuracy: count((_, a) => a) / rows.length,
+    newOnlyCorrect: count((n, a) => n && !a),
+    activeOnlyCorrect: count((n, a) => a && !n),
   };
 }
