@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Db } from "@/db/client";
 import type { ProcedureScope, Role } from "@/lib/constants";
 import { getSessionUser, getSessionUserWithRole, roleInProject, type SessionUser } from "@/server/services/auth";
-import { resolveApiToken, takeTokenCall, type ApiTokenGrant } from "@/server/services/api-tokens";
+import { admitTokenCall, resolveApiToken, takeTokenCall, type ApiTokenGrant } from "@/server/services/api-tokens";
 import { withApiToken } from "@/server/services/audit";
 import { ProjectId, unstorableTextAt } from "@/server/schemas/common";
 import { ServiceError, toTRPCError } from "./errors";
@@ -149,18 +149,13 @@ async function resolveCaller(ctx: Context): Promise<Caller | null> {
  * The owner's role is checked as for a session, by the caller of this.
  */
 function admitToken(ctx: Context, grant: ApiTokenGrant, scope: ProcedureScope, projectId?: number): void {
-  if (!takeTokenCall(grant.throttleKey, ctx.apiTokenRatePerMinute ?? DEFAULT_TOKEN_RATE_PER_MINUTE)) {
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many calls with this API token; slow down" });
-  }
-  if (scope === "session") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "API tokens cannot do that: log in to Loupe in a browser" });
-  }
-  if (!grant.scopes.includes(scope)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: `This API token lacks the "${scope}" scope` });
-  }
-  if (projectId !== undefined && grant.projectIds && !grant.projectIds.includes(projectId)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "This API token is not valid for this project" });
-  }
+  const ratePerMinute = ctx.apiTokenRatePerMinute ?? DEFAULT_TOKEN_RATE_PER_MINUTE;
+  const refusal = admitTokenCall(grant, { scope, ratePerMinute, projectId });
+  if (refusal)
+    throw new TRPCError({
+      code: refusal.kind === "rate" ? "TOO_MANY_REQUESTS" : "FORBIDDEN",
+      message: refusal.message,
+    });
 }
 
 /** The rest of the call runs as acting through the token, so every audit event it records names it. */

@@ -6,10 +6,11 @@
  */
 import type { Db } from "@/db/client";
 import type { Role, TokenScope } from "@/lib/constants";
-import { resolveApiToken, takeTokenCall } from "@/server/services/api-tokens";
+import { admitTokenCall, resolveApiToken } from "@/server/services/api-tokens";
 import { readCookie, SESSION_COOKIE } from "@/server/auth/cookies";
 import { RouteProjectId } from "@/server/schemas/data";
 import { getSessionUser, roleInProject, type SessionUser } from "@/server/services/auth";
+import { bearerTokenOf } from "./http";
 import { jsonError } from "./responses";
 
 export type HttpDeps = { db: Db; sessionSecret: string };
@@ -28,27 +29,18 @@ export async function authoriseProjectRequestOrToken(
   roles: readonly Role[],
   scope: TokenScope,
 ): Promise<Authorised> {
-  const bearer = bearerOf(req);
+  const bearer = bearerTokenOf(req);
   if (bearer === null) return authoriseProjectRequest(req, deps, rawProjectId, roles);
   const id = RouteProjectId.safeParse(Number(rawProjectId));
   const found = await resolveApiToken(deps.db, { token: bearer, projectId: id.success ? id.data : undefined });
   if (!found) return { ok: false, response: jsonError(401, "The API token is invalid, expired or revoked") };
-  if (!takeTokenCall(found.grant.throttleKey, deps.tokenRatePerMinute))
-    return { ok: false, response: jsonError(429, "Too many calls with this API token; slow down") };
-  if (!found.grant.scopes.includes(scope))
-    return { ok: false, response: jsonError(403, `This API token lacks the "${scope}" scope`) };
+  // As in the procedures: a project the owner is not in is not found, before the token is weighed.
   if (!id.success || !found.role) return { ok: false, response: jsonError(404, "Project not found") };
-  if (found.grant.projectIds && !found.grant.projectIds.includes(id.data))
-    return { ok: false, response: jsonError(403, "This API token is not valid for this project") };
+  const refusal = admitTokenCall(found.grant, { scope, ratePerMinute: deps.tokenRatePerMinute, projectId: id.data });
+  if (refusal) return { ok: false, response: jsonError(refusal.kind === "rate" ? 429 : 403, refusal.message) };
   if (!roles.includes(found.role))
     return { ok: false, response: jsonError(403, `Your role (${found.role}) cannot do that in this project`) };
   return { ok: true, user: found.user, projectId: id.data, apiTokenId: found.grant.id };
-}
-
-function bearerOf(req: Request): string | null {
-  const header = req.headers.get("authorization");
-  const match = header ? /^Bearer[ \t]+(.*)$/i.exec(header.trim()) : null;
-  return match ? (match[1] ?? "").trim() : null;
 }
 
 export async function authoriseProjectRequest(

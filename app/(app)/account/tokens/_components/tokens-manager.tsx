@@ -9,11 +9,12 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { useTRPC } from "@/app/_lib/trpc/client";
 import type { RouterOutputs } from "@/app/_lib/trpc/types";
 import { errorMessage } from "@/app/_lib/errors";
-import { Alert, ErrorAlert } from "@/app/_components/ui/alert";
+import { ErrorAlert } from "@/app/_components/ui/alert";
 import { Badge } from "@/app/_components/ui/badge";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardHeader } from "@/app/_components/ui/card";
 import { ConfirmDialog } from "@/app/_components/ui/confirm-dialog";
+import { OneTimeSecret } from "@/app/_components/ui/one-time-secret";
 import { EmptyState } from "@/app/_components/ui/empty-state";
 import { LoadMore } from "@/app/_components/ui/load-more";
 import { TBody, THead, Table, Td, Th, Tr } from "@/app/_components/ui/table";
@@ -158,42 +159,16 @@ export function TokensManager({
 }
 
 function OneTimeToken({ issued, onDone }: { issued: IssuedToken; onDone: () => void }) {
-  const [copied, setCopied] = useState<boolean | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(issued.token);
-      setCopied(true);
-    } catch {
-      // No clipboard (insecure origin, denied permission): the text stays selectable.
-      setCopied(false);
-    }
-  };
   return (
-    <Alert
-      tone="ok"
+    <OneTimeSecret
       className="w-full"
       title={`Token “${issued.name}” created`}
-      action={
-        <span className="flex gap-2">
-          <Button size="sm" onClick={() => void copy()}>
-            {copied ? "Copied" : "Copy token"}
-          </Button>
-          <Button size="sm" onClick={onDone}>
-            Done
-          </Button>
-        </span>
-      }
+      secret={issued.token}
+      copyLabel="Copy token"
+      testId="new-token"
+      onDone={onDone}
     >
-      Shown only now; Loupe keeps only a hash of it:{" "}
-      <code
-        className="rounded bg-surface px-1.5 py-0.5 font-mono break-all text-ink select-all"
-        data-testid="new-token"
-      >
-        {issued.token}
-      </code>
-      {copied === false ? (
-        <span className="ml-2 text-xs">Could not reach the clipboard: select and copy it.</span>
-      ) : null}
-    </Alert>
+      Shown only now; Loupe keeps only a hash of it:
+    </OneTimeSecret>
   );
 }

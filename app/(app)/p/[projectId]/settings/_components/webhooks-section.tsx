@@ -8,11 +8,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { WEBHOOK_EVENTS, type WebhookEvent } from "@/lib/constants";
 import { useTRPC } from "@/app/_lib/trpc/client";
 import { errorMessage } from "@/app/_lib/errors";
-import { Alert, ErrorAlert } from "@/app/_components/ui/alert";
+import { ErrorAlert } from "@/app/_components/ui/alert";
 import { Badge } from "@/app/_components/ui/badge";
 import { Button } from "@/app/_components/ui/button";
 import { Card, CardHeader } from "@/app/_components/ui/card";
 import { EmptyState } from "@/app/_components/ui/empty-state";
+import { OneTimeSecret } from "@/app/_components/ui/one-time-secret";
 import { Field, Input } from "@/app/_components/ui/form";
 import { TBody, THead, Table, Td, Th, Tr } from "@/app/_components/ui/table";
 import { useToast } from "@/app/_components/ui/toast";
@@ -72,7 +73,7 @@ export function WebhooksSection({ projectId }: { projectId: number }) {
           await refresh();
         }}
       />
-      {issued ? <OneTimeSecret issued={issued} onDone={() => setIssued(null)} /> : null}
+      {issued ? <WebhookSecret issued={issued} onDone={() => setIssued(null)} /> : null}
       <Card>
         <CardHeader title="Subscriptions" description={`${rows.length} webhook${rows.length === 1 ? "" : "s"}`} />
         {hooks.isError ? <ErrorAlert error={hooks.error} className="m-4" /> : null}
@@ -194,42 +195,16 @@ function CreateWebhookForm({ projectId, onCreated }: { projectId: number; onCrea
   );
 }
 
-function OneTimeSecret({ issued, onDone }: { issued: Issued; onDone: () => void }) {
-  const [copied, setCopied] = useState<boolean | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(issued.secret);
-      setCopied(true);
-    } catch {
-      // No clipboard (insecure origin, denied permission): the text stays selectable.
-      setCopied(false);
-    }
-  };
+function WebhookSecret({ issued, onDone }: { issued: Issued; onDone: () => void }) {
   return (
-    <Alert
-      tone="ok"
+    <OneTimeSecret
       title={`Webhook to ${issued.url} added`}
-      action={
-        <span className="flex gap-2">
-          <Button size="sm" onClick={() => void copy()}>
-            {copied ? "Copied" : "Copy secret"}
-          </Button>
-          <Button size="sm" onClick={onDone}>
-            Done
-          </Button>
-        </span>
-      }
+      secret={issued.secret}
+      copyLabel="Copy secret"
+      testId="webhook-secret"
+      onDone={onDone}
     >
-      Its signing secret, shown only now (verify deliveries with any Standard Webhooks library):{" "}
-      <code
-        className="rounded bg-surface px-1.5 py-0.5 font-mono break-all text-ink select-all"
-        data-testid="webhook-secret"
-      >
-        {issued.secret}
-      </code>
-      {copied === false ? (
-        <span className="ml-2 text-xs">Could not reach the clipboard: select and copy it.</span>
-      ) : null}
-    </Alert>
+      Its signing secret, shown only now (verify deliveries with any Standard Webhooks library):
+    </OneTimeSecret>
   );
 }
