@@ -70,6 +70,17 @@ export async function refreshStatistics(db: Db): Promise<string[]> {
   return stale;
 }
 
+/** A handle closed meanwhile (a process or a test ending) is no failure: nothing is left to refresh. */
+function reportRefreshError(err: unknown): void {
+  const describe = (e: unknown): string =>
+    e instanceof Error
+      ? `${(e as { code?: string }).code ?? ""} ${e.message} ${e.cause ? describe(e.cause) : ""}`
+      : String(e);
+  const text = describe(err);
+  if (/CONNECTION_ENDED|CONNECTION_DESTROYED|closed/i.test(text)) return;
+  console.error("[db] refreshing statistics:", err);
+}
+
 /** Per database handle: the refresh running now, and whether another was asked for meanwhile. */
 const background = new WeakMap<Db, { running: Promise<void>; again: boolean }>();
 
@@ -101,7 +112,7 @@ export function refreshStatisticsSoon(db: Db): Promise<void> {
     for (;;) {
       const started = Date.now();
       state.again = false;
-      await refreshStatistics(db).catch((err: unknown) => console.error("[db] refreshing statistics:", err));
+      await refreshStatistics(db).catch(reportRefreshError);
       if (!state.again) break;
       await pause(BACKGROUND_REFRESH_INTERVAL_MS - (Date.now() - started));
     }

@@ -66,11 +66,12 @@ const MIN_PROBES_PER_DATABASE = 5_000;
 const POLLUTING = ["__proto__", "constructor", "prototype"];
 
 /**
- * Bookkeeping a refused call may write: a token's last use; a refused login (or a wrong
- * current password when changing it) is counted; a
+ * Bookkeeping a refused call may write: a token's last use, a session's last-seen time (any
+ * call through it, once per resolution: auth/sessions.ts; a slow run of probes crosses one);
+ * a refused login (or a wrong current password when changing it) is counted; a
  * refused import is logged as a failed run in the import history (import-items.ts, logRefusedRun).
  */
-const IGNORE_COLUMNS = { api_tokens: ["last_used_at"] };
+const IGNORE_COLUMNS = { api_tokens: ["last_used_at"], sessions: ["last_seen_at"] };
 const BOOKKEEPING_TABLES: Record<string, string[]> = {
   "auth.login": ["login_failures"],
   "auth.changePassword": ["login_failures"],

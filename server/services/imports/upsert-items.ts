@@ -1,11 +1,11 @@
 /**
  * Items sent by a pipeline in a batch (REST, tRPC): written by the file import
- * itself, as JSON lines, so a batch gets exactly the same row validation, the
- * same one-transaction atomicity and the same upsert by external id (sending a
- * batch again changes nothing but the update count). Line n is items[n - 1].
+ * itself, as a JSON lines file's records, so a batch gets exactly the same row
+ * validation, the same one-transaction atomicity and the same upsert by external
+ * id (sending a batch again changes nothing but the update count). Line n is items[n - 1].
  */
 import type { Db } from "@/db/client";
-import { IMPORT_BATCH_SIZE, importItems, textSource, type ImportResult } from "./import-items";
+import { IMPORT_BATCH_SIZE, importItems, type ImportResult } from "./import-items";
 import type { UnknownCategoryPolicy } from "./writer";
 
 export type UpsertItemsInput = {
@@ -16,12 +16,10 @@ export type UpsertItemsInput = {
 };
 
 export async function upsertItems(db: Db, p: UpsertItemsInput): Promise<ImportResult> {
-  // JSON.stringify escapes line breaks inside values, so each item is one line.
-  const text = p.items.map((item) => JSON.stringify(item)).join("\n");
   return importItems(db, {
     projectId: p.projectId,
     actorId: p.actorId,
-    source: textSource(text),
+    source: { objects: p.items },
     format: "jsonl",
     filename: `api: ${p.items.length} items`,
     unknownCategories: p.unknownCategories,

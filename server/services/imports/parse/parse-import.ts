@@ -3,6 +3,7 @@ import { readCsvRecords } from "./csv-records";
 import { ImportTooManyRowsError, ImportValidationError } from "./errors";
 import { readJsonlRecords } from "./jsonl-records";
 import { validateRecord } from "./validate-row";
+import type { RawRecord } from "./raw-record";
 import { type ImportOptions, type ImportReport, type ImportRow, type ImportRowError, type ImportSource } from "./types";
 import { IMPORT_LIMITS } from "@/lib/constants";
 
@@ -19,19 +20,41 @@ export async function* parseImportStream(
   source: ImportSource,
   opts: ImportOptions,
 ): AsyncGenerator<ImportRow, { rows: number; bytes: number }, undefined> {
-  const log: ErrorLog = { kept: [], total: 0 };
   const counter: ByteCounter = { bytes: 0 };
+  const rows = yield* keepValidRows(validated(readRecords(source, opts, counter), opts, opts.format === "csv"), opts);
+  return { rows, bytes: counter.bytes };
+}
+
+/**
+ * The same for items that arrive already parsed (an API batch): the same row validation as
+ * a file's JSON lines, item n on "line" n, with no text to write and read back in between.
+ * `bytes` is 0: the request's body limit has bounded them already.
+ */
+export async function* parseImportObjects(
+  objects: readonly Record<string, unknown>[],
+  opts: Omit<ImportOptions, "format" | "maxBytes">,
+): AsyncGenerator<ImportRow, { rows: number; bytes: number }, undefined> {
+  const records = objects.map((fields, i): RawRecord => ({ line: i + 1, fields }));
+  const rows = yield* keepValidRows(validated(records, opts, false), opts);
+  return { rows, bytes: 0 };
+}
+
+/** Yields the valid rows until one fails, then reads on to collect every error and throws them. */
+async function* keepValidRows(
+  results: AsyncIterable<RowResult>,
+  opts: Pick<ImportOptions, "maxErrors" | "failFast">,
+): AsyncGenerator<ImportRow, number, undefined> {
+  const log: ErrorLog = { kept: [], total: 0 };
   const maxErrors = opts.maxErrors ?? IMPORT_LIMITS.maxErrors;
   let rows = 0;
-  for await (const result of rowsAndErrors(source, opts, counter)) {
+  for await (const result of results) {
+    rows += 1;
     if ("row" in result) {
-      rows += 1;
       // Once a row has failed the import will be rolled back, so stop handing out rows
       // (saves pointless inserts) but keep reading to report every error.
       if (log.total === 0) yield result.row;
       continue;
     }
-    rows += 1;
     for (const e of result.errors) {
       log.total += 1;
       if (log.kept.length < maxErrors) log.kept.push(e);
@@ -39,7 +62,7 @@ export async function* parseImportStream(
     if (opts.failFast) throw new ImportValidationError(log.kept, log.total);
   }
   if (log.total > 0) throw new ImportValidationError(log.kept, log.total);
-  return { rows, bytes: counter.bytes };
+  return rows;
 }
 
 /**
@@ -53,7 +76,7 @@ export async function validateImportStream(
   const counter: ByteCounter = { bytes: 0 };
   const maxErrors = opts.maxErrors ?? IMPORT_LIMITS.maxErrors;
   const report: ImportReport = { ok: true, rows: 0, validRows: 0, bytes: 0, errors: [], totalErrors: 0 };
-  for await (const result of rowsAndErrors(source, opts, counter)) {
+  for await (const result of validated(readRecords(source, opts, counter), opts, opts.format === "csv")) {
     if ("row" in result) {
       report.rows += 1;
       report.validRows += 1;
@@ -72,17 +95,19 @@ export async function validateImportStream(
 
 type RowResult = { row: ImportRow } | { errors: ImportRowError[] };
 
-async function* rowsAndErrors(
-  source: ImportSource,
-  opts: ImportOptions,
-  counter: ByteCounter,
+function readRecords(source: ImportSource, opts: ImportOptions, counter: ByteCounter): AsyncIterable<RawRecord> {
+  const bytes = limitBytes(source, opts.maxBytes ?? IMPORT_LIMITS.maxBytes, counter);
+  return opts.format === "csv"
+    ? readCsvRecords(bytes, IMPORT_LIMITS.maxRecordChars)
+    : readJsonlRecords(bytes, IMPORT_LIMITS.maxRecordChars);
+}
+
+async function* validated(
+  records: AsyncIterable<RawRecord> | Iterable<RawRecord>,
+  opts: Pick<ImportOptions, "maxRows">,
+  dropEmptyAttributes: boolean,
 ): AsyncGenerator<RowResult> {
   const maxRows = opts.maxRows ?? IMPORT_LIMITS.maxRows;
-  const bytes = limitBytes(source, opts.maxBytes ?? IMPORT_LIMITS.maxBytes, counter);
-  const records =
-    opts.format === "csv"
-      ? readCsvRecords(bytes, IMPORT_LIMITS.maxRecordChars)
-      : readJsonlRecords(bytes, IMPORT_LIMITS.maxRecordChars);
   const firstLineOfId = new Map<string, number>();
   let count = 0;
   for await (const record of records) {
@@ -92,7 +117,7 @@ async function* rowsAndErrors(
       yield { errors: [{ line: record.line, ...record.error }] };
       continue;
     }
-    const result = validateRecord(record.fields, record.line, opts.format === "csv");
+    const result = validateRecord(record.fields, record.line, dropEmptyAttributes);
     if (!result.ok) {
       yield { errors: result.errors };
       continue;
