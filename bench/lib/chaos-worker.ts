@@ -51,8 +51,11 @@ async function until(what: string, fn: () => Promise<boolean>, timeoutMs: number
   }
 }
 
-/** Waits for the moment a kill aims at (bounded: a run that ends first is killed wherever it is). */
-async function aimAt(o: WorkerPhaseOptions, aim: Aim, versionId: number, trainMs: number): Promise<void> {
+/**
+ * Waits for the moment a kill aims at (bounded: a run that ends first is killed wherever it is).
+ * Returns how long the run trained (claimed → ready) when an activation kill saw it whole.
+ */
+async function aimAt(o: WorkerPhaseOptions, aim: Aim, versionId: number, trainMs: number): Promise<number | null> {
   const s = () => runState(o.handle, versionId);
   const done = (r: RunState) => r.status === "failed" || (r.status === "ready" && r.active !== versionId);
   const bound = 3 * 60_000;
@@ -62,7 +65,18 @@ async function aimAt(o: WorkerPhaseOptions, aim: Aim, versionId: number, trainMs
   } else if (aim === "activation") {
     // Storing 'ready', the activation transaction and sending the score jobs follow each other within
     // milliseconds: killed as soon as 'ready' is seen (the polling's phase is the randomness).
-    await until("the run to end", async () => ["ready", "failed"].includes((await s()).status), bound, 2);
+    let claimed: number | null = null;
+    await until(
+      "the run to end",
+      async () => {
+        const st = (await s()).status;
+        if (st === "training") claimed ??= performance.now();
+        return st === "ready" || st === "failed";
+      },
+      bound,
+      2,
+    );
+    return claimed === null ? null : performance.now() - claimed;
   } else {
     let endedAt: number | null = null;
     await until(
@@ -78,6 +92,7 @@ async function aimAt(o: WorkerPhaseOptions, aim: Aim, versionId: number, trainMs
     );
     await sleep(Math.random() * 1500);
   }
+  return null;
 }
 
 export async function workerPhase(o: WorkerPhaseOptions): Promise<WorkerPhaseResult> {
@@ -99,16 +114,15 @@ export async function workerPhase(o: WorkerPhaseOptions): Promise<WorkerPhaseRes
     for (let k = 1; k <= o.kills; k++) {
       const aim = AIMS[(k - 1) % AIMS.length]!;
       const before = (await checkActive(o.handle, o.projectId)).active;
-      const asked = performance.now();
       const versionId = await train();
-      await aimAt(o, aim, versionId, trainMs);
+      const trained = await aimAt(o, aim, versionId, trainMs);
+      if (trained !== null && trained > 1000) trainMs = 0.95 * trained;
       await worker.kill();
       const killedAt = performance.now();
       const answered = o.crowd.answeredAfter(killedAt);
       const hit = await runState(o.handle, versionId);
       const phase = phaseHit(hit, versionId);
       out.phases[phase] = (out.phases[phase] ?? 0) + 1;
-      if (hit.status === "ready") trainMs = Math.max(1000, 0.9 * (killedAt - asked));
       worker = await startWorkerProcess(o.url, o.staleRunMs);
       await until(
         "the killed run to be failed",
@@ -144,6 +158,10 @@ export async function workerPhase(o: WorkerPhaseOptions): Promise<WorkerPhaseRes
       async () => ["ready", "failed"].includes((await runState(o.handle, last)).status),
       15 * 60_000,
       200,
+    );
+    // Activation follows 'ready' within milliseconds when the gate passes.
+    await until("the activation", async () => (await runState(o.handle, last)).active === last, 10_000, 100).catch(
+      () => {},
     );
     const r = await runState(o.handle, last);
     out.lastRun = {
