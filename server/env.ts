@@ -62,6 +62,12 @@ const EnvSchema = z.object({
   /** First retry of a failed webhook delivery after this long; each next one waits 5x longer. */
   LOUPE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   LOUPE_WORKER: z.enum(["inline", "off"]).default("inline"),
+  /**
+   * A training run whose heartbeat is older than this is failed as dead (its worker was killed or lost the
+   * database). A live run beats every sixth of it from a timer, whatever it is doing, so only a worker whose
+   * event loop stalls for this long is mistaken for dead; workers check for dead runs every third of it.
+   */
+  LOUPE_STALE_RUN_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(120_000),
   /** Where models train and predict: a compute thread of their own, or the calling thread. */
   LOUPE_COMPUTE: z.enum(["thread", "inline"]).default("thread"),
   DEMO_SEED: z.coerce.number().int().default(42),

@@ -19,6 +19,8 @@ export type ApiSeed = {
   projectId: number;
   password: string;
   emails: string[];
+  /** The instance admin who set the project up (same password). */
+  adminEmail: string;
   pool: number;
   warmupDecisions: number;
   predictions: number;
@@ -63,6 +65,7 @@ export async function seedApiProject(
     projectId: proj.projectId,
     password,
     emails: proj.annotators.map((u) => u.email),
+    adminEmail: proj.admin.email,
     pool: proj.poolSize,
     warmupDecisions: tally.decisions,
     predictions: n,

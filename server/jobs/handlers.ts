@@ -8,13 +8,13 @@ import { attemptDelivery, type DeliveryOptions } from "@/server/services/webhook
 import { LabelErrorsPayload, RecalibratePayload, ScorePayload, TrainPayload, WebhookPayload } from "./payloads";
 import { TRAIN_ABORT_MARGIN_SECONDS, TRAIN_EXPIRE_SECONDS } from "./queues";
 
-export type HandlerOptions = { epochs?: number; stopSignal?: AbortSignal };
+export type HandlerOptions = { epochs?: number; stopSignal?: AbortSignal; heartbeatMs?: number };
 
 export async function handleTrain(db: Db, job: { id: string; data: unknown }, o: HandlerOptions = {}) {
   const data = TrainPayload.parse(job.data);
   const deadline = AbortSignal.timeout((TRAIN_EXPIRE_SECONDS - TRAIN_ABORT_MARGIN_SECONDS) * 1000);
   const signal = o.stopSignal ? AbortSignal.any([deadline, o.stopSignal]) : deadline;
-  return runTraining(db, data.versionId, { epochs: o.epochs, signal, jobId: job.id });
+  return runTraining(db, data.versionId, { epochs: o.epochs, signal, jobId: job.id, heartbeatMs: o.heartbeatMs });
 }
 
 export async function handleRecalibrate(db: Db, job: { data: unknown }) {

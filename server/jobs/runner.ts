@@ -10,13 +10,14 @@ import { createBoss } from "./boss";
 import { setJobSender, type JobSender } from "./dispatch";
 import { handleLabelErrors, handleRecalibrate, handleScore, handleTrain, handleWebhook } from "./handlers";
 import { QUEUE_NAMES, queueOf, sendOptions } from "./queues";
-import { runTick, type TickOptions } from "./tick";
+import { repairRuns, runTick, staleRunMs, type TickOptions } from "./tick";
+import { heartbeatEvery } from "@/server/services/training";
 
 export type WorkerOptions = {
   /** Max epochs per run (tests use few). */
   epochs?: number;
   pollingIntervalSeconds?: number;
-  /** Run the minute tick through pg-boss's cron (off in tests that tick by hand). */
+  /** Run the minute tick through pg-boss's cron, and the dead-run check more often (off in tests that tick by hand). */
   schedule?: boolean;
   scoreWorkers?: number;
   tick?: TickOptions;
@@ -39,6 +40,8 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
     if (name === "score") for (const id of scoreWorkerIds) boss.notifyWorker(id);
   };
   setJobSender(sender);
+  // Runs beat against the configured threshold; a test's tick override (0: everything is stale) must not set the pace.
+  const heartbeatMs = heartbeatEvery(staleRunMs());
   const polling = { pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2, batchSize: 1 };
   // Every job writes in bulk (predictions, auto labels, suspects, versions): the planner must see it at once.
   const thenRefresh = async <T>(work: Promise<T>): Promise<T> => {
@@ -50,7 +53,8 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
   await boss.work(
     QUEUE_NAMES.train,
     polling,
-    async ([job]) => job && thenRefresh(handleTrain(db, job, { epochs: o.epochs, stopSignal: stop.signal })),
+    async ([job]) =>
+      job && thenRefresh(handleTrain(db, job, { epochs: o.epochs, stopSignal: stop.signal, heartbeatMs })),
   );
   await boss.work(QUEUE_NAMES.recalibrate, polling, async ([job]) => job && thenRefresh(handleRecalibrate(db, job)));
   await boss.work(
@@ -83,11 +87,27 @@ export async function startWorker(handle: DbHandle, o: WorkerOptions = {}): Prom
   });
   const tick = () => thenRefresh(runTick(db, boss, o.tick));
   await boss.work(QUEUE_NAMES.tick, polling, async () => tick());
-  if (o.schedule ?? true) await boss.schedule(QUEUE_NAMES.tick, "* * * * *", {}, { singletonKey: "tick" });
+  let repair: NodeJS.Timeout | undefined;
+  let checking: Promise<void> | null = null;
+  if (o.schedule ?? true) {
+    await boss.schedule(QUEUE_NAMES.tick, "* * * * *", {}, { singletonKey: "tick" });
+    // The minute tick would find a killed worker's run up to a minute after it went stale: every worker
+    // also checks every third of the threshold (a live run has beaten twice meanwhile).
+    const staleMs = o.tick?.staleRunMs ?? staleRunMs();
+    const check = () => {
+      checking ??= repairRuns(db, boss, staleMs)
+        .catch((err) => console.error("[worker] dead-run check:", err))
+        .finally(() => (checking = null));
+    };
+    repair = setInterval(check, Math.min(30_000, Math.max(1_000, Math.floor(staleMs / 3))));
+    repair.unref();
+  }
   return {
     boss,
     tick,
     stop: async () => {
+      clearInterval(repair);
+      await checking;
       stop.abort(new Error("The worker is stopping"));
       setJobSender(null);
       await boss.stop({ graceful: true, timeout: 10_000, wait: true });

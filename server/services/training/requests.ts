@@ -122,7 +122,8 @@ export async function failStaleRuns(
   db: Db,
   staleAfterMs: number,
 ): Promise<{ versionId: number; jobId: string | null }[]> {
-  const cutoff = new Date(Date.now() - staleAfterMs);
+  // The database's clock, as the heartbeats are written: workers on other hosts may disagree about the time.
+  const cutoff = sql`now() - make_interval(secs => ${staleAfterMs / 1000})`;
   const failed = await db.transaction(async (tx) => {
     const rows = await tx
       .update(modelVersions)

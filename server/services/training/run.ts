@@ -16,11 +16,14 @@ import { takeMetricSnapshot } from "@/server/services/metrics";
 import { trainAndEvaluate, type PipelineResult } from "./pipeline";
 import { getProjectSettings } from "@/server/services/projects";
 import { dispatchJob } from "@/server/jobs/dispatch";
+import { dbNow, startHeartbeat } from "./heartbeat";
 
 export type RunOptions = {
   epochs?: number;
   signal?: AbortSignal;
   /** pg-boss job id, kept so a stale-run sweep can fail that job. */ jobId?: string;
+  /** How often the running row beats (heartbeatEvery of the stale threshold); unset: only progress beats. */
+  heartbeatMs?: number;
 };
 export type RunOutcome = {
   outcome: "ready" | "failed" | "noop";
@@ -30,10 +33,9 @@ export type RunOutcome = {
 };
 
 async function claim(db: Db, versionId: number, jobId: string | undefined) {
-  const now = new Date();
   const [row] = await db
     .update(modelVersions)
-    .set({ status: "training", startedAt: now, heartbeatAt: now, progress: { phase: "starting", jobId } })
+    .set({ status: "training", startedAt: new Date(), heartbeatAt: dbNow, progress: { phase: "starting", jobId } })
     .where(and(eq(modelVersions.id, versionId), eq(modelVersions.status, "queued")))
     .returning({ projectId: modelVersions.projectId, version: modelVersions.version });
   return row ?? null;
@@ -78,7 +80,7 @@ function progressWriter(db: Db, versionId: number, jobId: string | undefined) {
       .then(() =>
         db
           .update(modelVersions)
-          .set({ progress, heartbeatAt: new Date() })
+          .set({ progress, heartbeatAt: dbNow })
           .where(and(eq(modelVersions.id, versionId), eq(modelVersions.status, "training"))),
       )
       .catch((err) => console.error("[train] progress write failed:", err));
@@ -183,6 +185,7 @@ export async function runTraining(db: Db, versionId: number, opts: RunOptions = 
     return { outcome: failed ? "failed" : "noop", versionId };
   }
   const progress = progressWriter(db, versionId, opts.jobId);
+  const stopBeating = opts.heartbeatMs ? startHeartbeat(db, versionId, opts.heartbeatMs) : async () => {};
   try {
     const settings = await getProjectSettings(db, { projectId: run.projectId });
     const r = await trainAndEvaluate(
@@ -214,5 +217,7 @@ export async function runTraining(db: Db, versionId: number, opts: RunOptions = 
     const message = err instanceof Error ? err.message : String(err);
     await failRun(db, versionId, message);
     return { outcome: "failed", versionId, error: message };
+  } finally {
+    await stopBeating();
   }
 }
