@@ -1,6 +1,6 @@
 /**
  * `npm run bench:scale -- [--items 1000000] [--labels 50000] [--workers 2] [--db postgres|pglite]
- *                         [--epochs N] [--load-seconds 20] [--reps 30] [--keep-db] [--json]`
+ *                         [--epochs N] [--load-seconds 20] [--reps 30] [--explain-ms N] [--keep-db] [--json]`
  *
  * Issue 15: a whole project at size on a fresh database. Steps, each with seconds,
  * items/s, p50/p99 where they apply and the peak RSS of every process involved:
@@ -15,7 +15,8 @@
  *  7. the label export as CSV and JSONL streamed over HTTP, with the web process's RSS;
  *  8. pg_database_size per million items.
  * PGlite (--db pglite): steps 1, 2 and an in-process rescore only (one process's database).
- * The database is dropped at the end unless --keep-db.
+ * --explain-ms N: the web server's statements slower than N ms have their plans (EXPLAIN ANALYZE, by
+ * auto_explain) written to the Postgres server log. The database is dropped at the end unless --keep-db.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";
@@ -47,6 +48,7 @@ const { values: a } = parseArgs({
     "load-seconds": { type: "string", default: "20" },
     reps: { type: "string", default: "30" },
     annotators: { type: "string", default: "50" },
+    "explain-ms": { type: "string" },
     "keep-db": { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   },
@@ -147,6 +149,20 @@ async function stepRescoreInline(h: DbHandle, p: ScaleProject, versionId: number
   report.rescore1 = { seconds, itemsPerSecond: items / seconds, peakRssMb: maxOf(peak), processes: peak };
 }
 
+/** auto_explain for sessions opened from now on (the web server's): plans of slow statements go to the server log. */
+async function explainSlow(h: DbHandle, ms: number) {
+  for (const setting of [
+    "session_preload_libraries = 'auto_explain'",
+    `auto_explain.log_min_duration = '${Math.max(0, Math.round(ms))}ms'`,
+    "auto_explain.log_analyze = on",
+  ])
+    await h.executeSql(
+      `do $$ begin execute format('alter database %I set ${setting.replaceAll("'", "''")}', current_database()); end $$`,
+      [],
+    );
+  log(`auto_explain on for statements over ${ms} ms: plans go to the Postgres server log`);
+}
+
 async function main() {
   const t0 = performance.now();
   const bench = pg ? await openBenchDb("loupe_bench_scale", 10) : null;
@@ -159,6 +175,7 @@ async function main() {
     const versionId = await stepTrain(h, p);
     if (bench) {
       await stepRescore(h, bench.url, p, versionId);
+      if (a["explain-ms"]) await explainSlow(h, Number(a["explain-ms"]));
       await stepsHttp(h, bench.url, p, report, { reps, loadSeconds: Number(a["load-seconds"]), log });
     } else await stepRescoreInline(h, p, versionId);
     const size = await h.executeSql("select pg_database_size(current_database())::float8 as b", []);
